@@ -1,0 +1,95 @@
+// The change log, written by one flush subscriber for every model: resolvers never
+// write ObjectChange rows themselves. Rows are inserted after the flush, still inside
+// the request's transaction, so a rolled-back write leaves no change record.
+import {
+  ChangeSetType, wrap, type EntityManager, type EventSubscriber, type FlushEventArgs, type AnyEntity,
+} from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import { allModels, type ModelDescriptor } from '../domain/model';
+import { ObjectChange } from '../domain/extras/object-change';
+import { currentRequest } from './context';
+import { snapshot, objectRepr } from './snapshot';
+
+interface Pending {
+  action: 'create' | 'update' | 'delete';
+  entity: AnyEntity;
+  model: ModelDescriptor;
+  pre: Record<string, unknown> | null;
+  id: number | null;
+}
+
+const pendingByEm = new WeakMap<EntityManager, Pending[]>();
+
+/** Listeners told about committed-to-be changes (the event bus hooks in here). */
+export type ChangeListener = (rows: ObjectChange[]) => void;
+const listeners: ChangeListener[] = [];
+export function onObjectChanges(fn: ChangeListener): () => void {
+  listeners.push(fn);
+  return () => { listeners.splice(listeners.indexOf(fn), 1); };
+}
+
+function modelOf(entity: AnyEntity): ModelDescriptor | undefined {
+  const cls = entity.constructor;
+  return allModels().find((d) => d.cls === cls && d.changeLogged);
+}
+
+export class ChangeLogSubscriber implements EventSubscriber {
+  async onFlush(args: FlushEventArgs): Promise<void> {
+    const pending: Pending[] = pendingByEm.get(args.em) ?? [];
+    const seen = new Set<AnyEntity>();
+    for (const cs of args.uow.getChangeSets()) {
+      const model = modelOf(cs.entity);
+      if (!model) continue;
+      seen.add(cs.entity);
+      if (cs.type === ChangeSetType.CREATE) {
+        pending.push({ action: 'create', entity: cs.entity, model, pre: null, id: null });
+      } else if (cs.type === ChangeSetType.UPDATE) {
+        pending.push({ action: 'update', entity: cs.entity, model, pre: snapshot(model, cs.entity, cs.originalEntity ?? undefined, true), id: cs.entity.id });
+      } else if (cs.type === ChangeSetType.DELETE) {
+        pending.push({ action: 'delete', entity: cs.entity, model, pre: snapshot(model, cs.entity, cs.originalEntity ?? undefined, true), id: cs.entity.id });
+      }
+    }
+    // A change to a many-to-many relation alone is an update of its owner.
+    for (const coll of args.uow.getCollectionUpdates()) {
+      const owner = coll.owner as AnyEntity;
+      const model = modelOf(owner);
+      if (!model || seen.has(owner) || !wrap(owner, true).hasPrimaryKey()) continue;
+      seen.add(owner);
+      pending.push({ action: 'update', entity: owner, model, pre: snapshot(model, owner, undefined, true), id: owner.id });
+    }
+    if (pending.length) pendingByEm.set(args.em, pending);
+  }
+
+  async afterFlush(args: FlushEventArgs): Promise<void> {
+    const pending = pendingByEm.get(args.em);
+    if (!pending?.length) return;
+    pendingByEm.delete(args.em);
+    const ctx = currentRequest();
+    const requestId = ctx?.requestId ?? randomUUID();
+    const time = new Date();
+    const rows: ObjectChange[] = [];
+    for (const p of pending) {
+      const oc = new ObjectChange();
+      oc.time = time;
+      oc.requestId = requestId;
+      oc.user = ctx?.userId ? (args.em.getReference('User', ctx.userId) as any) : null;
+      oc.userName = ctx?.userName ?? '';
+      oc.action = p.action;
+      oc.changedObjectType = p.model.contentType;
+      oc.changedObjectId = p.id ?? p.entity.id;
+      oc.objectRepr = (await objectRepr(args.em, p.model, p.entity)).slice(0, 200);
+      oc.prechangeData = p.pre;
+      oc.postchangeData = p.action === 'delete' ? null : snapshot(p.model, p.entity);
+      rows.push(oc);
+    }
+    const ids = await args.em.insertMany(ObjectChange, rows.map((r) => ({
+      time: r.time, requestId: r.requestId, user: r.user ?? null, userName: r.userName, action: r.action,
+      changedObjectType: r.changedObjectType, changedObjectId: r.changedObjectId, objectRepr: r.objectRepr,
+      prechangeData: r.prechangeData ?? null, postchangeData: r.postchangeData ?? null,
+    }) as any));
+    rows.forEach((r, i) => { r.id = ids[i] as number; });
+    const forRequest = ctx as (typeof ctx & { changes?: ObjectChange[] }) | undefined;
+    if (forRequest) (forRequest.changes ??= []).push(...rows);
+    else for (const fn of listeners) fn(rows);
+  }
+}

@@ -1,0 +1,341 @@
+// Generic reads and writes for every model, driven by its descriptor. Each write
+// call is one transaction: bulk operations are all-or-none.
+import { wrap, type EntityManager, type AnyEntity, type QueryOrderMap } from '@mikro-orm/core';
+import { allModels, describe, type ModelDescriptor, type FieldMeta } from './model';
+import { checkValue, addError, type FieldErrors } from './validate';
+import { inputNames, refFields, writableFields } from '../graphql/inputs';
+import { filterToWhere } from '../graphql/filters';
+import { ConflictError, NotFoundError, ValidationError } from '../graphql/errors';
+import { currentRequest } from '../db/context';
+import type { ObjectChange } from './extras/object-change';
+import { objectRepr } from '../db/snapshot';
+import { hashPassword } from './users/passwords';
+
+export interface ListArgs {
+  filter?: Record<string, unknown> | null;
+  ordering?: string[] | null;
+  limit?: number | null;
+  offset?: number | null;
+}
+
+export interface Paging { paginateCount: number; maxPageSize: number }
+
+/** Called with the change records once a write transaction has committed. */
+export type Publish = (changes: ObjectChange[]) => void;
+
+export function pageLimit(limit: number | null | undefined, paging: Paging): number | undefined {
+  if (limit === undefined || limit === null) return paging.paginateCount;
+  if (limit < 0) throw new ValidationError({ limit: ['Ensure this value is greater than or equal to 0.'] });
+  if (limit === 0) return paging.maxPageSize || undefined;
+  return paging.maxPageSize ? Math.min(limit, paging.maxPageSize) : limit;
+}
+
+/** `ordering` keys -> MikroORM orderBy; unknown keys are dropped as Django REST framework does. */
+export function orderBy(d: ModelDescriptor, ordering: string[] | null | undefined): QueryOrderMap<any>[] {
+  const keys = ordering?.length ? ordering.flatMap((o) => o.split(',')).map((o) => o.trim()).filter(Boolean) : d.ordering;
+  const out: QueryOrderMap<any>[] = [];
+  for (const key of keys) {
+    const desc = key.startsWith('-');
+    const name = desc ? key.slice(1) : key;
+    const dir = desc ? 'desc' : 'asc';
+    const path = d.orderingPaths?.[name] ?? (d.field(name) && !['m2m', 'json'].includes(d.field(name)!.kind) ? name : undefined);
+    if (!path) continue;
+    const [a, b] = path.split('.');
+    out.push(b ? { [a]: { [b]: dir } } : { [a]: dir });
+  }
+  out.push({ id: 'asc' });
+  return out;
+}
+
+/** Heavy fields are only read when the caller asks for them (Peering Manager #969). */
+function excluded(d: ModelDescriptor, selected?: Set<string>): string[] {
+  return d.fields.filter((f) => f.heavy && !selected?.has(f.name)).map((f) => f.name);
+}
+
+export async function list(em: EntityManager, d: ModelDescriptor, args: ListArgs, paging: Paging, opts: { count: boolean; selected?: Set<string> }) {
+  const where = filterToWhere(d, args.filter ?? null);
+  const offset = args.offset ?? 0;
+  if (offset < 0) throw new ValidationError({ offset: ['Ensure this value is greater than or equal to 0.'] });
+  const limit = pageLimit(args.limit, paging);
+  const exclude = excluded(d, opts.selected);
+  const [items, totalCount] = await Promise.all([
+    limit === 0 ? [] : em.find(d.cls as any, where as any, { orderBy: orderBy(d, args.ordering) as any, limit, offset, ...(exclude.length ? { exclude: exclude as any } : {}) }),
+    opts.count ? em.count(d.cls as any, where as any) : Promise.resolve(-1),
+  ]);
+  return { items: items as AnyEntity[], totalCount };
+}
+
+export async function get(em: EntityManager, d: ModelDescriptor, id: string | number, selected?: Set<string>): Promise<AnyEntity | null> {
+  const n = Number(id);
+  if (!Number.isSafeInteger(n) || n < 1 || n > 2147483647) return null;
+  const exclude = excluded(d, selected);
+  return em.findOne(d.cls as any, { id: n } as any, exclude.length ? { exclude: exclude as any } : {});
+}
+
+type Input = Record<string, any>;
+type Mode = 'create' | 'replace' | 'patch';
+
+/** Finds related objects by id or attributes, with one query per target model for the ids. */
+class RelatedResolver {
+  private found = new Map<Function, Map<number, AnyEntity>>();
+  constructor(private em: EntityManager) {}
+
+  async preload(d: ModelDescriptor, inputs: Input[]): Promise<void> {
+    const wanted = new Map<Function, Set<number>>();
+    for (const f of writableFields(d)) {
+      if (f.kind !== 'fk' && f.kind !== 'm2m') continue;
+      const names = inputNames(f);
+      const cls = f.target!();
+      for (const input of inputs) {
+        const v = input[names.id!];
+        const vals = v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
+        for (const x of vals) if (/^\d+$/.test(String(x))) (wanted.get(cls) ?? wanted.set(cls, new Set()).get(cls)!).add(Number(x));
+      }
+    }
+    for (const [cls, ids] of wanted) {
+      const rows = await this.em.find(cls as any, { id: { $in: [...ids].filter((i) => i <= 2147483647) } } as any);
+      const map = this.found.get(cls) ?? new Map();
+      for (const r of rows as AnyEntity[]) map.set(r.id, r);
+      this.found.set(cls, map);
+    }
+  }
+
+  async byId(f: FieldMeta, id: unknown, errors: FieldErrors): Promise<AnyEntity | null> {
+    const s = String(id);
+    const hit = /^\d+$/.test(s) ? this.found.get(f.target!())?.get(Number(s)) : undefined;
+    if (!hit) addError(errors, f.name, `Related object not found using the provided numeric ID: ${s}`);
+    return hit ?? null;
+  }
+
+  async byAttributes(f: FieldMeta, attrs: Input, errors: FieldErrors): Promise<AnyEntity | null> {
+    const target = describe(f.target!());
+    const where: Input = {};
+    const allowed = new Set(refFields(target).map((x) => x.name));
+    for (const [k, v] of Object.entries(attrs ?? {})) {
+      if (v === undefined) continue;
+      if (k === 'id') where.id = Number(v);
+      else if (allowed.has(k)) where[k] = v;
+    }
+    if (!Object.keys(where).length) {
+      addError(errors, f.name, 'Related objects must be referenced by numeric ID or by dictionary of attributes.');
+      return null;
+    }
+    const shown = JSON.stringify(attrs);
+    const rows = await this.em.find(f.target!() as any, where as any, { limit: 2 });
+    if (rows.length === 0) addError(errors, f.name, `Related object not found using the provided attributes: ${shown}`);
+    else if (rows.length > 1) addError(errors, f.name, `Multiple objects match the provided attributes: ${shown}`);
+    return rows.length === 1 ? (rows[0] as AnyEntity) : null;
+  }
+}
+
+async function applyInput(d: ModelDescriptor, entity: AnyEntity, input: Input, mode: Mode, related: RelatedResolver): Promise<FieldErrors> {
+  const errors: FieldErrors = {};
+  for (const f of writableFields(d)) {
+    const names = inputNames(f);
+    const hasId = names.id !== undefined && input[names.id] !== undefined;
+    const hasRef = input[names.ref] !== undefined;
+    if (f.kind === 'fk') {
+      if (hasId && input[names.id!] !== null) entity[f.name] = await related.byId(f, input[names.id!], errors);
+      else if (hasRef && input[names.ref] !== null) entity[f.name] = await related.byAttributes(f, input[names.ref], errors);
+      else if (hasId || hasRef) {
+        if (f.nullable) entity[f.name] = null;
+        else addError(errors, f.name, 'This field may not be null.');
+      } else if (mode !== 'patch' && (f.required || (mode === 'create' && d.presentOnCreate?.includes(f.name)))) {
+        addError(errors, f.name, 'This field is required.');
+      }
+      continue;
+    }
+    if (f.kind === 'm2m') {
+      if (!hasId && !hasRef) continue;
+      const items: AnyEntity[] = [];
+      for (const id of (hasId ? input[names.id!] : []) ?? []) {
+        const e = await related.byId(f, id, errors);
+        if (e) items.push(e);
+      }
+      for (const attrs of (hasRef ? input[names.ref] : []) ?? []) {
+        const e = await related.byAttributes(f, attrs, errors);
+        if (e) items.push(e);
+      }
+      entity[f.name].set(items);
+      continue;
+    }
+    if (input[f.name] === undefined) {
+      if (mode !== 'patch' && f.required && f.default === undefined && entity[f.name] === undefined) addError(errors, f.name, 'This field is required.');
+      else if (mode === 'replace' && f.required && f.default === undefined) addError(errors, f.name, 'This field is required.');
+      continue;
+    }
+    const value = checkValue(f, input[f.name], errors);
+    if (f.writeOnly && f.name === 'password' && typeof value === 'string' && value) {
+      entity[f.name] = hashPassword(value);
+    } else {
+      entity[f.name] = value;
+    }
+  }
+  return errors;
+}
+
+/** Unique fields and unique-together sets, checked in one query each for a whole batch. */
+async function checkUnique(em: EntityManager, d: ModelDescriptor, entities: AnyEntity[], errors: FieldErrors[]): Promise<void> {
+  const ids = entities.map((e) => e.id).filter((id) => id !== undefined);
+  for (const f of d.fields.filter((x) => x.unique && x.kind !== 'id')) {
+    const values = entities.map((e) => e[f.name]).filter((v) => v !== null && v !== undefined);
+    if (!values.length) continue;
+    const rows = (await em.find(d.cls as any, { [f.name]: { $in: values }, ...(ids.length ? { id: { $nin: ids } } : {}) } as any, { fields: ['id', f.name] as any })) as AnyEntity[];
+    const taken = new Set(rows.map((r) => String(r[f.name])));
+    const inBatch = new Map<string, number>();
+    entities.forEach((e, i) => {
+      const v = e[f.name];
+      if (v === null || v === undefined) return;
+      const key = String(v);
+      if (taken.has(key) || (inBatch.has(key) && inBatch.get(key) !== i)) {
+        addError(errors[i], f.name, `${d.verboseName} with this ${f.label ?? f.name.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)} already exists.`);
+      }
+      if (!inBatch.has(key)) inBatch.set(key, i);
+    });
+  }
+  for (const set of d.uniqueTogether ?? []) {
+    const keyOf = (e: AnyEntity) => set.map((n) => { const v = e[n]; return v && typeof v === 'object' ? v.id : v; }).join('\u0001');
+    const tuples = entities.map((e) => Object.fromEntries(set.map((n) => [n, e[n] && typeof e[n] === 'object' ? e[n].id : e[n]])));
+    const rows = (await em.find(d.cls as any, { $or: tuples, ...(ids.length ? { id: { $nin: ids } } : {}) } as any)) as AnyEntity[];
+    const taken = new Set(rows.map(keyOf));
+    const seen = new Set<string>();
+    entities.forEach((e, i) => {
+      const k = keyOf(e);
+      if (taken.has(k) || seen.has(k)) addError(errors[i], 'nonFieldErrors', `The fields ${set.map((n) => describe(d.cls).field(n)?.restName ?? n).join(', ')} must make a unique set.`);
+      seen.add(k);
+    });
+  }
+}
+
+async function finish(d: ModelDescriptor, em: EntityManager, entities: AnyEntity[], errors: FieldErrors[], inputs: Input[]): Promise<void> {
+  const load = async (obj: AnyEntity, field: string) => {
+    const ref = obj?.[field];
+    if (!ref) return null;
+    if (!wrap(ref, true).isInitialized()) await wrap(ref, true).init();
+    return ref;
+  };
+  for (let i = 0; i < entities.length; i++) {
+    if (Object.keys(errors[i]).length) continue;
+    d.compute?.(entities[i]);
+    if (d.validate) for (const [k, v] of Object.entries(await d.validate(entities[i], load as any))) for (const m of v ?? []) addError(errors[i], k, m);
+  }
+  await checkUnique(em, d, entities, errors);
+  void inputs;
+}
+
+function throwIfInvalid(errors: FieldErrors[], bulk: boolean): void {
+  if (!errors.some((e) => Object.keys(e).length)) return;
+  if (bulk) throw new ValidationError({}, errors);
+  throw new ValidationError(errors[0]);
+}
+
+/** Runs a write in one transaction, then publishes its change records. */
+async function inTransaction<T>(em: EntityManager, publish: Publish | undefined, fn: (tem: EntityManager) => Promise<T>): Promise<T> {
+  const ctx = currentRequest() as (ReturnType<typeof currentRequest> & { changes?: ObjectChange[] }) | undefined;
+  const before = ctx?.changes?.length ?? 0;
+  try {
+    const result = await em.transactional(fn);
+    if (ctx?.changes && publish) publish(ctx.changes.slice(before));
+    return result;
+  } catch (e) {
+    if (ctx?.changes) ctx.changes.length = before;
+    throw mapDbError(e);
+  }
+}
+
+/** Database constraint errors that slipped past validation become client errors, not 500s. */
+export function mapDbError(e: unknown): unknown {
+  const code = (e as any)?.code ?? (e as any)?.cause?.code;
+  if (code === '23505') return new ValidationError({ nonFieldErrors: ['An object with these unique values already exists.'] });
+  if (code === '23503') return new ConflictError('unable to delete object: dependent objects exist.');
+  if (code === '22P02' || code === '22003' || code === '22001') return new ValidationError({ nonFieldErrors: ['Invalid value.'] });
+  return e;
+}
+
+export async function create(em: EntityManager, d: ModelDescriptor, inputs: Input[], publish?: Publish, bulk = false): Promise<AnyEntity[]> {
+  guardWritable(d);
+  const ids = await inTransaction(em, publish, async (tem) => {
+    const related = new RelatedResolver(tem);
+    await related.preload(d, inputs);
+    const entities: AnyEntity[] = [];
+    const errors: FieldErrors[] = [];
+    for (const input of inputs) {
+      const entity = new (d.cls as any)();
+      errors.push(await applyInput(d, entity, input, 'create', related));
+      entities.push(entity);
+    }
+    await finish(d, tem, entities, errors, inputs);
+    throwIfInvalid(errors, bulk);
+    tem.persist(entities);
+    await tem.flush();
+    return entities.map((e) => e.id as number);
+  });
+  return reload(em, d, ids);
+}
+
+export interface UpdateItem { id: string | number; input: Input }
+
+export async function update(em: EntityManager, d: ModelDescriptor, items: UpdateItem[], partial: boolean, publish?: Publish, bulk = false): Promise<AnyEntity[]> {
+  guardWritable(d);
+  const ids = await inTransaction(em, publish, async (tem) => {
+    const wanted = items.map((i) => Number(i.id)).filter((n) => Number.isSafeInteger(n) && n > 0 && n <= 2147483647);
+    const rows = (await tem.find(d.cls as any, { id: { $in: wanted } } as any, { populate: d.fields.filter((f) => f.kind === 'm2m').map((f) => f.name) as any })) as AnyEntity[];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const related = new RelatedResolver(tem);
+    await related.preload(d, items.map((i) => i.input));
+    const entities: AnyEntity[] = [];
+    const errors: FieldErrors[] = [];
+    for (const item of items) {
+      const entity = byId.get(Number(item.id));
+      if (!entity) {
+        if (bulk) continue; // Peering Manager skips unknown ids in bulk updates
+        throw new NotFoundError(`No ${d.name} matches the given query.`);
+      }
+      errors.push(await applyInput(d, entity, item.input, partial ? 'patch' : 'replace', related));
+      entities.push(entity);
+    }
+    await finish(d, tem, entities, errors, items.map((i) => i.input));
+    throwIfInvalid(errors, bulk);
+    await tem.flush();
+    return entities.map((e) => e.id as number);
+  });
+  return reload(em, d, ids);
+}
+
+export async function remove(em: EntityManager, d: ModelDescriptor, ids: (string | number)[], publish?: Publish, bulk = false): Promise<number> {
+  guardWritable(d);
+  return inTransaction(em, publish, async (tem) => {
+    const wanted = [...new Set(ids.map(Number).filter((n) => Number.isSafeInteger(n) && n > 0 && n <= 2147483647))];
+    const rows = (await tem.find(d.cls as any, { id: { $in: wanted } } as any, { populate: ['tags'].filter((t) => d.field(t)) as any })) as AnyEntity[];
+    if (!bulk && rows.length === 0) throw new NotFoundError(`No ${d.name} matches the given query.`);
+    await ensureNotProtected(tem, d, rows);
+    tem.remove(rows);
+    await tem.flush();
+    return rows.length;
+  });
+}
+
+/** Foreign keys declared with deleteRule 'restrict' protect their target, as Django's PROTECT does. */
+async function ensureNotProtected(em: EntityManager, d: ModelDescriptor, rows: AnyEntity[]): Promise<void> {
+  if (!rows.length) return;
+  const dependents: string[] = [];
+  for (const other of allModels()) {
+    for (const f of other.fields) {
+      if (f.kind !== 'fk' || f.deleteRule !== 'restrict' || f.target!() !== d.cls) continue;
+      const found = (await em.find(other.cls as any, { [f.name]: { $in: rows.map((r) => r.id) } } as any, { limit: 20 })) as AnyEntity[];
+      for (const o of found) dependents.push(`${await objectRepr(em, other, o)} (${o.id})`);
+    }
+  }
+  if (dependents.length) throw new ConflictError(`unable to delete object. ${dependents.length} dependent objects were found: ${dependents.join(', ')}`);
+}
+
+function guardWritable(d: ModelDescriptor): void {
+  if (d.readOnly) throw new ConflictError(`${d.verboseNamePlural} are read-only.`);
+}
+
+async function reload(em: EntityManager, d: ModelDescriptor, ids: number[]): Promise<AnyEntity[]> {
+  if (!ids.length) return [];
+  const rows = (await em.find(d.cls as any, { id: { $in: ids } } as any, { refresh: true } as any)) as AnyEntity[];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id)!).filter(Boolean);
+}

@@ -1,0 +1,30 @@
+import { type Rel } from '@mikro-orm/core';
+import { Model, F, IdField } from '../model';
+import { ObjectChangeAction } from '../choices';
+import { User } from '../users/user';
+
+/** The change log: one row per create/update/delete, written by the flush subscriber. */
+@Model<ObjectChange>({
+  app: 'extras',
+  table: 'core_object_change',
+  modelName: 'objectchange',
+  display: (o) => `${o.changedObjectType} ${o.objectRepr} ${o.action === 'create' ? 'created' : o.action === 'update' ? 'updated' : 'deleted'} by ${o.userName}`,
+  brief: ['id', 'url', 'display', 'action', 'changedObjectType', 'changedObjectId', 'requestId', 'time'],
+  ordering: ['-time', '-id'],
+  q: ['userName', 'objectRepr'],
+  changeLogged: false,
+  readOnly: true,
+})
+export class ObjectChange {
+  @IdField() id!: number;
+  @F.datetime({ readOnly: true }) time!: Date;
+  @F.fk(() => User, { nullable: true, deleteRule: 'set null', via: ['username'], restVia: 'username' }) user?: Rel<User> | null;
+  @F.string({ maxLength: 150, default: '' }) userName: string = '';
+  @F.uuid({ readOnly: true }) requestId!: string;
+  @F.choice(ObjectChangeAction, { maxLength: 10 }) action!: string;
+  @F.string({ maxLength: 100, label: 'Changed object type' }) changedObjectType!: string;
+  @F.bigint({ min: 0 }) changedObjectId!: number;
+  @F.string({ maxLength: 200, default: '' }) objectRepr: string = '';
+  @F.json({ readOnly: true }) prechangeData?: unknown;
+  @F.json({ readOnly: true }) postchangeData?: unknown;
+}

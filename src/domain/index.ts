@@ -1,0 +1,25 @@
+// Every model of the domain. Importing this module registers them all.
+import { abstractBases, allModels } from './model';
+export { Tag } from './extras/tag';
+export { ObjectChange } from './extras/object-change';
+export { Community } from './bgp/community';
+export { Relationship } from './bgp/relationship';
+export { RoutingPolicy } from './peering/routing-policy';
+export { AutonomousSystem } from './peering/autonomous-system';
+export { BGPGroup } from './peering/bgp-group';
+export { InternetExchange } from './peering/internet-exchange';
+export { DirectPeeringSession } from './peering/direct-peering-session';
+export { InternetExchangePeeringSession } from './peering/internet-exchange-peering-session';
+export { BFD } from './net/bfd';
+export { Connection } from './net/connection';
+export { Platform } from './devices/platform';
+export { Configuration } from './devices/configuration';
+export { Router } from './devices/router';
+export { Contact, ContactRole, ContactAssignment, Email } from './messaging/contact';
+export { User, Group } from './users/user';
+export { Token } from './users/token';
+
+/** Entity classes for MikroORM discovery (abstract bases included). */
+export function entityClasses(): Function[] {
+  return [...abstractBases, ...allModels().map((d) => d.cls)];
+}

@@ -1,0 +1,327 @@
+// The one declaration of a model. A field decorator here maps the property for
+// MikroORM, exposes it on the GraphQL object type and records what every
+// dialect derives from it (filters, inputs, validation, REST names, OPTIONS).
+import 'reflect-metadata';
+import { BigIntType, Entity, ManyToMany, ManyToOne, PrimaryKey, Property, Unique, type Constructor } from '@mikro-orm/core';
+import { Field, ID, Int, Float, ObjectType } from 'type-graphql';
+import { GraphQLJSON } from 'graphql-scalars';
+import type { GraphQLScalarType } from 'graphql';
+import { ASNScalar, DateTimeScalar } from '../graphql/scalars';
+import type { ChoiceSet } from './choices';
+
+export type FieldKind =
+  | 'id' | 'string' | 'text' | 'int' | 'bigint' | 'asn' | 'float' | 'bool' | 'json' | 'datetime'
+  | 'choice' | 'ip' | 'prefix' | 'uuid' | 'fk' | 'm2m';
+
+/** How a filter on this field behaves (Peering Manager's lookup families). */
+export type FilterKind = 'numeric' | 'string' | 'choice' | 'id' | 'bool' | 'datetime' | 'ip' | 'uuid';
+
+export interface FieldOptions {
+  required?: boolean;      // must be given on create / PUT
+  nullable?: boolean;
+  default?: unknown;       // a value or a () => value
+  maxLength?: number;
+  min?: number;
+  max?: number;
+  unique?: boolean;
+  readOnly?: boolean;      // computed or set by the system, never written through the API
+  writeOnly?: boolean;     // accepted on write, never shown (user passwords)
+  secret?: boolean;        // never written to the change log or logs
+  filter?: boolean;        // filterable (default: true for scalars and FKs)
+  label?: string;
+  help?: string;
+  restName?: string;       // snake_case name when it is not derived
+  gqlName?: string;
+  heavy?: boolean;         // left out of default REST lists (Peering Manager #969)
+  /** FK filters by attributes of the target: REST `<fk>_<via>` and GraphQL `<fk><Via>`. */
+  via?: string[];
+  /** The REST filter `<fk>=` compares this attribute of the target (Peering Manager's name filters). */
+  restVia?: string;
+  withLength?: boolean;    // ip: keep the prefix length ("192.0.2.1/31")
+  family?: 4 | 6;          // ip: the address family it must be
+  inverse?: string;        // m2m inverse side
+  owner?: boolean;         // m2m owning side (default true)
+  deleteRule?: 'cascade' | 'set null' | 'restrict';
+  choiceStyle?: 'object' | 'plain';
+  columnType?: string;
+  auto?: 'create' | 'update'; // timestamps the ORM sets
+  pattern?: [RegExp, string];
+  blank?: boolean;           // choice: '' is allowed too
+  objectOnly?: boolean;      // json: an object or null, never a list or scalar // value must match, else this message
+}
+
+export interface FieldMeta extends FieldOptions {
+  name: string;            // camelCase property, also the GraphQL field name
+  restName: string;
+  kind: FieldKind;
+  filterKind: FilterKind | null;
+  choices?: ChoiceSet;
+  target?: () => Function;
+}
+
+export interface ModelOptions<T = any> {
+  app: string;                       // Peering Manager app label: peering, net, devices ...
+  name?: string;                     // GraphQL type name (class name by default)
+  plural?: string;                   // GraphQL plural ('AutonomousSystems')
+  table?: string;
+  restPath?: string;                 // REST path segment ('autonomous-systems')
+  modelName?: string;                // content-type model ('autonomoussystem')
+  verboseName?: string;              // 'autonomous system'
+  verboseNamePlural?: string;
+  display: (obj: T, load: RelationLoader) => string | Promise<string>;
+  brief: string[];
+  ordering: string[];                // default ordering, field names with '-'
+  orderingPaths?: Record<string, string>; // ordering key -> 'relation.field'
+  q?: string[];                      // fields matched by free-text 'q' (icontains)
+  qNumeric?: string[];               // numeric fields matched by 'q' when it is a number (startswith)
+  qIp?: string[];                    // ip fields matched by 'q' when it parses as an address
+  naturalKeys?: string[];            // attributes a related-object lookup may use
+  /** Read-only values derived per object, exposed as fields (GraphQL and REST). */
+  computed?: Record<string, ComputedField<T>>;
+  changeLogged?: boolean;            // default true
+  readOnly?: boolean;                // list/detail only
+  tags?: boolean;
+  uniqueTogether?: string[][];
+  customFilters?: Record<string, CustomFilter>;
+  /** Fields that must be present on create but may be null (Peering Manager's Connection). */
+  presentOnCreate?: string[];
+  /** Derives read-only fields before every save (e.g. a community's kind). */
+  compute?: (obj: T) => void;
+  validate?: (obj: T, load: RelationLoader) => Promise<Partial<Record<string, string[]>>> | Partial<Record<string, string[]>>;
+  /** Objects that block deleting this one: relation paths on other models. */
+  protectedBy?: { model: () => Function; field: string }[];
+}
+
+export interface ComputedField<T = any> {
+  type: 'string' | 'bool' | 'int' | 'json';
+  nullable?: boolean;
+  restName?: string;
+  resolve: (obj: T, load: RelationLoader) => unknown;
+}
+
+/** Filters that are not a plain column comparison (Peering Manager's "method" filters). */
+export interface CustomFilter {
+  type: 'int' | 'bool' | 'string';
+  restName?: string;
+  apply: (value: any) => Record<string, unknown>;
+}
+
+/** Loads a related object during display/validation, through the request's loaders. */
+export type RelationLoader = <R = any>(obj: any, field: string) => Promise<R | null>;
+
+export interface ModelDescriptor extends Omit<ModelOptions, 'name' | 'plural'> {
+  cls: Function;
+  name: string;
+  plural: string;
+  table: string;
+  restPath: string;
+  modelName: string;
+  verboseName: string;
+  verboseNamePlural: string;
+  contentType: string;               // 'peering.autonomoussystem'
+  fields: FieldMeta[];
+  field(name: string): FieldMeta | undefined;
+  naturalKeys: string[];
+  changeLogged: boolean;
+}
+
+const pendingFields = new Map<Function, FieldMeta[]>();
+const registry = new Map<Function, ModelDescriptor>();
+
+export const snake = (s: string): string => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+export const words = (s: string): string => snake(s).replace(/_/g, ' ');
+const kebab = (s: string): string => snake(s).replace(/_/g, '-');
+
+function ownFields(cls: Function): FieldMeta[] {
+  if (!pendingFields.has(cls)) pendingFields.set(cls, []);
+  return pendingFields.get(cls)!;
+}
+
+/** Fields in declaration order, base classes first. */
+function collectFields(cls: Function): FieldMeta[] {
+  const chain: Function[] = [];
+  for (let c: any = cls; c && c !== Object && c !== Function.prototype; c = Object.getPrototypeOf(c)) chain.unshift(c);
+  const byName = new Map<string, FieldMeta>();
+  for (const c of chain) for (const f of pendingFields.get(c) ?? []) byName.set(f.name, f);
+  return [...byName.values()];
+}
+
+function gqlType(kind: FieldKind): () => GraphQLScalarType | Function {
+  switch (kind) {
+    case 'id': return () => ID;
+    case 'int': return () => Int;
+    case 'bigint': case 'asn': return () => ASNScalar;
+    case 'float': return () => Float;
+    case 'bool': return () => Boolean;
+    case 'json': return () => GraphQLJSON;
+    case 'datetime': return () => DateTimeScalar;
+    default: return () => String;
+  }
+}
+
+function ormType(kind: FieldKind): unknown {
+  switch (kind) {
+    case 'int': return 'integer';
+    case 'bigint': case 'asn': return new BigIntType('number');
+    case 'float': return 'double';
+    case 'bool': return 'boolean';
+    case 'json': return 'json';
+    case 'datetime': return 'datetime';
+    case 'uuid': return 'uuid';
+    case 'text': return 'text';
+    default: return 'string';
+  }
+}
+
+function defaultFilterKind(kind: FieldKind): FilterKind | null {
+  switch (kind) {
+    case 'id': case 'int': case 'bigint': case 'asn': case 'float': return 'numeric';
+    case 'string': case 'text': return 'string';
+    case 'choice': return 'choice';
+    case 'bool': return 'bool';
+    case 'datetime': return 'datetime';
+    case 'ip': case 'prefix': return 'ip';
+    case 'uuid': return 'uuid';
+    case 'fk': case 'm2m': return 'id';
+    default: return null;
+  }
+}
+
+function scalar(kind: FieldKind, opts: FieldOptions = {}, choices?: ChoiceSet): PropertyDecorator {
+  return (proto: object, key: string | symbol) => {
+    const name = String(key);
+    const meta: FieldMeta = {
+      ...opts, name, kind, choices,
+      restName: opts.restName ?? snake(name),
+      filterKind: opts.filter === false || kind === 'json' ? null : defaultFilterKind(kind),
+    };
+    ownFields(proto.constructor).push(meta);
+    const nullable = !!opts.nullable;
+    const dflt = typeof opts.default === 'function' ? undefined : opts.default;
+    const columnType = opts.columnType ?? (kind === 'ip' || kind === 'prefix' ? (opts.withLength || kind === 'prefix' ? 'cidr' : 'inet') : undefined);
+    Property({
+      type: ormType(kind) as any,
+      nullable,
+      length: kind === 'string' || kind === 'choice' ? opts.maxLength ?? 255 : undefined,
+      ...(columnType ? { columnType } : {}),
+      ...(dflt !== undefined ? { default: typeof dflt === 'object' ? JSON.stringify(dflt) : (dflt as any) } : {}),
+      ...(opts.unique ? { unique: true } : {}),
+      ...(opts.auto ? { onCreate: () => new Date() } : {}),
+      ...(opts.auto === 'update' ? { onUpdate: () => new Date() } : {}),
+    })(proto, name);
+    if (!opts.writeOnly) Field(gqlType(kind) as any, { nullable: nullable || kind === 'json', name: opts.gqlName, description: opts.help })(proto, name);
+  };
+}
+
+
+export const F = {
+  string: (o?: FieldOptions) => scalar('string', o),
+  text: (o?: FieldOptions) => scalar('text', { default: '', ...o }),
+  int: (o?: FieldOptions) => scalar('int', o),
+  bigint: (o?: FieldOptions) => scalar('bigint', o),
+  asn: (o?: FieldOptions) => scalar('asn', { min: 1, max: 4294967295, ...o }),
+  float: (o?: FieldOptions) => scalar('float', o),
+  bool: (o?: FieldOptions) => scalar('bool', o),
+  json: (o?: FieldOptions) => scalar('json', { nullable: true, ...o }),
+  /** Config-context data attached to an object (a JSON object or null). */
+  localContext: () => scalar('json', { nullable: true, objectOnly: true, label: 'Local config context data' }),
+  datetime: (o?: FieldOptions) => scalar('datetime', o),
+  uuid: (o?: FieldOptions) => scalar('uuid', o),
+  ip: (o?: FieldOptions) => scalar('ip', { columnType: 'inet', ...o }),
+  prefix: (o?: FieldOptions) => scalar('prefix', { columnType: 'cidr', ...o }),
+  choice: (choices: ChoiceSet, o?: FieldOptions) => scalar('choice', { maxLength: 50, choiceStyle: 'object', ...o }, choices),
+
+  /** A foreign key. The GraphQL field is resolved through the request's DataLoader. */
+  fk: (target: () => Function, o: FieldOptions = {}): PropertyDecorator => (proto: object, key: string | symbol) => {
+    const name = String(key);
+    ownFields(proto.constructor).push({
+      ...o, name, kind: 'fk', target, restName: o.restName ?? snake(name),
+      filterKind: o.filter === false ? null : 'id',
+    });
+    ManyToOne(target as any, {
+      nullable: !!o.nullable,
+      deleteRule: o.deleteRule ?? (o.nullable ? 'set null' : 'cascade'),
+      updateRule: 'cascade',
+    })(proto, name);
+  },
+
+  /** A many-to-many relation, written as a list of ids. */
+  m2m: (target: () => Function, o: FieldOptions = {}): PropertyDecorator => (proto: object, key: string | symbol) => {
+    const name = String(key);
+    ownFields(proto.constructor).push({
+      ...o, name, kind: 'm2m', target, restName: o.restName ?? snake(name),
+      filterKind: o.filter === false ? null : 'id',
+    });
+    ManyToMany({
+      entity: target as any,
+      ...(o.owner === false ? { mappedBy: o.inverse } : { owner: true, inversedBy: o.inverse }),
+    } as any)(proto, name);
+  },
+};
+
+/** Primary key shared by all models. */
+export function IdField(): PropertyDecorator {
+  return (proto: object, key: string | symbol) => {
+    ownFields(proto.constructor).push({ name: String(key), restName: 'id', kind: 'id', filterKind: 'numeric', readOnly: true });
+    PrimaryKey({ type: 'integer', autoincrement: true })(proto, String(key));
+    Field(() => ID)(proto, String(key));
+  };
+}
+
+/** Class decorator: MikroORM entity + GraphQL object type + descriptor. */
+export function Model<T>(opts: ModelOptions<T>) {
+  return (cls: Constructor<T>) => {
+    const name = opts.name ?? cls.name;
+    const table = opts.table ?? `${opts.app}_${cls.name.toLowerCase()}`; // Django's naming
+    Entity({ tableName: table })(cls);
+    ObjectType(name)(cls);
+    for (const u of opts.uniqueTogether ?? []) Unique({ properties: u as any })(cls);
+    const fields = collectFields(cls);
+    const verboseName = opts.verboseName ?? words(cls.name);
+    const modelName = opts.modelName ?? cls.name.toLowerCase();
+    const d: ModelDescriptor = {
+      changeLogged: true,
+      ...opts,
+      cls, name, table, fields,
+      plural: opts.plural ?? `${name}s`,
+      restPath: opts.restPath ?? kebab(opts.plural ?? `${name}s`),
+      modelName,
+      verboseName,
+      verboseNamePlural: opts.verboseNamePlural ?? `${verboseName}s`,
+      contentType: `${opts.app}.${modelName}`,
+      naturalKeys: opts.naturalKeys ?? fields.filter((f) => f.unique).map((f) => f.name),
+      field: (n: string) => fields.find((f) => f.name === n),
+    };
+    registry.set(cls, d);
+  };
+}
+
+/** Abstract base classes contribute fields but are not models. */
+export function Base() {
+  return (cls: Function) => {
+    Entity({ abstract: true })(cls as any);
+    // type-graphql inherits fields from decorated superclasses only; unreferenced, it is never emitted.
+    ObjectType(`${cls.name}Base`)(cls);
+    abstractBases.push(cls);
+  };
+}
+
+export const abstractBases: Function[] = [];
+
+export function describe(cls: Function): ModelDescriptor {
+  const d = registry.get(cls);
+  if (!d) throw new Error(`${cls.name} is not a model`);
+  return d;
+}
+
+export function allModels(): ModelDescriptor[] {
+  return [...registry.values()];
+}
+
+export function modelByName(name: string): ModelDescriptor | undefined {
+  return [...registry.values()].find((d) => d.name === name);
+}
+
+export function modelByContentType(ct: string): ModelDescriptor | undefined {
+  return [...registry.values()].find((d) => d.contentType === ct);
+}

@@ -1,0 +1,43 @@
+// Creating, finding and revoking API tokens. The key is returned once, at creation.
+import type { EntityManager } from '@mikro-orm/core';
+import { Token } from './token';
+import { User } from './user';
+import { hashTokenKey, newTokenKey, TOKEN_KEY } from './passwords';
+
+export interface NewToken { token: Token; key: string }
+
+export async function createToken(em: EntityManager, user: User, opts: { key?: string; writeEnabled?: boolean; expires?: Date | null; description?: string } = {}): Promise<NewToken> {
+  const key = (opts.key ?? newTokenKey()).toLowerCase();
+  if (!TOKEN_KEY.test(key)) throw new Error('A token key is 40 hexadecimal characters.');
+  const token = em.create(Token, {
+    user, keyHash: hashTokenKey(key), keyPrefix: key.slice(0, 8),
+    writeEnabled: opts.writeEnabled ?? true, expires: opts.expires ?? null, description: opts.description ?? '',
+  } as any);
+  await em.persist(token).flush();
+  return { token, key };
+}
+
+export async function findToken(em: EntityManager, key: string): Promise<Token | null> {
+  if (!TOKEN_KEY.test(key.toLowerCase())) return null;
+  return em.findOne(Token, { keyHash: hashTokenKey(key) }, { populate: ['user'] });
+}
+
+/** Makes sure an admin user holds the configured admin token (PEERGATE_ADMIN_TOKEN). */
+export async function ensureAdminToken(em: EntityManager, key: string): Promise<void> {
+  await em.transactional(async (tem) => {
+    let admin = await tem.findOne(User, { username: 'admin' });
+    if (!admin) {
+      admin = tem.create(User, { username: 'admin', isStaff: true, isSuperuser: true, isActive: true } as any);
+      tem.persist(admin);
+    }
+    const existing = await tem.findOne(Token, { keyHash: hashTokenKey(key) });
+    if (existing) {
+      existing.user = admin;
+      existing.writeEnabled = true;
+      existing.expires = null;
+      await tem.flush();
+    } else {
+      await createToken(tem, admin, { key, writeEnabled: true, description: 'PEERGATE_ADMIN_TOKEN' });
+    }
+  });
+}

@@ -1,0 +1,65 @@
+// One event bus for object changes and BGP session events. The in-process
+// implementation lives here; a PostgreSQL LISTEN/NOTIFY one shares the interface.
+import { createPubSub } from '@graphql-yoga/subscription';
+import type { ObjectChange } from '../domain/extras/object-change';
+
+export interface ObjectChangedEvent {
+  id: number;
+  time: string;
+  action: string;
+  objectType: string;
+  objectId: number;
+  objectRepr: string;
+  requestId: string;
+  userName: string;
+  prechangeData: unknown;
+  postchangeData: unknown;
+}
+
+export interface BgpSessionEvent {
+  sessionType: string;          // 'peering.directpeeringsession' | 'peering.internetexchangepeeringsession'
+  sessionId: number;
+  routerId: number | null;
+  remoteAddress: string;
+  remoteAs: number;
+  state: string;
+  previousState: string | null;
+  uptime: number;
+  receivedPrefixCount: number;
+  advertisedPrefixCount: number;
+  messagesIn: number;
+  messagesOut: number;
+  lastError: string | null;
+  time: string;
+}
+
+export type BusTopics = {
+  objectChanged: [ObjectChangedEvent];
+  bgpSessionChanged: [BgpSessionEvent];
+  bgpCommand: [{ command: string; sessionType: string; sessionId: number; payload?: unknown; replyTo?: string }];
+};
+
+export interface EventBus {
+  pubSub: ReturnType<typeof createPubSub<BusTopics>>;
+  publishObjectChanges(changes: ObjectChange[]): void;
+  publishBgpSession(event: BgpSessionEvent): void;
+  close(): Promise<void>;
+}
+
+export function toObjectChangedEvent(c: ObjectChange): ObjectChangedEvent {
+  return {
+    id: c.id, time: c.time.toISOString(), action: c.action, objectType: c.changedObjectType, objectId: c.changedObjectId,
+    objectRepr: c.objectRepr, requestId: c.requestId, userName: c.userName, prechangeData: c.prechangeData ?? null, postchangeData: c.postchangeData ?? null,
+  };
+}
+
+export class InProcessBus implements EventBus {
+  readonly pubSub = createPubSub<BusTopics>();
+  publishObjectChanges(changes: ObjectChange[]): void {
+    for (const c of changes) this.pubSub.publish('objectChanged', toObjectChangedEvent(c));
+  }
+  publishBgpSession(event: BgpSessionEvent): void {
+    this.pubSub.publish('bgpSessionChanged', event);
+  }
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,155 @@
+// `<Model>Filter` inputs and their translation to MikroORM conditions, both
+// generated from the model descriptor: no filter code is written per model.
+import { Field, InputType, Int } from 'type-graphql';
+import { raw } from '@mikro-orm/core';
+import { describe, type ModelDescriptor, type FieldMeta, type FilterKind } from '../domain/model';
+import { lookupConditions, lookupType, IdLookup } from './lookups';
+import { ipHostFilter, parseIp } from '../domain/ip';
+import { ValidationError } from './errors';
+
+const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
+
+/** A filterable GraphQL field of a model, with how it maps to a condition. */
+export interface FilterField {
+  name: string;               // GraphQL filter field name
+  restName: string;           // Peering Manager query parameter
+  kind: FilterKind;
+  path: string;               // property path ('localAutonomousSystem.asn')
+  source: FieldMeta;
+  restDefault?: boolean;      // the REST `<fk>=` parameter maps here
+}
+
+const filterFieldCache = new Map<ModelDescriptor, FilterField[]>();
+
+/** Every filterable field of a model: its own columns, FK ids and FK attributes ("via"). */
+export function filterFields(d: ModelDescriptor): FilterField[] {
+  const cached = filterFieldCache.get(d);
+  if (cached) return cached;
+  const out: FilterField[] = [];
+  for (const f of d.fields) {
+    if (!f.filterKind || f.kind === 'm2m' || f.secret || f.writeOnly) continue;
+    if (f.kind === 'fk') {
+      out.push({ name: f.name, restName: `${f.restName}_id`, kind: 'id', path: f.name, source: f });
+      for (const via of f.via ?? []) {
+        const target = describe(f.target!());
+        const tf = target.field(via);
+        if (!tf?.filterKind) continue;
+        out.push({
+          name: `${f.name}${cap(via)}`, restName: `${f.restName}_${tf.restName}`, kind: tf.filterKind,
+          path: `${f.name}.${via}`, source: tf, restDefault: f.restVia === via,
+        });
+      }
+      continue;
+    }
+    out.push({ name: f.name, restName: f.restName, kind: f.filterKind, path: f.name, source: f });
+  }
+  filterFieldCache.set(d, out);
+  return out;
+}
+
+const filterInputs = new Map<ModelDescriptor, Function>();
+
+export function filterInput(d: ModelDescriptor): Function {
+  const existing = filterInputs.get(d);
+  if (existing) return existing;
+  const name = `${d.name}Filter`;
+  const cls = { [name]: class {} }[name];
+  const proto = cls.prototype;
+  Field(() => String, { nullable: true, description: 'Free-text search' })(proto, 'q');
+  if (d.fields.some((f) => f.name === 'tags')) {
+    Field(() => [String], { nullable: true, description: 'Tag slugs; every one must be present (AND)' })(proto, 'tag');
+  }
+  for (const ff of filterFields(d)) {
+    const Lookup = lookupType(ff.kind, ff.source);
+    Field(() => Lookup, { nullable: true })(proto, ff.name);
+  }
+  for (const [key, cf] of Object.entries(d.customFilters ?? {})) {
+    Field(() => (cf.type === 'int' ? Int : cf.type === 'bool' ? Boolean : String), { nullable: true })(proto, key);
+  }
+  if (d.changeLogged) {
+    Field(() => String, { nullable: true, description: 'Created by the request with this id' })(proto, 'createdByRequest');
+    Field(() => String, { nullable: true, description: 'Updated by the request with this id' })(proto, 'updatedByRequest');
+  }
+  InputType(name)(cls);
+  filterInputs.set(d, cls);
+  return cls;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function checkIps(ff: FilterField, value: Record<string, any>): void {
+  for (const op of ['exact', 'n', 'within', 'contains']) {
+    const vals = value[op] === undefined || value[op] === null ? [] : Array.isArray(value[op]) ? value[op] : [value[op]];
+    for (const v of vals) {
+      if (!parseIp(String(v))) throw new ValidationError({ [ff.name]: [`"${v}" is not a valid IP address or prefix.`] });
+    }
+  }
+}
+
+/** A filter input -> one MikroORM `where`. Lookups AND together; values inside one lookup OR. */
+export function filterToWhere(d: ModelDescriptor, filter: Record<string, any> | null | undefined): Record<string, unknown> {
+  if (!filter) return {};
+  const and: Record<string, unknown>[] = [];
+  const byName = new Map(filterFields(d).map((f) => [f.name, f]));
+  for (const [key, value] of Object.entries(filter)) {
+    if (value === undefined || value === null) continue;
+    if (key === 'q') {
+      and.push(qCondition(d, String(value)));
+    } else if (key === 'tag') {
+      for (const slug of value as string[]) and.push({ tags: { $some: { slug } } });
+    } else if (key === 'createdByRequest' || key === 'updatedByRequest') {
+      if (!UUID.test(String(value))) throw new ValidationError({ [key]: ['Must be a valid UUID.'] });
+      const action = key === 'createdByRequest' ? 'create' : 'update';
+      and.push({
+        [raw((a: string) => `${a}.id in (select changed_object_id from core_object_change where request_id = ? and action = ? and changed_object_type = ?)`,
+          [value, action, d.contentType])]: true,
+      } as any);
+    } else if (d.customFilters?.[key]) {
+      and.push(d.customFilters[key].apply(value));
+    } else {
+      const ff = byName.get(key);
+      if (!ff) continue;
+      if (ff.kind === 'ip') checkIps(ff, value);
+      if (ff.kind === 'id') {
+        const ids: Record<string, unknown> = {};
+        if (value.exact) ids.exact = (value.exact as string[]).map(toId(ff.name));
+        if (value.n) ids.n = (value.n as string[]).map(toId(ff.name));
+        if (value.empty !== undefined) ids.empty = value.empty;
+        and.push(...lookupConditions('numeric', ff.path, ids));
+      } else {
+        and.push(...lookupConditions(ff.kind, ff.path, value).map((c) => nest(ff.path, c)));
+      }
+    }
+  }
+  return and.length ? { $and: and } : {};
+}
+
+/** `{ 'a.b': cond }` -> `{ a: { b: cond } }` (MikroORM wants nested relation conditions). */
+function nest(path: string, cond: Record<string, unknown>): Record<string, unknown> {
+  if (!path.includes('.') || !(path in cond)) return cond;
+  const [rel, field] = path.split('.');
+  const { [path]: v, ...rest } = cond;
+  return { ...rest, [rel]: { [field]: v } };
+}
+
+function toId(field: string) {
+  return (v: string | number): number => {
+    const s = String(v);
+    if (!/^\d+$/.test(s) || Number(s) > 2147483647) throw new ValidationError({ [field]: [`"${s}" is not a valid id.`] });
+    return Number(s);
+  };
+}
+
+/** Free-text search: icontains on the descriptor's q fields, numeric prefix and IP host matches. */
+function qCondition(d: ModelDescriptor, q: string): Record<string, unknown> {
+  const v = q.trim();
+  const like = `%${v.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const ors: Record<string, unknown>[] = (d.q ?? []).map((f) => ({ [f]: { $ilike: like } }));
+  if (/^\d+$/.test(v)) {
+    for (const f of d.qNumeric ?? []) ors.push({ [raw((a: string) => `${a}.${f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}::text`)]: { $like: `${v}%` } });
+  }
+  ors.push(...ipHostFilter(d.qIp ?? [], v));
+  return ors.length ? { $or: ors } : {};
+}
+
+export const _forTests = { nest, IdLookup };

@@ -1,0 +1,84 @@
+// Create, update and lookup inputs of every model, derived from its descriptor.
+import { Field, ID, InputType, Int, Float } from 'type-graphql';
+import { GraphQLJSON } from 'graphql-scalars';
+import { describe, type ModelDescriptor, type FieldMeta } from '../domain/model';
+import { ASNScalar, DateTimeScalar } from './scalars';
+
+export const singular = (s: string): string =>
+  s.endsWith('ies') ? `${s.slice(0, -3)}y` : s.endsWith('ses') ? s.slice(0, -2) : s.endsWith('s') ? s.slice(0, -1) : s;
+
+/** Names of the input fields that write one model field. */
+export function inputNames(f: FieldMeta): { id?: string; ref: string } {
+  if (f.kind === 'fk') return { id: `${f.name}Id`, ref: f.name };
+  if (f.kind === 'm2m') return { id: `${singular(f.name)}Ids`, ref: f.name };
+  return { ref: f.name };
+}
+
+export function scalarInputType(f: Pick<FieldMeta, 'kind' | 'choices'>): () => any {
+  switch (f.kind) {
+    case 'int': return () => Int;
+    case 'asn': case 'bigint': return () => ASNScalar;
+    case 'float': return () => Float;
+    case 'bool': return () => Boolean;
+    case 'json': return () => GraphQLJSON;
+    case 'datetime': return () => DateTimeScalar;
+    case 'choice': return typeof f.choices?.values[0]?.value === 'number' ? () => Int : () => String;
+    default: return () => String;
+  }
+}
+
+/** Fields an API client may write. */
+export function writableFields(d: ModelDescriptor): FieldMeta[] {
+  return d.fields.filter((f) => !f.readOnly && f.kind !== 'id');
+}
+
+const refInputs = new Map<ModelDescriptor, Function>();
+
+/** `<Model>Ref`: find one related object by id or by attributes that match exactly one. */
+export function refInput(d: ModelDescriptor): Function {
+  const existing = refInputs.get(d);
+  if (existing) return existing;
+  const name = `${d.name}Ref`;
+  const cls = { [name]: class {} }[name];
+  Field(() => ID, { nullable: true })(cls.prototype, 'id');
+  for (const f of refFields(d)) Field(scalarInputType(f), { nullable: true })(cls.prototype, f.name);
+  InputType(name, { description: `Finds one ${d.verboseName} by id or by attributes` })(cls);
+  refInputs.set(d, cls);
+  return cls;
+}
+
+/** Attributes a related-object lookup may use. */
+export function refFields(d: ModelDescriptor): FieldMeta[] {
+  return d.fields.filter((f) => f.kind !== 'id' && f.kind !== 'fk' && f.kind !== 'm2m' && f.kind !== 'json' && !f.secret && !f.writeOnly);
+}
+
+type Mode = 'Create' | 'Update' | 'BulkUpdate';
+const modelInputs = new Map<string, Function>();
+
+export function modelInput(d: ModelDescriptor, mode: Mode): Function {
+  const name = `${d.name}${mode}Input`;
+  const existing = modelInputs.get(name);
+  if (existing) return existing;
+  const cls = { [name]: class {} }[name];
+  const proto = cls.prototype;
+  if (mode === 'BulkUpdate') Field(() => ID)(proto, 'id');
+  for (const f of writableFields(d)) {
+    const names = inputNames(f);
+    if (f.kind === 'fk') {
+      const target = describe(f.target!());
+      const Ref = refInput(target);
+      Field(() => ID, { nullable: true, description: `${target.verboseName} id` })(proto, names.id!);
+      Field(() => Ref, { nullable: true, description: `${target.verboseName} by attributes` })(proto, names.ref);
+    } else if (f.kind === 'm2m') {
+      const Ref = refInput(describe(f.target!()));
+      Field(() => [ID], { nullable: true })(proto, names.id!);
+      Field(() => [Ref], { nullable: true })(proto, names.ref);
+    } else {
+      const required = mode === 'Create' && f.required && !(f.default !== undefined);
+      Field(scalarInputType(f), { nullable: !required, description: f.help })(proto, f.name);
+    }
+  }
+  InputType(name)(cls);
+  modelInputs.set(name, cls);
+  return cls;
+}

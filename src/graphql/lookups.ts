@@ -1,0 +1,174 @@
+// Lookup inputs, one per filter kind, named after Peering Manager's lookup
+// expressions so `asn__gt=5` maps to `{ asn: { gt: 5 } }` without special cases.
+import { Field, ID, InputType, Int } from 'type-graphql';
+import { raw } from '@mikro-orm/core';
+import { ASNScalar, DateTimeScalar } from './scalars';
+import type { FilterKind, FieldMeta } from '../domain/model';
+import type { ChoiceSet } from '../domain/choices';
+import { snake } from '../domain/model';
+
+@InputType({ description: 'Integer lookups: exact values (OR), n (none of), lt, lte, gt, gte, empty' })
+export class IntLookup {
+  @Field(() => [Int], { nullable: true }) exact?: number[];
+  @Field(() => [Int], { nullable: true }) n?: number[];
+  @Field(() => Int, { nullable: true }) lt?: number;
+  @Field(() => Int, { nullable: true }) lte?: number;
+  @Field(() => Int, { nullable: true }) gt?: number;
+  @Field(() => Int, { nullable: true }) gte?: number;
+  @Field(() => Boolean, { nullable: true }) empty?: boolean;
+}
+
+@InputType({ description: 'Lookups on 64-bit-safe integers such as ASNs' })
+export class BigIntLookup {
+  @Field(() => [ASNScalar], { nullable: true }) exact?: number[];
+  @Field(() => [ASNScalar], { nullable: true }) n?: number[];
+  @Field(() => ASNScalar, { nullable: true }) lt?: number;
+  @Field(() => ASNScalar, { nullable: true }) lte?: number;
+  @Field(() => ASNScalar, { nullable: true }) gt?: number;
+  @Field(() => ASNScalar, { nullable: true }) gte?: number;
+  @Field(() => Boolean, { nullable: true }) empty?: boolean;
+}
+
+@InputType({ description: 'String lookups, case-insensitive except exact/n: ic contains, isw starts with, iew ends with, ie equals; n-prefixed forms negate' })
+export class StringLookup {
+  @Field(() => [String], { nullable: true }) exact?: string[];
+  @Field(() => [String], { nullable: true }) n?: string[];
+  @Field(() => [String], { nullable: true }) ic?: string[];
+  @Field(() => [String], { nullable: true }) nic?: string[];
+  @Field(() => [String], { nullable: true }) isw?: string[];
+  @Field(() => [String], { nullable: true }) nisw?: string[];
+  @Field(() => [String], { nullable: true }) iew?: string[];
+  @Field(() => [String], { nullable: true }) niew?: string[];
+  @Field(() => [String], { nullable: true }) ie?: string[];
+  @Field(() => [String], { nullable: true }) nie?: string[];
+  @Field(() => Boolean, { nullable: true }) empty?: boolean;
+}
+
+@InputType({ description: 'Related-object lookups by id' })
+export class IdLookup {
+  @Field(() => [ID], { nullable: true }) exact?: string[];
+  @Field(() => [ID], { nullable: true }) n?: string[];
+  @Field(() => Boolean, { nullable: true, description: 'true: no related object' }) empty?: boolean;
+}
+
+@InputType()
+export class BoolLookup {
+  @Field(() => Boolean, { nullable: true }) exact?: boolean;
+}
+
+@InputType()
+export class DateTimeLookup {
+  @Field(() => [DateTimeScalar], { nullable: true }) exact?: Date[];
+  @Field(() => [DateTimeScalar], { nullable: true }) n?: Date[];
+  @Field(() => DateTimeScalar, { nullable: true }) lt?: Date;
+  @Field(() => DateTimeScalar, { nullable: true }) lte?: Date;
+  @Field(() => DateTimeScalar, { nullable: true }) gt?: Date;
+  @Field(() => DateTimeScalar, { nullable: true }) gte?: Date;
+  @Field(() => Boolean, { nullable: true }) empty?: boolean;
+}
+
+@InputType({ description: 'IP address or prefix lookups: exact host, within a prefix, containing an address, family' })
+export class IpLookup {
+  @Field(() => [String], { nullable: true }) exact?: string[];
+  @Field(() => [String], { nullable: true }) n?: string[];
+  @Field(() => [String], { nullable: true }) ic?: string[];
+  @Field(() => [String], { nullable: true }) isw?: string[];
+  @Field(() => String, { nullable: true, description: 'inside this prefix (or equal)' }) within?: string;
+  @Field(() => String, { nullable: true, description: 'contains this address or prefix' }) contains?: string;
+  @Field(() => Int, { nullable: true }) family?: number;
+  @Field(() => Boolean, { nullable: true }) empty?: boolean;
+}
+
+@InputType()
+export class UuidLookup {
+  @Field(() => [String], { nullable: true }) exact?: string[];
+  @Field(() => [String], { nullable: true }) n?: string[];
+}
+
+const choiceLookups = new Map<string, Function>();
+
+/** `<Choice>Lookup`, one per choice set. */
+export function choiceLookup(set: ChoiceSet): Function {
+  let cls = choiceLookups.get(set.name);
+  if (cls) return cls;
+  const numeric = typeof set.values[0]?.value === 'number';
+  cls = { [`${set.name}Lookup`]: class {} }[`${set.name}Lookup`];
+  const t = numeric ? () => [Int] : () => [String];
+  Field(t, { nullable: true, description: set.values.map((v) => `${v.value} (${v.label})`).join(', ') })(cls.prototype, 'exact');
+  Field(t, { nullable: true })(cls.prototype, 'n');
+  InputType(`${set.name}Lookup`)(cls);
+  choiceLookups.set(set.name, cls);
+  return cls;
+}
+
+export function lookupType(kind: FilterKind, field: Pick<FieldMeta, 'kind' | 'choices'>): Function {
+  switch (kind) {
+    case 'numeric': return field.kind === 'asn' || field.kind === 'bigint' ? BigIntLookup : IntLookup;
+    case 'string': return StringLookup;
+    case 'choice': return choiceLookup(field.choices!);
+    case 'id': return IdLookup;
+    case 'bool': return BoolLookup;
+    case 'datetime': return DateTimeLookup;
+    case 'ip': return IpLookup;
+    case 'uuid': return UuidLookup;
+  }
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** One lookup input -> MikroORM conditions on `column` (a property path). */
+export function lookupConditions(kind: FilterKind, prop: string, value: Record<string, any>): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  const on = (cond: unknown) => out.push({ [prop]: cond });
+  const like = (values: string[] | undefined, pattern: (v: string) => string, negate: boolean) => {
+    if (!values?.length) return;
+    const ors = values.map((v) => ({ [prop]: { $ilike: pattern(escapeLike(v)) } }));
+    out.push(negate ? { $not: { $or: ors } } : { $or: ors });
+  };
+  if (kind === 'ip') return ipConditions(prop, value);
+  for (const [op, v] of Object.entries(value)) {
+    if (v === undefined || v === null) continue;
+    switch (op) {
+      case 'exact':
+        if (kind === 'bool') on(v);
+        else on({ $in: v });
+        break;
+      case 'n': on({ $nin: v }); break;
+      case 'lt': case 'lte': case 'gt': case 'gte': on({ [`$${op}`]: v }); break;
+      case 'empty':
+        if (kind === 'string') out.push(v ? { $or: [{ [prop]: null }, { [prop]: '' }] } : { [prop]: { $nin: [''] }, $and: [{ [prop]: { $ne: null } }] });
+        else on(v ? null : { $ne: null });
+        break;
+      case 'ic': like(v, (s) => `%${s}%`, false); break;
+      case 'nic': like(v, (s) => `%${s}%`, true); break;
+      case 'isw': like(v, (s) => `${s}%`, false); break;
+      case 'nisw': like(v, (s) => `${s}%`, true); break;
+      case 'iew': like(v, (s) => `%${s}`, false); break;
+      case 'niew': like(v, (s) => `%${s}`, true); break;
+      case 'ie': like(v, (s) => s, false); break;
+      case 'nie': like(v, (s) => s, true); break;
+    }
+  }
+  return out;
+}
+
+function ipConditions(prop: string, value: Record<string, any>): Record<string, unknown>[] {
+  const col = snake(prop);
+  const expr = (sql: (a: string) => string) => raw((a: string) => sql(a));
+  const out: Record<string, unknown>[] = [];
+  const hostIn = (vals: string[], negate: boolean) => {
+    const cond = { [expr((a) => `host(${a}.${col})`)]: { $in: vals.map((v) => v.split('/')[0]) } };
+    out.push(negate ? { $not: cond } : cond);
+  };
+  if (value.exact?.length) hostIn(value.exact, false);
+  if (value.n?.length) hostIn(value.n, true);
+  for (const [op, pat] of [['ic', (s: string) => `%${s}%`], ['isw', (s: string) => `${s}%`]] as const) {
+    if (value[op]?.length) out.push({ $or: value[op].map((v: string) => ({ [expr((a) => `${a}.${col}::text`)]: { $ilike: pat(escapeLike(v)) } })) });
+  }
+  // Values were checked as addresses by validateLookupIps before they reach SQL.
+  if (value.within) out.push({ [raw((a: string) => `(${a}.${col} <<= ?::inet)`, [value.within])]: true });
+  if (value.contains) out.push({ [raw((a: string) => `(${a}.${col} >>= ?::inet)`, [value.contains])]: true });
+  if (value.family) out.push({ [expr((a) => `family(${a}.${col})`)]: value.family });
+  if (value.empty !== undefined && value.empty !== null) out.push({ [prop]: value.empty ? null : { $ne: null } });
+  return out;
+}

@@ -1,0 +1,165 @@
+// The GraphQL API of every model, generated from its descriptor: detail and list
+// queries, single and bulk mutations, and field resolvers that follow relations
+// through the request's DataLoaders.
+import { Arg, Ctx, Field, FieldResolver, ID, Info, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLJSON } from 'graphql-scalars';
+import type { GraphQLResolveInfo } from 'graphql';
+import type { AnyEntity } from '@mikro-orm/core';
+import { describe, type ModelDescriptor } from '../domain/model';
+import * as crud from '../domain/crud';
+import { filterInput } from './filters';
+import { modelInput } from './inputs';
+import { requireRead, requireWrite } from './guards';
+import { selectedFields } from './selection';
+import type { GqlContext } from './context';
+
+/** 'BGPGroup' -> 'bgpGroup', 'AutonomousSystem' -> 'autonomousSystem'. */
+export const fieldName = (s: string) => s.replace(/^[A-Z]+(?=[A-Z][a-z])|^[A-Z]/, (m) => m.toLowerCase());
+
+type Method = (...args: any[]) => unknown;
+
+function define(proto: any, key: string, fn: Method, decorate: (proto: any, key: string, desc: PropertyDescriptor) => void): void {
+  Object.defineProperty(proto, key, { value: fn, writable: true, configurable: true });
+  decorate(proto, key, Object.getOwnPropertyDescriptor(proto, key)!);
+}
+
+const listTypes = new Map<ModelDescriptor, Function>();
+
+export function listType(d: ModelDescriptor): Function {
+  const existing = listTypes.get(d);
+  if (existing) return existing;
+  const name = `${d.name}List`;
+  const cls = { [name]: class {} }[name];
+  Field(() => Int, { description: 'Matching objects, ignoring limit and offset' })(cls.prototype, 'totalCount');
+  Field(() => [d.cls])(cls.prototype, 'items');
+  ObjectType(name)(cls);
+  listTypes.set(d, cls);
+  return cls;
+}
+
+function publisher(ctx: GqlContext) {
+  return (changes: any[]) => ctx.bus.publishObjectChanges(changes);
+}
+
+/** Builds the resolver class of one model. */
+export function modelResolver(d: ModelDescriptor): Function {
+  const one = fieldName(d.name);
+  const many = fieldName(d.plural);
+  const cls = { [`${d.name}Resolver`]: class {} }[`${d.name}Resolver`];
+  const proto = cls.prototype;
+  // Types must exist before the schema is generated, so create them now, not in thunks.
+  const List = listType(d);
+  const Filter = filterInput(d);
+  const paging = (ctx: GqlContext) => ({ paginateCount: ctx.config.paginateCount, maxPageSize: ctx.config.maxPageSize });
+
+  define(proto, one, async (id: string, ctx: GqlContext, info: GraphQLResolveInfo) => {
+    requireRead(ctx);
+    return crud.get(ctx.em, d, id, selectedFields(info));
+  }, (p, k, desc) => {
+    Query(() => d.cls, { nullable: true, name: one, description: `One ${d.verboseName} by id` })(p, k, desc);
+    Arg('id', () => ID)(p, k, 0); Ctx()(p, k, 1); Info()(p, k, 2);
+  });
+
+  define(proto, many, async (filter: any, ordering: string[] | undefined, limit: number | undefined, offset: number | undefined, ctx: GqlContext, info: GraphQLResolveInfo) => {
+    requireRead(ctx);
+    const top = selectedFields(info, false);
+    const page = await crud.list(ctx.em, d, { filter, ordering, limit, offset }, paging(ctx), { count: top.has('totalCount'), selected: selectedFields(info) });
+    return { items: page.items, totalCount: page.totalCount };
+  }, (p, k, desc) => {
+    Query(() => List, { name: many, description: `${d.verboseNamePlural}, filtered, ordered and paginated` })(p, k, desc);
+    Arg('filter', () => Filter, { nullable: true })(p, k, 0);
+    Arg('ordering', () => [String], { nullable: true, description: `Field names, '-' for descending; default ${d.ordering.join(', ')}` })(p, k, 1);
+    Arg('limit', () => Int, { nullable: true })(p, k, 2);
+    Arg('offset', () => Int, { nullable: true })(p, k, 3);
+    Ctx()(p, k, 4); Info()(p, k, 5);
+  });
+
+  if (!d.readOnly) {
+    const Create = modelInput(d, 'Create');
+    const Update = modelInput(d, 'Update');
+    const BulkUpdate = modelInput(d, 'BulkUpdate');
+    define(proto, `create${d.name}`, async (input: any, ctx: GqlContext) => {
+      requireWrite(ctx);
+      return (await crud.create(ctx.em, d, [input], publisher(ctx)))[0];
+    }, (p, k, desc) => {
+      Mutation(() => d.cls, { name: `create${d.name}` })(p, k, desc);
+      Arg('input', () => Create)(p, k, 0); Ctx()(p, k, 1);
+    });
+    define(proto, `create${d.plural}`, async (inputs: any[], ctx: GqlContext) => {
+      requireWrite(ctx);
+      return crud.create(ctx.em, d, inputs, publisher(ctx), true);
+    }, (p, k, desc) => {
+      Mutation(() => [d.cls], { name: `create${d.plural}`, description: 'All or none' })(p, k, desc);
+      Arg('inputs', () => [Create])(p, k, 0); Ctx()(p, k, 1);
+    });
+    define(proto, `update${d.name}`, async (id: string, input: any, ctx: GqlContext) => {
+      requireWrite(ctx);
+      return (await crud.update(ctx.em, d, [{ id, input }], true, publisher(ctx)))[0];
+    }, (p, k, desc) => {
+      Mutation(() => d.cls, { name: `update${d.name}`, description: 'Partial update (PATCH)' })(p, k, desc);
+      Arg('id', () => ID)(p, k, 0); Arg('input', () => Update)(p, k, 1); Ctx()(p, k, 2);
+    });
+    define(proto, `replace${d.name}`, async (id: string, input: any, ctx: GqlContext) => {
+      requireWrite(ctx);
+      return (await crud.update(ctx.em, d, [{ id, input }], false, publisher(ctx)))[0];
+    }, (p, k, desc) => {
+      Mutation(() => d.cls, { name: `replace${d.name}`, description: 'Full update (PUT): required fields must be given' })(p, k, desc);
+      Arg('id', () => ID)(p, k, 0); Arg('input', () => Create)(p, k, 1); Ctx()(p, k, 2);
+    });
+    define(proto, `update${d.plural}`, async (inputs: any[], ctx: GqlContext) => {
+      requireWrite(ctx);
+      return crud.update(ctx.em, d, inputs.map(({ id, ...input }) => ({ id, input })), true, publisher(ctx), true);
+    }, (p, k, desc) => {
+      Mutation(() => [d.cls], { name: `update${d.plural}`, description: 'All or none; unknown ids are skipped' })(p, k, desc);
+      Arg('inputs', () => [BulkUpdate])(p, k, 0); Ctx()(p, k, 1);
+    });
+    define(proto, `delete${d.name}`, async (id: string, ctx: GqlContext) => {
+      requireWrite(ctx);
+      return (await crud.remove(ctx.em, d, [id], publisher(ctx))) > 0;
+    }, (p, k, desc) => {
+      Mutation(() => Boolean, { name: `delete${d.name}` })(p, k, desc);
+      Arg('id', () => ID)(p, k, 0); Ctx()(p, k, 1);
+    });
+    define(proto, `delete${d.plural}`, async (ids: string[], ctx: GqlContext) => {
+      requireWrite(ctx);
+      return crud.remove(ctx.em, d, ids, publisher(ctx), true);
+    }, (p, k, desc) => {
+      Mutation(() => Int, { name: `delete${d.plural}`, description: 'All or none; unknown ids are ignored. Returns how many were deleted.' })(p, k, desc);
+      Arg('ids', () => [ID])(p, k, 0); Ctx()(p, k, 1);
+    });
+  }
+
+  // Field resolvers: display, relations through loaders, computed values.
+  define(proto, 'display', async (obj: AnyEntity, ctx: GqlContext) => String(await d.display(obj, ctx.loaders.load)), (p, k, desc) => {
+    FieldResolver(() => String, { name: 'display', description: 'The object as text' })(p, k, desc);
+    Root()(p, k, 0); Ctx()(p, k, 1);
+  });
+  for (const f of d.fields) {
+    if (f.kind === 'fk') {
+      const target = f.target!;
+      define(proto, `resolve_${f.name}`, (obj: AnyEntity, ctx: GqlContext) => ctx.loaders.related(obj, f.name), (p, k, desc) => {
+        FieldResolver(() => target(), { name: f.name, nullable: true, description: f.help })(p, k, desc);
+        Root()(p, k, 0); Ctx()(p, k, 1);
+      });
+    } else if (f.kind === 'm2m') {
+      const target = f.target!;
+      define(proto, `resolve_${f.name}`, (obj: AnyEntity, ctx: GqlContext) => ctx.loaders.many(obj, f.name), (p, k, desc) => {
+        FieldResolver(() => [target()], { name: f.name })(p, k, desc);
+        Root()(p, k, 0); Ctx()(p, k, 1);
+      });
+    }
+  }
+  for (const [name, c] of Object.entries(d.computed ?? {})) {
+    const type = c.type === 'string' ? String : c.type === 'bool' ? Boolean : c.type === 'int' ? Int : GraphQLJSON;
+    define(proto, `computed_${name}`, (obj: AnyEntity, ctx: GqlContext) => c.resolve(obj, ctx.loaders.load), (p, k, desc) => {
+      FieldResolver(() => type, { name, nullable: c.nullable ?? true })(p, k, desc);
+      Root()(p, k, 0); Ctx()(p, k, 1);
+    });
+  }
+  Resolver(() => d.cls)(cls);
+  return cls;
+}
+
+export function descriptorOf(cls: Function): ModelDescriptor {
+  return describe(cls);
+}

@@ -1,0 +1,41 @@
+// Builds the one executable schema every surface runs against.
+import 'reflect-metadata';
+import { buildSchema } from 'type-graphql';
+import { printSchema, lexicographicSortSchema, type GraphQLSchema } from 'graphql';
+import '../domain';
+import { allModels } from '../domain/model';
+import { modelResolver } from './resolvers';
+import { SystemResolver } from './system';
+import type { EventBus } from '../events/bus';
+import { InProcessBus } from '../events/bus';
+
+let resolvers: Function[] | null = null;
+
+/** Resolver classes are generated once per process; schemas may be built many times. */
+function allResolvers(): Function[] {
+  resolvers ??= [...allModels().map(modelResolver), SystemResolver, ...extraResolvers];
+  return resolvers;
+}
+
+const extraResolvers: Function[] = [];
+
+/** Other parts (bgp-core live state, PeeringDB sync) add their resolvers before the first build. */
+export function registerResolvers(...cls: Function[]): void {
+  if (resolvers) throw new Error('registerResolvers must run before the schema is first built');
+  extraResolvers.push(...cls);
+}
+
+export async function makeSchema(bus: EventBus): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: allResolvers() as any,
+    pubSub: bus.pubSub as any,
+    validate: false,
+    emitSchemaFile: false,
+  });
+}
+
+/** The SDL checked in at schema/schema.graphql. */
+export async function schemaSdl(): Promise<string> {
+  const schema = await makeSchema(new InProcessBus());
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

@@ -1,0 +1,183 @@
+// The HTTP surface: one express app and one port for GraphQL (HTTP + graphql-ws),
+// GraphiQL, the REST dialects, health checks and the dashboard.
+import { createServer, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import express, { type Request, type Response, type NextFunction } from 'express';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { GraphQLError, validate, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import type { Config } from '../config';
+import type { Orm } from '../db/orm';
+import { requestContext, type RequestContext } from '../db/context';
+import { makeSchema } from '../graphql/schema';
+import { Loaders } from '../graphql/loaders';
+import { limitRules } from '../graphql/limits';
+import { coercionFields } from '../graphql/errors';
+import { Executor } from '../graphql/executor';
+import type { GqlContext } from '../graphql/context';
+import type { EventBus } from '../events/bus';
+import { authenticate, anonymous } from './auth';
+import { graphiqlRouter, wantsHtml, graphiqlPage } from './graphiql';
+import { API_VERSION } from './version';
+
+export interface AppDeps { config: Config; orm: Orm; bus: EventBus }
+
+export interface RunningApp {
+  app: express.Express;
+  server: Server;
+  schema: GraphQLSchema;
+  executor: Executor;
+  /** Builds the request context the way an HTTP request would, for in-process callers. */
+  contextFor(req: Request): Promise<GqlContext>;
+  close(): Promise<void>;
+}
+
+/** Mounted by the REST dialects: (app, running) => void, registered before start. */
+export type Mount = (app: express.Express, running: RunningApp) => void;
+const mounts: Mount[] = [];
+export function registerMount(m: Mount): void { mounts.push(m); }
+
+function formatError(config: Config) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const ext: Record<string, unknown> = { ...(formatted.extensions ?? {}) };
+    const coerced = coercionFields(formatted.message);
+    if (coerced && (ext.code === 'BAD_USER_INPUT' || ext.code === undefined)) {
+      ext.code = 'BAD_USER_INPUT';
+      if (coerced.index !== undefined) ext.items = Object.assign([], { [coerced.index]: coerced.fields });
+      ext.fields = coerced.fields;
+    }
+    if (!ext.code) ext.code = 'INTERNAL_SERVER_ERROR';
+    if (config.production || ext.code !== 'INTERNAL_SERVER_ERROR') delete ext.stacktrace;
+    if (ext.code === 'INTERNAL_SERVER_ERROR' && config.production) {
+      return { message: 'Internal server error', extensions: { code: ext.code }, path: formatted.path };
+    }
+    void error;
+    return { ...formatted, extensions: ext };
+  };
+}
+
+/** Depth and complexity are checked with the request's variables, before execution. */
+function limitsPlugin(config: Config): ApolloServerPlugin<GqlContext> {
+  const limits = { maxDepth: config.graphqlMaxDepth, maxComplexity: config.graphqlMaxComplexity, defaultPage: config.paginateCount, maxPage: config.maxPageSize };
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document, schema }) {
+          const errors = validate(schema, document, [limitRules(limits, () => request.variables ?? {})]);
+          if (errors.length) {
+            throw new GraphQLError(errors[0].message, { extensions: { ...errors[0].extensions, http: { status: 400 } } });
+          }
+        },
+      };
+    },
+  };
+}
+
+export async function startApp(deps: AppDeps, port = deps.config.port, host = deps.config.host): Promise<RunningApp> {
+  const { config, orm, bus } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  const server = createServer(app);
+  const schema = await makeSchema(bus);
+  const executor = new Executor(schema);
+
+  const newContext = async (authorization: string | undefined, requestId: string): Promise<GqlContext> => {
+    const em = orm.em.fork();
+    const caller = authorization ? await authenticate(em, authorization) : anonymous();
+    return { em, caller, loaders: new Loaders(em), requestId, config, bus };
+  };
+
+  // Every response carries the request id, the same one recorded on object changes.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const requestId = randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader('X-Request-ID', requestId);
+    res.setHeader('API-Version', API_VERSION);
+    const store: RequestContext = { requestId, userId: null, userName: '', queryCount: 0 };
+    res.locals.store = store;
+    requestContext.run(store, next);
+  });
+
+  const contextFor = async (req: Request): Promise<GqlContext> => {
+    const res = req.res!;
+    const ctx = await newContext(req.headers.authorization, res.locals.requestId);
+    const store = res.locals.store as RequestContext;
+    store.userId = ctx.caller.user?.id ?? null;
+    store.userName = ctx.caller.user?.username ?? '';
+    return ctx;
+  };
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await orm.em.fork().getConnection().execute('select 1');
+      res.json({ status: 'ok' });
+    } catch (e) {
+      res.status(503).json({ status: 'unavailable', error: String((e as Error).message) });
+    }
+  });
+
+  app.use('/graphiql', graphiqlRouter());
+
+  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const wsCleanup = useServer({
+    schema,
+    context: async (c) => {
+      const auth = (c.connectionParams?.authorization ?? c.connectionParams?.Authorization) as string | undefined;
+      return newContext(auth, randomUUID());
+    },
+    onConnect: async (c) => {
+      const auth = (c.connectionParams?.authorization ?? c.connectionParams?.Authorization) as string | undefined;
+      if (!auth && !config.loginRequired) return true;
+      const caller = await authenticate(orm.em.fork(), auth);
+      return !caller.error && (!config.loginRequired || !!caller.user);
+    },
+  }, wss);
+
+  const apollo = new ApolloServer<GqlContext>({
+    schema,
+    formatError: formatError(config),
+    includeStacktraceInErrorResponses: !config.production,
+    introspection: true,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      ApolloServerPluginLandingPageDisabled(),
+      limitsPlugin(config),
+      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+    ],
+  });
+  await apollo.start();
+
+  const jsonBody = express.json({ limit: config.bodyLimit, strict: false });
+  app.get('/graphql', (req, res, next) => (wantsHtml(req) ? res.type('html').send(graphiqlPage()) : next()));
+  app.use('/graphql', jsonBody, expressMiddleware(apollo, { context: async ({ req }) => contextFor(req) }));
+
+  const running: RunningApp = {
+    app, server, schema, executor, contextFor,
+    close: async () => {
+      await apollo.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  for (const m of mounts) m(app, running);
+
+  // Body errors on /graphql (malformed JSON, too large) in GraphQL's shape.
+  app.use((err: any, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    const status = err?.type === 'entity.too.large' ? 413 : err?.type === 'entity.parse.failed' || err instanceof SyntaxError ? 400 : err?.status && err.status < 500 ? err.status : 500;
+    const message = status === 413 ? 'Request body is too large.' : status === 400 ? 'Malformed JSON in request body.' : 'Internal server error';
+    if (status >= 500) console.error(err);
+    res.status(status).json({ errors: [{ message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 400 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
+    void req;
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return running;
+}

@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+// The `peergate` command line.
+import 'reflect-metadata';
+import { loadConfig, ConfigError, type Config } from './config';
+import { openDatabase, startPeerGate } from './server';
+import { openOrm, migrate, isEmbedded, ensureSchema } from './db/orm';
+import { User } from './domain/users/user';
+import { Token } from './domain/users/token';
+import { createToken } from './domain/users/tokens';
+import { schemaSdl } from './graphql/schema';
+
+const HELP = `peergate — peering source of truth with a live BGP speaker inside
+
+Usage: peergate <command> [options]
+
+Commands:
+  serve [--migrate]            Serve GraphQL, GraphiQL and the REST dialects on PORT (default 8000).
+                               The embedded database creates its schema itself; with DATABASE_URL
+                               pointing at PostgreSQL, --migrate applies pending migrations first.
+  migrate                      Apply pending migrations to the database.
+  token create [--user NAME] [--read-only] [--expires ISO] [--description TEXT]
+                               Create an API token; its key is printed once.
+  token list [--user NAME]     List tokens (never their keys).
+  token revoke <id>            Delete a token.
+  schema                       Print the GraphQL schema (SDL).
+  help                         This text.
+
+Configuration comes from the environment; see README.md.`;
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function tokenCommand(config: Config, args: string[]): Promise<number> {
+  const orm = await openDatabase(config);
+  try {
+    const em = orm.em.fork();
+    const sub = args[0];
+    if (sub === 'create') {
+      const username = option(args, '--user') ?? 'admin';
+      const expires = option(args, '--expires');
+      if (expires && Number.isNaN(Date.parse(expires))) { console.error(`--expires: not a date: ${expires}`); return 2; }
+      let user = await em.findOne(User, { username });
+      if (!user) {
+        user = em.create(User, { username, isStaff: username === 'admin', isSuperuser: username === 'admin' } as any);
+        await em.persist(user).flush();
+      }
+      const { token, key } = await createToken(em, user, {
+        writeEnabled: !args.includes('--read-only'), expires: expires ? new Date(expires) : null, description: option(args, '--description') ?? '',
+      });
+      console.log(`Token ${token.id} for ${username} (${token.writeEnabled ? 'write' : 'read-only'}). Key, shown only now:`);
+      console.log(key);
+      return 0;
+    }
+    if (sub === 'list') {
+      const username = option(args, '--user');
+      const tokens = await em.find(Token, username ? { user: { username } } : {}, { populate: ['user'], orderBy: { id: 'asc' } });
+      for (const t of tokens) {
+        console.log(`${t.id}\t${t.user.username}\t${t.keyPrefix}…\t${t.writeEnabled ? 'write' : 'read'}\texpires=${t.expires?.toISOString() ?? 'never'}\t${t.description}`);
+      }
+      return 0;
+    }
+    if (sub === 'revoke') {
+      const id = Number(args[1]);
+      const n = Number.isInteger(id) ? await em.nativeDelete(Token, { id }) : 0;
+      if (!n) { console.error(`No token with id ${args[1]}`); return 1; }
+      console.log(`Token ${id} revoked.`);
+      return 0;
+    }
+    console.error('token: expected create, list or revoke');
+    return 2;
+  } finally {
+    await orm.close(true);
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'help', ...args] = argv;
+  if (command === 'help' || command === '--help' || command === '-h' || args.includes('--help')) {
+    console.log(HELP);
+    return 0;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) { console.error(`peergate: ${e.message}`); return 2; }
+    throw e;
+  }
+  switch (command) {
+    case 'serve': {
+      const pg = await startPeerGate(config, { migrate: args.includes('--migrate') });
+      const addr = pg.http.server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : config.port;
+      console.log(`PeerGate listening on http://127.0.0.1:${port}/ (GraphiQL at /graphql)`);
+      const stop = async () => { await pg.close(); process.exit(0); };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return new Promise<number>(() => undefined);
+    }
+    case 'migrate': {
+      const orm = await openOrm(config.databaseUrl);
+      try {
+        if (isEmbedded(orm)) { await ensureSchema(orm); console.log('Embedded database schema is up to date.'); }
+        else { const done = await migrate(orm); console.log(done.length ? `Applied: ${done.join(', ')}` : 'No pending migrations.'); }
+      } finally { await orm.close(true); }
+      return 0;
+    }
+    case 'token':
+      return tokenCommand(config, args);
+    case 'schema': {
+      process.stdout.write(await schemaSdl());
+      return 0;
+    }
+    default:
+      console.error(`peergate: unknown command "${command}"\n`);
+      console.log(HELP);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => { if (code !== undefined) process.exitCode = code; }, (e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,36 @@
+// Starting PeerGate: database, schema, admin token, event bus, HTTP.
+import type { Config } from './config';
+import { openOrm, ensureSchema, isEmbedded, migrate, type Orm } from './db/orm';
+import { ensureAdminToken } from './domain/users/tokens';
+import { InProcessBus, type EventBus } from './events/bus';
+import { onObjectChanges } from './db/change-log';
+import { startApp, type RunningApp } from './http/app';
+import './rest';
+
+export interface PeerGate { orm: Orm; bus: EventBus; http: RunningApp; close(): Promise<void> }
+
+export async function openDatabase(config: Config, opts: { migrate?: boolean } = {}): Promise<Orm> {
+  const orm = await openOrm(config.databaseUrl);
+  // The embedded database creates its schema at first start; a server uses migrations.
+  if (isEmbedded(orm)) await ensureSchema(orm);
+  else if (opts.migrate) await migrate(orm);
+  if (config.adminToken) await ensureAdminToken(orm.em.fork(), config.adminToken);
+  return orm;
+}
+
+export async function startPeerGate(config: Config, opts: { migrate?: boolean; port?: number; host?: string } = {}): Promise<PeerGate> {
+  const orm = await openDatabase(config, opts);
+  const bus = new InProcessBus();
+  // Writes made outside a request (CLI, workers) still reach subscribers.
+  const unsubscribe = onObjectChanges((rows) => bus.publishObjectChanges(rows));
+  const http = await startApp({ config, orm, bus }, opts.port ?? config.port, opts.host ?? config.host);
+  return {
+    orm, bus, http,
+    close: async () => {
+      unsubscribe();
+      await http.close();
+      await bus.close();
+      await orm.close(true);
+    },
+  };
+}
