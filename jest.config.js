@@ -13,4 +13,6 @@ module.exports = {
   roots: ['<rootDir>/test'],
   transform: { '^.+\\.ts$': swc },
   testTimeout: 60000,
+  globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+  globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
 };

@@ -1,0 +1,276 @@
+import { Migration } from '@mikro-orm/migrations';
+
+export class Migration20261123220742 extends Migration {
+
+  override async up(): Promise<void> {
+    this.addSql(`create table "peering_autonomoussystem" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "description" varchar(200) not null default '', "comments" text not null default '', "asn" bigint not null, "name" varchar(200) not null, "irr_as_set" varchar(255) null, "name_peeringdb_sync" boolean not null default true, "irr_as_set_peeringdb_sync" boolean not null default true, "ipv6max_prefixes" int null default 0, "ipv6max_prefixes_peeringdb_sync" boolean not null default true, "ipv4max_prefixes" int null default 0, "ipv4max_prefixes_peeringdb_sync" boolean not null default true, "prefixes" jsonb null, "as_list" jsonb null default '[]', "retrieve_prefixes" boolean not null default true, "retrieve_as_list" boolean not null default true, "irr_sources_override" varchar(255) not null default '', "irr_ipv6prefixes_args_override" varchar(255) not null default '', "irr_ipv4prefixes_args_override" varchar(255) not null default '', "affiliated" boolean not null default false, "local_context_data" jsonb null);`);
+    this.addSql(`alter table "peering_autonomoussystem" add constraint "peering_autonomoussystem_asn_unique" unique ("asn");`);
+
+    this.addSql(`create table "net_bfd" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "name" varchar(100) not null, "slug" varchar(100) not null, "description" varchar(200) not null default '', "minimum_transmit_interval" int not null default 300, "minimum_receive_interval" int not null default 300, "detection_multiplier" int not null default 3, "hold_time" int not null default 0);`);
+    this.addSql(`alter table "net_bfd" add constraint "net_bfd_name_unique" unique ("name");`);
+    this.addSql(`alter table "net_bfd" add constraint "net_bfd_slug_unique" unique ("slug");`);
+
+    this.addSql(`create table "peering_bgpgroup" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "name" varchar(100) not null, "slug" varchar(100) not null, "description" varchar(200) not null default '', "status" varchar(50) not null default 'enabled', "local_context_data" jsonb null);`);
+    this.addSql(`alter table "peering_bgpgroup" add constraint "peering_bgpgroup_name_unique" unique ("name");`);
+    this.addSql(`alter table "peering_bgpgroup" add constraint "peering_bgpgroup_slug_unique" unique ("slug");`);
+
+    this.addSql(`create table "bgp_community" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "name" varchar(100) not null, "slug" varchar(100) not null, "description" varchar(200) not null default '', "value" varchar(50) not null, "type" varchar(50) null, "kind" varchar(50) null);`);
+    this.addSql(`alter table "bgp_community" add constraint "bgp_community_name_unique" unique ("name");`);
+    this.addSql(`alter table "bgp_community" add constraint "bgp_community_slug_unique" unique ("slug");`);
+
+    this.addSql(`create table "devices_configuration" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "description" varchar(200) not null default '', "comments" text not null default '', "name" varchar(100) not null, "template" text not null default '', "jinja2trim" boolean not null default false, "jinja2lstrip" boolean not null default false);`);
+
+    this.addSql(`create table "messaging_contact" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "description" varchar(200) not null default '', "comments" text not null default '', "name" varchar(100) not null, "title" varchar(100) not null default '', "phone" varchar(50) not null default '', "email" varchar(254) not null default '', "address" varchar(200) not null default '');`);
+
+    this.addSql(`create table "messaging_contactrole" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "name" varchar(100) not null, "slug" varchar(100) not null, "description" varchar(200) not null default '');`);
+    this.addSql(`alter table "messaging_contactrole" add constraint "messaging_contactrole_name_unique" unique ("name");`);
+    this.addSql(`alter table "messaging_contactrole" add constraint "messaging_contactrole_slug_unique" unique ("slug");`);
+
+    this.addSql(`create table "messaging_contactassignment" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "content_type" varchar(100) not null, "object_id" bigint not null, "contact_id" int not null, "role_id" int not null);`);
+    this.addSql(`alter table "messaging_contactassignment" add constraint "messaging_contactassignment_content_type_object_id_con_a10a54c2" unique ("content_type", "object_id", "contact_id", "role_id");`);
+
+    this.addSql(`create table "messaging_email" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "description" varchar(200) not null default '', "comments" text not null default '', "name" varchar(100) not null, "subject" varchar(512) not null, "template" text not null default '', "jinja2trim" boolean not null default false, "jinja2lstrip" boolean not null default false);`);
+
+    this.addSql(`create table "users_group" ("id" serial primary key, "name" varchar(150) not null);`);
+    this.addSql(`alter table "users_group" add constraint "users_group_name_unique" unique ("name");`);
+
+    this.addSql(`create table "peering_internetexchange" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "name" varchar(100) not null, "slug" varchar(100) not null, "description" varchar(200) not null default '', "peeringdb_ixlan" int null, "status" varchar(50) not null default 'enabled', "local_autonomous_system_id" int not null, "local_context_data" jsonb null);`);
+    this.addSql(`alter table "peering_internetexchange" add constraint "peering_internetexchange_name_unique" unique ("name");`);
+    this.addSql(`alter table "peering_internetexchange" add constraint "peering_internetexchange_slug_unique" unique ("slug");`);
+
+    this.addSql(`create table "peering_autonomoussystem_communities" ("autonomous_system_id" int not null, "community_id" int not null, constraint "peering_autonomoussystem_communities_pkey" primary key ("autonomous_system_id", "community_id"));`);
+
+    this.addSql(`create table "peering_bgpgroup_communities" ("bgpgroup_id" int not null, "community_id" int not null, constraint "peering_bgpgroup_communities_pkey" primary key ("bgpgroup_id", "community_id"));`);
+
+    this.addSql(`create table "peering_internetexchange_communities" ("internet_exchange_id" int not null, "community_id" int not null, constraint "peering_internetexchange_communities_pkey" primary key ("internet_exchange_id", "community_id"));`);
+
+    this.addSql(`create table "devices_platform" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "name" varchar(100) not null, "slug" varchar(100) not null, "description" varchar(200) not null default '', "napalm_driver" varchar(50) not null default '', "napalm_args" jsonb null, "password_algorithm" varchar(16) not null default '');`);
+    this.addSql(`alter table "devices_platform" add constraint "devices_platform_name_unique" unique ("name");`);
+    this.addSql(`alter table "devices_platform" add constraint "devices_platform_slug_unique" unique ("slug");`);
+
+    this.addSql(`create table "bgp_relationship" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "name" varchar(100) not null, "slug" varchar(100) not null, "description" varchar(200) not null default '', "color" varchar(6) not null default '9e9e9e');`);
+    this.addSql(`alter table "bgp_relationship" add constraint "bgp_relationship_name_unique" unique ("name");`);
+    this.addSql(`alter table "bgp_relationship" add constraint "bgp_relationship_slug_unique" unique ("slug");`);
+
+    this.addSql(`create table "devices_router" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "description" varchar(200) not null default '', "comments" text not null default '', "name" varchar(128) not null, "hostname" varchar(256) not null, "platform_id" int not null, "status" varchar(50) not null default 'enabled', "encrypt_passwords" boolean not null default false, "configuration_template_id" int null, "local_autonomous_system_id" int not null, "netbox_device_id" bigint not null default 0, "poll_bgp_sessions_state" boolean not null default false, "poll_bgp_sessions_last_updated" timestamptz null, "napalm_username" varchar(256) null, "napalm_password" varchar(256) null, "napalm_timeout" int not null default 0, "napalm_args" jsonb null, "bgp_speaker" boolean not null default false, "router_id" inet null, "bgp_listen_address" inet null, "bgp_listen_port" int not null default 179, "local_context_data" jsonb null);`);
+    this.addSql(`alter table "devices_router" add constraint "devices_router_name_unique" unique ("name");`);
+
+    this.addSql(`create table "devices_router_communities" ("router_id" int not null, "community_id" int not null, constraint "devices_router_communities_pkey" primary key ("router_id", "community_id"));`);
+
+    this.addSql(`create table "net_connection" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "description" varchar(200) not null default '', "comments" text not null default '', "peeringdb_netixlan" int null, "status" varchar(50) not null default 'enabled', "vlan" int null, "mac_address" varchar(18) null, "ipv6address" inet null, "ipv4address" inet null, "internet_exchange_point_id" int null, "router_id" int null, "interface" varchar(200) not null default '', "local_context_data" jsonb null);`);
+
+    this.addSql(`create table "peering_internetexchangepeeringsession" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "description" varchar(200) not null default '', "comments" text not null default '', "service_reference" varchar(255) null, "autonomous_system_id" int not null, "status" varchar(50) not null default 'enabled', "password" varchar(255) null, "encrypted_password" varchar(255) null, "multihop_ttl" int not null default 1, "passive" boolean not null default false, "remote_port" int not null default 179, "bfd_id" int null, "bgp_state" varchar(50) null, "received_prefix_count" int not null default 0, "accepted_prefix_count" int not null default 0, "advertised_prefix_count" int not null default 0, "last_established_state" timestamptz null, "local_context_data" jsonb null, "ixp_connection_id" int not null, "ip_address" inet not null, "is_route_server" boolean not null default false);`);
+    this.addSql(`alter table "peering_internetexchangepeeringsession" add constraint "peering_internetexchangepeeringsession_service_reference_unique" unique ("service_reference");`);
+    this.addSql(`alter table "peering_internetexchangepeeringsession" add constraint "peering_internetexchangepeeringsession_ixp_connection__730e3252" unique ("ixp_connection_id", "ip_address");`);
+
+    this.addSql(`create table "peering_internetexchangepeeringsession_communities" ("internet_exchange_peering_session_id" int not null, "community_id" int not null, constraint "peering_internetexchangepeeringsession_communities_pkey" primary key ("internet_exchange_peering_session_id", "community_id"));`);
+
+    this.addSql(`create table "peering_directpeeringsession" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "description" varchar(200) not null default '', "comments" text not null default '', "service_reference" varchar(255) null, "autonomous_system_id" int not null, "status" varchar(50) not null default 'enabled', "password" varchar(255) null, "encrypted_password" varchar(255) null, "multihop_ttl" int not null default 1, "passive" boolean not null default false, "remote_port" int not null default 179, "bfd_id" int null, "bgp_state" varchar(50) null, "received_prefix_count" int not null default 0, "accepted_prefix_count" int not null default 0, "advertised_prefix_count" int not null default 0, "last_established_state" timestamptz null, "local_context_data" jsonb null, "local_autonomous_system_id" int not null, "local_ip_address" inet null, "bgp_group_id" int null, "ip_address" inet not null, "relationship_id" int not null, "router_id" int null, "connection_id" int null);`);
+    this.addSql(`alter table "peering_directpeeringsession" add constraint "peering_directpeeringsession_service_reference_unique" unique ("service_reference");`);
+
+    this.addSql(`create table "peering_directpeeringsession_communities" ("direct_peering_session_id" int not null, "community_id" int not null, constraint "peering_directpeeringsession_communities_pkey" primary key ("direct_peering_session_id", "community_id"));`);
+
+    this.addSql(`create table "peering_routingpolicy" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "name" varchar(100) not null, "slug" varchar(100) not null, "description" varchar(200) not null default '', "type" varchar(50) not null default 'import-policy', "weight" int not null default 0, "address_family" smallint not null default 0);`);
+    this.addSql(`alter table "peering_routingpolicy" add constraint "peering_routingpolicy_name_unique" unique ("name");`);
+    this.addSql(`alter table "peering_routingpolicy" add constraint "peering_routingpolicy_slug_unique" unique ("slug");`);
+
+    this.addSql(`create table "peering_routingpolicy_communities" ("routing_policy_id" int not null, "community_id" int not null, constraint "peering_routingpolicy_communities_pkey" primary key ("routing_policy_id", "community_id"));`);
+
+    this.addSql(`create table "peering_internetexchangepeeringsession_import_routing_policies" ("internet_exchange_peering_session_id" int not null, "routing_policy_id" int not null, constraint "peering_internetexchangepeeringsession_import_routing__91913064" primary key ("internet_exchange_peering_session_id", "routing_policy_id"));`);
+
+    this.addSql(`create table "peering_internetexchangepeeringsession_export_routing_policies" ("internet_exchange_peering_session_id" int not null, "routing_policy_id" int not null, constraint "peering_internetexchangepeeringsession_export_routing__0b294c69" primary key ("internet_exchange_peering_session_id", "routing_policy_id"));`);
+
+    this.addSql(`create table "peering_internetexchange_import_routing_policies" ("internet_exchange_id" int not null, "routing_policy_id" int not null, constraint "peering_internetexchange_import_routing_policies_pkey" primary key ("internet_exchange_id", "routing_policy_id"));`);
+
+    this.addSql(`create table "peering_internetexchange_export_routing_policies" ("internet_exchange_id" int not null, "routing_policy_id" int not null, constraint "peering_internetexchange_export_routing_policies_pkey" primary key ("internet_exchange_id", "routing_policy_id"));`);
+
+    this.addSql(`create table "peering_directpeeringsession_import_routing_policies" ("direct_peering_session_id" int not null, "routing_policy_id" int not null, constraint "peering_directpeeringsession_import_routing_policies_pkey" primary key ("direct_peering_session_id", "routing_policy_id"));`);
+
+    this.addSql(`create table "peering_directpeeringsession_export_routing_policies" ("direct_peering_session_id" int not null, "routing_policy_id" int not null, constraint "peering_directpeeringsession_export_routing_policies_pkey" primary key ("direct_peering_session_id", "routing_policy_id"));`);
+
+    this.addSql(`create table "peering_bgpgroup_import_routing_policies" ("bgpgroup_id" int not null, "routing_policy_id" int not null, constraint "peering_bgpgroup_import_routing_policies_pkey" primary key ("bgpgroup_id", "routing_policy_id"));`);
+
+    this.addSql(`create table "peering_bgpgroup_export_routing_policies" ("bgpgroup_id" int not null, "routing_policy_id" int not null, constraint "peering_bgpgroup_export_routing_policies_pkey" primary key ("bgpgroup_id", "routing_policy_id"));`);
+
+    this.addSql(`create table "peering_autonomoussystem_import_routing_policies" ("autonomous_system_id" int not null, "routing_policy_id" int not null, constraint "peering_autonomoussystem_import_routing_policies_pkey" primary key ("autonomous_system_id", "routing_policy_id"));`);
+
+    this.addSql(`create table "peering_autonomoussystem_export_routing_policies" ("autonomous_system_id" int not null, "routing_policy_id" int not null, constraint "peering_autonomoussystem_export_routing_policies_pkey" primary key ("autonomous_system_id", "routing_policy_id"));`);
+
+    this.addSql(`create table "extras_tag" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "name" varchar(100) not null, "slug" varchar(100) not null, "color" varchar(6) not null default '9e9e9e', "description" varchar(200) not null default '');`);
+    this.addSql(`alter table "extras_tag" add constraint "extras_tag_name_unique" unique ("name");`);
+    this.addSql(`alter table "extras_tag" add constraint "extras_tag_slug_unique" unique ("slug");`);
+
+    this.addSql(`create table "peering_routingpolicy_tags" ("routing_policy_id" int not null, "tag_id" int not null, constraint "peering_routingpolicy_tags_pkey" primary key ("routing_policy_id", "tag_id"));`);
+
+    this.addSql(`create table "peering_internetexchangepeeringsession_tags" ("internet_exchange_peering_session_id" int not null, "tag_id" int not null, constraint "peering_internetexchangepeeringsession_tags_pkey" primary key ("internet_exchange_peering_session_id", "tag_id"));`);
+
+    this.addSql(`create table "peering_internetexchange_tags" ("internet_exchange_id" int not null, "tag_id" int not null, constraint "peering_internetexchange_tags_pkey" primary key ("internet_exchange_id", "tag_id"));`);
+
+    this.addSql(`create table "peering_directpeeringsession_tags" ("direct_peering_session_id" int not null, "tag_id" int not null, constraint "peering_directpeeringsession_tags_pkey" primary key ("direct_peering_session_id", "tag_id"));`);
+
+    this.addSql(`create table "peering_bgpgroup_tags" ("bgpgroup_id" int not null, "tag_id" int not null, constraint "peering_bgpgroup_tags_pkey" primary key ("bgpgroup_id", "tag_id"));`);
+
+    this.addSql(`create table "peering_autonomoussystem_tags" ("autonomous_system_id" int not null, "tag_id" int not null, constraint "peering_autonomoussystem_tags_pkey" primary key ("autonomous_system_id", "tag_id"));`);
+
+    this.addSql(`create table "net_connection_tags" ("connection_id" int not null, "tag_id" int not null, constraint "net_connection_tags_pkey" primary key ("connection_id", "tag_id"));`);
+
+    this.addSql(`create table "net_bfd_tags" ("bfd_id" int not null, "tag_id" int not null, constraint "net_bfd_tags_pkey" primary key ("bfd_id", "tag_id"));`);
+
+    this.addSql(`create table "messaging_email_tags" ("email_id" int not null, "tag_id" int not null, constraint "messaging_email_tags_pkey" primary key ("email_id", "tag_id"));`);
+
+    this.addSql(`create table "messaging_contactrole_tags" ("contact_role_id" int not null, "tag_id" int not null, constraint "messaging_contactrole_tags_pkey" primary key ("contact_role_id", "tag_id"));`);
+
+    this.addSql(`create table "messaging_contact_tags" ("contact_id" int not null, "tag_id" int not null, constraint "messaging_contact_tags_pkey" primary key ("contact_id", "tag_id"));`);
+
+    this.addSql(`create table "devices_router_tags" ("router_id" int not null, "tag_id" int not null, constraint "devices_router_tags_pkey" primary key ("router_id", "tag_id"));`);
+
+    this.addSql(`create table "devices_platform_tags" ("platform_id" int not null, "tag_id" int not null, constraint "devices_platform_tags_pkey" primary key ("platform_id", "tag_id"));`);
+
+    this.addSql(`create table "devices_configuration_tags" ("configuration_id" int not null, "tag_id" int not null, constraint "devices_configuration_tags_pkey" primary key ("configuration_id", "tag_id"));`);
+
+    this.addSql(`create table "bgp_relationship_tags" ("relationship_id" int not null, "tag_id" int not null, constraint "bgp_relationship_tags_pkey" primary key ("relationship_id", "tag_id"));`);
+
+    this.addSql(`create table "bgp_community_tags" ("community_id" int not null, "tag_id" int not null, constraint "bgp_community_tags_pkey" primary key ("community_id", "tag_id"));`);
+
+    this.addSql(`create table "users_user" ("id" serial primary key, "username" varchar(150) not null, "password" varchar(256) not null default '', "first_name" varchar(150) not null default '', "last_name" varchar(150) not null default '', "email" varchar(254) not null default '', "is_staff" boolean not null default false, "is_superuser" boolean not null default false, "is_active" boolean not null default true, "date_joined" timestamptz null);`);
+    this.addSql(`alter table "users_user" add constraint "users_user_username_unique" unique ("username");`);
+
+    this.addSql(`create table "users_token" ("id" serial primary key, "created" timestamptz null, "user_id" int not null, "key_hash" varchar(64) not null, "key_prefix" varchar(8) not null, "expires" timestamptz null, "last_used" timestamptz null, "write_enabled" boolean not null default true, "description" varchar(100) not null default '', "allowed_ips" jsonb null);`);
+    this.addSql(`alter table "users_token" add constraint "users_token_key_hash_unique" unique ("key_hash");`);
+
+    this.addSql(`create table "core_object_change" ("id" serial primary key, "time" timestamptz not null, "user_id" int null, "user_name" varchar(150) not null default '', "request_id" uuid not null, "action" varchar(10) not null, "changed_object_type" varchar(100) not null, "changed_object_id" bigint not null, "object_repr" varchar(200) not null default '', "prechange_data" jsonb null, "postchange_data" jsonb null);`);
+
+    this.addSql(`create table "users_user_groups" ("user_id" int not null, "group_id" int not null, constraint "users_user_groups_pkey" primary key ("user_id", "group_id"));`);
+
+    this.addSql(`alter table "messaging_contactassignment" add constraint "messaging_contactassignment_contact_id_foreign" foreign key ("contact_id") references "messaging_contact" ("id") on update cascade on delete restrict;`);
+    this.addSql(`alter table "messaging_contactassignment" add constraint "messaging_contactassignment_role_id_foreign" foreign key ("role_id") references "messaging_contactrole" ("id") on update cascade on delete restrict;`);
+
+    this.addSql(`alter table "peering_internetexchange" add constraint "peering_internetexchange_local_autonomous_system_id_foreign" foreign key ("local_autonomous_system_id") references "peering_autonomoussystem" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peering_autonomoussystem_communities" add constraint "peering_autonomoussystem_communities_autonomous_system_0f128b5e" foreign key ("autonomous_system_id") references "peering_autonomoussystem" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peering_autonomoussystem_communities" add constraint "peering_autonomoussystem_communities_community_id_foreign" foreign key ("community_id") references "bgp_community" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peering_bgpgroup_communities" add constraint "peering_bgpgroup_communities_bgpgroup_id_foreign" foreign key ("bgpgroup_id") references "peering_bgpgroup" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peering_bgpgroup_communities" add constraint "peering_bgpgroup_communities_community_id_foreign" foreign key ("community_id") references "bgp_community" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peering_internetexchange_communities" add constraint "peering_internetexchange_communities_internet_exchange_b07a4c89" foreign key ("internet_exchange_id") references "peering_internetexchange" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peering_internetexchange_communities" add constraint "peering_internetexchange_communities_community_id_foreign" foreign key ("community_id") references "bgp_community" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "devices_router" add constraint "devices_router_platform_id_foreign" foreign key ("platform_id") references "devices_platform" ("id") on update cascade on delete restrict;`);
+    this.addSql(`alter table "devices_router" add constraint "devices_router_configuration_template_id_foreign" foreign key ("configuration_template_id") references "devices_configuration" ("id") on update cascade on delete set null;`);
+    this.addSql(`alter table "devices_router" add constraint "devices_router_local_autonomous_system_id_foreign" foreign key ("local_autonomous_system_id") references "peering_autonomoussystem" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "devices_router_communities" add constraint "devices_router_communities_router_id_foreign" foreign key ("router_id") references "devices_router" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "devices_router_communities" add constraint "devices_router_communities_community_id_foreign" foreign key ("community_id") references "bgp_community" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "net_connection" add constraint "net_connection_internet_exchange_point_id_foreign" foreign key ("internet_exchange_point_id") references "peering_internetexchange" ("id") on update cascade on delete set null;`);
+    this.addSql(`alter table "net_connection" add constraint "net_connection_router_id_foreign" foreign key ("router_id") references "devices_router" ("id") on update cascade on delete set null;`);
+
+    this.addSql(`alter table "peering_internetexchangepeeringsession" add constraint "peering_internetexchangepeeringsession_autonomous_syst_d7565caf" foreign key ("autonomous_system_id") references "peering_autonomoussystem" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peering_internetexchangepeeringsession" add constraint "peering_internetexchangepeeringsession_bfd_id_foreign" foreign key ("bfd_id") references "net_bfd" ("id") on update cascade on delete set null;`);
+    this.addSql(`alter table "peering_internetexchangepeeringsession" add constraint "peering_internetexchangepeeringsession_ixp_connection__ac9f0ceb" foreign key ("ixp_connection_id") references "net_connection" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peering_internetexchangepeeringsession_communities" add constraint "peering_internetexchangepeeringsession_communities_int_ec7df00d" foreign key ("internet_exchange_peering_session_id") references "peering_internetexchangepeeringsession" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peering_internetexchangepeeringsession_communities" add constraint "peering_internetexchangepeeringsession_communities_com_7c78e85b" foreign key ("community_id") references "bgp_community" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peering_directpeeringsession" add constraint "peering_directpeeringsession_autonomous_system_id_foreign" foreign key ("autonomous_system_id") references "peering_autonomoussystem" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peering_directpeeringsession" add constraint "peering_directpeeringsession_bfd_id_foreign" foreign key ("bfd_id") references "net_bfd" ("id") on update cascade on delete set null;`);
+    this.addSql(`alter table "peering_directpeeringsession" add constraint "peering_directpeeringsession_local_autonomous_system_id_foreign" foreign key ("local_autonomous_system_id") references "peering_autonomoussystem" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peering_directpeeringsession" add constraint "peering_directpeeringsession_bgp_group_id_foreign" foreign key ("bgp_group_id") references "peering_bgpgroup" ("id") on update cascade on delete set null;`);
+    this.addSql(`alter table "peering_directpeeringsession" add constraint "peering_directpeeringsession_relationship_id_foreign" foreign key ("relationship_id") references "bgp_relationship" ("id") on update cascade on delete restrict;`);
+    this.addSql(`alter table "peering_directpeeringsession" add constraint "peering_directpeeringsession_router_id_foreign" foreign key ("router_id") references "devices_router" ("id") on update cascade on delete set null;`);
+    this.addSql(`alter table "peering_directpeeringsession" add constraint "peering_directpeeringsession_connection_id_foreign" foreign key ("connection_id") references "net_connection" ("id") on update cascade on delete set null;`);
+
+    this.addSql(`alter table "peering_directpeeringsession_communities" add constraint "peering_directpeeringsession_communities_direct_peerin_189c75bf" foreign key ("direct_peering_session_id") references "peering_directpeeringsession" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peering_directpeeringsession_communities" add constraint "peering_directpeeringsession_communities_community_id_foreign" foreign key ("community_id") references "bgp_community" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peering_routingpolicy_communities" add constraint "peering_routingpolicy_communities_routing_policy_id_foreign" foreign key ("routing_policy_id") references "peering_routingpolicy" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peering_routingpolicy_communities" add constraint "peering_routingpolicy_communities_community_id_foreign" foreign key ("community_id") references "bgp_community" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peering_internetexchangepeeringsession_import_routing_policies" add constraint "peering_internetexchangepeeringsession_import_routing__d2d961fa" foreign key ("internet_exchange_peering_session_id") references "peering_internetexchangepeeringsession" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peering_internetexchangepeeringsession_import_routing_policies" add constraint "peering_internetexchangepeeringsession_import_routing__f15a3e04" foreign key ("routing_policy_id") references "peering_routingpolicy" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peering_internetexchangepeeringsession_export_routing_policies" add constraint "peering_internetexchangepeeringsession_export_routing__abc62c68" foreign key ("internet_exchange_peering_session_id") references "peering_internetexchangepeeringsession" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peering_internetexchangepeeringsession_export_routing_policies" add constraint "peering_internetexchangepeeringsession_export_routing__c5f60087" foreign key ("routing_policy_id") references "peering_routingpolicy" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peering_internetexchange_import_routing_policies" add constraint "peering_internetexchange_import_routing_policies_inter_db73fb3d" foreign key ("internet_exchange_id") references "peering_internetexchange" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peering_internetexchange_import_routing_policies" add constraint "peering_internetexchange_import_routing_policies_routi_5ad4a468" foreign key ("routing_policy_id") references "peering_routingpolicy" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peering_internetexchange_export_routing_policies" add constraint "peering_internetexchange_export_routing_policies_inter_a698e9a8" foreign key ("internet_exchange_id") references "peering_internetexchange" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peering_internetexchange_export_routing_policies" add constraint "peering_internetexchange_export_routing_policies_routi_4e924789" foreign key ("routing_policy_id") references "peering_routingpolicy" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peering_directpeeringsession_import_routing_policies" add constraint "peering_directpeeringsession_import_routing_policies_d_b9377d9d" foreign key ("direct_peering_session_id") references "peering_directpeeringsession" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peering_directpeeringsession_import_routing_policies" add constraint "peering_directpeeringsession_import_routing_policies_r_f27bc2df" foreign key ("routing_policy_id") references "peering_routingpolicy" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peering_directpeeringsession_export_routing_policies" add constraint "peering_directpeeringsession_export_routing_policies_d_631f0359" foreign key ("direct_peering_session_id") references "peering_directpeeringsession" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peering_directpeeringsession_export_routing_policies" add constraint "peering_directpeeringsession_export_routing_policies_r_4d892cbf" foreign key ("routing_policy_id") references "peering_routingpolicy" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peering_bgpgroup_import_routing_policies" add constraint "peering_bgpgroup_import_routing_policies_bgpgroup_id_foreign" foreign key ("bgpgroup_id") references "peering_bgpgroup" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peering_bgpgroup_import_routing_policies" add constraint "peering_bgpgroup_import_routing_policies_routing_polic_b88804ba" foreign key ("routing_policy_id") references "peering_routingpolicy" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peering_bgpgroup_export_routing_policies" add constraint "peering_bgpgroup_export_routing_policies_bgpgroup_id_foreign" foreign key ("bgpgroup_id") references "peering_bgpgroup" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peering_bgpgroup_export_routing_policies" add constraint "peering_bgpgroup_export_routing_policies_routing_polic_2776f5a5" foreign key ("routing_policy_id") references "peering_routingpolicy" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peering_autonomoussystem_import_routing_policies" add constraint "peering_autonomoussystem_import_routing_policies_auton_7c0c74af" foreign key ("autonomous_system_id") references "peering_autonomoussystem" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peering_autonomoussystem_import_routing_policies" add constraint "peering_autonomoussystem_import_routing_policies_routi_85e5f57d" foreign key ("routing_policy_id") references "peering_routingpolicy" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peering_autonomoussystem_export_routing_policies" add constraint "peering_autonomoussystem_export_routing_policies_auton_8886eebb" foreign key ("autonomous_system_id") references "peering_autonomoussystem" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peering_autonomoussystem_export_routing_policies" add constraint "peering_autonomoussystem_export_routing_policies_routi_f8edf678" foreign key ("routing_policy_id") references "peering_routingpolicy" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peering_routingpolicy_tags" add constraint "peering_routingpolicy_tags_routing_policy_id_foreign" foreign key ("routing_policy_id") references "peering_routingpolicy" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peering_routingpolicy_tags" add constraint "peering_routingpolicy_tags_tag_id_foreign" foreign key ("tag_id") references "extras_tag" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peering_internetexchangepeeringsession_tags" add constraint "peering_internetexchangepeeringsession_tags_internet_e_42ff41bd" foreign key ("internet_exchange_peering_session_id") references "peering_internetexchangepeeringsession" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peering_internetexchangepeeringsession_tags" add constraint "peering_internetexchangepeeringsession_tags_tag_id_foreign" foreign key ("tag_id") references "extras_tag" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peering_internetexchange_tags" add constraint "peering_internetexchange_tags_internet_exchange_id_foreign" foreign key ("internet_exchange_id") references "peering_internetexchange" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peering_internetexchange_tags" add constraint "peering_internetexchange_tags_tag_id_foreign" foreign key ("tag_id") references "extras_tag" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peering_directpeeringsession_tags" add constraint "peering_directpeeringsession_tags_direct_peering_sessi_df235daa" foreign key ("direct_peering_session_id") references "peering_directpeeringsession" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peering_directpeeringsession_tags" add constraint "peering_directpeeringsession_tags_tag_id_foreign" foreign key ("tag_id") references "extras_tag" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peering_bgpgroup_tags" add constraint "peering_bgpgroup_tags_bgpgroup_id_foreign" foreign key ("bgpgroup_id") references "peering_bgpgroup" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peering_bgpgroup_tags" add constraint "peering_bgpgroup_tags_tag_id_foreign" foreign key ("tag_id") references "extras_tag" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peering_autonomoussystem_tags" add constraint "peering_autonomoussystem_tags_autonomous_system_id_foreign" foreign key ("autonomous_system_id") references "peering_autonomoussystem" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peering_autonomoussystem_tags" add constraint "peering_autonomoussystem_tags_tag_id_foreign" foreign key ("tag_id") references "extras_tag" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "net_connection_tags" add constraint "net_connection_tags_connection_id_foreign" foreign key ("connection_id") references "net_connection" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "net_connection_tags" add constraint "net_connection_tags_tag_id_foreign" foreign key ("tag_id") references "extras_tag" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "net_bfd_tags" add constraint "net_bfd_tags_bfd_id_foreign" foreign key ("bfd_id") references "net_bfd" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "net_bfd_tags" add constraint "net_bfd_tags_tag_id_foreign" foreign key ("tag_id") references "extras_tag" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "messaging_email_tags" add constraint "messaging_email_tags_email_id_foreign" foreign key ("email_id") references "messaging_email" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "messaging_email_tags" add constraint "messaging_email_tags_tag_id_foreign" foreign key ("tag_id") references "extras_tag" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "messaging_contactrole_tags" add constraint "messaging_contactrole_tags_contact_role_id_foreign" foreign key ("contact_role_id") references "messaging_contactrole" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "messaging_contactrole_tags" add constraint "messaging_contactrole_tags_tag_id_foreign" foreign key ("tag_id") references "extras_tag" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "messaging_contact_tags" add constraint "messaging_contact_tags_contact_id_foreign" foreign key ("contact_id") references "messaging_contact" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "messaging_contact_tags" add constraint "messaging_contact_tags_tag_id_foreign" foreign key ("tag_id") references "extras_tag" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "devices_router_tags" add constraint "devices_router_tags_router_id_foreign" foreign key ("router_id") references "devices_router" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "devices_router_tags" add constraint "devices_router_tags_tag_id_foreign" foreign key ("tag_id") references "extras_tag" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "devices_platform_tags" add constraint "devices_platform_tags_platform_id_foreign" foreign key ("platform_id") references "devices_platform" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "devices_platform_tags" add constraint "devices_platform_tags_tag_id_foreign" foreign key ("tag_id") references "extras_tag" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "devices_configuration_tags" add constraint "devices_configuration_tags_configuration_id_foreign" foreign key ("configuration_id") references "devices_configuration" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "devices_configuration_tags" add constraint "devices_configuration_tags_tag_id_foreign" foreign key ("tag_id") references "extras_tag" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "bgp_relationship_tags" add constraint "bgp_relationship_tags_relationship_id_foreign" foreign key ("relationship_id") references "bgp_relationship" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "bgp_relationship_tags" add constraint "bgp_relationship_tags_tag_id_foreign" foreign key ("tag_id") references "extras_tag" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "bgp_community_tags" add constraint "bgp_community_tags_community_id_foreign" foreign key ("community_id") references "bgp_community" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "bgp_community_tags" add constraint "bgp_community_tags_tag_id_foreign" foreign key ("tag_id") references "extras_tag" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "users_token" add constraint "users_token_user_id_foreign" foreign key ("user_id") references "users_user" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "core_object_change" add constraint "core_object_change_user_id_foreign" foreign key ("user_id") references "users_user" ("id") on update cascade on delete set null;`);
+
+    this.addSql(`alter table "users_user_groups" add constraint "users_user_groups_user_id_foreign" foreign key ("user_id") references "users_user" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "users_user_groups" add constraint "users_user_groups_group_id_foreign" foreign key ("group_id") references "users_group" ("id") on update cascade on delete cascade;`);
+  }
+
+}
