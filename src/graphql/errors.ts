@@ -33,12 +33,12 @@ export class AuthError extends GraphQLError {
 
 /** graphql-js variable coercion errors name the path: turn them into field messages. */
 export function coercionFields(message: string): { fields: FieldErrors; index?: number } | null {
-  const m = /^Variable "\$\w+" got invalid value .*? at "\w+((?:\[\d+\]|\.\w+)*)"; (.*)$/s.exec(message);
+  const m = /^Variable "\$\w+" got invalid value (?:.*? at "\w+((?:\[\d+\]|\.\w+)*)"|.*?); (.*)$/s.exec(message);
   if (!m) {
     const whole = /^Variable "\$(\w+)" of (?:required|non-null) type ".*" (?:was not provided|must not be null)\.$/.exec(message);
     return whole ? { fields: { [whole[1]]: ['This field is required.'] } } : null;
   }
-  const path = m[1];
+  const path = m[1] ?? '';
   let reason = m[2].replace(/^Expected type "[^"]+"\. /, '').replace(/^Expected value of type "[^"]+", found [^;]+; /, '');
   if (/^Expected value of type "(Int|Float|BigInt)/.test(m[2]) || /Int cannot represent/.test(reason)) reason = 'A valid integer is required.';
   else if (/^String cannot represent/.test(reason)) reason = 'Not a valid string.';

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: installs what it lacks, then type-checks and runs jest
+# (unit, integration on PGlite and a real PostgreSQL 15, BGP interop against real daemons).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules ] || ! npm ls --depth=0 >/dev/null 2>&1; then
+  npm ci --no-audit --no-fund
+fi
+
+# Debian packages the tests drive: real BGP daemons (bird2, gobgpd).
+missing=()
+command -v bird >/dev/null 2>&1 || missing+=(bird2)
+command -v gobgpd >/dev/null 2>&1 || missing+=(gobgpd)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  else
+    echo "missing Debian packages: ${missing[*]} (run as root or install them)" >&2
+    exit 1
+  fi
+fi
+for bin in initdb pg_ctl postgres; do
+  command -v "$bin" >/dev/null 2>&1 || { echo "PostgreSQL 15 binaries ($bin) are not on PATH" >&2; exit 1; }
+done
+
+npx tsc --noEmit -p tsconfig.json
+NODE_OPTIONS=--experimental-vm-modules npx jest --ci "$@"
