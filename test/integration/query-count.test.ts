@@ -1,0 +1,47 @@
+// No N+1: a list page costs the same number of SQL queries whatever its size.
+import { startTestServer, type TestServer } from '../helpers/server';
+import { queryStats } from '../../src/db/context';
+
+const QUERY = `query($limit: Int) { routers(limit: $limit, filter: {name: {isw: ["qc-"]}}) { totalCount items {
+  id name display
+  platform { name }
+  localAutonomousSystem { asn display tags { slug } importRoutingPolicies { name communities { value } } exportRoutingPolicies { name } }
+  communities { name }
+  tags { slug }
+} } }`;
+
+describe('query count', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer('pglite');
+    const setup = await s.gql(`mutation {
+      createPlatform(input: {name: "EOS", slug: "eos"}) { id }
+      createTag(input: {name: "t", slug: "t"}) { id }
+      createCommunity(input: {name: "c", slug: "c", value: "65000:1"}) { id }
+    }`);
+    expect(setup.errors).toBeUndefined();
+    await s.gql('mutation { createRoutingPolicy(input: {name: "p", slug: "p", communityIds: ["1"]}) { id } }');
+    const ases = Array.from({ length: 20 }, (_, i) => ({ asn: 65100 + i, name: `AS ${i}`, tagIds: ['1'], importRoutingPolicyIds: ['1'], exportRoutingPolicyIds: ['1'] }));
+    expect((await s.gql('mutation($i: [AutonomousSystemCreateInput!]!) { createAutonomousSystems(inputs: $i) { id } }', { i: ases })).errors).toBeUndefined();
+    const routers = Array.from({ length: 200 }, (_, i) => ({ name: `qc-${i}`, hostname: `r${i}`, platformId: '1', localAutonomousSystemId: String(1 + (i % 20)), communityIds: ['1'], tagIds: ['1'] }));
+    const made = await s.gql('mutation($i: [RouterCreateInput!]!) { createRouters(inputs: $i) { id } }', { i: routers });
+    expect(made.errors).toBeUndefined();
+  });
+  afterAll(async () => { await s?.close(); });
+
+  const queriesFor = async (limit: number) => {
+    const before = queryStats.total;
+    const r = await s.gql(QUERY, { limit }, null);
+    expect(r.errors).toBeUndefined();
+    expect(r.data.routers.items).toHaveLength(limit);
+    expect(r.data.routers.items[0].localAutonomousSystem.importRoutingPolicies[0].communities[0].value).toBe('65000:1');
+    return queryStats.total - before;
+  };
+
+  test('1 and 200 routers with nested relations cost the same number of queries', async () => {
+    const one = await queriesFor(1);
+    const many = await queriesFor(200);
+    expect(many).toBe(one);
+    expect(one).toBeLessThanOrEqual(12);
+  });
+});
