@@ -3,7 +3,8 @@
 // dialect derives from it (filters, inputs, validation, REST names, OPTIONS).
 import 'reflect-metadata';
 import { BigIntType, Entity, ManyToMany, ManyToOne, PrimaryKey, Property, Unique, type Constructor } from '@mikro-orm/core';
-import { Field, ID, Int, Float, ObjectType } from 'type-graphql';
+import { Field, ID, Int, Float, ObjectType, UseMiddleware } from 'type-graphql';
+import { hideSecretFromReaders } from '../graphql/secret';
 import { GraphQLJSON } from 'graphql-scalars';
 import type { GraphQLScalarType } from 'graphql';
 import { ASNScalar, DateTimeScalar } from '../graphql/scalars';
@@ -209,7 +210,9 @@ function scalar(kind: FieldKind, opts: FieldOptions = {}, choices?: ChoiceSet): 
       ...(opts.auto ? { onCreate: () => new Date() } : {}),
       ...(opts.auto === 'update' ? { onUpdate: () => new Date() } : {}),
     })(proto, name);
-    if (!opts.writeOnly) Field(gqlType(kind) as any, { nullable: nullable || kind === 'json', name: opts.gqlName, description: opts.help })(proto, name);
+    if (opts.writeOnly) return;
+    Field(gqlType(kind) as any, { nullable: nullable || kind === 'json' || !!opts.secret, name: opts.gqlName, description: opts.help })(proto, name);
+    if (opts.secret) UseMiddleware(hideSecretFromReaders)(proto, name);
   };
 }
 

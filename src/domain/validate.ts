@@ -47,6 +47,7 @@ export function checkValue(f: FieldMeta, value: unknown, errors: FieldErrors): u
       return String(value).trim();
     }
     case 'json':
+      if (JSON.stringify(value).includes('\\u0000')) addError(errors, f.name, 'Null characters are not allowed.');
       if (f.objectOnly && (typeof value !== 'object' || Array.isArray(value))) addError(errors, f.name, 'JSON data must be in object form');
       return value;
     default:

@@ -82,6 +82,10 @@ describe.each(DB_KINDS)('GraphQL core on %s', (kind) => {
     const upd = await s.gql('mutation($id: ID!) { updateAutonomousSystem(id: $id, input: {name: ""}) { id } }', { id: a.id });
     expect(upd.errors[0].extensions.fields.name).toEqual(['This field may not be blank.']);
     expect(await countAs({ asn: { gte: 64800, lte: 64803 } })).toBe(1);
+    const nul = await s.gql('query($f: AutonomousSystemFilter) { autonomousSystems(filter: $f) { totalCount } }', { f: { name: { ic: ['a\u0000b'] } } });
+    expect(nul.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    const nulWrite = await s.gql('mutation($i: AutonomousSystemCreateInput!) { createAutonomousSystem(input: $i) { id } }', { i: { asn: 64804, name: 'a\u0000b' } });
+    expect(nulWrite.errors[0].extensions.fields.name).toEqual(['Null characters are not allowed.']);
     const still = await s.gql('query($id: ID!) { autonomousSystem(id: $id) { name } }', { id: a.id });
     expect(still.data.autonomousSystem.name).toBe('Keep Me');
   });
@@ -160,6 +164,18 @@ describe.each(DB_KINDS)('GraphQL core on %s', (kind) => {
     expect((await s.gql(m, {}, 'f'.repeat(40))).errors[0].message).toBe('Invalid token');
     expect((await s.gql('{ tags { totalCount } }', {}, ro.key)).data.tags.totalCount).toBeGreaterThanOrEqual(0);
     expect((await s.gql('{ tags(filter: {slug: {exact: ["nope"]}}) { totalCount } }')).data.tags.totalCount).toBe(0);
+    // Session passwords are shown only to callers that may write.
+    const made = await s.gql(`mutation {
+      a: createAutonomousSystem(input: {asn: 65300, name: "Pw A"}) { id } b: createAutonomousSystem(input: {asn: 65301, name: "Pw B"}) { id }
+      r: createRelationship(input: {name: "Pw", slug: "pw"}) { id } }`);
+    const sess = await s.gql(`mutation { createDirectPeeringSession(input: {localAutonomousSystemId: "${made.data.a.id}", autonomousSystemId: "${made.data.b.id}",
+      ipAddress: "2001:db8::1/64", relationshipId: "${made.data.r.id}", password: "s3cret"}) { id password } }`);
+    expect(sess.data.createDirectPeeringSession.password).toBe('s3cret');
+    const q = `{ directPeeringSession(id: "${sess.data.createDirectPeeringSession.id}") { password ipAddress } }`;
+    expect((await s.gql(q, {}, ro.key)).data.directPeeringSession).toEqual({ password: null, ipAddress: '2001:db8::1/64' });
+    expect((await s.gql(q)).data.directPeeringSession.password).toBe('s3cret');
+    const log = await s.gql('{ objectChanges(filter: {changedObjectType: {exact: ["peering.directpeeringsession"]}}) { items { postchangeData } } }');
+    expect(JSON.stringify(log.data.objectChanges.items)).not.toContain('s3cret');
     // Keys are stored hashed, never in clear.
     const rows = await em.getConnection().execute('select key_hash, key_prefix from users_token');
     expect(rows.some((x: any) => x.key_hash === ro.key)).toBe(false);
