@@ -4,8 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# `npm install` rather than `npm ci`: the registry here serves only this platform's optional
+# binaries (e.g. @swc/core-linux-x64-gnu), so the lock file cannot list the others that ci wants.
 if [ ! -d node_modules ] || ! npm ls --depth=0 >/dev/null 2>&1; then
-  npm ci --no-audit --no-fund
+  npm install --no-audit --no-fund
 fi
 
 # Debian packages the tests drive: real BGP daemons (bird2, gobgpd).
