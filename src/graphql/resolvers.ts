@@ -13,8 +13,8 @@ import { requireRead, requireWrite } from './guards';
 import { selectedFields } from './selection';
 import type { GqlContext } from './context';
 
-/** 'BGPGroup' -> 'bgpGroup', 'AutonomousSystem' -> 'autonomousSystem'. */
-export const fieldName = (s: string) => s.replace(/^[A-Z]+(?=[A-Z][a-z])|^[A-Z]/, (m) => m.toLowerCase());
+/** 'BGPGroup' -> 'bgpGroup', 'AutonomousSystem' -> 'autonomousSystem', all-capital 'BFD'/'BFDs' -> 'bfd'/'bfds'. */
+export const fieldName = (s: string) => s.replace(/^[A-Z]+s?$|^[A-Z]+(?=[A-Z][a-z])|^[A-Z]/, (m) => m.toLowerCase());
 
 type Method = (...args: any[]) => unknown;
 
