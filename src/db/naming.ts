@@ -2,6 +2,7 @@
 // Names that would be cut keep a readable prefix and end with a short hash instead.
 import { createHash } from 'node:crypto';
 import { UnderscoreNamingStrategy } from '@mikro-orm/core';
+import { snake } from '../domain/model';
 
 const MAX = 63;
 
@@ -12,6 +13,11 @@ export function fitIdentifier(name: string): string {
 }
 
 export class PeerGateNamingStrategy extends UnderscoreNamingStrategy {
+  /** Columns carry the REST (snake_case) names: `ipv4MaxPrefixes` -> `ipv4_max_prefixes`. */
+  override propertyToColumnName(propertyName: string): string {
+    return snake(propertyName);
+  }
+
   override joinTableName(sourceEntity: string, targetEntity: string, propertyName: string): string {
     return fitIdentifier(super.joinTableName(sourceEntity, targetEntity, propertyName));
   }

@@ -83,6 +83,9 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   const server = createServer(app);
+  // Longer than common client/proxy idle timeouts, so a reused keep-alive socket is not reset under it.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const schema = await makeSchema(bus);
   const executor = new Executor(schema);
 
