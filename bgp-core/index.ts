@@ -1,0 +1,7 @@
+// bgp-core public surface: a standalone BGP library (no imports from src/ or rest-compat/).
+export * from './wire';
+export * from './clock';
+export * from './fsm';
+export * from './rib';
+export * from './peer';
+export * from './speaker';
