@@ -1,6 +1,6 @@
 // Generic reads and writes for every model, driven by its descriptor. Each write
 // call is one transaction: bulk operations are all-or-none.
-import { wrap, type EntityManager, type AnyEntity, type QueryOrderMap } from '@mikro-orm/core';
+import { FlushMode, wrap, type EntityManager, type AnyEntity, type QueryOrderMap } from '@mikro-orm/core';
 import { allModels, describe, type ModelDescriptor, type FieldMeta } from './model';
 import { checkValue, addError, type FieldErrors } from './validate';
 import { inputNames, refFields, writableFields } from '../graphql/inputs';
@@ -235,7 +235,8 @@ async function inTransaction<T>(em: EntityManager, publish: Publish | undefined,
   const ctx = currentRequest() as (ReturnType<typeof currentRequest> & { changes?: ObjectChange[] }) | undefined;
   const before = ctx?.changes?.length ?? 0;
   try {
-    const result = await em.transactional(fn);
+    // COMMIT: the queries of validation (uniqueness) must not auto-flush values that failed it.
+    const result = await em.transactional(fn, { flushMode: FlushMode.COMMIT });
     if (ctx?.changes && publish) publish(ctx.changes.slice(before));
     return result;
   } catch (e) {
