@@ -3,7 +3,7 @@
 import 'reflect-metadata';
 import { loadConfig, ConfigError, type Config } from './config';
 import { openDatabase, startPeerGate } from './server';
-import { openOrm, migrate, isEmbedded, ensureSchema } from './db/orm';
+import { openOrm, migrate } from './db/orm';
 import { User } from './domain/users/user';
 import { Token } from './domain/users/token';
 import { createToken } from './domain/users/tokens';
@@ -102,8 +102,8 @@ async function main(argv: string[]): Promise<number> {
     case 'migrate': {
       const orm = await openOrm(config.databaseUrl);
       try {
-        if (isEmbedded(orm)) { await ensureSchema(orm); console.log('Embedded database schema is up to date.'); }
-        else { const done = await migrate(orm); console.log(done.length ? `Applied: ${done.join(', ')}` : 'No pending migrations.'); }
+        const done = await migrate(orm);
+        console.log(done.length ? `Applied: ${done.join(', ')}` : 'No pending migrations.');
       } finally { await orm.close(true); }
       return 0;
     }

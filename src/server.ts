@@ -1,6 +1,6 @@
 // Starting PeerGate: database, schema, admin token, event bus, HTTP.
 import type { Config } from './config';
-import { openOrm, ensureSchema, isEmbedded, migrate, type Orm } from './db/orm';
+import { openOrm, isEmbedded, migrate, type Orm } from './db/orm';
 import { ensureAdminToken } from './domain/users/tokens';
 import { InProcessBus, type EventBus } from './events/bus';
 import { onObjectChanges } from './db/change-log';
@@ -11,9 +11,9 @@ export interface PeerGate { orm: Orm; bus: EventBus; http: RunningApp; close(): 
 
 export async function openDatabase(config: Config, opts: { migrate?: boolean } = {}): Promise<Orm> {
   const orm = await openOrm(config.databaseUrl);
-  // The embedded database creates its schema at first start; a server uses migrations.
-  if (isEmbedded(orm)) await ensureSchema(orm);
-  else if (opts.migrate) await migrate(orm);
+  // The embedded database applies its migrations itself (creating the schema at first start);
+  // a server's schema changes only when asked (peergate migrate, serve --migrate).
+  if (isEmbedded(orm) || opts.migrate) await migrate(orm);
   if (config.adminToken) await ensureAdminToken(orm.em.fork(), config.adminToken);
   return orm;
 }

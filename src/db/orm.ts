@@ -77,11 +77,6 @@ export function isEmbedded(orm: Orm): boolean {
   return orm.config.get('driver') !== PostgreSqlDriver;
 }
 
-/** Creates or updates the schema in place (the embedded database's first start). */
-export async function ensureSchema(orm: Orm): Promise<void> {
-  await orm.schema.updateSchema({ safe: true });
-}
-
 /** Applies pending migrations (a PostgreSQL server). */
 export async function migrate(orm: Orm): Promise<string[]> {
   const done = await orm.getMigrator().up();
