@@ -2,6 +2,14 @@
 import { abstractBases, allModels } from './model';
 export { Tag } from './extras/tag';
 export { ObjectChange } from './extras/object-change';
+export { ConfigContext, ConfigContextAssignment } from './extras/config-context';
+export { ExportTemplate } from './extras/export-template';
+export { JournalEntry } from './extras/journal-entry';
+export { Webhook } from './extras/webhook';
+export { IXAPI } from './extras/ixapi';
+export { Job } from './core/job';
+export { DataSource, DataFile } from './core/data';
+export { HiddenPeer } from './peeringdb/hidden-peer';
 export { Community } from './bgp/community';
 export { Relationship } from './bgp/relationship';
 export { RoutingPolicy } from './peering/routing-policy';

@@ -5,6 +5,7 @@ import { BGPGroupStatus } from '../choices';
 import { RoutingPolicy } from './routing-policy';
 import { Community } from '../bgp/community';
 import { AutonomousSystem } from './autonomous-system';
+import { IXAPI } from '../extras/ixapi';
 
 @Model<InternetExchange>({
   app: 'peering',
@@ -16,6 +17,8 @@ import { AutonomousSystem } from './autonomous-system';
 })
 export class InternetExchange extends Organisational {
   @F.int({ nullable: true, min: 0, label: 'PeeringDB IX LAN', filter: false }) peeringdbIxlan?: number | null;
+  @F.fk(() => IXAPI, { nullable: true, via: ['name'], restVia: 'name', deleteRule: 'set null', label: 'IX-API endpoint' })
+  ixapiEndpoint?: Rel<IXAPI> | null;
   @F.choice(BGPGroupStatus, { default: 'enabled' }) status: string = 'enabled';
   @F.fk(() => AutonomousSystem, { required: true, via: ['asn', 'name'], restVia: 'name', deleteRule: 'cascade' })
   localAutonomousSystem!: Rel<AutonomousSystem>;

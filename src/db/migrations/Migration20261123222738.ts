@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261123221615 extends Migration {
+export class Migration20261123222738 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table "peering_autonomoussystem" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "description" varchar(200) not null default '', "comments" text not null default '', "asn" bigint not null, "name" varchar(200) not null, "irr_as_set" varchar(255) null, "name_peeringdb_sync" boolean not null default true, "irr_as_set_peeringdb_sync" boolean not null default true, "ipv6_max_prefixes" int null default 0, "ipv6_max_prefixes_peeringdb_sync" boolean not null default true, "ipv4_max_prefixes" int null default 0, "ipv4_max_prefixes_peeringdb_sync" boolean not null default true, "prefixes" jsonb null, "as_list" jsonb null default '[]', "retrieve_prefixes" boolean not null default true, "retrieve_as_list" boolean not null default true, "irr_sources_override" varchar(255) not null default '', "irr_ipv6_prefixes_args_override" varchar(255) not null default '', "irr_ipv4_prefixes_args_override" varchar(255) not null default '', "affiliated" boolean not null default false, "local_context_data" jsonb null);`);
@@ -18,6 +18,12 @@ export class Migration20261123221615 extends Migration {
     this.addSql(`alter table "bgp_community" add constraint "bgp_community_name_unique" unique ("name");`);
     this.addSql(`alter table "bgp_community" add constraint "bgp_community_slug_unique" unique ("slug");`);
 
+    this.addSql(`create table "extras_configcontext" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "name" varchar(100) not null, "description" varchar(200) not null default '', "is_active" boolean not null default true, "data" jsonb not null);`);
+    this.addSql(`alter table "extras_configcontext" add constraint "extras_configcontext_name_unique" unique ("name");`);
+
+    this.addSql(`create table "extras_configcontextassignment" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "content_type" varchar(100) not null, "object_id" bigint not null, "config_context_id" int not null, "weight" int not null default 1000);`);
+    this.addSql(`alter table "extras_configcontextassignment" add constraint "extras_configcontextassignment_content_type_object_id__89beb44b" unique ("content_type", "object_id", "config_context_id");`);
+
     this.addSql(`create table "devices_configuration" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "description" varchar(200) not null default '', "comments" text not null default '', "name" varchar(100) not null, "template" text not null default '', "jinja2_trim" boolean not null default false, "jinja2_lstrip" boolean not null default false);`);
 
     this.addSql(`create table "messaging_contact" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "description" varchar(200) not null default '', "comments" text not null default '', "name" varchar(100) not null, "title" varchar(100) not null default '', "phone" varchar(50) not null default '', "email" varchar(254) not null default '', "address" varchar(200) not null default '');`);
@@ -29,12 +35,27 @@ export class Migration20261123221615 extends Migration {
     this.addSql(`create table "messaging_contactassignment" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "content_type" varchar(100) not null, "object_id" bigint not null, "contact_id" int not null, "role_id" int not null);`);
     this.addSql(`alter table "messaging_contactassignment" add constraint "messaging_contactassignment_content_type_object_id_con_a10a54c2" unique ("content_type", "object_id", "contact_id", "role_id");`);
 
+    this.addSql(`create table "core_datasource" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "description" varchar(200) not null default '', "comments" text not null default '', "name" varchar(100) not null, "type" varchar(50) not null default 'local', "source_url" varchar(200) not null, "status" varchar(50) not null default 'new', "enabled" boolean not null default true, "ignore_rules" text not null default '', "parameters" jsonb null, "last_synchronised" timestamptz null);`);
+    this.addSql(`alter table "core_datasource" add constraint "core_datasource_name_unique" unique ("name");`);
+
+    this.addSql(`create table "core_datafile" ("id" serial primary key, "created" timestamptz null, "source_id" int not null, "path" varchar(1000) not null, "updated" timestamptz not null, "size" int not null, "hash" varchar(64) not null);`);
+    this.addSql(`alter table "core_datafile" add constraint "core_datafile_source_id_path_unique" unique ("source_id", "path");`);
+
     this.addSql(`create table "messaging_email" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "description" varchar(200) not null default '', "comments" text not null default '', "name" varchar(100) not null, "subject" varchar(512) not null, "template" text not null default '', "jinja2_trim" boolean not null default false, "jinja2_lstrip" boolean not null default false);`);
+
+    this.addSql(`create table "extras_exporttemplate" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "content_type" varchar(100) not null, "name" varchar(100) not null, "description" varchar(200) not null default '', "template" text not null, "jinja2_trim" boolean not null default false, "jinja2_lstrip" boolean not null default false);`);
+    this.addSql(`alter table "extras_exporttemplate" add constraint "extras_exporttemplate_content_type_name_unique" unique ("content_type", "name");`);
 
     this.addSql(`create table "users_group" ("id" serial primary key, "name" varchar(150) not null);`);
     this.addSql(`alter table "users_group" add constraint "users_group_name_unique" unique ("name");`);
 
-    this.addSql(`create table "peering_internetexchange" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "name" varchar(100) not null, "slug" varchar(100) not null, "description" varchar(200) not null default '', "peeringdb_ixlan" int null, "status" varchar(50) not null default 'enabled', "local_autonomous_system_id" int not null, "local_context_data" jsonb null);`);
+    this.addSql(`create table "peeringdb_hiddenpeer" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "peeringdb_network" int not null, "peeringdb_ixlan" int not null, "until" timestamptz null, "comments" text not null default '');`);
+    this.addSql(`alter table "peeringdb_hiddenpeer" add constraint "peeringdb_hiddenpeer_peeringdb_network_peeringdb_ixlan_unique" unique ("peeringdb_network", "peeringdb_ixlan");`);
+
+    this.addSql(`create table "extras_ixapi" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "name" varchar(100) not null, "api_url" varchar(2000) not null, "api_key" varchar(2000) not null, "api_secret" varchar(2000) not null, "identity" varchar(256) not null);`);
+    this.addSql(`alter table "extras_ixapi" add constraint "extras_ixapi_api_url_api_key_unique" unique ("api_url", "api_key");`);
+
+    this.addSql(`create table "peering_internetexchange" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "name" varchar(100) not null, "slug" varchar(100) not null, "description" varchar(200) not null default '', "peeringdb_ixlan" int null, "ixapi_endpoint_id" int null, "status" varchar(50) not null default 'enabled', "local_autonomous_system_id" int not null, "local_context_data" jsonb null);`);
     this.addSql(`alter table "peering_internetexchange" add constraint "peering_internetexchange_name_unique" unique ("name");`);
     this.addSql(`alter table "peering_internetexchange" add constraint "peering_internetexchange_slug_unique" unique ("slug");`);
 
@@ -128,6 +149,8 @@ export class Migration20261123221615 extends Migration {
 
     this.addSql(`create table "devices_configuration_tags" ("configuration_id" int not null, "tag_id" int not null, constraint "devices_configuration_tags_pkey" primary key ("configuration_id", "tag_id"));`);
 
+    this.addSql(`create table "core_datasource_tags" ("data_source_id" int not null, "tag_id" int not null, constraint "core_datasource_tags_pkey" primary key ("data_source_id", "tag_id"));`);
+
     this.addSql(`create table "bgp_relationship_tags" ("relationship_id" int not null, "tag_id" int not null, constraint "bgp_relationship_tags_pkey" primary key ("relationship_id", "tag_id"));`);
 
     this.addSql(`create table "bgp_community_tags" ("community_id" int not null, "tag_id" int not null, constraint "bgp_community_tags_pkey" primary key ("community_id", "tag_id"));`);
@@ -140,11 +163,27 @@ export class Migration20261123221615 extends Migration {
 
     this.addSql(`create table "core_object_change" ("id" serial primary key, "time" timestamptz not null, "user_id" int null, "user_name" varchar(150) not null default '', "request_id" uuid not null, "action" varchar(10) not null, "changed_object_type" varchar(100) not null, "changed_object_id" bigint not null, "object_repr" varchar(200) not null default '', "prechange_data" jsonb null, "postchange_data" jsonb null);`);
 
+    this.addSql(`create table "extras_journalentry" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "assigned_object_type" varchar(100) not null, "assigned_object_id" bigint not null, "created_by_id" int null, "kind" varchar(30) not null default 'info', "comments" text not null);`);
+
+    this.addSql(`create table "extras_journalentry_tags" ("journal_entry_id" int not null, "tag_id" int not null, constraint "extras_journalentry_tags_pkey" primary key ("journal_entry_id", "tag_id"));`);
+
+    this.addSql(`create table "core_job" ("id" serial primary key, "object_type" varchar(100) not null, "object_id" bigint null, "name" varchar(200) not null, "created" timestamptz null, "started" timestamptz null, "completed" timestamptz null, "user_id" int null, "status" varchar(30) not null default 'pending', "data" jsonb null, "job_id" uuid not null, "output" text not null default '');`);
+    this.addSql(`alter table "core_job" add constraint "core_job_job_id_unique" unique ("job_id");`);
+
     this.addSql(`create table "users_user_groups" ("user_id" int not null, "group_id" int not null, constraint "users_user_groups_pkey" primary key ("user_id", "group_id"));`);
+
+    this.addSql(`create table "extras_webhook" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "content_types" jsonb not null, "name" varchar(100) not null, "type_create" boolean not null default false, "type_update" boolean not null default false, "type_delete" boolean not null default false, "payload_url" varchar(512) not null, "enabled" boolean not null default true, "http_method" varchar(32) not null default 'POST', "http_content_type" varchar(128) not null default 'application/json', "additional_headers" text not null default '', "body_template" text not null default '', "secret" varchar(255) not null default '', "conditions" jsonb null, "ssl_verification" boolean not null default true, "ca_file_path" varchar(4096) null);`);
+    this.addSql(`alter table "extras_webhook" add constraint "extras_webhook_name_unique" unique ("name");`);
+    this.addSql(`alter table "extras_webhook" add constraint "extras_webhook_type_create_type_update_type_delete_pay_db8e2fff" unique ("type_create", "type_update", "type_delete", "payload_url");`);
+
+    this.addSql(`alter table "extras_configcontextassignment" add constraint "extras_configcontextassignment_config_context_id_foreign" foreign key ("config_context_id") references "extras_configcontext" ("id") on update cascade on delete restrict;`);
 
     this.addSql(`alter table "messaging_contactassignment" add constraint "messaging_contactassignment_contact_id_foreign" foreign key ("contact_id") references "messaging_contact" ("id") on update cascade on delete restrict;`);
     this.addSql(`alter table "messaging_contactassignment" add constraint "messaging_contactassignment_role_id_foreign" foreign key ("role_id") references "messaging_contactrole" ("id") on update cascade on delete restrict;`);
 
+    this.addSql(`alter table "core_datafile" add constraint "core_datafile_source_id_foreign" foreign key ("source_id") references "core_datasource" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peering_internetexchange" add constraint "peering_internetexchange_ixapi_endpoint_id_foreign" foreign key ("ixapi_endpoint_id") references "extras_ixapi" ("id") on update cascade on delete set null;`);
     this.addSql(`alter table "peering_internetexchange" add constraint "peering_internetexchange_local_autonomous_system_id_foreign" foreign key ("local_autonomous_system_id") references "peering_autonomoussystem" ("id") on update cascade on delete cascade;`);
 
     this.addSql(`alter table "peering_autonomoussystem_communities" add constraint "peering_autonomoussystem_communities_autonomous_system_0f128b5e" foreign key ("autonomous_system_id") references "peering_autonomoussystem" ("id") on update cascade on delete cascade;`);
@@ -259,6 +298,9 @@ export class Migration20261123221615 extends Migration {
     this.addSql(`alter table "devices_configuration_tags" add constraint "devices_configuration_tags_configuration_id_foreign" foreign key ("configuration_id") references "devices_configuration" ("id") on update cascade on delete cascade;`);
     this.addSql(`alter table "devices_configuration_tags" add constraint "devices_configuration_tags_tag_id_foreign" foreign key ("tag_id") references "extras_tag" ("id") on update cascade on delete cascade;`);
 
+    this.addSql(`alter table "core_datasource_tags" add constraint "core_datasource_tags_data_source_id_foreign" foreign key ("data_source_id") references "core_datasource" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "core_datasource_tags" add constraint "core_datasource_tags_tag_id_foreign" foreign key ("tag_id") references "extras_tag" ("id") on update cascade on delete cascade;`);
+
     this.addSql(`alter table "bgp_relationship_tags" add constraint "bgp_relationship_tags_relationship_id_foreign" foreign key ("relationship_id") references "bgp_relationship" ("id") on update cascade on delete cascade;`);
     this.addSql(`alter table "bgp_relationship_tags" add constraint "bgp_relationship_tags_tag_id_foreign" foreign key ("tag_id") references "extras_tag" ("id") on update cascade on delete cascade;`);
 
@@ -268,6 +310,13 @@ export class Migration20261123221615 extends Migration {
     this.addSql(`alter table "users_token" add constraint "users_token_user_id_foreign" foreign key ("user_id") references "users_user" ("id") on update cascade on delete cascade;`);
 
     this.addSql(`alter table "core_object_change" add constraint "core_object_change_user_id_foreign" foreign key ("user_id") references "users_user" ("id") on update cascade on delete set null;`);
+
+    this.addSql(`alter table "extras_journalentry" add constraint "extras_journalentry_created_by_id_foreign" foreign key ("created_by_id") references "users_user" ("id") on update cascade on delete set null;`);
+
+    this.addSql(`alter table "extras_journalentry_tags" add constraint "extras_journalentry_tags_journal_entry_id_foreign" foreign key ("journal_entry_id") references "extras_journalentry" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "extras_journalentry_tags" add constraint "extras_journalentry_tags_tag_id_foreign" foreign key ("tag_id") references "extras_tag" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "core_job" add constraint "core_job_user_id_foreign" foreign key ("user_id") references "users_user" ("id") on update cascade on delete set null;`);
 
     this.addSql(`alter table "users_user_groups" add constraint "users_user_groups_user_id_foreign" foreign key ("user_id") references "users_user" ("id") on update cascade on delete cascade;`);
     this.addSql(`alter table "users_user_groups" add constraint "users_user_groups_group_id_foreign" foreign key ("group_id") references "users_group" ("id") on update cascade on delete cascade;`);
