@@ -379,6 +379,9 @@ export function decodeAttrKey(key: string): PathAttributes {
   body.writeUInt16BE(tlvs.length, 2);
   tlvs.copy(body, 4);
   const d = decodeUpdate(body, 0, body.length, { as4: key[0] === '4' });
+  const nh = attrKeyMpNextHop(key);
+  // The MP next hop is part of the route's identity; show it as an MP_REACH without prefixes.
+  if (nh) d.attrs.mpReach = { afi: nh.length === 4 ? 1 : 2, safi: 1, ...formatMpNextHop(1, nh), nlri: [] };
   return d.attrs;
 }
 
