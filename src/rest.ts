@@ -1,2 +1,2 @@
 // The REST dialects mount themselves on the app when imported.
-export {};
+import '../rest-compat/peering-manager';

@@ -1,0 +1,48 @@
+// GraphQL documents for REST operations, one text per (operation, model, shape).
+// The texts are cached here and the executor caches their parsed, validated form,
+// so a REST request costs no parsing or validation after the first of its shape.
+import type { ModelDescriptor } from '../../src/domain/model';
+import { fieldName } from '../../src/graphql/resolvers';
+import type { Shape } from './projection';
+
+export type Operation = 'list' | 'detail' | 'create' | 'createMany' | 'update' | 'replace' | 'updateMany' | 'delete' | 'deleteMany';
+
+export interface Doc { text: string; root: string }
+
+const docs = new Map<string, Doc>();
+
+function build(op: Operation, d: ModelDescriptor, sel: string): Doc {
+  const one = fieldName(d.name);
+  const many = fieldName(d.plural);
+  switch (op) {
+    case 'list':
+      return { root: many, text: `query($filter: ${d.name}Filter, $ordering: [String!], $limit: Int, $offset: Int) {
+  ${many}(filter: $filter, ordering: $ordering, limit: $limit, offset: $offset) { totalCount items ${sel} } }` };
+    case 'detail':
+      return { root: one, text: `query($id: ID!) { ${one}(id: $id) ${sel} }` };
+    case 'create':
+      return { root: `create${d.name}`, text: `mutation($input: ${d.name}CreateInput!) { create${d.name}(input: $input) ${sel} }` };
+    case 'createMany':
+      return { root: `create${d.plural}`, text: `mutation($inputs: [${d.name}CreateInput!]!) { create${d.plural}(inputs: $inputs) ${sel} }` };
+    case 'update':
+      return { root: `update${d.name}`, text: `mutation($id: ID!, $input: ${d.name}UpdateInput!) { update${d.name}(id: $id, input: $input) ${sel} }` };
+    case 'replace':
+      return { root: `replace${d.name}`, text: `mutation($id: ID!, $input: ${d.name}CreateInput!) { replace${d.name}(id: $id, input: $input) ${sel} }` };
+    case 'updateMany':
+      return { root: `update${d.plural}`, text: `mutation($inputs: [${d.name}BulkUpdateInput!]!) { update${d.plural}(inputs: $inputs) ${sel} }` };
+    case 'delete':
+      return { root: `delete${d.name}`, text: `mutation($id: ID!) { delete${d.name}(id: $id) }` };
+    case 'deleteMany':
+      return { root: `delete${d.plural}`, text: `mutation($ids: [ID!]!) { delete${d.plural}(ids: $ids) }` };
+  }
+}
+
+export function documentFor(op: Operation, d: ModelDescriptor, shape?: Shape): Doc {
+  const key = `${op}|${shape?.key ?? d.name}`;
+  let doc = docs.get(key);
+  if (!doc) {
+    doc = build(op, d, shape?.selection ?? '');
+    docs.set(key, doc);
+  }
+  return doc;
+}

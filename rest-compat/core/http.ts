@@ -1,0 +1,67 @@
+// HTTP plumbing shared by the REST dialects: reading a JSON body after the
+// caller was authorised, and answering in JSON or, for browsers, in a readable
+// HTML page showing the same JSON.
+import express, { type Request, type Response } from 'express';
+import { RestError, detail } from './errors';
+
+export function wantsHtml(req: Request, params: URLSearchParams): boolean {
+  const format = params.get('format');
+  if (format === 'json') return false;
+  if (format === 'api') return true;
+  return req.accepts(['application/json', 'text/html']) === 'text/html';
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!));
+
+/** The browsable page: the JSON a script would get, escaped, with the status and the URL. */
+export function htmlPage(title: string, req: Request, status: number, body: unknown): string {
+  const json = body === undefined ? '' : JSON.stringify(body, null, 2);
+  const linked = escapeHtml(json).replace(/&quot;(https?:\/\/[^&\s]+)&quot;/g, (_m, u: string) => `&quot;<a href="${u}">${u}</a>&quot;`);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>body{font-family:system-ui,sans-serif;margin:2em}pre{background:#f6f8fa;padding:1em;overflow:auto}code{color:#555}</style></head>
+<body><h1>${escapeHtml(title)}</h1>
+<p><code>${escapeHtml(req.method)} ${escapeHtml(req.originalUrl)}</code> &rarr; <b>${status}</b></p>
+<pre>${linked}</pre>
+<p><a href="/api/schema/swagger-ui/">API documentation</a></p></body></html>`;
+}
+
+export interface Responder {
+  send(status: number, body?: unknown, headers?: Record<string, string>): void;
+}
+
+export function responder(req: Request, res: Response, params: URLSearchParams, title: string): Responder {
+  return {
+    send(status, body, headers = {}) {
+      for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+      if (status === 204 || body === undefined) { res.status(status).end(); return; }
+      if (wantsHtml(req, params)) {
+        res.setHeader('Vary', 'Accept');
+        res.status(status).type('html').send(htmlPage(title, req, status, body));
+        return;
+      }
+      res.status(status).type('application/json').send(JSON.stringify(body));
+    },
+  };
+}
+
+/** Reads the raw body (size-limited) and parses it as JSON. Undefined when there is none. */
+export async function readJson(req: Request, res: Response, limit: string): Promise<unknown> {
+  const parser = express.text({ type: () => true, limit, defaultCharset: 'utf-8' });
+  try {
+    await new Promise<void>((resolve, reject) => parser(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+  } catch (e: any) {
+    if (e?.type === 'entity.too.large') throw detail(413, 'Request body is too large.');
+    if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') throw detail(415, `Unsupported media type "${req.headers['content-type']}" in request.`);
+    throw detail(400, `Could not read the request body: ${e?.message ?? e}`);
+  }
+  const text = typeof req.body === 'string' ? req.body : '';
+  if (text.trim() === '') return undefined;
+  const type = (req.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/json' && !type.endsWith('+json')) throw detail(415, `Unsupported media type "${type}" in request.`);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new RestError(400, { detail: `JSON parse error - ${(e as Error).message}` });
+  }
+}

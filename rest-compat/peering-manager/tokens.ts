@@ -1,0 +1,57 @@
+// /api/users/tokens/: Peering Manager manages tokens only in its UI; PeerGate
+// lists them (one's own, or all for staff), creates them through the GraphQL
+// createToken mutation (the key is shown once, in that response) and revokes
+// them with revokeToken.
+import type { GqlContext } from '../../src/graphql/context';
+import type { ModelDescriptor } from '../../src/domain/model';
+import { shapeFor } from '../core/projection';
+import { RestError } from '../core/errors';
+import { coerceScalar } from '../core/body';
+import { body, run, writable, type Call } from './call';
+import type { Scope } from './crud';
+
+export const TOKEN_CONTENT_TYPE = 'users.token';
+
+/** Anonymous callers see no tokens; others their own unless staff. */
+export const tokenScope: Scope = (ctx: GqlContext) => {
+  const u = ctx.caller.user;
+  if (!u) throw new RestError(403, { detail: 'Authentication credentials were not provided.' });
+  return u.isStaff || u.isSuperuser ? null : { user: { exact: [String(u.id)] } };
+};
+
+const WRITABLE: Record<string, { gql: string; kind: 'string' | 'bool' | 'datetime' | 'id' }> = {
+  description: { gql: 'description', kind: 'string' },
+  write_enabled: { gql: 'writeEnabled', kind: 'bool' },
+  expires: { gql: 'expires', kind: 'datetime' },
+  user: { gql: 'userId', kind: 'id' },
+};
+
+export async function createTokenCall(call: Call, d: ModelDescriptor): Promise<void> {
+  const ctx = await writable(call);
+  const data = (await body(call)) ?? {};
+  if (typeof data !== 'object' || Array.isArray(data) || data === null) throw new RestError(400, { non_field_errors: ['Invalid data. Expected a dictionary.'] });
+  const input: Record<string, unknown> = {};
+  const errors: Record<string, string[]> = {};
+  const readOnly = new Set(['id', 'url', 'display_url', 'display', 'created', 'last_used', 'key_prefix', 'key', 'allowed_ips']);
+  for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
+    const w = WRITABLE[k];
+    if (!w) { if (!readOnly.has(k)) errors[k] = ['Unknown field.']; continue; }
+    try {
+      if (w.kind === 'id') input[w.gql] = v === null ? null : String((typeof v === 'object' && v && 'id' in v) ? (v as any).id : v);
+      else input[w.gql] = v === null ? null : coerceScalar({ kind: w.kind } as any, v);
+    } catch (e) { errors[k] = [(e as Error).message]; }
+  }
+  if (Object.keys(errors).length) throw new RestError(400, errors);
+  const shape = shapeFor(d, {});
+  const made = await run<{ key: string; token: any }>(call, ctx, {
+    root: 'createToken',
+    text: `mutation($input: TokenCreateInput!) { createToken(input: $input) { key token ${shape.selection} } }`,
+  }, { input }, { d });
+  call.reply.send(201, { ...shape.render(made.token, call.urls), key: made.key });
+}
+
+export async function revokeTokenCall(call: Call, id: string): Promise<void> {
+  const ctx = await writable(call);
+  await run(call, ctx, { root: 'revokeToken', text: 'mutation($id: ID!) { revokeToken(id: $id) }' }, { id }, { d: null });
+  call.reply.send(204);
+}
