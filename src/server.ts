@@ -3,6 +3,7 @@ import type { Config } from './config';
 import { openOrm, isEmbedded, migrate, type Orm } from './db/orm';
 import { ensureAdminToken } from './domain/users/tokens';
 import { InProcessBus, type EventBus } from './events/bus';
+import { PgBus } from './events/pg-bus';
 import { onObjectChanges } from './db/change-log';
 import { startApp, type RunningApp } from './http/app';
 import './rest';
@@ -20,7 +21,8 @@ export async function openDatabase(config: Config, opts: { migrate?: boolean } =
 
 export async function startPeerGate(config: Config, opts: { migrate?: boolean; port?: number; host?: string } = {}): Promise<PeerGate> {
   const orm = await openDatabase(config, opts);
-  const bus = new InProcessBus();
+  // Processes sharing a PostgreSQL server share events through it; the embedded database is one process.
+  const bus: EventBus = config.databaseUrl.startsWith('postgres') ? await PgBus.connect(config.databaseUrl) : new InProcessBus();
   // Writes made outside a request (CLI, workers) still reach subscribers.
   const unsubscribe = onObjectChanges((rows) => bus.publishObjectChanges(rows));
   const http = await startApp({ config, orm, bus }, opts.port ?? config.port, opts.host ?? config.host);

@@ -43,6 +43,8 @@ export interface EventBus {
   pubSub: ReturnType<typeof createPubSub<BusTopics>>;
   publishObjectChanges(changes: ObjectChange[]): void;
   publishBgpSession(event: BgpSessionEvent): void;
+  /** Commands to bgp-core (start/stop, send update, route refresh); whichever worker runs the peer acts. */
+  publishCommand(command: BusTopics['bgpCommand'][0]): void;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,9 @@ export class InProcessBus implements EventBus {
   }
   publishBgpSession(event: BgpSessionEvent): void {
     this.pubSub.publish('bgpSessionChanged', event);
+  }
+  publishCommand(command: BusTopics['bgpCommand'][0]): void {
+    this.pubSub.publish('bgpCommand', command);
   }
   async close(): Promise<void> {}
 }

@@ -1,0 +1,93 @@
+// The event bus across processes: PostgreSQL LISTEN/NOTIFY. Every process listens on
+// one channel; a publish is a NOTIFY that comes back to every listener, this one
+// included, so all processes see events in the same order. Payloads over NOTIFY's
+// limit (8000 bytes) are stored in a table and the notification carries their id.
+import { Client } from 'pg';
+import { createPubSub } from '@graphql-yoga/subscription';
+import type { ObjectChange } from '../domain/extras/object-change';
+import { toObjectChangedEvent, type BgpSessionEvent, type BusTopics, type EventBus } from './bus';
+
+const CHANNEL = 'peergate_events';
+const MAX_INLINE = 7000; // bytes; NOTIFY refuses payloads of 8000 or more
+const TABLE = 'peergate_event_payload';
+
+interface Envelope { topic: keyof BusTopics; payload?: unknown; ref?: number }
+
+export class PgBus implements EventBus {
+  readonly pubSub = createPubSub<BusTopics>();
+  private sender: Client;
+  private listener: Client;
+  private sweep: NodeJS.Timeout | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(private url: string) {
+    this.sender = new Client({ connectionString: url });
+    this.listener = new Client({ connectionString: url });
+  }
+
+  static async connect(url: string): Promise<PgBus> {
+    const bus = new PgBus(url);
+    await bus.sender.connect();
+    await bus.listener.connect();
+    await bus.sender.query(`create table if not exists ${TABLE} (id bigserial primary key, body jsonb not null, created timestamptz not null default now())`);
+    bus.listener.on('notification', (msg) => { if (msg.channel === CHANNEL && msg.payload) void bus.deliver(msg.payload); });
+    await bus.listener.query(`listen ${CHANNEL}`);
+    // Stored payloads are read within milliseconds; a minute is plenty for slow listeners.
+    bus.sweep = setInterval(() => { bus.sender.query(`delete from ${TABLE} where created < now() - interval '1 minute'`).catch(() => undefined); }, 30_000);
+    bus.sweep.unref();
+    return bus;
+  }
+
+  private async deliver(raw: string): Promise<void> {
+    try {
+      const env = JSON.parse(raw) as Envelope;
+      let payload = env.payload;
+      if (env.ref !== undefined) {
+        const r = await this.sender.query(`select body from ${TABLE} where id = $1`, [env.ref]);
+        if (!r.rows.length) return;
+        payload = r.rows[0].body;
+      }
+      this.pubSub.publish(env.topic as any, payload as any);
+    } catch (e) {
+      console.error('event bus: dropped a malformed notification', (e as Error).message);
+    }
+  }
+
+  /** NOTIFYs are sent one after another so their order is the publish order. */
+  private send(topic: keyof BusTopics, payload: unknown): void {
+    this.queue = this.queue.then(async () => {
+      const inline = JSON.stringify({ topic, payload });
+      if (Buffer.byteLength(inline) <= MAX_INLINE) {
+        await this.sender.query('select pg_notify($1, $2)', [CHANNEL, inline]);
+      } else {
+        const r = await this.sender.query(`insert into ${TABLE} (body) values ($1) returning id`, [JSON.stringify(payload)]);
+        await this.sender.query('select pg_notify($1, $2)', [CHANNEL, JSON.stringify({ topic, ref: Number(r.rows[0].id) })]);
+      }
+    }).catch((e) => console.error('event bus: publish failed', (e as Error).message));
+  }
+
+  publishObjectChanges(changes: ObjectChange[]): void {
+    for (const c of changes) this.send('objectChanged', toObjectChangedEvent(c));
+  }
+
+  publishBgpSession(event: BgpSessionEvent): void {
+    this.send('bgpSessionChanged', event);
+  }
+
+  publishCommand(command: BusTopics['bgpCommand'][0]): void {
+    this.send('bgpCommand', command);
+  }
+
+  /** Resolves once everything published so far has been sent. */
+  flushed(): Promise<unknown> {
+    return this.queue;
+  }
+
+  async close(): Promise<void> {
+    if (this.sweep) clearInterval(this.sweep);
+    await this.queue;
+    await Promise.allSettled([this.listener.end(), this.sender.end()]);
+  }
+
+  get connectionString(): string { return this.url; }
+}

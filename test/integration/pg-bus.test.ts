@@ -1,0 +1,62 @@
+// Two gateways on one PostgreSQL server: a change made through one reaches a
+// graphql-ws subscriber on the other, through LISTEN/NOTIFY (large payloads via the table).
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../../src/config';
+import { startPeerGate, type PeerGate } from '../../src/server';
+import { freshDatabaseUrl } from '../helpers/db';
+
+describe('event bus over PostgreSQL', () => {
+  const token = randomBytes(20).toString('hex');
+  let a: PeerGate;
+  let b: PeerGate;
+  beforeAll(async () => {
+    const url = await freshDatabaseUrl('postgres');
+    const config = loadConfig({ DATABASE_URL: url, PEERGATE_ADMIN_TOKEN: token, HOST: '127.0.0.1', PORT: '0', BGP_WORKER: 'off' });
+    a = await startPeerGate(config, { migrate: true, port: 0 });
+    b = await startPeerGate(config, { port: 0 });
+  });
+  afterAll(async () => { await a?.close(); await b?.close(); });
+
+  const portOf = (g: PeerGate) => (g.http.server.address() as { port: number }).port;
+
+  function subscribe(g: PeerGate, query: string): { client: Client; next: () => Promise<any> } {
+    const client = createClient({ url: `ws://127.0.0.1:${portOf(g)}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Token ${token}` } });
+    const events: any[] = [];
+    const waiters: ((v: any) => void)[] = [];
+    client.subscribe({ query }, {
+      next: (v) => { const w = waiters.shift(); if (w) w(v.data); else events.push(v.data); },
+      error: (e) => { throw e; }, complete: () => undefined,
+    });
+    return {
+      client,
+      next: () => (events.length ? Promise.resolve(events.shift()) : new Promise((resolve, reject) => {
+        waiters.push(resolve);
+        setTimeout(() => reject(new Error('no event within 5 s')), 5000);
+      })),
+    };
+  }
+
+  test('a mutation on gateway A reaches a subscriber on gateway B', async () => {
+    const sub = subscribe(b, 'subscription { objectChanged(types: ["devices.configuration"]) { action objectRepr postchangeData } }');
+    await new Promise((r) => setTimeout(r, 300));
+    const small = await fetch(`http://127.0.0.1:${portOf(a)}/graphql`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Token ${token}` },
+      body: JSON.stringify({ query: 'mutation($t: String!) { createConfiguration(input: {name: "small", template: $t}) { id } }', variables: { t: 'hostname {{ router.name }}' } }),
+    });
+    expect((await small.json() as any).errors).toBeUndefined();
+    const first = await sub.next();
+    expect(first.objectChanged).toMatchObject({ action: 'create', objectRepr: 'small' });
+    // Over NOTIFY's 8000-byte limit: carried through the payload table.
+    const big = 'x'.repeat(20_000);
+    await fetch(`http://127.0.0.1:${portOf(a)}/graphql`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Token ${token}` },
+      body: JSON.stringify({ query: 'mutation($t: String!) { createConfiguration(input: {name: "big", template: $t}) { id } }', variables: { t: big } }),
+    });
+    const second = await sub.next();
+    expect(second.objectChanged.objectRepr).toBe('big');
+    expect(second.objectChanged.postchangeData.template).toHaveLength(20_000);
+    await sub.client.dispose();
+  });
+});
