@@ -45,6 +45,8 @@ export interface EventBus {
   publishBgpSession(event: BgpSessionEvent): void;
   /** Commands to bgp-core (start/stop, send update, route refresh); whichever worker runs the peer acts. */
   publishCommand(command: BusTopics['bgpCommand'][0]): void;
+  /** Throws when the bus cannot deliver (for /readyz). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,5 +68,6 @@ export class InProcessBus implements EventBus {
   publishCommand(command: BusTopics['bgpCommand'][0]): void {
     this.pubSub.publish('bgpCommand', command);
   }
+  async ping(): Promise<void> {}
   async close(): Promise<void> {}
 }

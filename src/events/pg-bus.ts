@@ -78,6 +78,11 @@ export class PgBus implements EventBus {
     this.send('bgpCommand', command);
   }
 
+  async ping(): Promise<void> {
+    await this.listener.query('select 1');
+    await this.sender.query('select 1');
+  }
+
   /** Resolves once everything published so far has been sent. */
   flushed(): Promise<unknown> {
     return this.queue;

@@ -23,11 +23,14 @@ import type { EventBus } from '../events/bus';
 import { authenticate, anonymous } from './auth';
 import { graphiqlRouter, wantsHtml, graphiqlPage } from './graphiql';
 import { API_VERSION } from './version';
+import { Metrics } from './metrics';
+import { logger } from '../log';
 
 export interface AppDeps { config: Config; orm: Orm; bus: EventBus }
 
 export interface RunningApp {
   app: express.Express;
+  metrics: Metrics;
   server: Server;
   schema: GraphQLSchema;
   executor: Executor;
@@ -60,6 +63,20 @@ function formatError(config: Config) {
   };
 }
 
+function metricsPlugin(metrics: Metrics): ApolloServerPlugin<GqlContext> {
+  return {
+    async requestDidStart() {
+      const end = metrics.graphqlDuration.startTimer();
+      let type = 'unknown';
+      let name = '';
+      return {
+        async didResolveOperation({ operation, operationName }) { type = operation?.operation ?? 'unknown'; name = operationName ?? ''; },
+        async willSendResponse({ errors }) { end({ type, name, outcome: errors?.length ? 'error' : 'ok' }); },
+      };
+    },
+  };
+}
+
 /** Depth and complexity are checked with the request's variables, before execution. */
 function limitsPlugin(config: Config): ApolloServerPlugin<GqlContext> {
   const limits = { maxDepth: config.graphqlMaxDepth, maxComplexity: config.graphqlMaxComplexity, defaultPage: config.paginateCount, maxPage: config.maxPageSize };
@@ -87,6 +104,7 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   const schema = await makeSchema(bus);
+  const metrics = new Metrics();
   const executor = new Executor(schema);
 
   const newContext = async (authorization: string | undefined, requestId: string): Promise<GqlContext> => {
@@ -103,8 +121,11 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
     res.setHeader('API-Version', API_VERSION);
     const store: RequestContext = { requestId, userId: null, userName: '', queryCount: 0 };
     res.locals.store = store;
+    const started = performance.now();
+    res.on('finish', () => logger.info({ requestId, method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(performance.now() - started), queries: store.queryCount, user: store.userName || undefined }, 'request'));
     requestContext.run(store, next);
   });
+  app.use(metrics.middleware());
 
   const contextFor = async (req: Request): Promise<GqlContext> => {
     const res = req.res!;
@@ -115,13 +136,23 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
     return ctx;
   };
 
-  app.get('/healthz', async (_req, res) => {
-    try {
-      await orm.em.fork().getConnection().execute('select 1');
-      res.json({ status: 'ok' });
-    } catch (e) {
-      res.status(503).json({ status: 'unavailable', error: String((e as Error).message) });
+  // Liveness: the process answers. Readiness: the database and the event bus work.
+  app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+  app.get('/readyz', async (_req, res) => {
+    const checks: Record<string, string> = {};
+    try { await orm.em.fork().getConnection().execute('select 1'); checks.database = 'ok'; } catch (e) { checks.database = (e as Error).message; }
+    try { await bus.ping(); checks.bus = 'ok'; } catch (e) { checks.bus = (e as Error).message; }
+    const ok = Object.values(checks).every((v) => v === 'ok');
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', checks });
+  });
+  app.get('/metrics', async (_req, res) => {
+    const pool = (orm.em.getConnection() as any).getKnex?.()?.client?.pool;
+    if (pool) {
+      metrics.dbPool.set({ state: 'used' }, pool.numUsed());
+      metrics.dbPool.set({ state: 'free' }, pool.numFree());
+      metrics.dbPool.set({ state: 'pending' }, pool.numPendingAcquires());
     }
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
   app.use('/graphiql', graphiqlRouter());
@@ -150,6 +181,7 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
       limitsPlugin(config),
+      metricsPlugin(metrics),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
     ],
   });
@@ -160,7 +192,7 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
   app.use('/graphql', jsonBody, expressMiddleware(apollo, { context: async ({ req }) => contextFor(req) }));
 
   const running: RunningApp = {
-    app, server, schema, executor, contextFor,
+    app, metrics, server, schema, executor, contextFor,
     close: async () => {
       await apollo.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -173,7 +205,7 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
     if (res.headersSent) return next(err);
     const status = err?.type === 'entity.too.large' ? 413 : err?.type === 'entity.parse.failed' || err instanceof SyntaxError ? 400 : err?.status && err.status < 500 ? err.status : 500;
     const message = status === 413 ? 'Request body is too large.' : status === 400 ? 'Malformed JSON in request body.' : 'Internal server error';
-    if (status >= 500) console.error(err);
+    if (status >= 500) logger.error({ err, requestId: res.locals.requestId }, 'unhandled error');
     res.status(status).json({ errors: [{ message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 400 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
     void req;
   });
