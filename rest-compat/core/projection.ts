@@ -87,13 +87,16 @@ function compile(d: ModelDescriptor, fields: RestField[], depth: number, load: (
         if (!load(f)) { steps.push((_i, out) => { out[name] = null; }); break; }
         select.add(f.gql);
         const set = f.meta!.choices!;
+        // GraphQL carries every choice as a string; numeric sets (address families) are numbers in REST.
+        const numeric = typeof set.values[0]?.value === 'number';
+        const value = (v: unknown) => (v === null || v === undefined ? null : numeric && v !== '' ? Number(v) : v);
         if (objectChoices && f.meta!.choiceStyle !== 'plain') {
           steps.push((item, out) => {
-            const v = item[f.gql];
-            out[name] = v === null || v === undefined ? null : { value: v, label: choiceLabel(set, v) ?? String(v) };
+            const v = value(item[f.gql]);
+            out[name] = v === null ? null : { value: v, label: choiceLabel(set, v) ?? String(v) };
           });
         } else {
-          steps.push((item, out) => { out[name] = item[f.gql] ?? null; });
+          steps.push((item, out) => { out[name] = value(item[f.gql]); });
         }
         break;
       }
