@@ -117,6 +117,10 @@ export interface BirdPeer {
   /** Export static routes to this peer (default true). */
   exportStatic?: boolean;
   passive?: boolean;
+  /** Configured but not started until `birdc enable NAME`. */
+  disabled?: boolean;
+  /** Import nothing (a pure feeder). */
+  importNone?: boolean;
 }
 
 export interface BirdOptions {
@@ -163,8 +167,9 @@ export function birdConfig(o: BirdOptions, dir: string): string {
       '  connect delay time 1;',
       '  error wait time 1, 2;',
       p.passive ? '  passive on;' : '',
+      p.disabled ? '  disabled yes;' : '',
       '  enable route refresh on;',
-      `  ipv4 { import all; ${nh} };`,
+      `  ipv4 { import ${p.importNone ? 'none' : 'all'}; ${nh} };`,
       '}',
     );
   }
