@@ -81,7 +81,6 @@ export interface ModelOptions<T = any> {
   computed?: Record<string, ComputedField<T>>;
   changeLogged?: boolean;            // default true
   readOnly?: boolean;                // list/detail only
-  tags?: boolean;
   uniqueTogether?: string[][];
   customFilters?: Record<string, CustomFilter>;
   /** Fields that must be present on create but may be null (Peering Manager's Connection). */
@@ -219,7 +218,7 @@ function scalar(kind: FieldKind, opts: FieldOptions = {}, choices?: ChoiceSet): 
 
 export const F = {
   string: (o?: FieldOptions) => scalar('string', o),
-  text: (o?: FieldOptions) => scalar('text', { default: '', ...o }),
+  text: (o?: FieldOptions) => scalar('text', { ...(o?.required ? {} : { default: '' }), ...o }),
   int: (o?: FieldOptions) => scalar('int', o),
   bigint: (o?: FieldOptions) => scalar('bigint', o),
   asn: (o?: FieldOptions) => scalar('asn', { min: 1, max: 4294967295, ...o }),
@@ -262,11 +261,14 @@ export const F = {
   },
 };
 
-/** Primary key shared by all models. */
-export function IdField(): PropertyDecorator {
+/**
+ * Primary key shared by all models. `autoincrement: false` is for mirrored records
+ * that keep their upstream's ids (PeeringDB).
+ */
+export function IdField(opts: { autoincrement?: boolean } = {}): PropertyDecorator {
   return (proto: object, key: string | symbol) => {
     ownFields(proto.constructor).push({ name: String(key), restName: 'id', kind: 'id', filterKind: 'numeric', readOnly: true });
-    PrimaryKey({ type: 'integer', autoincrement: true })(proto, String(key));
+    PrimaryKey({ type: 'integer', autoincrement: opts.autoincrement ?? true })(proto, String(key));
     Field(() => ID)(proto, String(key));
   };
 }

@@ -86,6 +86,12 @@ function checkIps(ff: FilterField, value: Record<string, any>): void {
   }
 }
 
+function checkUuids(ff: FilterField, value: Record<string, any>): void {
+  for (const v of [...(value.exact ?? []), ...(value.n ?? [])]) {
+    if (!UUID.test(String(v))) throw new ValidationError({ [ff.name]: [`"${v}" is not a valid UUID.`] });
+  }
+}
+
 /** A filter input -> one MikroORM `where`. Lookups AND together; values inside one lookup OR. */
 export function filterToWhere(d: ModelDescriptor, filter: Record<string, any> | null | undefined): Record<string, unknown> {
   if (!filter) return {};
@@ -111,6 +117,7 @@ export function filterToWhere(d: ModelDescriptor, filter: Record<string, any> | 
       const ff = byName.get(key);
       if (!ff) continue;
       if (ff.kind === 'ip') checkIps(ff, value);
+      if (ff.kind === 'uuid') checkUuids(ff, value);
       if (ff.kind === 'id') {
         const ids: Record<string, unknown> = {};
         if (value.exact) ids.exact = (value.exact as string[]).map(toId(ff.name));

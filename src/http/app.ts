@@ -44,7 +44,7 @@ export type Mount = (app: express.Express, running: RunningApp) => void;
 const mounts: Mount[] = [];
 export function registerMount(m: Mount): void { mounts.push(m); }
 
-function formatError(config: Config) {
+function formatError() {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const ext: Record<string, unknown> = { ...(formatted.extensions ?? {}) };
     const coerced = coercionFields(formatted.message);
@@ -54,11 +54,12 @@ function formatError(config: Config) {
       ext.fields = coerced.fields;
     }
     if (!ext.code) ext.code = 'INTERNAL_SERVER_ERROR';
-    if (config.production || ext.code !== 'INTERNAL_SERVER_ERROR') delete ext.stacktrace;
-    if (ext.code === 'INTERNAL_SERVER_ERROR' && config.production) {
+    delete ext.stacktrace;
+    // Internal errors are logged with their stack; clients never see SQL or code paths.
+    if (ext.code === 'INTERNAL_SERVER_ERROR') {
+      logger.error({ err: (error as any)?.originalError ?? error, path: formatted.path }, 'GraphQL internal error');
       return { message: 'Internal server error', extensions: { code: ext.code }, path: formatted.path };
     }
-    void error;
     return { ...formatted, extensions: ext };
   };
 }
@@ -174,8 +175,8 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
 
   const apollo = new ApolloServer<GqlContext>({
     schema,
-    formatError: formatError(config),
-    includeStacktraceInErrorResponses: !config.production,
+    formatError: formatError(),
+    includeStacktraceInErrorResponses: false,
     introspection: true,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),

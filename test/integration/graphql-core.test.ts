@@ -84,6 +84,8 @@ describe.each(DB_KINDS)('GraphQL core on %s', (kind) => {
     expect(await countAs({ asn: { gte: 64800, lte: 64803 } })).toBe(1);
     const nul = await s.gql('query($f: AutonomousSystemFilter) { autonomousSystems(filter: $f) { totalCount } }', { f: { name: { ic: ['a\u0000b'] } } });
     expect(nul.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    const badUuid = await s.gql('{ objectChanges(filter: {requestId: {exact: ["x"]}}) { totalCount } }');
+    expect(badUuid.errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', fields: { requestId: ['"x" is not a valid UUID.'] } });
     const nulWrite = await s.gql('mutation($i: AutonomousSystemCreateInput!) { createAutonomousSystem(input: $i) { id } }', { i: { asn: 64804, name: 'a\u0000b' } });
     expect(nulWrite.errors[0].extensions.fields.name).toEqual(['Null characters are not allowed.']);
     const still = await s.gql('query($id: ID!) { autonomousSystem(id: $id) { name } }', { id: a.id });

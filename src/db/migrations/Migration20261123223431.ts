@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261123222738 extends Migration {
+export class Migration20261123223431 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table "peering_autonomoussystem" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "description" varchar(200) not null default '', "comments" text not null default '', "asn" bigint not null, "name" varchar(200) not null, "irr_as_set" varchar(255) null, "name_peeringdb_sync" boolean not null default true, "irr_as_set_peeringdb_sync" boolean not null default true, "ipv6_max_prefixes" int null default 0, "ipv6_max_prefixes_peeringdb_sync" boolean not null default true, "ipv4_max_prefixes" int null default 0, "ipv4_max_prefixes_peeringdb_sync" boolean not null default true, "prefixes" jsonb null, "as_list" jsonb null default '[]', "retrieve_prefixes" boolean not null default true, "retrieve_as_list" boolean not null default true, "irr_sources_override" varchar(255) not null default '', "irr_ipv6_prefixes_args_override" varchar(255) not null default '', "irr_ipv4_prefixes_args_override" varchar(255) not null default '', "affiliated" boolean not null default false, "local_context_data" jsonb null);`);
@@ -24,7 +24,7 @@ export class Migration20261123222738 extends Migration {
     this.addSql(`create table "extras_configcontextassignment" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "content_type" varchar(100) not null, "object_id" bigint not null, "config_context_id" int not null, "weight" int not null default 1000);`);
     this.addSql(`alter table "extras_configcontextassignment" add constraint "extras_configcontextassignment_content_type_object_id__89beb44b" unique ("content_type", "object_id", "config_context_id");`);
 
-    this.addSql(`create table "devices_configuration" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "description" varchar(200) not null default '', "comments" text not null default '', "name" varchar(100) not null, "template" text not null default '', "jinja2_trim" boolean not null default false, "jinja2_lstrip" boolean not null default false);`);
+    this.addSql(`create table "devices_configuration" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "description" varchar(200) not null default '', "comments" text not null default '', "name" varchar(100) not null, "template" text not null, "jinja2_trim" boolean not null default false, "jinja2_lstrip" boolean not null default false);`);
 
     this.addSql(`create table "messaging_contact" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "description" varchar(200) not null default '', "comments" text not null default '', "name" varchar(100) not null, "title" varchar(100) not null default '', "phone" varchar(50) not null default '', "email" varchar(254) not null default '', "address" varchar(200) not null default '');`);
 
@@ -41,7 +41,7 @@ export class Migration20261123222738 extends Migration {
     this.addSql(`create table "core_datafile" ("id" serial primary key, "created" timestamptz null, "source_id" int not null, "path" varchar(1000) not null, "updated" timestamptz not null, "size" int not null, "hash" varchar(64) not null);`);
     this.addSql(`alter table "core_datafile" add constraint "core_datafile_source_id_path_unique" unique ("source_id", "path");`);
 
-    this.addSql(`create table "messaging_email" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "description" varchar(200) not null default '', "comments" text not null default '', "name" varchar(100) not null, "subject" varchar(512) not null, "template" text not null default '', "jinja2_trim" boolean not null default false, "jinja2_lstrip" boolean not null default false);`);
+    this.addSql(`create table "messaging_email" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "description" varchar(200) not null default '', "comments" text not null default '', "name" varchar(100) not null, "subject" varchar(512) not null, "template" text not null, "jinja2_trim" boolean not null default false, "jinja2_lstrip" boolean not null default false);`);
 
     this.addSql(`create table "extras_exporttemplate" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "content_type" varchar(100) not null, "name" varchar(100) not null, "description" varchar(200) not null default '', "template" text not null, "jinja2_trim" boolean not null default false, "jinja2_lstrip" boolean not null default false);`);
     this.addSql(`alter table "extras_exporttemplate" add constraint "extras_exporttemplate_content_type_name_unique" unique ("content_type", "name");`);
