@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261123223431 extends Migration {
+export class Migration20261123223507 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table "peering_autonomoussystem" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "description" varchar(200) not null default '', "comments" text not null default '', "asn" bigint not null, "name" varchar(200) not null, "irr_as_set" varchar(255) null, "name_peeringdb_sync" boolean not null default true, "irr_as_set_peeringdb_sync" boolean not null default true, "ipv6_max_prefixes" int null default 0, "ipv6_max_prefixes_peeringdb_sync" boolean not null default true, "ipv4_max_prefixes" int null default 0, "ipv4_max_prefixes_peeringdb_sync" boolean not null default true, "prefixes" jsonb null, "as_list" jsonb null default '[]', "retrieve_prefixes" boolean not null default true, "retrieve_as_list" boolean not null default true, "irr_sources_override" varchar(255) not null default '', "irr_ipv6_prefixes_args_override" varchar(255) not null default '', "irr_ipv4_prefixes_args_override" varchar(255) not null default '', "affiliated" boolean not null default false, "local_context_data" jsonb null);`);
@@ -58,6 +58,63 @@ export class Migration20261123223431 extends Migration {
     this.addSql(`create table "peering_internetexchange" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "name" varchar(100) not null, "slug" varchar(100) not null, "description" varchar(200) not null default '', "peeringdb_ixlan" int null, "ixapi_endpoint_id" int null, "status" varchar(50) not null default 'enabled', "local_autonomous_system_id" int not null, "local_context_data" jsonb null);`);
     this.addSql(`alter table "peering_internetexchange" add constraint "peering_internetexchange_name_unique" unique ("name");`);
     this.addSql(`alter table "peering_internetexchange" add constraint "peering_internetexchange_slug_unique" unique ("slug");`);
+
+    this.addSql(`create table "peeringdb_org" ("id" int not null, "status" varchar(50) not null default 'ok', "created" timestamptz not null, "updated" timestamptz not null, "name" text not null, "aka" text not null default '', "name_long" text not null default '', "website" text not null default '', "social_media" jsonb null default '[]', "notes" text not null default '', "logo" text null, "address1" text not null default '', "address2" text not null default '', "city" text not null default '', "state" text not null default '', "zipcode" text not null default '', "country" text not null default '', "floor" text not null default '', "suite" text not null default '', "latitude" double precision null, "longitude" double precision null, constraint "peeringdb_org_pkey" primary key ("id"));`);
+    this.addSql(`create index "peeringdb_org_updated_index" on "peeringdb_org" ("updated");`);
+
+    this.addSql(`create table "peeringdb_net" ("id" int not null, "status" varchar(50) not null default 'ok', "created" timestamptz not null, "updated" timestamptz not null, "name" text not null, "aka" text not null default '', "name_long" text not null default '', "website" text not null default '', "social_media" jsonb null default '[]', "notes" text not null default '', "logo" text null, "org_id" int not null, "asn" bigint not null, "looking_glass" text not null default '', "route_server" text not null default '', "irr_as_set" text not null default '', "info_type" text not null default '', "info_types" jsonb null default '[]', "info_prefixes4" int null, "info_prefixes6" int null, "info_traffic" text not null default '', "info_ratio" text not null default '', "info_scope" text not null default '', "info_unicast" boolean not null default false, "info_multicast" boolean not null default false, "info_ipv6" boolean not null default false, "info_never_via_route_servers" boolean not null default false, "ix_count" int not null default 0, "fac_count" int not null default 0, "netixlan_updated" timestamptz null, "netfac_updated" timestamptz null, "poc_updated" timestamptz null, "policy_url" text not null default '', "policy_general" text not null default '', "policy_locations" text not null default '', "policy_ratio" boolean not null default false, "policy_contracts" text not null default '', "allow_ixp_update" boolean not null default false, "ixp_update_exclude" jsonb null, "status_dashboard" text null, "rir_status" text null, "rir_status_updated" timestamptz null, constraint "peeringdb_net_pkey" primary key ("id"));`);
+    this.addSql(`create index "peeringdb_net_updated_index" on "peeringdb_net" ("updated");`);
+    this.addSql(`create index "peeringdb_net_org_id_index" on "peeringdb_net" ("org_id");`);
+    this.addSql(`create index "peeringdb_net_asn_index" on "peeringdb_net" ("asn");`);
+
+    this.addSql(`create table "peeringdb_poc" ("id" int not null, "status" varchar(50) not null default 'ok', "created" timestamptz not null, "updated" timestamptz not null, "net_id" int not null, "role" text not null, "visible" text not null default 'Public', "name" text not null default '', "phone" text not null default '', "email" text not null default '', "url" text not null default '', constraint "peeringdb_poc_pkey" primary key ("id"));`);
+    this.addSql(`create index "peeringdb_poc_updated_index" on "peeringdb_poc" ("updated");`);
+    this.addSql(`create index "peeringdb_poc_net_id_index" on "peeringdb_poc" ("net_id");`);
+
+    this.addSql(`create table "peeringdb_ix" ("id" int not null, "status" varchar(50) not null default 'ok', "created" timestamptz not null, "updated" timestamptz not null, "name" text not null, "aka" text not null default '', "name_long" text not null default '', "website" text not null default '', "social_media" jsonb null default '[]', "notes" text not null default '', "logo" text null, "org_id" int not null, "city" text not null default '', "country" text not null default '', "region_continent" text not null default '', "media" text not null default 'Ethernet', "proto_unicast" boolean not null default false, "proto_multicast" boolean not null default false, "proto_ipv6" boolean not null default false, "url_stats" text not null default '', "tech_email" text not null default '', "tech_phone" text not null default '', "policy_email" text not null default '', "policy_phone" text not null default '', "sales_email" text not null default '', "sales_phone" text not null default '', "net_count" int not null default 0, "fac_count" int not null default 0, "ixf_net_count" int not null default 0, "ixf_last_import" timestamptz null, "ixf_import_request" timestamptz null, "ixf_import_request_status" text not null default '', "service_level" text not null default '', "terms" text not null default '', "status_dashboard" text null, constraint "peeringdb_ix_pkey" primary key ("id"));`);
+    this.addSql(`create index "peeringdb_ix_updated_index" on "peeringdb_ix" ("updated");`);
+    this.addSql(`create index "peeringdb_ix_org_id_index" on "peeringdb_ix" ("org_id");`);
+
+    this.addSql(`create table "peeringdb_ixlan" ("id" int not null, "status" varchar(50) not null default 'ok', "created" timestamptz not null, "updated" timestamptz not null, "ix_id" int not null, "name" text not null default '', "descr" text not null default '', "mtu" int null, "dot1q_support" boolean not null default false, "rs_asn" bigint null, "arp_sponge" text null, "ixf_ixp_member_list_url" text null, "ixf_ixp_member_list_url_visible" text not null default 'Private', "ixf_ixp_import_enabled" boolean not null default false, constraint "peeringdb_ixlan_pkey" primary key ("id"));`);
+    this.addSql(`create index "peeringdb_ixlan_updated_index" on "peeringdb_ixlan" ("updated");`);
+    this.addSql(`create index "peeringdb_ixlan_ix_id_index" on "peeringdb_ixlan" ("ix_id");`);
+
+    this.addSql(`create table "peeringdb_ixpfx" ("id" int not null, "status" varchar(50) not null default 'ok', "created" timestamptz not null, "updated" timestamptz not null, "ixlan_id" int not null, "protocol" text not null default 'IPv4', "prefix" text not null, "in_dfz" boolean not null default true, constraint "peeringdb_ixpfx_pkey" primary key ("id"));`);
+    this.addSql(`create index "peeringdb_ixpfx_updated_index" on "peeringdb_ixpfx" ("updated");`);
+    this.addSql(`create index "peeringdb_ixpfx_ixlan_id_index" on "peeringdb_ixpfx" ("ixlan_id");`);
+
+    this.addSql(`create table "peeringdb_carrier" ("id" int not null, "status" varchar(50) not null default 'ok', "created" timestamptz not null, "updated" timestamptz not null, "name" text not null, "aka" text not null default '', "name_long" text not null default '', "website" text not null default '', "social_media" jsonb null default '[]', "notes" text not null default '', "logo" text null, "org_id" int not null, "org_name" text not null default '', "fac_count" int not null default 0, constraint "peeringdb_carrier_pkey" primary key ("id"));`);
+    this.addSql(`create index "peeringdb_carrier_updated_index" on "peeringdb_carrier" ("updated");`);
+    this.addSql(`create index "peeringdb_carrier_org_id_index" on "peeringdb_carrier" ("org_id");`);
+
+    this.addSql(`create table "peeringdb_campus" ("id" int not null, "status" varchar(50) not null default 'ok', "created" timestamptz not null, "updated" timestamptz not null, "name" text not null, "aka" text not null default '', "name_long" text not null default '', "website" text not null default '', "social_media" jsonb null default '[]', "notes" text not null default '', "logo" text null, "org_id" int not null, "org_name" text not null default '', "country" text not null default '', "city" text not null default '', "zipcode" text not null default '', "state" text not null default '', constraint "peeringdb_campus_pkey" primary key ("id"));`);
+    this.addSql(`create index "peeringdb_campus_updated_index" on "peeringdb_campus" ("updated");`);
+    this.addSql(`create index "peeringdb_campus_org_id_index" on "peeringdb_campus" ("org_id");`);
+
+    this.addSql(`create table "peeringdb_fac" ("id" int not null, "status" varchar(50) not null default 'ok', "created" timestamptz not null, "updated" timestamptz not null, "name" text not null, "aka" text not null default '', "name_long" text not null default '', "website" text not null default '', "social_media" jsonb null default '[]', "notes" text not null default '', "logo" text null, "address1" text not null default '', "address2" text not null default '', "city" text not null default '', "state" text not null default '', "zipcode" text not null default '', "country" text not null default '', "floor" text not null default '', "suite" text not null default '', "latitude" double precision null, "longitude" double precision null, "org_id" int not null, "org_name" text not null default '', "campus_id" int null, "clli" text not null default '', "rencode" text not null default '', "npanxx" text not null default '', "net_count" int not null default 0, "ix_count" int not null default 0, "carrier_count" int not null default 0, "sales_email" text not null default '', "sales_phone" text not null default '', "tech_email" text not null default '', "tech_phone" text not null default '', "available_voltage_services" jsonb null default '[]', "diverse_serving_substations" boolean null, "property" text null, "region_continent" text null, "status_dashboard" text null, constraint "peeringdb_fac_pkey" primary key ("id"));`);
+    this.addSql(`create index "peeringdb_fac_updated_index" on "peeringdb_fac" ("updated");`);
+    this.addSql(`create index "peeringdb_fac_org_id_index" on "peeringdb_fac" ("org_id");`);
+    this.addSql(`create index "peeringdb_fac_campus_id_index" on "peeringdb_fac" ("campus_id");`);
+
+    this.addSql(`create table "peeringdb_netixlan" ("id" int not null, "status" varchar(50) not null default 'ok', "created" timestamptz not null, "updated" timestamptz not null, "net_id" int not null, "ixlan_id" int not null, "ix_id" int null, "name" text not null default '', "notes" text not null default '', "speed" int not null default 0, "asn" bigint not null, "ipaddr4" text null, "ipaddr6" text null, "is_rs_peer" boolean not null default false, "bfd_support" boolean not null default false, "operational" boolean not null default true, "net_side_id" int null, "ix_side_id" int null, constraint "peeringdb_netixlan_pkey" primary key ("id"));`);
+    this.addSql(`create index "peeringdb_netixlan_updated_index" on "peeringdb_netixlan" ("updated");`);
+    this.addSql(`create index "peeringdb_netixlan_net_id_index" on "peeringdb_netixlan" ("net_id");`);
+    this.addSql(`create index "peeringdb_netixlan_ixlan_id_index" on "peeringdb_netixlan" ("ixlan_id");`);
+
+    this.addSql(`create table "peeringdb_netfac" ("id" int not null, "status" varchar(50) not null default 'ok', "created" timestamptz not null, "updated" timestamptz not null, "net_id" int not null, "fac_id" int not null, "name" text not null default '', "city" text not null default '', "country" text not null default '', "local_asn" bigint null, constraint "peeringdb_netfac_pkey" primary key ("id"));`);
+    this.addSql(`create index "peeringdb_netfac_updated_index" on "peeringdb_netfac" ("updated");`);
+    this.addSql(`create index "peeringdb_netfac_net_id_index" on "peeringdb_netfac" ("net_id");`);
+    this.addSql(`create index "peeringdb_netfac_fac_id_index" on "peeringdb_netfac" ("fac_id");`);
+
+    this.addSql(`create table "peeringdb_ixfac" ("id" int not null, "status" varchar(50) not null default 'ok', "created" timestamptz not null, "updated" timestamptz not null, "ix_id" int not null, "fac_id" int not null, "name" text not null default '', "city" text not null default '', "country" text not null default '', constraint "peeringdb_ixfac_pkey" primary key ("id"));`);
+    this.addSql(`create index "peeringdb_ixfac_updated_index" on "peeringdb_ixfac" ("updated");`);
+    this.addSql(`create index "peeringdb_ixfac_ix_id_index" on "peeringdb_ixfac" ("ix_id");`);
+    this.addSql(`create index "peeringdb_ixfac_fac_id_index" on "peeringdb_ixfac" ("fac_id");`);
+
+    this.addSql(`create table "peeringdb_carrierfac" ("id" int not null, "status" varchar(50) not null default 'ok', "created" timestamptz not null, "updated" timestamptz not null, "carrier_id" int not null, "fac_id" int not null, "name" text not null default '', constraint "peeringdb_carrierfac_pkey" primary key ("id"));`);
+    this.addSql(`create index "peeringdb_carrierfac_updated_index" on "peeringdb_carrierfac" ("updated");`);
+    this.addSql(`create index "peeringdb_carrierfac_carrier_id_index" on "peeringdb_carrierfac" ("carrier_id");`);
+    this.addSql(`create index "peeringdb_carrierfac_fac_id_index" on "peeringdb_carrierfac" ("fac_id");`);
 
     this.addSql(`create table "peering_autonomoussystem_communities" ("autonomous_system_id" int not null, "community_id" int not null, constraint "peering_autonomoussystem_communities_pkey" primary key ("autonomous_system_id", "community_id"));`);
 
@@ -185,6 +242,38 @@ export class Migration20261123223431 extends Migration {
 
     this.addSql(`alter table "peering_internetexchange" add constraint "peering_internetexchange_ixapi_endpoint_id_foreign" foreign key ("ixapi_endpoint_id") references "extras_ixapi" ("id") on update cascade on delete set null;`);
     this.addSql(`alter table "peering_internetexchange" add constraint "peering_internetexchange_local_autonomous_system_id_foreign" foreign key ("local_autonomous_system_id") references "peering_autonomoussystem" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peeringdb_net" add constraint "peeringdb_net_org_id_foreign" foreign key ("org_id") references "peeringdb_org" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peeringdb_poc" add constraint "peeringdb_poc_net_id_foreign" foreign key ("net_id") references "peeringdb_net" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peeringdb_ix" add constraint "peeringdb_ix_org_id_foreign" foreign key ("org_id") references "peeringdb_org" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peeringdb_ixlan" add constraint "peeringdb_ixlan_ix_id_foreign" foreign key ("ix_id") references "peeringdb_ix" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peeringdb_ixpfx" add constraint "peeringdb_ixpfx_ixlan_id_foreign" foreign key ("ixlan_id") references "peeringdb_ixlan" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peeringdb_carrier" add constraint "peeringdb_carrier_org_id_foreign" foreign key ("org_id") references "peeringdb_org" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peeringdb_campus" add constraint "peeringdb_campus_org_id_foreign" foreign key ("org_id") references "peeringdb_org" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peeringdb_fac" add constraint "peeringdb_fac_org_id_foreign" foreign key ("org_id") references "peeringdb_org" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peeringdb_fac" add constraint "peeringdb_fac_campus_id_foreign" foreign key ("campus_id") references "peeringdb_campus" ("id") on update cascade on delete set null;`);
+
+    this.addSql(`alter table "peeringdb_netixlan" add constraint "peeringdb_netixlan_net_id_foreign" foreign key ("net_id") references "peeringdb_net" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peeringdb_netixlan" add constraint "peeringdb_netixlan_ixlan_id_foreign" foreign key ("ixlan_id") references "peeringdb_ixlan" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peeringdb_netixlan" add constraint "peeringdb_netixlan_ix_id_foreign" foreign key ("ix_id") references "peeringdb_ix" ("id") on update cascade on delete set null;`);
+    this.addSql(`alter table "peeringdb_netixlan" add constraint "peeringdb_netixlan_net_side_id_foreign" foreign key ("net_side_id") references "peeringdb_fac" ("id") on update cascade on delete set null;`);
+    this.addSql(`alter table "peeringdb_netixlan" add constraint "peeringdb_netixlan_ix_side_id_foreign" foreign key ("ix_side_id") references "peeringdb_fac" ("id") on update cascade on delete set null;`);
+
+    this.addSql(`alter table "peeringdb_netfac" add constraint "peeringdb_netfac_net_id_foreign" foreign key ("net_id") references "peeringdb_net" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peeringdb_netfac" add constraint "peeringdb_netfac_fac_id_foreign" foreign key ("fac_id") references "peeringdb_fac" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peeringdb_ixfac" add constraint "peeringdb_ixfac_ix_id_foreign" foreign key ("ix_id") references "peeringdb_ix" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peeringdb_ixfac" add constraint "peeringdb_ixfac_fac_id_foreign" foreign key ("fac_id") references "peeringdb_fac" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "peeringdb_carrierfac" add constraint "peeringdb_carrierfac_carrier_id_foreign" foreign key ("carrier_id") references "peeringdb_carrier" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "peeringdb_carrierfac" add constraint "peeringdb_carrierfac_fac_id_foreign" foreign key ("fac_id") references "peeringdb_fac" ("id") on update cascade on delete cascade;`);
 
     this.addSql(`alter table "peering_autonomoussystem_communities" add constraint "peering_autonomoussystem_communities_autonomous_system_0f128b5e" foreign key ("autonomous_system_id") references "peering_autonomoussystem" ("id") on update cascade on delete cascade;`);
     this.addSql(`alter table "peering_autonomoussystem_communities" add constraint "peering_autonomoussystem_communities_community_id_foreign" foreign key ("community_id") references "bgp_community" ("id") on update cascade on delete cascade;`);

@@ -1,0 +1,52 @@
+// What every mirrored PeeringDB record carries (django-handleref): the upstream's own
+// id, a status and whole-second created/updated stamps. Names follow PeeringDB.
+import { Index } from '@mikro-orm/core';
+import { Base, F, IdField } from '../model';
+import type { ChoiceSet } from '../choices';
+
+export const PdbStatus: ChoiceSet = {
+  name: 'PdbStatus',
+  values: [{ value: 'ok', label: 'Ok' }, { value: 'pending', label: 'Pending' }, { value: 'deleted', label: 'Deleted' }],
+};
+
+/** A text column; PeeringDB's lengths vary, and a mirror must accept whatever the upstream holds. */
+export const T = (o: Parameters<typeof F.text>[0] = {}) => F.text({ filter: true, ...o, ...(o?.required ? { default: undefined } : {}) });
+/** A nullable text column. */
+export const TN = (o: Parameters<typeof F.text>[0] = {}) => F.text({ nullable: true, default: undefined, filter: true, ...o });
+
+@Base()
+export abstract class PdbObject {
+  // Mirrored rows keep PeeringDB's ids; locally created ones get the next free id.
+  @IdField({ autoincrement: false }) id!: number;
+  @F.choice(PdbStatus, { default: 'ok', choiceStyle: 'plain', readOnly: true }) status: string = 'ok';
+  @F.datetime({ readOnly: true }) created!: Date;
+  // `since` reads and the sync's watermark scan by updated.
+  @Index() @F.datetime({ readOnly: true }) updated!: Date;
+}
+
+/** Objects with a name, their alternative names and a web presence. */
+@Base()
+export abstract class PdbNamed extends PdbObject {
+  @T({ required: true }) name!: string;
+  @T() aka: string = '';
+  @T() nameLong: string = '';
+  @T() website: string = '';
+  @F.json({ default: [] }) socialMedia?: unknown;
+  @T() notes: string = '';
+  @TN({ readOnly: true }) logo?: string | null;
+}
+
+/** Organisations and facilities carry a full postal address. */
+@Base()
+export abstract class PdbAddressed extends PdbNamed {
+  @T() address1: string = '';
+  @T() address2: string = '';
+  @T() city: string = '';
+  @T() state: string = '';
+  @T() zipcode: string = '';
+  @T() country: string = '';
+  @T() floor: string = '';
+  @T() suite: string = '';
+  @F.float({ nullable: true }) latitude?: number | null;
+  @F.float({ nullable: true }) longitude?: number | null;
+}

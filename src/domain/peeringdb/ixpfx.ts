@@ -1,0 +1,16 @@
+import { Index, type Rel } from '@mikro-orm/core';
+import { Model, F } from '../model';
+import { PdbObject, T } from './base';
+import { PdbIXLan } from './ixlan';
+
+/** PeeringDB `ixpfx`: a prefix of an IX LAN (kept as text, exactly as the upstream writes it). */
+@Model<PdbIXLanPrefix>({
+  app: 'peeringdb', table: 'peeringdb_ixpfx', restPath: 'ixpfx', plural: 'PdbIXLanPrefixes', display: (o) => o.prefix,
+  brief: ['id', 'prefix', 'status'], ordering: ['id'], q: ['prefix'], changeLogged: false, readOnly: true,
+})
+export class PdbIXLanPrefix extends PdbObject {
+  @Index() @F.fk(() => PdbIXLan, { required: true }) ixlan!: Rel<PdbIXLan>;
+  @T({ default: 'IPv4' }) protocol: string = 'IPv4';
+  @T({ required: true }) prefix!: string;
+  @F.bool({ default: true }) inDfz: boolean = true;
+}

@@ -1,0 +1,9 @@
+import { Model } from '../model';
+import { PdbAddressed } from './base';
+
+/** PeeringDB `org`. */
+@Model<PdbOrganization>({
+  app: 'peeringdb', table: 'peeringdb_org', restPath: 'org', display: (o) => o.name,
+  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong'], changeLogged: false, readOnly: true,
+})
+export class PdbOrganization extends PdbAddressed {}
