@@ -7,8 +7,10 @@ import { PgBus } from './events/pg-bus';
 import { onObjectChanges } from './db/change-log';
 import { startApp, type RunningApp } from './http/app';
 import './rest';
+import { BgpWorker } from './bgp/worker';
+import { setLocalWorker } from './bgp/local';
 
-export interface PeerGate { orm: Orm; bus: EventBus; http: RunningApp; close(): Promise<void> }
+export interface PeerGate { orm: Orm; bus: EventBus; http: RunningApp; worker: BgpWorker | null; close(): Promise<void> }
 
 export async function openDatabase(config: Config, opts: { migrate?: boolean } = {}): Promise<Orm> {
   const orm = await openOrm(config.databaseUrl);
@@ -26,10 +28,17 @@ export async function startPeerGate(config: Config, opts: { migrate?: boolean; p
   // Writes made outside a request (CLI, workers) still reach subscribers.
   const unsubscribe = onObjectChanges((rows) => bus.publishObjectChanges(rows));
   const http = await startApp({ config, orm, bus }, opts.port ?? config.port, opts.host ?? config.host);
+  let worker: BgpWorker | null = null;
+  if (config.bgpWorker === 'embedded') {
+    worker = new BgpWorker(orm, bus);
+    await worker.start();
+    setLocalWorker(worker);
+  }
   return {
-    orm, bus, http,
+    orm, bus, http, worker,
     close: async () => {
       unsubscribe();
+      if (worker) { setLocalWorker(null); await worker.close(); }
       await http.close();
       await bus.close();
       await orm.close(true);

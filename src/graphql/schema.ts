@@ -6,6 +6,8 @@ import '../domain';
 import { allModels } from '../domain/model';
 import { modelResolver } from './resolvers';
 import { SystemResolver } from './system';
+import { PeeringDBResolver } from '../domain/peeringdb/resolver';
+import { BgpResolver } from '../bgp/resolvers';
 import type { EventBus } from '../events/bus';
 import { InProcessBus } from '../events/bus';
 
@@ -13,7 +15,7 @@ let resolvers: Function[] | null = null;
 
 /** Resolver classes are generated once per process; schemas may be built many times. */
 function allResolvers(): Function[] {
-  resolvers ??= [...allModels().map(modelResolver), SystemResolver, ...extraResolvers];
+  resolvers ??= [...allModels().map(modelResolver), SystemResolver, BgpResolver, PeeringDBResolver, ...extraResolvers];
   return resolvers;
 }
 

@@ -1,0 +1,204 @@
+// Live BGP in GraphQL: the session-state subscription, live peers with counters and
+// capabilities, received routes, and control mutations (start/stop, refresh, announce).
+import { Arg, Ctx, Field, Float, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { GraphQLJSON } from 'graphql-scalars';
+import { attrsToJson, jsonToAttrs, parseCommunity, type PeerInfo, type RouteEntry } from '../../bgp-core';
+import { ASNScalar } from '../graphql/scalars';
+import { requireRead, requireWrite } from '../graphql/guards';
+import { NotFoundError, ValidationError } from '../graphql/errors';
+import type { GqlContext } from '../graphql/context';
+import type { BgpSessionEvent } from '../events/bus';
+import { SESSION_CONTENT_TYPE, parsePeerKey, type SessionType } from './desired';
+import { localWorker } from './local';
+
+@ObjectType('BgpSessionEvent', { description: 'A session as the worker sees it: enough to redraw a dashboard row' })
+class BgpSessionEventType {
+  @Field(() => String, { description: '"peering.directpeeringsession" or "peering.internetexchangepeeringsession"' }) sessionType!: string;
+  @Field(() => ID) sessionId!: number;
+  @Field(() => ID, { nullable: true }) routerId!: number | null;
+  @Field(() => String) remoteAddress!: string;
+  @Field(() => ASNScalar) remoteAs!: number;
+  @Field(() => String, { description: 'idle, connect, active, opensent, openconfirm, established' }) state!: string;
+  @Field(() => String, { nullable: true }) previousState!: string | null;
+  @Field(() => Float, { description: 'Seconds since Established, 0 otherwise' }) uptime!: number;
+  @Field(() => Int) receivedPrefixCount!: number;
+  @Field(() => Int) advertisedPrefixCount!: number;
+  @Field(() => Int) messagesIn!: number;
+  @Field(() => Int) messagesOut!: number;
+  @Field(() => String, { nullable: true }) lastError!: string | null;
+  @Field(() => String) time!: string;
+}
+
+@ObjectType('BgpPeer', { description: 'A running BGP peer of bgp-core' })
+class BgpPeerType {
+  @Field(() => String) sessionType!: string;
+  @Field(() => ID) sessionId!: number;
+  @Field(() => ID) routerId!: number;
+  @Field(() => String) state!: string;
+  @Field(() => String, { nullable: true }) localAddress!: string | null;
+  @Field(() => ASNScalar) localAs!: number;
+  @Field(() => String) remoteAddress!: string;
+  @Field(() => Int) remotePort!: number;
+  @Field(() => ASNScalar) remoteAs!: number;
+  @Field(() => String, { nullable: true }) remoteRouterId!: string | null;
+  @Field(() => Float) uptime!: number;
+  @Field(() => GraphQLJSON, { nullable: true }) lastError!: unknown;
+  @Field(() => GraphQLJSON, { description: 'Per address family: received and advertised prefixes' }) prefixes!: unknown;
+  @Field(() => GraphQLJSON, { description: 'Messages sent and received by type (yabgp statistic keys)' }) statistics!: unknown;
+  @Field(() => GraphQLJSON, { description: 'Capabilities sent (local) and received (remote), per AFI/SAFI' }) capabilities!: unknown;
+  @Field(() => GraphQLJSON, { nullable: true, description: 'What both sides agreed: hold time, 4-octet AS, families' }) negotiated!: unknown;
+}
+
+@ObjectType('BgpRoute')
+class BgpRouteType {
+  @Field(() => String) prefix!: string;
+  @Field(() => GraphQLJSON, { description: 'Path attributes keyed by type code, as yabgp shows them' }) attributes!: unknown;
+}
+
+@InputType()
+class BgpRouteFilter {
+  @Field(() => String, { nullable: true, description: 'This exact prefix' }) prefix?: string;
+  @Field(() => String, { nullable: true, description: 'More specifics of (or equal to) this prefix' }) within?: string;
+  @Field(() => String, { nullable: true, description: 'Longest match for this address' }) address?: string;
+  @Field(() => ASNScalar, { nullable: true }) asPathContains?: number;
+  @Field(() => String, { nullable: true, description: 'A standard community "A:B" or a well-known name' }) community?: string;
+  @Field(() => String, { nullable: true, description: 'ipv4 or ipv6' }) family?: string;
+}
+
+function sessionTypeOf(s: string): SessionType {
+  if (s === 'direct' || s === 'ixp') return s;
+  const t = (Object.keys(SESSION_CONTENT_TYPE) as SessionType[]).find((k) => SESSION_CONTENT_TYPE[k] === s);
+  if (!t) throw new ValidationError({ sessionType: ['Must be "direct" or "ixp".'] });
+  return t;
+}
+
+export function peerView(routerId: number, info: PeerInfo): BgpPeerType {
+  const key = parsePeerKey(info.id)!;
+  return {
+    sessionType: SESSION_CONTENT_TYPE[key.type], sessionId: key.id, routerId, state: info.state.toLowerCase(),
+    localAddress: info.localAddress, localAs: info.localAs, remoteAddress: info.remoteAddress, remotePort: info.remotePort,
+    remoteAs: info.remoteAs, remoteRouterId: info.remoteRouterId, uptime: info.uptime, lastError: info.lastError,
+    prefixes: { received: info.received, advertised: info.advertised }, statistics: info.stats,
+    capabilities: info.capability, negotiated: info.negotiated,
+  };
+}
+
+function livePeer(ctx: GqlContext, type: string, id: string) {
+  const worker = localWorker();
+  if (!worker) throw new NotFoundError('No bgp-core worker runs in this process; live state is on the worker that runs the peer.');
+  const found = worker.find(sessionTypeOf(type), Number(id));
+  if (!found) throw new NotFoundError(`Session ${type} ${id} is not running in bgp-core (is its router a BGP speaker and the session enabled?).`);
+  void ctx;
+  return found;
+}
+
+const routeView = (e: RouteEntry): BgpRouteType => ({ prefix: e.prefix, attributes: attrsToJson(e.set.attrs) });
+
+@Resolver()
+export class BgpResolver {
+  @Subscription(() => BgpSessionEventType, {
+    topics: 'bgpSessionChanged',
+    filter: ({ payload, args }: { payload: BgpSessionEvent; args: { routerId?: string; states?: string[]; sessionType?: string } }) =>
+      (!args.routerId || String(payload.routerId) === String(args.routerId)) &&
+      (!args.states?.length || args.states.includes(payload.state)) &&
+      (!args.sessionType || payload.sessionType === SESSION_CONTENT_TYPE[sessionTypeOf(args.sessionType)]),
+    description: 'Session state, uptime, counters and last error as the worker sees them (state changes at once, counters throttled)',
+  })
+  bgpSessionChanged(
+    @Root() event: BgpSessionEvent,
+    @Arg('routerId', () => ID, { nullable: true }) _routerId?: string,
+    @Arg('states', () => [String], { nullable: true }) _states?: string[],
+    @Arg('sessionType', () => String, { nullable: true }) _sessionType?: string,
+  ): BgpSessionEvent {
+    return event;
+  }
+
+  @Query(() => [BgpPeerType], { description: 'Peers running in this process\'s bgp-core worker' })
+  bgpPeers(@Ctx() ctx: GqlContext, @Arg('routerId', () => ID, { nullable: true }) routerId?: string): BgpPeerType[] {
+    requireRead(ctx);
+    const worker = localWorker();
+    if (!worker) return [];
+    return worker.allPeers().filter((p) => !routerId || String(p.routerId) === String(routerId)).map((p) => peerView(p.routerId, p.info));
+  }
+
+  @Query(() => BgpPeerType, { nullable: true })
+  bgpPeer(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String) sessionType: string, @Arg('sessionId', () => ID) sessionId: string): BgpPeerType | null {
+    requireRead(ctx);
+    const worker = localWorker();
+    const found = worker?.find(sessionTypeOf(sessionType), Number(sessionId));
+    return found ? peerView(found.routerId, found.peer.info()) : null;
+  }
+
+  @Query(() => [BgpRouteType], { description: 'Routes received from a peer (its Adj-RIB-In)' })
+  bgpReceivedRoutes(
+    @Ctx() ctx: GqlContext,
+    @Arg('sessionType', () => String) sessionType: string,
+    @Arg('sessionId', () => ID) sessionId: string,
+    @Arg('filter', () => BgpRouteFilter, { nullable: true }) filter?: BgpRouteFilter,
+    @Arg('limit', () => Int, { nullable: true }) limit?: number,
+  ): BgpRouteType[] {
+    requireRead(ctx);
+    const rib = livePeer(ctx, sessionType, sessionId).peer.ribIn;
+    const max = Math.min(limit ?? ctx.config.paginateCount, ctx.config.maxPageSize || 100_000);
+    try {
+      if (filter?.prefix) { const e = rib.exact(filter.prefix); return e ? [routeView(e)] : []; }
+      if (filter?.address) { const e = rib.longestMatch(filter.address); return e ? [routeView(e)] : []; }
+      let community: number | undefined;
+      if (filter?.community) community = parseCommunity(filter.community);
+      const family = filter?.family === 'ipv4' || filter?.family === 'ipv6' ? filter.family : undefined;
+      return rib.find({ family, within: filter?.within, asPathContains: filter?.asPathContains, community, limit: max }).map(routeView);
+    } catch (e) {
+      throw new ValidationError({ filter: [(e as Error).message] });
+    }
+  }
+
+  @Mutation(() => Boolean, { description: 'Manual start (from Idle)' })
+  bgpSessionStart(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String) sessionType: string, @Arg('sessionId', () => ID) sessionId: string): boolean {
+    requireWrite(ctx);
+    const f = livePeer(ctx, sessionType, sessionId);
+    const r = f.speaker.manualStart(f.peer.config.id);
+    if (!r.ok) throw new ValidationError({ sessionId: [r.reason ?? 'The session cannot be started now.'] });
+    return true;
+  }
+
+  @Mutation(() => Boolean, { description: 'Manual stop: Cease, administrative shutdown' })
+  bgpSessionStop(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String) sessionType: string, @Arg('sessionId', () => ID) sessionId: string): boolean {
+    requireWrite(ctx);
+    const f = livePeer(ctx, sessionType, sessionId);
+    f.speaker.manualStop(f.peer.config.id);
+    return true;
+  }
+
+  @Mutation(() => Boolean, { description: 'Asks the peer to resend its routes' })
+  bgpRouteRefresh(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String) sessionType: string, @Arg('sessionId', () => ID) sessionId: string,
+    @Arg('afi', () => Int, { nullable: true }) afi?: number, @Arg('safi', () => Int, { nullable: true }) safi?: number): boolean {
+    requireWrite(ctx);
+    const f = livePeer(ctx, sessionType, sessionId);
+    try { f.speaker.routeRefresh(f.peer.config.id, afi ?? 1, safi ?? 1); } catch (e) { throw new ValidationError({ afi: [(e as Error).message] }); }
+    return true;
+  }
+
+  @Mutation(() => Int, { description: 'Announces IPv4 prefixes (nlri) and/or IPv6 ones (attribute 14) with yabgp-style attributes; returns the number of UPDATEs sent' })
+  bgpAnnounce(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String) sessionType: string, @Arg('sessionId', () => ID) sessionId: string,
+    @Arg('attributes', () => GraphQLJSON) attributes: unknown, @Arg('prefixes', () => [String], { nullable: true }) prefixes?: string[]): number {
+    requireWrite(ctx);
+    const f = livePeer(ctx, sessionType, sessionId);
+    try {
+      return f.speaker.announce(f.peer.config.id, { attrs: jsonToAttrs(attributes), nlri: prefixes ?? [] }).messages;
+    } catch (e) {
+      throw new ValidationError({ attributes: [(e as Error).message] });
+    }
+  }
+
+  @Mutation(() => Int, { description: 'Withdraws prefixes (IPv4 or IPv6); returns the number of UPDATEs sent' })
+  bgpWithdraw(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String) sessionType: string, @Arg('sessionId', () => ID) sessionId: string,
+    @Arg('prefixes', () => [String]) prefixes: string[]): number {
+    requireWrite(ctx);
+    const f = livePeer(ctx, sessionType, sessionId);
+    try {
+      return f.speaker.withdraw(f.peer.config.id, prefixes).messages;
+    } catch (e) {
+      throw new ValidationError({ prefixes: [(e as Error).message] });
+    }
+  }
+}

@@ -1,0 +1,219 @@
+// The bgp-core worker: runs one BGP speaker per router marked `bgpSpeaker`, keeps
+// its peers in step with the data, writes live state back to the sessions and
+// publishes it on the event bus. It talks to the rest of PeerGate only through the
+// database and the bus, so it runs inside `peergate serve` or as its own process.
+import type { MikroORM } from '@mikro-orm/core';
+import { BgpSpeaker, type StateEvent, type CountersEvent, type PeerInfo, type BgpState, type Peer } from '../../bgp-core';
+import type { BgpSessionEvent, EventBus, BusTopics } from '../events/bus';
+import { DirectPeeringSession } from '../domain/peering/direct-peering-session';
+import { InternetExchangePeeringSession } from '../domain/peering/internet-exchange-peering-session';
+import { loadDesired, parsePeerKey, peerKey, RELEVANT_TYPES, SESSION_CONTENT_TYPE, type DesiredRouter, type SessionType } from './desired';
+import { logger } from '../log';
+
+const WRITE_BACK_MS = 2000;
+const RECONCILE_DEBOUNCE_MS = 250;
+
+interface RunningRouter { routerId: number; speaker: BgpSpeaker; listenKey: string }
+
+interface Pending { bgpState?: string; lastEstablishedState?: Date; receivedPrefixCount?: number; advertisedPrefixCount?: number }
+
+const entityOf: Record<SessionType, Function> = { direct: DirectPeeringSession, ixp: InternetExchangePeeringSession };
+const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+
+export interface WorkerOptions {
+  /** Only these routers (a worker's lease); all when absent. */
+  routers?: () => number[] | undefined;
+}
+
+export class BgpWorker {
+  private routers = new Map<number, RunningRouter>();
+  private pending = new Map<string, Pending>();
+  private writeTimer: NodeJS.Timeout | null = null;
+  private reconcileTimer: NodeJS.Timeout | null = null;
+  private reconciling: Promise<void> = Promise.resolve();
+  private unsubscribe: (() => void)[] = [];
+  private closed = false;
+
+  constructor(private orm: MikroORM, private bus: EventBus, private opts: WorkerOptions = {}) {}
+
+  async start(): Promise<void> {
+    await this.reconcile();
+    this.unsubscribe.push(this.listen('objectChanged', (e) => { if (RELEVANT_TYPES.has(e.objectType)) this.scheduleReconcile(); }));
+    this.unsubscribe.push(this.listen('bgpCommand', (c) => { void this.command(c); }));
+    this.writeTimer = setInterval(() => { void this.writeBack(); }, WRITE_BACK_MS);
+    this.writeTimer.unref();
+  }
+
+  private listen<K extends keyof BusTopics>(topic: K, fn: (...args: BusTopics[K]) => void): () => void {
+    const it = this.bus.pubSub.subscribe(topic as any)[Symbol.asyncIterator]();
+    let stopped = false;
+    void (async () => {
+      while (!stopped) {
+        const r = await it.next();
+        if (r.done) break;
+        try { (fn as any)(r.value); } catch (e) { logger.error({ err: e }, 'bgp worker: event handler failed'); }
+      }
+    })();
+    return () => { stopped = true; void it.return?.(); };
+  }
+
+  scheduleReconcile(): void {
+    if (this.closed) return;
+    if (this.reconcileTimer) clearTimeout(this.reconcileTimer);
+    this.reconcileTimer = setTimeout(() => { this.reconcileTimer = null; void this.reconcile(); }, RECONCILE_DEBOUNCE_MS);
+  }
+
+  /** Brings the running speakers and peers in line with the data; untouched peers keep their sessions. */
+  reconcile(): Promise<void> {
+    this.reconciling = this.reconciling.then(() => this.doReconcile()).catch((e) => logger.error({ err: e }, 'bgp worker: reconcile failed'));
+    return this.reconciling;
+  }
+
+  private async doReconcile(): Promise<void> {
+    if (this.closed) return;
+    const desired = await loadDesired(this.orm.em.fork(), this.opts.routers?.());
+    const wanted = new Set(desired.map((d) => d.routerId));
+    for (const [id, r] of this.routers) {
+      if (!wanted.has(id)) { await this.stopRouter(r); this.routers.delete(id); }
+    }
+    for (const d of desired) await this.applyRouter(d);
+  }
+
+  private async applyRouter(d: DesiredRouter): Promise<void> {
+    const listenKey = d.listen ? `${d.listen.address}:${d.listen.port}` : '';
+    let r = this.routers.get(d.routerId);
+    if (r && r.listenKey !== listenKey) { await this.stopRouter(r); r = undefined; }
+    if (!r) {
+      const speaker = new BgpSpeaker(d.listen ? { listen: d.listen } : {});
+      speaker.on('state', (e) => this.onState(d.routerId, e));
+      speaker.on('counters', (e) => this.onCounters(d.routerId, e));
+      try {
+        await speaker.start();
+      } catch (e) {
+        logger.error({ err: e, router: d.name }, 'bgp worker: cannot listen');
+      }
+      r = { routerId: d.routerId, speaker, listenKey };
+      this.routers.set(d.routerId, r);
+    }
+    const result = r.speaker.reconcile(d.peers);
+    if (result.added.length || result.removed.length || result.changed.length) {
+      logger.info({ router: d.name, ...result, unchanged: result.unchanged.length }, 'bgp worker: peers reconciled');
+    }
+  }
+
+  private async stopRouter(r: RunningRouter): Promise<void> {
+    await r.speaker.stop();
+  }
+
+  private event(routerId: number, peerId: string, info: Pick<PeerInfo, 'remoteAddress' | 'remoteAs' | 'uptime' | 'received' | 'advertised' | 'stats' | 'lastError'>, state: BgpState, previous: BgpState | null): BgpSessionEvent | null {
+    const key = parsePeerKey(peerId);
+    if (!key) return null;
+    const count = (s: Record<string, number>) => sum(s);
+    return {
+      sessionType: SESSION_CONTENT_TYPE[key.type], sessionId: key.id, routerId,
+      remoteAddress: info.remoteAddress, remoteAs: info.remoteAs,
+      state: state.toLowerCase(), previousState: previous ? previous.toLowerCase() : null,
+      uptime: info.uptime, receivedPrefixCount: sum(info.received), advertisedPrefixCount: sum(info.advertised),
+      messagesIn: count(info.stats.receive), messagesOut: count(info.stats.send),
+      lastError: info.lastError ? `${info.lastError.direction} ${info.lastError.codeName}/${info.lastError.subcodeName}${info.lastError.text ? `: ${info.lastError.text}` : ''}` : null,
+      time: new Date().toISOString(),
+    };
+  }
+
+  private onState(routerId: number, e: StateEvent): void {
+    const r = this.routers.get(routerId);
+    const peer = r?.speaker.getPeer(e.peerId);
+    const info = peer ? peer.info() : { remoteAddress: e.remoteAddress, remoteAs: e.remoteAs, uptime: e.uptime, received: {}, advertised: {}, stats: { send: {}, receive: {} }, lastError: e.lastError } as any;
+    const ev = this.event(routerId, e.peerId, info, e.to, e.from);
+    if (ev) this.bus.publishBgpSession(ev);
+    const p = this.pendingFor(e.peerId);
+    p.bgpState = e.to.toLowerCase();
+    if (e.to === 'ESTABLISHED') p.lastEstablishedState = e.time;
+    if (e.from === 'ESTABLISHED' || e.to === 'ESTABLISHED') void this.writeBack();
+  }
+
+  private onCounters(routerId: number, e: CountersEvent): void {
+    const r = this.routers.get(routerId);
+    const peer = r?.speaker.getPeer(e.peerId);
+    if (!peer) return;
+    const ev = this.event(routerId, e.peerId, peer.info(), e.state, null);
+    if (ev) this.bus.publishBgpSession(ev);
+    const p = this.pendingFor(e.peerId);
+    p.receivedPrefixCount = sum(e.received);
+    p.advertisedPrefixCount = sum(e.advertised);
+  }
+
+  private pendingFor(peerId: string): Pending {
+    let p = this.pending.get(peerId);
+    if (!p) { p = {}; this.pending.set(peerId, p); }
+    return p;
+  }
+
+  /** Live state goes to the session rows in one transaction; it is operational data, not a change-logged edit. */
+  async writeBack(): Promise<void> {
+    if (!this.pending.size) return;
+    const batch = [...this.pending];
+    this.pending.clear();
+    try {
+      await this.orm.em.fork().transactional(async (em) => {
+        for (const [peerId, values] of batch) {
+          const key = parsePeerKey(peerId);
+          if (key) await em.nativeUpdate(entityOf[key.type] as any, { id: key.id }, values);
+        }
+      });
+    } catch (e) {
+      logger.error({ err: e }, 'bgp worker: state write-back failed');
+    }
+  }
+
+  /** Commands from the bus, acted on by the worker that runs the peer. */
+  private async command(c: BusTopics['bgpCommand'][0]): Promise<void> {
+    const type = (Object.keys(SESSION_CONTENT_TYPE) as SessionType[]).find((t) => SESSION_CONTENT_TYPE[t] === c.sessionType);
+    if (!type) return;
+    const found = this.find(type, c.sessionId);
+    if (!found) return;
+    const p = c.payload as any;
+    try {
+      switch (c.command) {
+        case 'start': found.speaker.manualStart(found.peer.config.id); break;
+        case 'stop': found.speaker.manualStop(found.peer.config.id); break;
+        case 'route-refresh': found.speaker.routeRefresh(found.peer.config.id, p?.afi ?? 1, p?.safi ?? 1); break;
+        case 'announce': found.speaker.announce(found.peer.config.id, p); break;
+      }
+    } catch (e) {
+      logger.warn({ err: e, command: c.command }, 'bgp worker: command failed');
+    }
+  }
+
+  /** The running peer of a session, if this worker runs it. */
+  find(type: SessionType, id: number): { routerId: number; speaker: BgpSpeaker; peer: Peer } | null {
+    const key = peerKey(type, id);
+    for (const r of this.routers.values()) {
+      const peer = r.speaker.getPeer(key);
+      if (peer) return { routerId: r.routerId, speaker: r.speaker, peer };
+    }
+    return null;
+  }
+
+  /** Running peers whose remote address is this one (yabgp addresses peers by IP). */
+  findByAddress(address: string): { routerId: number; speaker: BgpSpeaker; peer: Peer }[] {
+    const out: { routerId: number; speaker: BgpSpeaker; peer: Peer }[] = [];
+    for (const r of this.routers.values()) for (const peer of r.speaker.listPeers()) if (peer.config.remoteAddress === address) out.push({ routerId: r.routerId, speaker: r.speaker, peer });
+    return out;
+  }
+
+  allPeers(): { routerId: number; info: PeerInfo }[] {
+    return [...this.routers.values()].flatMap((r) => r.speaker.snapshot().map((info) => ({ routerId: r.routerId, info })));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.reconcileTimer) clearTimeout(this.reconcileTimer);
+    if (this.writeTimer) clearInterval(this.writeTimer);
+    for (const u of this.unsubscribe) u();
+    await this.reconciling;
+    for (const r of this.routers.values()) await this.stopRouter(r);
+    this.routers.clear();
+    await this.writeBack();
+  }
+}
