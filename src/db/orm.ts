@@ -7,6 +7,7 @@ import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { entityClasses } from '../domain';
 import { ChangeLogSubscriber } from './change-log';
+import { InventorySubscriber } from '../domain/inventory/subscriber';
 import { currentRequest, queryStats } from './context';
 import { PeerGateNamingStrategy } from './naming';
 
@@ -37,7 +38,7 @@ function baseOptions(): Partial<Options> {
     discovery: { requireEntitiesArray: true },
     debug: ['query'],
     loggerFactory: () => new QueryCounter(),
-    subscribers: [new ChangeLogSubscriber()],
+    subscribers: [new InventorySubscriber(), new ChangeLogSubscriber()],
     extensions: [Migrator],
     migrations: { path: resolve(__dirname, 'migrations'), pathTs: resolve(__dirname, 'migrations'), glob: '!(*.d).{js,ts}', transactional: true, snapshot: false },
     namingStrategy: PeerGateNamingStrategy,

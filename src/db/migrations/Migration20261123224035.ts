@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261123223507 extends Migration {
+export class Migration20261123224035 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table "peering_autonomoussystem" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "description" varchar(200) not null default '', "comments" text not null default '', "asn" bigint not null, "name" varchar(200) not null, "irr_as_set" varchar(255) null, "name_peeringdb_sync" boolean not null default true, "irr_as_set_peeringdb_sync" boolean not null default true, "ipv6_max_prefixes" int null default 0, "ipv6_max_prefixes_peeringdb_sync" boolean not null default true, "ipv4_max_prefixes" int null default 0, "ipv4_max_prefixes_peeringdb_sync" boolean not null default true, "prefixes" jsonb null, "as_list" jsonb null default '[]', "retrieve_prefixes" boolean not null default true, "retrieve_as_list" boolean not null default true, "irr_sources_override" varchar(255) not null default '', "irr_ipv6_prefixes_args_override" varchar(255) not null default '', "irr_ipv4_prefixes_args_override" varchar(255) not null default '', "affiliated" boolean not null default false, "local_context_data" jsonb null);`);
@@ -174,6 +174,28 @@ export class Migration20261123223507 extends Migration {
 
     this.addSql(`create table "peering_autonomoussystem_export_routing_policies" ("autonomous_system_id" int not null, "routing_policy_id" int not null, constraint "peering_autonomoussystem_export_routing_policies_pkey" primary key ("autonomous_system_id", "routing_policy_id"));`);
 
+    this.addSql(`create table "inventory_site" ("id" serial primary key, "name" varchar(255) not null, "description" text not null default '');`);
+    this.addSql(`alter table "inventory_site" add constraint "inventory_site_name_unique" unique ("name");`);
+
+    this.addSql(`create table "inventory_network" ("id" serial primary key, "site_id" int not null, "cidr" cidr not null, "network_address" varchar(39) not null default '', "prefix_length" int not null default 0, "ip_version" varchar(1) not null default '4', "is_ip" boolean not null default false, "state" varchar(50) not null default 'allocated', "parent_id" int null, "attributes" jsonb null default '{}');`);
+    this.addSql(`alter table "inventory_network" add constraint "inventory_network_site_id_cidr_unique" unique ("site_id", "cidr");`);
+
+    this.addSql(`create table "inventory_device" ("id" serial primary key, "site_id" int not null, "hostname" varchar(255) not null, "attributes" jsonb null default '{}');`);
+    this.addSql(`alter table "inventory_device" add constraint "inventory_device_site_id_hostname_unique" unique ("site_id", "hostname");`);
+
+    this.addSql(`create table "inventory_interface" ("id" serial primary key, "device_id" int not null, "site_id" int null, "name" varchar(255) not null, "name_slug" varchar(255) not null default '', "description" varchar(255) not null default '', "type" int not null default 6, "mac_address" varchar(18) null, "speed" int not null default 1000, "parent_id" int null, "addresses" jsonb null, "attributes" jsonb null default '{}');`);
+    this.addSql(`alter table "inventory_interface" add constraint "inventory_interface_name_slug_unique" unique ("name_slug");`);
+    this.addSql(`alter table "inventory_interface" add constraint "inventory_interface_device_id_name_unique" unique ("device_id", "name");`);
+
+    this.addSql(`create table "inventory_assignment" ("id" serial primary key, "interface_id" int not null, "address_id" int not null);`);
+    this.addSql(`alter table "inventory_assignment" add constraint "inventory_assignment_interface_id_address_id_unique" unique ("interface_id", "address_id");`);
+
+    this.addSql(`create table "inventory_circuit" ("id" serial primary key, "endpoint_a_id" int not null, "endpoint_z_id" int null, "site_id" int null, "name" varchar(255) not null default '', "name_slug" varchar(255) not null default '', "attributes" jsonb null default '{}');`);
+    this.addSql(`alter table "inventory_circuit" add constraint "inventory_circuit_name_slug_unique" unique ("name_slug");`);
+
+    this.addSql(`create table "inventory_attribute" ("id" serial primary key, "site_id" int not null, "name" varchar(64) not null, "description" varchar(255) not null default '', "resource_name" varchar(50) not null, "required" boolean not null default false, "displayed" boolean not null default false, "multi" boolean not null default false, "constraints" jsonb null default '{"pattern":"","valid_values":[],"allow_empty":false}');`);
+    this.addSql(`alter table "inventory_attribute" add constraint "inventory_attribute_site_id_resource_name_name_unique" unique ("site_id", "resource_name", "name");`);
+
     this.addSql(`create table "extras_tag" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "name" varchar(100) not null, "slug" varchar(100) not null, "color" varchar(6) not null default '9e9e9e', "description" varchar(200) not null default '');`);
     this.addSql(`alter table "extras_tag" add constraint "extras_tag_name_unique" unique ("name");`);
     this.addSql(`alter table "extras_tag" add constraint "extras_tag_slug_unique" unique ("slug");`);
@@ -228,6 +250,10 @@ export class Migration20261123223507 extends Migration {
     this.addSql(`alter table "core_job" add constraint "core_job_job_id_unique" unique ("job_id");`);
 
     this.addSql(`create table "users_user_groups" ("user_id" int not null, "group_id" int not null, constraint "users_user_groups_pkey" primary key ("user_id", "group_id"));`);
+
+    this.addSql(`create table "inventory_value" ("id" serial primary key, "attribute_id" int not null, "name" varchar(64) not null, "value" text not null, "resource_name" varchar(20) not null, "resource_id" int not null);`);
+    this.addSql(`create index "inventory_value_resource_name_resource_id_index" on "inventory_value" ("resource_name", "resource_id");`);
+    this.addSql(`create index "inventory_value_resource_name_name_value_index" on "inventory_value" ("resource_name", "name", "value");`);
 
     this.addSql(`create table "extras_webhook" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "content_types" jsonb not null, "name" varchar(100) not null, "type_create" boolean not null default false, "type_update" boolean not null default false, "type_delete" boolean not null default false, "payload_url" varchar(512) not null, "enabled" boolean not null default true, "http_method" varchar(32) not null default 'POST', "http_content_type" varchar(128) not null default 'application/json', "additional_headers" text not null default '', "body_template" text not null default '', "secret" varchar(255) not null default '', "conditions" jsonb null, "ssl_verification" boolean not null default true, "ca_file_path" varchar(4096) null);`);
     this.addSql(`alter table "extras_webhook" add constraint "extras_webhook_name_unique" unique ("name");`);
@@ -345,6 +371,24 @@ export class Migration20261123223507 extends Migration {
     this.addSql(`alter table "peering_autonomoussystem_export_routing_policies" add constraint "peering_autonomoussystem_export_routing_policies_auton_8886eebb" foreign key ("autonomous_system_id") references "peering_autonomoussystem" ("id") on update cascade on delete cascade;`);
     this.addSql(`alter table "peering_autonomoussystem_export_routing_policies" add constraint "peering_autonomoussystem_export_routing_policies_routi_f8edf678" foreign key ("routing_policy_id") references "peering_routingpolicy" ("id") on update cascade on delete cascade;`);
 
+    this.addSql(`alter table "inventory_network" add constraint "inventory_network_site_id_foreign" foreign key ("site_id") references "inventory_site" ("id") on update cascade on delete restrict;`);
+    this.addSql(`alter table "inventory_network" add constraint "inventory_network_parent_id_foreign" foreign key ("parent_id") references "inventory_network" ("id") on update cascade on delete restrict;`);
+
+    this.addSql(`alter table "inventory_device" add constraint "inventory_device_site_id_foreign" foreign key ("site_id") references "inventory_site" ("id") on update cascade on delete restrict;`);
+
+    this.addSql(`alter table "inventory_interface" add constraint "inventory_interface_device_id_foreign" foreign key ("device_id") references "inventory_device" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "inventory_interface" add constraint "inventory_interface_site_id_foreign" foreign key ("site_id") references "inventory_site" ("id") on update cascade on delete restrict;`);
+    this.addSql(`alter table "inventory_interface" add constraint "inventory_interface_parent_id_foreign" foreign key ("parent_id") references "inventory_interface" ("id") on update cascade on delete restrict;`);
+
+    this.addSql(`alter table "inventory_assignment" add constraint "inventory_assignment_interface_id_foreign" foreign key ("interface_id") references "inventory_interface" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "inventory_assignment" add constraint "inventory_assignment_address_id_foreign" foreign key ("address_id") references "inventory_network" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "inventory_circuit" add constraint "inventory_circuit_endpoint_a_id_foreign" foreign key ("endpoint_a_id") references "inventory_interface" ("id") on update cascade on delete restrict;`);
+    this.addSql(`alter table "inventory_circuit" add constraint "inventory_circuit_endpoint_z_id_foreign" foreign key ("endpoint_z_id") references "inventory_interface" ("id") on update cascade on delete restrict;`);
+    this.addSql(`alter table "inventory_circuit" add constraint "inventory_circuit_site_id_foreign" foreign key ("site_id") references "inventory_site" ("id") on update cascade on delete restrict;`);
+
+    this.addSql(`alter table "inventory_attribute" add constraint "inventory_attribute_site_id_foreign" foreign key ("site_id") references "inventory_site" ("id") on update cascade on delete restrict;`);
+
     this.addSql(`alter table "peering_routingpolicy_tags" add constraint "peering_routingpolicy_tags_routing_policy_id_foreign" foreign key ("routing_policy_id") references "peering_routingpolicy" ("id") on update cascade on delete cascade;`);
     this.addSql(`alter table "peering_routingpolicy_tags" add constraint "peering_routingpolicy_tags_tag_id_foreign" foreign key ("tag_id") references "extras_tag" ("id") on update cascade on delete cascade;`);
 
@@ -409,6 +453,8 @@ export class Migration20261123223507 extends Migration {
 
     this.addSql(`alter table "users_user_groups" add constraint "users_user_groups_user_id_foreign" foreign key ("user_id") references "users_user" ("id") on update cascade on delete cascade;`);
     this.addSql(`alter table "users_user_groups" add constraint "users_user_groups_group_id_foreign" foreign key ("group_id") references "users_group" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "inventory_value" add constraint "inventory_value_attribute_id_foreign" foreign key ("attribute_id") references "inventory_attribute" ("id") on update cascade on delete restrict;`);
   }
 
 }

@@ -1,0 +1,16 @@
+import { Model, F, IdField } from '../model';
+
+/** A namespace for inventory: every other inventory object belongs to one site. */
+@Model<Site>({
+  app: 'inventory',
+  display: (o) => o.name,
+  brief: ['id', 'name'],
+  ordering: ['id'],
+  q: ['name', 'description'],
+  naturalKeys: ['name'],
+})
+export class Site {
+  @IdField() id!: number;
+  @F.string({ maxLength: 255, required: true, unique: true }) name!: string;
+  @F.text() description: string = '';
+}
