@@ -52,9 +52,9 @@ function excluded(d: ModelDescriptor, selected?: Set<string>): string[] {
   return d.fields.filter((f) => f.heavy && !selected?.has(f.name)).map((f) => f.name);
 }
 
-export async function list(em: EntityManager, d: ModelDescriptor, args: ListArgs, paging: Paging, opts: { count: boolean; selected?: Set<string> }) {
+export async function list(em: EntityManager, d: ModelDescriptor, args: ListArgs, paging: Paging, opts: { count: boolean; selected?: Set<string>; scope?: Record<string, unknown> | null }) {
   // Raw SQL fragments in a condition are single-use in MikroORM: build one per query.
-  const where = () => filterToWhere(d, args.filter ?? null);
+  const where = () => withScope(filterToWhere(d, args.filter ?? null), opts.scope);
   const offset = args.offset ?? 0;
   if (offset < 0) throw new ValidationError({ offset: ['Ensure this value is greater than or equal to 0.'] });
   const limit = pageLimit(args.limit, paging);
@@ -66,11 +66,15 @@ export async function list(em: EntityManager, d: ModelDescriptor, args: ListArgs
   return { items: items as AnyEntity[], totalCount };
 }
 
-export async function get(em: EntityManager, d: ModelDescriptor, id: string | number, selected?: Set<string>): Promise<AnyEntity | null> {
+export async function get(em: EntityManager, d: ModelDescriptor, id: string | number, selected?: Set<string>, scope?: Record<string, unknown> | null): Promise<AnyEntity | null> {
   const n = Number(id);
   if (!Number.isSafeInteger(n) || n < 1 || n > 2147483647) return null;
   const exclude = excluded(d, selected);
-  return em.findOne(d.cls as any, { id: n } as any, exclude.length ? { exclude: exclude as any } : {});
+  return em.findOne(d.cls as any, withScope({ id: n }, scope) as any, exclude.length ? { exclude: exclude as any } : {});
+}
+
+function withScope(where: Record<string, unknown>, scope: Record<string, unknown> | null | undefined): Record<string, unknown> {
+  return scope ? { $and: [where, scope] } : where;
 }
 
 type Input = Record<string, any>;

@@ -9,6 +9,7 @@ import { GraphQLJSON } from 'graphql-scalars';
 import type { GraphQLScalarType } from 'graphql';
 import { ASNScalar, DateTimeScalar } from '../graphql/scalars';
 import type { ChoiceSet } from './choices';
+import type { Caller } from '../http/auth';
 
 export type FieldKind =
   | 'id' | 'string' | 'text' | 'int' | 'bigint' | 'asn' | 'float' | 'bool' | 'json' | 'datetime'
@@ -85,6 +86,11 @@ export interface ModelOptions<T = any> {
   customFilters?: Record<string, CustomFilter>;
   /** Fields that must be present on create but may be null (Peering Manager's Connection). */
   presentOnCreate?: string[];
+  /**
+   * Who may read which rows, as extra MikroORM conditions (null: all rows). Throws an
+   * AuthError to refuse. Models without one are readable by any permitted reader.
+   */
+  readScope?: (caller: Caller) => Record<string, unknown> | null;
   /** Derives read-only fields before every save (e.g. a community's kind). */
   compute?: (obj: T) => void;
   validate?: (obj: T, load: RelationLoader) => Promise<Partial<Record<string, string[]>>> | Partial<Record<string, string[]>>;

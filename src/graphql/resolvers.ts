@@ -54,7 +54,7 @@ export function modelResolver(d: ModelDescriptor): Function {
 
   define(proto, one, async (id: string, ctx: GqlContext, info: GraphQLResolveInfo) => {
     requireRead(ctx);
-    return crud.get(ctx.em, d, id, selectedFields(info));
+    return crud.get(ctx.em, d, id, selectedFields(info), d.readScope?.(ctx.caller));
   }, (p, k, desc) => {
     Query(() => d.cls, { nullable: true, name: one, description: `One ${d.verboseName} by id` })(p, k, desc);
     Arg('id', () => ID)(p, k, 0); Ctx()(p, k, 1); Info()(p, k, 2);
@@ -63,7 +63,7 @@ export function modelResolver(d: ModelDescriptor): Function {
   define(proto, many, async (filter: any, ordering: string[] | undefined, limit: number | undefined, offset: number | undefined, ctx: GqlContext, info: GraphQLResolveInfo) => {
     requireRead(ctx);
     const top = selectedFields(info, false);
-    const page = await crud.list(ctx.em, d, { filter, ordering, limit, offset }, paging(ctx), { count: top.has('totalCount'), selected: selectedFields(info) });
+    const page = await crud.list(ctx.em, d, { filter, ordering, limit, offset }, paging(ctx), { count: top.has('totalCount'), selected: selectedFields(info), scope: d.readScope?.(ctx.caller) });
     return { items: page.items, totalCount: page.totalCount };
   }, (p, k, desc) => {
     Query(() => List, { name: many, description: `${d.verboseNamePlural}, filtered, ordered and paginated` })(p, k, desc);

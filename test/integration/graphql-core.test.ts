@@ -178,6 +178,15 @@ describe.each(DB_KINDS)('GraphQL core on %s', (kind) => {
     expect((await s.gql(q)).data.directPeeringSession.password).toBe('s3cret');
     const log = await s.gql('{ objectChanges(filter: {changedObjectType: {exact: ["peering.directpeeringsession"]}}) { items { postchangeData } } }');
     expect(JSON.stringify(log.data.objectChanges.items)).not.toContain('s3cret');
+    // Account data is not for anonymous readers; tokens are their owner's (or staff's).
+    expect((await s.gql('{ tokens { totalCount } }', {}, null)).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await s.gql('{ users { totalCount } }', {}, null)).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    const bob = em.create(User, { username: 'bob' } as any);
+    await em.persist(bob).flush();
+    const bobs = await createToken(em, bob, {});
+    const seen = await s.gql('{ tokens { totalCount items { user { username } } } }', {}, bobs.key);
+    expect(seen.data.tokens).toEqual({ totalCount: 1, items: [{ user: { username: 'bob' } }] });
+    expect((await s.gql('{ tokens { totalCount } }')).data.tokens.totalCount).toBeGreaterThanOrEqual(4);
     // Keys are stored hashed, never in clear.
     const rows = await em.getConnection().execute('select key_hash, key_prefix from users_token');
     expect(rows.some((x: any) => x.key_hash === ro.key)).toBe(false);

@@ -1,6 +1,7 @@
 import { type Rel } from '@mikro-orm/core';
 import { Model, F, IdField } from '../model';
 import { User } from './user';
+import { staffOrOwn } from './scopes';
 
 /**
  * An API token. Only a SHA-256 hash of the key is stored; the key itself is
@@ -14,6 +15,7 @@ import { User } from './user';
   q: ['description'],
   changeLogged: false,
   readOnly: true, // created and revoked through dedicated mutations: the key exists only then
+  readScope: (caller) => staffOrOwn(caller, 'user'),
 })
 export class Token {
   @IdField() id!: number;

@@ -1,5 +1,6 @@
 import { Collection } from '@mikro-orm/core';
 import { Model, F, IdField } from '../model';
+import { authenticatedOnly } from './scopes';
 
 @Model<Group>({
   app: 'users',
@@ -24,6 +25,7 @@ export class Group {
   ordering: ['username'],
   q: ['username', 'firstName', 'lastName', 'email'],
   naturalKeys: ['username'],
+  readScope: (caller) => authenticatedOnly(caller),
 })
 export class User {
   @IdField() id!: number;
