@@ -1,2 +1,3 @@
 // The REST dialects mount themselves on the app when imported.
 import '../rest-compat/peering-manager';
+import '../rest-compat/yabgp';

@@ -3,7 +3,7 @@
 // publishes it on the event bus. It talks to the rest of PeerGate only through the
 // database and the bus, so it runs inside `peergate serve` or as its own process.
 import type { MikroORM } from '@mikro-orm/core';
-import { BgpSpeaker, type StateEvent, type CountersEvent, type PeerInfo, type BgpState, type Peer } from '../../bgp-core';
+import { BgpSpeaker, canonicalAddress, type StateEvent, type CountersEvent, type PeerInfo, type BgpState, type Peer } from '../../bgp-core';
 import type { BgpSessionEvent, EventBus, BusTopics } from '../events/bus';
 import { DirectPeeringSession } from '../domain/peering/direct-peering-session';
 import { InternetExchangePeeringSession } from '../domain/peering/internet-exchange-peering-session';
@@ -197,8 +197,10 @@ export class BgpWorker {
 
   /** Running peers whose remote address is this one (yabgp addresses peers by IP). */
   findByAddress(address: string): { routerId: number; speaker: BgpSpeaker; peer: Peer }[] {
+    // Compared in canonical form so any IPv6 spelling finds the peer.
+    const want = canonicalAddress(address);
     const out: { routerId: number; speaker: BgpSpeaker; peer: Peer }[] = [];
-    for (const r of this.routers.values()) for (const peer of r.speaker.listPeers()) if (peer.config.remoteAddress === address) out.push({ routerId: r.routerId, speaker: r.speaker, peer });
+    for (const r of this.routers.values()) for (const peer of r.speaker.listPeers()) if (canonicalAddress(peer.config.remoteAddress) === want) out.push({ routerId: r.routerId, speaker: r.speaker, peer });
     return out;
   }
 
