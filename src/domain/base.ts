@@ -1,6 +1,6 @@
 // Field sets every model inherits, as Peering Manager's base models define them.
 import { Collection } from '@mikro-orm/core';
-import { Base, F, IdField } from './model';
+import { Base, F, IdField, type ModelOptions } from './model';
 import { Tag } from './extras/tag';
 
 /** Every change-logged model: id and timestamps. */
@@ -27,3 +27,11 @@ export abstract class Organisational extends ChangeLogged {
   @F.string({ maxLength: 200, default: '' }) description: string = '';
   @F.m2m(() => Tag, { filter: false }) tags = new Collection<Tag>(this);
 }
+
+/** What Organisational models share in their declaration: shown by name, found by name/slug/description. */
+export const ORGANISATIONAL: Pick<ModelOptions<Organisational>, 'display' | 'brief' | 'ordering' | 'q'> = {
+  display: (o) => o.name,
+  brief: ['id', 'url', 'display', 'name', 'slug'],
+  ordering: ['name'],
+  q: ['name', 'slug', 'description'],
+};

@@ -1,12 +1,9 @@
 import { Model, F } from '../model';
-import { Organisational } from '../base';
+import { Organisational, ORGANISATIONAL } from '../base';
 
 @Model<Relationship>({
   app: 'bgp',
-  display: (o) => o.name,
-  brief: ['id', 'url', 'display', 'name', 'slug'],
-  ordering: ['name'],
-  q: ['name', 'slug', 'description'],
+  ...ORGANISATIONAL,
 })
 export class Relationship extends Organisational {
   @F.string({ maxLength: 6, default: '9e9e9e', pattern: [/^[0-9a-f]{6}$/, 'Enter a valid hexadecimal RGB color code.'] }) color: string = '9e9e9e';

@@ -1,13 +1,10 @@
 import { Model, F } from '../model';
-import { Organisational } from '../base';
+import { Organisational, ORGANISATIONAL } from '../base';
 import { PasswordAlgorithm } from '../choices';
 
 @Model<Platform>({
   app: 'devices',
-  display: (o) => o.name,
-  brief: ['id', 'url', 'display', 'name', 'slug'],
-  ordering: ['name'],
-  q: ['name', 'slug', 'description'],
+  ...ORGANISATIONAL,
 })
 export class Platform extends Organisational {
   @F.string({ maxLength: 50, default: '', label: 'NAPALM driver' }) napalmDriver: string = '';

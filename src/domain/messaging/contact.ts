@@ -1,13 +1,10 @@
 import { type Rel } from '@mikro-orm/core';
 import { Model, F, IdField } from '../model';
-import { Organisational, Primary } from '../base';
+import { Organisational, Primary, ORGANISATIONAL } from '../base';
 
 @Model<ContactRole>({
   app: 'messaging',
-  display: (o) => o.name,
-  brief: ['id', 'url', 'display', 'name', 'slug'],
-  ordering: ['name'],
-  q: ['name', 'slug', 'description'],
+  ...ORGANISATIONAL,
 })
 export class ContactRole extends Organisational {}
 

@@ -1,5 +1,5 @@
 import { Model, F } from '../model';
-import { Organisational } from '../base';
+import { Organisational, ORGANISATIONAL } from '../base';
 
 @Model<BFD>({
   app: 'net',
@@ -8,10 +8,7 @@ import { Organisational } from '../base';
   restPath: 'bfd',
   modelName: 'bfd',
   verboseName: 'BFD configuration',
-  display: (o) => o.name,
-  brief: ['id', 'url', 'display', 'name', 'slug'],
-  ordering: ['name'],
-  q: ['name', 'slug', 'description'],
+  ...ORGANISATIONAL,
 })
 export class BFD extends Organisational {
   @F.int({ min: 1, max: 255000, default: 300 }) minimumTransmitInterval: number = 300;
