@@ -1,0 +1,5 @@
+// The PeeringDB dialect registers itself on import.
+import { registerMount } from '../../src/http/app';
+import { mountPeeringDB } from './mount';
+
+registerMount(mountPeeringDB);

@@ -1,0 +1,179 @@
+// The PeeringDB dialect at /pdb/api/: PeeringDB's paths, envelope, status codes and
+// errors. Reads use the query module (read.ts); writes run the peeringdb* GraphQL
+// mutations through the executor, in the request's context.
+import express, { type Express, type Request, type Response } from 'express';
+import type { GraphQLError } from 'graphql';
+import type { RunningApp } from '../../src/http/app';
+import type { GqlContext } from '../../src/graphql/context';
+import { requireRead } from '../../src/graphql/guards';
+import { AuthError } from '../../src/graphql/errors';
+import { pdbType, type PdbTag } from '../../src/domain/peeringdb/tags';
+import { list, single } from './read';
+import { pdbContext } from './auth';
+import { PdbError, REASON } from './errors';
+import { sendJson } from './respond';
+
+const DOCS = {
+  create: 'mutation($tag: String!, $data: JSON!) { peeringdbCreate(tag: $tag, data: $data) }',
+  update: 'mutation($tag: String!, $id: ID!, $data: JSON!) { peeringdbUpdate(tag: $tag, id: $id, data: $data) }',
+  remove: 'mutation($tag: String!, $id: ID!) { peeringdbDelete(tag: $tag, id: $id) }',
+};
+
+interface Call { req: Request; res: Response; running: RunningApp; params: URLSearchParams; pretty: boolean }
+
+function tagOf(name: string): PdbTag {
+  const t = pdbType(name.toLowerCase());
+  if (!t) throw new PdbError(404, 'Not Found');
+  return t.tag;
+}
+
+function idOf(s: string): number {
+  if (!/^\d+$/.test(s) || Number(s) > 2147483647) throw new PdbError(400, 'Invalid id', { extra: 'Invalid id' });
+  return Number(s);
+}
+
+async function readable(call: Call): Promise<GqlContext> {
+  const ctx = await pdbContext(call.req, call.running);
+  guard(() => requireRead(ctx));
+  return ctx;
+}
+
+function guard(fn: () => void): void {
+  try { fn(); } catch (e) {
+    if (e instanceof AuthError) throw new PdbError(e.extensions.code === 'FORBIDDEN' ? 403 : 401, e.message);
+    throw e;
+  }
+}
+
+/** The body of a write, after the caller was found allowed to write. */
+async function body(call: Call, limit: string): Promise<unknown> {
+  const parser = express.text({ type: () => true, limit, defaultCharset: 'utf-8' });
+  try {
+    await new Promise<void>((resolve, reject) => parser(call.req, call.res, (err?: unknown) => (err ? reject(err) : resolve())));
+  } catch (e: any) {
+    if (e?.type === 'entity.too.large') throw new PdbError(413, 'Request Entity Too Large');
+    throw new PdbError(400, 'No data was supplied with the POST request');
+  }
+  const text = typeof call.req.body === 'string' ? call.req.body : '';
+  if (!text.trim()) throw new PdbError(400, 'No data was supplied with the POST request');
+  try { return JSON.parse(text); } catch { throw new PdbError(400, 'JSON parse error'); }
+}
+
+/** A GraphQL error as PeeringDB's response. */
+function fromGraphql(e: GraphQLError): PdbError {
+  const code = e.extensions?.code;
+  if (code === 'BAD_USER_INPUT') return new PdbError(400, 'Bad Request', (e.extensions.fields ?? {}) as Record<string, unknown>);
+  if (code === 'NOT_FOUND') return new PdbError(404, 'Entity not found');
+  if (code === 'UNAUTHENTICATED') return new PdbError(401, e.message);
+  if (code === 'FORBIDDEN' || code === 'CONFLICT') return new PdbError(403, e.message);
+  console.error(e.originalError ?? e);
+  return new PdbError(500, 'Internal Server Error');
+}
+
+async function mutate(call: Call, ctx: GqlContext, doc: string, vars: Record<string, unknown>): Promise<number> {
+  const r = await call.running.executor.run(doc, vars, ctx);
+  if (r.errors?.length) throw fromGraphql(r.errors[0]);
+  return Object.values(r.data as Record<string, number>)[0];
+}
+
+/** Writes: a key first (401 anonymous, 403 read-only), then the body. */
+async function writable(call: Call): Promise<GqlContext> {
+  const ctx = await pdbContext(call.req, call.running);
+  if (!ctx.caller.user) throw new PdbError(401, 'Authentication credentials were not provided.');
+  if (!ctx.caller.canWrite) throw new PdbError(403, 'You do not have permission to perform this action.');
+  return ctx;
+}
+
+async function collection(call: Call, tag: PdbTag): Promise<void> {
+  const { req, res, params, pretty } = call;
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    const ctx = await readable(call);
+    const r = await list(ctx.em, ctx.caller, tag, params);
+    // An empty answer to an id (or a net's asn) lookup is PeeringDB's 404.
+    if (!r.data.length && (params.has('id') || (tag === 'net' && params.has('asn')))) {
+      sendJson(res, 404, { data: [], meta: { error: 'Entity not found' } }, pretty);
+      return;
+    }
+    sendJson(res, 200, { data: r.data.map((o) => pick(o, params)), meta: r.truncated ? { truncated: r.truncated } : {} }, pretty);
+    return;
+  }
+  if (req.method === 'POST') {
+    if (!pdbType(tag)!.methods.includes('POST')) throw new PdbError(405, `Method "POST" not allowed.`);
+    const ctx = await writable(call);
+    const data = await body(call, ctx.config.bodyLimit);
+    const id = await mutate(call, ctx, DOCS.create, { tag, data });
+    const obj = await single(ctx.em, ctx.caller, tag, id, new URLSearchParams('depth=0'));
+    sendJson(res, 201, { data: [obj], meta: {} }, pretty);
+    return;
+  }
+  throw new PdbError(405, `Method "${req.method}" not allowed.`);
+}
+
+async function member(call: Call, tag: PdbTag, rawId: string): Promise<void> {
+  const { req, res, params, pretty } = call;
+  const methods = pdbType(tag)!.methods;
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    const ctx = await readable(call);
+    const obj = await single(ctx.em, ctx.caller, tag, idOf(rawId), params);
+    if (!obj) { sendJson(res, 404, { data: [], meta: { error: 'Entity not found' } }, pretty); return; }
+    sendJson(res, 200, { data: [pick(obj, params)], meta: {} }, pretty);
+    return;
+  }
+  if (req.method === 'PATCH') throw new PdbError(403, 'PATCH is disabled');
+  if (req.method === 'PUT' && methods.includes('PUT')) {
+    const ctx = await writable(call);
+    const id = idOf(rawId);
+    const data = await body(call, ctx.config.bodyLimit);
+    await mutate(call, ctx, DOCS.update, { tag, id: String(id), data });
+    const obj = await single(ctx.em, ctx.caller, tag, id, new URLSearchParams('depth=0'));
+    sendJson(res, 200, { data: [obj], meta: {} }, pretty);
+    return;
+  }
+  if (req.method === 'DELETE' && methods.includes('DELETE')) {
+    const ctx = await writable(call);
+    await mutate(call, ctx, DOCS.remove, { tag, id: String(idOf(rawId)) });
+    sendJson(res, 204, undefined, pretty);
+    return;
+  }
+  throw new PdbError(405, `Method "${req.method}" not allowed.`);
+}
+
+/** `fields=a,b`: every other key is dropped. */
+export function pick(obj: Record<string, unknown>, params: URLSearchParams): Record<string, unknown> {
+  const f = params.get('fields');
+  if (!f) return obj;
+  const keep = new Set(f.split(',').map((s) => s.trim()).filter(Boolean));
+  return Object.fromEntries(Object.entries(obj).filter(([k]) => keep.has(k)));
+}
+
+/** `/pdb/public/<tag>-0.json`: the full list of live objects, as public.peeringdb.com serves it. */
+async function dump(call: Call, tag: PdbTag): Promise<void> {
+  const ctx = await readable(call);
+  const r = await list(ctx.em, ctx.caller, tag, new URLSearchParams());
+  sendJson(call.res, 200, { data: r.data, meta: { generated: Date.now() / 1000 } }, false);
+}
+
+async function route(call: Call): Promise<void> {
+  const path = call.req.path.replace(/\/+$/, '') || '/';
+  let m = /^\/public\/([A-Za-z_]+)-0\.json$/.exec(path);
+  if (m && (call.req.method === 'GET' || call.req.method === 'HEAD')) return dump(call, tagOf(m[1]));
+  m = /^\/api\/([A-Za-z_]+?)(?:\.json)?$/.exec(path);
+  if (m) return collection(call, tagOf(m[1]));
+  m = /^\/api\/([A-Za-z_]+)\/([^/]+?)(?:\.json)?$/.exec(path);
+  if (m) return member(call, tagOf(m[1]), m[2]);
+  throw new PdbError(404, 'Not Found');
+}
+
+export function mountPeeringDB(app: Express, running: RunningApp): void {
+  app.use('/pdb', async (req: Request, res: Response) => {
+    const params = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
+    const pretty = params.has('pretty');
+    const call: Call = { req, res, running, params, pretty };
+    try {
+      await route(call);
+    } catch (e) {
+      const err = e instanceof PdbError ? e : (() => { console.error(e); return new PdbError(500, REASON[500]); })();
+      if (!res.headersSent) sendJson(res, err.status, err.body(), pretty);
+    }
+  });
+}

@@ -1,0 +1,138 @@
+// Reads with PeeringDB's semantics over raw rows: lists (filters, since, limit/skip),
+// single objects, and depth expansion. Sets are loaded one query per set and level
+// for all rows at once, so a depth-2 list costs a handful of queries whatever its size.
+import type { EntityManager } from '@mikro-orm/core';
+import type { Caller } from '../../src/http/auth';
+import { pdbTable, renderRow, type PdbTable } from '../../src/domain/peeringdb/columns';
+import { PDB_TYPES, type PdbTag } from '../../src/domain/peeringdb/tags';
+import { sqlRows, type Row } from '../../src/domain/peeringdb/sql';
+import { addFilters, q, type Where } from './filters';
+import { PdbError } from './errors';
+
+export type Obj = Record<string, unknown>;
+
+/** PeeringDB's API_DEPTH_ROW_LIMIT: lists with depth > 0 stop here. */
+export const DEPTH_ROW_LIMIT = 250;
+
+export interface ListResult { data: Obj[]; truncated?: string }
+
+const select = sqlRows;
+
+/** Contacts anonymous callers may see: Public only; signed-in callers also Users; staff all. */
+function pocVisibility(caller: Caller, alias: string, w: Where): void {
+  const u = caller.user;
+  if (u && (u.isStaff || u.isSuperuser)) return;
+  w.sql.push(u ? `${alias}.visible in ('Public', 'Users')` : `${alias}.visible = 'Public'`);
+}
+
+function intParam(params: URLSearchParams, name: string, dflt: number, max?: number): number {
+  const v = params.get(name);
+  if (v === null || v === '') return dflt;
+  if (!/^-?\d+$/.test(v.trim())) throw new PdbError(400, `Invalid value for ${name}: "${v}"`);
+  const n = Math.max(0, Number(v));
+  return max === undefined ? n : Math.min(n, max);
+}
+
+export async function list(em: EntityManager, caller: Caller, tag: PdbTag, params: URLSearchParams): Promise<ListResult> {
+  const t = pdbTable(tag);
+  const depth = intParam(params, 'depth', 0, 3);
+  const w: Where = { sql: [], args: [] };
+  const since = params.get('since');
+  let order = 't.id';
+  if (since !== null && since !== '') {
+    const ts = Number(since);
+    if (!Number.isFinite(ts)) throw new PdbError(400, `Invalid value for since: "${since}"`);
+    // Strict > on whole seconds (rows are stored without fractions), deleted rows included.
+    w.sql.push(`(t.created > to_timestamp(?) or t.updated > to_timestamp(?))`, `t.status in (${tag === 'campus' ? "'ok', 'deleted', 'pending'" : "'ok', 'deleted'"})`);
+    w.args.push(Math.floor(ts), Math.floor(ts));
+    order = 't.updated, t.id';
+  } else {
+    w.sql.push(`t.status = 'ok'`);
+  }
+  if (tag === 'poc') pocVisibility(caller, 't', w);
+  addFilters(t, params, 't', w);
+  let limit = intParam(params, 'limit', 0);
+  const skip = intParam(params, 'skip', 0);
+  let truncated: string | undefined;
+  if (depth > 0 && (limit === 0 || limit > DEPTH_ROW_LIMIT)) limit = DEPTH_ROW_LIMIT + 1; // one more tells whether it was cut
+  const sql = `select t.* from ${q(t.table)} t where ${w.sql.join(' and ')} order by ${order}${limit ? ` limit ${limit}` : ''}${skip ? ` offset ${skip}` : ''}`;
+  let rows = await select(em, sql, w.args);
+  if (depth > 0 && rows.length > DEPTH_ROW_LIMIT) {
+    rows = rows.slice(0, DEPTH_ROW_LIMIT);
+    truncated = `Your search query (with depth ${depth}) returned more than ${DEPTH_ROW_LIMIT} rows and has been truncated. Please be more specific in your filter settings or use depth=0 instead`;
+  }
+  const data = rows.map((r) => renderRow(t, r));
+  await expandSets(em, caller, tag, data, depth);
+  return { data, truncated };
+}
+
+/** One object by id (ok or pending), sets to `depth` and, at depth >= 1, its parents. */
+export async function single(em: EntityManager, caller: Caller, tag: PdbTag, id: number, params: URLSearchParams): Promise<Obj | null> {
+  const t = pdbTable(tag);
+  const depth = intParam(params, 'depth', 2, 4);
+  const w: Where = { sql: [`t.id = ?`, `t.status in ('ok', 'pending')`], args: [id] };
+  if (tag === 'poc') pocVisibility(caller, 't', w);
+  const rows = await select(em, `select t.* from ${q(t.table)} t where ${w.sql.join(' and ')}`, w.args);
+  if (!rows.length) return null;
+  const obj = renderRow(t, rows[0]);
+  await expandSets(em, caller, tag, [obj], depth);
+  if (depth >= 1) await expandParents(em, t, obj);
+  return obj;
+}
+
+/** Parents (org of a net, net and ixlan of a netixlan): writable FKs, rendered flat. */
+async function expandParents(em: EntityManager, t: PdbTable, obj: Obj): Promise<void> {
+  for (const c of t.columns) {
+    if (!c.fk || c.field.readOnly) continue;
+    const id = obj[c.rest];
+    if (id === null || id === undefined) { obj[c.fk.name] = null; continue; }
+    const pt = pdbTable(c.fk.tag);
+    const rows = await select(em, `select * from ${q(pt.table)} where id = ?`, [id]);
+    obj[c.fk.name] = rows.length ? renderRow(pt, rows[0]) : null;
+  }
+}
+
+/**
+ * `*_set` fields: depth 1 = ids, depth 2 = objects, 3 and 4 = those objects' own
+ * sets (as ids, then objects). Only live (ok) children are listed.
+ */
+export async function expandSets(em: EntityManager, caller: Caller, tag: PdbTag, objs: Obj[], depth: number): Promise<void> {
+  if (depth < 1 || !objs.length) return;
+  const ids = objs.map((o) => o.id as number);
+  for (const set of PDB_TYPES[tag].sets) {
+    const ct = pdbTable(set.child);
+    const fkCol = ct.byProp.get(set.fk)!.column;
+    const w: Where = { sql: [`c.${q(fkCol)} in (${ids.map(() => '?').join(', ')})`, `c.status = 'ok'`], args: [...ids] };
+    if (set.child === 'poc') pocVisibility(caller, 'c', w);
+    let members: { parent: number; row: Row }[];
+    let memberTag: PdbTag = set.child;
+    if (set.via) {
+      // ix.fac_set (through ixfac), ixlan.net_set (through netixlan): the far side's rows.
+      const vt = pdbTable(set.via.tag);
+      const viaCol = ct.byProp.get(set.via.fk)!.column;
+      const sql = `select c.${q(fkCol)} as "__parent", v.* from ${q(ct.table)} c join ${q(vt.table)} v on v.id = c.${q(viaCol)} and v.status = 'ok' where ${w.sql.join(' and ')} order by v.id`;
+      members = (await select(em, sql, w.args)).map((r) => ({ parent: Number(r.__parent), row: r }));
+      memberTag = set.via.tag;
+    } else {
+      members = (await select(em, `select c.* from ${q(ct.table)} c where ${w.sql.join(' and ')} order by c.id`, w.args))
+        .map((r) => ({ parent: Number(r[fkCol]), row: r }));
+    }
+    const mt = pdbTable(memberTag);
+    const byParent = new Map<number, Obj[]>();
+    const rendered: Obj[] = [];
+    const seen = new Map<number, Obj>();
+    for (const m of members) {
+      const id = Number(m.row.id);
+      // A net twice on one ixlan is one member of its net_set.
+      const o = seen.get(id) ?? renderRow(mt, m.row);
+      if (!seen.has(id)) { seen.set(id, o); rendered.push(o); }
+      const l = byParent.get(m.parent) ?? byParent.set(m.parent, []).get(m.parent)!;
+      if (!l.includes(o)) l.push(o);
+    }
+    if (depth >= 2) await expandSets(em, caller, memberTag, rendered, depth - 2);
+    for (const o of objs) {
+      const l = byParent.get(o.id as number) ?? [];
+      o[set.name] = depth === 1 ? l.map((x) => x.id) : l;
+    }
+  }
+}

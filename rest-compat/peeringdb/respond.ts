@@ -1,0 +1,9 @@
+// Rendering PeeringDB responses: the JSON renderer with Python's json.dumps defaults
+// (non-ASCII as \uXXXX escapes), indented with `?pretty`.
+import type { Response } from 'express';
+
+export function sendJson(res: Response, status: number, body: unknown, pretty: boolean): void {
+  if (status === 204) { res.status(204).end(); return; }
+  const text = JSON.stringify(body, null, pretty ? 2 : undefined).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  res.status(status).type('application/json').send(text);
+}
