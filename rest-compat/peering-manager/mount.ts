@@ -15,7 +15,7 @@ import { findAction, plainView, runAction } from './actions';
 import { openApiDocument } from './openapi';
 import { swaggerAssets, swaggerPage } from './swagger';
 import { statusBody } from './status';
-import { TOKEN_CONTENT_TYPE, createTokenCall, revokeTokenCall, tokenScope } from './tokens';
+import { TOKEN_CONTENT_TYPE, createTokenCall, revokeTokenCall } from './tokens';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const notFound = () => detail(404, 'Not found.');
@@ -52,7 +52,7 @@ async function modelList(call: Call, e: Endpoint): Promise<void> {
   switch (method) {
     case 'GET': case 'HEAD':
       if (call.params.get('export')) throw detail(501, 'Rendering export templates (Jinja2) is not available in PeerGate.');
-      return crud.listObjects(call, e.d, isToken ? tokenScope : undefined);
+      return crud.listObjects(call, e.d);
     case 'OPTIONS': return options(call, e, false, allow);
     case 'POST': return isToken ? createTokenCall(call, e.d) : crud.createObjects(call, e.d);
     case 'PUT': return crud.updateObjects(call, e.d, 'replace');
@@ -67,7 +67,7 @@ async function modelDetail(call: Call, e: Endpoint, id: string): Promise<void> {
   allowOrThrow(method, allow);
   const isToken = e.d.contentType === TOKEN_CONTENT_TYPE;
   switch (method) {
-    case 'GET': case 'HEAD': return crud.getObject(call, e.d, id, isToken ? tokenScope : undefined);
+    case 'GET': case 'HEAD': return crud.getObject(call, e.d, id);
     case 'OPTIONS': return options(call, e, true, allow);
     case 'PUT': return crud.updateObject(call, e.d, id, 'replace');
     case 'PATCH': return crud.updateObject(call, e.d, id, 'patch');

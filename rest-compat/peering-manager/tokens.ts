@@ -1,23 +1,15 @@
 // /api/users/tokens/: Peering Manager manages tokens only in its UI; PeerGate
-// lists them (one's own, or all for staff), creates them through the GraphQL
+// lists them with the generic handlers (the model's read scope shows one's own,
+// or all to staff), creates them through the GraphQL
 // createToken mutation (the key is shown once, in that response) and revokes
 // them with revokeToken.
-import type { GqlContext } from '../../src/graphql/context';
 import type { ModelDescriptor } from '../../src/domain/model';
 import { shapeFor } from '../core/projection';
 import { RestError } from '../core/errors';
 import { coerceScalar } from '../core/body';
 import { body, run, writable, type Call } from './call';
-import type { Scope } from './crud';
 
 export const TOKEN_CONTENT_TYPE = 'users.token';
-
-/** Anonymous callers see no tokens; others their own unless staff. */
-export const tokenScope: Scope = (ctx: GqlContext) => {
-  const u = ctx.caller.user;
-  if (!u) throw new RestError(403, { detail: 'Authentication credentials were not provided.' });
-  return u.isStaff || u.isSuperuser ? null : { user: { exact: [String(u.id)] } };
-};
 
 const WRITABLE: Record<string, { gql: string; kind: 'string' | 'bool' | 'datetime' | 'id' }> = {
   description: { gql: 'description', kind: 'string' },
