@@ -10,10 +10,11 @@ if [ ! -d node_modules ] || ! npm ls --depth=0 >/dev/null 2>&1; then
   npm install --no-audit --no-fund
 fi
 
-# Debian packages the tests drive: real BGP daemons (bird2, gobgpd).
+# Debian packages the tests drive: real BGP daemons (bird2, gobgpd), chromium for the dashboard e2e test.
 missing=()
 command -v bird >/dev/null 2>&1 || missing+=(bird2)
 command -v gobgpd >/dev/null 2>&1 || missing+=(gobgpd)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq
