@@ -8,6 +8,7 @@ import { User } from './domain/users/user';
 import { Token } from './domain/users/token';
 import { createToken } from './domain/users/tokens';
 import { schemaSdl } from './graphql/schema';
+import { syncCommand } from './domain/peeringdb/cli';
 
 const HELP = `peergate — peering source of truth with a live BGP speaker inside
 
@@ -23,6 +24,9 @@ Commands:
   token list [--user NAME]     List tokens (never their keys).
   token revoke <id>            Delete a token.
   schema                       Print the GraphQL schema (SDL).
+  sync-peeringdb [--url URL] [--full] [--api-key KEY]
+                               Mirror PeeringDB (or another PeerGate's /pdb/api) into the local
+                               tables: full load first, then since-based increments.
   help                         This text.
 
 Configuration comes from the environment; see README.md.`;
@@ -109,6 +113,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'token':
       return tokenCommand(config, args);
+    case 'sync-peeringdb':
+      return syncCommand(config, args);
     case 'schema': {
       process.stdout.write(await schemaSdl());
       return 0;

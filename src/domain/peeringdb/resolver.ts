@@ -1,6 +1,9 @@
 // GraphQL operations of the PeeringDB mirror beyond the generated lists: writes with
 // PeeringDB's semantics (the /pdb/api/ dialect runs these), keyed by reftag.
 import { Arg, Ctx, ID, Int, Mutation, Resolver } from 'type-graphql';
+import { Job } from '../core/job';
+import { requireStaff } from '../../graphql/guards';
+import { startSyncJob } from './sync-job';
 import { GraphQLJSON } from 'graphql-scalars';
 import type { EntityManager } from '@mikro-orm/core';
 import type { GqlContext } from '../../graphql/context';
@@ -48,5 +51,18 @@ export class PeeringDBResolver {
   async peeringdbDelete(@Arg('tag', () => String) tag: string, @Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext): Promise<number> {
     const t = tagArg(tag);
     return write(ctx, (em) => pdbDelete(em, t, [idArg(id)]));
+  }
+
+  @Mutation(() => Job, { description: 'Starts a PeeringDB sync (full load first, then since-based increments) as a job; its `data` shows progress, `output` the summary. With wait: true, returns when done.' })
+  async syncPeeringdb(
+    @Arg('url', () => String, { nullable: true }) url: string | null,
+    @Arg('full', () => Boolean, { nullable: true }) full: boolean | null,
+    @Arg('wait', () => Boolean, { nullable: true }) wait: boolean | null,
+    @Arg('apiKey', () => String, { nullable: true, description: 'Upstream API key (default: PEERINGDB_API_KEY); without one, non-public contacts are not mirrored' }) apiKey: string | null,
+    @Ctx() ctx: GqlContext,
+  ): Promise<Job> {
+    requireStaff(ctx);
+    const opts = { url: url ?? process.env.PEERINGDB_URL ?? undefined, full: !!full, apiKey: apiKey ?? process.env.PEERINGDB_API_KEY ?? undefined };
+    return startSyncJob(ctx.em, ctx.caller.user!, opts, !!wait);
   }
 }
