@@ -8,6 +8,7 @@ import { User } from './domain/users/user';
 import { Token } from './domain/users/token';
 import { createToken } from './domain/users/tokens';
 import { schemaSdl } from './graphql/schema';
+import { startStandaloneWorker, workerSettings } from './bgp/standalone';
 import { syncCommand } from './domain/peeringdb/cli';
 
 const HELP = `peergate — peering source of truth with a live BGP speaker inside
@@ -24,6 +25,10 @@ Commands:
   token list [--user NAME]     List tokens (never their keys).
   token revoke <id>            Delete a token.
   schema                       Print the GraphQL schema (SDL).
+  bgp-worker                   Run a bgp-core worker as its own process (DATABASE_URL must be PostgreSQL).
+                               It leases routers in the database (BGP_LEASE_SECONDS, default 15) and
+                               shares events with the gateways over LISTEN/NOTIFY; run gateways with
+                               BGP_WORKER=off and as many workers as you like.
   sync-peeringdb [--url URL] [--full] [--api-key KEY]
                                Mirror PeeringDB (or another PeerGate's /pdb/api) into the local
                                tables: full load first, then since-based increments.
@@ -113,6 +118,20 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'token':
       return tokenCommand(config, args);
+    case 'bgp-worker': {
+      let w;
+      try {
+        w = await startStandaloneWorker(config, workerSettings());
+      } catch (e) {
+        if (e instanceof ConfigError) { console.error(`peergate: ${e.message}`); return 2; }
+        throw e;
+      }
+      console.log(`bgp-core worker ${w.workerId} running`);
+      const stop = async () => { await w.close(); process.exit(0); };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return new Promise<number>(() => undefined);
+    }
     case 'sync-peeringdb':
       return syncCommand(config, args);
     case 'schema': {
