@@ -18,7 +18,7 @@ class BgpSessionEventType {
   @Field(() => ID, { nullable: true }) routerId!: number | null;
   @Field(() => String) remoteAddress!: string;
   @Field(() => ASNScalar) remoteAs!: number;
-  @Field(() => String, { description: 'idle, connect, active, opensent, openconfirm, established' }) state!: string;
+  @Field(() => String, { description: 'idle, connect, active, opensent, openconfirm, established; deleted when the peer is removed' }) state!: string;
   @Field(() => String, { nullable: true }) previousState!: string | null;
   @Field(() => Float, { description: 'Seconds since Established, 0 otherwise' }) uptime!: number;
   @Field(() => Int) receivedPrefixCount!: number;
@@ -26,6 +26,9 @@ class BgpSessionEventType {
   @Field(() => Int) messagesIn!: number;
   @Field(() => Int) messagesOut!: number;
   @Field(() => String, { nullable: true }) lastError!: string | null;
+  @Field(() => Int, { nullable: true, description: 'NOTIFICATION code of the last error (0 for a local error such as a refused connection)' }) lastErrorCode!: number | null;
+  @Field(() => Int, { nullable: true }) lastErrorSubcode!: number | null;
+  @Field(() => String, { nullable: true, description: 'Why the state changed: hold timer expired, NOTIFICATION sent/received, connection failed, peer de-configured; "snapshot" for the first events' }) reason!: string | null;
   @Field(() => String) time!: string;
 }
 
@@ -94,15 +97,41 @@ function livePeer(ctx: GqlContext, type: string, id: string) {
 
 const routeView = (e: RouteEntry): BgpRouteType => ({ prefix: e.prefix, attributes: attrsToJson(e.set.attrs) });
 
+interface SubscriptionArgs { routerId?: string; states?: string[]; sessionType?: string }
+
+function wanted(e: BgpSessionEvent, args: SubscriptionArgs): boolean {
+  return (!args.routerId || String(e.routerId) === String(args.routerId)) &&
+    (!args.states?.length || args.states.includes(e.state)) &&
+    (!args.sessionType || e.sessionType === SESSION_CONTENT_TYPE[sessionTypeOf(args.sessionType)]);
+}
+
+/**
+ * The snapshot of this process's peers, then the bus. The bus is subscribed before the
+ * snapshot is taken, so no change falls between them (GoBGP's INIT / END_OF_INIT lesson).
+ */
+async function* withSnapshot(ctx: GqlContext, args: SubscriptionArgs): AsyncGenerator<BgpSessionEvent> {
+  requireRead(ctx);
+  const live = ctx.bus.pubSub.subscribe('bgpSessionChanged')[Symbol.asyncIterator]();
+  // The first next() attaches the listener (the iterator is lazy); events queue from here on.
+  let pending = live.next();
+  try {
+    for (const e of localWorker()?.snapshotEvents() ?? []) if (wanted(e, args)) yield e;
+    for (;;) {
+      const r = await pending;
+      pending = live.next();
+      if (r.done) return;
+      if (wanted(r.value, args)) yield r.value;
+    }
+  } finally {
+    await live.return?.();
+  }
+}
+
 @Resolver()
 export class BgpResolver {
   @Subscription(() => BgpSessionEventType, {
-    topics: 'bgpSessionChanged',
-    filter: ({ payload, args }: { payload: BgpSessionEvent; args: { routerId?: string; states?: string[]; sessionType?: string } }) =>
-      (!args.routerId || String(payload.routerId) === String(args.routerId)) &&
-      (!args.states?.length || args.states.includes(payload.state)) &&
-      (!args.sessionType || payload.sessionType === SESSION_CONTENT_TYPE[sessionTypeOf(args.sessionType)]),
-    description: 'Session state, uptime, counters and last error as the worker sees them (state changes at once, counters throttled)',
+    subscribe: ({ args, context }: { args: SubscriptionArgs; context: GqlContext }) => withSnapshot(context, args),
+    description: 'Session state, uptime, counters and last error as the worker sees them: first one event per running peer (reason "snapshot", previousState null), then changes (state at once, counters throttled), and state "deleted" when a peer is removed',
   })
   bgpSessionChanged(
     @Root() event: BgpSessionEvent,

@@ -33,6 +33,8 @@ export class BgpWorker {
   private reconciling: Promise<void> = Promise.resolve();
   private unsubscribe: (() => void)[] = [];
   private closed = false;
+  /** Address and AS of every peer added, so its deletion event can still name it. */
+  private known = new Map<string, { remoteAddress: string; remoteAs: number }>();
 
   constructor(private orm: MikroORM, private bus: EventBus, private opts: WorkerOptions = {}) {}
 
@@ -87,6 +89,8 @@ export class BgpWorker {
       const speaker = new BgpSpeaker(d.listen ? { listen: d.listen } : {});
       speaker.on('state', (e) => this.onState(d.routerId, e));
       speaker.on('counters', (e) => this.onCounters(d.routerId, e));
+      speaker.on('peerAdded', (e) => this.known.set(e.peerId, { remoteAddress: e.config.remoteAddress, remoteAs: e.config.remoteAs }));
+      speaker.on('peerRemoved', (e) => this.onRemoved(d.routerId, e.peerId, e.reason));
       try {
         await speaker.start();
       } catch (e) {
@@ -105,7 +109,7 @@ export class BgpWorker {
     await r.speaker.stop();
   }
 
-  private event(routerId: number, peerId: string, info: Pick<PeerInfo, 'remoteAddress' | 'remoteAs' | 'uptime' | 'received' | 'advertised' | 'stats' | 'lastError'>, state: BgpState, previous: BgpState | null): BgpSessionEvent | null {
+  private event(routerId: number, peerId: string, info: Pick<PeerInfo, 'remoteAddress' | 'remoteAs' | 'uptime' | 'received' | 'advertised' | 'stats' | 'lastError'>, state: BgpState | 'DELETED', previous: BgpState | null, reason: string | null = null): BgpSessionEvent | null {
     const key = parsePeerKey(peerId);
     if (!key) return null;
     const count = (s: Record<string, number>) => sum(s);
@@ -116,6 +120,8 @@ export class BgpWorker {
       uptime: info.uptime, receivedPrefixCount: sum(info.received), advertisedPrefixCount: sum(info.advertised),
       messagesIn: count(info.stats.receive), messagesOut: count(info.stats.send),
       lastError: info.lastError ? `${info.lastError.direction} ${info.lastError.codeName}/${info.lastError.subcodeName}${info.lastError.text ? `: ${info.lastError.text}` : ''}` : null,
+      lastErrorCode: info.lastError?.code ?? null, lastErrorSubcode: info.lastError?.subcode ?? null,
+      reason,
       time: new Date().toISOString(),
     };
   }
@@ -124,12 +130,37 @@ export class BgpWorker {
     const r = this.routers.get(routerId);
     const peer = r?.speaker.getPeer(e.peerId);
     const info = peer ? peer.info() : { remoteAddress: e.remoteAddress, remoteAs: e.remoteAs, uptime: e.uptime, received: {}, advertised: {}, stats: { send: {}, receive: {} }, lastError: e.lastError } as any;
-    const ev = this.event(routerId, e.peerId, info, e.to, e.from);
+    const ev = this.event(routerId, e.peerId, info, e.to, e.from, e.reason);
     if (ev) this.bus.publishBgpSession(ev);
     const p = this.pendingFor(e.peerId);
     p.bgpState = e.to.toLowerCase();
     if (e.to === 'ESTABLISHED') p.lastEstablishedState = e.time;
     if (e.from === 'ESTABLISHED' || e.to === 'ESTABLISHED') void this.writeBack();
+  }
+
+  /** A peer left the configuration: subscribers drop its row (GoBGP's PEER_DELETED). */
+  private onRemoved(routerId: number, peerId: string, reason: string): void {
+    // A changed peer is replaced under the same id at once: not a deletion.
+    if (reason === 'configuration changed') return;
+    const who = this.known.get(peerId) ?? { remoteAddress: '', remoteAs: 0 };
+    this.known.delete(peerId);
+    const zero = { Opens: 0, Updates: 0, Keepalives: 0, Notifications: 0, 'Route Refresh': 0 };
+    const info = { ...who, uptime: 0, received: { ipv4: 0, ipv6: 0 }, advertised: { ipv4: 0, ipv6: 0 }, stats: { send: zero, receive: zero }, lastError: null };
+    const ev = this.event(routerId, peerId, info, 'DELETED', null, reason);
+    if (ev) this.bus.publishBgpSession(ev);
+  }
+
+  /** Every running peer as an event (previousState null, reason 'snapshot'): what a new subscriber sees first. */
+  snapshotEvents(): BgpSessionEvent[] {
+    const out: BgpSessionEvent[] = [];
+    for (const r of this.routers.values()) {
+      for (const peer of r.speaker.listPeers()) {
+        const info = peer.info();
+        const ev = this.event(r.routerId, info.id, info, info.state, null, 'snapshot');
+        if (ev) out.push(ev);
+      }
+    }
+    return out;
   }
 
   private onCounters(routerId: number, e: CountersEvent): void {

@@ -30,6 +30,11 @@ export interface BgpSessionEvent {
   messagesIn: number;
   messagesOut: number;
   lastError: string | null;
+  /** The NOTIFICATION of the last error (0 for local errors such as a refused connection). */
+  lastErrorCode?: number | null;
+  lastErrorSubcode?: number | null;
+  /** Why the state changed ('hold timer expired', 'NOTIFICATION received: ...', 'peer de-configured', 'snapshot'). */
+  reason?: string | null;
   time: string;
 }
 

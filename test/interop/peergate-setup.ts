@@ -33,13 +33,16 @@ export async function declareSession(s: TestServer, o: SessionSpec): Promise<str
   return session.data.createDirectPeeringSession.id;
 }
 
-export interface SessionEvent { sessionId: string; state: string; previousState: string | null; lastError: string | null; messagesIn: number; receivedPrefixCount: number }
+export interface SessionEvent {
+  sessionId: string; state: string; previousState: string | null; lastError: string | null;
+  lastErrorCode: number | null; lastErrorSubcode: number | null; reason: string | null; messagesIn: number; receivedPrefixCount: number;
+}
 
 /** Subscribes to bgpSessionChanged and collects every event. */
 export async function subscribeEvents(s: TestServer): Promise<{ client: Client; events: SessionEvent[] }> {
   const events: SessionEvent[] = [];
   const client = createClient({ url: s.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Token ${s.token}` } });
-  client.subscribe({ query: 'subscription { bgpSessionChanged { sessionId state previousState lastError messagesIn receivedPrefixCount } }' }, {
+  client.subscribe({ query: 'subscription { bgpSessionChanged { sessionId state previousState lastError lastErrorCode lastErrorSubcode reason messagesIn receivedPrefixCount } }' }, {
     next: (v) => { if (v.data?.bgpSessionChanged) events.push(v.data.bgpSessionChanged as unknown as SessionEvent); },
     error: () => undefined, complete: () => undefined,
   });

@@ -93,6 +93,8 @@ describe('bgp-core worker: session transitions seen by a subscriber', () => {
     try {
       const down = await waitFor('hold timer expiry', () => of(birdSession).slice(mark).find((e) => e.previousState === 'established'), 15_000);
       expect(down.lastError).toMatch(/^sent Hold Timer Expired/);
+      expect([down.lastErrorCode, down.lastErrorSubcode]).toEqual([4, 0]);
+      expect(down.reason).toMatch(/hold/i);
       expect((await peer(birdSession)).lastError).toMatchObject({ direction: 'sent', code: 4, subcode: 0, codeName: 'Hold Timer Expired' });
     } finally {
       bird.signal('SIGCONT');
@@ -100,5 +102,28 @@ describe('bgp-core worker: session transitions seen by a subscriber', () => {
     await waitFor('re-established after thaw', reached(birdSession, 'established', mark), 40_000);
     // GoBGP was never touched.
     expect((await peer(gobgpSession)).state).toBe('established');
+  });
+
+  test('a new subscriber gets a snapshot of every running peer first', async () => {
+    const late = await subscribeEvents(s);
+    try {
+      await waitFor('snapshot of both', () => late.events.filter((e) => e.reason === 'snapshot').length >= 2, 5_000);
+      const snap = late.events.filter((e) => e.reason === 'snapshot');
+      expect(snap.map((e) => String(e.sessionId)).sort()).toEqual([birdSession, gobgpSession].sort());
+      expect(snap.every((e) => e.state === 'established' && e.previousState === null)).toBe(true);
+      expect(late.events.indexOf(snap[0])).toBe(0);
+    } finally {
+      await late.client.dispose();
+    }
+  });
+
+  test('deleting a session publishes its deletion after the Cease', async () => {
+    const mark = of(gobgpSession).length;
+    const r = await s.gql(`mutation { deleteDirectPeeringSession(id: "${gobgpSession}") }`);
+    expect(r.errors).toBeUndefined();
+    const gone = await waitFor('deleted event', () => of(gobgpSession).slice(mark).find((e) => e.state === 'deleted'), 10_000);
+    expect(gone.reason).toBe('peer de-configured');
+    expect(of(gobgpSession).slice(mark).find((e) => e.previousState === 'established')?.state).toBe('idle');
+    await waitFor('GoBGP sees the Cease', async () => !(await gobgp.cli('neighbor')).includes('Establ'), 10_000);
   });
 });

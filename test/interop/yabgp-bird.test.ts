@@ -54,7 +54,8 @@ describe('yabgp dialect against BIRD', () => {
   });
 
   test('auth: none, bad token, bad Basic are 401; Basic with token or password works; read-only cannot write', async () => {
-    for (const headers of [{}, { Authorization: 'Token 0000000000000000000000000000000000000000' }, { Authorization: basic('alice', 'wrong') }, { Authorization: basic('nobody', writeKey) }]) {
+    const refused: Record<string, string>[] = [{}, { Authorization: 'Token 0000000000000000000000000000000000000000' }, { Authorization: basic('alice', 'wrong') }, { Authorization: basic('nobody', writeKey) }];
+    for (const headers of refused) {
       const r = await s.http('GET', `${P}/state`, { token: null, headers });
       expect(r.status).toBe(401);
       expect(r.json).toEqual({ status: false, code: 'Unauthorized Access' });
