@@ -22,6 +22,7 @@ import type { GqlContext } from '../graphql/context';
 import type { EventBus } from '../events/bus';
 import { authenticate, anonymous } from './auth';
 import { graphiqlRouter, wantsHtml, graphiqlPage } from './graphiql';
+import { dashboardRouter } from './dashboard';
 import { API_VERSION } from './version';
 import { Metrics } from './metrics';
 import { logger } from '../log';
@@ -200,6 +201,8 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
     },
   };
   for (const m of mounts) m(app, running);
+  // After the dialects: yabgp answers JSON clients at `/`, browsers fall through to the dashboard.
+  app.use(dashboardRouter());
 
   // Body errors on /graphql (malformed JSON, too large) in GraphQL's shape.
   app.use((err: any, req: Request, res: Response, next: NextFunction) => {
