@@ -7,6 +7,7 @@ import { allModels } from '../domain/model';
 import { modelResolver } from './resolvers';
 import { SystemResolver } from './system';
 import { PeeringDBResolver } from '../domain/peeringdb/resolver';
+import { ASPeeringDBResolver, IXPeeringDBResolver, SessionPeeringDBResolver } from '../domain/peeringdb/peering-manager';
 import { BgpResolver } from '../bgp/resolvers';
 import type { EventBus } from '../events/bus';
 import { InProcessBus } from '../events/bus';
@@ -15,7 +16,7 @@ let resolvers: Function[] | null = null;
 
 /** Resolver classes are generated once per process; schemas may be built many times. */
 function allResolvers(): Function[] {
-  resolvers ??= [...allModels().map(modelResolver), SystemResolver, BgpResolver, PeeringDBResolver, ...extraResolvers];
+  resolvers ??= [...allModels().map(modelResolver), SystemResolver, BgpResolver, PeeringDBResolver, ASPeeringDBResolver, IXPeeringDBResolver, SessionPeeringDBResolver, ...extraResolvers];
   return resolvers;
 }
 

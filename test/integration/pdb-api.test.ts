@@ -6,6 +6,7 @@ import { seedPdb, pdbPost, type PdbWorld } from '../helpers/pdb';
 import { createToken } from '../../src/domain/users/tokens';
 import { User } from '../../src/domain/users/user';
 import { hashPassword } from '../../src/domain/users/passwords';
+import { queryStats } from '../../src/db/context';
 
 describe.each(DB_KINDS)('PeeringDB dialect on %s', (kind) => {
   let s: TestServer;
@@ -156,7 +157,6 @@ describe.each(DB_KINDS)('PeeringDB dialect on %s', (kind) => {
 
   test('depth expansion batches: a list costs the same queries for 1 or many rows', async () => {
     for (let i = 0; i < 5; i++) await pdbPost(s, 'org', { name: `Batch Org ${kind} ${i}` });
-    const { queryStats } = await import('../../src/db/context');
     const queries = async (path: string) => {
       const before = queryStats.total;
       expect((await get(path)).status).toBe(200);

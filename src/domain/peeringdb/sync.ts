@@ -13,8 +13,8 @@ import { sqlRows, qi, type Row } from './sql';
 export const DEFAULT_PEERINGDB_URL = 'https://www.peeringdb.com/api';
 /** peeringdb-py's PDB_SYNC_LOOKBACK: `updated` has whole seconds and the server compares with >. */
 const LOOKBACK_S = 1;
-/** PostgreSQL takes at most 65535 bind parameters per statement. */
-const MAX_PARAMS = 60000;
+/** PostgreSQL takes at most 65535 bind parameters per statement, PGlite's protocol 32767. */
+const MAX_PARAMS = 15000;
 
 export interface SyncOptions {
   url?: string;
@@ -62,6 +62,18 @@ function columnValue(t: PdbTable, rest: string, v: unknown): unknown {
   return v;
 }
 
+/**
+ * A large statement straight through knex, in the transaction: MikroORM's query logging
+ * formats every statement with its parameters inlined, which for a 2,000-row INSERT
+ * costs more than running it.
+ */
+async function bulk(em: EntityManager, sql: string, args: unknown[]): Promise<void> {
+  const knex = (em.getConnection() as any).getKnex();
+  const trx = em.getTransactionContext();
+  const q = knex.raw(sql, args);
+  await (trx ? q.transacting(trx) : q);
+}
+
 /** Upserts rows by id in multi-row statements; columns a row lacks keep their defaults. */
 async function upsert(em: EntityManager, t: PdbTable, rows: Row[]): Promise<number> {
   if (!rows.length) return 0;
@@ -78,7 +90,7 @@ async function upsert(em: EntityManager, t: PdbTable, rows: Row[]): Promise<numb
       args.push(v);
       return '?';
     }).join(', ')})`);
-    await sqlRows(em, `insert into ${qi(t.table)} (${names}) values ${tuples.join(', ')} on conflict (id) do update set ${updates}`, args);
+    await bulk(em, `insert into ${qi(t.table)} (${names}) values ${tuples.join(', ')} on conflict (id) do update set ${updates}`, args);
   }
   return rows.length;
 }
@@ -174,6 +186,11 @@ async function retireMissing(em: EntityManager, t: PdbTable, rows: Row[]): Promi
     await sqlRows(em, `update ${qi(t.table)} set status = 'deleted' where id in (${chunk.map(() => '?').join(', ')})`, chunk);
   }
   return gone.length;
+}
+
+/** Writes upstream-shaped rows of one type as they are, in one transaction (dataset loads, benchmarks). */
+export async function loadRows(em: EntityManager, tag: PdbTag, rows: Row[]): Promise<number> {
+  return em.transactional((tem) => upsert(tem, pdbTable(tag), rows));
 }
 
 let running = false;

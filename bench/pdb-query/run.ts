@@ -1,0 +1,63 @@
+// PeeringDB dialect read latency at real size (bench/pdb-gen, scale 1) over HTTP:
+// full lists as peeringdb-py's --fetch-private and cache builders read them, the
+// lookups scripts make (asn=, asn__in= with 150 ASNs, relation filters), and depth.
+//   npx tsx bench/pdb-query/run.ts [--scale 1]
+import 'reflect-metadata';
+process.env.LOG_LEVEL ??= 'warn';
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../../src/config';
+import { startPeerGate } from '../../src/server';
+import { loadRows } from '../../src/domain/peeringdb/sync';
+import { SYNC_ORDER } from '../../src/domain/peeringdb/tags';
+import { generatePdb } from '../pdb-gen/generate';
+import { measure, machine, fmt, writeSection } from '../lib';
+
+async function main(): Promise<void> {
+  const scaleArg = process.argv.indexOf('--scale');
+  const scale = scaleArg >= 0 ? Number(process.argv[scaleArg + 1]) : 1;
+  const data = generatePdb(scale);
+  const token = randomBytes(20).toString('hex');
+  const config = loadConfig({ DATABASE_URL: 'pglite://memory', PEERGATE_ADMIN_TOKEN: token, PORT: '0', HOST: '127.0.0.1', BGP_WORKER: 'off', LOG_LEVEL: 'warn' });
+  const pg = await startPeerGate(config, { port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(pg.http.server.address() as { port: number }).port}/pdb/api`;
+  try {
+    for (const tag of SYNC_ORDER) await loadRows(pg.orm.em.fork(), tag, data[tag]);
+    const asns = data.net.map((n) => n.asn as number);
+    const get = async (path: string) => {
+      const r = await fetch(`${base}/${path}`, { headers: { Authorization: `Api-Key ${token}` } });
+      const text = await r.text();
+      if (r.status !== 200) throw new Error(`${path}: ${r.status} ${text.slice(0, 200)}`);
+      return text.length;
+    };
+    const cases: [string, (i: number) => string, number, number][] = [
+      ['`net` (full list)', () => 'net', 5, 1],
+      ['`netixlan` (full list)', () => 'netixlan', 5, 1],
+      ['`net?asn=<asn>`', (i) => `net?asn=${asns[(i * 7919) % asns.length]}`, 400, 4],
+      ['`net?asn__in=<150 asns>`', (i) => `net?asn__in=${asns.slice((i * 150) % (asns.length - 150), ((i * 150) % (asns.length - 150)) + 150).join(',')}`, 100, 4],
+      ['`netixlan?net__asn=<asn>`', (i) => `netixlan?net__asn=${asns[(i * 7919) % asns.length]}`, 200, 4],
+      ['`net?name__contains=<x>`', (i) => `net?name__contains=work ${1000 + (i % 9000)}`, 100, 4],
+      ['`net/<id>` (default depth 2, with org)', (i) => `net/${1 + ((i * 7919) % data.net.length)}`, 400, 4],
+      ['`ix/<id>?depth=2` (largest IXes)', (i) => `ix/${1 + (i % 10)}?depth=2`, 50, 4],
+      ['`ixlan?depth=2` (250 rows, nets as objects)', () => 'ixlan?depth=2', 20, 2],
+      ['`net?since=<1 day ago>`', () => `net?since=${Math.floor(new Date('2025-12-31T00:00:00Z').getTime() / 1000)}`, 50, 4],
+    ];
+    const lines = ['| request | n | conc | p50 ms | p99 ms | req/s | response bytes |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |'];
+    for (const [name, path, n, conc] of cases) {
+      let bytes = 0;
+      await get(path(0));
+      const s = await measure(n, conc, async (i) => { bytes = await get(path(i)); });
+      lines.push(`| ${name} | ${s.n} | ${conc} | ${fmt(s.p50)} | ${fmt(s.p99)} | ${fmt(s.perSecond, 1)} | ${bytes} |`);
+      console.log(lines[lines.length - 1]);
+    }
+    writeSection('pdb-query', `The \`/pdb/api/\` dialect over HTTP (keep-alive fetch), one PeerGate on embedded PGlite in memory holding
+\`bench/pdb-gen\` at scale ${scale} (${data.net.length} net, ${data.netixlan.length} netixlan, ${data.org.length} org). Machine: ${machine()}.
+
+${lines.join('\n')}
+
+Run: \`npx tsx bench/pdb-query/run.ts [--scale 1]\`.`);
+  } finally {
+    await pg.close();
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
