@@ -13,6 +13,13 @@ export interface Config {
   bgpWorker: 'embedded' | 'off';
   production: boolean;
   logLevel: string;
+  /** NSoT dialect: trust the e-mail header (set by a proxy) as the caller; off unless enabled. */
+  nsotEmailHeaderAuth: boolean;
+  nsotEmailHeader: string;
+  /** NSoT dialect: lifetime of an auth_token from /nsot/api/authenticate/, in seconds. */
+  nsotAuthTokenTtl: number;
+  /** NSoT dialect: key that encrypts auth tokens and stored secret keys (derived from the admin token when unset). */
+  nsotSecretKey: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -60,5 +67,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bgpWorker,
     production: env.NODE_ENV === 'production',
     logLevel: env.LOG_LEVEL?.trim() || 'info',
+    nsotEmailHeaderAuth: bool(env, 'NSOT_EMAIL_HEADER_AUTH', false),
+    nsotEmailHeader: env.NSOT_EMAIL_HEADER?.trim() || 'X-NSoT-Email',
+    nsotAuthTokenTtl: int(env, 'NSOT_AUTH_TOKEN_TTL', 600, 1, 30 * 86400),
+    nsotSecretKey: env.NSOT_SECRET_KEY?.trim() || null,
   };
 }

@@ -2,3 +2,4 @@
 import '../rest-compat/peering-manager';
 import '../rest-compat/peeringdb';
 import '../rest-compat/yabgp';
+import '../rest-compat/nsot';

@@ -36,7 +36,7 @@ export { Router } from './devices/router';
 export { Contact, ContactRole, ContactAssignment, Email } from './messaging/contact';
 export { User, Group } from './users/user';
 export { Token } from './users/token';
-export { Site, Attribute, Device, Network, Interface, Circuit, Value, Assignment } from './inventory';
+export { Site, Attribute, Device, Network, Interface, Circuit, Value, Assignment, UserSecret } from './inventory';
 
 /** Entity classes for MikroORM discovery (abstract bases included). */
 export function entityClasses(): Function[] {

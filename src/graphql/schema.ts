@@ -6,6 +6,7 @@ import '../domain';
 import { allModels } from '../domain/model';
 import { modelResolver } from './resolvers';
 import { SystemResolver } from './system';
+import { InventoryResolver } from '../domain/inventory/resolver';
 import { PeeringDBResolver } from '../domain/peeringdb/resolver';
 import { ASPeeringDBResolver, IXPeeringDBResolver, SessionPeeringDBResolver } from '../domain/peeringdb/peering-manager';
 import { BgpResolver } from '../bgp/resolvers';
@@ -16,7 +17,7 @@ let resolvers: Function[] | null = null;
 
 /** Resolver classes are generated once per process; schemas may be built many times. */
 function allResolvers(): Function[] {
-  resolvers ??= [...allModels().map(modelResolver), SystemResolver, BgpResolver, PeeringDBResolver, ASPeeringDBResolver, IXPeeringDBResolver, SessionPeeringDBResolver, ...extraResolvers];
+  resolvers ??= [...allModels().map(modelResolver), SystemResolver, BgpResolver, PeeringDBResolver, ASPeeringDBResolver, IXPeeringDBResolver, SessionPeeringDBResolver, InventoryResolver, ...extraResolvers];
   return resolvers;
 }
 

@@ -4,4 +4,5 @@ export { Site } from './site';
 export { Attribute } from './attribute';
 export { Device, Network, Interface, Circuit } from './resources';
 export { Value, Assignment } from './value';
+export { UserSecret } from './secret';
 export { InventorySubscriber } from './subscriber';

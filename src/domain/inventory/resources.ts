@@ -52,7 +52,7 @@ export class Device {
 export class Network {
   @IdField() id!: number;
   @F.fk(() => Site, { required: true, deleteRule: 'restrict', via: ['name'] }) site!: Rel<Site>;
-  @F.string({ maxLength: 43, required: true, columnType: 'cidr', help: 'Prefix, e.g. 10.0.0.0/8; host bits are cleared' }) cidr!: string;
+  @F.prefix({ required: true, help: 'Prefix, e.g. 10.0.0.0/8; host bits are cleared' }) cidr!: string;
   @F.string({ maxLength: 39, readOnly: true, default: '' }) networkAddress: string = '';
   @F.int({ readOnly: true, default: 0 }) prefixLength: number = 0;
   @F.string({ maxLength: 1, readOnly: true, default: '4' }) ipVersion: string = '4';
@@ -108,6 +108,7 @@ export class Interface {
   @F.int({ default: 1000, min: 0, help: 'Mbps' }) speed: number = 1000;
   @F.fk(() => Interface, { nullable: true, deleteRule: 'restrict' }) parent?: Rel<Interface> | null;
   @F.json({ help: 'Assigned host addresses (CIDR); missing host networks are created, state assigned' }) addresses: string[] | null = [];
+  @F.json({ readOnly: true, help: 'Networks containing the assigned addresses' }) networks: string[] | null = [];
   @F.json({ objectOnly: true, default: {} }) attributes: AttributeMap | null = {};
 }
 

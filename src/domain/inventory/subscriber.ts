@@ -113,7 +113,10 @@ async function syncAddresses(em: EntityManager, iface: AnyEntity): Promise<void>
   const site = idOf(iface.site);
   const addresses = ((iface.addresses ?? []) as string[]).map((a) => parseCidr(a)).filter((c) => c !== null);
   await sql(em, 'delete from inventory_assignment where interface_id = ?', [iface.id]);
-  if (!addresses.length || site === null) return;
+  if (!addresses.length || site === null) {
+    await sql(em, `update inventory_interface set networks = '[]' where id = ?`, [iface.id]);
+    return;
+  }
   const texts = addresses.map(cidrText);
   const created = await sql(em, `insert into inventory_network (site_id, cidr, network_address, prefix_length, ip_version, is_ip, state, attributes)
     values ${addresses.map(() => '(?, ?::cidr, ?, ?, ?, true, \'assigned\', \'{}\')').join(', ')}
@@ -123,4 +126,7 @@ async function syncAddresses(em: EntityManager, iface: AnyEntity): Promise<void>
   await requireBaseNetworks(em, created.map((r) => r.id), 'addresses');
   await sql(em, `insert into inventory_assignment (interface_id, address_id)
     select ?, id from inventory_network where site_id = ? and cidr in (${texts.map(() => '?::cidr').join(', ')})`, [iface.id, site, ...texts]);
+  await sql(em, `update inventory_interface i set networks = coalesce((select jsonb_agg(distinct p.cidr::text) from inventory_assignment a
+      join inventory_network n on n.id = a.address_id join inventory_network p on p.id = n.parent_id where a.interface_id = i.id), '[]'::jsonb)
+    where i.id = ?`, [iface.id]);
 }

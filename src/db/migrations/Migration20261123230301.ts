@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261123224035 extends Migration {
+export class Migration20261123230301 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table "peering_autonomoussystem" ("id" serial primary key, "created" timestamptz null, "updated" timestamptz null, "description" varchar(200) not null default '', "comments" text not null default '', "asn" bigint not null, "name" varchar(200) not null, "irr_as_set" varchar(255) null, "name_peeringdb_sync" boolean not null default true, "irr_as_set_peeringdb_sync" boolean not null default true, "ipv6_max_prefixes" int null default 0, "ipv6_max_prefixes_peeringdb_sync" boolean not null default true, "ipv4_max_prefixes" int null default 0, "ipv4_max_prefixes_peeringdb_sync" boolean not null default true, "prefixes" jsonb null, "as_list" jsonb null default '[]', "retrieve_prefixes" boolean not null default true, "retrieve_as_list" boolean not null default true, "irr_sources_override" varchar(255) not null default '', "irr_ipv6_prefixes_args_override" varchar(255) not null default '', "irr_ipv4_prefixes_args_override" varchar(255) not null default '', "affiliated" boolean not null default false, "local_context_data" jsonb null);`);
@@ -183,7 +183,7 @@ export class Migration20261123224035 extends Migration {
     this.addSql(`create table "inventory_device" ("id" serial primary key, "site_id" int not null, "hostname" varchar(255) not null, "attributes" jsonb null default '{}');`);
     this.addSql(`alter table "inventory_device" add constraint "inventory_device_site_id_hostname_unique" unique ("site_id", "hostname");`);
 
-    this.addSql(`create table "inventory_interface" ("id" serial primary key, "device_id" int not null, "site_id" int null, "name" varchar(255) not null, "name_slug" varchar(255) not null default '', "description" varchar(255) not null default '', "type" int not null default 6, "mac_address" varchar(18) null, "speed" int not null default 1000, "parent_id" int null, "addresses" jsonb null, "attributes" jsonb null default '{}');`);
+    this.addSql(`create table "inventory_interface" ("id" serial primary key, "device_id" int not null, "site_id" int null, "name" varchar(255) not null, "name_slug" varchar(255) not null default '', "description" varchar(255) not null default '', "type" int not null default 6, "mac_address" varchar(18) null, "speed" int not null default 1000, "parent_id" int null, "addresses" jsonb null, "networks" jsonb null, "attributes" jsonb null default '{}');`);
     this.addSql(`alter table "inventory_interface" add constraint "inventory_interface_name_slug_unique" unique ("name_slug");`);
     this.addSql(`alter table "inventory_interface" add constraint "inventory_interface_device_id_name_unique" unique ("device_id", "name");`);
 
@@ -250,6 +250,8 @@ export class Migration20261123224035 extends Migration {
     this.addSql(`alter table "core_job" add constraint "core_job_job_id_unique" unique ("job_id");`);
 
     this.addSql(`create table "users_user_groups" ("user_id" int not null, "group_id" int not null, constraint "users_user_groups_pkey" primary key ("user_id", "group_id"));`);
+
+    this.addSql(`create table "inventory_usersecret" ("id" serial primary key, "user_id" int not null, "secret_enc" varchar(255) not null);`);
 
     this.addSql(`create table "inventory_value" ("id" serial primary key, "attribute_id" int not null, "name" varchar(64) not null, "value" text not null, "resource_name" varchar(20) not null, "resource_id" int not null);`);
     this.addSql(`create index "inventory_value_resource_name_resource_id_index" on "inventory_value" ("resource_name", "resource_id");`);
@@ -453,6 +455,8 @@ export class Migration20261123224035 extends Migration {
 
     this.addSql(`alter table "users_user_groups" add constraint "users_user_groups_user_id_foreign" foreign key ("user_id") references "users_user" ("id") on update cascade on delete cascade;`);
     this.addSql(`alter table "users_user_groups" add constraint "users_user_groups_group_id_foreign" foreign key ("group_id") references "users_group" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "inventory_usersecret" add constraint "inventory_usersecret_user_id_foreign" foreign key ("user_id") references "users_user" ("id") on update cascade on delete cascade;`);
 
     this.addSql(`alter table "inventory_value" add constraint "inventory_value_attribute_id_foreign" foreign key ("attribute_id") references "inventory_attribute" ("id") on update cascade on delete restrict;`);
   }

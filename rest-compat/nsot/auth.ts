@@ -1,0 +1,58 @@
+// Who calls the NSoT dialect. In order: `Authorization: AuthToken <email>:<token>`
+// (the auth_token from /authenticate/, or the secret_key as the seed docs show),
+// the trusted e-mail header when enabled, then PeerGate's own `Token <key>`.
+// NSoT answers a missing login with 401, an invalid/expired auth_token with 400.
+import type { Request } from 'express';
+import type { GqlContext } from '../../src/graphql/context';
+import type { RunningApp } from '../../src/http/app';
+import type { RequestContext } from '../../src/db/context';
+import { User } from '../../src/domain/users/user';
+import { checkSecretKey, serverKey, userByEmail, verifyAuthToken } from '../../src/domain/inventory/secrets';
+import { NsotError } from './errors';
+
+const EMAIL = /^[^@\s]+@[^@\s]+$/;
+
+/** Superusers and staff write; other NSoT users read (PeerGate has no per-object permissions). */
+function callerFor(user: User) {
+  return { user, token: null, error: null, canWrite: user.isSuperuser || user.isStaff };
+}
+
+function setCaller(req: Request, ctx: GqlContext, user: User): void {
+  ctx.caller = callerFor(user);
+  const store = req.res!.locals.store as RequestContext;
+  store.userId = user.id;
+  store.userName = user.username;
+}
+
+export async function nsotContext(req: Request, running: RunningApp): Promise<GqlContext> {
+  const ctx = await running.contextFor(req);
+  const auth = req.headers.authorization?.trim() ?? '';
+  if (/^authtoken\s/i.test(auth)) {
+    const cred = auth.replace(/^authtoken\s+/i, '');
+    const cut = cred.indexOf(':');
+    if (cut < 1) throw new NsotError(401, 'Invalid token header. No credentials provided.');
+    const email = cred.slice(0, cut), secret = cred.slice(cut + 1);
+    const user = await userByEmail(ctx.em, email);
+    const key = serverKey(ctx.config);
+    const ok = !!user && user.isActive && (verifyAuthToken(secret, email, key) || (await checkSecretKey(ctx.em, user, secret, key)));
+    if (!ok) throw new NsotError(400, { auth_token: 'Invalid/expired auth_token.' });
+    setCaller(req, ctx, user!);
+    return ctx;
+  }
+  const header = ctx.config.nsotEmailHeaderAuth ? req.get(ctx.config.nsotEmailHeader) : undefined;
+  if (header !== undefined && !auth) {
+    const email = header.trim();
+    if (!EMAIL.test(email)) throw new NsotError(400, { email: 'Enter a valid email address.' });
+    let user = await userByEmail(ctx.em, email);
+    if (!user) {
+      // Auto-created, as NSoT does, but never as a superuser (PeerGate's decision).
+      user = ctx.em.create(User, { username: email.slice(0, 150), email, isActive: true, isStaff: false, isSuperuser: false } as any);
+      await ctx.em.persist(user).flush();
+    }
+    setCaller(req, ctx, user);
+    return ctx;
+  }
+  if (ctx.caller.error) throw new NsotError(401, ctx.caller.error);
+  if (!ctx.caller.user) throw new NsotError(401, 'Authentication credentials were not provided.');
+  return ctx;
+}

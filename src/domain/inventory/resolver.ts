@@ -1,0 +1,35 @@
+// GraphQL operations of the inventory beyond generic CRUD.
+import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import type { GqlContext } from '../../graphql/context';
+import { requireWrite } from '../../graphql/guards';
+import { ConflictError, NotFoundError } from '../../graphql/errors';
+import { describe } from '../model';
+import * as crud from '../crud';
+import { Network } from './resources';
+
+@Resolver()
+export class InventoryResolver {
+  /**
+   * Deletes a network that has children, moving them to its parent (NSoT's
+   * force_delete). A root whose children are addresses stays (409): they would
+   * be left without a base network.
+   */
+  @Mutation(() => Boolean, { description: 'Delete a network, reparenting its children to its parent' })
+  async forceDeleteNetwork(@Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext): Promise<boolean> {
+    requireWrite(ctx);
+    const n = Number(id);
+    const d = describe(Network);
+    return ctx.em.transactional(async (tem) => {
+      const net = Number.isSafeInteger(n) ? await tem.findOne(Network, { id: n }) : null;
+      if (!net) throw new NotFoundError(`No Network matches the given query.`);
+      const children = await tem.find(Network, { parent: n });
+      const grand = net.parent ? (net.parent as Network).id : null;
+      if (children.length && grand === null && children.some((c) => c.isIp)) {
+        throw new ConflictError('Cannot forcefully delete a network that does not have a parent, and whose children are leaf nodes.');
+      }
+      if (children.length) await tem.nativeUpdate(Network, { parent: n }, { parent: grand } as any);
+      await crud.remove(tem, d, [n], (changes) => ctx.bus.publishObjectChanges(changes));
+      return true;
+    });
+  }
+}
