@@ -19,6 +19,7 @@ interface Pending {
 }
 
 const pendingByEm = new WeakMap<EntityManager, Pending[]>();
+const INSERT_CHUNK = 500;
 
 /** Listeners told about committed-to-be changes (the event bus hooks in here). */
 export type ChangeListener = (rows: ObjectChange[]) => void;
@@ -82,12 +83,17 @@ export class ChangeLogSubscriber implements EventSubscriber {
       oc.postchangeData = p.action === 'delete' ? null : snapshot(p.model, p.entity);
       rows.push(oc);
     }
-    const ids = await args.em.insertMany(ObjectChange, rows.map((r) => ({
-      time: r.time, requestId: r.requestId, user: r.user ?? null, userName: r.userName, action: r.action,
-      changedObjectType: r.changedObjectType, changedObjectId: r.changedObjectId, objectRepr: r.objectRepr,
-      prechangeData: r.prechangeData ?? null, postchangeData: r.postchangeData ?? null,
-    }) as any));
-    rows.forEach((r, i) => { r.id = ids[i] as number; });
+    // Chunks keep each INSERT's bind parameters moderate: one statement with 100,000
+    // parameters (a 10,000-object bulk write) is many times slower than 20 of 5,000.
+    for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+      const chunk = rows.slice(start, start + INSERT_CHUNK);
+      const ids = await args.em.insertMany(ObjectChange, chunk.map((r) => ({
+        time: r.time, requestId: r.requestId, user: r.user ?? null, userName: r.userName, action: r.action,
+        changedObjectType: r.changedObjectType, changedObjectId: r.changedObjectId, objectRepr: r.objectRepr,
+        prechangeData: r.prechangeData ?? null, postchangeData: r.postchangeData ?? null,
+      }) as any));
+      chunk.forEach((r, i) => { r.id = ids[i] as number; });
+    }
     const forRequest = ctx as (typeof ctx & { changes?: ObjectChange[] }) | undefined;
     if (forRequest) (forRequest.changes ??= []).push(...rows);
     else for (const fn of listeners) fn(rows);
