@@ -22,12 +22,13 @@ export class InventoryResolver {
     return ctx.em.transactional(async (tem) => {
       const net = Number.isSafeInteger(n) ? await tem.findOne(Network, { id: n }) : null;
       if (!net) throw new NotFoundError(`No Network matches the given query.`);
-      const children = await tem.find(Network, { parent: n });
+      // Counted, not loaded: loaded children would be nulled by the ORM when their parent is removed.
+      const children = await tem.count(Network, { parent: n });
       const grand = net.parent ? (net.parent as Network).id : null;
-      if (children.length && grand === null && children.some((c) => c.isIp)) {
+      if (children && grand === null && (await tem.count(Network, { parent: n, isIp: true }))) {
         throw new ConflictError('Cannot forcefully delete a network that does not have a parent, and whose children are leaf nodes.');
       }
-      if (children.length) await tem.nativeUpdate(Network, { parent: n }, { parent: grand } as any);
+      if (children) await tem.nativeUpdate(Network, { parent: n }, { parent: grand } as any);
       await crud.remove(tem, d, [n], (changes) => ctx.bus.publishObjectChanges(changes));
       return true;
     });
