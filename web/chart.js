@@ -21,9 +21,9 @@ export function sparkline(points, width = 140, height = 28) {
   base.setAttribute('y1', String(height - 1)); base.setAttribute('y2', String(height - 1));
   svg.appendChild(base);
   if (!points.length) return svg;
-  // Right-aligned at now; the window grows with the history from one minute up to fifteen.
+  // Right-aligned at now; the window grows with the history from half a minute up to fifteen minutes.
   const now = Date.now();
-  const span = Math.min(15 * 60_000, Math.max(60_000, now - points[0].t));
+  const span = Math.min(15 * 60_000, Math.max(30_000, now - points[0].t));
   const x = (t) => Math.max(1, width - 1 - ((now - t) / span) * (width - 2));
   const y = (v) => height - 2 - (v / max) * (height - 4);
   const coords = [];
