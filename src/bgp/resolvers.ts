@@ -86,13 +86,24 @@ export function peerView(routerId: number, info: PeerInfo): BgpPeerType {
   };
 }
 
-function livePeer(ctx: GqlContext, type: string, id: string) {
+function livePeer(type: string, id: string) {
   const worker = localWorker();
   if (!worker) throw new NotFoundError('No bgp-core worker runs in this process; live state is on the worker that runs the peer.');
   const found = worker.find(sessionTypeOf(type), Number(id));
   if (!found) throw new NotFoundError(`Session ${type} ${id} is not running in bgp-core (is its router a BGP speaker and the session enabled?).`);
-  void ctx;
   return found;
+}
+
+/**
+ * Without a worker in this process (a gateway with BGP_WORKER=off), a control command goes
+ * over the event bus to whichever standalone worker runs the peer. Returns true when sent.
+ */
+function sentToWorkers(ctx: GqlContext, type: string, id: string, command: string, payload?: unknown): boolean {
+  if (localWorker()) return false;
+  const sessionType = SESSION_CONTENT_TYPE[sessionTypeOf(type)];
+  if (!/^\d+$/.test(id)) throw new ValidationError({ sessionId: [`"${id}" is not a valid id.`] });
+  ctx.bus.publishCommand({ command, sessionType, sessionId: Number(id), payload });
+  return true;
 }
 
 const routeView = (e: RouteEntry): BgpRouteType => ({ prefix: e.prefix, attributes: attrsToJson(e.set.attrs) });
@@ -167,7 +178,7 @@ export class BgpResolver {
     @Arg('limit', () => Int, { nullable: true }) limit?: number,
   ): BgpRouteType[] {
     requireRead(ctx);
-    const rib = livePeer(ctx, sessionType, sessionId).peer.ribIn;
+    const rib = livePeer(sessionType, sessionId).peer.ribIn;
     const max = Math.min(limit ?? ctx.config.paginateCount, ctx.config.maxPageSize || 100_000);
     try {
       if (filter?.prefix) { const e = rib.exact(filter.prefix); return e ? [routeView(e)] : []; }
@@ -184,7 +195,8 @@ export class BgpResolver {
   @Mutation(() => Boolean, { description: 'Manual start (from Idle)' })
   bgpSessionStart(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String) sessionType: string, @Arg('sessionId', () => ID) sessionId: string): boolean {
     requireWrite(ctx);
-    const f = livePeer(ctx, sessionType, sessionId);
+    if (sentToWorkers(ctx, sessionType, sessionId, 'start')) return true;
+    const f = livePeer(sessionType, sessionId);
     const r = f.speaker.manualStart(f.peer.config.id);
     if (!r.ok) throw new ValidationError({ sessionId: [r.reason ?? 'The session cannot be started now.'] });
     return true;
@@ -193,7 +205,8 @@ export class BgpResolver {
   @Mutation(() => Boolean, { description: 'Manual stop: Cease, administrative shutdown' })
   bgpSessionStop(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String) sessionType: string, @Arg('sessionId', () => ID) sessionId: string): boolean {
     requireWrite(ctx);
-    const f = livePeer(ctx, sessionType, sessionId);
+    if (sentToWorkers(ctx, sessionType, sessionId, 'stop')) return true;
+    const f = livePeer(sessionType, sessionId);
     f.speaker.manualStop(f.peer.config.id);
     return true;
   }
@@ -202,16 +215,19 @@ export class BgpResolver {
   bgpRouteRefresh(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String) sessionType: string, @Arg('sessionId', () => ID) sessionId: string,
     @Arg('afi', () => Int, { nullable: true }) afi?: number, @Arg('safi', () => Int, { nullable: true }) safi?: number): boolean {
     requireWrite(ctx);
-    const f = livePeer(ctx, sessionType, sessionId);
+    if (sentToWorkers(ctx, sessionType, sessionId, 'route-refresh', { afi: afi ?? 1, safi: safi ?? 1 })) return true;
+    const f = livePeer(sessionType, sessionId);
     try { f.speaker.routeRefresh(f.peer.config.id, afi ?? 1, safi ?? 1); } catch (e) { throw new ValidationError({ afi: [(e as Error).message] }); }
     return true;
   }
 
-  @Mutation(() => Int, { description: 'Announces IPv4 prefixes (nlri) and/or IPv6 ones (attribute 14) with yabgp-style attributes; returns the number of UPDATEs sent' })
+  @Mutation(() => Int, { description: 'Announces IPv4 prefixes (nlri) and/or IPv6 ones (attribute 14) with yabgp-style attributes; returns the number of UPDATEs sent, or 0 when sent to a standalone worker over the event bus' })
   bgpAnnounce(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String) sessionType: string, @Arg('sessionId', () => ID) sessionId: string,
     @Arg('attributes', () => GraphQLJSON) attributes: unknown, @Arg('prefixes', () => [String], { nullable: true }) prefixes?: string[]): number {
     requireWrite(ctx);
-    const f = livePeer(ctx, sessionType, sessionId);
+    try { jsonToAttrs(attributes); } catch (e) { throw new ValidationError({ attributes: [(e as Error).message] }); }
+    if (sentToWorkers(ctx, sessionType, sessionId, 'announce', { attributes, prefixes: prefixes ?? [] })) return 0;
+    const f = livePeer(sessionType, sessionId);
     try {
       return f.speaker.announce(f.peer.config.id, { attrs: jsonToAttrs(attributes), nlri: prefixes ?? [] }).messages;
     } catch (e) {
@@ -219,11 +235,12 @@ export class BgpResolver {
     }
   }
 
-  @Mutation(() => Int, { description: 'Withdraws prefixes (IPv4 or IPv6); returns the number of UPDATEs sent' })
+  @Mutation(() => Int, { description: 'Withdraws prefixes (IPv4 or IPv6); returns the number of UPDATEs sent, or 0 when sent to a standalone worker over the event bus' })
   bgpWithdraw(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String) sessionType: string, @Arg('sessionId', () => ID) sessionId: string,
     @Arg('prefixes', () => [String]) prefixes: string[]): number {
     requireWrite(ctx);
-    const f = livePeer(ctx, sessionType, sessionId);
+    if (sentToWorkers(ctx, sessionType, sessionId, 'withdraw', { prefixes })) return 0;
+    const f = livePeer(sessionType, sessionId);
     try {
       return f.speaker.withdraw(f.peer.config.id, prefixes).messages;
     } catch (e) {

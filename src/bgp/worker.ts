@@ -3,7 +3,7 @@
 // publishes it on the event bus. It talks to the rest of PeerGate only through the
 // database and the bus, so it runs inside `peergate serve` or as its own process.
 import type { MikroORM } from '@mikro-orm/core';
-import { BgpSpeaker, canonicalAddress, type StateEvent, type CountersEvent, type PeerInfo, type BgpState, type Peer } from '../../bgp-core';
+import { BgpSpeaker, canonicalAddress, jsonToAttrs, type StateEvent, type CountersEvent, type PeerInfo, type BgpState, type Peer } from '../../bgp-core';
 import type { BgpSessionEvent, EventBus, BusTopics } from '../events/bus';
 import { DirectPeeringSession } from '../domain/peering/direct-peering-session';
 import { InternetExchangePeeringSession } from '../domain/peering/internet-exchange-peering-session';
@@ -209,7 +209,8 @@ export class BgpWorker {
         case 'start': found.speaker.manualStart(found.peer.config.id); break;
         case 'stop': found.speaker.manualStop(found.peer.config.id); break;
         case 'route-refresh': found.speaker.routeRefresh(found.peer.config.id, p?.afi ?? 1, p?.safi ?? 1); break;
-        case 'announce': found.speaker.announce(found.peer.config.id, p); break;
+        case 'announce': found.speaker.announce(found.peer.config.id, { attrs: jsonToAttrs(p?.attributes), nlri: p?.prefixes ?? [] }); break;
+        case 'withdraw': found.speaker.withdraw(found.peer.config.id, p?.prefixes ?? []); break;
       }
     } catch (e) {
       logger.warn({ err: e, command: c.command }, 'bgp worker: command failed');

@@ -108,6 +108,15 @@ describe('two gateways and standalone bgp-core workers on one PostgreSQL', () =>
     await waitFor('state in the database', async () => (await gql(portB, `{ directPeeringSession(id: "${sessionId}") { bgpState } }`)).directPeeringSession.bgpState === 'established', 10_000);
   });
 
+  test('a control mutation on a gateway without a worker reaches the worker over the bus', async () => {
+    const sentAt = Date.now();
+    expect((await gql(portA, `mutation { bgpSessionStop(sessionType: "direct", sessionId: "${sessionId}") }`)).bgpSessionStop).toBe(true);
+    await waitFor('idle on B after a stop sent through A', () => events.find((e) => e.at > sentAt && e.data.bgpSessionChanged?.state === 'idle'), 10_000);
+    const startedAt = Date.now();
+    await gql(portA, `mutation { bgpSessionStart(sessionType: "direct", sessionId: "${sessionId}") }`);
+    await waitFor('established again after a start sent through A', () => events.find((e) => e.at > startedAt && e.data.bgpSessionChanged?.state === 'established'), 30_000);
+  });
+
   test('SIGKILL on the worker running BIRD\'s router moves the router within the lease time', async () => {
     const holder = await holderOf(routerId);
     const other = holder === 'worker-1' ? 'worker-2' : 'worker-1';
