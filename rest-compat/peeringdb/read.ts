@@ -107,11 +107,16 @@ export async function expandSets(em: EntityManager, caller: Caller, tag: PdbTag,
     let members: { parent: number; row: Row }[];
     let memberTag: PdbTag = set.child;
     if (set.via) {
-      // ix.fac_set (through ixfac), ixlan.net_set (through netixlan): the far side's rows.
+      // ix.fac_set (through ixfac), ixlan.net_set (through netixlan): the pairs first, then each
+      // far-side row once (a big IX lists thousands of memberships of far fewer networks).
       const vt = pdbTable(set.via.tag);
       const viaCol = ct.byProp.get(set.via.fk)!.column;
-      const sql = `select c.${q(fkCol)} as "__parent", v.* from ${q(ct.table)} c join ${q(vt.table)} v on v.id = c.${q(viaCol)} and v.status = 'ok' where ${w.sql.join(' and ')} order by v.id`;
-      members = (await select(em, sql, w.args)).map((r) => ({ parent: Number(r.__parent), row: r }));
+      const pairs = await select(em, `select c.${q(fkCol)} as p, c.${q(viaCol)} as m from ${q(ct.table)} c where ${w.sql.join(' and ')} and c.${q(viaCol)} is not null`, w.args);
+      const wanted = [...new Set(pairs.map((r) => Number(r.m)))];
+      const far = wanted.length ? await select(em, `select v.* from ${q(vt.table)} v where v.id = any(?::int[]) and v.status = 'ok' order by v.id`, [`{${wanted.join(',')}}`]) : [];
+      const byId = new Map(far.map((r) => [Number(r.id), r]));
+      members = pairs.filter((r) => byId.has(Number(r.m))).map((r) => ({ parent: Number(r.p), row: byId.get(Number(r.m))! }))
+        .sort((a, b) => Number(a.row.id) - Number(b.row.id));
       memberTag = set.via.tag;
     } else {
       members = (await select(em, `select c.* from ${q(ct.table)} c where ${w.sql.join(' and ')} order by c.id`, w.args))
