@@ -1,6 +1,8 @@
 // NSoT auth: secret keys, /authenticate/ -> AuthToken (with expiry), /verify_token/,
 // users/0/?with_secret_key and rotate_secret_key, the e-mail header only when enabled.
 import { startTestServer, type TestServer } from '../helpers/server';
+import { User } from '../../src/domain/users/user';
+import { secretKeyOf, serverKey } from '../../src/domain/inventory/secrets';
 
 const API = '/nsot/api';
 
@@ -35,8 +37,6 @@ describe('NSoT auth (pglite)', () => {
 
     // The doc's email:secret_key form is accepted too; the user sees its own key.
     const em = s.pg.orm.em.fork();
-    const { User } = await import('../../src/domain/users/user');
-    const { secretKeyOf, serverKey } = await import('../../src/domain/inventory/secrets');
     secret = await secretKeyOf(em, (await em.findOneOrFail(User, { email }))!, serverKey(s.config));
     const self = await s.http('GET', `${API}/users/0/?with_secret_key=true`, { token: null, headers: { Authorization: `AuthToken ${email}:${secret}` } });
     expect(self.json).toEqual({ id: 2, email, permissions: {}, secret_key: secret });

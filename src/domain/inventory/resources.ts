@@ -20,7 +20,7 @@ const HOSTNAME: [RegExp, string] = [/^[A-Za-z0-9]([A-Za-z0-9_-]{0,253}[A-Za-z0-9
   q: ['hostname'],
   naturalKeys: ['hostname'],
   uniqueTogether: [['site', 'hostname']],
-  customFilters: setQueryFilter('Device'),
+  customFilters: setQueryFilter('Device', 'inventory_device'),
 })
 export class Device {
   @IdField() id!: number;
@@ -37,7 +37,7 @@ export class Device {
   q: ['cidr'],
   naturalKeys: ['cidr'],
   uniqueTogether: [['site', 'cidr']],
-  customFilters: setQueryFilter('Network'),
+  customFilters: setQueryFilter('Network', 'inventory_network'),
   compute: (o) => {
     const c = parseCidr(o.cidr);
     if (!c) return;
@@ -71,7 +71,7 @@ export class Network {
   q: ['name', 'description'],
   naturalKeys: ['nameSlug'],
   uniqueTogether: [['device', 'name']],
-  customFilters: setQueryFilter('Interface'),
+  customFilters: setQueryFilter('Interface', 'inventory_interface'),
   compute: (o) => {
     if (o.device && wrap(o.device, true).isInitialized()) {
       const dev = o.device as Device;
@@ -119,7 +119,7 @@ export class Interface {
   ordering: ['id'],
   q: ['name'],
   naturalKeys: ['nameSlug'],
-  customFilters: setQueryFilter('Circuit'),
+  customFilters: setQueryFilter('Circuit', 'inventory_circuit'),
   compute: (o) => {
     const a = o.endpointA && wrap(o.endpointA, true).isInitialized() ? (o.endpointA as Interface) : null;
     const z = o.endpointZ && wrap(o.endpointZ, true).isInitialized() ? (o.endpointZ as Interface) : null;

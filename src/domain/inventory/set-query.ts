@@ -64,26 +64,30 @@ export function setQueryNames(query: string): string[] {
 }
 
 /**
- * The SQL predicate of a set query on a resource table aliased `alias`, with its
- * parameters. An empty query matches nothing (NSoT returns []).
+ * The SQL predicate of a set query on a resource table (`table`, aliased `alias`),
+ * with its parameters. The terms become one INTERSECT/UNION/EXCEPT expression over
+ * the indexed value table, so PostgreSQL computes the (usually small) id set first
+ * and then fetches only those rows. An empty query matches nothing (NSoT returns []).
  */
-export function setQuerySql(resourceName: string, query: string, alias: string): { sql: string; params: string[] } {
+export function setQuerySql(resourceName: string, table: string, query: string, alias: string): { sql: string; params: string[] } {
   const terms = parseSetQuery(query);
   if (!terms.length) return { sql: 'false', params: [] };
-  let sql = 'true';
   const params: string[] = [];
-  for (const t of terms) {
-    const member = `${alias}.id in (select v.resource_id from inventory_value v where v.resource_name = ? and v.name = ? and v.value ${t.regex ? '~' : '='} ?)`;
+  const member = (t: SetTerm) => {
     params.push(resourceName, t.name, t.value);
-    if (t.op === 'intersection') sql = `(${sql}) and ${member}`;
-    else if (t.op === 'union') sql = `(${sql}) or ${member}`;
-    else sql = `(${sql}) and not ${member}`;
+    return `(select resource_id from inventory_value where resource_name = ? and name = ? and value ${t.regex ? '~' : '='} ?)`;
+  };
+  // Left to right from the whole resource set; "all ∩ X" is just X.
+  let expr = terms[0].op === 'intersection' ? member(terms[0]) : `(select id from ${table})`;
+  for (const t of terms[0].op === 'intersection' ? terms.slice(1) : terms) {
+    const op = t.op === 'intersection' ? 'intersect' : t.op === 'union' ? 'union' : 'except';
+    expr = `(${expr} ${op} ${member(t)})`;
   }
-  return { sql, params };
+  return { sql: `${alias}.id in ${expr}`, params };
 }
 
 /** The `setQuery` filter of a resource list (GraphQL and REST), as a MikroORM condition. */
-export function setQueryFilter(resourceName: string) {
+export function setQueryFilter(resourceName: string, table: string) {
   return {
     setQuery: {
       type: 'string' as const,
@@ -91,7 +95,7 @@ export function setQueryFilter(resourceName: string) {
       apply: (value: string): Record<string, unknown> => {
         if (String(value).includes('\u0000')) throw new ValidationError({ query: ['Null characters are not allowed.'] });
         // Build the SQL once here so syntax errors are reported before the query runs.
-        const parsed = setQuerySql(resourceName, String(value), '__alias__');
+        const parsed = setQuerySql(resourceName, table, String(value), '__alias__');
         return { [raw((a: string) => `(${parsed.sql.split('__alias__').join(a)})`, parsed.params)]: true } as Record<string, unknown>;
       },
     },
