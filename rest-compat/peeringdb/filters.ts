@@ -17,6 +17,45 @@ const ALWAYS_CONTAINS = new Set(['address1', 'city', 'state']);
 export const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 const like = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/**
+ * PeeringDB's relationship filters over link tables (`net?ix=`, `ix?fac=`, `net?not_fac=`):
+ * the rows linked to (or, negated, not linked to) any of the given ids.
+ */
+interface Special { table: string; own: string; other: string; not?: boolean }
+const SPECIALS: Partial<Record<PdbTag, Record<string, Special>>> = {
+  net: {
+    ix: { table: 'peeringdb_netixlan', own: 'net_id', other: 'ix_id' },
+    ixlan: { table: 'peeringdb_netixlan', own: 'net_id', other: 'ixlan_id' },
+    netixlan: { table: 'peeringdb_netixlan', own: 'net_id', other: 'id' },
+    fac: { table: 'peeringdb_netfac', own: 'net_id', other: 'fac_id' },
+    netfac: { table: 'peeringdb_netfac', own: 'net_id', other: 'id' },
+    not_ix: { table: 'peeringdb_netixlan', own: 'net_id', other: 'ix_id', not: true },
+    not_fac: { table: 'peeringdb_netfac', own: 'net_id', other: 'fac_id', not: true },
+  },
+  ix: {
+    fac: { table: 'peeringdb_ixfac', own: 'ix_id', other: 'fac_id' },
+    ixfac: { table: 'peeringdb_ixfac', own: 'ix_id', other: 'id' },
+    net: { table: 'peeringdb_netixlan', own: 'ix_id', other: 'net_id' },
+    ixlan: { table: 'peeringdb_ixlan', own: 'ix_id', other: 'id' },
+  },
+  fac: {
+    net: { table: 'peeringdb_netfac', own: 'fac_id', other: 'net_id' },
+    ix: { table: 'peeringdb_ixfac', own: 'fac_id', other: 'ix_id' },
+  },
+  org: { asn: { table: 'peeringdb_net', own: 'org_id', other: 'asn' } },
+};
+
+function special(tag: PdbTag, key: string, value: string, alias: string, w: Where): boolean {
+  const m = /^(\w+?)(?:_id)?(?:__in)?$/.exec(key);
+  const sp = m ? SPECIALS[tag]?.[m[1]] : undefined;
+  if (!sp) return false;
+  const ids = list(value).map((v) => number(v, key));
+  const sub = `select l.${q(sp.own)} from ${q(sp.table)} l where l.status = 'ok' and l.${q(sp.other)} in (${ids.map(() => '?').join(', ') || 'null'})`;
+  w.sql.push(`${alias}.id ${sp.not ? 'not in' : 'in'} (${sub})`);
+  w.args.push(...ids);
+  return true;
+}
+
 /** Adds the conditions of every filter parameter to `w`; `alias` is the table's alias. */
 export function addFilters(t: PdbTable, params: URLSearchParams, alias: string, w: Where): void {
   const seen = new Set<string>();
@@ -24,6 +63,7 @@ export function addFilters(t: PdbTable, params: URLSearchParams, alias: string, 
     if (seen.has(key) || RESERVED.has(key)) continue;
     seen.add(key);
     const value = params.get(key) ?? '';
+    if (!t.byRest.has(key.split('__')[0]) && special(t.tag, key, value, alias, w)) continue;
     const parts = key.split('__');
     const suffix = parts.length > 1 && SUFFIXES.has(parts[parts.length - 1]) ? parts.pop()! : '';
     if (parts.length === 1) {

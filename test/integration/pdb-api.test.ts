@@ -97,6 +97,17 @@ describe.each(DB_KINDS)('PeeringDB dialect on %s', (kind) => {
     expect(ids(await get('netfac?fac__city__startswith=zur'))).toEqual([w.netfac]);
   });
 
+  test('relationship filters over link tables: net?ix=, net?not_fac=, ix?fac=, fac?net=, org?asn=', async () => {
+    expect(ids(await get(`net?ix=${w.ix}`)).sort()).toEqual([w.net, w.net2].sort());
+    expect(ids(await get(`net?fac_id=${w.fac}`))).toEqual([w.net]);
+    expect(ids(await get(`net?not_fac=${w.fac}`))).not.toContain(w.net);
+    expect(ids(await get(`net?ixlan__in=${w.ixlan},99999`)).sort()).toEqual([w.net, w.net2].sort());
+    expect(ids(await get(`ix?fac=${w.fac}`))).toEqual([w.ix]);
+    expect(ids(await get(`ix?net=${w.net2}`))).toEqual([w.ix]);
+    expect(ids(await get(`fac?net=${w.net}`))).toEqual([w.fac]);
+    expect(ids(await get(`org?asn=${w.asn2}`))).toEqual([w.org2]);
+  });
+
   test('404 with an empty data list for empty id and asn lookups; other empty lists are 200', async () => {
     const r = await get('net?id=99999');
     expect(r.status).toBe(404);
