@@ -29,9 +29,10 @@ Commands:
                                It leases routers in the database (BGP_LEASE_SECONDS, default 15) and
                                shares events with the gateways over LISTEN/NOTIFY; run gateways with
                                BGP_WORKER=off and as many workers as you like.
-  sync-peeringdb [--url URL] [--full] [--api-key KEY]
+  sync-peeringdb [--url URL] [--cache-url URL] [--full] [--api-key KEY]
                                Mirror PeeringDB (or another PeerGate's /pdb/api) into the local
-                               tables: full load first, then since-based increments.
+                               tables: full load first (from --cache-url's <tag>-0.json files
+                               when given), then since-based increments.
   help                         This text.
 
 Configuration comes from the environment; see README.md.`;

@@ -9,6 +9,7 @@ import { requireRead } from '../../src/graphql/guards';
 import { AuthError } from '../../src/graphql/errors';
 import { pdbType, type PdbTag } from '../../src/domain/peeringdb/tags';
 import { list, single } from './read';
+import { sqlRows } from '../../src/domain/peeringdb/sql';
 import { pdbContext } from './auth';
 import { PdbError, REASON } from './errors';
 import { sendJson } from './respond';
@@ -153,8 +154,20 @@ async function dump(call: Call, tag: PdbTag): Promise<void> {
   sendJson(call.res, 200, { data: r.data, meta: { generated: Date.now() / 1000 } }, false);
 }
 
+/** `/api/as_set` ({asn: irr_as_set} of live networks) and `/api/as_set/<asn>`. */
+async function asSet(call: Call, asn?: string): Promise<void> {
+  if (call.req.method !== 'GET' && call.req.method !== 'HEAD') throw new PdbError(405, `Method "${call.req.method}" not allowed.`);
+  const ctx = await readable(call);
+  if (asn !== undefined && !/^\d+$/.test(asn)) throw new PdbError(400, 'Invalid ASN');
+  const rows = await sqlRows(ctx.em, `select asn, irr_as_set from peeringdb_net where status = 'ok'${asn !== undefined ? ' and asn = ?' : ''} order by asn`, asn !== undefined ? [Number(asn)] : []);
+  if (asn !== undefined && !rows.length) { sendJson(call.res, 404, { data: [], meta: { error: 'Entity not found' } }, call.pretty); return; }
+  sendJson(call.res, 200, { data: [Object.fromEntries(rows.map((r) => [String(r.asn), r.irr_as_set]))], meta: {} }, call.pretty);
+}
+
 async function route(call: Call): Promise<void> {
   const path = call.req.path.replace(/\/+$/, '') || '/';
+  const as = /^\/api\/as_set(?:\/([^/]+?))?(?:\.json)?$/.exec(path);
+  if (as) return asSet(call, as[1]);
   let m = /^\/public\/([A-Za-z_]+)-0\.json$/.exec(path);
   if (m && (call.req.method === 'GET' || call.req.method === 'HEAD')) return dump(call, tagOf(m[1]));
   m = /^\/api\/([A-Za-z_]+?)(?:\.json)?$/.exec(path);

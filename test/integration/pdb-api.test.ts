@@ -244,6 +244,13 @@ describe.each(DB_KINDS)('PeeringDB dialect on %s', (kind) => {
     expect((await s.http('POST', '/pdb/api/org', { body: { name: `${body.name} 4` }, headers: basic('reader', 'wrong') })).status).toBe(401);
   });
 
+  test('as_set: a map of ASN to IRR AS-SET, or one entry', async () => {
+    const all = (await get('as_set')).json.data[0];
+    expect(all[String(w.asn)]).toBe('AS-ALPHA');
+    expect((await get(`as_set/${w.asn}`)).json.data).toEqual([{ [String(w.asn)]: 'AS-ALPHA' }]);
+    expect((await get('as_set/64496')).status).toBe(404);
+  });
+
   test('public dumps at /pdb/public/<tag>-0.json', async () => {
     const r = await s.http('GET', '/pdb/public/net-0.json', { token: null });
     expect(r.status).toBe(200);

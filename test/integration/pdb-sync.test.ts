@@ -84,6 +84,19 @@ describe('PeeringDB sync (PeerGate B from PeerGate A)', () => {
     expect(await snapshot(b)).toEqual(await snapshot(a));
   });
 
+  test('a full load can read the <tag>-0.json dumps (peeringdb-py\'s cache URL)', async () => {
+    const c = await startTestServer('pglite');
+    try {
+      const seen: string[] = [];
+      const spy: typeof fetch = async (url, init) => { seen.push(String(url)); return fetch(url, init); };
+      await syncPeeringDB(c.pg.orm.em.fork(), { url: upstream(), cacheUrl: `${a.url}/pdb/public`, fetch: spy });
+      expect(seen.filter((u) => u.includes('/pdb/public/')).length).toBe(SYNC_ORDER.length);
+      // Dumps are anonymous: public contacts only; everything else matches.
+      const [mine, theirs] = [await snapshot(c), await snapshot(a, '')];
+      for (const tag of SYNC_ORDER.filter((t) => t !== 'poc')) expect(mine[tag]).toEqual(theirs[tag]);
+    } finally { await c.close(); }
+  });
+
   test('the sync needs staff', async () => {
     const r = await b.gql('mutation { syncPeeringdb(wait: true) { id } }', {}, null);
     expect(r.errors[0].extensions.code).toBe('UNAUTHENTICATED');

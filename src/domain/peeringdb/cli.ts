@@ -1,4 +1,4 @@
-// `peergate sync-peeringdb [--url URL] [--full] [--api-key KEY]`: progress on a TTY, a summary at the end.
+// `peergate sync-peeringdb [--url URL] [--cache-url URL] [--full] [--api-key KEY]`: progress on a TTY, a summary at the end.
 import type { Config } from '../../config';
 import { openDatabase } from '../../server';
 import { syncPeeringDB, formatSummary, DEFAULT_PEERINGDB_URL, type SyncProgress } from './sync';
@@ -11,6 +11,7 @@ function option(args: string[], name: string): string | undefined {
 export async function syncCommand(config: Config, args: string[]): Promise<number> {
   const url = option(args, '--url') ?? process.env.PEERINGDB_URL ?? DEFAULT_PEERINGDB_URL;
   const apiKey = option(args, '--api-key') ?? process.env.PEERINGDB_API_KEY;
+  const cacheUrl = option(args, '--cache-url') ?? process.env.PEERINGDB_CACHE_URL;
   const tty = process.stderr.isTTY;
   const onProgress = (p: SyncProgress) => {
     if (!tty) return;
@@ -19,7 +20,7 @@ export async function syncCommand(config: Config, args: string[]): Promise<numbe
   };
   const orm = await openDatabase(config);
   try {
-    const summary = await syncPeeringDB(orm.em.fork(), { url, full: args.includes('--full'), apiKey, onProgress });
+    const summary = await syncPeeringDB(orm.em.fork(), { url, cacheUrl, full: args.includes('--full'), apiKey, onProgress });
     if (tty) process.stderr.write('\r\x1b[K');
     console.log(formatSummary(summary));
     return 0;

@@ -18,6 +18,8 @@ const MAX_PARAMS = 15000;
 
 export interface SyncOptions {
   url?: string;
+  /** Where full loads read `<tag>-0.json` (peeringdb-py's cache URL: https://public.peeringdb.com, or a PeerGate's /pdb/public). */
+  cacheUrl?: string;
   full?: boolean;
   apiKey?: string;
   tags?: PdbTag[];
@@ -34,8 +36,8 @@ export interface SyncSummary { url: string; tags: TagSummary[]; ms: number }
 export class SyncError extends Error {}
 
 /** GET with peeringdb-py's backoff on 429 (2^n seconds, at most 60). */
-async function getJson(opts: SyncOptions, path: string): Promise<Row[]> {
-  const url = `${(opts.url ?? DEFAULT_PEERINGDB_URL).replace(/\/+$/, '')}/${path}`;
+async function getJson(opts: SyncOptions, path: string, base = opts.url ?? DEFAULT_PEERINGDB_URL): Promise<Row[]> {
+  const url = `${base.replace(/\/+$/, '')}/${path}`;
   const doFetch = opts.fetch ?? fetch;
   const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'PeerGate-sync/1 (+peeringdb mirror)' };
   if (opts.apiKey) headers.Authorization = `Api-Key ${opts.apiKey}`;
@@ -156,7 +158,8 @@ async function syncTag(em: EntityManager, opts: SyncOptions, tag: PdbTag, index:
   const since = opts.full ? null : await watermark(em, t);
   const progress = (phase: SyncProgress['phase'], rows: number, done: number) => opts.onProgress?.({ tag, index, of, phase, rows, done });
   progress('fetch', 0, 0);
-  const rows = await getJson(opts, since === null ? `${tag}?depth=0` : `${tag}?since=${since - LOOKBACK_S}&depth=0`);
+  const rows = since !== null ? await getJson(opts, `${tag}?since=${since - LOOKBACK_S}&depth=0`)
+    : opts.cacheUrl ? await getJson(opts, `${tag}-0.json`, opts.cacheUrl) : await getJson(opts, `${tag}?depth=0`);
   progress('write', rows.length, 0);
   return em.transactional(async (tem) => {
     const resolved = await resolveParents(tem, opts, t, rows);
