@@ -126,13 +126,16 @@ export async function expandSets(em: EntityManager, caller: Caller, tag: PdbTag,
     const byParent = new Map<number, Obj[]>();
     const rendered: Obj[] = [];
     const seen = new Map<number, Obj>();
+    const pairsSeen = new Set<string>();
     for (const m of members) {
       const id = Number(m.row.id);
       // A net twice on one ixlan is one member of its net_set.
       const o = seen.get(id) ?? renderRow(mt, m.row);
       if (!seen.has(id)) { seen.set(id, o); rendered.push(o); }
       const l = byParent.get(m.parent) ?? byParent.set(m.parent, []).get(m.parent)!;
-      if (!l.includes(o)) l.push(o);
+      // A net twice on one ixlan is listed once: remember pairs, not scan the list.
+      const pair = `${m.parent}:${id}`;
+      if (!pairsSeen.has(pair)) { pairsSeen.add(pair); l.push(o); }
     }
     if (depth >= 2) await expandSets(em, caller, memberTag, rendered, depth - 2);
     for (const o of objs) {
