@@ -11,8 +11,6 @@ export interface Config {
   graphqlMaxDepth: number;
   graphqlMaxComplexity: number;
   bgpWorker: 'embedded' | 'off';
-  production: boolean;
-  logLevel: string;
   /** NSoT dialect: trust the e-mail header (set by a proxy) as the caller; off unless enabled. */
   nsotEmailHeaderAuth: boolean;
   nsotEmailHeader: string;
@@ -65,8 +63,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphqlMaxDepth: int(env, 'GRAPHQL_MAX_DEPTH', 12, 1, 100),
     graphqlMaxComplexity: int(env, 'GRAPHQL_MAX_COMPLEXITY', 50_000, 1, 100_000_000),
     bgpWorker,
-    production: env.NODE_ENV === 'production',
-    logLevel: env.LOG_LEVEL?.trim() || 'info',
     nsotEmailHeaderAuth: bool(env, 'NSOT_EMAIL_HEADER_AUTH', false),
     nsotEmailHeader: env.NSOT_EMAIL_HEADER?.trim() || 'X-NSoT-Email',
     nsotAuthTokenTtl: int(env, 'NSOT_AUTH_TOKEN_TTL', 600, 1, 30 * 86400),
