@@ -8,11 +8,11 @@ import type { GqlContext } from '../../src/graphql/context';
 import { requireRead } from '../../src/graphql/guards';
 import { AuthError } from '../../src/graphql/errors';
 import { pdbType, type PdbTag } from '../../src/domain/peeringdb/tags';
-import { list, single } from './read';
+import { list, listJsonText, single } from './read';
 import { sqlRows } from '../../src/domain/peeringdb/sql';
 import { pdbContext } from './auth';
 import { PdbError, REASON } from './errors';
-import { sendJson } from './respond';
+import { sendJson, sendRaw } from './respond';
 
 const DOCS = {
   create: 'mutation($tag: String!, $data: JSON!) { peeringdbCreate(tag: $tag, data: $data) }',
@@ -89,6 +89,16 @@ async function collection(call: Call, tag: PdbTag): Promise<void> {
   const { req, res, params, pretty } = call;
   if (req.method === 'GET' || req.method === 'HEAD') {
     const ctx = await readable(call);
+    // Plain depth-0 lists skip the object path: the database writes the JSON.
+    const text = !pretty && !params.has('fields') ? await listJsonText(ctx.em, ctx.caller, tag, params) : null;
+    if (text !== null) {
+      if (text === '[]' && (params.has('id') || (tag === 'net' && params.has('asn')))) {
+        sendJson(res, 404, { data: [], meta: { error: 'Entity not found' } }, pretty);
+      } else {
+        sendRaw(res, 200, `{"data": ${text}, "meta": {}}`);
+      }
+      return;
+    }
     const r = await list(ctx.em, ctx.caller, tag, params);
     // An empty answer to an id (or a net's asn) lookup is PeeringDB's 404.
     if (!r.data.length && (params.has('id') || (tag === 'net' && params.has('asn')))) {
@@ -150,8 +160,11 @@ export function pick(obj: Record<string, unknown>, params: URLSearchParams): Rec
 /** `/pdb/public/<tag>-0.json`: the full list of live objects, as public.peeringdb.com serves it. */
 async function dump(call: Call, tag: PdbTag): Promise<void> {
   const ctx = await readable(call);
+  const meta = JSON.stringify({ generated: Date.now() / 1000 });
+  const text = await listJsonText(ctx.em, ctx.caller, tag, new URLSearchParams());
+  if (text !== null) { sendRaw(call.res, 200, `{"data": ${text}, "meta": ${meta}}`); return; }
   const r = await list(ctx.em, ctx.caller, tag, new URLSearchParams());
-  sendJson(call.res, 200, { data: r.data, meta: { generated: Date.now() / 1000 } }, false);
+  sendJson(call.res, 200, { data: r.data, meta: JSON.parse(meta) }, false);
 }
 
 /** `/api/as_set` ({asn: irr_as_set} of live networks) and `/api/as_set/<asn>`. */

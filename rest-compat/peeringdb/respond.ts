@@ -2,8 +2,14 @@
 // (non-ASCII as \uXXXX escapes), indented with `?pretty`.
 import type { Response } from 'express';
 
+const escapeNonAscii = (text: string) => text.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 export function sendJson(res: Response, status: number, body: unknown, pretty: boolean): void {
   if (status === 204) { res.status(204).end(); return; }
-  const text = JSON.stringify(body, null, pretty ? 2 : undefined).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  res.status(status).type('application/json').send(text);
+  sendRaw(res, status, JSON.stringify(body, null, pretty ? 2 : undefined));
+}
+
+/** JSON text made elsewhere (the database), with the same escaping. */
+export function sendRaw(res: Response, status: number, json: string): void {
+  res.status(status).type('application/json').send(escapeNonAscii(json));
 }
