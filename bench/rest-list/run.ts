@@ -5,14 +5,9 @@
 // (json_agg) and serialised in-process. Both run alternately in one process.
 //   npx tsx bench/rest-list/run.ts                  (embedded PGlite in memory)
 //   BENCH_DB=postgres npx tsx bench/rest-list/run.ts (a throwaway PostgreSQL 15 server)
-import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import { loadConfig } from '../../src/config';
-import { startPeerGate } from '../../src/server';
 import { measure, machine, fmt, writeSection, type Stats } from '../lib';
-import { startPostgres, type PgServer } from '../../test/helpers/postgres';
+import { AS_ROWS as ROWS, median, seedAutonomousSystems, startBenchServer } from '../as-dataset';
 
-const ROWS = 30_000;
 const PAGE = 50;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
@@ -39,39 +34,10 @@ const RAW = `with page as (
       from peering_autonomoussystem_communities x join bgp_community c on c.id = x.community_id where x.autonomous_system_id = page.id), '[]') as communities
   from page order by asn, affiliated, id`;
 
-async function seed(exec: (sql: string) => Promise<unknown>): Promise<void> {
-  await exec(`insert into extras_tag (name, slug, color, description, created, updated)
-    select 'tag ' || g, 'tag-' || g, '9e9e9e', '', now(), now() from generate_series(1, 50) g`);
-  await exec(`insert into peering_routingpolicy (name, slug, type, weight, address_family, description, created, updated)
-    select 'policy ' || g, 'policy-' || g, case when g % 2 = 0 then 'import-policy' else 'export-policy' end, g, 0, '', now(), now() from generate_series(1, 20) g`);
-  await exec(`insert into bgp_community (name, slug, value, kind, description, created, updated)
-    select 'community ' || g, 'community-' || g, '64500:' || g, 'standard', '', now(), now() from generate_series(1, 20) g`);
-  await exec(`insert into peering_autonomoussystem (asn, name, irr_as_set, ipv4_max_prefixes, ipv6_max_prefixes, description, comments,
-      name_peeringdb_sync, irr_as_set_peeringdb_sync, ipv4_max_prefixes_peeringdb_sync, ipv6_max_prefixes_peeringdb_sync,
-      retrieve_prefixes, retrieve_as_list, irr_sources_override, irr_ipv6_prefixes_args_override, irr_ipv4_prefixes_args_override, affiliated, as_list, created, updated)
-    select 64512 + g, 'Network ' || g, 'AS-NET' || g, g % 1000, g % 100, '', '', true, true, true, true, true, true, '', '', '', false, '[]', now(), now()
-    from generate_series(1, ${ROWS}) g`);
-  await exec(`insert into peering_autonomoussystem_tags (autonomous_system_id, tag_id) select id, 1 + id % 50 from peering_autonomoussystem
-    union all select id, 1 + (id + 7) % 50 from peering_autonomoussystem`);
-  await exec(`insert into peering_autonomoussystem_import_routing_policies (autonomous_system_id, routing_policy_id) select id, 1 + id % 20 from peering_autonomoussystem`);
-  await exec(`insert into peering_autonomoussystem_export_routing_policies (autonomous_system_id, routing_policy_id) select id, 1 + (id + 3) % 20 from peering_autonomoussystem`);
-  await exec(`insert into peering_autonomoussystem_communities (autonomous_system_id, community_id) select id, 1 + id % 20 from peering_autonomoussystem`);
-  await exec('analyze');
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 async function main(): Promise<void> {
-  const token = randomBytes(20).toString('hex');
-  const server: PgServer | null = process.env.BENCH_DB === 'postgres' ? await startPostgres() : null;
-  const config = loadConfig({ ...process.env, DATABASE_URL: server?.url ?? 'pglite://memory', PEERGATE_ADMIN_TOKEN: token, PORT: '0', HOST: '127.0.0.1', BGP_WORKER: 'off' });
-  const pg = await startPeerGate(config, { migrate: true, port: 0, host: '127.0.0.1' });
-  const conn = pg.orm.em.fork().getConnection();
-  const exec = (sql: string, params: unknown[] = []) => conn.execute(sql, params as any[]);
-  const t0 = performance.now();
-  await seed(exec);
-  console.log(`seeded ${ROWS} autonomous systems in ${fmt((performance.now() - t0) / 1000, 1)} s`);
-  const base = `http://127.0.0.1:${(pg.http.server.address() as { port: number }).port}`;
+  const bench = await startBenchServer();
+  const { exec, token, base } = bench;
+  await seedAutonomousSystems(exec);
   const offsets = Array.from({ length: REQUESTS }, (_, i) => (i * 7919) % (ROWS - PAGE));
 
   const viaRest = async (i: number) => {
@@ -94,7 +60,7 @@ async function main(): Promise<void> {
   const merge = (xs: Stats[]) => ({ p50: median(xs.map((x) => x.p50)), p99: median(xs.map((x) => x.p99)), perSecond: median(xs.map((x) => x.perSecond)) });
   const r = merge(results.rest);
   const w = merge(results.raw);
-  const db = server ? 'PostgreSQL 15 server (local)' : 'embedded PGlite (in memory)';
+  const db = bench.db;
   const body = `Run ${new Date().toISOString().slice(0, 10)} on ${machine()}; ${db}.
 \`GET /api/peering/autonomous-systems/?limit=${PAGE}&offset=N\`: the full representation with nested tags, import and export
 routing policies and communities, at varying offsets from ${ROWS.toLocaleString('en')} rows; ${CONCURRENCY} concurrent clients,
@@ -106,10 +72,9 @@ routing policies and communities, at varying offsets from ${ROWS.toLocaleString(
 | one raw SQL query (json_agg, same nesting) + JSON.stringify in-process | ${fmt(w.perSecond, 0)} | ${fmt(w.p50)} | ${fmt(w.p99)} |
 | ratio REST / raw | raw serves ${fmt(w.perSecond / r.perSecond)}x the requests | ${fmt(r.p50 / w.p50)}x | ${fmt(r.p99 / w.p99)}x |
 `;
-  writeSection(server ? 'rest-list (PostgreSQL)' : 'rest-list', body);
+  writeSection(db.startsWith('PostgreSQL') ? 'rest-list (PostgreSQL)' : 'rest-list', body);
   console.log(body);
-  await pg.close();
-  server?.stop();
+  await bench.close();
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });
