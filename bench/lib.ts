@@ -39,7 +39,8 @@ export function writeSection(name: string, body: string): void {
   const header = '# Benchmark results\n\nEach section is written by its benchmark (`npx tsx bench/<name>/run.ts`).\n';
   const text = existsSync(file) ? readFileSync(file, 'utf8') : header;
   const section = `## ${name}\n\n${body.trim()}\n`;
-  const re = new RegExp(`## ${name}\\n[\\s\\S]*?(?=\\n## |$)`);
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`## ${escaped}\\n[\\s\\S]*?(?=\\n## |$)`);
   const out = re.test(text) ? text.replace(re, section) : `${text.trimEnd()}\n\n${section}`;
   writeFileSync(file, out.endsWith('\n') ? out : `${out}\n`);
 }
