@@ -212,7 +212,7 @@ async function checkUnique(em: EntityManager, d: ModelDescriptor, entities: AnyE
   }
 }
 
-async function finish(d: ModelDescriptor, em: EntityManager, entities: AnyEntity[], errors: FieldErrors[], inputs: Input[]): Promise<void> {
+async function finish(d: ModelDescriptor, em: EntityManager, entities: AnyEntity[], errors: FieldErrors[]): Promise<void> {
   const load = async (obj: AnyEntity, field: string) => {
     const ref = obj?.[field];
     if (!ref) return null;
@@ -225,7 +225,6 @@ async function finish(d: ModelDescriptor, em: EntityManager, entities: AnyEntity
     if (d.validate) for (const [k, v] of Object.entries(await d.validate(entities[i], load as any))) for (const m of v ?? []) addError(errors[i], k, m);
   }
   await checkUnique(em, d, entities, errors);
-  void inputs;
 }
 
 function throwIfInvalid(errors: FieldErrors[], bulk: boolean): void {
@@ -270,7 +269,7 @@ export async function create(em: EntityManager, d: ModelDescriptor, inputs: Inpu
       errors.push(await applyInput(d, entity, input, 'create', related));
       entities.push(entity);
     }
-    await finish(d, tem, entities, errors, inputs);
+    await finish(d, tem, entities, errors);
     throwIfInvalid(errors, bulk);
     tem.persist(entities);
     await tem.flush();
@@ -300,7 +299,7 @@ export async function update(em: EntityManager, d: ModelDescriptor, items: Updat
       errors.push(await applyInput(d, entity, item.input, partial ? 'patch' : 'replace', related));
       entities.push(entity);
     }
-    await finish(d, tem, entities, errors, items.map((i) => i.input));
+    await finish(d, tem, entities, errors);
     throwIfInvalid(errors, bulk);
     await tem.flush();
     return entities.map((e) => e.id as number);

@@ -3,7 +3,7 @@
 import { Field, InputType, Int } from 'type-graphql';
 import { raw } from '@mikro-orm/core';
 import { describe, type ModelDescriptor, type FieldMeta, type FilterKind } from '../domain/model';
-import { lookupConditions, lookupType, IdLookup } from './lookups';
+import { lookupConditions, lookupType } from './lookups';
 import { ipHostFilter, parseIp } from '../domain/ip';
 import { ValidationError } from './errors';
 
@@ -170,5 +170,3 @@ function qCondition(d: ModelDescriptor, q: string): Record<string, unknown> {
   ors.push(...ipHostFilter(d.qIp ?? [], v));
   return ors.length ? { $or: ors } : {};
 }
-
-export const _forTests = { nest, IdLookup };

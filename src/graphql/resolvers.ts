@@ -5,7 +5,7 @@ import { Arg, Ctx, Field, FieldResolver, ID, Info, Int, Mutation, ObjectType, Qu
 import { GraphQLJSON } from 'graphql-scalars';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { AnyEntity } from '@mikro-orm/core';
-import { describe, type ModelDescriptor } from '../domain/model';
+import type { ModelDescriptor } from '../domain/model';
 import * as crud from '../domain/crud';
 import { filterInput } from './filters';
 import { modelInput } from './inputs';
@@ -158,8 +158,4 @@ export function modelResolver(d: ModelDescriptor): Function {
   }
   Resolver(() => d.cls)(cls);
   return cls;
-}
-
-export function descriptorOf(cls: Function): ModelDescriptor {
-  return describe(cls);
 }

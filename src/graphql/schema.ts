@@ -17,16 +17,8 @@ let resolvers: Function[] | null = null;
 
 /** Resolver classes are generated once per process; schemas may be built many times. */
 function allResolvers(): Function[] {
-  resolvers ??= [...allModels().map(modelResolver), SystemResolver, BgpResolver, PeeringDBResolver, ASPeeringDBResolver, IXPeeringDBResolver, SessionPeeringDBResolver, InventoryResolver, ...extraResolvers];
+  resolvers ??= [...allModels().map(modelResolver), SystemResolver, BgpResolver, PeeringDBResolver, ASPeeringDBResolver, IXPeeringDBResolver, SessionPeeringDBResolver, InventoryResolver];
   return resolvers;
-}
-
-const extraResolvers: Function[] = [];
-
-/** Other parts (bgp-core live state, PeeringDB sync) add their resolvers before the first build. */
-export function registerResolvers(...cls: Function[]): void {
-  if (resolvers) throw new Error('registerResolvers must run before the schema is first built');
-  extraResolvers.push(...cls);
 }
 
 export async function makeSchema(bus: EventBus): Promise<GraphQLSchema> {

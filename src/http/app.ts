@@ -205,13 +205,12 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
   app.use(dashboardRouter());
 
   // Body errors on /graphql (malformed JSON, too large) in GraphQL's shape.
-  app.use((err: any, req: Request, res: Response, next: NextFunction) => {
+  app.use((err: any, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
     const status = err?.type === 'entity.too.large' ? 413 : err?.type === 'entity.parse.failed' || err instanceof SyntaxError ? 400 : err?.status && err.status < 500 ? err.status : 500;
     const message = status === 413 ? 'Request body is too large.' : status === 400 ? 'Malformed JSON in request body.' : 'Internal server error';
     if (status >= 500) logger.error({ err, requestId: res.locals.requestId }, 'unhandled error');
     res.status(status).json({ errors: [{ message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 400 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
-    void req;
   });
 
   await new Promise<void>((resolve, reject) => {
