@@ -18,6 +18,18 @@ describe('Peering Manager features reading the PeeringDB mirror', () => {
     return r.data;
   };
 
+  test('the mirror is readable at /api/peeringdb/ under Peering Manager\'s names, read-only', async () => {
+    const root = await s.http('GET', '/api/peeringdb/');
+    for (const path of ['networks', 'network-ixlans', 'internet-exchanges', 'ixlans', 'ixlan-prefixes', 'organizations', 'facilities', 'hidden-peers']) {
+      expect(root.json[path]).toMatch(new RegExp(`/api/peeringdb/${path}/$`));
+    }
+    const nets = await s.http('GET', `/api/peeringdb/networks/?asn=${w.asn}`);
+    expect(nets.status).toBe(200);
+    expect(nets.json.count).toBe(1);
+    expect(nets.json.results[0]).toMatchObject({ asn: w.asn, name: 'W Net Alpha' });
+    expect((await s.http('POST', '/api/peeringdb/networks/', { body: {} })).status).toBe(405);
+  });
+
   test('sync an AS from PeeringDB, respecting its per-field flags', async () => {
     const as = (await ok('mutation($asn: BigInt!) { createAutonomousSystem(input: {asn: $asn, name: "old", ipv6MaxPrefixesPeeringdbSync: false, ipv6MaxPrefixes: 3}) { id } }', { asn: w.asn })).createAutonomousSystem;
     const synced = (await ok('mutation($id: ID!) { syncAutonomousSystemWithPeeringdb(id: $id) { name irrAsSet ipv4MaxPrefixes ipv6MaxPrefixes } }', { id: as.id })).syncAutonomousSystemWithPeeringdb;

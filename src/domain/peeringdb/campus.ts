@@ -5,7 +5,7 @@ import { PdbOrganization } from './org';
 
 /** PeeringDB `campus`: facilities close together, run as one site. */
 @Model<PdbCampus>({
-  app: 'peeringdb', table: 'peeringdb_campus', restPath: 'campus', plural: 'PdbCampuses', display: (o) => o.name,
+  app: 'peeringdb', table: 'peeringdb_campus', restPath: 'campuses', plural: 'PdbCampuses', display: (o) => o.name,
   brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong'], changeLogged: false, readOnly: true,
 })
 export class PdbCampus extends PdbNamed {

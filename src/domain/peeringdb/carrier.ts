@@ -5,7 +5,7 @@ import { PdbOrganization } from './org';
 
 /** PeeringDB `carrier`. */
 @Model<PdbCarrier>({
-  app: 'peeringdb', table: 'peeringdb_carrier', restPath: 'carrier', display: (o) => o.name,
+  app: 'peeringdb', table: 'peeringdb_carrier', restPath: 'carriers', display: (o) => o.name,
   brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong'], changeLogged: false, readOnly: true,
 })
 export class PdbCarrier extends PdbNamed {

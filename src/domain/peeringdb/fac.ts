@@ -6,7 +6,7 @@ import { PdbCampus } from './campus';
 
 /** PeeringDB `fac`: a colocation facility. */
 @Model<PdbFacility>({
-  app: 'peeringdb', table: 'peeringdb_fac', restPath: 'fac', plural: 'PdbFacilities', display: (o) => o.name,
+  app: 'peeringdb', table: 'peeringdb_fac', restPath: 'facilities', plural: 'PdbFacilities', display: (o) => o.name,
   brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong'], changeLogged: false, readOnly: true,
 })
 export class PdbFacility extends PdbAddressed {

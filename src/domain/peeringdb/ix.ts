@@ -5,7 +5,7 @@ import { PdbOrganization } from './org';
 
 /** PeeringDB `ix`: an Internet exchange. */
 @Model<PdbInternetExchange>({
-  app: 'peeringdb', table: 'peeringdb_ix', restPath: 'ix', display: (o) => o.name,
+  app: 'peeringdb', table: 'peeringdb_ix', restPath: 'internet-exchanges', display: (o) => o.name,
   brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong'], changeLogged: false, readOnly: true,
 })
 export class PdbInternetExchange extends PdbNamed {

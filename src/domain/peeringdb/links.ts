@@ -9,7 +9,7 @@ import { PdbCarrier } from './carrier';
 
 /** PeeringDB `netfac`; name, city and country are copied from the facility. */
 @Model<PdbNetworkFacility>({
-  app: 'peeringdb', table: 'peeringdb_netfac', restPath: 'netfac', plural: 'PdbNetworkFacilities', display: (o) => o.name,
+  app: 'peeringdb', table: 'peeringdb_netfac', restPath: 'network-facilities', plural: 'PdbNetworkFacilities', display: (o) => o.name,
   brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name'], changeLogged: false, readOnly: true,
 })
 export class PdbNetworkFacility extends PdbObject {
@@ -23,7 +23,7 @@ export class PdbNetworkFacility extends PdbObject {
 
 /** PeeringDB `ixfac`. */
 @Model<PdbInternetExchangeFacility>({
-  app: 'peeringdb', table: 'peeringdb_ixfac', restPath: 'ixfac', plural: 'PdbInternetExchangeFacilities', display: (o) => o.name,
+  app: 'peeringdb', table: 'peeringdb_ixfac', restPath: 'internet-exchange-facilities', plural: 'PdbInternetExchangeFacilities', display: (o) => o.name,
   brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name'], changeLogged: false, readOnly: true,
 })
 export class PdbInternetExchangeFacility extends PdbObject {
@@ -36,7 +36,7 @@ export class PdbInternetExchangeFacility extends PdbObject {
 
 /** PeeringDB `carrierfac`. */
 @Model<PdbCarrierFacility>({
-  app: 'peeringdb', table: 'peeringdb_carrierfac', restPath: 'carrierfac', plural: 'PdbCarrierFacilities', display: (o) => o.name,
+  app: 'peeringdb', table: 'peeringdb_carrierfac', restPath: 'carrier-facilities', plural: 'PdbCarrierFacilities', display: (o) => o.name,
   brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name'], changeLogged: false, readOnly: true,
 })
 export class PdbCarrierFacility extends PdbObject {
@@ -47,7 +47,7 @@ export class PdbCarrierFacility extends PdbObject {
 
 /** PeeringDB `poc`: a network contact. Anonymous readers see Public ones only. */
 @Model<PdbNetworkContact>({
-  app: 'peeringdb', table: 'peeringdb_poc', restPath: 'poc', display: (o) => o.name || o.role,
+  app: 'peeringdb', table: 'peeringdb_poc', restPath: 'network-contacts', display: (o) => o.name || o.role,
   brief: ['id', 'role', 'name', 'status'], ordering: ['id'], q: ['name', 'email'], changeLogged: false, readOnly: true,
 })
 export class PdbNetworkContact extends PdbObject {

@@ -5,7 +5,7 @@ import { PdbOrganization } from './org';
 
 /** PeeringDB `net`: a network and its peering policy. */
 @Model<PdbNetwork>({
-  app: 'peeringdb', table: 'peeringdb_net', restPath: 'net', display: (o) => `AS${o.asn} - ${o.name}`,
+  app: 'peeringdb', table: 'peeringdb_net', restPath: 'networks', display: (o) => `AS${o.asn} - ${o.name}`,
   brief: ['id', 'asn', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong', 'irrAsSet'], qNumeric: ['asn'],
   changeLogged: false, readOnly: true,
 })

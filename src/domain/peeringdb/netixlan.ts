@@ -8,7 +8,7 @@ import { PdbFacility } from './fac';
 
 /** PeeringDB `netixlan`: a network's port on an IX LAN. */
 @Model<PdbNetworkIXLan>({
-  app: 'peeringdb', table: 'peeringdb_netixlan', restPath: 'netixlan', display: (o) => `AS${o.asn} on ${o.name}`,
+  app: 'peeringdb', table: 'peeringdb_netixlan', restPath: 'network-ixlans', display: (o) => `AS${o.asn} on ${o.name}`,
   brief: ['id', 'asn', 'ipaddr4', 'ipaddr6', 'status'], ordering: ['id'], q: ['name', 'ipaddr4', 'ipaddr6'], qNumeric: ['asn'],
   changeLogged: false, readOnly: true,
 })

@@ -3,7 +3,7 @@ import { PdbAddressed } from './base';
 
 /** PeeringDB `org`. */
 @Model<PdbOrganization>({
-  app: 'peeringdb', table: 'peeringdb_org', restPath: 'org', display: (o) => o.name,
+  app: 'peeringdb', table: 'peeringdb_org', restPath: 'organizations', display: (o) => o.name,
   brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong'], changeLogged: false, readOnly: true,
 })
 export class PdbOrganization extends PdbAddressed {}
