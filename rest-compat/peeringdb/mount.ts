@@ -6,7 +6,7 @@ import type { GraphQLError } from 'graphql';
 import type { RunningApp } from '../../src/http/app';
 import type { GqlContext } from '../../src/graphql/context';
 import { requireRead } from '../../src/graphql/guards';
-import { AuthError } from '../../src/graphql/errors';
+import { AuthError, coercionFields } from '../../src/graphql/errors';
 import { pdbType, type PdbTag } from '../../src/domain/peeringdb/tags';
 import { list, listJsonText, single } from './read';
 import { sqlRows } from '../../src/domain/peeringdb/sql';
@@ -57,7 +57,14 @@ async function body(call: Call, limit: string): Promise<unknown> {
   }
   const text = typeof call.req.body === 'string' ? call.req.body : '';
   if (!text.trim()) throw new PdbError(400, 'No data was supplied with the POST request');
-  try { return JSON.parse(text); } catch { throw new PdbError(400, 'JSON parse error'); }
+  let data: unknown;
+  try { data = JSON.parse(text); } catch { throw new PdbError(400, 'JSON parse error'); }
+  // Every PeeringDB write takes one object; anything else (a list, a scalar, deeply nested
+  // arrays) is refused here, before it reaches GraphQL variable coercion.
+  if (!data || typeof data !== 'object' || Array.isArray(data)) {
+    throw new PdbError(400, 'Bad Request', { non_field_errors: ['Invalid data. Expected a dictionary.'] });
+  }
+  return data;
 }
 
 /** A GraphQL error as PeeringDB's response. */
@@ -67,6 +74,9 @@ function fromGraphql(e: GraphQLError): PdbError {
   if (code === 'NOT_FOUND') return new PdbError(404, 'Entity not found');
   if (code === 'UNAUTHENTICATED') return new PdbError(401, e.message);
   if (code === 'FORBIDDEN' || code === 'CONFLICT') return new PdbError(403, e.message);
+  // Variable coercion (a body of the wrong JSON type, e.g. `null`) is the client's error.
+  const coerced = coercionFields(e.message);
+  if (coerced) return new PdbError(400, 'Bad Request', coerced.fields);
   console.error(e.originalError ?? e);
   return new PdbError(500, 'Internal Server Error');
 }

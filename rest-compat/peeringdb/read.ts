@@ -44,7 +44,8 @@ function plan(caller: Caller, tag: PdbTag, params: URLSearchParams): ListPlan {
   let order = 't.id';
   if (since !== null && since !== '') {
     const ts = Number(since);
-    if (!Number.isFinite(ts)) throw new PdbError(400, `Invalid value for since: "${since}"`);
+    // Seconds since the epoch that PostgreSQL's timestamps can hold (to_timestamp overflows past them).
+    if (!Number.isFinite(ts) || ts < -1e10 || ts > 1e11) throw new PdbError(400, `Invalid value for since: "${since}"`);
     // Strict > on whole seconds (rows are stored without fractions), deleted rows included.
     where.sql.push(`(t.created > to_timestamp(?) or t.updated > to_timestamp(?))`, `t.status in (${tag === 'campus' ? "'ok', 'deleted', 'pending'" : "'ok', 'deleted'"})`);
     where.args.push(Math.floor(ts), Math.floor(ts));

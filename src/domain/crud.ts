@@ -183,7 +183,9 @@ async function applyInput(d: ModelDescriptor, entity: AnyEntity, input: Input, m
 async function checkUnique(em: EntityManager, d: ModelDescriptor, entities: AnyEntity[], errors: FieldErrors[]): Promise<void> {
   const ids = entities.map((e) => e.id).filter((id) => id !== undefined);
   for (const f of d.fields.filter((x) => x.unique && x.kind !== 'id')) {
-    const values = entities.map((e) => e[f.name]).filter((v) => v !== null && v !== undefined);
+    // A value that already failed validation (e.g. a NUL byte) must not reach SQL.
+    const checkable = (e: AnyEntity, i: number) => e[f.name] !== null && e[f.name] !== undefined && !errors[i][f.name];
+    const values = entities.filter(checkable).map((e) => e[f.name]);
     if (!values.length) continue;
     const rows = (await em.find(d.cls as any, { [f.name]: { $in: values }, ...(ids.length ? { id: { $nin: ids } } : {}) } as any, { fields: ['id', f.name] as any })) as AnyEntity[];
     const taken = new Set(rows.map((r) => String(r[f.name])));
@@ -200,7 +202,9 @@ async function checkUnique(em: EntityManager, d: ModelDescriptor, entities: AnyE
   }
   for (const set of d.uniqueTogether ?? []) {
     const keyOf = (e: AnyEntity) => set.map((n) => { const v = e[n]; return v && typeof v === 'object' ? v.id : v; }).join('\u0001');
-    const tuples = entities.map((e) => Object.fromEntries(set.map((n) => [n, e[n] && typeof e[n] === 'object' ? e[n].id : e[n]])));
+    const valid = entities.filter((_, i) => !Object.keys(errors[i]).length);
+    if (!valid.length) continue;
+    const tuples = valid.map((e) => Object.fromEntries(set.map((n) => [n, e[n] && typeof e[n] === 'object' ? e[n].id : e[n]])));
     const rows = (await em.find(d.cls as any, { $or: tuples, ...(ids.length ? { id: { $nin: ids } } : {}) } as any)) as AnyEntity[];
     const taken = new Set(rows.map(keyOf));
     const seen = new Set<string>();

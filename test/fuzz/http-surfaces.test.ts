@@ -1,0 +1,149 @@
+// Hostile requests to every HTTP surface (GraphQL and the four REST dialects), seeded so a
+// failure can be replayed: FUZZ_SEED=<n> FUZZ_RUNS=<count>. Invariants: no 5xx, each
+// dialect's own error shape, the server stays up, and writes built to be invalid change
+// nothing in the database.
+import '../../src/domain';
+import { allModels } from '../../src/domain/model';
+import { startTestServer, type TestServer } from '../helpers/server';
+
+// A fixed default keeps CI reproducible; set FUZZ_SEED to explore other samples.
+const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 3000);
+const CONCURRENCY = 8;
+
+/** mulberry32: small, fast, and reproducible from the seed. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const HOSTILE_IDS = ['0', '-1', '1e20', '99999999999999999999', 'abc', '%00', '%E2%98%83', '1.5', ' 1', '2147483648', "1'--", '..%2f..'];
+const HOSTILE_VALUES = ['-1', '0', '1e20', 'NaN', 'true', '', '%00', 'a%00b', '%F0%9F%92%A9', 'x'.repeat(3000), '[]', '{}', "' or 1=1 --", '192.0.2.1/99', '::g'];
+const HOSTILE_BODIES: (() => string)[] = [
+  () => '{"broken": ',
+  () => '[' .repeat(3000) + ']'.repeat(3000),
+  () => JSON.stringify({ name: 'a\u0000b', slug: 'x'.repeat(100_000) }),
+  () => JSON.stringify([{ id: 'abc' }, { id: -1 }, { id: 1e20 }]),
+  () => JSON.stringify({ unknown_field_zz: 1, asn: 'not-a-number' }),
+  () => JSON.stringify(Array.from({ length: 50 }, () => ({ bogus: true }))),
+  () => 'null',
+  () => '"just a string"',
+  () => JSON.stringify({ data: { nested: { deeper: [1, { x: null }] } }, attr: { 1: 'z', 2: 'q' }, nlri: ['999.1.1.1/33'] }),
+  () => '\u0000\u0001\u0002',
+];
+
+interface Surface { prefix: string; paths: string[]; check: (status: number, json: any, text: string) => string | null }
+
+const pmPaths = allModels().filter((d) => !d.app.startsWith('inventory')).map((d) => `/api/${d.app}/${d.restPath}/`);
+
+const SURFACES: Surface[] = [
+  {
+    prefix: '/api', paths: pmPaths,
+    check: (status, json) => (status >= 400 && status !== 405 && status !== 404 && !(json && typeof json === 'object')
+      ? 'Peering Manager error without a JSON body' : null),
+  },
+  {
+    prefix: '/pdb/api', paths: ['org', 'fac', 'net', 'ix', 'ixlan', 'ixpfx', 'netixlan', 'netfac', 'ixfac', 'poc', 'carrier', 'carrierfac', 'campus'].map((t) => `/pdb/api/${t}`),
+    check: (status, json) => (status >= 400 && !json?.meta?.error && status !== 404 && status !== 405 ? 'PeeringDB error without meta.error' : null),
+  },
+  {
+    prefix: '/nsot/api', paths: ['sites', 'devices', 'networks', 'interfaces', 'attributes', 'circuits', 'values'].map((r) => `/nsot/api/${r}/`),
+    check: (status, json) => (status >= 400 && !(json?.error?.code && json?.error?.message) && status !== 405 ? 'NSoT error without {error: {code, message}}' : null),
+  },
+  {
+    prefix: '/v1', paths: ['/v1/peer/192.0.2.1/state', '/v1/peer/192.0.2.1/send/update', '/v1/peer/::1/statistic', '/v1/peer/x/adj-rib-in'],
+    check: (status, json) => (status >= 400 && status !== 404 && status !== 405 && !(json && typeof json === 'object') ? 'yabgp error without a JSON body' : null),
+  },
+];
+
+const GQL_DOCS: ((r: () => number) => { query: string; variables?: unknown })[] = [
+  () => ({ query: '{ autonomousSystems(limit: -1) { totalCount } }' }),
+  () => ({ query: '{ autonomousSystems(offset: 2147483647) { items { id } } }' }),
+  (r) => ({ query: `{ ${'a: autonomousSystems { items { '.repeat(1 + Math.floor(r() * 30))}id${' } }'.repeat(1 + Math.floor(r() * 30))} }` }),
+  () => ({ query: `{ ${Array.from({ length: 500 }, (_, i) => `a${i}: tags { totalCount }`).join(' ')} }` }),
+  () => ({ query: 'mutation($i: AutonomousSystemCreateInput!) { createAutonomousSystem(input: $i) { id } }', variables: { i: { asn: -5, name: 'x\u0000' } } }),
+  () => ({ query: 'mutation($i: [TagCreateInput!]!) { createTags(inputs: $i) { id } }', variables: { i: [{ name: 'ok', slug: '' }, { name: 'x'.repeat(500), slug: 'y' }] } }),
+  () => ({ query: '{ routers(filter: {routerId: {within: "nope"}}) { totalCount } }' }),
+  () => ({ query: '{ objectChanges(filter: {requestId: {exact: ["not-a-uuid"]}}) { totalCount } }' }),
+  () => ({ query: 'query { __schema { types { name fields { name type { name ofType { name ofType { name } } } } } } }' }),
+  () => ({ query: '{ autonomousSystem(id: "1e20") { id } }' }),
+  () => ({ query: 'mutation { deleteAutonomousSystems(ids: ["-1", "abc", "99999999999"]) }' }),
+  () => ({ query: '{' }),
+  () => ({ query: 'subscription { objectChanged { id } }' }),
+];
+
+const pick = <T>(r: () => number, xs: T[]): T => xs[Math.floor(r() * xs.length)];
+
+describe(`fuzz: hostile requests to every surface (FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS})`, () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer('pglite', { BGP_WORKER: 'off' });
+    await s.gql('mutation { createTag(input: {name: "seed", slug: "seed"}) { id } createAutonomousSystem(input: {asn: 64500, name: "Seed"}) { id } }');
+  });
+  afterAll(async () => { await s?.close(); });
+
+  /** One text per model table: row count and a hash of every row, in id order. */
+  const snapshot = async (): Promise<string> => {
+    const conn = s.pg.orm.em.fork().getConnection();
+    const parts: string[] = [];
+    for (const d of allModels()) {
+      const r = await conn.execute(`select count(*)::int as n, md5(coalesce(string_agg(t::text, '|' order by t.id), '')) as h from "${d.table}" t`);
+      parts.push(`${d.table}:${r[0].n}:${r[0].h}`);
+    }
+    return parts.join('\n');
+  };
+
+  test('no 5xx, the dialect\'s error shape, the process stays up, nothing written', async () => {
+    const before = await snapshot();
+    const r = rng(SEED);
+    const failures: string[] = [];
+    const plan = Array.from({ length: RUNS }, () => {
+      const gql = r() < 0.25;
+      if (gql) {
+        const doc = pick(r, GQL_DOCS)(r);
+        const bad = r() < 0.2;
+        return { method: 'POST', path: '/graphql', body: bad ? pick(r, HOSTILE_BODIES)() : JSON.stringify(doc), contentType: r() < 0.1 ? 'text/plain' : 'application/json', surface: null as Surface | null };
+      }
+      const surface = pick(r, SURFACES);
+      let path = pick(r, surface.paths);
+      if (r() < 0.4) path = `${path.replace(/\/$/, '')}/${pick(r, HOSTILE_IDS)}${surface.prefix === '/pdb/api' ? '' : '/'}`;
+      const params = Array.from({ length: Math.floor(r() * 4) }, () => `${pick(r, ['limit', 'offset', 'asn__gt', 'name__ic', 'depth', 'since', 'fields', 'expand', 'query', 'id', 'asn__zz', 'status__n', 'ordering', 'q', 'tag', 'skip', 'unique'])}=${pick(r, HOSTILE_VALUES)}`);
+      const method = pick(r, ['GET', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+      const body = method === 'GET' || method === 'OPTIONS' ? undefined : pick(r, HOSTILE_BODIES)();
+      return { method, path: params.length ? `${path}?${params.join('&')}` : path, body, contentType: r() < 0.1 ? 'application/x-www-form-urlencoded' : 'application/json', surface };
+    });
+    let next = 0;
+    const worker = async () => {
+      while (next < plan.length) {
+        const i = next++;
+        const p = plan[i];
+        const res = await fetch(s.url + p.path, {
+          method: p.method, body: p.body, redirect: 'manual',
+          headers: { Accept: 'application/json', Authorization: `Token ${s.token}`, ...(p.body !== undefined ? { 'Content-Type': p.contentType } : {}) },
+        }).catch((e: Error) => ({ status: 599, text: async () => `fetch failed: ${e.message}` }) as any);
+        const text: string = await res.text();
+        let json: any;
+        try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+        const label = `#${i} ${p.method} ${p.path.slice(0, 120)}`;
+        if (res.status >= 500) { failures.push(`${label} body ${JSON.stringify((p.body ?? '').slice(0, 80))} -> ${res.status} ${text.slice(0, 200)}`); continue; }
+        if (p.surface) {
+          const bad = p.surface.check(res.status, json, text);
+          if (bad) failures.push(`${label} -> ${res.status}: ${bad}: ${text.slice(0, 120)}`);
+          if (p.method !== 'GET' && p.method !== 'OPTIONS' && res.status >= 200 && res.status < 300) failures.push(`${label} -> ${res.status}: an invalid write was accepted: ${text.slice(0, 160)}`);
+        } else if (res.status >= 400 && !json?.errors?.[0]?.extensions?.code) {
+          failures.push(`${label} -> ${res.status}: GraphQL error without extensions.code: ${text.slice(0, 160)}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    expect((await s.http('GET', '/healthz')).status).toBe(200);
+    if (failures.length) throw new Error(`FUZZ_SEED=${SEED}: ${failures.length} failures, first ones:\n${failures.slice(0, 15).join('\n')}`);
+    expect(await snapshot()).toBe(before);
+  });
+});
