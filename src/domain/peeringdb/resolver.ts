@@ -8,7 +8,7 @@ import { GraphQLJSON } from 'graphql-scalars';
 import type { EntityManager } from '@mikro-orm/core';
 import type { GqlContext } from '../../graphql/context';
 import { requireWrite } from '../../graphql/guards';
-import { NotFoundError, ValidationError } from '../../graphql/errors';
+import { ValidationError } from '../../graphql/errors';
 import { mapDbError } from '../crud';
 import { pdbType, type PdbTag } from './tags';
 import { pdbCreate, pdbDelete, pdbUpdate } from './writes';
@@ -50,12 +50,7 @@ export class PeeringDBResolver {
   @Mutation(() => Int, { description: 'Soft-deletes a PeeringDB object and its dependents (PeeringDB\'s cascade); returns how many rows were marked deleted.' })
   async peeringdbDelete(@Arg('tag', () => String) tag: string, @Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext): Promise<number> {
     const t = tagArg(tag);
-    return write(ctx, async (em) => {
-      const n = await pdbDelete(em, t, [idArg(id)]);
-      // Nothing live had that id: PeeringDB answers 404, not a silent success.
-      if (n === 0) throw new NotFoundError('Entity not found');
-      return n;
-    });
+    return write(ctx, (em) => pdbDelete(em, t, [idArg(id)]));
   }
 
   @Mutation(() => Job, { description: 'Starts a PeeringDB sync (full load first, then since-based increments) as a job; its `data` shows progress, `output` the summary. With wait: true, returns when done.' })
