@@ -4,23 +4,13 @@
 //   npx tsx bench/pdb-gen/generate.ts [--scale 1] [--out DIR]   writes DIR/<tag>-0.json
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { seededRandom } from '../../test/helpers/rng';
 
 export type PdbDataset = Record<string, Record<string, unknown>[]>;
 
 /** Full-size counts; other tags follow from these. */
 export const FULL_SIZE = { org: 25_000, campus: 50, fac: 5_000, net: 30_000, ix: 1_200, carrier: 180, carrierfac: 3_000, ixfac: 3_700, netfac: 50_000, netixlan: 60_000, poc: 40_000 };
 
-/** mulberry32: small, fast, deterministic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const COUNTRIES = ['US', 'DE', 'NL', 'GB', 'FR', 'BR', 'JP', 'SG', 'AU', 'ZA', 'CH', 'SE', 'IT', 'ES', 'CA', 'IN', 'PL', 'AR'];
 const CITIES = ['Frankfurt', 'Amsterdam', 'London', 'Ashburn', 'São Paulo', 'Tokyo', 'Singapore', 'Sydney', 'Johannesburg', 'Zürich', 'Stockholm', 'Milan', 'Madrid', 'Toronto', 'Mumbai', 'Warsaw'];
@@ -33,7 +23,7 @@ const ROLES = ['Abuse', 'Maintenance', 'Policy', 'Technical', 'NOC', 'Public Rel
 const VISIBLE = ['Public', 'Public', 'Users', 'Private'];
 
 export function generatePdb(scale = 1, seed = 42, now = new Date('2026-01-01T00:00:00Z')): PdbDataset {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
   const int = (n: number) => Math.floor(r() * n);
   const n = (k: keyof typeof FULL_SIZE) => Math.max(k === 'campus' || k === 'carrier' ? 1 : 2, Math.round(FULL_SIZE[k] * scale));

@@ -5,23 +5,13 @@
 import '../../src/domain';
 import { allModels } from '../../src/domain/model';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { seededRandom } from '../helpers/rng';
 
 // A fixed default keeps CI reproducible; set FUZZ_SEED to explore other samples.
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 3000);
 const CONCURRENCY = 8;
 
-/** mulberry32: small, fast, and reproducible from the seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HOSTILE_IDS = ['0', '-1', '1e20', '99999999999999999999', 'abc', '%00', '%E2%98%83', '1.5', ' 1', '2147483648', "1'--", '..%2f..'];
 const HOSTILE_VALUES = ['-1', '0', '1e20', 'NaN', 'true', '', '%00', 'a%00b', '%F0%9F%92%A9', 'x'.repeat(3000), '[]', '{}', "' or 1=1 --", '192.0.2.1/99', '::g'];
@@ -102,7 +92,7 @@ describe(`fuzz: hostile requests to every surface (FUZZ_SEED=${SEED} FUZZ_RUNS=$
 
   test('no 5xx, the dialect\'s error shape, the process stays up, nothing written', async () => {
     const before = await snapshot();
-    const r = rng(SEED);
+    const r = seededRandom(SEED);
     const failures: string[] = [];
     const plan = Array.from({ length: RUNS }, () => {
       const gql = r() < 0.25;

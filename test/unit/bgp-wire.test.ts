@@ -31,6 +31,7 @@ import {
   packV4,
   v6KeyToString,
 } from '../../bgp-core/wire';
+import { seededRandom } from '../helpers/rng';
 
 function body(msg: Buffer): [Buffer, number, number] {
   return [msg, HEADER_LEN, msg.length];
@@ -319,17 +320,6 @@ describe('StreamFramer', () => {
 });
 
 describe('fuzz: random mutations never escape the decoders', () => {
-  // Small deterministic PRNG (mulberry32) so failures reproduce.
-  function rng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
 
   it('decodes 100000 mutated messages with only BgpError thrown', () => {
     const caps = emptyCapabilities();
@@ -350,7 +340,7 @@ describe('fuzz: random mutations never escape the decoders', () => {
       encodeShutdownNotification(2, 'bye'),
       encodeRouteRefresh(1, 1, 2),
     ];
-    const r = rng(42);
+    const r = seededRandom(42);
     for (let i = 0; i < 100_000; i++) {
       const m = Buffer.from(seeds[i % seeds.length]);
       const flips = 1 + Math.floor(r() * 4);
