@@ -27,4 +27,9 @@ describe('GraphQL limits', () => {
     const q = `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: nodes { items { id } }`).join(' ')} }`;
     expect(check(q)).toContain('QUERY_TOO_COMPLEX');
   });
+  test('every list is a query of its own: many small aliased counts are refused', () => {
+    const counts = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: nodes { totalCount }`).join(' ')} }`;
+    expect(check(counts(3))).toEqual([]);
+    expect(check(counts(20))).toContain('QUERY_TOO_COMPLEX');
+  });
 });
