@@ -1,11 +1,13 @@
 // Hostile requests to every HTTP surface (GraphQL and the four REST dialects), seeded so a
 // failure can be replayed: FUZZ_SEED=<n> FUZZ_RUNS=<count>. Invariants: no 5xx, each
 // dialect's own error shape, the server stays up, and writes built to be invalid change
-// nothing in the database.
+// nothing in the database. FUZZ_REPORT=<file> writes the tally (bench/fuzz/run.ts uses it).
+import { writeFileSync } from 'node:fs';
 import '../../src/domain';
 import { allModels } from '../../src/domain/model';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { seededRandom } from '../helpers/rng';
+import { freePort, waitFor } from '../interop/daemons';
 
 // A fixed default keeps CI reproducible; set FUZZ_SEED to explore other samples.
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
@@ -27,9 +29,23 @@ const HOSTILE_BODIES: (() => string)[] = [
   () => '"just a string"',
   () => JSON.stringify({ data: { nested: { deeper: [1, { x: null }] } }, attr: { 1: 'z', 2: 'q' }, nlri: ['999.1.1.1/33'] }),
   () => '\u0000\u0001\u0002',
+  // yabgp-shaped: attributes out of range, impossible prefixes, wrong families, bad hex.
+  () => JSON.stringify({ attr: { 1: 0, 2: [[2, [4294967296, -1]]], 3: '10.0.0.1', 5: -1, 8: ['65535:99999'] }, nlri: ['10.0.0.0/8', '300.0.0.0/8'], withdraw: [7] }),
+  () => JSON.stringify({ attr: { 1: 2, 14: { afi_safi: [2, 1], nexthop: '::zz', nlri: ['2001:db8::/129'] }, 15: { afi_safi: [9, 9] } } }),
+  () => JSON.stringify({ data: ['10.0.0.0/8', 5, null], bin: 'zz', afi: 1, safi: 'x' }),
+  () => JSON.stringify({ data: ['ffffffff', 'ffffffffffffffffffffffffffffffff0013020000'] }),
 ];
 
-interface Surface { prefix: string; paths: string[]; check: (status: number, json: any, text: string) => string | null }
+interface Surface {
+  prefix: string;
+  paths: string[];
+  check: (status: number, json: any, text: string) => string | null;
+  /** Whether this answer means the write was carried out (every fuzz write is built to be invalid). */
+  accepted?: (method: string, path: string, status: number, json: any) => boolean;
+}
+
+const YABGP_PEER = '127.0.0.9';
+const writeCarriedOut = (method: string, _path: string, status: number): boolean => method !== 'GET' && method !== 'OPTIONS' && status >= 200 && status < 300;
 
 const pmPaths = allModels().filter((d) => !d.app.startsWith('inventory')).map((d) => `/api/${d.app}/${d.restPath}/`);
 
@@ -42,14 +58,22 @@ const SURFACES: Surface[] = [
   {
     prefix: '/pdb/api', paths: ['org', 'fac', 'net', 'ix', 'ixlan', 'ixpfx', 'netixlan', 'netfac', 'ixfac', 'poc', 'carrier', 'carrierfac', 'campus'].map((t) => `/pdb/api/${t}`),
     check: (status, json) => (status >= 400 && !json?.meta?.error && status !== 404 && status !== 405 ? 'PeeringDB error without meta.error' : null),
+    // PeeringDB answers DELETE of an id that does not exist with 204 (nothing changes; the snapshot checks that).
+    accepted: (method, path, status) => writeCarriedOut(method, path, status) && !(method === 'DELETE' && status === 204),
   },
   {
     prefix: '/nsot/api', paths: ['sites', 'devices', 'networks', 'interfaces', 'attributes', 'circuits', 'values'].map((r) => `/nsot/api/${r}/`),
     check: (status, json) => (status >= 400 && !(json?.error?.code && json?.error?.message) && status !== 405 ? 'NSoT error without {error: {code, message}}' : null),
   },
   {
-    prefix: '/v1', paths: ['/v1/peer/192.0.2.1/state', '/v1/peer/192.0.2.1/send/update', '/v1/peer/::1/statistic', '/v1/peer/x/adj-rib-in'],
+    prefix: '/v1',
+    paths: [
+      ...['state', 'statistic', 'send/update', 'send/bin_update', 'send/route-refresh', 'json_to_bin', 'adj-rib-in', 'adj-rib-out'].map((p) => `/v1/peer/${YABGP_PEER}/${p}`),
+      '/v1/peer/::1/statistic', '/v1/peer/x/adj-rib-in',
+    ],
     check: (status, json) => (status >= 400 && status !== 404 && status !== 405 && !(json && typeof json === 'object') ? 'yabgp error without a JSON body' : null),
+    // yabgp refuses with 200 and status false; json_to_bin and the RIB lookups are reads over POST.
+    accepted: (method, path, status, json) => /\/send\//.test(path) && writeCarriedOut(method, path, status) && json?.status !== false,
   },
 ];
 
@@ -70,13 +94,33 @@ const GQL_DOCS: ((r: () => number) => { query: string; variables?: unknown })[] 
 ];
 
 const pick = <T>(r: () => number, xs: T[]): T => xs[Math.floor(r() * xs.length)];
-const isSurface = (s: Surface, prefix: string): boolean => s.prefix === prefix;
 
 describe(`fuzz: hostile requests to every surface (FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS})`, () => {
   let s: TestServer;
   beforeAll(async () => {
-    s = await startTestServer('pglite', { BGP_WORKER: 'off' });
-    await s.gql('mutation { createTag(input: {name: "seed", slug: "seed"}) { id } createAutonomousSystem(input: {asn: 64500, name: "Seed"}) { id } }');
+    s = await startTestServer('pglite', { BGP_WORKER: 'embedded' });
+    // A passive session the yabgp routes can find (it never connects, so it never changes state).
+    const port = await freePort('127.0.0.1');
+    const ok = async (doc: string): Promise<Record<string, string>> => {
+      const r = await s.gql(doc);
+      if (r.errors) throw new Error(JSON.stringify(r.errors));
+      return Object.fromEntries(Object.entries(r.data).map(([k, v]) => [k, (v as { id: string }).id]));
+    };
+    const ids = await ok(`mutation {
+      tag: createTag(input: {name: "seed", slug: "seed"}) { id }
+      local: createAutonomousSystem(input: {asn: 64500, name: "Seed"}) { id }
+      remote: createAutonomousSystem(input: {asn: 64501, name: "Remote"}) { id }
+      rel: createRelationship(input: {name: "Peer", slug: "peer"}) { id }
+      platform: createPlatform(input: {name: "bgp-core", slug: "bgp-core"}) { id }
+    }`);
+    const { router } = await ok(`mutation { router: createRouter(input: {name: "core", hostname: "core", platformId: "${ids.platform}", localAutonomousSystemId: "${ids.local}",
+      bgpSpeaker: true, routerId: "127.0.0.1", bgpListenAddress: "127.0.0.1", bgpListenPort: ${port}}) { id } }`);
+    const { session } = await ok(`mutation { session: createDirectPeeringSession(input: {localAutonomousSystemId: "${ids.local}", autonomousSystemId: "${ids.remote}",
+      ipAddress: "${YABGP_PEER}", localIpAddress: "127.0.0.1", relationshipId: "${ids.rel}", routerId: "${router}", passive: true}) { id } }`);
+    await waitFor('the worker to record the passive session', async () => {
+      const r = await s.gql(`{ directPeeringSession(id: "${session}") { bgpState } }`);
+      return r.data?.directPeeringSession?.bgpState === 'active' || undefined;
+    }, 15_000);
   });
   afterAll(async () => { await s?.close(); });
 
@@ -95,7 +139,8 @@ describe(`fuzz: hostile requests to every surface (FUZZ_SEED=${SEED} FUZZ_RUNS=$
     const before = await snapshot();
     const r = seededRandom(SEED);
     const failures: string[] = [];
-    const plan = Array.from({ length: RUNS }, () => {
+    // Requests are generated as they are taken, in index order, so the sample depends only on the seed.
+    const generate = () => {
       const gql = r() < 0.25;
       if (gql) {
         const doc = pick(r, GQL_DOCS)(r);
@@ -109,12 +154,14 @@ describe(`fuzz: hostile requests to every surface (FUZZ_SEED=${SEED} FUZZ_RUNS=$
       const method = pick(r, ['GET', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
       const body = method === 'GET' || method === 'OPTIONS' ? undefined : pick(r, HOSTILE_BODIES)();
       return { method, path: params.length ? `${path}?${params.join('&')}` : path, body, contentType: r() < 0.1 ? 'application/x-www-form-urlencoded' : 'application/json', surface };
-    });
+    };
+    const statuses = new Map<string, number>();
+    const started = performance.now();
     let next = 0;
     const worker = async () => {
-      while (next < plan.length) {
+      while (next < RUNS) {
         const i = next++;
-        const p = plan[i];
+        const p = generate();
         const res = await fetch(s.url + p.path, {
           method: p.method, body: p.body, redirect: 'manual',
           headers: { Accept: 'application/json', Authorization: `Token ${s.token}`, ...(p.body !== undefined ? { 'Content-Type': p.contentType } : {}) },
@@ -123,19 +170,22 @@ describe(`fuzz: hostile requests to every surface (FUZZ_SEED=${SEED} FUZZ_RUNS=$
         let json: any;
         try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
         const label = `#${i} ${p.method} ${p.path.slice(0, 120)}`;
+        const tally = `${p.surface?.prefix ?? '/graphql'} ${res.status}`;
+        statuses.set(tally, (statuses.get(tally) ?? 0) + 1);
         if (res.status >= 500) { failures.push(`${label} body ${JSON.stringify((p.body ?? '').slice(0, 80))} -> ${res.status} ${text.slice(0, 200)}`); continue; }
         if (p.surface) {
           const bad = p.surface.check(res.status, json, text);
           if (bad) failures.push(`${label} -> ${res.status}: ${bad}: ${text.slice(0, 120)}`);
-          // PeeringDB answers DELETE of an id that does not exist with 204 (nothing changes; the snapshot checks that).
-          const idempotentDelete = p.method === 'DELETE' && isSurface(p.surface, '/pdb/api') && res.status === 204;
-          if (p.method !== 'GET' && p.method !== 'OPTIONS' && res.status >= 200 && res.status < 300 && !idempotentDelete) failures.push(`${label} -> ${res.status}: an invalid write was accepted: ${text.slice(0, 160)}`);
+          if ((p.surface.accepted ?? writeCarriedOut)(p.method, p.path, res.status, json)) failures.push(`${label} -> ${res.status}: an invalid write was accepted: ${text.slice(0, 160)}`);
         } else if (res.status >= 400 && !json?.errors?.[0]?.extensions?.code) {
           failures.push(`${label} -> ${res.status}: GraphQL error without extensions.code: ${text.slice(0, 160)}`);
         }
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    if (process.env.FUZZ_REPORT) {
+      writeFileSync(process.env.FUZZ_REPORT, JSON.stringify({ seed: SEED, runs: RUNS, concurrency: CONCURRENCY, ms: performance.now() - started, failures: failures.length, statuses: Object.fromEntries(statuses) }));
+    }
     expect((await s.http('GET', '/healthz')).status).toBe(200);
     if (failures.length) throw new Error(`FUZZ_SEED=${SEED}: ${failures.length} failures, first ones:\n${failures.slice(0, 15).join('\n')}`);
     expect(await snapshot()).toBe(before);
