@@ -14,7 +14,8 @@ const add = (e: FieldErrors, k: string, m: string) => { (e[k] ??= []).push(m); }
 
 class Bad extends Error {}
 
-function typeName(v: unknown): string {
+/** Python's name for a JSON value's type, as DRF's messages show it. */
+export function typeName(v: unknown): string {
   if (v === null) return 'NoneType';
   if (Array.isArray(v)) return 'list';
   if (typeof v === 'object') return 'dict';

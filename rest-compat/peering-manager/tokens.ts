@@ -6,7 +6,7 @@
 import type { ModelDescriptor } from '../../src/domain/model';
 import { shapeFor } from '../core/projection';
 import { RestError } from '../core/errors';
-import { coerceScalar } from '../core/body';
+import { coerceScalar, typeName } from '../core/body';
 import { body, run, writable, type Call } from './call';
 
 export const TOKEN_CONTENT_TYPE = 'users.token';
@@ -20,8 +20,12 @@ const WRITABLE: Record<string, { gql: string; kind: 'string' | 'bool' | 'datetim
 
 export async function createTokenCall(call: Call, d: ModelDescriptor): Promise<void> {
   const ctx = await writable(call);
-  const data = (await body(call)) ?? {};
-  if (typeof data !== 'object' || Array.isArray(data) || data === null) throw new RestError(400, { non_field_errors: ['Invalid data. Expected a dictionary.'] });
+  // An empty body asks for a token of one's own with the defaults; JSON null is not a dictionary.
+  const raw = await body(call);
+  const data = raw === undefined ? {} : raw;
+  if (typeof data !== 'object' || Array.isArray(data) || data === null) {
+    throw new RestError(400, { non_field_errors: [`Invalid data. Expected a dictionary, but got ${typeName(data)}.`] });
+  }
   const input: Record<string, unknown> = {};
   const errors: Record<string, string[]> = {};
   const readOnly = new Set(['id', 'url', 'display_url', 'display', 'created', 'last_used', 'key_prefix', 'key', 'allowed_ips']);

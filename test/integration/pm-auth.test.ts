@@ -93,6 +93,16 @@ describe('Peering Manager auth', () => {
     expect((await s.http('GET', '/api/', { token: made.json.key })).json).toEqual({ detail: 'Invalid token' });
     expect((await s.http('PATCH', `/api/users/tokens/${made.json.id}/`, { body: {} })).status).toBe(405);
   });
+
+  test('tokens: a body that is not a dictionary makes no token', async () => {
+    const before = (await s.http('GET', '/api/users/tokens/')).json.count;
+    for (const body of ['null', '[]', '"x"', '7']) {
+      const r = await s.http('POST', '/api/users/tokens/', { body });
+      expect(r.status).toBe(400);
+      expect(r.json.non_field_errors[0]).toMatch(/^Invalid data\. Expected a dictionary, but got /);
+    }
+    expect((await s.http('GET', '/api/users/tokens/')).json.count).toBe(before);
+  });
 });
 
 describe('Peering Manager with LOGIN_REQUIRED', () => {
