@@ -1,0 +1,20 @@
+// The gateway's resident memory and open file descriptors, read from /proc (Linux).
+import { readFileSync, readdirSync } from 'node:fs';
+
+export interface ProcSample { atS: number; rssMiB: number; fds: number }
+
+export function sampleProc(pid: number, atS = 0): ProcSample {
+  const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+  return { atS, rssMiB: kb / 1024, fds: readdirSync(`/proc/${pid}/fd`).length };
+}
+
+/** Least-squares slope of RSS over time, in MiB per second. */
+export function rssSlope(samples: ProcSample[]): number {
+  const n = samples.length;
+  if (n < 2) return 0;
+  const mx = samples.reduce((s, p) => s + p.atS, 0) / n;
+  const my = samples.reduce((s, p) => s + p.rssMiB, 0) / n;
+  const num = samples.reduce((s, p) => s + (p.atS - mx) * (p.rssMiB - my), 0);
+  const den = samples.reduce((s, p) => s + (p.atS - mx) ** 2, 0);
+  return den ? num / den : 0;
+}

@@ -1,0 +1,137 @@
+// Reliability under concurrent load: a real PostgreSQL, the gateway as its own process
+// (`peergate serve --migrate`), a seeded dataset, then N keep-alive clients running a
+// weighted mix over GraphQL and every REST dialect. Any error fails the run.
+//   npx tsx bench/load/run.ts [--clients 200] [--seconds 60]
+//   npx tsx bench/load/run.ts --soak [--minutes 30] [--clients 50]   RSS/fd sampled every 30 s
+import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { startPostgres } from '../../test/helpers/postgres';
+import { spawnPeerGate } from '../../test/helpers/process';
+import { freePort } from '../../test/interop/daemons';
+import { machine, fmt, writeSection } from '../lib';
+import { Http } from './http';
+import { Recorder } from './recorder';
+import { runClients } from './mix';
+import { seed, type Dataset } from './seed';
+import { rssSlope, sampleProc, type ProcSample } from './proc';
+
+const SAMPLE_EVERY_S = 30;
+const WARM_UP = 0.2;
+// Soak limits: RSS trend after warm-up, and sockets left open once the clients are gone
+// (the database pool holds up to 10 connections and closes idle ones on its own schedule).
+const MAX_GROWTH_MIB = 64;
+const MAX_GROWTH_RATIO = 0.2;
+const MAX_FD_DELTA = 12;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function arg(name: string, def: number): number {
+  const i = process.argv.indexOf(name);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : def;
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name}: expected a positive number`);
+  return v;
+}
+
+function opTable(rec: Recorder): string {
+  const rows = rec.results().sort((a, b) => a.op.localeCompare(b.op)).map((r) => `| ${r.op} | ${r.n} | ${r.errors} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max)} |`);
+  return ['| op | n | errors | p50 ms | p99 ms | max ms |', '| --- | ---: | ---: | ---: | ---: | ---: |', ...rows].join('\n');
+}
+
+const procLine = (label: string, p: ProcSample) => `| ${label} | ${fmt(p.rssMiB, 1)} | ${p.fds} |`;
+
+function datasetLine(d: Dataset): string {
+  return Object.entries(d.counts).map(([k, v]) => `${v.toLocaleString('en')} ${k}`).join(', ');
+}
+
+/** The soak verdict: RSS trend after warm-up and fds after the clients disconnected. */
+function soakVerdict(samples: ProcSample[], before: ProcSample, after: ProcSample, seconds: number): { pass: boolean; text: string } {
+  const steady = samples.filter((s) => s.atS >= WARM_UP * seconds);
+  const span = steady.length ? steady[steady.length - 1].atS - steady[0].atS : 0;
+  const growth = rssSlope(steady) * span;
+  const base = steady[0]?.rssMiB ?? before.rssMiB;
+  const fdDelta = after.fds - before.fds;
+  const pass = growth < MAX_GROWTH_MIB && growth < MAX_GROWTH_RATIO * base && Math.abs(fdDelta) <= MAX_FD_DELTA;
+  return {
+    pass,
+    text: `RSS linear trend after warm-up (first ${WARM_UP * 100}%, ${steady.length} samples over ${fmt(span, 0)} s): ${growth >= 0 ? '+' : ''}${fmt(growth, 1)} MiB `
+      + `(${fmt((100 * growth) / base, 1)}% of ${fmt(base, 1)} MiB; limit < ${MAX_GROWTH_MIB} MiB and < ${MAX_GROWTH_RATIO * 100}%). `
+      + `Open fds after the clients disconnected: ${after.fds} vs ${before.fds} before the load (delta ${fdDelta}; limit ±${MAX_FD_DELTA}). **${pass ? 'PASS' : 'FAIL'}**.`,
+  };
+}
+
+async function main(): Promise<number> {
+  const soak = process.argv.includes('--soak');
+  const clients = arg('--clients', soak ? 50 : 200);
+  const seconds = soak ? arg('--minutes', 30) * 60 : arg('--seconds', 60);
+  const command = `npx tsx bench/load/run.ts ${process.argv.slice(2).join(' ')}`.trim();
+  const load = loadavg()[0];
+  const token = randomBytes(20).toString('hex');
+  const pgServer = await startPostgres();
+  const port = await freePort('127.0.0.1');
+  const gateway = spawnPeerGate('gateway', ['serve', '--migrate'], {
+    DATABASE_URL: pgServer.url, PEERGATE_ADMIN_TOKEN: token, PORT: String(port), HOST: '127.0.0.1', BGP_WORKER: 'off', LOG_LEVEL: 'warn',
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const http = new Http(base, token, clients);
+  try {
+    await gateway.waitFor(/PeerGate listening/, 120_000);
+    const pid = gateway.proc.pid!;
+    const t0 = performance.now();
+    const seedHttp = new Http(base, token, 2);
+    const data = await seed(pgServer.url, seedHttp);
+    seedHttp.close();
+    console.log(`seeded in ${fmt((performance.now() - t0) / 1000, 1)} s: ${datasetLine(data)}`);
+    await sleep(1000);
+    const before = sampleProc(pid);
+
+    const rec = new Recorder();
+    const started = Date.now();
+    const samples: ProcSample[] = [sampleProc(pid, 0)];
+    const progress = setInterval(() => {
+      const s = sampleProc(pid, (Date.now() - started) / 1000);
+      if (soak) samples.push(s);
+      console.log(`${fmt(s.atS, 0)} s: ${rec.requests} requests, ${rec.errorCount} errors, RSS ${fmt(s.rssMiB, 1)} MiB, ${s.fds} fds`);
+    }, (soak ? SAMPLE_EVERY_S : 10) * 1000);
+    await runClients(clients, started + seconds * 1000, http, rec, data);
+    clearInterval(progress);
+    const wallS = (Date.now() - started) / 1000;
+    const end = sampleProc(pid, wallS);
+    if (soak) samples.push(end);
+    http.close();
+    await sleep(2000);
+    const after = sampleProc(pid, (Date.now() - started) / 1000);
+
+    const errors = rec.errorCount;
+    const errorText = errors
+      ? `\nFirst errors:\n\n\`\`\`\n${rec.firstErrors.join('\n')}\n\`\`\`\n` : '';
+    const verdict = soak ? soakVerdict(samples, before, after, seconds) : null;
+    const body = `Run ${new Date().toISOString()} on ${machine()}; load average ${fmt(load, 1)} at start. The machine is shared
+with other jobs running tests, so latencies are noisy; the load clients (this process), the gateway and PostgreSQL share its cores.
+\`${command}\`: PostgreSQL 15 (throwaway server), the gateway as its own process (\`peergate serve --migrate\`, BGP_WORKER=off,
+database pool of 10), ${clients} keep-alive clients for ${fmt(wallS, 0)} s running a weighted mix (about a quarter writes; each
+client writes only ASNs of its own range, so any non-2xx or GraphQL error is a fault). Seeded first: ${datasetLine(data)}.
+yabgp's peer routes need a running bgp-core worker, so only its version document (\`GET /v1/\`) is in the mix.
+${soak ? `This is the soak variant (${fmt(seconds / 60, 0)} minutes here; the 30-minute soak, \`npx tsx bench/load/run.ts --soak\`, is run on demand).\n` : ''}
+| op | n | errors | p50 ms | p99 ms | max ms |
+${opTable(rec).split('\n').slice(1).join('\n')}
+
+**${rec.requests} requests, ${errors} errors, ${fmt(rec.requests / wallS, 1)} requests/s.**
+${errorText}
+| gateway process | RSS MiB | open fds |
+| --- | ---: | ---: |
+${procLine('before the load (after seeding)', before)}
+${procLine('end of the load (clients connected)', end)}
+${procLine('2 s after the clients disconnected', after)}
+${soak ? `\nSamples every ${SAMPLE_EVERY_S} s:\n\n| s | RSS MiB | open fds |\n| ---: | ---: | ---: |\n${samples.map((s) => `| ${fmt(s.atS, 0)} | ${fmt(s.rssMiB, 1)} | ${s.fds} |`).join('\n')}\n\n${verdict!.text}\n` : ''}`;
+    console.log(body);
+    writeSection(soak ? 'soak' : 'load', body);
+    if (errors) console.error(`gateway output (last 4000 characters):\n${gateway.output().slice(-4000)}`);
+    return errors || (verdict && !verdict.pass) ? 1 : 0;
+  } finally {
+    http.close();
+    await gateway.stop();
+    pgServer.stop();
+  }
+}
+
+main().then((code) => process.exit(code), (e) => { console.error(e); process.exit(1); });
