@@ -4,8 +4,10 @@
 //   npx tsx bench/faults/run.ts [--trials 100] [--seed <n>]
 // A failing trial prints its seed; FAULTS_SEED=<n> replays the first 24 in the CI test.
 import { machine, writeSection } from '../lib';
+import { logger } from '../../src/log';
 import { startPostgres } from '../../test/helpers/postgres';
-import { FAULT_KINDS, OPERATIONS, describeTrial, type TrialResult } from '../../test/helpers/faults';
+import { startTestServer } from '../../test/helpers/server';
+import { FaultLab, FAULT_KINDS, OPERATIONS, describeTrial, type TrialResult } from '../../test/helpers/faults';
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -39,10 +41,8 @@ function observed(results: TrialResult[]): string {
 
 async function main(): Promise<void> {
   // The trials cause server errors on purpose: keep their logs out of the report.
-  process.env.LOG_LEVEL ??= 'silent';
+  logger.level = 'silent';
   console.error = () => {};
-  const { startTestServer } = await import('../../test/helpers/server');
-  const { FaultLab } = await import('../../test/helpers/faults');
   const pg = await startPostgres();
   process.env.PEERGATE_TEST_PG_URL = pg.url;
   const server = await startTestServer('postgres');

@@ -15,27 +15,65 @@ interface Envelope { topic: keyof BusTopics; payload?: unknown; ref?: number }
 
 export class PgBus implements EventBus {
   readonly pubSub = createPubSub<BusTopics>();
-  private sender: Client;
-  private listener: Client;
+  private sender!: Client;
+  private listener!: Client;
   private sweep: NodeJS.Timeout | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
 
-  private constructor(private url: string) {
-    this.sender = new Client({ connectionString: url });
-    this.listener = new Client({ connectionString: url });
-  }
+  private constructor(private url: string) {}
 
   static async connect(url: string): Promise<PgBus> {
     const bus = new PgBus(url);
-    await bus.sender.connect();
-    await bus.listener.connect();
+    bus.sender = await bus.open(false);
+    bus.listener = await bus.open(true);
     await bus.sender.query(`create table if not exists ${TABLE} (id bigserial primary key, body jsonb not null, created timestamptz not null default now())`);
-    bus.listener.on('notification', (msg) => { if (msg.channel === CHANNEL && msg.payload) void bus.deliver(msg.payload); });
-    await bus.listener.query(`listen ${CHANNEL}`);
     // Stored payloads are read within milliseconds; a minute is plenty for slow listeners.
     bus.sweep = setInterval(() => { bus.sender.query(`delete from ${TABLE} where created < now() - interval '1 minute'`).catch(() => undefined); }, 30_000);
     bus.sweep.unref();
     return bus;
+  }
+
+  /**
+   * A connection that PostgreSQL may drop (restart, pg_terminate_backend): its 'error'
+   * event replaces it; unheard, that event would take the whole process down.
+   */
+  private async open(listen: boolean): Promise<Client> {
+    const client = new Client({ connectionString: this.url });
+    try {
+      await client.connect();
+      if (listen) {
+        client.on('notification', (msg) => { if (msg.channel === CHANNEL && msg.payload) void this.deliver(msg.payload); });
+        await client.query(`listen ${CHANNEL}`);
+      }
+    } catch (e) {
+      client.end().catch(() => undefined);
+      throw e;
+    }
+    let lost = false;
+    client.on('error', (e) => {
+      if (lost) return;
+      lost = true;
+      console.error('event bus: connection lost, reconnecting', e.message);
+      client.end().catch(() => undefined);
+      void this.reopen(listen);
+    });
+    return client;
+  }
+
+  /** Events published or notified while a connection is down are lost. */
+  private async reopen(listen: boolean): Promise<void> {
+    for (let attempt = 0; !this.closed; attempt++) {
+      try {
+        const client = await this.open(listen);
+        if (this.closed) { await client.end(); return; }
+        if (listen) this.listener = client;
+        else this.sender = client;
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
+      }
+    }
   }
 
   private async deliver(raw: string): Promise<void> {
@@ -89,6 +127,7 @@ export class PgBus implements EventBus {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     if (this.sweep) clearInterval(this.sweep);
     await this.queue;
     await Promise.allSettled([this.listener.end(), this.sender.end()]);

@@ -214,6 +214,12 @@ export class FaultLab {
     return { rows: rows.rows, changes: changes.rows };
   }
 
+  /** Terminates every session the server has on its database, as a PostgreSQL restart would. */
+  async terminateServerSessions(): Promise<number> {
+    const r = await this.db.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
+    return r.rowCount ?? 0;
+  }
+
   /** The server's sessions on this database (its pool and its event bus). */
   private async serverPids(): Promise<number[]> {
     const r = await this.db.query('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
