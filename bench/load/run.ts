@@ -25,6 +25,12 @@ const MAX_FD_DELTA = 12;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Acquires waiting for a database connection, from the gateway's /metrics: where the clients queue. */
+async function poolWaiting(base: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  return Number(/peergate_db_pool_connections\{state="pending"\} (\d+)/.exec(text)?.[1] ?? 0);
+}
+
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(name);
   const v = i >= 0 ? Number(process.argv[i + 1]) : def;
@@ -87,10 +93,13 @@ async function main(): Promise<number> {
     const rec = new Recorder();
     const started = Date.now();
     const samples: ProcSample[] = [sampleProc(pid, 0)];
-    const progress = setInterval(() => {
+    let maxWaiting = 0;
+    const progress = setInterval(async () => {
       const s = sampleProc(pid, (Date.now() - started) / 1000);
       if (soak) samples.push(s);
-      console.log(`${fmt(s.atS, 0)} s: ${rec.requests} requests, ${rec.errorCount} errors, RSS ${fmt(s.rssMiB, 1)} MiB, ${s.fds} fds`);
+      const waiting = await poolWaiting(base).catch(() => 0);
+      maxWaiting = Math.max(maxWaiting, waiting);
+      console.log(`${fmt(s.atS, 0)} s: ${rec.requests} requests, ${rec.errorCount} errors, RSS ${fmt(s.rssMiB, 1)} MiB, ${s.fds} fds, ${waiting} waiting for a database connection`);
     }, (soak ? SAMPLE_EVERY_S : 10) * 1000);
     await runClients(clients, started + seconds * 1000, http, rec, data);
     clearInterval(progress);
@@ -102,6 +111,8 @@ async function main(): Promise<number> {
     const after = sampleProc(pid, (Date.now() - started) / 1000);
 
     const errors = rec.errorCount;
+    // The gateway runs at LOG_LEVEL=warn: every line it printed after starting is a warning or an error.
+    const logged = gateway.output().split('\n').filter((l) => /"level":(40|50|60)/.test(l));
     const errorText = errors
       ? `\nFirst errors:\n\n\`\`\`\n${rec.firstErrors.join('\n')}\n\`\`\`\n` : '';
     const verdict = soak ? soakVerdict(samples, before, after, seconds) : null;
@@ -115,7 +126,9 @@ ${soak ? `This is the soak variant (${fmt(seconds / 60, 0)} minutes here; the 30
 | op | n | errors | p50 ms | p99 ms | max ms |
 ${opTable(rec).split('\n').slice(1).join('\n')}
 
-**${rec.requests} requests, ${errors} errors, ${fmt(rec.requests / wallS, 1)} requests/s.**
+**${rec.requests} requests, ${errors} errors, ${fmt(rec.requests / wallS, 1)} requests/s.** Warnings and errors in the gateway's log: ${logged.length}.
+At most ${maxWaiting} acquires were waiting for one of the gateway's 10 database connections when sampled (every ${soak ? SAMPLE_EVERY_S : 10} s,
+from /metrics); with many more clients than connections, most of the latency is that wait (compare \`GET /v1/\`, which needs no database).
 ${errorText}
 | gateway process | RSS MiB | open fds |
 | --- | ---: | ---: |
@@ -125,8 +138,8 @@ ${procLine('2 s after the clients disconnected', after)}
 ${soak ? `\nSamples every ${SAMPLE_EVERY_S} s:\n\n| s | RSS MiB | open fds |\n| ---: | ---: | ---: |\n${samples.map((s) => `| ${fmt(s.atS, 0)} | ${fmt(s.rssMiB, 1)} | ${s.fds} |`).join('\n')}\n\n${verdict!.text}\n` : ''}`;
     console.log(body);
     writeSection(soak ? 'soak' : 'load', body);
-    if (errors) console.error(`gateway output (last 4000 characters):\n${gateway.output().slice(-4000)}`);
-    return errors || (verdict && !verdict.pass) ? 1 : 0;
+    if (logged.length) console.error(`gateway warnings and errors (last 20):\n${logged.slice(-20).join('\n')}`);
+    return errors || logged.length || (verdict && !verdict.pass) ? 1 : 0;
   } finally {
     http.close();
     await gateway.stop();
