@@ -461,7 +461,7 @@ export class Peer extends EventEmitter<PeerEvents> {
         if (!this.main) return;
         const what = describeNotification({ code, subcode });
         this.setLastError('sent', code, subcode, `NOTIFICATION sent: ${what}`);
-        this.write(this.main, encodeNotification(code, subcode, data), MsgType.NOTIFICATION);
+        this.write(this.main, encodeNotification(code, subcode, data, this.main.framer.maxLength), MsgType.NOTIFICATION);
       },
       stateChanged: (from, to, reason) => this.onState(from, to, reason),
     };

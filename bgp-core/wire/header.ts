@@ -29,6 +29,8 @@ export function checkHeader(buf: Buffer, off: number, maxLen: number): number {
   }
   const len = buf.readUInt16BE(off + 16);
   const type = buf[off + 18];
+  // A length that cannot frame any message is reported before the type (it is what breaks the stream).
+  if (len < HEADER_LEN || len > maxLen) throw new BgpError(1, 2, u16(len), `length ${len}`);
   if (type < MsgType.OPEN || type > MsgType.ROUTE_REFRESH) {
     throw new BgpError(1, 3, Buffer.from([type]), `message type ${type}`);
   }

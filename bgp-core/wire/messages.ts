@@ -1,5 +1,5 @@
 // KEEPALIVE, NOTIFICATION and ROUTE-REFRESH messages.
-import { HEADER_LEN, MsgType, errorCodeName, errorSubcodeName } from './constants';
+import { HEADER_LEN, MAX_MESSAGE_LEN, MsgType, errorCodeName, errorSubcodeName } from './constants';
 import { BgpError } from './errors';
 import { frame, writeHeader } from './header';
 
@@ -19,8 +19,13 @@ export interface NotificationMessage {
   shutdownMessage?: string;
 }
 
-export function encodeNotification(code: number, subcode: number, data: Buffer = Buffer.alloc(0)): Buffer {
-  return frame(MsgType.NOTIFICATION, Buffer.concat([Buffer.from([code, subcode]), data]));
+/**
+ * A NOTIFICATION whose data is cut to fit `maxLen` (the session's largest message): the data of
+ * some errors is the offending message or attribute, which can itself be that large.
+ */
+export function encodeNotification(code: number, subcode: number, data: Buffer = Buffer.alloc(0), maxLen = MAX_MESSAGE_LEN): Buffer {
+  const room = maxLen - HEADER_LEN - 2;
+  return frame(MsgType.NOTIFICATION, Buffer.concat([Buffer.from([code, subcode]), data.length > room ? data.subarray(0, room) : data]));
 }
 
 /** Cease with an RFC 9003 shutdown communication (UTF-8, at most 255 bytes). */
@@ -71,6 +76,6 @@ export function encodeRouteRefresh(afi: number, safi: number, subtype = 0): Buff
 
 export function decodeRouteRefresh(buf: Buffer, start: number, end: number): RouteRefreshMessage {
   // RFC 7313 §5: a wrong length is a ROUTE-REFRESH Message Error with the whole message as data.
-  if (end - start !== 4) throw new BgpError(7, 1, Buffer.from(buf.subarray(start, end)), 'ROUTE-REFRESH length');
+  if (end - start !== 4) throw new BgpError(7, 1, Buffer.from(buf.subarray(start - HEADER_LEN, end)), 'ROUTE-REFRESH length');
   return { afi: buf.readUInt16BE(start), subtype: buf[start + 2], safi: buf[start + 3] };
 }

@@ -155,6 +155,8 @@ function withdraw(res: DecodedUpdate, why: string): void {
   res.problems.push(`treat-as-withdraw: ${why}`);
 }
 
+const hasAsZero = (path: AsPathSegment[]): boolean => path.some((seg) => seg.asns.includes(0));
+
 function maxBits(afi: number): number {
   return afi === 1 ? 32 : afi === 2 ? 128 : -1;
 }
@@ -223,7 +225,10 @@ function walkAttributes(
       else withdraw(res, `attribute ${code}: ${why}`);
     };
     if ((flags & 0xc0) !== known) {
-      malformed('attribute flags conflict with the type code');
+      // RFC 7606 §3.c: a flags conflict is treat-as-withdraw even for attributes whose malformed
+      // value would only be discarded; only the session-reset attributes keep their stronger rule.
+      if (MALFORMED_ACTION[code] === Action.DISCARD) withdraw(res, `attribute ${code}: flags conflict with the type code`);
+      else malformed('attribute flags conflict with the type code');
       continue;
     }
     if (!decodeOne(buf, code, vs, ve, opts, res, malformed, (p) => (as4Path = p))) continue;
@@ -265,6 +270,7 @@ function decodeOne(
     case AttrType.AS_PATH: {
       const p = parseAsPath(buf, vs, ve, opts.as4 ? 4 : 2);
       if (!p) return malformed('malformed AS_PATH'), false;
+      if (hasAsZero(p)) return malformed('AS 0 in AS_PATH (RFC 7607)'), false;
       a.asPath = p;
       return true;
     }
@@ -287,10 +293,9 @@ function decodeOne(
     case AttrType.AGGREGATOR: {
       const w = opts.as4 ? 4 : 2;
       if (len !== w + 4) return malformed(`AGGREGATOR length is not ${w + 4}`), false;
-      a.aggregator = {
-        asn: w === 4 ? buf.readUInt32BE(vs) : buf.readUInt16BE(vs),
-        address: formatIPv4(buf.readUInt32BE(vs + w)),
-      };
+      const asn = w === 4 ? buf.readUInt32BE(vs) : buf.readUInt16BE(vs);
+      if (asn === 0) return malformed('AGGREGATOR with AS 0 (RFC 7607)'), false;
+      a.aggregator = { asn, address: formatIPv4(buf.readUInt32BE(vs + w)) };
       return true;
     }
     case AttrType.COMMUNITIES: {
@@ -328,12 +333,14 @@ function decodeOne(
     case AttrType.AS4_PATH: {
       const p = parseAsPath(buf, vs, ve, 4);
       if (!p || p.some((s) => s.type > 2)) return malformed('malformed AS4_PATH'), false;
+      if (hasAsZero(p)) return malformed('AS 0 in AS4_PATH (RFC 7607)'), false;
       a.as4Path = p;
       setAs4Path(p);
       return true;
     }
     case AttrType.AS4_AGGREGATOR:
       if (len !== 8) return malformed('AS4_AGGREGATOR length is not 8'), false;
+      if (buf.readUInt32BE(vs) === 0) return malformed('AS4_AGGREGATOR with AS 0 (RFC 7607)'), false;
       a.as4Aggregator = { asn: buf.readUInt32BE(vs), address: formatIPv4(buf.readUInt32BE(vs + 4)) };
       return true;
     case AttrType.MP_REACH_NLRI: {
