@@ -4,6 +4,7 @@ import type { GraphQLError } from 'graphql';
 import type { ModelDescriptor } from '../../src/domain/model';
 import { coercionFields } from '../../src/graphql/errors';
 import { restNameOf } from './fields';
+import { logInternalError } from '../../src/log';
 
 export interface HttpError { status: number; body: unknown }
 
@@ -47,8 +48,8 @@ export function fromGraphqlErrors(errors: readonly GraphQLError[], d: ModelDescr
     const items = coerced.index !== undefined ? Object.assign([], { [coerced.index]: coerced.fields }) : undefined;
     return validation(d, coerced.fields, items, bulkShape, bulkSize);
   }
-  console.error(e.originalError ?? e);
-  return { status: 500, body: { detail: 'Internal server error.', error: e.message } };
+  logInternalError(e, {}, 'Peering Manager API: internal error');
+  return { status: 500, body: { detail: 'Internal server error.' } };
 }
 
 function validation(d: ModelDescriptor | null, fields: Fields | undefined, items: (Fields | undefined)[] | undefined, bulkShape: 'list' | 'first', bulkSize: number): HttpError {

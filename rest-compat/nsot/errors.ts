@@ -4,6 +4,7 @@ import type { GraphQLError } from 'graphql';
 import { snake } from '../../src/domain/model';
 import { coercionFields } from '../../src/graphql/errors';
 import type { Resource } from './resources';
+import { logInternalError } from '../../src/log';
 
 export class NsotError extends Error {
   constructor(readonly status: number, readonly detail: unknown) {
@@ -53,6 +54,6 @@ export function fromGraphql(errors: readonly GraphQLError[], r: Resource | null)
   }
   const coerced = coercionFields(e.message);
   if (coerced) return new NsotError(400, fieldDict(r, coerced.fields));
-  console.error(e.originalError ?? e);
+  logInternalError(e, {}, 'NSoT API: internal error');
   return new NsotError(500, 'Internal server error.');
 }

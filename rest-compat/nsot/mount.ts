@@ -5,7 +5,7 @@ import type express from 'express';
 import type { Request, Response } from 'express';
 import type { RunningApp } from '../../src/http/app';
 import { NsotError, body, notFound } from './errors';
-import { makeCall, send, type Call } from './call';
+import { makeCall, send, writable, type Call } from './call';
 import { allResources, resource, type Resource } from './resources';
 import { fetchOne, listFilter, lookupId, sendList } from './read';
 import { shapeFor, projectionFrom } from './shape';
@@ -15,21 +15,28 @@ import { DETAIL_ACTIONS, detailAction } from './tree';
 import { authenticate, users, verifyToken } from './accounts';
 import { changes } from './changes';
 import { metadata } from './options';
+import { logInternalError } from '../../src/log';
 
 const PREFIX = '/nsot/api';
 
-const notAllowed = (m: string) => new NsotError(405, `Method "${m}" not allowed.`);
+const SAFE = ['GET', 'HEAD', 'OPTIONS'];
+
+/** Credentials before the method (DRF's order): only a writer learns that a method is not allowed. */
+async function notAllowed(call: Call): Promise<NsotError> {
+  if (!SAFE.includes(call.req.method)) await writable(call);
+  return new NsotError(405, `Method "${call.req.method}" not allowed.`);
+}
 
 async function list(call: Call, r: Resource): Promise<void> {
   const m = call.req.method;
   if (m === 'OPTIONS') { await call.ctx(); return send(call, 200, metadata(r, false), { Allow: 'GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS' }); }
   const readOnly = r.create.length === 0;
   if (m === 'GET' || m === 'HEAD') { await call.ctx(); return send(call, 200, await sendList(call, r, listFilter(call, r))); }
-  if (readOnly) throw notAllowed(m);
+  if (readOnly) throw await notAllowed(call);
   if (m === 'POST') return write.create(call, r);
   if (m === 'PUT' || m === 'PATCH') return write.bulkUpdate(call, r, m === 'PATCH');
   if (m === 'DELETE') return write.bulkRemove(call, r);
-  throw notAllowed(m);
+  throw await notAllowed(call);
 }
 
 async function detail(call: Call, r: Resource, key: string): Promise<void> {
@@ -41,16 +48,16 @@ async function detail(call: Call, r: Resource, key: string): Promise<void> {
     const shape = shapeFor(r, projectionFrom(call.params));
     return send(call, 200, shape.render(await fetchOne(call, r, id, shape.selection)));
   }
-  if (r.create.length === 0) throw notAllowed(m);
+  if (r.create.length === 0) throw await notAllowed(call);
   if (m === 'PUT' || m === 'PATCH') return write.update(call, r, key, m === 'PATCH');
   if (m === 'DELETE') return write.remove(call, r, key);
-  throw notAllowed(m);
+  throw await notAllowed(call);
 }
 
 async function resourceRoute(call: Call, r: Resource, rest: string[]): Promise<void> {
   if (!rest.length) return list(call, r);
   if (rest.length === 1 && rest[0] === 'query' && r.setQuery) {
-    if (call.req.method !== 'GET' && call.req.method !== 'HEAD') throw notAllowed(call.req.method);
+    if (call.req.method !== 'GET' && call.req.method !== 'HEAD') throw await notAllowed(call);
     await call.ctx();
     return setQuery(call, r);
   }
@@ -78,7 +85,8 @@ async function route(call: Call, segs: string[]): Promise<void> {
     // Site-scoped routes: lookups, filters and writes are limited to this site.
     const [siteText, sub, ...more] = rest;
     if (!/^\d+$/.test(siteText)) throw notFound();
-    await call.ctx();
+    // Write permission before the site lookup: a caller who may not write learns nothing of the site.
+    await (SAFE.includes(call.req.method) ? call.ctx() : writable(call));
     const sites = resource('sites')!;
     await lookupId(call, sites, siteText);
     call.siteId = Number(siteText);
@@ -107,7 +115,7 @@ async function dispatch(req: Request, res: Response, running: RunningApp): Promi
   } catch (e) {
     if (e instanceof NsotError) { send(call, e.status, body(e)); return; }
     if (e instanceof URIError) { send(call, 404, body(notFound())); return; }
-    console.error(e);
+    logInternalError(e, { requestId: call.res.locals.requestId }, 'NSoT API: unhandled error');
     send(call, 500, body(new NsotError(500, 'Internal server error.')));
   }
 }

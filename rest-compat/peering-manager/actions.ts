@@ -78,7 +78,10 @@ export function findAction(contentType: string, name: string, detailRoute: boole
 
 /** Runs an action: same permission rules as Peering Manager (write_enabled for unsafe methods), existence check first. */
 export async function runAction(call: Call, a: Action, id: string | null): Promise<void> {
+  const safe = ['GET', 'HEAD', 'OPTIONS'].includes(call.req.method);
   if (call.req.method !== a.method && !(a.method === 'GET' && call.req.method === 'HEAD')) {
+    // Permission before the method check, as DRF does.
+    await (safe ? readable(call) : writable(call));
     throw new RestError(405, { detail: `Method "${call.req.method}" not allowed.` });
   }
   const ctx = a.method === 'GET' ? await readable(call) : await writable(call);

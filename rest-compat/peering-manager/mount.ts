@@ -8,7 +8,7 @@ import { API_VERSION } from '../../src/http/version';
 import { RestError, detail } from '../core/errors';
 import { responder } from '../core/http';
 import { appListing, apps, endpoint, urlBuilder, type Endpoint } from './registry';
-import { readable, type Call } from './call';
+import { readable, writable, type Call } from './call';
 import * as crud from './crud';
 import { metadata, titleCase } from './options';
 import { findAction, plainView, runAction } from './actions';
@@ -16,13 +16,18 @@ import { openApiDocument } from './openapi';
 import { swaggerAssets, swaggerPage } from './swagger';
 import { statusBody } from './status';
 import { TOKEN_CONTENT_TYPE, createTokenCall, revokeTokenCall } from './tokens';
+import { logInternalError } from '../../src/log';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const notFound = () => detail(404, 'Not found.');
 const notAllowed = (method: string, allow: string[]) => new RestError(405, { detail: `Method "${method}" not allowed.`, allow });
 
-function allowOrThrow(method: string, allow: string[]): void {
-  if (!allow.includes(method)) throw notAllowed(method, allow);
+/** DRF authenticates and checks permissions before it looks for the method's handler. */
+async function allowOrThrow(call: Call, allow: string[]): Promise<void> {
+  const method = call.req.method;
+  if (allow.includes(method)) return;
+  await (SAFE.has(method) ? readable(call) : writable(call));
+  throw notAllowed(method, allow);
 }
 
 /** DRF's AcceptHeaderVersioning: only the current version is accepted. */
@@ -47,7 +52,7 @@ async function options(call: Call, e: Endpoint, detailRoute: boolean, allow: str
 async function modelList(call: Call, e: Endpoint): Promise<void> {
   const method = call.req.method;
   const allow = methodsFor(e, false);
-  allowOrThrow(method, allow);
+  await allowOrThrow(call, allow);
   const isToken = e.d.contentType === TOKEN_CONTENT_TYPE;
   switch (method) {
     case 'GET': case 'HEAD':
@@ -64,7 +69,7 @@ async function modelList(call: Call, e: Endpoint): Promise<void> {
 async function modelDetail(call: Call, e: Endpoint, id: string): Promise<void> {
   const method = call.req.method;
   const allow = methodsFor(e, true);
-  allowOrThrow(method, allow);
+  await allowOrThrow(call, allow);
   const isToken = e.d.contentType === TOKEN_CONTENT_TYPE;
   switch (method) {
     case 'GET': case 'HEAD': return crud.getObject(call, e.d, id);
@@ -78,7 +83,7 @@ async function modelDetail(call: Call, e: Endpoint, id: string): Promise<void> {
 /** Views that are plain GETs (roots, status, schema). */
 async function readView(call: Call, title: string, body: () => unknown): Promise<void> {
   const method = call.req.method;
-  allowOrThrow(method, ['GET', 'HEAD', 'OPTIONS']);
+  await allowOrThrow(call, ['GET', 'HEAD', 'OPTIONS']);
   await readable(call);
   if (method === 'OPTIONS') {
     call.reply.send(200, { name: title, description: '', renders: ['application/json', 'text/html'], parses: ['application/json'] });
@@ -97,7 +102,7 @@ async function route(call: Call, segs: string[]): Promise<void> {
       call.res.redirect(302, '/api/schema/swagger-ui/');
       return;
     }
-    allowOrThrow(call.req.method, ['GET', 'HEAD']);
+    await allowOrThrow(call, ['GET', 'HEAD']);
     await readable(call);
     call.res.status(200).type('application/json').send(JSON.stringify(openApiDocument()));
     return;
@@ -154,7 +159,7 @@ async function dispatch(req: Request, res: Response, running: RunningApp): Promi
       return;
     }
     if (e instanceof URIError) { reply.send(404, { detail: 'Not found.' }); return; }
-    console.error(e);
+    logInternalError(e, {}, 'Peering Manager API: unhandled error');
     reply.send(500, { error: 'An internal error occurred.', exception: (e as Error)?.name ?? 'Error', peering_manager_version: API_VERSION, python_version: null });
   }
 }

@@ -13,6 +13,7 @@ import { sqlRows } from '../../src/domain/peeringdb/sql';
 import { pdbContext } from './auth';
 import { PdbError, REASON } from './errors';
 import { sendJson, sendRaw } from './respond';
+import { logInternalError } from '../../src/log';
 
 const DOCS = {
   create: 'mutation($tag: String!, $data: JSON!) { peeringdbCreate(tag: $tag, data: $data) }',
@@ -77,7 +78,7 @@ function fromGraphql(e: GraphQLError): PdbError {
   // Variable coercion (a body of the wrong JSON type, e.g. `null`) is the client's error.
   const coerced = coercionFields(e.message);
   if (coerced) return new PdbError(400, 'Bad Request', coerced.fields);
-  console.error(e.originalError ?? e);
+  logInternalError(e, {}, 'PeeringDB API: internal error');
   return new PdbError(500, 'Internal Server Error');
 }
 
@@ -119,15 +120,21 @@ async function collection(call: Call, tag: PdbTag): Promise<void> {
     return;
   }
   if (req.method === 'POST') {
-    if (!pdbType(tag)!.methods.includes('POST')) throw new PdbError(405, `Method "POST" not allowed.`);
     const ctx = await writable(call);
+    if (!pdbType(tag)!.methods.includes('POST')) throw new PdbError(405, `Method "POST" not allowed.`);
     const data = await body(call, ctx.config.bodyLimit);
     const id = await mutate(call, ctx, DOCS.create, { tag, data });
     const obj = await single(ctx.em, ctx.caller, tag, id, new URLSearchParams('depth=0'));
     sendJson(res, 201, { data: [obj], meta: {} }, pretty);
     return;
   }
-  throw new PdbError(405, `Method "${req.method}" not allowed.`);
+  throw await notAllowed(call);
+}
+
+/** Credentials are checked before the method (DRF's order): only a writer learns what is not allowed. */
+async function notAllowed(call: Call): Promise<PdbError> {
+  if (call.req.method !== 'OPTIONS') await writable(call);
+  return new PdbError(405, `Method "${call.req.method}" not allowed.`);
 }
 
 async function member(call: Call, tag: PdbTag, rawId: string): Promise<void> {
@@ -140,7 +147,10 @@ async function member(call: Call, tag: PdbTag, rawId: string): Promise<void> {
     sendJson(res, 200, { data: [pick(obj, params)], meta: {} }, pretty);
     return;
   }
-  if (req.method === 'PATCH') throw new PdbError(403, 'PATCH is disabled');
+  if (req.method === 'PATCH') {
+    await writable(call);
+    throw new PdbError(403, 'PATCH is disabled');
+  }
   if (req.method === 'PUT' && methods.includes('PUT')) {
     const ctx = await writable(call);
     const id = idOf(rawId);
@@ -156,7 +166,7 @@ async function member(call: Call, tag: PdbTag, rawId: string): Promise<void> {
     sendJson(res, 204, undefined, pretty);
     return;
   }
-  throw new PdbError(405, `Method "${req.method}" not allowed.`);
+  throw await notAllowed(call);
 }
 
 /** `fields=a,b`: every other key is dropped. */
@@ -208,7 +218,7 @@ export function mountPeeringDB(app: Express, running: RunningApp): void {
     try {
       await route(call);
     } catch (e) {
-      const err = e instanceof PdbError ? e : (() => { console.error(e); return new PdbError(500, REASON[500]); })();
+      const err = e instanceof PdbError ? e : (() => { logInternalError(e, {}, 'PeeringDB API: unhandled error'); return new PdbError(500, REASON[500]); })();
       if (!res.headersSent) sendJson(res, err.status, err.body(), pretty);
     }
   });

@@ -5,7 +5,7 @@ import express, { type Express, type Request, type Response, type Router } from 
 import { EncodeError, MAX_EXTENDED_MESSAGE_LEN, MAX_MESSAGE_LEN, PeerStateError, buildUpdates } from '../../bgp-core';
 import type { RunningApp } from '../../src/http/app';
 import { wantsHtml } from '../../src/http/graphiql';
-import { logger } from '../../src/log';
+import { logInternalError } from '../../src/log';
 import { yabgpCaller, type Access } from './auth';
 import { CODES, YabgpError, refusal, sendError } from './errors';
 import { resolvePeer, type YabgpPeer } from './peer';
@@ -52,7 +52,7 @@ function peerRoute(running: RunningApp, access: Access, limit: string, fn: Handl
     } catch (e0) {
       const e = fromCore(e0);
       if (e instanceof YabgpError) { sendError(res, e); return; }
-      logger.error({ err: e, requestId: res.locals.requestId }, 'yabgp: unhandled error');
+      logInternalError(e, { requestId: res.locals.requestId }, 'yabgp: unhandled error');
       res.status(500).json({ status: false, code: CODES.sendFailed });
     }
   };

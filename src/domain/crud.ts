@@ -257,7 +257,8 @@ export function mapDbError(e: unknown): unknown {
   const code = (e as any)?.code ?? (e as any)?.cause?.code;
   if (code === '23505') return new ValidationError({ nonFieldErrors: ['An object with these unique values already exists.'] });
   if (code === '23503') return new ConflictError('unable to delete object: dependent objects exist.');
-  if (code === '22P02' || code === '22003' || code === '22001') return new ValidationError({ nonFieldErrors: ['Invalid value.'] });
+  // Invalid text, out of range, too long, a NOT NULL or a CHECK constraint: the values sent are wrong.
+  if (code === '22P02' || code === '22003' || code === '22001' || code === '23502' || code === '23514') return new ValidationError({ nonFieldErrors: ['Invalid value.'] });
   return e;
 }
 

@@ -25,7 +25,7 @@ import { graphiqlRouter, wantsHtml, graphiqlPage } from './graphiql';
 import { dashboardRouter } from './dashboard';
 import { API_VERSION } from './version';
 import { Metrics } from './metrics';
-import { logger } from '../log';
+import { logger, logInternalError } from '../log';
 
 export interface AppDeps { config: Config; orm: Orm; bus: EventBus }
 
@@ -58,7 +58,7 @@ function formatError() {
     delete ext.stacktrace;
     // Internal errors are logged with their stack; clients never see SQL or code paths.
     if (ext.code === 'INTERNAL_SERVER_ERROR') {
-      logger.error({ err: (error as any)?.originalError ?? error, path: formatted.path }, 'GraphQL internal error');
+      logInternalError(error, { path: formatted.path }, 'GraphQL internal error');
       return { message: 'Internal server error', extensions: { code: ext.code }, path: formatted.path };
     }
     return { ...formatted, extensions: ext };
@@ -179,6 +179,10 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
     formatError: formatError(),
     includeStacktraceInErrorResponses: false,
     introspection: true,
+    // `peergate serve` owns SIGINT/SIGTERM (src/main.ts): Apollo's own handlers would drain
+    // without the grace there, then re-raise the signal and kill the process before the
+    // database is closed, so it would never exit 0.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
@@ -209,7 +213,7 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
     if (res.headersSent) return next(err);
     const status = err?.type === 'entity.too.large' ? 413 : err?.type === 'entity.parse.failed' || err instanceof SyntaxError ? 400 : err?.status && err.status < 500 ? err.status : 500;
     const message = status === 413 ? 'Request body is too large.' : status === 400 ? 'Malformed JSON in request body.' : 'Internal server error';
-    if (status >= 500) logger.error({ err, requestId: res.locals.requestId }, 'unhandled error');
+    if (status >= 500) logInternalError(err, { requestId: res.locals.requestId }, 'unhandled error');
     res.status(status).json({ errors: [{ message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 400 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
   });
 

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import '../../src/domain';
 import { allModels } from '../../src/domain/model';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { tableSnapshot } from '../helpers/snapshot';
 import { seededRandom } from '../helpers/rng';
 import { freePort, waitFor } from '../interop/daemons';
 
@@ -124,17 +125,7 @@ describe(`fuzz: hostile requests to every surface (FUZZ_SEED=${SEED} FUZZ_RUNS=$
   });
   afterAll(async () => { await s?.close(); });
 
-  /** One text per model table: row count and a hash of every row, in id order. */
-  const snapshot = async (): Promise<string> => {
-    const conn = s.pg.orm.em.fork().getConnection();
-    const parts: string[] = [];
-    for (const d of allModels()) {
-      // A token's last_used is bookkeeping of the fuzz's own reads, not data a write could change.
-      const r = await conn.execute(`select count(*)::int as n, md5(coalesce(string_agg((to_jsonb(t) - 'last_used')::text, '|' order by t.id), '')) as h from "${d.table}" t`);
-      parts.push(`${d.table}:${r[0].n}:${r[0].h}`);
-    }
-    return parts.join('\n');
-  };
+  const snapshot = () => tableSnapshot(s);
 
   test('no 5xx, the dialect\'s error shape, the process stays up, nothing written', async () => {
     const before = await snapshot();

@@ -24,6 +24,7 @@ function idArg(id: string): number {
   return Number(id);
 }
 
+/** Permission first (arguments are checked inside `fn`): a caller who may not write learns nothing else. */
 async function write<T>(ctx: GqlContext, fn: (em: EntityManager) => Promise<T>): Promise<T> {
   requireWrite(ctx);
   try {
@@ -37,20 +38,17 @@ async function write<T>(ctx: GqlContext, fn: (em: EntityManager) => Promise<T>):
 export class PeeringDBResolver {
   @Mutation(() => Int, { description: 'Creates a PeeringDB object (PeeringDB field names in `data`); returns its id.' })
   async peeringdbCreate(@Arg('tag', () => String) tag: string, @Arg('data', () => GraphQLJSON) data: unknown, @Ctx() ctx: GqlContext): Promise<number> {
-    const t = tagArg(tag);
-    return write(ctx, (em) => pdbCreate(em, t, data));
+    return write(ctx, (em) => pdbCreate(em, tagArg(tag), data));
   }
 
   @Mutation(() => Int, { description: 'Updates a PeeringDB object with the fields given; returns its id.' })
   async peeringdbUpdate(@Arg('tag', () => String) tag: string, @Arg('id', () => ID) id: string, @Arg('data', () => GraphQLJSON) data: unknown, @Ctx() ctx: GqlContext): Promise<number> {
-    const t = tagArg(tag);
-    return write(ctx, (em) => pdbUpdate(em, t, idArg(id), data));
+    return write(ctx, (em) => pdbUpdate(em, tagArg(tag), idArg(id), data));
   }
 
   @Mutation(() => Int, { description: 'Soft-deletes a PeeringDB object and its dependents (PeeringDB\'s cascade); returns how many rows were marked deleted.' })
   async peeringdbDelete(@Arg('tag', () => String) tag: string, @Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext): Promise<number> {
-    const t = tagArg(tag);
-    return write(ctx, (em) => pdbDelete(em, t, [idArg(id)]));
+    return write(ctx, (em) => pdbDelete(em, tagArg(tag), [idArg(id)]));
   }
 
   @Mutation(() => Job, { description: 'Starts a PeeringDB sync (full load first, then since-based increments) as a job; its `data` shows progress, `output` the summary. With wait: true, returns when done.' })
