@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `peergate` command line.
 import 'reflect-metadata';
+import { Server } from 'node:net';
 import { loadConfig, ConfigError, type Config } from './config';
 import { openDatabase, startPeerGate } from './server';
 import { openOrm, migrate } from './db/orm';
@@ -36,6 +37,32 @@ Commands:
   help                         This text.
 
 Configuration comes from the environment; see README.md.`;
+
+/**
+ * How long open connections may still deliver requests after SIGTERM, before the drain in
+ * close() ends every connection without a parsed request (cutting off one still on the wire).
+ */
+const SHUTDOWN_GRACE_MS = 500;
+
+/**
+ * Refuses new connections, after accepting those the kernel already completed for us (closing
+ * the listener resets them). A busy event loop accepts one per turn, so turn until one passes
+ * without a connection (for at most a second).
+ */
+async function stopListening(server: Server): Promise<void> {
+  let accepted = true;
+  const onConnection = () => { accepted = true; };
+  server.on('connection', onConnection);
+  const until = Date.now() + 1000;
+  while (accepted && Date.now() < until) {
+    accepted = false;
+    // Two immediates: the second runs after the next poll phase, where accepting happens.
+    await new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+  }
+  server.off('connection', onConnection);
+  // net's close, not http's: http.Server.close() would also end the connections still idle.
+  Server.prototype.close.call(server);
+}
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -104,7 +131,12 @@ async function main(argv: string[]): Promise<number> {
       const addr = pg.http.server.address();
       const port = typeof addr === 'object' && addr ? addr.port : config.port;
       console.log(`PeerGate listening on http://127.0.0.1:${port}/ (GraphiQL at /graphql)`);
-      const stop = async () => { await pg.close(); process.exit(0); };
+      const stop = async () => {
+        await stopListening(pg.http.server);
+        await new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS));
+        await pg.close();
+        process.exit(0);
+      };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       return new Promise<number>(() => undefined);
