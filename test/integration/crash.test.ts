@@ -48,6 +48,11 @@ describe('crash safety', () => {
     }
     // The kills really cut requests in flight.
     expect((await load.verify(url)).unknown).toBeGreaterThan(0);
+    // And the checker does see a loss: with the rows gone behind its back, it reports them.
+    const db = new Client({ connectionString: url });
+    await db.connect();
+    await db.query('delete from peering_autonomoussystem where asn >= 4200000000').finally(() => db.end());
+    expect((await load.verify(url)).ackedLost.length).toBeGreaterThan(0);
   }, 120_000);
 
   test('SIGTERM: requests sent before it finish with 2xx and their data, new connections are refused, exit 0', async () => {
