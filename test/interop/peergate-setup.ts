@@ -15,7 +15,7 @@ export interface SessionSpec {
   tag: string;
 }
 
-export async function declareSession(s: TestServer, o: SessionSpec): Promise<string> {
+export async function declareSession(s: Pick<TestServer, 'gql'>, o: SessionSpec): Promise<string> {
   const setup = await s.gql(`mutation {
     local: createAutonomousSystem(input: {asn: ${o.localAsn}, name: "local-${o.tag}"}) { id }
     remote: createAutonomousSystem(input: {asn: ${o.remoteAsn}, name: "remote-${o.tag}"}) { id }
