@@ -16,6 +16,8 @@ export interface Caller {
 export const anonymous = (): Caller => ({ user: null, token: null, error: null, canWrite: false });
 
 const LAST_USED_EVERY_MS = 60_000;
+/** When this process last wrote each token's last_used. */
+const lastRecorded = new Map<number, number>();
 
 export async function authenticate(em: EntityManager, header: string | undefined): Promise<Caller> {
   if (!header) return anonymous();
@@ -29,9 +31,12 @@ export async function authenticate(em: EntityManager, header: string | undefined
   if (token.expires && token.expires.getTime() < Date.now()) return { ...anonymous(), error: 'Token expired' };
   const user = token.user as User;
   if (!user.isActive) return { ...anonymous(), error: 'User inactive' };
-  if (!token.lastUsed || Date.now() - token.lastUsed.getTime() > LAST_USED_EVERY_MS) {
-    // Bookkeeping outside any change log or request transaction.
-    await em.nativeUpdate('Token', { id: token.id }, { lastUsed: new Date() });
+  const now = Date.now();
+  if (now - Math.max(token.lastUsed?.getTime() ?? 0, lastRecorded.get(token.id) ?? 0) > LAST_USED_EVERY_MS) {
+    // Bookkeeping outside any change log or request transaction; noted first so that the
+    // requests arriving meanwhile with the same token do not all update the same row.
+    lastRecorded.set(token.id, now);
+    await em.nativeUpdate('Token', { id: token.id }, { lastUsed: new Date(now) });
   }
   return { user, token, error: null, canWrite: token.writeEnabled };
 }

@@ -217,6 +217,7 @@ describe('security: the auth matrix over every write route of every dialect', ()
   });
 
   test('tokens are stored hashed: the token table holds no key, only SHA-256 hashes and 8-character prefixes', async () => {
+    expect((await s.http('GET', '/api/', { token: keys['read-only'] })).status).toBe(200);
     const rows = await s.pg.orm.em.fork().getConnection().execute('select * from users_token');
     expect(rows.length).toBeGreaterThanOrEqual(3);
     const stored = JSON.stringify(rows);
@@ -224,6 +225,9 @@ describe('security: the auth matrix over every write route of every dialect', ()
       expect(stored).not.toContain(k);
       expect(rows.some((row: Record<string, unknown>) => row.key_hash === createHash('sha256').update(k).digest('hex'))).toBe(true);
     }
+    // The use is recorded (outside the request's transaction).
+    const used = rows.find((row: Record<string, unknown>) => row.key_hash === createHash('sha256').update(keys['read-only']).digest('hex'));
+    expect(used.last_used).not.toBeNull();
   });
 });
 
