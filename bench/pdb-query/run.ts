@@ -39,6 +39,8 @@ async function main(): Promise<void> {
       ['`net?asn=<asn>`', (i) => `net?asn=${asns[(i * 7919) % asns.length]}`, 400, 4],
       ['`net?asn__in=<150 asns>`', (i) => `net?asn__in=${asns.slice((i * 150) % (asns.length - 150), ((i * 150) % (asns.length - 150)) + 150).join(',')}`, 100, 4],
       ['`netixlan?net__asn=<asn>`', (i) => `netixlan?net__asn=${asns[(i * 7919) % asns.length]}`, 200, 4],
+      ['`netixlan?asn__in=<150 asns>`', (i) => `netixlan?asn__in=${asns.slice((i * 150) % (asns.length - 150), ((i * 150) % (asns.length - 150)) + 150).join(',')}`, 100, 4],
+      ['`net?depth=2&limit=250` (sets as objects)', (i) => `net?depth=2&limit=250&skip=${(i * 250) % (data.net.length - 250)}`, 40, 2],
       ['`net?name__contains=<x>`', (i) => `net?name__contains=work ${1000 + (i % 9000)}`, 100, 4],
       ['`net/<id>` (default depth 2, with org)', (i) => `net/${1 + ((i * 7919) % data.net.length)}`, 400, 4],
       ['`ix/<id>?depth=2` (largest IXes)', (i) => `ix/${1 + (i % 10)}?depth=2`, 50, 4],

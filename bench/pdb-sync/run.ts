@@ -21,8 +21,26 @@ async function start(): Promise<{ pg: PeerGate; url: string; token: string }> {
   return { pg, url: `http://127.0.0.1:${addr.port}`, token };
 }
 
-const table = (s: SyncSummary) => ['| type | mode | rows | ms |', '| --- | --- | ---: | ---: |',
-  ...s.tags.map((t) => `| ${t.tag} | ${t.mode} | ${t.fetched} | ${t.ms} |`), `| **total** | | ${s.tags.reduce((a, t) => a + t.fetched, 0)} | **${s.ms}** |`].join('\n');
+const perSecond = (rows: number, ms: number) => (ms ? Math.round((rows * 1000) / ms).toLocaleString('en') : '-');
+const table = (s: SyncSummary) => {
+  const total = s.tags.reduce((a, t) => a + t.fetched, 0);
+  return ['| type | mode | rows | ms | rows/s |', '| --- | --- | ---: | ---: | ---: |',
+    ...s.tags.map((t) => `| ${t.tag} | ${t.mode} | ${t.fetched} | ${t.ms} | ${perSecond(t.fetched, t.ms)} |`),
+    `| **total** | | ${total} | **${s.ms}** | **${perSecond(total, s.ms)}** |`].join('\n');
+};
+
+/** Samples the process's RSS while `fn` runs; returns the peak above the starting value. */
+async function peakRss<T>(fn: () => Promise<T>): Promise<{ result: T; startMiB: number; peakMiB: number }> {
+  const start = process.memoryUsage().rss;
+  let peak = start;
+  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+  try {
+    const result = await fn();
+    return { result, startMiB: start / 2 ** 20, peakMiB: Math.max(peak, process.memoryUsage().rss) / 2 ** 20 };
+  } finally {
+    clearInterval(timer);
+  }
+}
 
 async function main(): Promise<void> {
   const scaleArg = process.argv.indexOf('--scale');
@@ -35,7 +53,7 @@ async function main(): Promise<void> {
     const loadMs = Date.now() - t;
     console.log(`A loaded in ${loadMs} ms`);
     const opts = { url: `${a.url}/pdb/api`, apiKey: a.token };
-    const full = await syncPeeringDB(b.pg.orm.em.fork(), opts);
+    const { result: full, startMiB, peakMiB } = await peakRss(() => syncPeeringDB(b.pg.orm.em.fork(), opts));
     console.log(`full sync ${full.ms} ms`);
     // Changes on A: 1% of nets renamed (updated now), 500 netixlans soft-deleted.
     const em = a.pg.orm.em.fork();
@@ -53,7 +71,9 @@ ${data.netixlan.length} netixlan, ${data.netfac.length} netfac, ${data.poc.lengt
 
 Loading A directly (batched upserts, no HTTP): ${loadMs} ms.
 
-Full sync (B empty; every type fetched whole, upserted in multi-row INSERT ... ON CONFLICT batches, one transaction per type):
+Full sync (B empty; every type fetched whole, upserted in multi-row INSERT ... ON CONFLICT batches, one transaction per type).
+Peak memory: the process (A serving, B syncing, both databases in memory) went from ${startMiB.toFixed(0)} MiB RSS to a peak of
+${peakMiB.toFixed(0)} MiB during the full sync (+${(peakMiB - startMiB).toFixed(0)} MiB, sampled every 20 ms).
 
 ${table(full)}
 

@@ -16,7 +16,7 @@ describe(`write faults on PostgreSQL (FAULTS_SEED=${SEED})`, () => {
   beforeAll(async () => {
     server = await startTestServer('postgres');
     lab = await FaultLab.open(server);
-    // rest-compat prints every internal error; these trials cause them on purpose.
+    // The driver prints lost connections on the console; these trials cause them on purpose.
     jest.spyOn(console, 'error').mockImplementation(() => {});
   }, 120_000);
   afterAll(async () => {
