@@ -108,12 +108,16 @@ export function filterParams(d: ModelDescriptor): { name: string; kind: FilterKi
   return out;
 }
 
-export interface ParsedFilter { filter: Record<string, any>; errors: ParamErrors }
+/** `<fk>_id` values, which must name existing objects (django-filter's ModelMultipleChoiceFilter). */
+export interface ChoiceIds { param: string; target: Function; ids: string[] }
+
+export interface ParsedFilter { filter: Record<string, any>; errors: ParamErrors; choices: ChoiceIds[] }
 
 export function filterFromQuery(d: ModelDescriptor, params: URLSearchParams): ParsedFilter {
   const ix = index(d);
   const filter: Record<string, any> = {};
   const errors: ParamErrors = {};
+  const choices: ChoiceIds[] = [];
   const keys = [...new Set(params.keys())];
   for (const key of keys) {
     if (RESERVED.has(key)) continue;
@@ -142,14 +146,20 @@ export function filterFromQuery(d: ModelDescriptor, params: URLSearchParams): Pa
       const lookup = (filter[ff.name] ??= {});
       if (ff.kind === 'bool') lookup.exact = convert(ff, op, last);
       else if (SINGLE.has(op)) lookup[op] = convert(ff, op, last);
-      else lookup[op] = [...(lookup[op] ?? []), ...values.map((v) => convert(ff, op, v))];
+      else {
+        const converted = values.map((v) => convert(ff, op, v));
+        lookup[op] = [...(lookup[op] ?? []), ...converted];
+        if (ff.kind === 'id' && ff.source.target) choices.push({ param: key, target: ff.source.target(), ids: converted as string[] });
+      }
     } catch (e) {
       if (!(e instanceof ParamError)) throw e;
       (errors[key] ??= []).push(e.message);
     }
   }
-  return { filter, errors };
+  return { filter, errors, choices };
 }
+
+export const invalidChoiceText = invalidChoice;
 
 /** `ordering=asn,-name` -> GraphQL ordering keys; unknown keys are dropped (DRF's OrderingFilter). */
 export function orderingFromQuery(d: ModelDescriptor, params: URLSearchParams): string[] | undefined {

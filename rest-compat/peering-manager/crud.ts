@@ -5,7 +5,7 @@ import type { ModelDescriptor } from '../../src/domain/model';
 import type { GqlContext } from '../../src/graphql/context';
 import { shapeFor, type Projection } from '../core/projection';
 import { documentFor } from '../core/documents';
-import { filterFromQuery, orderingFromQuery } from '../core/query';
+import { filterFromQuery, invalidChoiceText, orderingFromQuery, type ChoiceIds, type ParamErrors } from '../core/query';
 import { pageFromQuery, gqlLimit, pageLinks } from '../core/pagination';
 import { toInput, itemId, type FieldErrors, type Mode } from '../core/body';
 import { RestError, detail } from '../core/errors';
@@ -27,9 +27,24 @@ export function projection(call: Call): Projection {
 const absolute = (call: Call) => `${call.base}${call.req.originalUrl}`;
 const notFound = (d: ModelDescriptor) => detail(404, `No ${d.name} matches the given query.`);
 
+/** `<fk>_id` values naming no object are a 400, as Peering Manager's filters answer (not an empty list). */
+async function unknownChoices(ctx: GqlContext, choices: ChoiceIds[]): Promise<ParamErrors> {
+  const errors: ParamErrors = {};
+  // A fork: ids-only rows must not sit in the request's identity map as if they were whole.
+  const em = ctx.em.fork();
+  for (const c of choices) {
+    const found = await em.find(c.target as any, { id: { $in: c.ids.map(Number) } } as any, { fields: ['id'] as any });
+    const known = new Set(found.map((o: any) => String(o.id)));
+    const missing = c.ids.find((id) => !known.has(id));
+    if (missing !== undefined) errors[c.param] = [invalidChoiceText(missing)];
+  }
+  return errors;
+}
+
 export async function listObjects(call: Call, d: ModelDescriptor): Promise<void> {
   const ctx = await readable(call);
-  const { filter, errors } = filterFromQuery(d, call.params);
+  const { filter, errors, choices } = filterFromQuery(d, call.params);
+  Object.assign(errors, await unknownChoices(ctx, choices));
   if (Object.keys(errors).length) throw new RestError(400, errors);
   const shape = shapeFor(d, projection(call));
   const page = pageFromQuery(call.params, ctx.config);

@@ -107,6 +107,12 @@ describe('Peering Manager filters', () => {
     const IX = '/api/peering/internet-exchanges/';
     expect((await get('status=broken', IX)).json).toEqual({ status: ['Select a valid choice. broken is not one of the available choices.'] });
     expect((await get('local_autonomous_system_id=x', IX)).status).toBe(400);
+    // A foreign key id naming no object is refused like any invalid choice, also among valid ones and with __n.
+    const known = (await get('limit=1')).json.results[0].id;
+    for (const q of ['local_autonomous_system_id=999999', `local_autonomous_system_id=${known}&local_autonomous_system_id=999999`, 'local_autonomous_system_id__n=999999']) {
+      const r = await get(q, IX);
+      expect([q, r.status, r.json]).toEqual([q, 400, { [q.split('&').pop()!.split('=')[0]]: ['Select a valid choice. 999999 is not one of the available choices.'] }]);
+    }
     expect((await get('router_id=not-an-ip', '/api/devices/routers/')).status).toBe(400);
     expect((await get('nonsense=1&asn__bogus=3&name__gt=2')).json.count).toBe(3);
     expect((await get('asn=')).json.count).toBe(3);
