@@ -2,7 +2,7 @@
 // `{field: [msg]}` / `[{...}, {}]` for validation, `{"detail": ...}` otherwise.
 import type { GraphQLError } from 'graphql';
 import type { ModelDescriptor } from '../../src/domain/model';
-import { coercionFields } from '../../src/graphql/errors';
+import { coercionFields, databaseUnavailable, UNAVAILABLE_MESSAGE } from '../../src/graphql/errors';
 import { restNameOf } from './fields';
 import { logInternalError } from '../../src/log';
 
@@ -48,6 +48,7 @@ export function fromGraphqlErrors(errors: readonly GraphQLError[], d: ModelDescr
     const items = coerced.index !== undefined ? Object.assign([], { [coerced.index]: coerced.fields }) : undefined;
     return validation(d, coerced.fields, items, bulkShape, bulkSize);
   }
+  if (databaseUnavailable(e)) return { status: 503, body: { detail: UNAVAILABLE_MESSAGE } };
   logInternalError(e, {}, 'Peering Manager API: internal error');
   return { status: 500, body: { detail: 'Internal server error.' } };
 }

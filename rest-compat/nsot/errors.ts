@@ -2,7 +2,7 @@
 // GraphQL errors of the core map onto it here, field names renamed to NSoT's.
 import type { GraphQLError } from 'graphql';
 import { snake } from '../../src/domain/model';
-import { coercionFields } from '../../src/graphql/errors';
+import { coercionFields, databaseUnavailable, UNAVAILABLE_MESSAGE } from '../../src/graphql/errors';
 import type { Resource } from './resources';
 import { logInternalError } from '../../src/log';
 
@@ -54,6 +54,7 @@ export function fromGraphql(errors: readonly GraphQLError[], r: Resource | null)
   }
   const coerced = coercionFields(e.message);
   if (coerced) return new NsotError(400, fieldDict(r, coerced.fields));
+  if (databaseUnavailable(e)) return new NsotError(503, UNAVAILABLE_MESSAGE);
   logInternalError(e, {}, 'NSoT API: internal error');
   return new NsotError(500, 'Internal server error.');
 }

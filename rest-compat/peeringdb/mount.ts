@@ -6,7 +6,7 @@ import type { GraphQLError } from 'graphql';
 import type { RunningApp } from '../../src/http/app';
 import type { GqlContext } from '../../src/graphql/context';
 import { requireRead } from '../../src/graphql/guards';
-import { AuthError, coercionFields } from '../../src/graphql/errors';
+import { AuthError, coercionFields, databaseUnavailable } from '../../src/graphql/errors';
 import { pdbType, type PdbTag } from '../../src/domain/peeringdb/tags';
 import { list, listJsonText, single } from './read';
 import { sqlRows } from '../../src/domain/peeringdb/sql';
@@ -78,6 +78,7 @@ function fromGraphql(e: GraphQLError): PdbError {
   // Variable coercion (a body of the wrong JSON type, e.g. `null`) is the client's error.
   const coerced = coercionFields(e.message);
   if (coerced) return new PdbError(400, 'Bad Request', coerced.fields);
+  if (databaseUnavailable(e)) return new PdbError(503, REASON[503]);
   logInternalError(e, {}, 'PeeringDB API: internal error');
   return new PdbError(500, 'Internal Server Error');
 }

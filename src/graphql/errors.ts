@@ -59,3 +59,20 @@ function indexOf(path: string): number | undefined {
   const m = /^\[(\d+)\]/.exec(path);
   return m ? Number(m[1]) : undefined;
 }
+
+/** SQLSTATEs of a database that could not answer, as opposed to a request it refused. */
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '57014', '53300']);
+
+/**
+ * The database was unreachable, dropped the connection, was shutting down or timed the statement
+ * out: the client may retry, so every dialect answers 503 instead of 500.
+ */
+export function databaseUnavailable(e: unknown): boolean {
+  const err = ((e as { originalError?: unknown })?.originalError ?? e) as { sqlState?: string; code?: string; name?: string; message?: string } | null;
+  if (!err) return false;
+  const state = String(err.sqlState ?? err.code ?? '');
+  return state.startsWith('08') || UNAVAILABLE_STATES.has(state) || err.name === 'ConnectionException'
+    || /Connection terminated|ECONNREFUSED|ECONNRESET/.test(err.message ?? '');
+}
+
+export const UNAVAILABLE_MESSAGE = 'The database is unavailable or did not answer in time; retry the request.';

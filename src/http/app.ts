@@ -16,7 +16,7 @@ import { requestContext, type RequestContext } from '../db/context';
 import { makeSchema } from '../graphql/schema';
 import { Loaders } from '../graphql/loaders';
 import { limitRules } from '../graphql/limits';
-import { coercionFields } from '../graphql/errors';
+import { coercionFields, databaseUnavailable, UNAVAILABLE_MESSAGE } from '../graphql/errors';
 import { Executor } from '../graphql/executor';
 import type { GqlContext } from '../graphql/context';
 import type { EventBus } from '../events/bus';
@@ -57,6 +57,10 @@ function formatError() {
     if (!ext.code) ext.code = 'INTERNAL_SERVER_ERROR';
     delete ext.stacktrace;
     // Internal errors are logged with their stack; clients never see SQL or code paths.
+    if (ext.code === 'INTERNAL_SERVER_ERROR' && databaseUnavailable(error)) {
+      logInternalError(error, { path: formatted.path }, 'GraphQL: database unavailable');
+      return { message: UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE' }, path: formatted.path };
+    }
     if (ext.code === 'INTERNAL_SERVER_ERROR') {
       logInternalError(error, { path: formatted.path }, 'GraphQL internal error');
       return { message: 'Internal server error', extensions: { code: ext.code }, path: formatted.path };

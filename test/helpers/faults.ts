@@ -20,7 +20,7 @@ export interface TrialResult {
   /** Items in the faulted bulk, and the (0-based) one that meets the fault. */
   size: number;
   position: number;
-  /** How the failed request was answered, e.g. `HTTP 500` or `GraphQL INTERNAL_SERVER_ERROR`. */
+  /** How the failed request was answered, e.g. `HTTP 503` or `GraphQL SERVICE_UNAVAILABLE`. */
   response: string;
   /** The error PostgreSQL logged for the server's session, e.g. `57014 canceling statement due to statement timeout`. */
   observed: string;
@@ -114,6 +114,8 @@ export class FaultLab {
     if (failed.ok) problems.push(`the faulted request succeeded (${failed.label})`);
     if (failed.label.startsWith('no response')) problems.push(`the server did not answer: ${failed.label}`);
     if (kind === 'constraint' && /HTTP 5|INTERNAL_SERVER_ERROR/.test(failed.label)) problems.push(`a constraint violation answered as a server error (${failed.label})`);
+    // A lost connection or a timeout is the database's failure, not the request's: retryable.
+    if (kind !== 'constraint' && !/HTTP 503|SERVICE_UNAVAILABLE/.test(failed.label)) problems.push(`a database failure not answered as 503 / SERVICE_UNAVAILABLE (${failed.label})`);
 
     if (kind === 'kill' && killed === null) problems.push('no sleeping backend was found to kill');
     result.observed = await this.observedError(logFrom, new Set([...pids, ...(await this.serverPids()), ...(killed ? [killed] : [])]));
