@@ -4,6 +4,7 @@
 // Unknown fields and suffixes are ignored, as PeeringDB ignores them.
 import { pdbTable, type PdbColumn, type PdbTable } from '../../src/domain/peeringdb/columns';
 import type { PdbTag } from '../../src/domain/peeringdb/tags';
+import { isIP } from 'node:net';
 import { PdbError } from './errors';
 
 export interface Where { sql: string[]; args: unknown[] }
@@ -56,6 +57,15 @@ function special(tag: PdbTag, key: string, value: string, alias: string, w: Wher
   return true;
 }
 
+/** `ixpfx?whereis=<ip>`: the prefixes holding the address (prefixes are text as the upstream wrote them). */
+function whereis(value: string, alias: string, w: Where): void {
+  const ip = value.trim();
+  if (!isIP(ip)) throw new PdbError(400, `Invalid value for whereis: "${value}"`);
+  // Only text shaped like a prefix is cast, so one odd upstream row cannot fail the query.
+  w.sql.push(`(case when ${alias}.prefix ~ '^[0-9A-Fa-f:.]+/[0-9]{1,3}$' then ${alias}.prefix::inet >>= ?::inet else false end)`);
+  w.args.push(ip);
+}
+
 /** Adds the conditions of every filter parameter to `w`; `alias` is the table's alias. */
 export function addFilters(t: PdbTable, params: URLSearchParams, alias: string, w: Where): void {
   const seen = new Set<string>();
@@ -63,6 +73,7 @@ export function addFilters(t: PdbTable, params: URLSearchParams, alias: string, 
     if (seen.has(key) || RESERVED.has(key)) continue;
     seen.add(key);
     const value = params.get(key) ?? '';
+    if (t.tag === 'ixpfx' && key === 'whereis') { whereis(value, alias, w); continue; }
     if (!t.byRest.has(key.split('__')[0]) && special(t.tag, key, value, alias, w)) continue;
     const parts = key.split('__');
     const suffix = parts.length > 1 && SUFFIXES.has(parts[parts.length - 1]) ? parts.pop()! : '';

@@ -117,7 +117,8 @@ async function collection(call: Call, tag: PdbTag): Promise<void> {
       sendJson(res, 404, { data: [], meta: { error: 'Entity not found' } }, pretty);
       return;
     }
-    sendJson(res, 200, { data: r.data.map((o) => pick(o, params)), meta: r.truncated ? { truncated: r.truncated } : {} }, pretty);
+    const meta = { ...(r.truncated ? { truncated: r.truncated } : {}), ...(r.pagination ? { pagination: r.pagination } : {}) };
+    sendJson(res, 200, { data: r.data.map((o) => pick(o, params)), meta }, pretty);
     return;
   }
   if (req.method === 'POST') {

@@ -14,7 +14,15 @@ export type Obj = Record<string, unknown>;
 /** PeeringDB's API_DEPTH_ROW_LIMIT: lists with depth > 0 stop here. */
 export const DEPTH_ROW_LIMIT = 250;
 
-export interface ListResult { data: Obj[]; truncated?: string }
+/** `meta.pagination` of a page-based list (`page`, `per_page`). */
+export interface Pagination {
+  count: number; has_next: boolean; has_previous: boolean; next: number | null; previous: number | null;
+  page: number; per_page: number; total_pages: number;
+}
+
+export interface ListResult { data: Obj[]; truncated?: string; pagination?: Pagination }
+
+const PER_PAGE = 250;
 
 const select = sqlRows;
 
@@ -33,7 +41,7 @@ function intParam(params: URLSearchParams, name: string, dflt: number, max?: num
   return max === undefined ? n : Math.min(n, max);
 }
 
-interface ListPlan { t: PdbTable; depth: number; where: Where; order: string; limit: number; skip: number }
+interface ListPlan { t: PdbTable; depth: number; where: Where; order: string; limit: number; skip: number; page?: { page: number; perPage: number } }
 
 /** Filters, since, visibility and paging of a list, shared by both ways of answering it. */
 function plan(caller: Caller, tag: PdbTag, params: URLSearchParams): ListPlan {
@@ -55,6 +63,12 @@ function plan(caller: Caller, tag: PdbTag, params: URLSearchParams): ListPlan {
   }
   if (tag === 'poc') pocVisibility(caller, 't', where);
   addFilters(t, params, 't', where);
+  if (params.has('page')) {
+    // Page-based pagination replaces limit/skip; a page is at most 250 rows, so depth never truncates it.
+    const page = Math.max(1, intParam(params, 'page', 1));
+    const perPage = Math.max(1, intParam(params, 'per_page', PER_PAGE, PER_PAGE));
+    return { t, depth, where, order, limit: perPage, skip: (page - 1) * perPage, page: { page, perPage } };
+  }
   let limit = intParam(params, 'limit', 0);
   const skip = intParam(params, 'skip', 0);
   if (depth > 0 && (limit === 0 || limit > DEPTH_ROW_LIMIT)) limit = DEPTH_ROW_LIMIT + 1; // one more tells whether it was cut
@@ -73,7 +87,21 @@ export async function list(em: EntityManager, caller: Caller, tag: PdbTag, param
   }
   const data = rows.map((r) => renderRow(p.t, r));
   await expandSets(em, caller, tag, data, p.depth);
-  return { data, truncated };
+  return { data, truncated, pagination: p.page && (await pagination(em, p, p.page)) };
+}
+
+/** Django's paginator: at least one (possibly empty) page; a page past the last is a 404. */
+async function pagination(em: EntityManager, p: ListPlan, at: { page: number; perPage: number }): Promise<Pagination> {
+  const [r] = await select(em, `select count(*)::int as n from ${q(p.t.table)} t where ${p.where.sql.join(' and ')}`, p.where.args);
+  const count = Number(r.n);
+  const totalPages = Math.max(1, Math.ceil(count / at.perPage));
+  if (at.page > totalPages) throw new PdbError(404, 'Invalid page.');
+  const hasNext = at.page < totalPages;
+  const hasPrevious = at.page > 1;
+  return {
+    count, has_next: hasNext, has_previous: hasPrevious, next: hasNext ? at.page + 1 : null, previous: hasPrevious ? at.page - 1 : null,
+    page: at.page, per_page: at.perPage, total_pages: totalPages,
+  };
 }
 
 /** The row as PeeringDB JSON, built by PostgreSQL; null when the table has too many columns for json_build_object. */
@@ -92,7 +120,7 @@ function jsonExpr(t: PdbTable): string | null {
 export async function listJsonText(em: EntityManager, caller: Caller, tag: PdbTag, params: URLSearchParams): Promise<string | null> {
   const p = plan(caller, tag, params);
   const expr = jsonExpr(p.t);
-  if (p.depth > 0 || tag === 'poc' || !expr) return null;
+  if (p.depth > 0 || p.page || tag === 'poc' || !expr) return null;
   const [r] = await select(em, `select coalesce(json_agg(x.j order by x.n), '[]')::text as data from (select ${expr} as j, row_number() over (order by ${p.order}) as n from ${q(p.t.table)} t ${tail(p)}) x`, p.where.args);
   return String(r.data);
 }

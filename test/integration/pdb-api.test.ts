@@ -136,6 +136,30 @@ describe.each(DB_KINDS)('PeeringDB dialect on %s', (kind) => {
     expect(ids(await get('net?limit=0'))).toEqual(all);
   });
 
+  test('page and per_page: pages of at most 250 with meta.pagination; a page past the last is a 404', async () => {
+    const all = ids(await get('net'));
+    const n = all.length;
+    const first = await get('net?page=1&per_page=1');
+    expect(ids(first)).toEqual(all.slice(0, 1));
+    expect(first.json.meta.pagination).toEqual({ count: n, has_next: true, has_previous: false, next: 2, previous: null, page: 1, per_page: 1, total_pages: n });
+    const last = await get(`net?page=${n}&per_page=1&depth=1`);
+    expect(ids(last)).toEqual(all.slice(n - 1));
+    expect(last.json.meta.pagination).toMatchObject({ has_next: false, has_previous: true, next: null, previous: n - 1 });
+    expect((await get('net?page=1&per_page=5000')).json.meta.pagination.per_page).toBe(250);
+    expect((await get('net?page=1&name=nothing-like-this')).json).toEqual({ data: [], meta: { pagination: { count: 0, has_next: false, has_previous: false, next: null, previous: null, page: 1, per_page: 250, total_pages: 1 } } });
+    const past = await get(`net?page=${n + 1}&per_page=1`);
+    expect([past.status, past.json.meta.error]).toEqual([404, 'Invalid page.']);
+    expect((await get('net?page=x')).status).toBe(400);
+    expect((await get('net?limit=1')).json.meta).toEqual({});
+  });
+
+  test('ixpfx?whereis=<ip>: the prefixes holding the address', async () => {
+    expect((await get('ixpfx?whereis=192.0.2.77')).json.data.map((p: any) => p.prefix)).toEqual(['192.0.2.0/24']);
+    expect((await get('ixpfx?whereis=198.51.100.1')).json.data).toEqual([]);
+    const bad = await get('ixpfx?whereis=not-an-ip');
+    expect([bad.status, bad.json.meta.error]).toEqual([400, 'Invalid value for whereis: "not-an-ip"']);
+  });
+
   test('fields keeps only the named fields', async () => {
     const r = await get(`net?asn=${w.asn}&fields=id,asn,name`);
     expect(r.json.data).toEqual([{ id: w.net, asn: w.asn, name: 'W Net Alpha' }]);
