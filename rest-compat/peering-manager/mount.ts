@@ -133,6 +133,12 @@ async function route(call: Call, segs: string[]): Promise<void> {
 async function dispatch(req: Request, res: Response, running: RunningApp): Promise<void> {
   const url = new URL(req.originalUrl, 'http://localhost');
   const params = url.searchParams;
+  // DRF's format suffix: `/api/peering/autonomous-systems.json` and `.../7.json` render JSON.
+  const suffix = /\.json\/?$/.exec(url.pathname);
+  if (suffix && suffix.index > '/api/'.length) {
+    url.pathname = `${url.pathname.slice(0, suffix.index)}/`;
+    params.set('format', 'json');
+  }
   const reply = responder(req, res, params, 'PeerGate — Peering Manager API');
   try {
     checkVersion(req);

@@ -91,6 +91,16 @@ describe('Peering Manager shapes and docs', () => {
     expect((await s.http('GET', '/api/extras/tags/?format=json', { headers: { Accept: 'text/html' } })).headers.get('content-type')).toMatch(/json/);
   });
 
+  test('the .json format suffix on lists and details, with or without the slash, even for browsers', async () => {
+    const list = await s.http('GET', '/api/peering/internet-exchanges.json?brief=1', { headers: { Accept: 'text/html' } });
+    expect([list.status, list.headers.get('content-type')]).toEqual([200, expect.stringMatching(/json/)]);
+    expect(list.json.results.map((x: any) => x.id)).toEqual([ix.id]);
+    const one = await s.http('GET', `/api/peering/internet-exchanges/${ix.id}.json`);
+    expect([one.status, one.json.id]).toEqual([200, ix.id]);
+    expect((await s.http('GET', `/api/peering/internet-exchanges/${ix.id}.json/`)).json.id).toBe(ix.id);
+    expect((await s.http('GET', '/api/peering/internet-exchanges.xml')).status).toBe(301);
+  });
+
   test('API root, app roots (sorted, absolute), status', async () => {
     const root = await s.http('GET', '/api/');
     for (const app of ['bgp', 'core', 'devices', 'extras', 'messaging', 'net', 'peering', 'peeringdb', 'users', 'status']) {
