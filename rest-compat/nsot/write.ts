@@ -74,30 +74,15 @@ export async function create(call: Call, r: Resource): Promise<void> {
   send(call, 201, shape.render(row), { Location: `${call.path}${row.id}/` });
 }
 
-/** Current stored attributes of some objects (for PATCH merges). */
-async function currentAttributes(call: Call, r: Resource, ids: number[]): Promise<Map<number, Obj>> {
-  const rows = await fetchAll(call, r, { id: { exact: ids } }, '{ id attributes }');
-  return new Map(rows.map((x) => [Number(x.id), (x.attributes ?? {}) as Obj]));
-}
-
-/** PATCH semantics of the seed docs: a key with a value adds/updates, null deletes, others stay. */
-function merge(current: Obj, patch: unknown): unknown {
-  if (!isObj(patch)) return patch;
-  const out: Obj = { ...current };
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete out[k];
-    else out[k] = v;
-  }
-  return out;
-}
-
 async function updateInputs(call: Call, r: Resource, items: { id: number; body: unknown }[], partial: boolean): Promise<Input[]> {
   const inputs: (Input & { id: number })[] = items.map((it) => ({ id: it.id, ...toInput(call, r, it.body, r.update, partial ? [] : r.putRequired) }));
   if (partial && r.attributes) {
-    const needs = inputs.filter((i) => i.attributes !== undefined).map((i) => i.id);
-    if (needs.length) {
-      const current = await currentAttributes(call, r, needs);
-      for (const i of inputs) if (i.attributes !== undefined) i.attributes = merge(current.get(i.id) ?? {}, i.attributes);
+    // PATCH semantics of the seed docs (a key with a value sets it, null removes it), merged by
+    // the update itself under a row lock, so concurrent PATCHes of one object lose nothing.
+    for (const i of inputs) {
+      if (i.attributes === undefined) continue;
+      i.attributesPatch = i.attributes;
+      delete i.attributes;
     }
   }
   return inputs;

@@ -3,7 +3,7 @@
 import { FlushMode, wrap, type EntityManager, type AnyEntity, type QueryOrderMap } from '@mikro-orm/core';
 import { allModels, describe, type ModelDescriptor, type FieldMeta } from './model';
 import { checkValue, addError, type FieldErrors } from './validate';
-import { inputNames, refFields, writableFields } from '../graphql/inputs';
+import { inputNames, patchName, refFields, writableFields } from '../graphql/inputs';
 import { filterToWhere } from '../graphql/filters';
 import { ConflictError, NotFoundError, ValidationError } from '../graphql/errors';
 import { currentRequest } from '../db/context';
@@ -176,8 +176,28 @@ async function applyInput(d: ModelDescriptor, entity: AnyEntity, input: Input, m
       entity[f.name] = value;
     }
   }
+  for (const f of d.fields.filter((x) => x.mergePatch)) applyPatch(f, entity, input[patchName(f)], errors);
   return errors;
 }
+
+/** `<field>Patch` onto the stored object: a key with a value sets it, a key with null removes it. */
+function applyPatch(f: FieldMeta, entity: AnyEntity, patch: unknown, errors: FieldErrors): void {
+  if (patch === undefined || patch === null) return;
+  if (typeof patch !== 'object' || Array.isArray(patch)) {
+    addError(errors, f.name, 'Expected a dictionary of items.');
+    return;
+  }
+  const merged: Record<string, unknown> = { ...(entity[f.name] ?? {}) };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete merged[k];
+    else merged[k] = v;
+  }
+  entity[f.name] = merged;
+}
+
+/** Whether an update merges into stored values, so it must read them under a row lock. */
+const mergesStored = (d: ModelDescriptor, items: UpdateItem[]): boolean =>
+  d.fields.some((f) => f.mergePatch && items.some((i) => i.input[patchName(f)] != null));
 
 /** Unique fields and unique-together sets, checked in one query each for a whole batch. */
 async function checkUnique(em: EntityManager, d: ModelDescriptor, entities: AnyEntity[], errors: FieldErrors[]): Promise<void> {
@@ -289,7 +309,14 @@ export async function update(em: EntityManager, d: ModelDescriptor, items: Updat
   guardWritable(d);
   const ids = await inTransaction(em, publish, async (tem) => {
     const wanted = items.map((i) => Number(i.id)).filter((n) => Number.isSafeInteger(n) && n > 0 && n <= 2147483647);
-    const rows = (await tem.find(d.cls as any, { id: { $in: wanted } } as any, { populate: d.fields.filter((f) => f.kind === 'm2m').map((f) => f.name) as any })) as AnyEntity[];
+    const merging = mergesStored(d, items) && wanted.length > 0;
+    if (merging) {
+      // Concurrent merges into the same row wait here, then each reads what the other committed.
+      await tem.getConnection().execute(`select 1 from "${d.table}" where id in (${wanted.map(() => '?').join(', ')}) for update`, wanted, 'all', tem.getTransactionContext());
+    }
+    const rows = (await tem.find(d.cls as any, { id: { $in: wanted } } as any, {
+      populate: d.fields.filter((f) => f.kind === 'm2m').map((f) => f.name) as any, refresh: merging,
+    })) as AnyEntity[];
     const byId = new Map(rows.map((r) => [r.id, r]));
     const related = new RelatedResolver(tem);
     await related.preload(d, items.map((i) => i.input));

@@ -49,7 +49,9 @@ export interface FieldOptions {
   auto?: 'create' | 'update'; // timestamps the ORM sets
   pattern?: [RegExp, string];
   blank?: boolean;           // choice: '' is allowed too
-  objectOnly?: boolean;      // json: an object or null, never a list or scalar // value must match, else this message
+  objectOnly?: boolean;      // json: an object or null, never a list or scalar
+  /** json: updates also take `<name>Patch`, merged in the write's transaction (a null value removes a key). */
+  mergePatch?: boolean;
 }
 
 export interface FieldMeta extends FieldOptions {

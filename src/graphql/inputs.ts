@@ -52,6 +52,9 @@ export function refFields(d: ModelDescriptor): FieldMeta[] {
   return d.fields.filter((f) => f.kind !== 'id' && f.kind !== 'fk' && f.kind !== 'm2m' && f.kind !== 'json' && !f.secret && !f.writeOnly);
 }
 
+/** The input field that merges into a mergePatch JSON field. */
+export const patchName = (f: FieldMeta): string => `${f.name}Patch`;
+
 type Mode = 'Create' | 'Update' | 'BulkUpdate';
 const modelInputs = new Map<string, Function>();
 
@@ -76,6 +79,9 @@ export function modelInput(d: ModelDescriptor, mode: Mode): Function {
     } else {
       const required = mode === 'Create' && f.required && !(f.default !== undefined);
       Field(scalarInputType(f), { nullable: !required, description: f.help })(proto, f.name);
+      if (f.mergePatch && mode !== 'Create') {
+        Field(() => GraphQLJSON, { nullable: true, description: `Merged into ${f.name} as the write commits: a key with a value sets it, a key with null removes it` })(proto, patchName(f));
+      }
     }
   }
   InputType(name)(cls);

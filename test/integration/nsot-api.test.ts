@@ -99,6 +99,14 @@ describe.each(DB_KINDS)('NSoT dialect (%s)', (kind) => {
     const p2 = await s.http('PATCH', `${API}/sites/${s2}/devices/${ok.id}/`, { body: { attributes: { vendor: null } } });
     expect(p2.status).toBe(400);
     expect(p2.json.error.message).toEqual({ attributes: 'Missing required attributes: vendor' });
+    // Concurrent PATCHes of one device, each setting its own attribute: the merges happen in the
+    // writes' transactions under a row lock, so none is lost.
+    const names = Array.from({ length: 8 }, (_, i) => `tag${i}`);
+    for (const name of names) await post(`/sites/${s2}/attributes/`, { resource_name: 'Device', name });
+    const patches = await Promise.all(names.map((name) => s.http('PATCH', `${API}/sites/${s2}/devices/${ok.id}/`, { body: { attributes: { [name]: 'x' } } })));
+    expect(patches.map((r) => r.status)).toEqual(names.map(() => 200));
+    const merged = await s.http('GET', `${API}/sites/${s2}/devices/${ok.id}/`);
+    expect(merged.json.attributes).toEqual({ vendor: 'juniper', ...Object.fromEntries(names.map((n) => [n, 'x'])) });
     // PUT replaces the set and requires attributes.
     const put = await s.http('PUT', `${API}/sites/${s2}/devices/${ok.id}/`, { body: { hostname: 'x1' } });
     expect(put.json.error.message).toEqual({ attributes: 'This field is required.' });

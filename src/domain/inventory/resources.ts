@@ -26,7 +26,7 @@ export class Device {
   @IdField() id!: number;
   @F.fk(() => Site, { required: true, deleteRule: 'restrict', via: ['name'] }) site!: Rel<Site>;
   @F.string({ maxLength: 255, required: true, pattern: HOSTNAME }) hostname!: string;
-  @F.json({ objectOnly: true, default: {} }) attributes: AttributeMap | null = {};
+  @F.json({ objectOnly: true, default: {}, mergePatch: true }) attributes: AttributeMap | null = {};
 }
 
 @Model<Network>({
@@ -60,7 +60,7 @@ export class Network {
   @F.choice(NetworkState, { default: 'allocated', choiceStyle: 'plain' }) state: string = 'allocated';
   // Maintained by the database after every write (closest containing network of the site).
   @F.fk(() => Network, { nullable: true, readOnly: true, deleteRule: 'restrict' }) parent?: Rel<Network> | null;
-  @F.json({ objectOnly: true, default: {} }) attributes: AttributeMap | null = {};
+  @F.json({ objectOnly: true, default: {}, mergePatch: true }) attributes: AttributeMap | null = {};
 }
 
 @Model<Interface>({
@@ -109,7 +109,7 @@ export class Interface {
   @F.fk(() => Interface, { nullable: true, deleteRule: 'restrict' }) parent?: Rel<Interface> | null;
   @F.json({ help: 'Assigned host addresses (CIDR); missing host networks are created, state assigned' }) addresses: string[] | null = [];
   @F.json({ readOnly: true, help: 'Networks containing the assigned addresses' }) networks: string[] | null = [];
-  @F.json({ objectOnly: true, default: {} }) attributes: AttributeMap | null = {};
+  @F.json({ objectOnly: true, default: {}, mergePatch: true }) attributes: AttributeMap | null = {};
 }
 
 @Model<Circuit>({
@@ -135,5 +135,5 @@ export class Circuit {
   @F.fk(() => Site, { nullable: true, readOnly: true, deleteRule: 'restrict' }) site?: Rel<Site> | null;
   @F.string({ maxLength: 255, default: '' }) name: string = '';
   @F.string({ maxLength: 255, readOnly: true, unique: true, default: '' }) nameSlug: string = '';
-  @F.json({ objectOnly: true, default: {} }) attributes: AttributeMap | null = {};
+  @F.json({ objectOnly: true, default: {}, mergePatch: true }) attributes: AttributeMap | null = {};
 }
