@@ -10,6 +10,8 @@ import { toObjectChangedEvent, type BgpSessionEvent, type BusTopics, type EventB
 const CHANNEL = 'peergate_events';
 const MAX_INLINE = 7000; // bytes; NOTIFY refuses payloads of 8000 or more
 const TABLE = 'peergate_event_payload';
+/** How long a publish waits for a lost sender connection to be replaced before it gives up. */
+const RESEND_WAIT_MS = 10_000;
 
 interface Envelope { topic: keyof BusTopics; payload?: unknown; ref?: number }
 
@@ -61,7 +63,7 @@ export class PgBus implements EventBus {
     return client;
   }
 
-  /** Events published or notified while a connection is down are lost. */
+  /** Publishes wait for the new sender (see send); notifications sent while the listener is down are lost. */
   private async reopen(listen: boolean): Promise<void> {
     for (let attempt = 0; !this.closed; attempt++) {
       try {
@@ -91,17 +93,34 @@ export class PgBus implements EventBus {
     }
   }
 
-  /** NOTIFYs are sent one after another so their order is the publish order. */
+  /**
+   * NOTIFYs are sent one after another so their order is the publish order. A send that fails
+   * because the connection was lost is retried on its replacement (for up to RESEND_WAIT_MS).
+   */
   private send(topic: keyof BusTopics, payload: unknown): void {
     this.queue = this.queue.then(async () => {
-      const inline = JSON.stringify({ topic, payload });
-      if (Buffer.byteLength(inline) <= MAX_INLINE) {
-        await this.sender.query('select pg_notify($1, $2)', [CHANNEL, inline]);
-      } else {
-        const r = await this.sender.query(`insert into ${TABLE} (body) values ($1) returning id`, [JSON.stringify(payload)]);
-        await this.sender.query('select pg_notify($1, $2)', [CHANNEL, JSON.stringify({ topic, ref: Number(r.rows[0].id) })]);
+      const deadline = Date.now() + RESEND_WAIT_MS;
+      for (;;) {
+        const client = this.sender;
+        try {
+          await this.notify(client, topic, payload);
+          return;
+        } catch (e) {
+          if (this.closed || Date.now() > deadline) throw e;
+          while (this.sender === client && !this.closed && Date.now() <= deadline) await new Promise((r) => setTimeout(r, 50));
+        }
       }
     }).catch((e) => console.error('event bus: publish failed', (e as Error).message));
+  }
+
+  private async notify(client: Client, topic: keyof BusTopics, payload: unknown): Promise<void> {
+    const inline = JSON.stringify({ topic, payload });
+    if (Buffer.byteLength(inline) <= MAX_INLINE) {
+      await client.query('select pg_notify($1, $2)', [CHANNEL, inline]);
+    } else {
+      const r = await client.query(`insert into ${TABLE} (body) values ($1) returning id`, [JSON.stringify(payload)]);
+      await client.query('select pg_notify($1, $2)', [CHANNEL, JSON.stringify({ topic, ref: Number(r.rows[0].id) })]);
+    }
   }
 
   publishObjectChanges(changes: ObjectChange[]): void {

@@ -59,4 +59,19 @@ describe('event bus over PostgreSQL', () => {
     expect(second.objectChanged.postchangeData.template).toHaveLength(20_000);
     await sub.client.dispose();
   });
+
+  test('a publish while the sending connection is lost is sent on its replacement, not dropped', async () => {
+    const received: unknown[] = [];
+    const sub = b.bus.pubSub.subscribe('bgpSessionChanged');
+    void (async () => { for await (const e of sub) received.push(e); })();
+    const sender = (a.bus as unknown as { sender: { processID: number } }).sender;
+    await a.orm.em.fork().getConnection().execute('select pg_terminate_backend(?)', [sender.processID]);
+    // Published at once: the NOTIFY goes out on the dead connection and has to be sent again.
+    const event = { sessionId: 'resend-check', state: 'established' } as unknown as Parameters<typeof a.bus.publishBgpSession>[0];
+    a.bus.publishBgpSession(event);
+    const deadline = Date.now() + 8000;
+    while (!received.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await sub.return();
+    expect(received).toEqual([event]);
+  });
 });
