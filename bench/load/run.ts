@@ -122,7 +122,7 @@ with other jobs running tests, so latencies are noisy; the load clients (this pr
 database pool of 10), ${clients} keep-alive clients for ${fmt(wallS, 0)} s running a weighted mix (about a quarter writes; each
 client writes only ASNs of its own range, so any non-2xx or GraphQL error is a fault). Seeded first: ${datasetLine(data)}.
 yabgp's peer routes need a running bgp-core worker, so only its version document (\`GET /v1/\`) is in the mix.
-${soak ? `This is the soak variant (${fmt(seconds / 60, 0)} minutes here; the 30-minute soak, \`npx tsx bench/load/run.ts --soak\`, is run on demand).\n` : ''}
+${soak ? `This is the soak variant, ${fmt(seconds / 60, 0)} minutes${seconds === 1800 ? '' : ' (the full 30-minute soak, `npx tsx bench/load/run.ts --soak`, is run on demand)'}.\n` : ''}
 | op | n | errors | p50 ms | p99 ms | max ms |
 ${opTable(rec).split('\n').slice(1).join('\n')}
 
