@@ -25,7 +25,7 @@ const SINGLE = new Set(['lt', 'lte', 'gt', 'gte', 'empty']);
 
 const INT32 = 2147483647;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const invalidChoice = (v: string) => `Select a valid choice. ${v} is not one of the available choices.`;
+export const invalidChoice = (v: string) => `Select a valid choice. ${v} is not one of the available choices.`;
 
 class ParamError extends Error {}
 
@@ -159,7 +159,6 @@ export function filterFromQuery(d: ModelDescriptor, params: URLSearchParams): Pa
   return { filter, errors, choices };
 }
 
-export const invalidChoiceText = invalidChoice;
 
 /** `ordering=asn,-name` -> GraphQL ordering keys; unknown keys are dropped (DRF's OrderingFilter). */
 export function orderingFromQuery(d: ModelDescriptor, params: URLSearchParams): string[] | undefined {

@@ -5,7 +5,7 @@ import type { ModelDescriptor } from '../../src/domain/model';
 import type { GqlContext } from '../../src/graphql/context';
 import { shapeFor, type Projection } from '../core/projection';
 import { documentFor } from '../core/documents';
-import { filterFromQuery, invalidChoiceText, orderingFromQuery, type ChoiceIds, type ParamErrors } from '../core/query';
+import { filterFromQuery, invalidChoice, orderingFromQuery, type ChoiceIds, type ParamErrors } from '../core/query';
 import { pageFromQuery, gqlLimit, pageLinks } from '../core/pagination';
 import { toInput, itemId, type FieldErrors, type Mode } from '../core/body';
 import { RestError, detail } from '../core/errors';
@@ -36,7 +36,7 @@ async function unknownChoices(ctx: GqlContext, choices: ChoiceIds[]): Promise<Pa
     const found = await em.find(c.target as any, { id: { $in: c.ids.map(Number) } } as any, { fields: ['id'] as any });
     const known = new Set(found.map((o: any) => String(o.id)));
     const missing = c.ids.find((id) => !known.has(id));
-    if (missing !== undefined) errors[c.param] = [invalidChoiceText(missing)];
+    if (missing !== undefined) errors[c.param] = [invalidChoice(missing)];
   }
   return errors;
 }

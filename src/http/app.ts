@@ -57,13 +57,12 @@ function formatError() {
     if (!ext.code) ext.code = 'INTERNAL_SERVER_ERROR';
     delete ext.stacktrace;
     // Internal errors are logged with their stack; clients never see SQL or code paths.
-    if (ext.code === 'INTERNAL_SERVER_ERROR' && databaseUnavailable(error)) {
-      logInternalError(error, { path: formatted.path }, 'GraphQL: database unavailable');
-      return { message: UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE' }, path: formatted.path };
-    }
     if (ext.code === 'INTERNAL_SERVER_ERROR') {
-      logInternalError(error, { path: formatted.path }, 'GraphQL internal error');
-      return { message: 'Internal server error', extensions: { code: ext.code }, path: formatted.path };
+      const unavailable = databaseUnavailable(error);
+      logInternalError(error, { path: formatted.path }, unavailable ? 'GraphQL: database unavailable' : 'GraphQL internal error');
+      return unavailable
+        ? { message: UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE' }, path: formatted.path }
+        : { message: 'Internal server error', extensions: { code: ext.code }, path: formatted.path };
     }
     return { ...formatted, extensions: ext };
   };
