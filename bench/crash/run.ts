@@ -2,11 +2,11 @@
 // each restart that no acknowledged write was lost and no unanswered bulk is half-applied.
 //   npx tsx bench/crash/run.ts [--kills 50] [--seed n] [--clients 16]
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { createDatabase } from '../../test/helpers/db';
 import { startPostgres } from '../../test/helpers/postgres';
-import { spawnPeerGate } from '../../test/helpers/process';
+import { spawnPeerGate, startGateway, killGateway, type Gateway } from '../../test/helpers/process';
 import { freePort } from '../../test/interop/daemons';
-import { CrashLoad, startGateway, killGateway, type Gateway, type Verdict } from '../../test/helpers/crash-load';
+import { CrashLoad, type Verdict } from '../../test/helpers/crash-load';
 import { stats, machine, fmt, writeSection } from '../lib';
 
 function arg(name: string, def: number): number {
@@ -26,11 +26,7 @@ async function main(): Promise<void> {
   const pgServer = await startPostgres();
   let gw: Gateway | null = null;
   try {
-    const admin = new Client({ connectionString: pgServer.url });
-    await admin.connect();
-    await admin.query('create database crash');
-    await admin.end();
-    const url = pgServer.url.replace(/\/[^/]*$/, '/crash');
+    const url = await createDatabase(pgServer.url, 'crash');
     const token = randomBytes(20).toString('hex');
     const env = { DATABASE_URL: url, PEERGATE_ADMIN_TOKEN: token };
     const migrate = spawnPeerGate('migrate', ['migrate'], env);

@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { Client as PgClient } from 'pg';
+import { createDatabase } from '../../test/helpers/db';
 import { PgBus } from '../../src/events/pg-bus';
 import type { BgpSessionEvent } from '../../src/events/bus';
 import { startPostgres } from '../../test/helpers/postgres';
@@ -42,11 +42,7 @@ async function main(): Promise<void> {
   const clients: Client[] = [];
   let bus: PgBus | null = null;
   try {
-    const admin = new PgClient({ connectionString: pgServer.url });
-    await admin.connect();
-    await admin.query('create database fanout');
-    await admin.end();
-    const url = pgServer.url.replace(/\/[^/]*$/, '/fanout');
+    const url = await createDatabase(pgServer.url, 'fanout');
     const token = randomBytes(20).toString('hex');
     const env = { DATABASE_URL: url, PEERGATE_ADMIN_TOKEN: token, HOST: '127.0.0.1', BGP_WORKER: 'off', LOG_LEVEL: 'warn' };
     const ports = [await freePort('127.0.0.1'), await freePort('127.0.0.1')];

@@ -4,7 +4,6 @@
 // survive a SIGKILL of the gateway, and a write whose answer was lost must be all-or-none.
 import { Client } from 'pg';
 import { seededRandom } from './rng';
-import { spawnPeerGate, type PeerGateProcess } from './process';
 
 const AS_PATH = '/api/peering/autonomous-systems/';
 const AS_TYPE = 'peering.autonomoussystem';
@@ -44,28 +43,6 @@ export interface Verdict {
   ackedLost: string[];
   halfPresent: string[];
   missingChanges: string[];
-}
-
-export interface Gateway { proc: PeerGateProcess; startMs: number }
-
-/** `peergate serve` on `port`; resolves once /readyz answers 200, with the time that took. */
-export async function startGateway(env: Record<string, string>, port: number, name = 'gateway'): Promise<Gateway> {
-  const t0 = performance.now();
-  const proc = spawnPeerGate(name, ['serve'], { HOST: '127.0.0.1', BGP_WORKER: 'off', LOG_LEVEL: 'warn', ...env, PORT: String(port) });
-  await proc.waitFor(/PeerGate listening/, 60_000);
-  for (;;) {
-    const r = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
-    if (r?.status === 200) return { proc, startMs: performance.now() - t0 };
-    await new Promise((res) => setTimeout(res, 20));
-  }
-}
-
-/** SIGKILL, and wait until the process is gone. */
-export async function killGateway(g: Gateway): Promise<void> {
-  if (g.proc.exited()) return;
-  const gone = new Promise((resolve) => g.proc.proc.once('exit', resolve));
-  g.proc.proc.kill('SIGKILL');
-  await gone;
 }
 
 export class CrashLoad {

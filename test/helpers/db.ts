@@ -10,9 +10,13 @@ export async function freshDatabaseUrl(kind: DbKind): Promise<string> {
   if (kind === 'pglite') return 'pglite://memory';
   const server = process.env.PEERGATE_TEST_PG_URL;
   if (!server) throw new Error('PEERGATE_TEST_PG_URL is not set: run tests through jest (globalSetup starts PostgreSQL)');
-  const name = `t_${randomBytes(6).toString('hex')}`;
-  const c = new Client({ connectionString: server });
+  return createDatabase(server, `t_${randomBytes(6).toString('hex')}`);
+}
+
+/** Creates database `name` on the server at `serverUrl`; returns its URL. */
+export async function createDatabase(serverUrl: string, name: string): Promise<string> {
+  const c = new Client({ connectionString: serverUrl });
   await c.connect();
   try { await c.query(`create database ${name}`); } finally { await c.end(); }
-  return server.replace(/\/[^/]*$/, `/${name}`);
+  return serverUrl.replace(/\/[^/]*$/, `/${name}`);
 }

@@ -2,6 +2,7 @@
 // reaches PeerGate itself rather than a wrapper), with their output kept for failures.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { waitFor } from '../interop/daemons';
 
 const root = join(__dirname, '../..');
 
@@ -49,4 +50,23 @@ export function spawnPeerGate(name: string, args: string[], env: Record<string, 
       clearTimeout(killer);
     },
   };
+}
+
+export interface Gateway { proc: PeerGateProcess; startMs: number }
+
+/** `peergate serve` on `port`; resolves once /readyz answers 200, with the time that took. */
+export async function startGateway(env: Record<string, string>, port: number, name = 'gateway'): Promise<Gateway> {
+  const t0 = performance.now();
+  const proc = spawnPeerGate(name, ['serve'], { HOST: '127.0.0.1', BGP_WORKER: 'off', LOG_LEVEL: 'warn', ...env, PORT: String(port) });
+  await proc.waitFor(/PeerGate listening/, 60_000);
+  await waitFor(`${name} ready`, async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200, 60_000, 20);
+  return { proc, startMs: performance.now() - t0 };
+}
+
+/** SIGKILL, and wait until the process is gone. */
+export async function killGateway(g: Gateway): Promise<void> {
+  if (g.proc.exited()) return;
+  const gone = new Promise((resolve) => g.proc.proc.once('exit', resolve));
+  g.proc.proc.kill('SIGKILL');
+  await gone;
 }

@@ -7,9 +7,9 @@ import { connect } from 'node:net';
 import { request } from 'node:http';
 import { Client } from 'pg';
 import { freshDatabaseUrl } from '../helpers/db';
-import { spawnPeerGate } from '../helpers/process';
+import { spawnPeerGate, startGateway, killGateway, type Gateway } from '../helpers/process';
 import { freePort } from '../interop/daemons';
-import { CrashLoad, startGateway, killGateway, type Gateway } from '../helpers/crash-load';
+import { CrashLoad } from '../helpers/crash-load';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../src/config';
 import { startPeerGate, type PeerGate } from '../../src/server';
 import { freshDatabaseUrl } from '../helpers/db';
+import { waitFor } from '../interop/daemons';
 
 describe('event bus over PostgreSQL', () => {
   const token = randomBytes(20).toString('hex');
@@ -69,8 +70,7 @@ describe('event bus over PostgreSQL', () => {
     // Published at once: the NOTIFY goes out on the dead connection and has to be sent again.
     const event = { sessionId: 'resend-check', state: 'established' } as unknown as Parameters<typeof a.bus.publishBgpSession>[0];
     a.bus.publishBgpSession(event);
-    const deadline = Date.now() + 8000;
-    while (!received.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await waitFor('the event on gateway B', () => received.length > 0, 8000, 50).catch(() => undefined);
     await sub.return();
     expect(received).toEqual([event]);
   });

@@ -11,8 +11,9 @@ import { ACTIONS } from '../../rest-compat/peering-manager/actions';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { makeToken } from '../helpers/pm';
 import { tableSnapshot } from '../helpers/snapshot';
-import { spawnPeerGate, type PeerGateProcess } from '../helpers/process';
+import { startGateway, type Gateway } from '../helpers/process';
 import { freePort } from '../interop/daemons';
+import { basic } from '../interop/peergate-setup';
 
 type Cred = 'none' | 'malformed' | 'unknown' | 'expired' | 'read-only' | 'write';
 const REFUSED: Cred[] = ['none', 'malformed', 'unknown', 'expired', 'read-only'];
@@ -38,7 +39,6 @@ const NO_ID = 999999;
 const tokenHeader = (scheme: string, malformed: string) => (cred: Cred, keys: Record<Cred, string>): Record<string, string> =>
   cred === 'none' ? {} : { Authorization: cred === 'malformed' ? malformed : `${scheme} ${keys[cred]}` };
 
-const basic = (user: string, secret: string) => `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
 
 /** List and detail writes of a collection, single and bulk. */
 const collectionWrites = (list: string, detail: string): Route[] => [
@@ -235,7 +235,7 @@ describe('security: secrets stay out of logs, the change log and error answers (
   const token = randomBytes(20).toString('hex');
   const password = `pw-${randomBytes(6).toString('hex')}`;
   const apiSecret = `ixs-${randomBytes(6).toString('hex')}`;
-  let gw: PeerGateProcess;
+  let gw: Gateway;
   let url = '';
 
   const call = async (method: string, path: string, body?: unknown, auth = true) => {
@@ -251,11 +251,10 @@ describe('security: secrets stay out of logs, the change log and error answers (
   beforeAll(async () => {
     const port = await freePort('127.0.0.1');
     // Debug logging: the most a production operator could turn on.
-    gw = spawnPeerGate('security', ['serve'], { DATABASE_URL: 'pglite://memory', PEERGATE_ADMIN_TOKEN: token, PORT: String(port), HOST: '127.0.0.1', BGP_WORKER: 'off', NODE_ENV: 'production', LOG_LEVEL: 'debug' });
-    await gw.waitFor(/listening/, 60_000);
+    gw = await startGateway({ DATABASE_URL: 'pglite://memory', PEERGATE_ADMIN_TOKEN: token, NODE_ENV: 'production', LOG_LEVEL: 'debug' }, port, 'security');
     url = `http://127.0.0.1:${port}`;
   }, 90_000);
-  afterAll(async () => { await gw?.stop(); });
+  afterAll(async () => { await gw?.proc.stop(); });
 
   test('session passwords and IX-API secrets: written, changed and refused, never logged or change-logged', async () => {
     const made = await gql(`mutation {
@@ -282,7 +281,7 @@ describe('security: secrets stay out of logs, the change log and error answers (
     expect(changes.text).not.toContain(password);
     expect(changes.text).not.toContain(apiSecret);
     await new Promise((r) => setTimeout(r, 200)); // the last log lines
-    const out = gw.output();
+    const out = gw.proc.output();
     expect(out).toContain('"msg":"request"');
     expect(out).not.toContain(password);
     expect(out).not.toContain(apiSecret);

@@ -1,7 +1,7 @@
 // A graceful stop of a gateway that runs BGP: SIGTERM closes its sessions with a Cease
 // (Administrative Shutdown) that the real peer, BIRD, records, and the process exits 0.
 import { randomBytes } from 'node:crypto';
-import { spawnPeerGate, type PeerGateProcess } from '../helpers/process';
+import { startGateway, type Gateway } from '../helpers/process';
 import { declareSession } from './peergate-setup';
 import { Bird, freePort, requireBinaries, startBird, waitFor } from './daemons';
 
@@ -10,7 +10,7 @@ const BIRD = '127.0.0.41';
 
 describe('SIGTERM with live BGP sessions', () => {
   let bird: Bird;
-  let gw: PeerGateProcess;
+  let gw: Gateway;
   const token = randomBytes(20).toString('hex');
 
   beforeAll(async () => {
@@ -22,10 +22,7 @@ describe('SIGTERM with live BGP sessions', () => {
       peers: [{ name: 'core', localAs: 65041, neighborAddress: CORE, neighborPort: corePort, remoteAs: 65040, holdTime: 6 }],
     });
     const port = await freePort('127.0.0.1');
-    gw = spawnPeerGate('sigterm', ['serve'], {
-      DATABASE_URL: 'pglite://memory', PEERGATE_ADMIN_TOKEN: token, PORT: String(port), HOST: '127.0.0.1', BGP_WORKER: 'embedded', NODE_ENV: 'production',
-    });
-    await gw.waitFor(/listening/, 60_000);
+    gw = await startGateway({ DATABASE_URL: 'pglite://memory', PEERGATE_ADMIN_TOKEN: token, BGP_WORKER: 'embedded', NODE_ENV: 'production' }, port, 'sigterm');
     const gql = async (query: string) => (await fetch(`http://127.0.0.1:${port}/graphql`, {
       method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Token ${token}` }, body: JSON.stringify({ query }),
     })).json();
@@ -34,13 +31,13 @@ describe('SIGTERM with live BGP sessions', () => {
   }, 90_000);
 
   afterAll(async () => {
-    await gw?.stop(1000);
+    await gw?.proc.stop(1000);
     await bird?.stop();
   });
 
   test('the session ends with Cease/Administrative Shutdown and the process exits 0', async () => {
-    const exit = new Promise<number | null>((resolve) => gw.proc.once('exit', (code) => resolve(code)));
-    gw.proc.kill('SIGTERM');
+    const exit = new Promise<number | null>((resolve) => gw.proc.proc.once('exit', (code) => resolve(code)));
+    gw.proc.proc.kill('SIGTERM');
     expect(await exit).toBe(0);
     const out = await bird.birdc('show', 'protocols', 'all', 'core');
     expect(out).toMatch(/Received: Administrative shutdown/i);
