@@ -6,7 +6,9 @@ import type { Caller } from '../../src/http/auth';
 import { pdbTable, renderRow, type PdbTable } from '../../src/domain/peeringdb/columns';
 import { PDB_TYPES, type PdbTag } from '../../src/domain/peeringdb/tags';
 import { sqlRows, type Row } from '../../src/domain/peeringdb/sql';
-import { addFilters, q, type Where } from './filters';
+import { addFilters } from './filters';
+import { addDistance, centreOf, distanceOf } from './spatial';
+import { q, type Where } from './where';
 import { PdbError } from './errors';
 
 export type Obj = Record<string, unknown>;
@@ -44,13 +46,14 @@ function intParam(params: URLSearchParams, name: string, dflt: number, max?: num
 interface ListPlan { t: PdbTable; depth: number; where: Where; order: string; limit: number; skip: number; page?: { page: number; perPage: number } }
 
 /** Filters, since, visibility and paging of a list, shared by both ways of answering it. */
-function plan(caller: Caller, tag: PdbTag, params: URLSearchParams): ListPlan {
+async function plan(em: EntityManager, caller: Caller, tag: PdbTag, params: URLSearchParams): Promise<ListPlan> {
   const t = pdbTable(tag);
   const depth = intParam(params, 'depth', 0, 3);
   const where: Where = { sql: [], args: [] };
   const since = params.get('since');
   let order = 't.id';
-  if (since !== null && since !== '') {
+  const bySince = since !== null && since !== '';
+  if (bySince) {
     const ts = Number(since);
     // Seconds since the epoch that PostgreSQL's timestamps can hold (to_timestamp overflows past them).
     if (!Number.isFinite(ts) || ts < -1e10 || ts > 1e11) throw new PdbError(400, `Invalid value for since: "${since}"`);
@@ -62,7 +65,13 @@ function plan(caller: Caller, tag: PdbTag, params: URLSearchParams): ListPlan {
     where.sql.push(`t.status = 'ok'`);
   }
   if (tag === 'poc') pocVisibility(caller, 't', where);
-  addFilters(t, params, 't', where);
+  const km = distanceOf(tag, params);
+  if (km !== null) {
+    addDistance('t', await centreOf(em, params), km, where);
+    // Nearest first, unless `since` asks for PeeringDB's sync order.
+    if (where.order && !bySince) order = where.order;
+  }
+  addFilters(t, params, 't', where, km !== null);
   if (params.has('page')) {
     // Page-based pagination replaces limit/skip; a page is at most 250 rows, so depth never truncates it.
     const page = Math.max(1, intParam(params, 'page', 1));
@@ -78,7 +87,7 @@ function plan(caller: Caller, tag: PdbTag, params: URLSearchParams): ListPlan {
 const tail = (p: ListPlan) => `where ${p.where.sql.join(' and ')} order by ${p.order}${p.limit ? ` limit ${p.limit}` : ''}${p.skip ? ` offset ${p.skip}` : ''}`;
 
 export async function list(em: EntityManager, caller: Caller, tag: PdbTag, params: URLSearchParams): Promise<ListResult> {
-  const p = plan(caller, tag, params);
+  const p = await plan(em, caller, tag, params);
   let rows = await select(em, `select t.* from ${q(p.t.table)} t ${tail(p)}`, p.where.args);
   let truncated: string | undefined;
   if (p.depth > 0 && rows.length > DEPTH_ROW_LIMIT) {
@@ -118,7 +127,7 @@ function jsonExpr(t: PdbTable): string | null {
  * million cells. Null when the answer needs the object path (sets, contacts).
  */
 export async function listJsonText(em: EntityManager, caller: Caller, tag: PdbTag, params: URLSearchParams): Promise<string | null> {
-  const p = plan(caller, tag, params);
+  const p = await plan(em, caller, tag, params);
   const expr = jsonExpr(p.t);
   if (p.depth > 0 || p.page || tag === 'poc' || !expr) return null;
   const [r] = await select(em, `select coalesce(json_agg(x.j order by x.n), '[]')::text as data from (select ${expr} as j, row_number() over (order by ${p.order}) as n from ${q(p.t.table)} t ${tail(p)}) x`, p.where.args);
