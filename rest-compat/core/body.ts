@@ -5,6 +5,7 @@
 import { describe, type FieldMeta, type ModelDescriptor } from '../../src/domain/model';
 import { inputNames, refFields, writableFields } from '../../src/graphql/inputs';
 import { fullFields } from './fields';
+import { FormBody, formObject } from './form';
 
 export type FieldErrors = Record<string, string[]>;
 export type Mode = 'create' | 'replace' | 'patch';
@@ -109,6 +110,11 @@ export interface Translated { input: Record<string, unknown>; errors: FieldError
 export function toInput(d: ModelDescriptor, body: unknown, mode: Mode): Translated {
   const errors: FieldErrors = {};
   const input: Record<string, unknown> = {};
+  if (body instanceof FormBody) {
+    const form = formObject(d, body, mode === 'patch');
+    Object.assign(errors, form.errors);
+    body = form.body;
+  }
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
     return { input, errors: { non_field_errors: [`Invalid data. Expected a dictionary, but got ${typeName(body)}.`] } };
   }

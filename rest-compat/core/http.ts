@@ -3,6 +3,7 @@
 // HTML page showing the same JSON.
 import express, { type Request, type Response } from 'express';
 import { RestError, detail } from './errors';
+import { FormBody, FormError, parseMultipart, parseUrlencoded } from './form';
 
 export function wantsHtml(req: Request, params: URLSearchParams): boolean {
   const format = params.get('format');
@@ -45,8 +46,11 @@ export function responder(req: Request, res: Response, params: URLSearchParams, 
   };
 }
 
-/** Reads the raw body (size-limited) and parses it as JSON. Undefined when there is none. */
-export async function readJson(req: Request, res: Response, limit: string): Promise<unknown> {
+/**
+ * Reads the raw body (size-limited) and parses it as JSON, or with `forms` also as a
+ * form (a FormBody). Undefined when there is none.
+ */
+export async function readJson(req: Request, res: Response, limit: string, forms = false): Promise<unknown> {
   const parser = express.text({ type: () => true, limit, defaultCharset: 'utf-8' });
   try {
     await new Promise<void>((resolve, reject) => parser(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
@@ -57,11 +61,22 @@ export async function readJson(req: Request, res: Response, limit: string): Prom
   }
   const text = typeof req.body === 'string' ? req.body : '';
   if (text.trim() === '') return undefined;
-  const type = (req.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
+  const contentType = req.headers['content-type'] ?? 'application/json';
+  const type = contentType.split(';')[0].trim().toLowerCase();
+  if (forms && (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data')) return readForm(text, type, contentType);
   if (type !== 'application/json' && !type.endsWith('+json')) throw detail(415, `Unsupported media type "${type}" in request.`);
   try {
     return JSON.parse(text);
   } catch (e) {
     throw new RestError(400, { detail: `JSON parse error - ${(e as Error).message}` });
+  }
+}
+
+function readForm(text: string, type: string, contentType: string): FormBody {
+  try {
+    return type === 'multipart/form-data' ? parseMultipart(text, contentType) : parseUrlencoded(text);
+  } catch (e) {
+    if (e instanceof FormError) throw detail(400, e.message);
+    throw e;
   }
 }

@@ -44,10 +44,13 @@ export async function writable(call: Call): Promise<GqlContext> {
   return ctx;
 }
 
-/** The body of a write, read only once the caller may write (DRF checks permissions first). */
+/**
+ * The body of a write, read only once the caller may write (DRF checks permissions first):
+ * JSON, or a form (DRF's default parsers) as a FormBody.
+ */
 export async function body(call: Call): Promise<unknown> {
   const ctx = await call.ctx();
-  return readJson(call.req, call.res, ctx.config.bodyLimit);
+  return readJson(call.req, call.res, ctx.config.bodyLimit, true);
 }
 
 export interface RunOptions { d: ModelDescriptor | null; bulkShape?: 'list' | 'first'; bulkSize?: number }

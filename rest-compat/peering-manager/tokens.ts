@@ -7,6 +7,7 @@ import type { ModelDescriptor } from '../../src/domain/model';
 import { shapeFor } from '../core/projection';
 import { RestError } from '../core/errors';
 import { coerceScalar, typeName } from '../core/body';
+import { FormBody } from '../core/form';
 import { body, run, writable, type Call } from './call';
 
 export const TOKEN_CONTENT_TYPE = 'users.token';
@@ -22,7 +23,7 @@ export async function createTokenCall(call: Call, d: ModelDescriptor): Promise<v
   const ctx = await writable(call);
   // An empty body asks for a token of one's own with the defaults; JSON null is not a dictionary.
   const raw = await body(call);
-  const data = raw === undefined ? {} : raw;
+  const data = raw === undefined ? {} : raw instanceof FormBody ? raw.plain() : raw;
   if (typeof data !== 'object' || Array.isArray(data) || data === null) {
     throw new RestError(400, { non_field_errors: [`Invalid data. Expected a dictionary, but got ${typeName(data)}.`] });
   }

@@ -111,6 +111,47 @@ describe.each(DB_KINDS)('Peering Manager CRUD (%s)', (kind) => {
     expect(choice.json).toEqual({ status: ['"nope" is not a valid choice.'] });
   });
 
+  test('form bodies (urlencoded, multipart) are read as DRF reads an HTML form', async () => {
+    const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
+    const a = asn();
+    const t1 = await post(s, '/api/extras/tags/', { name: `f1-${kind}`, slug: `f1-${kind}` });
+    const t2 = await post(s, '/api/extras/tags/', { name: `f2-${kind}`, slug: `f2-${kind}` });
+    const fields = new URLSearchParams([['asn', String(a)], ['name', 'Form AS'], ['affiliated', 'on'], ['tags', String(t1.id)], ['tags', String(t2.id)], ['comments', 'a + b & c']]);
+    const r = await s.http('POST', AS, { body: fields.toString(), headers: FORM });
+    expect(r.status).toBe(201);
+    // Repeated keys fill a many-to-many; an absent boolean is an unticked checkbox.
+    expect(r.json).toMatchObject({ asn: a, name: 'Form AS', affiliated: true, comments: 'a + b & c', retrieve_prefixes: false });
+    expect(r.json.tags.map((t: any) => t.id)).toEqual([t1.id, t2.id]);
+    // PATCH changes what it names and nothing else.
+    const p = await s.http('PATCH', `${AS}${r.json.id}/`, { body: 'comments=patched', headers: FORM });
+    expect(p.status).toBe(200);
+    expect(p.json).toMatchObject({ comments: 'patched', affiliated: true, name: 'Form AS' });
+    expect(p.json.tags).toHaveLength(2);
+
+    const boundary = '----peergate-test';
+    const multipart = (parts: [string, string][], close = true) => parts.map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join('') + (close ? `--${boundary}--\r\n` : '');
+    const MULTIPART = { 'Content-Type': `multipart/form-data; boundary=${boundary}` };
+    const platforms = '/api/devices/platforms/';
+    const m = await s.http('POST', platforms, { body: multipart([['name', `mp-${kind}`], ['slug', `mp-${kind}`], ['napalm_args', '{"timeout": 30}']]), headers: MULTIPART });
+    expect(m.status).toBe(201);
+    expect(m.json).toMatchObject({ name: `mp-${kind}`, napalm_args: { timeout: 30 } });
+
+    // Errors are 400s in DRF's shape, and nothing is written.
+    const before = (await s.http('GET', `${platforms}?limit=1`)).json.count;
+    const badJson = await s.http('POST', platforms, { body: multipart([['name', 'x'], ['slug', 'x'], ['napalm_args', '{nope']]), headers: MULTIPART });
+    expect({ status: badJson.status, json: badJson.json }).toEqual({ status: 400, json: { napalm_args: ['Value must be valid JSON.'] } });
+    const unclosed = await s.http('POST', platforms, { body: multipart([['name', 'y'], ['slug', 'y']], false), headers: MULTIPART });
+    expect(unclosed.status).toBe(400);
+    expect(unclosed.json.detail).toMatch(/^Multipart form parse error/);
+    const noBoundary = await s.http('POST', platforms, { body: 'name=z', headers: { 'Content-Type': 'multipart/form-data' } });
+    expect(noBoundary.status).toBe(400);
+    const unknown = await s.http('POST', platforms, { body: 'name=u&slug=u&colour=red', headers: FORM });
+    expect({ status: unknown.status, json: unknown.json }).toEqual({ status: 400, json: { colour: ['Unknown field.'] } });
+    const bulk = await s.http('PATCH', platforms, { body: 'id=1&name=n', headers: FORM });
+    expect(bulk.status).toBe(400);
+    expect((await s.http('GET', `${platforms}?limit=1`)).json.count).toBe(before);
+  });
+
   test('bulk create is all-or-none and reports per item', async () => {
     const before = (await s.http('GET', `${AS}?limit=1`)).json.count;
     const a = asn();
@@ -181,6 +222,7 @@ describe.each(DB_KINDS)('Peering Manager CRUD (%s)', (kind) => {
     expect(j.status).toBe(400);
     expect(j.json.detail).toMatch(/^JSON parse error - /);
     const t = await s.http('POST', AS, { body: 'asn=1', headers: { 'Content-Type': 'text/plain' } });
+    expect(t.json).toEqual({ detail: 'Unsupported media type "text/plain" in request.' });
     expect(t.status).toBe(415);
     expect((await s.http('GET', '/api/nothing/here/')).json).toEqual({ detail: 'Not found.' });
     expect((await s.http('GET', '/api/peering/autonomous-systems/1/2/3/')).status).toBe(404);
