@@ -6,6 +6,8 @@ export interface Clock {
   now(): number;
   setTimeout(fn: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
+  /** A factor for jittered timers (RFC 4271 §10: uniform in 0.75..1.0); none means 1. */
+  jitter?(): number;
 }
 
 export const realClock: Clock = {
@@ -17,6 +19,7 @@ export const realClock: Clock = {
     return t;
   },
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+  jitter: () => 0.75 + Math.random() * 0.25,
 };
 
 interface ManualTimer {
@@ -27,6 +30,8 @@ interface ManualTimer {
 
 /** A clock that only moves when told to; fires due timers in order. */
 export class ManualClock implements Clock {
+  /** Unset, timers are exact; a test may set a factor to see jitter applied. */
+  jitter?: () => number;
   private t = 0;
   private seq = 0;
   private timers = new Set<ManualTimer>();

@@ -103,7 +103,7 @@ export class BgpFsm {
     if (this.config.passive) {
       this.setState('ACTIVE', reason);
     } else {
-      this.startTimer('connectRetry', this.config.connectRetryTime * 1000);
+      this.startConnectRetry();
       this.setState('CONNECT', reason);
       this.actions.connect();
     }
@@ -130,7 +130,7 @@ export class BgpFsm {
       case 'OPENSENT':
         this.stopTimer('hold');
         this.actions.dropConnection();
-        this.startTimer('connectRetry', this.config.connectRetryTime * 1000);
+        this.startConnectRetry();
         this.setState('ACTIVE', reason);
         return;
       case 'OPENCONFIRM':
@@ -232,14 +232,14 @@ export class BgpFsm {
       case 'connectRetry':
         if (this.state === 'CONNECT') {
           this.actions.dropConnection();
-          this.startTimer('connectRetry', this.config.connectRetryTime * 1000);
+          this.startConnectRetry();
           this.actions.connect();
         } else if (this.state === 'ACTIVE' && !this.config.passive) {
-          this.startTimer('connectRetry', this.config.connectRetryTime * 1000);
+          this.startConnectRetry();
           this.setState('CONNECT', 'ConnectRetry timer expired');
           this.actions.connect();
         } else if (this.state === 'ACTIVE') {
-          this.startTimer('connectRetry', this.config.connectRetryTime * 1000);
+          this.startConnectRetry();
         }
         return;
       case 'hold':
@@ -259,6 +259,11 @@ export class BgpFsm {
         if (this.state === 'IDLE' && !this.adminDown) this.start('automatic start after idle hold');
         return;
     }
+  }
+
+  /** RFC 4271 §10: ConnectRetryTime with jitter, so two speakers that failed together do not retry together. */
+  private startConnectRetry(): void {
+    this.startTimer('connectRetry', this.config.connectRetryTime * 1000 * (this.clock.jitter?.() ?? 1));
   }
 
   private restartHold(): void {

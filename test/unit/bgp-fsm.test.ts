@@ -1,5 +1,5 @@
 import { BgpFsm, BgpState, DEFAULT_FSM_CONFIG, FsmActions, FsmConfig } from '../../bgp-core/fsm';
-import { ManualClock } from '../../bgp-core/clock';
+import { ManualClock, realClock } from '../../bgp-core/clock';
 
 function setup(over: Partial<FsmConfig> = {}): { fsm: BgpFsm; clock: ManualClock; log: string[] } {
   const log: string[] = [];
@@ -150,6 +150,21 @@ describe('BGP FSM', () => {
     expect(fsm.state).toBe('IDLE');
     clock.advance(1000);
     expect(fsm.state).toBe('CONNECT');
+  });
+
+  it('ConnectRetry is jittered (RFC 4271 §10): two speakers that failed together retry apart', () => {
+    const { fsm, clock, log } = setup();
+    clock.jitter = () => 0.8;
+    fsm.manualStart();
+    fsm.tcpFailed('refused');
+    log.length = 0;
+    clock.advance(3999);
+    expect(fsm.state).toBe('ACTIVE');
+    clock.advance(1);
+    expect(fsm.state).toBe('CONNECT');
+    expect(log).toEqual(['-> CONNECT', 'connect']);
+    expect(realClock.jitter!()).toBeGreaterThanOrEqual(0.75);
+    expect(Math.max(...Array.from({ length: 1000 }, () => realClock.jitter!()))).toBeLessThanOrEqual(1);
   });
 
   it('collision resolution can adopt an already-opened connection', () => {
