@@ -4,6 +4,7 @@ import * as net from 'node:net';
 import { Clock, realClock } from './clock';
 import { BgpFsm, BgpState, DEFAULT_FSM_CONFIG, FsmActions } from './fsm';
 import { AdjRib, AttrPool, AttrSet, Family, FAMILY_AFI_SAFI, familyOf } from './rib';
+import { StaleRoutes } from './graceful';
 import {
   BgpError,
   Capabilities,
@@ -72,6 +73,8 @@ export interface PeerConfig {
   extendedMessage?: boolean;
   /** Graceful restart time advertised (default 0: restart-aware only, RFC 4724 §3). */
   gracefulRestartTime?: number;
+  /** Seconds to wait for a restarted peer's End-of-RIB before its stale routes go (default 360). */
+  gracefulRestartStaleTime?: number;
 }
 
 export type StatKey = 'Opens' | 'Updates' | 'Keepalives' | 'Notifications' | 'Route Refresh';
@@ -145,6 +148,8 @@ export interface PeerInfo {
   negotiated: Negotiated | null;
   capability: { local: CapabilitySummary; remote: CapabilitySummary | null };
   ttlApplied: boolean;
+  /** Families whose routes are kept stale while the peer restarts (RFC 4724). */
+  staleFamilies: Family[];
 }
 
 export interface PeerEvents {
@@ -205,6 +210,9 @@ export class Peer extends EventEmitter<PeerEvents> {
   private pendingIn: Connection | null = null;
   private connecting: net.Socket | null = null;
   private readonly localCaps: Capabilities;
+  private readonly staleRoutes: StaleRoutes;
+  /** A NOTIFICATION went either way in this session: its end is not a graceful restart. */
+  private notified = false;
   private disposed = false;
 
   constructor(
@@ -216,6 +224,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.ribIn = new AdjRib(pool);
     this.ribOut = new AdjRib(pool);
     this.localCaps = this.buildLocalCaps();
+    this.staleRoutes = new StaleRoutes(this.ribIn, clock, (f, n) => this.emit('routes', f, 0, n), config.gracefulRestartStaleTime);
     const fsmCfg = {
       ...DEFAULT_FSM_CONFIG,
       passive: config.passive ?? false,
@@ -266,6 +275,8 @@ export class Peer extends EventEmitter<PeerEvents> {
       data = Buffer.concat([Buffer.from([t.length]), t]);
     }
     this.fsm.manualStop(subcode, data, subcode === 3 ? 'peer de-configured' : 'manual stop');
+    // Stopped while the peer was restarting: an operator's stop drops what was kept for it.
+    this.staleRoutes.sessionDown(null, true);
   }
 
   /** Stops the session and releases everything (peer removed from the speaker). */
@@ -274,6 +285,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.stop(subcode);
     this.disposed = true;
     this.fsm.dispose();
+    this.staleRoutes.dispose();
     this.ribIn.clear();
     this.ribOut.clear();
     this.removeAllListeners();
@@ -392,6 +404,7 @@ export class Peer extends EventEmitter<PeerEvents> {
         remote: this.remoteOpen ? summarize(this.remoteOpen.capabilities) : null,
       },
       ttlApplied: this.ttlApplied,
+      staleFamilies: this.staleRoutes.stale,
     };
   }
 
@@ -459,6 +472,7 @@ export class Peer extends EventEmitter<PeerEvents> {
       },
       sendNotification: (code, subcode, data) => {
         if (!this.main) return;
+        this.notified = true;
         const what = describeNotification({ code, subcode });
         this.setLastError('sent', code, subcode, `NOTIFICATION sent: ${what}`);
         this.write(this.main, encodeNotification(code, subcode, data, this.main.framer.maxLength), MsgType.NOTIFICATION);
@@ -469,10 +483,8 @@ export class Peer extends EventEmitter<PeerEvents> {
 
   private onState(from: BgpState, to: BgpState, reason: string): void {
     if (from === 'ESTABLISHED') {
-      // The session's routes are gone with it (no graceful-restart helper mode).
-      const had = this.ribIn.counts;
-      this.ribIn.clear();
-      for (const f of ['ipv4', 'ipv6'] as Family[]) if (had[f] > 0) this.emit('routes', f, 0, had[f]);
+      // The session's routes go with it, unless the peer is restarting gracefully (RFC 4724).
+      this.staleRoutes.sessionDown(this.remoteOpen?.capabilities.gracefulRestart ?? null, this.notified);
     }
     if (to === 'IDLE' || to === 'ACTIVE') {
       this.negotiated = to === 'IDLE' ? null : this.negotiated;
@@ -726,6 +738,8 @@ export class Peer extends EventEmitter<PeerEvents> {
 
   private onEstablished(): void {
     this.lastError = this.lastError && this.lastError.direction === 'local' ? null : this.lastError;
+    this.notified = false;
+    this.staleRoutes.sessionUp(this.remoteOpen?.capabilities.gracefulRestart ?? null);
     const neg = this.negotiated;
     if (!neg) return;
     for (const f of neg.families) {
@@ -772,7 +786,10 @@ export class Peer extends EventEmitter<PeerEvents> {
     const d = decodeUpdate(buf, start, end, { as4: neg.as4 });
     if (d.endOfRib) {
       const f = familyOf(d.endOfRib[0], d.endOfRib[1]);
-      if (f) this.emit('endOfRib', f);
+      if (f) {
+        this.staleRoutes.endOfRib(f);
+        this.emit('endOfRib', f);
+      }
       return;
     }
     const r = this.ribIn.applyUpdate(d, (f) => neg.families.includes(f));
@@ -781,6 +798,7 @@ export class Peer extends EventEmitter<PeerEvents> {
 
   private onNotification(buf: Buffer, start: number, end: number): void {
     const n = decodeNotification(buf, start, end);
+    this.notified = true;
     this.setLastError('received', n.code, n.subcode, `NOTIFICATION received: ${describeNotification(n)}`);
     this.fsm.notificationReceived(`NOTIFICATION received: ${describeNotification(n)}`);
   }

@@ -121,6 +121,8 @@ export interface BirdPeer {
   disabled?: boolean;
   /** Import nothing (a pure feeder). */
   importNone?: boolean;
+  /** Graceful restart (RFC 4724) on, with this Restart Time in seconds. */
+  gracefulRestart?: number;
 }
 
 export interface BirdOptions {
@@ -138,11 +140,16 @@ export interface Bird extends Daemon {
   ctl: string;
   birdc(...cmd: string[]): Promise<string>;
   opts: BirdOptions;
-  restart(): Promise<void>;
+  /** Stops BIRD (SIGTERM: it sends Cease) and starts it again; `recovery` starts it with -R (graceful restart). */
+  restart(o?: { recovery?: boolean }): Promise<void>;
+  /** SIGKILL: the sessions end without a NOTIFICATION, as when a router's control plane dies. */
+  crash(): Promise<void>;
 }
 
 export function birdConfig(o: BirdOptions, dir: string): string {
   const lines: string[] = [`router id ${o.routerId};`, 'log stderr all;', 'protocol device {}'];
+  // After a restart with -R, BIRD waits for its peers' End-of-RIB this long at most.
+  if (o.peers.some((p) => p.gracefulRestart)) lines.push('graceful restart wait 10;');
   if (o.staticRoutes?.length || o.staticFile) {
     // BIRD's include works between top-level items, so the file holds the whole static protocol.
     const file = o.staticFile ?? path.join(dir, 'static.conf');
@@ -168,6 +175,7 @@ export function birdConfig(o: BirdOptions, dir: string): string {
       '  error wait time 1, 2;',
       p.passive ? '  passive on;' : '',
       p.disabled ? '  disabled yes;' : '',
+      p.gracefulRestart ? `  graceful restart on;\n  graceful restart time ${p.gracefulRestart};` : '',
       '  enable route refresh on;',
       `  ipv4 { import ${p.importNone ? 'none' : 'all'}; ${nh} };`,
       '}',
@@ -181,7 +189,8 @@ export async function startBird(o: BirdOptions): Promise<Bird> {
   const conf = path.join(dir, 'bird.conf');
   const ctl = path.join(dir, 'bird.ctl');
   fs.writeFileSync(conf, birdConfig(o, dir));
-  const launch = (): Daemon => startProcess('bird', ['-f', '-c', conf, '-s', ctl, '-P', path.join(dir, 'bird.pid')], dir);
+  const launch = (recovery = false): Daemon =>
+    startProcess('bird', ['-f', '-c', conf, '-s', ctl, '-P', path.join(dir, 'bird.pid'), ...(recovery ? ['-R'] : [])], dir);
   let d = launch();
   const birdc = (...cmd: string[]): Promise<string> => run('birdc', ['-s', ctl, ...cmd], 60000);
   const ready = async (): Promise<void> => {
@@ -204,12 +213,16 @@ export async function startBird(o: BirdOptions): Promise<Bird> {
     exited: () => d.exited(),
     signal: (s) => d.signal(s),
     stop: () => d.stop(),
-    restart: async () => {
+    restart: async (r = {}) => {
       await d.stop();
-      d = launch();
+      d = launch(r.recovery);
       bird.proc = d.proc;
       bird.pid = d.pid;
       await ready();
+    },
+    crash: async () => {
+      d.signal('SIGKILL');
+      await waitFor('bird killed', () => d.exited(), 5000);
     },
   };
   return bird;
