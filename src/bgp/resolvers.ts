@@ -50,6 +50,7 @@ class BgpPeerType {
   @Field(() => GraphQLJSON, { description: 'Messages sent and received by type (yabgp statistic keys)' }) statistics!: unknown;
   @Field(() => GraphQLJSON, { description: 'Capabilities sent (local) and received (remote), per AFI/SAFI' }) capabilities!: unknown;
   @Field(() => GraphQLJSON, { nullable: true, description: 'What both sides agreed: hold time, 4-octet AS, families' }) negotiated!: unknown;
+  @Field(() => [String], { description: 'Families (ipv4, ipv6) whose routes are kept stale while the peer restarts gracefully (RFC 4724)' }) staleFamilies!: string[];
 }
 
 @ObjectType('BgpRoute')
@@ -82,7 +83,7 @@ export function peerView(routerId: number, info: PeerInfo): BgpPeerType {
     localAddress: info.localAddress, localAs: info.localAs, remoteAddress: info.remoteAddress, remotePort: info.remotePort,
     remoteAs: info.remoteAs, remoteRouterId: info.remoteRouterId, uptime: info.uptime, lastError: info.lastError,
     prefixes: { received: info.received, advertised: info.advertised }, statistics: info.stats,
-    capabilities: info.capability, negotiated: info.negotiated,
+    capabilities: info.capability, negotiated: info.negotiated, staleFamilies: info.staleFamilies,
   };
 }
 

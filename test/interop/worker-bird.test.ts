@@ -56,9 +56,10 @@ describe('bgp-core worker against BIRD', () => {
 
   test('a session created through GraphQL reaches Established and its state is published', async () => {
     await waitFor('established event', () => events.find((e) => e?.state === 'established' && e.sessionId === sessionId), 30_000);
-    const peer = await s.gql(`{ bgpPeer(sessionType: "direct", sessionId: "${sessionId}") { state remoteAs capabilities negotiated } }`);
+    const peer = await s.gql(`{ bgpPeer(sessionType: "direct", sessionId: "${sessionId}") { state remoteAs capabilities negotiated staleFamilies } }`);
     expect(peer.data.bgpPeer.state).toBe('established');
     expect(peer.data.bgpPeer.remoteAs).toBe(65003);
+    expect(peer.data.bgpPeer.staleFamilies).toEqual([]);
   });
 
   test('the routes BIRD sends are counted and queryable, and written back to the session', async () => {
