@@ -48,6 +48,8 @@ interface ListPlan { t: PdbTable; depth: number; where: Where; order: string; li
 /** Filters, since, visibility and paging of a list, shared by both ways of answering it. */
 async function plan(em: EntityManager, caller: Caller, tag: PdbTag, params: URLSearchParams): Promise<ListPlan> {
   const t = pdbTable(tag);
+  // PostgreSQL text cannot hold NUL: a 400 here, not an error from the database.
+  for (const [k, v] of params) if (v.includes('\u0000')) throw new PdbError(400, `Invalid value for ${k}: NUL characters are not allowed`);
   const depth = intParam(params, 'depth', 0, 3);
   const where: Where = { sql: [], args: [] };
   const since = params.get('since');

@@ -30,6 +30,10 @@ const HOSTILE_BODIES: (() => string)[] = [
   () => '"just a string"',
   () => JSON.stringify({ data: { nested: { deeper: [1, { x: null }] } }, attr: { 1: 'z', 2: 'q' }, nlri: ['999.1.1.1/33'] }),
   () => '\u0000\u0001\u0002',
+  // Form-shaped: invalid values and blanks, repeated keys, a multipart part with an unclosed boundary.
+  () => 'asn=abc&name=&tags=x&tags=&comments=%00&napalm_args=%7Bnope',
+  () => '--x\r\nContent-Disposition: form-data; name="asn"\r\n\r\nzz\r\n--x--\r\n',
+  () => '--x\r\nContent-Disposition: form-data; name="name"\r\n\r\nunclosed',
   // yabgp-shaped: attributes out of range, impossible prefixes, wrong families, bad hex.
   () => JSON.stringify({ attr: { 1: 0, 2: [[2, [4294967296, -1]]], 3: '10.0.0.1', 5: -1, 8: ['65535:99999'] }, nlri: ['10.0.0.0/8', '300.0.0.0/8'], withdraw: [7] }),
   () => JSON.stringify({ attr: { 1: 2, 14: { afi_safi: [2, 1], nexthop: '::zz', nlri: ['2001:db8::/129'] }, 15: { afi_safi: [9, 9] } } }),
@@ -142,10 +146,12 @@ describe(`fuzz: hostile requests to every surface (FUZZ_SEED=${SEED} FUZZ_RUNS=$
       const surface = pick(r, SURFACES);
       let path = pick(r, surface.paths);
       if (r() < 0.4) path = `${path.replace(/\/$/, '')}/${pick(r, HOSTILE_IDS)}${surface.prefix === '/pdb/api' ? '' : '/'}`;
-      const params = Array.from({ length: Math.floor(r() * 4) }, () => `${pick(r, ['limit', 'offset', 'asn__gt', 'name__ic', 'depth', 'since', 'fields', 'expand', 'query', 'id', 'asn__zz', 'status__n', 'ordering', 'q', 'tag', 'skip', 'unique'])}=${pick(r, HOSTILE_VALUES)}`);
+      const params = Array.from({ length: Math.floor(r() * 4) }, () => `${pick(r, ['limit', 'offset', 'asn__gt', 'name__ic', 'depth', 'since', 'fields', 'expand', 'query', 'id', 'asn__zz', 'status__n', 'ordering', 'q', 'tag', 'skip', 'unique',
+        'name_search', 'asn_overlap', 'all_net', 'not_net', 'org_present', 'capacity__gt', 'ipblock', 'distance', 'latitude', 'city', 'hide_ix_no_fac', 'whereis', 'org_name', 'id__in'])}=${pick(r, HOSTILE_VALUES)}`);
       const method = pick(r, ['GET', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
       const body = method === 'GET' || method === 'OPTIONS' ? undefined : pick(r, HOSTILE_BODIES)();
-      return { method, path: params.length ? `${path}?${params.join('&')}` : path, body, contentType: r() < 0.1 ? 'application/x-www-form-urlencoded' : 'application/json', surface };
+      const contentType = r() < 0.15 ? pick(r, ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'multipart/form-data']) : 'application/json';
+      return { method, path: params.length ? `${path}?${params.join('&')}` : path, body, contentType, surface };
     };
     const statuses = new Map<string, number>();
     const started = performance.now();

@@ -137,6 +137,8 @@ describe.each(DB_KINDS)('PeeringDB search and special filters on %s', (kind) => 
     const many = Array.from({ length: 26 }, (_, i) => asn + i).join(',');
     expect(await error(`ix?asn_overlap=${many}`)).toEqual({ status: 400, error: 'Can only compare a maximum of 25 asns', fields: {} });
     expect((await error('fac?all_net=x')).status).toBe(400);
+    expect(await error('netfac?city=a%00b')).toMatchObject({ status: 400, error: 'Invalid value for city: NUL characters are not allowed' });
+    expect((await error('fac?name_search=a%00b')).status).toBe(400);
     expect((await error('ix?capacity__gt=lots')).status).toBe(400);
     expect((await error('fac?org_present=1;drop')).status).toBe(400);
     expect((await error('fac?distance=far&latitude=1&longitude=2')).status).toBe(400);
