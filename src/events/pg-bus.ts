@@ -1,7 +1,9 @@
 // The event bus across processes: PostgreSQL LISTEN/NOTIFY. Every process listens on
 // one channel; a publish is a NOTIFY that comes back to every listener, this one
-// included, so all processes see events in the same order. Payloads over NOTIFY's
-// limit (8000 bytes) are stored in a table and the notification carries their id.
+// included, so all processes see events in the same order. Every event is also written
+// to a short-lived log (in the same statement as its NOTIFY), which serves two needs:
+// payloads over NOTIFY's 8000-byte limit travel as a log id, and a process whose
+// listening connection was lost replays what it missed from the log once it is back.
 import { Client } from 'pg';
 import { createPubSub } from '@graphql-yoga/subscription';
 import type { ObjectChange } from '../domain/extras/object-change';
@@ -9,11 +11,18 @@ import { toObjectChangedEvent, type BgpSessionEvent, type BusTopics, type EventB
 
 const CHANNEL = 'peergate_events';
 const MAX_INLINE = 7000; // bytes; NOTIFY refuses payloads of 8000 or more
-const TABLE = 'peergate_event_payload';
+const LOG = 'peergate_event_log';
+/** A listener away for up to this long catches up on return; older events are swept. */
+const KEEP = '2 minutes';
+/** Senders in several processes commit out of id order: a returning listener looks this many ids back. */
+const REPLAY_SLACK = 1000;
+/** Ids remembered to deliver each event once (live and replayed overlap). */
+const SEEN_MAX = 20_000;
 /** How long a publish waits for a lost sender connection to be replaced before it gives up. */
 const RESEND_WAIT_MS = 10_000;
 
-interface Envelope { topic: keyof BusTopics; payload?: unknown; ref?: number }
+/** A notification: the log id, the topic, and the payload unless it is too big to carry (null). */
+interface Envelope { id: number; topic: keyof BusTopics; payload: unknown }
 
 export class PgBus implements EventBus {
   readonly pubSub = createPubSub<BusTopics>();
@@ -21,6 +30,12 @@ export class PgBus implements EventBus {
   private listener!: Client;
   private sweep: NodeJS.Timeout | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Deliveries run one after another, so a catch-up replay comes before what was heard after it. */
+  private delivery: Promise<unknown> = Promise.resolve();
+  private readonly seen = new Set<number>();
+  private maxSeen = 0;
+  /** Events delivered from the log after a lost listening connection (tests and metrics read it). */
+  replayed = 0;
   private closed = false;
 
   private constructor(private url: string) {}
@@ -28,10 +43,11 @@ export class PgBus implements EventBus {
   static async connect(url: string): Promise<PgBus> {
     const bus = new PgBus(url);
     bus.sender = await bus.open(false);
+    await bus.sender.query(`create table if not exists ${LOG} (id bigserial primary key, topic text not null, body json not null, created timestamptz not null default now())`);
+    // Events before this process started are not its to replay.
+    bus.maxSeen = Number((await bus.sender.query(`select coalesce(max(id), 0) as m from ${LOG}`)).rows[0].m);
     bus.listener = await bus.open(true);
-    await bus.sender.query(`create table if not exists ${TABLE} (id bigserial primary key, body jsonb not null, created timestamptz not null default now())`);
-    // Stored payloads are read within milliseconds; a minute is plenty for slow listeners.
-    bus.sweep = setInterval(() => { bus.sender.query(`delete from ${TABLE} where created < now() - interval '1 minute'`).catch(() => undefined); }, 30_000);
+    bus.sweep = setInterval(() => { bus.sender.query(`delete from ${LOG} where created < now() - interval '${KEEP}'`).catch(() => undefined); }, 30_000);
     bus.sweep.unref();
     return bus;
   }
@@ -45,7 +61,7 @@ export class PgBus implements EventBus {
     try {
       await client.connect();
       if (listen) {
-        client.on('notification', (msg) => { if (msg.channel === CHANNEL && msg.payload) void this.deliver(msg.payload); });
+        client.on('notification', (msg) => { if (msg.channel === CHANNEL && msg.payload) this.enqueue(() => this.deliver(client, msg.payload!)); });
         await client.query(`listen ${CHANNEL}`);
       }
     } catch (e) {
@@ -63,33 +79,69 @@ export class PgBus implements EventBus {
     return client;
   }
 
-  /** Publishes wait for the new sender (see send); notifications sent while the listener is down are lost. */
+  /**
+   * Publishes wait for the new sender (see send). A new listener first replays, from the log,
+   * the events it missed while it was gone; what it hears meanwhile is delivered after that.
+   */
   private async reopen(listen: boolean): Promise<void> {
     for (let attempt = 0; !this.closed; attempt++) {
+      let opened!: (c: Client | null) => void;
+      if (listen) {
+        const client = new Promise<Client | null>((r) => { opened = r; });
+        this.enqueue(async () => { const c = await client; if (c) await this.replay(c); });
+      }
       try {
         const client = await this.open(listen);
-        if (this.closed) { await client.end(); return; }
+        if (this.closed) { opened?.(null); await client.end(); return; }
         if (listen) this.listener = client;
         else this.sender = client;
+        opened?.(client);
         return;
       } catch {
-        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
+        opened?.(null);
+        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)).unref());
       }
     }
   }
 
-  private async deliver(raw: string): Promise<void> {
+  private enqueue(job: () => Promise<void>): void {
+    this.delivery = this.delivery.then(job).catch((e) => console.error('event bus: delivery failed', (e as Error).message));
+  }
+
+  /** True the first time an id is seen; the memory of ids is bounded. */
+  private firstSight(id: number): boolean {
+    if (this.seen.has(id)) return false;
+    this.seen.add(id);
+    if (id > this.maxSeen) this.maxSeen = id;
+    if (this.seen.size > SEEN_MAX) for (const old of this.seen) { this.seen.delete(old); if (this.seen.size <= SEEN_MAX) break; }
+    return true;
+  }
+
+  private async deliver(client: Client, raw: string): Promise<void> {
+    let env: Envelope;
     try {
-      const env = JSON.parse(raw) as Envelope;
-      let payload = env.payload;
-      if (env.ref !== undefined) {
-        const r = await this.sender.query(`select body from ${TABLE} where id = $1`, [env.ref]);
-        if (!r.rows.length) return;
-        payload = r.rows[0].body;
-      }
-      this.pubSub.publish(env.topic as any, payload as any);
+      env = JSON.parse(raw) as Envelope;
     } catch (e) {
       console.error('event bus: dropped a malformed notification', (e as Error).message);
+      return;
+    }
+    if (!this.firstSight(env.id)) return;
+    let payload = env.payload;
+    if (payload === null) {
+      const r = await client.query(`select body from ${LOG} where id = $1`, [env.id]);
+      if (!r.rows.length) return;
+      payload = r.rows[0].body;
+    }
+    this.pubSub.publish(env.topic as any, payload as any);
+  }
+
+  /** The events in the log this process has not delivered, in log order. */
+  private async replay(client: Client): Promise<void> {
+    const r = await client.query(`select id, topic, body from ${LOG} where id > $1 order by id`, [Math.max(0, this.maxSeen - REPLAY_SLACK)]);
+    for (const row of r.rows) {
+      if (!this.firstSight(Number(row.id))) continue;
+      this.replayed++;
+      this.pubSub.publish(row.topic, row.body);
     }
   }
 
@@ -113,14 +165,18 @@ export class PgBus implements EventBus {
     }).catch((e) => console.error('event bus: publish failed', (e as Error).message));
   }
 
+  /**
+   * Logs the event and notifies, in one statement (one transaction: both happen or neither).
+   * The log is `json`, not `jsonb`, which refuses a \u0000 a peer's shutdown message may carry.
+   */
   private async notify(client: Client, topic: keyof BusTopics, payload: unknown): Promise<void> {
-    const inline = JSON.stringify({ topic, payload });
-    if (Buffer.byteLength(inline) <= MAX_INLINE) {
-      await client.query('select pg_notify($1, $2)', [CHANNEL, inline]);
-    } else {
-      const r = await client.query(`insert into ${TABLE} (body) values ($1) returning id`, [JSON.stringify(payload)]);
-      await client.query('select pg_notify($1, $2)', [CHANNEL, JSON.stringify({ topic, ref: Number(r.rows[0].id) })]);
-    }
+    const body = JSON.stringify(payload);
+    const inline = Buffer.byteLength(body) + topic.length + 60 <= MAX_INLINE;
+    await client.query(
+      `with e as (insert into ${LOG} (topic, body) values ($1, $2::json) returning id)
+       select pg_notify($3, json_build_object('id', e.id, 'topic', $1::text, 'payload', $4::json)::text) from e`,
+      [topic, body, CHANNEL, inline ? body : null],
+    );
   }
 
   publishObjectChanges(changes: ObjectChange[]): void {
@@ -149,6 +205,7 @@ export class PgBus implements EventBus {
     this.closed = true;
     if (this.sweep) clearInterval(this.sweep);
     await this.queue;
+    await this.delivery;
     await Promise.allSettled([this.listener.end(), this.sender.end()]);
   }
 

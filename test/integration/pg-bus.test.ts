@@ -1,6 +1,8 @@
 // Two gateways on one PostgreSQL server: a change made through one reaches a
-// graphql-ws subscriber on the other, through LISTEN/NOTIFY (large payloads via the table).
+// graphql-ws subscriber on the other, through LISTEN/NOTIFY (large payloads via the log),
+// and events a gateway missed while its listening connection was down are replayed to it.
 import { createClient, type Client } from 'graphql-ws';
+import { Client as PgClient } from 'pg';
 import WebSocket from 'ws';
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../src/config';
@@ -12,8 +14,9 @@ describe('event bus over PostgreSQL', () => {
   const token = randomBytes(20).toString('hex');
   let a: PeerGate;
   let b: PeerGate;
+  let url: string;
   beforeAll(async () => {
-    const url = await freshDatabaseUrl('postgres');
+    url = await freshDatabaseUrl('postgres');
     const config = loadConfig({ DATABASE_URL: url, PEERGATE_ADMIN_TOKEN: token, HOST: '127.0.0.1', PORT: '0', BGP_WORKER: 'off' });
     a = await startPeerGate(config, { migrate: true, port: 0 });
     b = await startPeerGate(config, { port: 0 });
@@ -73,5 +76,40 @@ describe('event bus over PostgreSQL', () => {
     await waitFor('the event on gateway B', () => received.length > 0, 8000, 50).catch(() => undefined);
     await sub.return();
     expect(received).toEqual([event]);
+  });
+
+  test('events published while a gateway cannot listen are replayed to it when it is back: all, once, in order', async () => {
+    const received: any[] = [];
+    const sub = b.bus.pubSub.subscribe('bgpSessionChanged');
+    void (async () => { for await (const e of sub) received.push(e); })();
+    const busB = b.bus as unknown as { listener: { processID: number }; replayed: number };
+    const replayedBefore = busB.replayed;
+    // From another database of the server: a database cannot refuse connections to itself.
+    const adminUrl = new URL(url);
+    const db = decodeURIComponent(adminUrl.pathname.slice(1));
+    adminUrl.pathname = '/postgres';
+    const admin = new PgClient({ connectionString: adminUrl.toString() });
+    await admin.connect();
+    const events = Array.from({ length: 20 }, (_, i) => ({ sessionId: `gap-${i}`, state: 'idle' }) as unknown as Parameters<typeof a.bus.publishBgpSession>[0]);
+    try {
+      // B's listener cannot come back while A publishes: the database takes no new connections.
+      await admin.query(`alter database "${db}" allow_connections false`);
+      try {
+        await admin.query('select pg_terminate_backend($1)', [busB.listener.processID]);
+        for (const e of events) a.bus.publishBgpSession(e);
+        await (a.bus as unknown as { flushed(): Promise<unknown> }).flushed();
+        await new Promise((r) => setTimeout(r, 300));
+        expect(received).toEqual([]);
+      } finally {
+        await admin.query(`alter database "${db}" allow_connections true`);
+      }
+    } finally {
+      await admin.end();
+    }
+    await waitFor('the missed events on gateway B', () => received.length >= events.length, 15_000, 50);
+    await new Promise((r) => setTimeout(r, 300));
+    await sub.return();
+    expect(received.map((e) => e.sessionId)).toEqual(events.map((e: any) => e.sessionId));
+    expect(busB.replayed - replayedBefore).toBe(events.length);
   });
 });
