@@ -5,6 +5,7 @@ import { startTestServer, type TestServer } from '../helpers/server';
 import { DB_KINDS } from '../helpers/db';
 import { pdbPost } from '../helpers/pdb';
 import { sqlRows } from '../../src/domain/peeringdb/sql';
+import { fold, foldSql } from '../../rest-compat/peeringdb/fold';
 
 describe.each(DB_KINDS)('PeeringDB search and special filters on %s', (kind) => {
   let s: TestServer;
@@ -67,6 +68,18 @@ describe.each(DB_KINDS)('PeeringDB search and special filters on %s', (kind) => 
     expect(await sorted('fac?city__in=zürich,BASEL')).toEqual(['fBsl', 'fNowhere', 'fZrh']);
     expect(await sorted('fac?org__name=s org alpha')).toEqual(['fZrh']);
     expect(await sorted('fac?name=S Equinix')).toEqual([]);
+  });
+
+  test('the value is folded in JS exactly as the column is in SQL, for every Latin letter', async () => {
+    const letters: string[] = [];
+    for (const [from, to] of [[0x41, 0x7a], [0xc0, 0x24f], [0x1e00, 0x1eff]]) for (let cp = from; cp <= to; cp++) letters.push(String.fromCodePoint(cp));
+    const samples = [...letters, 'Zürich', 'Łódź', 'Straße', 'ÆRØ', 'İstanbul', 'São Paulo', 'Ñandú', 'Þórshöfn'];
+    const rows = await sqlRows(s.pg.orm.em.fork(), `select x, ${foldSql('x')} as f from unnest(?::text[]) with ordinality as u(x, n) order by n`,
+      [`{${samples.map((x) => `"${x.replace(/["\\]/g, '\\$&')}"`).join(',')}}`]);
+    const mismatches = rows.filter((r) => r.f !== fold(String(r.x))).map((r) => `${r.x}: sql ${r.f} js ${fold(String(r.x))}`);
+    expect(mismatches).toEqual([]);
+    expect(rows).toHaveLength(samples.length);
+    expect(samples.slice(-8).map(fold)).toEqual(['zurich', 'lodz', 'strasse', 'aero', 'istanbul', 'sao paulo', 'nandu', 'thorshofn']);
   });
 
   test('name_search: every word in name, aka or name_long; a number is an ASN; merged with id__in', async () => {
