@@ -50,7 +50,7 @@ export function responder(req: Request, res: Response, params: URLSearchParams, 
  * Reads the raw body (size-limited) and parses it as JSON, or with `forms` also as a
  * form (a FormBody). Undefined when there is none.
  */
-export async function readJson(req: Request, res: Response, limit: string, forms = false): Promise<unknown> {
+export async function readBody(req: Request, res: Response, limit: string, forms = false): Promise<unknown> {
   const parser = express.text({ type: () => true, limit, defaultCharset: 'utf-8' });
   try {
     await new Promise<void>((resolve, reject) => parser(req, res, (err?: unknown) => (err ? reject(err) : resolve())));

@@ -4,14 +4,14 @@ import { issueAuthToken, rotateSecretKey, secretKeyOf, serverKey, userByEmail, c
 import { NsotError, badRequest, notFound } from './errors';
 import { jsonBody, send, writable, type Call } from './call';
 import { parseBool } from '../core/query';
-import { readJson } from '../core/http';
+import { readBody } from '../core/http';
 
 /** POST /authenticate/ {email, secret_key} -> {auth_token}; wrong credentials are 401. */
 export async function authenticate(call: Call): Promise<void> {
   if (call.req.method !== 'POST') throw new NsotError(405, `Method "${call.req.method}" not allowed.`);
   // No login needed here: the body is the credential.
   const ctx = await call.running.contextFor(call.req);
-  const body = (await readJson(call.req, call.res, ctx.config.bodyLimit).catch(() => undefined)) as any;
+  const body = (await readBody(call.req, call.res, ctx.config.bodyLimit).catch(() => undefined)) as any;
   const email = typeof body?.email === 'string' ? body.email : '';
   const secret = typeof body?.secret_key === 'string' ? body.secret_key : '';
   if (!email || !secret) throw new NsotError(401, 'Missing email or secret_key.');

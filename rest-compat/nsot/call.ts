@@ -4,7 +4,7 @@ import type { RunningApp } from '../../src/http/app';
 import type { GqlContext } from '../../src/graphql/context';
 import { requireWrite } from '../../src/graphql/guards';
 import { AuthError } from '../../src/graphql/errors';
-import { readJson } from '../core/http';
+import { readBody } from '../core/http';
 import { NsotError, fromGraphql } from './errors';
 import { nsotContext } from './auth';
 import type { Resource } from './resources';
@@ -40,7 +40,7 @@ export async function writable(call: Call): Promise<GqlContext> {
 export async function jsonBody(call: Call): Promise<unknown> {
   const ctx = await call.ctx();
   try {
-    return await readJson(call.req, call.res, ctx.config.bodyLimit);
+    return await readBody(call.req, call.res, ctx.config.bodyLimit);
   } catch (e: any) {
     throw new NsotError(e?.status ?? 400, e?.body?.detail ?? 'Malformed request body.');
   }

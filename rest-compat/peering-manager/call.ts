@@ -7,7 +7,7 @@ import type { GqlContext } from '../../src/graphql/context';
 import { requireRead, requireWrite } from '../../src/graphql/guards';
 import { AuthError } from '../../src/graphql/errors';
 import { RestError, fromGraphqlErrors } from '../core/errors';
-import { readJson, type Responder } from '../core/http';
+import { readBody, type Responder } from '../core/http';
 import type { Doc } from '../core/documents';
 import type { UrlBuilder } from '../core/projection';
 
@@ -50,7 +50,7 @@ export async function writable(call: Call): Promise<GqlContext> {
  */
 export async function body(call: Call): Promise<unknown> {
   const ctx = await call.ctx();
-  return readJson(call.req, call.res, ctx.config.bodyLimit, true);
+  return readBody(call.req, call.res, ctx.config.bodyLimit, true);
 }
 
 export interface RunOptions { d: ModelDescriptor | null; bulkShape?: 'list' | 'first'; bulkSize?: number }
