@@ -21,14 +21,15 @@ function hits(t: PdbTable, text: string): { sql: string; args: unknown[] } {
   }
   const words = fold(cleaned).split(/\s+/).filter(Boolean);
   if (!words.length) return { sql: `${from} and false`, args: [] };
-  const fields = (t.d.q ?? []).map((p) => t.byProp.get(p)!.column);
-  const sql: string[] = [];
-  const args: unknown[] = [];
-  for (const w of words) {
-    sql.push(`(${fields.map((c) => `${foldSql(`s.${q(c)}`)} like ?`).join(' or ')})`);
-    args.push(...fields.map(() => `%${like(w)}%`));
-  }
-  return { sql: `${from} and ${sql.join(' and ')}`, args };
+  // The fields folded once per row, joined by a character no word holds, so each word is
+  // matched within one field (folding per word and field cost 4x on 30,000 networks).
+  // (OFFSET 0 keeps PostgreSQL from inlining the subquery, which would fold once per word again.)
+  const fields = (t.d.q ?? []).map((p) => `s.${q(t.byProp.get(p)!.column)}`);
+  const folded = `cross join lateral (select ${foldSql(`concat_ws(chr(1), ${fields.join(', ')})`)} as t offset 0) f`;
+  return {
+    sql: `from ${q(t.table)} s ${folded} where s.status = 'ok' and ${words.map(() => 'f.t like ?').join(' and ')}`,
+    args: words.map((w) => `%${like(w)}%`),
+  };
 }
 
 /**
