@@ -10,25 +10,24 @@ import { integers, like, placeholders, q, type Where } from './where';
 
 const SEARCHED: ReadonlySet<PdbTag> = new Set<PdbTag>(['org', 'campus', 'fac', 'net', 'ix', 'carrier']);
 
-/** The live rows of `t` the search matches, as `s.id` of a subquery body ("from ... where ..."). */
-function hits(t: PdbTable, text: string): { sql: string; args: unknown[] } {
+/**
+ * The condition for a live row of `t` (as `alias`) to be a hit. It is put on the listed rows
+ * themselves, not as an id subquery: that self-join cost a nested loop per row.
+ */
+function hit(t: PdbTable, text: string, alias: string): { sql: string; args: unknown[] } {
   const cleaned = text.trim().replace(/^as(?=\d+$)/i, '');
-  const from = `from ${q(t.table)} s where s.status = 'ok'`;
+  const live = `${alias}.status = 'ok'`;
   if (/^\d+$/.test(cleaned)) {
-    const numeric = (t.d.qNumeric ?? []).map((p) => t.byProp.get(p)!.column);
-    if (!numeric.length) return { sql: `${from} and false`, args: [] };
-    return { sql: `${from} and (${numeric.map((c) => `s.${q(c)} = ?`).join(' or ')})`, args: numeric.map(() => Number(cleaned)) };
+    const numeric = (t.d.qNumeric ?? []).map((p) => `${alias}.${q(t.byProp.get(p)!.column)}`);
+    if (!numeric.length) return { sql: 'false', args: [] };
+    return { sql: `(${live} and (${numeric.map((c) => `${c} = ?`).join(' or ')}))`, args: numeric.map(() => Number(cleaned)) };
   }
   const words = fold(cleaned).split(/\s+/).filter(Boolean);
-  if (!words.length) return { sql: `${from} and false`, args: [] };
-  // The fields folded once per row, joined by a character no word holds, so each word is
-  // matched within one field (folding per word and field cost 4x on 30,000 networks).
-  // (OFFSET 0 keeps PostgreSQL from inlining the subquery, which would fold once per word again.)
-  const fields = (t.d.q ?? []).map((p) => `s.${q(t.byProp.get(p)!.column)}`);
-  const folded = `cross join lateral (select ${foldSql(`concat_ws(chr(1), ${fields.join(', ')})`)} as t offset 0) f`;
+  if (!words.length) return { sql: 'false', args: [] };
+  const fields = (t.d.q ?? []).map((p) => foldSql(`${alias}.${q(t.byProp.get(p)!.column)}`));
   return {
-    sql: `from ${q(t.table)} s ${folded} where s.status = 'ok' and ${words.map(() => 'f.t like ?').join(' and ')}`,
-    args: words.map((w) => `%${like(w)}%`),
+    sql: `(${live} and ${words.map(() => `(${fields.map((f) => `${f} like ?`).join(' or ')})`).join(' and ')})`,
+    args: words.flatMap((w) => fields.map(() => `%${like(w)}%`)),
   };
 }
 
@@ -40,15 +39,18 @@ export function addNameSearch(tag: PdbTag, params: URLSearchParams, alias: strin
   const text = params.get('name_search');
   if (!text) return false;
   if (!SEARCHED.has(tag)) { w.sql.push('false'); return false; }
-  const h = hits(pdbTable(tag), text);
+  const t = pdbTable(tag);
+  const own = hit(t, text, alias);
   const explicit = params.get('id__in');
   if (explicit === null) {
-    w.sql.push(`${alias}.id in (select s.id ${h.sql})`);
-    w.args.push(...h.args);
+    w.sql.push(own.sql);
+    w.args.push(...own.args);
     return false;
   }
+  // Any hit at all (an uncorrelated EXISTS, evaluated once), then the hits or the ids given.
   const ids = integers(explicit, 'id__in');
-  w.sql.push(`(exists (select 1 ${h.sql}) and (${alias}.id in (select s.id ${h.sql})${ids.length ? ` or ${alias}.id in (${placeholders(ids.length)})` : ''}))`);
-  w.args.push(...h.args, ...h.args, ...ids);
+  const any = hit(t, text, 's');
+  w.sql.push(`(exists (select 1 from ${q(t.table)} s where ${any.sql}) and (${own.sql}${ids.length ? ` or ${alias}.id in (${placeholders(ids.length)})` : ''}))`);
+  w.args.push(...any.args, ...own.args, ...ids);
   return true;
 }
