@@ -62,7 +62,7 @@ async function main(): Promise<void> {
       console.log(lines[lines.length - 1]);
     }
     writeSection(server ? 'pdb-query-postgres' : 'pdb-query', `The \`/pdb/api/\` dialect over HTTP (keep-alive fetch), one PeerGate on ${dbName} holding
-\`bench/pdb-gen\` at scale ${scale} (${data.net.length} net, ${data.netixlan.length} netixlan, ${data.org.length} org). Machine: ${machine()}.
+\`bench/pdb-gen\` at scale ${scale} (${data.net.length} net, ${data.netixlan.length} netixlan, ${data.org.length} org). Machine: ${machine()}. Date: ${new Date().toISOString().slice(0, 10)}.
 
 ${lines.join('\n')}
 
