@@ -125,7 +125,7 @@ ${SUBSCRIBERS} graphql-ws subscribers to \`bgpSessionChanged\` (all fields), hal
 (\`peergate serve\`, BGP_WORKER=off) sharing one PostgreSQL 15 server; events published with \`PgBus.publishBgpSession\`
 from a third process, which also runs the subscribers (so client-side parsing is part of the time). Latency is from the
 publish call to the subscriber's \`next\` message on one clock; "all delivered" is the time until the last of the
-${SUBSCRIBERS} subscribers had the event. Machine: ${machine()}; load average ${fmt(load, 1)} at start (shared machine).
+${SUBSCRIBERS} subscribers had the event. Machine: ${machine()}; load average ${fmt(load, 1)} at start (shared machine). Date: ${new Date().toISOString().slice(0, 10)}.
 
 Connecting and subscribing all ${SUBSCRIBERS} clients (batches of 50): ${connectMs} ms.
 
@@ -134,7 +134,7 @@ Connecting and subscribing all ${SUBSCRIBERS} clients (batches of 50): ${connect
 ${line(`paced, one every ${INTERVAL_MS} ms`, paced, EVENTS)}
 ${line('burst, back to back', burst, BURST)}
 
-Path: publish -> NOTIFY (one sender connection per process, in order) -> LISTEN on each gateway -> graphql-yoga pubsub ->
+Path: publish -> INSERT into the event log + NOTIFY in one statement (one sender connection per process, in order) -> LISTEN on each gateway -> graphql-yoga pubsub ->
 graphql-ws executes the subscription per subscriber -> WebSocket. Reproduce: \`npx tsx bench/fanout/run.ts\`.`;
     console.log(body);
     writeSection('fanout', body);
