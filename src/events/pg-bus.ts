@@ -34,6 +34,8 @@ export class PgBus implements EventBus {
   private delivery: Promise<unknown> = Promise.resolve();
   private readonly seen = new Set<number>();
   private maxSeen = 0;
+  /** The log's last id when this process started: nothing before it is this process's to replay. */
+  private firstId = 0;
   /** Events delivered from the log after a lost listening connection (tests and metrics read it). */
   replayed = 0;
   private closed = false;
@@ -44,8 +46,7 @@ export class PgBus implements EventBus {
     const bus = new PgBus(url);
     bus.sender = await bus.open(false);
     await bus.sender.query(`create table if not exists ${LOG} (id bigserial primary key, topic text not null, body json not null, created timestamptz not null default now())`);
-    // Events before this process started are not its to replay.
-    bus.maxSeen = Number((await bus.sender.query(`select coalesce(max(id), 0) as m from ${LOG}`)).rows[0].m);
+    bus.firstId = bus.maxSeen = Number((await bus.sender.query(`select coalesce(max(id), 0) as m from ${LOG}`)).rows[0].m);
     bus.listener = await bus.open(true);
     bus.sweep = setInterval(() => { bus.sender.query(`delete from ${LOG} where created < now() - interval '${KEEP}'`).catch(() => undefined); }, 30_000);
     bus.sweep.unref();
@@ -137,7 +138,7 @@ export class PgBus implements EventBus {
 
   /** The events in the log this process has not delivered, in log order. */
   private async replay(client: Client): Promise<void> {
-    const r = await client.query(`select id, topic, body from ${LOG} where id > $1 order by id`, [Math.max(0, this.maxSeen - REPLAY_SLACK)]);
+    const r = await client.query(`select id, topic, body from ${LOG} where id > $1 order by id`, [Math.max(this.firstId, this.maxSeen - REPLAY_SLACK)]);
     for (const row of r.rows) {
       if (!this.firstSight(Number(row.id))) continue;
       this.replayed++;
