@@ -15,9 +15,10 @@ describe('event bus over PostgreSQL', () => {
   let a: PeerGate;
   let b: PeerGate;
   let url: string;
+  let config: ReturnType<typeof loadConfig>;
   beforeAll(async () => {
     url = await freshDatabaseUrl('postgres');
-    const config = loadConfig({ DATABASE_URL: url, PEERGATE_ADMIN_TOKEN: token, HOST: '127.0.0.1', PORT: '0', BGP_WORKER: 'off' });
+    config = loadConfig({ DATABASE_URL: url, PEERGATE_ADMIN_TOKEN: token, HOST: '127.0.0.1', PORT: '0', BGP_WORKER: 'off' });
     a = await startPeerGate(config, { migrate: true, port: 0 });
     b = await startPeerGate(config, { port: 0 });
   });
@@ -111,5 +112,28 @@ describe('event bus over PostgreSQL', () => {
     await sub.return();
     expect(received.map((e) => e.sessionId)).toEqual(events.map((e: any) => e.sessionId));
     expect(busB.replayed - replayedBefore).toBe(events.length);
+  });
+
+  test('a gateway started later does not take the events from before its start for missed ones', async () => {
+    for (let i = 0; i < 5; i++) a.bus.publishBgpSession({ sessionId: `before-${i}`, state: 'idle' } as unknown as Parameters<typeof a.bus.publishBgpSession>[0]);
+    await (a.bus as unknown as { flushed(): Promise<unknown> }).flushed();
+    const c = await startPeerGate(config, { port: 0 });
+    try {
+      const received: any[] = [];
+      const sub = c.bus.pubSub.subscribe('bgpSessionChanged');
+      void (async () => { for await (const e of sub) received.push(e); })();
+      const busC = c.bus as unknown as { listener: { processID: number }; replayed: number };
+      const old = busC.listener;
+      await a.orm.em.fork().getConnection().execute('select pg_terminate_backend(?)', [old.processID]);
+      await waitFor('the listener replaced', () => busC.listener !== old, 10_000, 50);
+      a.bus.publishBgpSession({ sessionId: 'after', state: 'idle' } as unknown as Parameters<typeof a.bus.publishBgpSession>[0]);
+      await waitFor('the new event', () => received.length > 0, 8000, 50);
+      await new Promise((r) => setTimeout(r, 300));
+      await sub.return();
+      expect(received.map((e) => e.sessionId)).toEqual(['after']);
+      expect(busC.replayed).toBe(0);
+    } finally {
+      await c.close();
+    }
   });
 });
