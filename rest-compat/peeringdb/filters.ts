@@ -9,11 +9,10 @@ import { fold, foldSql } from './fold';
 import { addNameSearch } from './search';
 import { LOCATION_FILTERS } from './spatial';
 import { addSpecial } from './specials';
-import { like, list, number, placeholders, q, type Where } from './where';
+import { like, list, number, placeholders, q, SUFFIXES, type Where } from './where';
 
 /** Parameters that are not filters. */
 export const RESERVED = new Set(['limit', 'skip', 'depth', 'fields', 'since', 'pretty', 'format', 'page', 'per_page', 'name_search', 'ordering', 'distance']);
-const SUFFIXES = new Set(['lt', 'lte', 'gt', 'gte', 'in', 'contains', 'startswith']);
 /** Always substring matches in PeeringDB. */
 const ALWAYS_CONTAINS = new Set(['address1', 'city', 'state']);
 

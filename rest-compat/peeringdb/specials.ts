@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import type { PdbTag } from '../../src/domain/peeringdb/tags';
 import { PdbError } from './errors';
 import { fold, foldSql } from './fold';
-import { integers, like, list, number, placeholders, truthy, type Where } from './where';
+import { integers, like, list, number, placeholders, SUFFIXES, truthy, type Where } from './where';
 
 interface Ctx { alias: string; w: Where; key: string; suffix: string }
 
@@ -158,7 +158,6 @@ const HANDLERS: Partial<Record<PdbTag, Record<string, Handler>>> = {
   ixpfx: { whereis },
 };
 
-const SUFFIXES = new Set(['lt', 'lte', 'gt', 'gte', 'in', 'contains', 'startswith']);
 
 /** Adds the condition of `key` when it is one of the type's special filters; false when it is not. */
 export function addSpecial(tag: PdbTag, key: string, value: string, alias: string, w: Where): boolean {

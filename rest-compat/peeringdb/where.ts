@@ -9,6 +9,9 @@ export interface Where {
   order?: string;
 }
 
+/** The seven lookup suffixes PeeringDB recognizes; others are ignored. */
+export const SUFFIXES: ReadonlySet<string> = new Set(['lt', 'lte', 'gt', 'gte', 'in', 'contains', 'startswith']);
+
 export const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 /** A LIKE pattern's wildcards escaped. */
