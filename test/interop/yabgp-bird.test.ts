@@ -20,7 +20,8 @@ describe('yabgp dialect against BIRD', () => {
     const birdPort = await freePort(BIRD_IP);
     bird = await startBird({
       routerId: BIRD_IP, address: BIRD_IP, port: birdPort, nextHop: '198.18.0.4', staticRoutes: ROUTES,
-      peers: [{ name: 'peergate', localAs: 65004, neighborAddress: '127.0.0.1', neighborPort: corePort, remoteAs: 65010, holdTime: 6 }],
+      // Passive: only bgp-core dials, so no connection collision adds OPENs to the counts checked below.
+      peers: [{ name: 'peergate', localAs: 65004, neighborAddress: '127.0.0.1', neighborPort: corePort, remoteAs: 65010, holdTime: 6, passive: true }],
     });
     s = await startTestServer('pglite', { BGP_WORKER: 'embedded' });
     await declareSession(s, { localAsn: 65010, remoteAsn: 65004, routerIp: '127.0.0.1', corePort, remoteIp: BIRD_IP, remotePort: birdPort, tag: 'yb' });
