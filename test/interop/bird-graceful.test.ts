@@ -28,7 +28,8 @@ describe('interop: graceful restart with BIRD 2', () => {
     setRoutes(['10.40.1.0/24', '10.40.2.0/24', '10.40.3.0/24']);
     bird = await startBird({
       routerId: '127.0.0.2', address: '127.0.0.2', port: birdPort, nextHop: '198.18.0.2', staticFile,
-      peers: [{ name: 'core', localAs: 65002, neighborAddress: '127.0.0.1', neighborPort: corePort, remoteAs: 65001, holdTime: 6, gracefulRestart: RESTART_TIME }],
+      // Passive: only bgp-core dials, so no connection collision (and its Cease) gets in the way.
+      peers: [{ name: 'core', localAs: 65002, neighborAddress: '127.0.0.1', neighborPort: corePort, remoteAs: 65001, holdTime: 6, gracefulRestart: RESTART_TIME, passive: true }],
     });
     speaker = new BgpSpeaker({ listen: { address: '127.0.0.1', port: corePort }, counterIntervalMs: 100 });
     speaker.on('route', (e) => withdrawn.push(e.withdrawn));
