@@ -4,7 +4,7 @@
 // HTML form: the last value of a key, every value of a many-to-many, JSON fields parsed from
 // their text, '' as null for relations and nullable fields, and an absent boolean as false
 // (an unticked checkbox) except on PATCH.
-import type { FieldMeta, ModelDescriptor } from '../../src/domain/model';
+import type { ModelDescriptor } from '../../src/domain/model';
 import { writableFields } from '../../src/graphql/inputs';
 
 /** A parsed form: its fields in order, repeated keys kept (Django's QueryDict). */
@@ -68,8 +68,10 @@ export function formObject(d: ModelDescriptor, form: FormBody, partial: boolean)
     if (f.kind === 'm2m') { body[key] = form.all(key).filter((v) => v !== ''); continue; }
     const v = form.last(key)!;
     if (v === '' && !TEXT.has(f.kind)) {
-      // DRF: '' is None for relations and nullable fields, "not given" for optional ones.
+      // DRF: '' is None for relations and nullable fields, "not given" for optional ones;
+      // a required one keeps it and fails as its type does.
       if (f.kind === 'fk' || f.nullable) body[key] = null;
+      else if (f.kind === 'json' && f.required) errors[key] = ['Value must be valid JSON.'];
       else if (f.required) body[key] = v;
       continue;
     }
