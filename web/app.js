@@ -11,9 +11,9 @@ const SESSION_FIELDS = 'id ipAddress status bgpState receivedPrefixCount adverti
 const LOAD = `query Dashboard {
   directPeeringSessions(limit: 1000) { items { ${SESSION_FIELDS} router { id name } } }
   internetExchangePeeringSessions(limit: 1000) { items { ${SESSION_FIELDS} ixpConnection { router { id name } internetExchangePoint { name } } } }
-  bgpPeers { sessionType sessionId state uptime lastError }
+  bgpPeers { sessionType sessionId state uptime lastError staleFamilies }
 }`;
-const EVENTS = `subscription { bgpSessionChanged { sessionType sessionId routerId state uptime receivedPrefixCount advertisedPrefixCount lastError time } }`;
+const EVENTS = `subscription { bgpSessionChanged { sessionType sessionId routerId state uptime receivedPrefixCount advertisedPrefixCount lastError staleFamilies time } }`;
 const CHANGES = `subscription { objectChanged(types: ["peering.directpeeringsession", "peering.internetexchangepeeringsession", "devices.router", "peering.autonomoussystem"]) { objectType } }`;
 
 /** @type {Map<string, any>} key "direct:1" -> row model */
@@ -78,6 +78,7 @@ async function load() {
         row.state = p.state;
         row.establishedAt = p.state === 'established' ? Date.now() - p.uptime * 1000 : null;
         row.lastError = formatError(p.lastError);
+        row.stale = p.staleFamilies;
         row.version++;
       }
       showError(null);
@@ -109,6 +110,7 @@ function onSessionEvent(data) {
   row.establishedAt = e.state === 'established' ? Date.parse(e.time) - e.uptime * 1000 : null;
   row.received = e.receivedPrefixCount;
   row.advertised = e.advertisedPrefixCount;
+  row.stale = e.staleFamilies ?? [];
   if (e.lastError) row.lastError = e.lastError;
   const h = row.history;
   if (!h.length || h[h.length - 1].v !== row.received) h.push({ t: Date.now(), v: row.received });
@@ -169,7 +171,15 @@ function drawRow(tr, r) {
   cell(tr, as);
   cell(tr, stateBadge(r.state), 'state-cell');
   cell(tr, formatUptime(r.establishedAt == null ? null : Date.now() - r.establishedAt), 'num uptime');
-  cell(tr, r.received.toLocaleString(), 'num received');
+  const received = cell(tr, r.received.toLocaleString(), 'num received');
+  if (r.stale?.length) {
+    // The peer is restarting gracefully: these routes are its last ones, kept until it is back.
+    const badge = document.createElement('span');
+    badge.className = 'stale';
+    badge.textContent = 'stale';
+    badge.title = `Kept through a graceful restart (RFC 4724): ${r.stale.join(', ')}`;
+    received.append(' ', badge);
+  }
   cell(tr, r.advertised.toLocaleString(), 'num advertised');
   cell(tr, sparkline(r.history));
   cell(tr, r.lastError ?? '', 'err');

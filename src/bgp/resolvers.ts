@@ -29,6 +29,7 @@ class BgpSessionEventType {
   @Field(() => Int, { nullable: true, description: 'NOTIFICATION code of the last error (0 for a local error such as a refused connection)' }) lastErrorCode!: number | null;
   @Field(() => Int, { nullable: true }) lastErrorSubcode!: number | null;
   @Field(() => String, { nullable: true, description: 'Why the state changed: hold timer expired, NOTIFICATION sent/received, connection failed, peer de-configured; "snapshot" for the first events' }) reason!: string | null;
+  @Field(() => [String], { description: 'Families (ipv4, ipv6) whose routes are kept stale while the peer restarts gracefully (RFC 4724)' }) staleFamilies!: string[];
   @Field(() => String) time!: string;
 }
 
@@ -151,7 +152,7 @@ export class BgpResolver {
     @Arg('states', () => [String], { nullable: true }) _states?: string[],
     @Arg('sessionType', () => String, { nullable: true }) _sessionType?: string,
   ): BgpSessionEvent {
-    return event;
+    return { ...event, staleFamilies: event.staleFamilies ?? [] };
   }
 
   @Query(() => [BgpPeerType], { description: 'Peers running in this process\'s bgp-core worker' })

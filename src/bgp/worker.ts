@@ -3,7 +3,7 @@
 // publishes it on the event bus. It talks to the rest of PeerGate only through the
 // database and the bus, so it runs inside `peergate serve` or as its own process.
 import type { MikroORM } from '@mikro-orm/core';
-import { BgpSpeaker, canonicalAddress, jsonToAttrs, type StateEvent, type CountersEvent, type PeerInfo, type BgpState, type Peer } from '../../bgp-core';
+import { BgpSpeaker, canonicalAddress, jsonToAttrs, type StateEvent, type CountersEvent, type PeerInfo, type BgpState, type Peer, type LastError } from '../../bgp-core';
 import type { BgpSessionEvent, EventBus, BusTopics } from '../events/bus';
 import { DirectPeeringSession } from '../domain/peering/direct-peering-session';
 import { InternetExchangePeeringSession } from '../domain/peering/internet-exchange-peering-session';
@@ -109,7 +109,7 @@ export class BgpWorker {
     await r.speaker.stop();
   }
 
-  private event(routerId: number, peerId: string, info: Pick<PeerInfo, 'remoteAddress' | 'remoteAs' | 'uptime' | 'received' | 'advertised' | 'stats' | 'lastError'>, state: BgpState | 'DELETED', previous: BgpState | null, reason: string | null = null): BgpSessionEvent | null {
+  private event(routerId: number, peerId: string, info: Pick<PeerInfo, 'remoteAddress' | 'remoteAs' | 'uptime' | 'received' | 'advertised' | 'stats' | 'lastError'> & Partial<Pick<PeerInfo, 'staleFamilies'>>, state: BgpState | 'DELETED', previous: BgpState | null, reason: string | null = null): BgpSessionEvent | null {
     const key = parsePeerKey(peerId);
     if (!key) return null;
     const count = (s: Record<string, number>) => sum(s);
@@ -119,9 +119,10 @@ export class BgpWorker {
       state: state.toLowerCase(), previousState: previous ? previous.toLowerCase() : null,
       uptime: info.uptime, receivedPrefixCount: sum(info.received), advertisedPrefixCount: sum(info.advertised),
       messagesIn: count(info.stats.receive), messagesOut: count(info.stats.send),
-      lastError: info.lastError ? `${info.lastError.direction} ${info.lastError.codeName}/${info.lastError.subcodeName}${info.lastError.text ? `: ${info.lastError.text}` : ''}` : null,
+      lastError: info.lastError ? describeError(info.lastError) : null,
       lastErrorCode: info.lastError?.code ?? null, lastErrorSubcode: info.lastError?.subcode ?? null,
       reason,
+      staleFamilies: info.staleFamilies ?? [],
       time: new Date().toISOString(),
     };
   }
@@ -250,4 +251,10 @@ export class BgpWorker {
     this.routers.clear();
     await this.writeBack();
   }
+}
+
+/** "sent Hold Timer Expired: ..." or, for a local error without a code, "local: connection closed by peer". */
+function describeError(e: LastError): string {
+  const head = [e.direction, [e.codeName, e.subcodeName].filter(Boolean).join('/')].filter(Boolean).join(' ');
+  return e.text ? `${head}: ${e.text}` : head;
 }

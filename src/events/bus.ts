@@ -35,6 +35,8 @@ export interface BgpSessionEvent {
   lastErrorSubcode?: number | null;
   /** Why the state changed ('hold timer expired', 'NOTIFICATION received: ...', 'peer de-configured', 'snapshot'). */
   reason?: string | null;
+  /** Families whose routes are kept stale while the peer restarts gracefully (RFC 4724). */
+  staleFamilies?: string[];
   time: string;
 }
 

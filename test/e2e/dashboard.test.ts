@@ -27,7 +27,7 @@ describe('live session dashboard in chromium', () => {
     const birdPort = await freePort('127.0.0.3');
     bird = await startBird({
       routerId: '127.0.0.3', address: '127.0.0.3', port: birdPort, nextHop: '198.18.0.3', staticRoutes: ROUTES,
-      peers: [{ name: 'peergate', localAs: 65003, neighborAddress: '127.0.0.1', neighborPort: corePort, remoteAs: 65010, holdTime: 6 }],
+      peers: [{ name: 'peergate', localAs: 65003, neighborAddress: '127.0.0.1', neighborPort: corePort, remoteAs: 65010, holdTime: 6, gracefulRestart: 60 }],
     });
     s = await startTestServer('pglite', { BGP_WORKER: 'embedded', LOGIN_REQUIRED: 'true' });
     const base = await s.gql(`mutation {
@@ -89,6 +89,21 @@ describe('live session dashboard in chromium', () => {
     await expect(page.locator('tbody tr').count()).resolves.toBe(1);
     await page.selectOption('#f-state', '');
     await expect(page.locator('#f-router option').allTextContents()).resolves.toEqual(['All routers', 'edge1.ams']);
+  });
+
+  test('a BIRD that dies without a Cease keeps its routes on the page, marked stale, until it is back', async () => {
+    const before = navigations;
+    const received = row().locator('.received');
+    await bird.crash();
+    await waitFor('row down with stale routes', async () =>
+      ['idle', 'active', 'connect'].includes((await row().getAttribute('data-state')) ?? '') && (await received.locator('.stale').count()) === 1, 30_000, 200);
+    expect((await received.textContent())?.replace(/\s+/g, ' ')).toBe(`${ROUTES.length} stale`);
+    await expect(received.locator('.stale').getAttribute('title')).resolves.toMatch(/graceful restart.*ipv4/);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-graceful-restart.png'), fullPage: true });
+    await bird.restart({ recovery: true });
+    await row().locator('.state', { hasText: 'Established' }).waitFor({ timeout: 30_000 });
+    await waitFor('stale mark gone after End-of-RIB', async () => (await received.textContent()) === String(ROUTES.length), 20_000, 200);
+    expect(navigations).toBe(before);
   });
 
   test('stopping BIRD turns the row down on the page without a reload', async () => {
