@@ -61,12 +61,6 @@ export class StaleRoutes {
     if (this.families.size === 0) this.arm(0);
   }
 
-  /** Forget all timers (the peer is being removed; its tables are cleared by the owner). */
-  dispose(): void {
-    this.arm(0);
-    this.families.clear();
-  }
-
   private dropStale(f: Family): void {
     this.families.delete(f);
     const n = this.rib.table(f).endRefresh();

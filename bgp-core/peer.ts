@@ -285,7 +285,6 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.stop(subcode);
     this.disposed = true;
     this.fsm.dispose();
-    this.staleRoutes.dispose();
     this.ribIn.clear();
     this.ribOut.clear();
     this.removeAllListeners();

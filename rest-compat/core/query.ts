@@ -159,7 +159,6 @@ export function filterFromQuery(d: ModelDescriptor, params: URLSearchParams): Pa
   return { filter, errors, choices };
 }
 
-
 /** `ordering=asn,-name` -> GraphQL ordering keys; unknown keys are dropped (DRF's OrderingFilter). */
 export function orderingFromQuery(d: ModelDescriptor, params: URLSearchParams): string[] | undefined {
   const raw = params.get('ordering');

@@ -69,9 +69,9 @@ async function plan(em: EntityManager, caller: Caller, tag: PdbTag, params: URLS
   if (tag === 'poc') pocVisibility(caller, 't', where);
   const km = distanceOf(tag, params);
   if (km !== null) {
-    addDistance('t', await centreOf(em, params), km, where);
+    const nearest = addDistance('t', await centreOf(em, params), km, where);
     // Nearest first, unless `since` asks for PeeringDB's sync order.
-    if (where.order && !bySince) order = where.order;
+    if (nearest && !bySince) order = nearest;
   }
   addFilters(t, params, 't', where, km !== null);
   if (params.has('page')) {

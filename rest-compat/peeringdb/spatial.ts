@@ -47,12 +47,15 @@ export async function centreOf(em: EntityManager, params: URLSearchParams): Prom
   return r && r.latitude !== null ? { latitude: Number(r.latitude), longitude: Number(r.longitude) } : null;
 }
 
-/** Keeps the rows within `km` of `at` (none when the centre is unknown), nearest first. */
-export function addDistance(alias: string, at: Point | null, km: number, w: Where): void {
-  if (!at) { w.sql.push('false'); return; }
+/**
+ * Keeps the rows within `km` of `at` (none when the centre is unknown); returns the
+ * nearest-first ORDER BY, or null when nothing can match.
+ */
+export function addDistance(alias: string, at: Point | null, km: number, w: Where): string | null {
+  if (!at) { w.sql.push('false'); return null; }
   // Numbers checked above, written as literals so the ORDER BY needs no placeholders.
   const lat = `radians(${at.latitude})`;
   const gc = `6371 * acos(least(greatest(cos(${lat}) * cos(radians(${alias}.latitude)) * cos(radians(${alias}.longitude) - radians(${at.longitude})) + sin(${lat}) * sin(radians(${alias}.latitude)), -1), 1))`;
   w.sql.push(`${gc} <= ${km}`);
-  w.order = `${gc}, ${alias}.id`;
+  return `${gc}, ${alias}.id`;
 }

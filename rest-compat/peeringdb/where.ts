@@ -2,12 +2,7 @@
 // (conditions with `?` placeholders and their arguments), quoting and value parsing.
 import { PdbError } from './errors';
 
-export interface Where {
-  sql: string[];
-  args: unknown[];
-  /** Set by a spatial (`distance`) search: rows nearest first. Literals only, no placeholders. */
-  order?: string;
-}
+export interface Where { sql: string[]; args: unknown[] }
 
 /** The seven lookup suffixes PeeringDB recognizes; others are ignored. */
 export const SUFFIXES: ReadonlySet<string> = new Set(['lt', 'lte', 'gt', 'gte', 'in', 'contains', 'startswith']);

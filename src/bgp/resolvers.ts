@@ -11,6 +11,8 @@ import type { BgpSessionEvent } from '../events/bus';
 import { SESSION_CONTENT_TYPE, parsePeerKey, type SessionType } from './desired';
 import { localWorker } from './local';
 
+const STALE_FAMILIES = 'Families (ipv4, ipv6) whose routes are kept stale while the peer restarts gracefully (RFC 4724)';
+
 @ObjectType('BgpSessionEvent', { description: 'A session as the worker sees it: enough to redraw a dashboard row' })
 class BgpSessionEventType {
   @Field(() => String, { description: '"peering.directpeeringsession" or "peering.internetexchangepeeringsession"' }) sessionType!: string;
@@ -29,7 +31,7 @@ class BgpSessionEventType {
   @Field(() => Int, { nullable: true, description: 'NOTIFICATION code of the last error (0 for a local error such as a refused connection)' }) lastErrorCode!: number | null;
   @Field(() => Int, { nullable: true }) lastErrorSubcode!: number | null;
   @Field(() => String, { nullable: true, description: 'Why the state changed: hold timer expired, NOTIFICATION sent/received, connection failed, peer de-configured; "snapshot" for the first events' }) reason!: string | null;
-  @Field(() => [String], { description: 'Families (ipv4, ipv6) whose routes are kept stale while the peer restarts gracefully (RFC 4724)' }) staleFamilies!: string[];
+  @Field(() => [String], { description: STALE_FAMILIES }) staleFamilies!: string[];
   @Field(() => String) time!: string;
 }
 
@@ -51,7 +53,7 @@ class BgpPeerType {
   @Field(() => GraphQLJSON, { description: 'Messages sent and received by type (yabgp statistic keys)' }) statistics!: unknown;
   @Field(() => GraphQLJSON, { description: 'Capabilities sent (local) and received (remote), per AFI/SAFI' }) capabilities!: unknown;
   @Field(() => GraphQLJSON, { nullable: true, description: 'What both sides agreed: hold time, 4-octet AS, families' }) negotiated!: unknown;
-  @Field(() => [String], { description: 'Families (ipv4, ipv6) whose routes are kept stale while the peer restarts gracefully (RFC 4724)' }) staleFamilies!: string[];
+  @Field(() => [String], { description: STALE_FAMILIES }) staleFamilies!: string[];
 }
 
 @ObjectType('BgpRoute')
@@ -152,7 +154,7 @@ export class BgpResolver {
     @Arg('states', () => [String], { nullable: true }) _states?: string[],
     @Arg('sessionType', () => String, { nullable: true }) _sessionType?: string,
   ): BgpSessionEvent {
-    return { ...event, staleFamilies: event.staleFamilies ?? [] };
+    return event;
   }
 
   @Query(() => [BgpPeerType], { description: 'Peers running in this process\'s bgp-core worker' })

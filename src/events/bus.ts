@@ -36,7 +36,7 @@ export interface BgpSessionEvent {
   /** Why the state changed ('hold timer expired', 'NOTIFICATION received: ...', 'peer de-configured', 'snapshot'). */
   reason?: string | null;
   /** Families whose routes are kept stale while the peer restarts gracefully (RFC 4724). */
-  staleFamilies?: string[];
+  staleFamilies: string[];
   time: string;
 }
 
