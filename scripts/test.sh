@@ -4,10 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# `npm install` rather than `npm ci`: the registry here serves only this platform's optional
-# binaries (e.g. @swc/core-linux-x64-gnu), so the lock file cannot list the others that ci wants.
-if [ ! -d node_modules ] || ! npm ls --depth=0 >/dev/null 2>&1; then
-  npm install --no-audit --no-fund
+# npm packages exactly as package-lock.json pins them (`npm ci`), when node_modules is missing or
+# older than the lock file (npm writes node_modules/.package-lock.json on every install), or `npm ls`
+# finds it incomplete. The lock file lists every platform's optional binaries (@swc/core-*,
+# @biomejs/cli-*, esbuild's), so `npm ci` works on any machine; it also builds dist/ (prepare).
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
+  || ! npm ls --depth=0 >/dev/null 2>&1; then
+  npm ci --no-audit --no-fund
 fi
 
 # Debian packages the tests drive: real BGP daemons (bird2, gobgpd), chromium for the dashboard e2e test.
@@ -28,5 +31,8 @@ for bin in initdb pg_ctl postgres; do
   command -v "$bin" >/dev/null 2>&1 || { echo "PostgreSQL 15 binaries ($bin) are not on PATH" >&2; exit 1; }
 done
 
+# The compiled output the CLI tests run (rebuilt only when a source is newer than the last build).
+node scripts/build.js --if-stale
+npx biome lint
 npx tsc --noEmit -p tsconfig.json
 NODE_OPTIONS=--experimental-vm-modules npx jest --ci "$@"

@@ -1,42 +1,102 @@
 #!/usr/bin/env node
-// The `peergate` command line.
-import 'reflect-metadata';
+// The `peergate` command line. Every command parses its arguments strictly (src/cli/args.ts):
+// an unknown flag, a missing or malformed value is one line on stderr and exit code 2.
 import { Server } from 'node:net';
 import { loadConfig, ConfigError, type Config } from './config';
-import { openDatabase, startPeerGate } from './server';
-import { openOrm, migrate } from './db/orm';
-import { User } from './domain/users/user';
-import { Token } from './domain/users/token';
-import { createToken } from './domain/users/tokens';
-import { schemaSdl } from './graphql/schema';
-import { startStandaloneWorker, workerSettings } from './bgp/standalone';
-import { syncCommand } from './domain/peeringdb/cli';
+import { DatabaseLockedError } from './db/lock';
+import { VERSION } from './http/version';
+import { parseCommand, parseExpires, parseHost, parsePort, UsageError, USAGE_EXIT } from './cli/args';
+import { parseSyncArgs, SYNC_HELP } from './domain/peeringdb/cli';
 
-const HELP = `peergate — peering source of truth with a live BGP speaker inside
+// The command line is parsed with only the modules above loaded (--help, --version and a typo
+// answer at once); the server, ORM and schema load when a command runs.
+const load = {
+  server: () => require('./server') as typeof import('./server'),
+  orm: () => require('./db/orm') as typeof import('./db/orm'),
+  tokens: () => ({
+    ...(require('./domain/users/tokens') as typeof import('./domain/users/tokens')),
+    ...(require('./domain/users/user') as typeof import('./domain/users/user')),
+    ...(require('./domain/users/token') as typeof import('./domain/users/token')),
+  }),
+  allowedIps: () => require('./domain/users/allowed-ips') as typeof import('./domain/users/allowed-ips'),
+  schema: () => require('./graphql/schema') as typeof import('./graphql/schema'),
+  worker: () => require('./bgp/standalone') as typeof import('./bgp/standalone'),
+  sync: () => require('./domain/peeringdb/cli') as typeof import('./domain/peeringdb/cli'),
+  log: () => require('./log') as typeof import('./log'),
+};
 
-Usage: peergate <command> [options]
+const HELP = `peergate ${VERSION} — peering source of truth with a live BGP speaker inside
+
+Usage: peergate <command> [options]      (peergate <command> --help for one command)
 
 Commands:
-  serve [--migrate]            Serve GraphQL, GraphiQL and the REST dialects on PORT (default 8000).
-                               The embedded database creates its schema itself; with DATABASE_URL
-                               pointing at PostgreSQL, --migrate applies pending migrations first.
+  serve [--migrate] [--port N] [--host ADDR]
+                               Serve GraphQL, GraphiQL and the REST dialects.
   migrate                      Apply pending migrations to the database.
-  token create [--user NAME] [--read-only] [--expires ISO] [--description TEXT]
+  token create [--user NAME] [--read-only] [--expires ISO] [--description TEXT] [--allowed-ip CIDR]...
                                Create an API token; its key is printed once.
   token list [--user NAME]     List tokens (never their keys).
   token revoke <id>            Delete a token.
   schema                       Print the GraphQL schema (SDL).
   bgp-worker                   Run a bgp-core worker as its own process (DATABASE_URL must be PostgreSQL).
-                               It leases routers in the database (BGP_LEASE_SECONDS, default 15) and
-                               shares events with the gateways over LISTEN/NOTIFY; run gateways with
-                               BGP_WORKER=off and as many workers as you like.
   sync-peeringdb [--url URL] [--cache-url URL] [--full] [--api-key KEY]
-                               Mirror PeeringDB (or another PeerGate's /pdb/api) into the local
-                               tables: full load first (from --cache-url's <tag>-0.json files
-                               when given), then since-based increments.
-  help                         This text.
+                               Mirror PeeringDB (or another PeerGate's /pdb/api) into the local tables.
+  help [command]               This text, or one command's.
 
-Configuration comes from the environment; see README.md.`;
+Options: --help, -h (any command), --version, -V.
+Configuration comes from the environment (PORT, HOST, DATABASE_URL, ...); see README.md.
+Exit codes: 0 done, 1 failed, 2 bad command line or configuration, 3 database held by another process.`;
+
+const COMMAND_HELP: Record<string, string> = {
+  serve: `Usage: peergate serve [--migrate] [--port N] [--host ADDR]
+
+Serves GraphQL (with graphql-ws subscriptions), GraphiQL, the dashboard and the REST dialects.
+The embedded database creates its schema itself; with DATABASE_URL pointing at PostgreSQL,
+--migrate applies pending migrations first.
+
+  --migrate      apply pending migrations before serving
+  --port N       port to listen on, 0-65535 (default: PORT, else 8000; 0: any free port)
+  --host ADDR    address to listen on (default: HOST, else 0.0.0.0)`,
+  migrate: `Usage: peergate migrate
+
+Applies pending migrations to the database DATABASE_URL names.`,
+  token: `Usage: peergate token <create|list|revoke> [options]
+
+  token create [--user NAME] [--read-only] [--expires ISO] [--description TEXT] [--allowed-ip CIDR]...
+  token list [--user NAME]
+  token revoke <id>
+
+peergate token <subcommand> --help for one of them.`,
+  'token create': `Usage: peergate token create [--user NAME] [--read-only] [--expires ISO] [--description TEXT] [--allowed-ip CIDR]...
+
+Creates an API token and prints its key once (only a hash is stored).
+
+  --user NAME          owner (default admin; created when missing, admin as a superuser)
+  --read-only          a token that never writes (default: write-enabled)
+  --expires ISO        expiry, strict ISO 8601 in the future: 2026-12-31 (midnight UTC)
+                       or 2026-12-31T12:00:00Z / 2026-12-31T14:00:00+02:00 (default: never)
+  --description TEXT   free text shown by token list
+  --allowed-ip CIDR    a network the token may be used from (repeatable; default: anywhere)
+
+The embedded database belongs to one process: while the server runs, use the createToken mutation.`,
+  'token list': `Usage: peergate token list [--user NAME]
+
+Lists tokens, one per line: id, user, key prefix, write or read, expiry, allowed networks, description.
+
+  --user NAME   only this user's tokens`,
+  'token revoke': `Usage: peergate token revoke <id>
+
+Deletes the token with this id (peergate token list shows the ids).`,
+  schema: `Usage: peergate schema
+
+Prints the GraphQL schema (SDL) on stdout.`,
+  'bgp-worker': `Usage: peergate bgp-worker
+
+Runs a bgp-core worker as its own process (DATABASE_URL must be PostgreSQL). It leases routers in
+the database (BGP_LEASE_SECONDS, default 15) and shares events with the gateways over
+LISTEN/NOTIFY; run gateways with BGP_WORKER=off and as many workers as you like.`,
+  'sync-peeringdb': SYNC_HELP,
+};
 
 /**
  * How long open connections may still deliver requests after SIGTERM, before the drain in
@@ -64,77 +124,175 @@ async function stopListening(server: Server): Promise<void> {
   Server.prototype.close.call(server);
 }
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
+/** What a command line asks for, parsed before any configuration or database is touched. */
+type Action =
+  | { kind: 'print'; text: string }
+  | { kind: 'serve'; migrate: boolean; port?: number; host?: string }
+  | { kind: 'migrate' }
+  | { kind: 'token create'; user: string; readOnly: boolean; expires: Date | null; description: string; allowedIps: string[] | null }
+  | { kind: 'token list'; user?: string }
+  | { kind: 'token revoke'; id: number }
+  | { kind: 'schema' }
+  | { kind: 'bgp-worker' }
+  | { kind: 'sync-peeringdb'; args: ReturnType<typeof parseSyncArgs> };
+
+const help = (name: string): Action => ({ kind: 'print', text: COMMAND_HELP[name] });
+
+/** Parses the whole command line; throws UsageError. */
+function parseCommandLine(argv: string[]): Action {
+  const [command, ...args] = argv;
+  if (command === undefined || command === '--help' || command === '-h') return { kind: 'print', text: HELP };
+  if (command === '--version' || command === '-V' || command === 'version') {
+    if (args.length) throw new UsageError(`${command}: unexpected argument "${args[0]}"`);
+    return { kind: 'print', text: VERSION };
+  }
+  switch (command) {
+    case 'help': {
+      const name = args.join(' ');
+      if (!name) return { kind: 'print', text: HELP };
+      if (!COMMAND_HELP[name]) throw new UsageError(`help: no command "${name}"`);
+      return help(name);
+    }
+    case 'serve': {
+      const { values } = parseCommand('serve', args, { migrate: { type: 'boolean' }, port: { type: 'string' }, host: { type: 'string' } });
+      if (values.help) return help('serve');
+      return {
+        kind: 'serve', migrate: !!values.migrate,
+        port: values.port === undefined ? undefined : parsePort('serve', values.port),
+        host: values.host === undefined ? undefined : parseHost('serve', values.host),
+      };
+    }
+    case 'migrate':
+    case 'schema':
+    case 'bgp-worker': {
+      const { values } = parseCommand(command, args, {});
+      return values.help ? help(command) : { kind: command };
+    }
+    case 'token': {
+      const [sub, ...rest] = args;
+      if (sub === undefined) throw new UsageError('token: missing a subcommand: create, list or revoke');
+      if (sub === '--help' || sub === '-h') return help('token');
+      if (sub === 'create') {
+        const name = 'token create';
+        const { values } = parseCommand(name, rest, {
+          user: { type: 'string' }, 'read-only': { type: 'boolean' }, expires: { type: 'string' },
+          description: { type: 'string' }, 'allowed-ip': { type: 'string', multiple: true },
+        });
+        if (values.help) return help(name);
+        if (values.user !== undefined && !values.user.trim()) throw new UsageError(`${name}: --user wants a user name`);
+        let allowedIps: string[] | null = null;
+        for (const cidr of (values['allowed-ip'] ?? []) as string[]) {
+          try {
+            allowedIps = [...(allowedIps ?? []), ...(load.allowedIps().parseAllowedIps([cidr], 'allowed-ip') ?? [])];
+          } catch {
+            throw new UsageError(`${name}: --allowed-ip wants an IPv4 or IPv6 network (10.0.0.0/8, 2001:db8::/32) or address, got "${cidr}"`);
+          }
+        }
+        return {
+          kind: name, user: values.user ?? 'admin', readOnly: !!values['read-only'],
+          expires: values.expires === undefined ? null : parseExpires(name, values.expires),
+          description: values.description ?? '', allowedIps,
+        };
+      }
+      if (sub === 'list') {
+        const { values } = parseCommand('token list', rest, { user: { type: 'string' } });
+        return values.help ? help('token list') : { kind: 'token list', user: values.user };
+      }
+      if (sub === 'revoke') {
+        const { values, positionals } = parseCommand('token revoke', rest, {}, 1);
+        if (values.help) return help('token revoke');
+        if (!positionals.length) throw new UsageError('token revoke: missing the token id (peergate token list shows them)');
+        if (!/^[1-9]\d{0,9}$/.test(positionals[0])) throw new UsageError(`token revoke: a token id is a positive integer, got "${positionals[0]}"`);
+        return { kind: 'token revoke', id: Number(positionals[0]) };
+      }
+      throw new UsageError(`token: unknown subcommand "${sub}" (create, list or revoke)`);
+    }
+    case 'sync-peeringdb': {
+      const parsed = parseSyncArgs(args);
+      return parsed.help ? help('sync-peeringdb') : { kind: 'sync-peeringdb', args: parsed };
+    }
+    default:
+      throw new UsageError(command.startsWith('-') ? `: unknown option ${command} (peergate --help lists the commands)` : `: unknown command "${command}" (peergate --help lists the commands)`);
+  }
 }
 
-async function tokenCommand(config: Config, args: string[]): Promise<number> {
-  const orm = await openDatabase(config);
+/** The address a server listens on: the human line, and the fields tools read (a URL a client can open). */
+function listeningOn(server: Server, fallbackHost: string, fallbackPort: number): { text: string; fields: Record<string, unknown> } {
+  const addr = server.address();
+  const host = typeof addr === 'object' && addr ? addr.address : fallbackHost;
+  const port = typeof addr === 'object' && addr ? addr.port : fallbackPort;
+  const wildcard = host === '0.0.0.0' || host === '::';
+  const shown = wildcard ? (host === '::' ? '[::1]' : '127.0.0.1') : host.includes(':') ? `[${host}]` : host;
+  const scope = wildcard ? ` (all ${host === '::' ? 'IPv6 and IPv4' : 'IPv4'} addresses, port ${port})` : '';
+  const url = `http://${shown}:${port}/`;
+  return { text: `PeerGate ${VERSION} listening on ${url}${scope}; GraphiQL at /graphql`, fields: { url, host, port, version: VERSION } };
+}
+
+async function tokenCommand(config: Config, action: Extract<Action, { kind: `token ${string}` }>): Promise<number> {
+  const { User, Token, createToken } = load.tokens();
+  const orm = await load.server().openDatabase(config);
   try {
     const em = orm.em.fork();
-    const sub = args[0];
-    if (sub === 'create') {
-      const username = option(args, '--user') ?? 'admin';
-      const expires = option(args, '--expires');
-      if (expires && Number.isNaN(Date.parse(expires))) { console.error(`--expires: not a date: ${expires}`); return 2; }
+    if (action.kind === 'token create') {
+      const username = action.user;
       let user = await em.findOne(User, { username });
       if (!user) {
         user = em.create(User, { username, isStaff: username === 'admin', isSuperuser: username === 'admin' } as any);
         await em.persist(user).flush();
       }
       const { token, key } = await createToken(em, user, {
-        writeEnabled: !args.includes('--read-only'), expires: expires ? new Date(expires) : null, description: option(args, '--description') ?? '',
+        writeEnabled: !action.readOnly, expires: action.expires, description: action.description, allowedIps: action.allowedIps,
       });
-      console.log(`Token ${token.id} for ${username} (${token.writeEnabled ? 'write' : 'read-only'}). Key, shown only now:`);
+      const limits = [token.expires ? `expires ${token.expires.toISOString()}` : '', token.allowedIps?.length ? `from ${token.allowedIps.join(', ')}` : ''].filter(Boolean);
+      console.log(`Token ${token.id} for ${username} (${token.writeEnabled ? 'write' : 'read-only'}${limits.length ? `, ${limits.join(', ')}` : ''}). Key, shown only now:`);
       console.log(key);
       return 0;
     }
-    if (sub === 'list') {
-      const username = option(args, '--user');
-      const tokens = await em.find(Token, username ? { user: { username } } : {}, { populate: ['user'], orderBy: { id: 'asc' } });
+    if (action.kind === 'token list') {
+      const tokens = await em.find(Token, action.user ? { user: { username: action.user } } : {}, { populate: ['user'], orderBy: { id: 'asc' } });
       for (const t of tokens) {
-        console.log(`${t.id}\t${t.user.username}\t${t.keyPrefix}…\t${t.writeEnabled ? 'write' : 'read'}\texpires=${t.expires?.toISOString() ?? 'never'}\t${t.description}`);
+        console.log(`${t.id}\t${t.user.username}\t${t.keyPrefix}…\t${t.writeEnabled ? 'write' : 'read'}\texpires=${t.expires?.toISOString() ?? 'never'}\tallowed=${t.allowedIps?.join(',') || 'any'}\t${t.description}`);
       }
       return 0;
     }
-    if (sub === 'revoke') {
-      const id = Number(args[1]);
-      const n = Number.isInteger(id) ? await em.nativeDelete(Token, { id }) : 0;
-      if (!n) { console.error(`No token with id ${args[1]}`); return 1; }
-      console.log(`Token ${id} revoked.`);
-      return 0;
-    }
-    console.error('token: expected create, list or revoke');
-    return 2;
+    const n = await em.nativeDelete(Token, { id: action.id });
+    if (!n) { console.error(`peergate token revoke: no token with id ${action.id}`); return 1; }
+    console.log(`Token ${action.id} revoked.`);
+    return 0;
   } finally {
     await orm.close(true);
   }
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command = 'help', ...args] = argv;
-  if (command === 'help' || command === '--help' || command === '-h' || args.includes('--help')) {
-    console.log(HELP);
+  const action = parseCommandLine(argv);
+  if (action.kind === 'print') {
+    console.log(action.text);
     return 0;
   }
+  require('reflect-metadata');
   let config: Config;
   try {
     config = loadConfig();
   } catch (e) {
-    if (e instanceof ConfigError) { console.error(`peergate: ${e.message}`); return 2; }
+    if (e instanceof ConfigError) { console.error(`peergate: ${e.message}`); return USAGE_EXIT; }
     throw e;
   }
-  switch (command) {
+  switch (action.kind) {
     case 'serve': {
-      const pg = await startPeerGate(config, { migrate: args.includes('--migrate') });
-      const addr = pg.http.server.address();
-      const port = typeof addr === 'object' && addr ? addr.port : config.port;
-      console.log(`PeerGate listening on http://127.0.0.1:${port}/ (GraphiQL at /graphql)`);
-      const stop = async () => {
+      const port = action.port ?? config.port;
+      const host = action.host ?? config.host;
+      const pg = await load.server().startPeerGate({ ...config, port, host }, { migrate: action.migrate, port, host });
+      const { logListening, logShutdown } = load.log();
+      const banner = listeningOn(pg.http.server, host, port);
+      logListening(banner.text, banner.fields);
+      const stop = async (signal: NodeJS.Signals) => {
+        const t0 = Date.now();
+        logShutdown(signal, 'started');
         await stopListening(pg.http.server);
         await new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS));
         await pg.close();
+        logShutdown(signal, 'done', { durationMs: Date.now() - t0 });
         process.exit(0);
       };
       process.once('SIGINT', stop);
@@ -142,6 +300,7 @@ async function main(argv: string[]): Promise<number> {
       return new Promise<number>(() => undefined);
     }
     case 'migrate': {
+      const { openOrm, migrate } = load.orm();
       const orm = await openOrm(config.databaseUrl);
       try {
         const done = await migrate(orm);
@@ -149,14 +308,17 @@ async function main(argv: string[]): Promise<number> {
       } finally { await orm.close(true); }
       return 0;
     }
-    case 'token':
-      return tokenCommand(config, args);
+    case 'token create':
+    case 'token list':
+    case 'token revoke':
+      return tokenCommand(config, action);
     case 'bgp-worker': {
-      let w;
+      const { startStandaloneWorker, workerSettings } = load.worker();
+      let w: Awaited<ReturnType<typeof startStandaloneWorker>>;
       try {
         w = await startStandaloneWorker(config, workerSettings());
       } catch (e) {
-        if (e instanceof ConfigError) { console.error(`peergate: ${e.message}`); return 2; }
+        if (e instanceof ConfigError) { console.error(`peergate: ${e.message}`); return USAGE_EXIT; }
         throw e;
       }
       console.log(`bgp-core worker ${w.workerId} running`);
@@ -166,19 +328,19 @@ async function main(argv: string[]): Promise<number> {
       return new Promise<number>(() => undefined);
     }
     case 'sync-peeringdb':
-      return syncCommand(config, args);
+      return load.sync().syncCommand(config, action.args);
     case 'schema': {
-      process.stdout.write(await schemaSdl());
+      process.stdout.write(await load.schema().schemaSdl());
       return 0;
     }
-    default:
-      console.error(`peergate: unknown command "${command}"\n`);
-      console.log(HELP);
-      return 2;
   }
 }
 
 main(process.argv.slice(2)).then((code) => { if (code !== undefined) process.exitCode = code; }, (e) => {
+  // A command line PeerGate does not accept: one line, exit 2.
+  if (e instanceof UsageError) { console.error(`peergate${e.message.startsWith(':') ? '' : ' '}${e.message}`); process.exit(USAGE_EXIT); }
+  // An embedded database another process holds: one line saying which, and what to do instead.
+  if (e instanceof DatabaseLockedError) { console.error(e.message); process.exit(e.exitCode); }
   console.error(e);
   process.exit(1);
 });

@@ -4,30 +4,40 @@ import { openOrm, isEmbedded, migrate, type Orm } from './db/orm';
 import { ensureAdminToken } from './domain/users/tokens';
 import { InProcessBus, type EventBus } from './events/bus';
 import { PgBus } from './events/pg-bus';
+import { JobRunner } from './jobs/runner';
 import { onObjectChanges } from './db/change-log';
 import { startApp, type RunningApp } from './http/app';
 import './rest';
 import { BgpWorker } from './bgp/worker';
 import { setLocalWorker } from './bgp/local';
+import { setJsonMaxDepth } from './graphql/scalars';
 
 export interface PeerGate { orm: Orm; bus: EventBus; http: RunningApp; worker: BgpWorker | null; close(): Promise<void> }
 
 export async function openDatabase(config: Config, opts: { migrate?: boolean } = {}): Promise<Orm> {
-  const orm = await openOrm(config.databaseUrl);
-  // The embedded database applies its migrations itself (creating the schema at first start);
-  // a server's schema changes only when asked (peergate migrate, serve --migrate).
-  if (isEmbedded(orm) || opts.migrate) await migrate(orm);
-  if (config.adminToken) await ensureAdminToken(orm.em.fork(), config.adminToken);
+  const prepare = async (db: Orm) => {
+    // The embedded database applies its migrations itself (creating the schema at first start);
+    // a server's schema changes only when asked (peergate migrate, serve --migrate).
+    if (isEmbedded(db) || opts.migrate) await migrate(db);
+    if (config.adminToken) await ensureAdminToken(db.em.fork(), config.adminToken);
+  };
+  // Also run again on an in-memory embedded database restarted empty after an engine fault.
+  const orm = await openOrm(config.databaseUrl, { prepare });
+  await prepare(orm);
   return orm;
 }
 
 export async function startPeerGate(config: Config, opts: { migrate?: boolean; port?: number; host?: string } = {}): Promise<PeerGate> {
+  setJsonMaxDepth(config.jsonMaxDepth);
   const orm = await openDatabase(config, opts);
   // Processes sharing a PostgreSQL server share events through it; the embedded database is one process.
   const bus: EventBus = config.databaseUrl.startsWith('postgres') ? await PgBus.connect(config.databaseUrl) : new InProcessBus();
   // Writes made outside a request (CLI, workers) still reach subscribers.
   const unsubscribe = onObjectChanges((rows) => bus.publishObjectChanges(rows));
   const http = await startApp({ config, orm, bus }, opts.port ?? config.port, opts.host ?? config.host);
+  // Background jobs (src/jobs): claimed from the database, so every gateway process runs some.
+  const jobs = new JobRunner(orm, { publish: (e) => bus.publishJob(e) });
+  await jobs.start();
   let worker: BgpWorker | null = null;
   if (config.bgpWorker === 'embedded') {
     worker = new BgpWorker(orm, bus);
@@ -38,6 +48,7 @@ export async function startPeerGate(config: Config, opts: { migrate?: boolean; p
     orm, bus, http, worker,
     close: async () => {
       unsubscribe();
+      await jobs.close();
       if (worker) { setLocalWorker(null); await worker.close(); }
       await http.close();
       await bus.close();

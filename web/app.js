@@ -7,6 +7,9 @@ const TOKEN_KEY = 'peergate.token';
 const TYPES = { 'peering.directpeeringsession': 'direct', 'peering.internetexchangepeeringsession': 'ixp' };
 const STATE_LABEL = { established: 'Established', idle: 'Idle', connect: 'Connect', active: 'Active', opensent: 'OpenSent', openconfirm: 'OpenConfirm' };
 
+/** GraphQL enum values (ESTABLISHED, PRE_MAINTENANCE) as the stored choice values this page keys on. */
+const choice = (v) => (v ? v.toLowerCase().replace(/_/g, '-') : null);
+
 const SESSION_FIELDS = 'id ipAddress status bgpState receivedPrefixCount advertisedPrefixCount lastEstablishedState autonomousSystem { asn name }';
 const LOAD = `query Dashboard {
   directPeeringSessions(limit: 1000) { items { ${SESSION_FIELDS} router { id name } } }
@@ -42,11 +45,13 @@ function upsert(key, base) {
 }
 
 function fromSession(type, s, router, ixName) {
-  const established = s.bgpState === 'established' && s.lastEstablishedState ? Date.parse(s.lastEstablishedState) : null;
+  const bgpState = choice(s.bgpState);
+  const status = choice(s.status);
+  const established = bgpState === 'established' && s.lastEstablishedState ? Date.parse(s.lastEstablishedState) : null;
   return {
     key: `${type}:${s.id}`, type, id: String(s.id), routerId: router ? String(router.id) : '', routerName: router?.name ?? '—',
     address: s.ipAddress.replace(/\/\d+$/, ''), ixName, asn: s.autonomousSystem ? String(s.autonomousSystem.asn) : '', asName: s.autonomousSystem?.name ?? '',
-    state: s.status !== 'enabled' ? s.status : s.bgpState ?? null, establishedAt: established,
+    state: status !== 'enabled' ? status : bgpState, establishedAt: established,
     received: s.receivedPrefixCount ?? 0, advertised: s.advertisedPrefixCount ?? 0,
   };
 }
@@ -75,8 +80,8 @@ async function load() {
       for (const p of data.bgpPeers) {
         const row = rows.get(`${TYPES[p.sessionType]}:${p.sessionId}`);
         if (!row) continue;
-        row.state = p.state;
-        row.establishedAt = p.state === 'established' ? Date.now() - p.uptime * 1000 : null;
+        row.state = choice(p.state);
+        row.establishedAt = row.state === 'established' ? Date.now() - p.uptime * 1000 : null;
         row.lastError = formatError(p.lastError);
         row.stale = p.staleFamilies;
         row.version++;
@@ -104,10 +109,11 @@ function onSessionEvent(data) {
   if (!e) return;
   const row = rows.get(`${TYPES[e.sessionType]}:${e.sessionId}`);
   if (!row) { scheduleReload(); return; } // a session we have not loaded yet
-  row.flash = row.state !== e.state;
+  const state = choice(e.state);
+  row.flash = row.state !== state;
   row.eventAt = Date.now();
-  row.state = e.state;
-  row.establishedAt = e.state === 'established' ? Date.parse(e.time) - e.uptime * 1000 : null;
+  row.state = state;
+  row.establishedAt = state === 'established' ? Date.parse(e.time) - e.uptime * 1000 : null;
   row.received = e.receivedPrefixCount;
   row.advertised = e.advertisedPrefixCount;
   row.stale = e.staleFamilies ?? [];

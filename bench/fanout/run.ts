@@ -47,9 +47,9 @@ async function main(): Promise<void> {
     const env = { DATABASE_URL: url, PEERGATE_ADMIN_TOKEN: token, HOST: '127.0.0.1', BGP_WORKER: 'off', LOG_LEVEL: 'warn' };
     const ports = [await freePort('127.0.0.1'), await freePort('127.0.0.1')];
     procs.push(spawnPeerGate('gateway-a', ['serve', '--migrate'], { ...env, PORT: String(ports[0]) }));
-    await procs[0].waitFor(/PeerGate listening/, 90_000);
+    await procs[0].waitForLog('listening', 90_000);
     procs.push(spawnPeerGate('gateway-b', ['serve'], { ...env, PORT: String(ports[1]) }));
-    await procs[1].waitFor(/PeerGate listening/, 90_000);
+    await procs[1].waitForLog('listening', 90_000);
 
     // Who got which event when: received[seq] counts deliveries, sentAt[seq] is the publish time.
     const sentAt = new Map<number, number>();

@@ -80,7 +80,7 @@ async function main(): Promise<number> {
   const base = `http://127.0.0.1:${port}`;
   const http = new Http(base, token, clients);
   try {
-    await gateway.waitFor(/PeerGate listening/, 120_000);
+    await gateway.waitForLog('listening', 120_000);
     const pid = gateway.proc.pid!;
     const t0 = performance.now();
     const seedHttp = new Http(base, token, 2);

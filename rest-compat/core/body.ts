@@ -5,7 +5,8 @@
 import { describe, type FieldMeta, type ModelDescriptor } from '../../src/domain/model';
 import { inputNames, refFields, writableFields } from '../../src/graphql/inputs';
 import { fullFields } from './fields';
-import { FormBody, formObject } from './form';
+import { dict, FormBody, formObject } from './form';
+import { validDate } from '../../src/graphql/scalars';
 
 export type FieldErrors = Record<string, string[]>;
 export type Mode = 'create' | 'replace' | 'patch';
@@ -33,8 +34,8 @@ function toInt(f: Pick<FieldMeta, 'kind'>, v: unknown): number {
   if (!Number.isInteger(n)) throw new Bad('A valid integer is required.');
   if (f.kind === 'int' && n > INT32) throw new Bad(`Ensure this value is less than or equal to ${INT32}.`);
   if (f.kind === 'int' && n < -INT32 - 1) throw new Bad(`Ensure this value is greater than or equal to ${-INT32 - 1}.`);
-  if (!Number.isSafeInteger(n)) throw new Bad(`Ensure this value is less than or equal to ${Number.MAX_SAFE_INTEGER}.`);
-  return n;
+  if (!Number.isSafeInteger(n)) throw new Bad(n < 0 ? `Ensure this value is greater than or equal to ${-Number.MAX_SAFE_INTEGER}.` : `Ensure this value is less than or equal to ${Number.MAX_SAFE_INTEGER}.`);
+  return n === 0 ? 0 : n; // -0 is 0
 }
 
 function toBool(v: unknown): boolean {
@@ -69,6 +70,7 @@ export function coerceScalar(f: FieldMeta, v: unknown): unknown {
     }
     case 'datetime':
       if (typeof v !== 'string' || Number.isNaN(Date.parse(v))) throw new Bad('Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].');
+      if (!validDate(v)) throw new Bad('Datetime out of range: years 1 to 9999 only.');
       return v;
     default:
       // CharField: numbers are accepted as their text, other types are not strings.
@@ -84,7 +86,7 @@ const isPk = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v 
 /** A dict of attributes -> the target's Ref input (REST names -> GraphQL names). */
 function refInput(target: ModelDescriptor, attrs: Record<string, unknown>): Record<string, unknown> {
   const allowed = new Map(refFields(target).map((f) => [f.restName, f]));
-  const out: Record<string, unknown> = {};
+  const out = dict<unknown>();
   for (const [k, v] of Object.entries(attrs)) {
     if (k === 'id') {
       if (!isPk(v)) throw new Bad(unrecognized(v));
@@ -108,8 +110,8 @@ export interface Translated { input: Record<string, unknown>; errors: FieldError
 
 /** One REST object -> one GraphQL input. `mode` decides which fields are required. */
 export function toInput(d: ModelDescriptor, body: unknown, mode: Mode): Translated {
-  const errors: FieldErrors = {};
-  const input: Record<string, unknown> = {};
+  const errors = dict<string[]>();
+  const input = dict<unknown>();
   if (body instanceof FormBody) {
     const form = formObject(d, body, mode === 'patch');
     Object.assign(errors, form.errors);
@@ -156,7 +158,7 @@ export function toInput(d: ModelDescriptor, body: unknown, mode: Mode): Translat
   }
   if (mode !== 'patch') {
     for (const f of writable.values()) {
-      if (f.restName in obj) continue;
+      if (Object.hasOwn(obj, f.restName)) continue;
       const present = mode === 'create' && d.presentOnCreate?.includes(f.name);
       const required = f.required && (f.kind === 'fk' || f.default === undefined);
       if (required || present) add(errors, f.restName, 'This field is required.');

@@ -17,7 +17,7 @@ export class RestError extends Error {
 export const detail = (status: number, text: string) => new RestError(status, { detail: text });
 
 function renameFields(d: ModelDescriptor | null, fields: Fields | undefined): Fields {
-  const out: Fields = {};
+  const out: Fields = Object.create(null); // keys may come from a client's body
   for (const [k, v] of Object.entries(fields ?? {})) {
     const name = d ? restNameOf(d, k) : k === 'nonFieldErrors' ? 'non_field_errors' : k;
     (out[name] ??= []).push(...v);
@@ -40,6 +40,10 @@ export function fromGraphqlErrors(errors: readonly GraphQLError[], d: ModelDescr
       return { status: 404, body: { detail: e.message } };
     case 'CONFLICT':
       return { status: 409, body: { detail: e.message } };
+    case 'SERVICE_UNAVAILABLE': // src/graphql/errors.ts UnavailableError
+      return { status: 503, body: { detail: e.message } };
+    case 'QUERY_TOO_DEEP': case 'QUERY_TOO_COMPLEX': case 'QUERY_TOO_LARGE': // src/graphql/limits.ts
+      return { status: 400, body: { detail: e.message } };
     case 'BAD_USER_INPUT':
       return validation(d, ext.fields, ext.items, bulkShape, bulkSize);
   }

@@ -6,6 +6,14 @@
 // (an unticked checkbox) except on PATCH.
 import type { ModelDescriptor } from '../../src/domain/model';
 import { writableFields } from '../../src/graphql/inputs';
+import { jsonTextDepthExceeds, jsonTooDeep } from '../../src/graphql/scalars';
+
+/**
+ * An object keyed by what a client sent (field names, parameters): no prototype, so a key
+ * named `__proto__`, `constructor` or `toString` is an ordinary key and never reaches
+ * Object.prototype. Every object the REST layers build from client keys starts as one.
+ */
+export const dict = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
 
 /** A parsed form: its fields in order, repeated keys kept (Django's QueryDict). */
 export class FormBody {
@@ -17,7 +25,11 @@ export class FormBody {
   keys(): string[] { return [...new Set(this.entries.map(([k]) => k))]; }
 
   /** Every key with its last value: the body of endpoints that are not a model's. */
-  plain(): Record<string, string> { return Object.fromEntries(this.keys().map((k) => [k, this.last(k)!])); }
+  plain(): Record<string, string> {
+    const out = dict<string>();
+    for (const k of this.keys()) out[k] = this.last(k)!;
+    return out;
+  }
 }
 
 export class FormError extends Error {}
@@ -56,8 +68,8 @@ const TEXT = new Set(['string', 'text', 'choice']);
  * are, so the JSON path reports them the same way.
  */
 export function formObject(d: ModelDescriptor, form: FormBody, partial: boolean): { body: Record<string, unknown>; errors: Record<string, string[]> } {
-  const body: Record<string, unknown> = {};
-  const errors: Record<string, string[]> = {};
+  const body = dict<unknown>();
+  const errors = dict<string[]>();
   const fields = new Map(writableFields(d).map((f) => [f.restName, f]));
   for (const key of form.keys()) if (!fields.has(key)) body[key] = form.last(key);
   for (const [key, f] of fields) {
@@ -76,6 +88,8 @@ export function formObject(d: ModelDescriptor, form: FormBody, partial: boolean)
       continue;
     }
     if (f.kind === 'json') {
+      // Checked on the text: a value nested past JSON_MAX_DEPTH is never built.
+      if (jsonTextDepthExceeds(v)) { errors[key] = [jsonTooDeep()]; continue; }
       try { body[key] = JSON.parse(v); } catch { errors[key] = ['Value must be valid JSON.']; }
       continue;
     }

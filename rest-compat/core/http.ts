@@ -3,7 +3,25 @@
 // HTML page showing the same JSON.
 import express, { type Request, type Response } from 'express';
 import { RestError, detail } from './errors';
+import { parseInTurn } from '../../src/http/heavy-turns';
 import { FormBody, FormError, parseMultipart, parseUrlencoded } from './form';
+import { jsonMaxDepth, jsonTextDepthExceeds } from '../../src/graphql/scalars';
+
+/**
+ * Levels a REST body may nest beyond JSON_MAX_DEPTH: its own envelope (a bulk list, the
+ * object, a related object's attributes). The JSON values of fields are held to
+ * JSON_MAX_DEPTH itself by the GraphQL JSON scalar they are written through.
+ */
+export const ENVELOPE_DEPTH = 4;
+
+/**
+ * Whether a JSON body nests deeper than any dialect takes, checked on the text, before
+ * JSON.parse builds it: a body 100,000 levels deep is refused at the cost of one scan.
+ */
+export function bodyTooDeep(text: string): number | null {
+  const max = jsonMaxDepth() + ENVELOPE_DEPTH;
+  return jsonTextDepthExceeds(text, max) ? max : null;
+}
 
 export function wantsHtml(req: Request, params: URLSearchParams): boolean {
   const format = params.get('format');
@@ -27,11 +45,39 @@ export function htmlPage(title: string, req: Request, status: number, body: unkn
 <p><a href="/api/schema/swagger-ui/">API documentation</a></p></body></html>`;
 }
 
+/**
+ * DRF's JSONRenderer: `Accept: application/json; indent=4` pretty-prints with that indent
+ * (clamped to 0-8; 0, a bad or a missing value: compact). The parameter counts on the media
+ * range that JSON was chosen by: application/json, application/*, * / * or a +json type.
+ */
+export function jsonIndent(accept: string | undefined): number | undefined {
+  if (!accept) return undefined;
+  for (const range of accept.split(',')) {
+    const [type, ...params] = range.split(';').map((x) => x.trim());
+    const t = type.toLowerCase();
+    if (t !== 'application/json' && t !== 'application/*' && t !== '*/*' && !t.endsWith('+json')) continue;
+    const q = params.find((x) => /^q\s*=/i.test(x));
+    if (q && Number(q.split('=')[1]) === 0) continue;
+    const indent = params.find((x) => /^indent\s*=/i.test(x));
+    if (!indent) return undefined;
+    const v = indent.split('=')[1].trim().replace(/^"(.*)"$/, '$1');
+    if (!/^-?\d+$/.test(v)) return undefined;
+    return Math.max(0, Math.min(8, Number(v))) || undefined;
+  }
+  return undefined;
+}
+
+/** A JSON response body as DRF renders it for this request (compact, or indented on request). */
+export function renderJson(req: Request, body: unknown): string {
+  return JSON.stringify(body, null, jsonIndent(req.headers.accept));
+}
+
 export interface Responder {
   send(status: number, body?: unknown, headers?: Record<string, string>): void;
 }
 
-export function responder(req: Request, res: Response, params: URLSearchParams, title: string): Responder {
+/** `indent`: honour `Accept: application/json; indent=N` (DRF does; the Peering Manager dialect). */
+export function responder(req: Request, res: Response, params: URLSearchParams, title: string, indent = false): Responder {
   return {
     send(status, body, headers = {}) {
       for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
@@ -41,7 +87,7 @@ export function responder(req: Request, res: Response, params: URLSearchParams, 
         res.status(status).type('html').send(htmlPage(title, req, status, body));
         return;
       }
-      res.status(status).type('application/json').send(JSON.stringify(body));
+      res.status(status).type('application/json').send(indent ? renderJson(req, body) : JSON.stringify(body));
     },
   };
 }
@@ -65,11 +111,16 @@ export async function readBody(req: Request, res: Response, limit: string, forms
   const type = contentType.split(';')[0].trim().toLowerCase();
   if (forms && (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data')) return readForm(text, type, contentType);
   if (type !== 'application/json' && !type.endsWith('+json')) throw detail(415, `Unsupported media type "${type}" in request.`);
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new RestError(400, { detail: `JSON parse error - ${(e as Error).message}` });
-  }
+  // The depth scan and the parse of a large body wait for their turn (src/http/heavy-turns.ts).
+  return parseInTurn(text.length, () => {
+    const tooDeep = bodyTooDeep(text);
+    if (tooDeep !== null) throw new RestError(400, { detail: `JSON parse error - nested deeper than ${tooDeep} levels` });
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw new RestError(400, { detail: `JSON parse error - ${(e as Error).message}` });
+    }
+  });
 }
 
 function readForm(text: string, type: string, contentType: string): FormBody {

@@ -4,6 +4,8 @@
 // here so a wrong-typed parameter is a 400 naming it, never a 500.
 import { snake, type FilterKind, type ModelDescriptor } from '../../src/domain/model';
 import { filterFields, type FilterField } from '../../src/graphql/filters';
+import { validDate } from '../../src/graphql/scalars';
+import { dict } from './form';
 
 export type ParamErrors = Record<string, string[]>;
 
@@ -41,9 +43,9 @@ function parseInt(v: string, big: boolean): number {
   if (!/^-?\d+$/.test(s)) throw new ParamError('Enter a number.');
   const n = Number(s);
   if (big ? !Number.isSafeInteger(n) || n < 0 : n > INT32 || n < -INT32 - 1) {
-    throw new ParamError(n < 0 ? 'Ensure this value is greater than or equal to 0.' : `Ensure this value is less than or equal to ${big ? Number.MAX_SAFE_INTEGER : INT32}.`);
+    throw new ParamError(n < 0 ? `Ensure this value is greater than or equal to ${big ? 0 : -INT32 - 1}.` : `Ensure this value is less than or equal to ${big ? Number.MAX_SAFE_INTEGER : INT32}.`);
   }
-  return n;
+  return n === 0 ? 0 : n; // -0 is 0
 }
 
 /** One value of a filter, converted to what its GraphQL lookup takes. */
@@ -62,7 +64,8 @@ function convert(ff: FilterField, op: string, v: string): unknown {
     }
     case 'bool': return parseBool(v);
     case 'datetime':
-      if (Number.isNaN(Date.parse(v))) throw new ParamError('Enter a valid date/time.');
+      // Years 1 to 9999, as Django's DateTimeField: beyond them JavaScript or PostgreSQL cannot hold the value.
+      if (!validDate(v)) throw new ParamError('Enter a valid date/time.');
       return v;
     case 'uuid':
       if (!UUID.test(v.trim())) throw new ParamError('Enter a valid UUID.');
@@ -115,8 +118,8 @@ export interface ParsedFilter { filter: Record<string, any>; errors: ParamErrors
 
 export function filterFromQuery(d: ModelDescriptor, params: URLSearchParams): ParsedFilter {
   const ix = index(d);
-  const filter: Record<string, any> = {};
-  const errors: ParamErrors = {};
+  const filter = dict<any>();
+  const errors = dict<string[]>();
   const choices: ChoiceIds[] = [];
   const keys = [...new Set(params.keys())];
   for (const key of keys) {

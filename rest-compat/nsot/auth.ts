@@ -1,20 +1,22 @@
 // Who calls the NSoT dialect. In order: `Authorization: AuthToken <email>:<token>`
 // (the auth_token from /authenticate/, or the secret_key as the seed docs show),
 // the trusted e-mail header when enabled, then PeerGate's own `Token <key>`.
-// NSoT answers a missing login with 401, an invalid/expired auth_token with 400.
+// NSoT answers a missing login with 401, an invalid/expired auth_token with 400;
+// AuthToken attempts run under the core's failed-login limits (429 + Retry-After).
 import type { Request } from 'express';
 import type { GqlContext } from '../../src/graphql/context';
 import type { RunningApp } from '../../src/http/app';
 import type { RequestContext } from '../../src/db/context';
 import { User } from '../../src/domain/users/user';
 import { checkSecretKey, serverKey, userByEmail, verifyAuthToken } from '../../src/domain/inventory/secrets';
+import { limitedLogin, throttledMessage } from '../../src/http/login-limit';
 import { NsotError } from './errors';
 
 const EMAIL = /^[^@\s]+@[^@\s]+$/;
 
-/** Superusers and staff write; other NSoT users read (PeerGate has no per-object permissions). */
+/** An AuthToken or a trusted e-mail is a whole session, as a password is; what the user may write is the models' rule. */
 function callerFor(user: User) {
-  return { user, token: null, error: null, canWrite: user.isSuperuser || user.isStaff };
+  return { user, token: null, error: null, canWrite: true };
 }
 
 function setCaller(req: Request, ctx: GqlContext, user: User): void {
@@ -32,11 +34,14 @@ export async function nsotContext(req: Request, running: RunningApp): Promise<Gq
     const cut = cred.indexOf(':');
     if (cut < 1) throw new NsotError(401, 'Invalid token header. No credentials provided.');
     const email = cred.slice(0, cut), secret = cred.slice(cut + 1);
-    const user = await userByEmail(ctx.em, email);
     const key = serverKey(ctx.config);
-    const ok = !!user && user.isActive && (verifyAuthToken(secret, email, key) || (await checkSecretKey(ctx.em, user, secret, key)));
-    if (!ok) throw new NsotError(400, { auth_token: 'Invalid/expired auth_token.' });
-    setCaller(req, ctx, user!);
+    const login = await limitedLogin(req, ctx.config, email, async () => {
+      const user = await userByEmail(ctx.em, email);
+      const ok = !!user && user.isActive && (verifyAuthToken(secret, email, key) || (await checkSecretKey(ctx.em, user, secret, key)));
+      return ok ? user : null;
+    });
+    if (!login.ok) throw login.retryAfter === null ? new NsotError(400, { auth_token: 'Invalid/expired auth_token.' }) : new NsotError(429, throttledMessage(login.retryAfter));
+    setCaller(req, ctx, login.value!);
     return ctx;
   }
   const header = ctx.config.nsotEmailHeaderAuth ? req.get(ctx.config.nsotEmailHeader) : undefined;

@@ -43,6 +43,7 @@ export function fromGraphql(errors: readonly GraphQLError[], r: Resource | null)
     case 'FORBIDDEN': return new NsotError(403, e.message);
     case 'NOT_FOUND': return new NsotError(404, e.message);
     case 'CONFLICT': return new NsotError(409, e.message);
+    case 'QUERY_TOO_DEEP': case 'QUERY_TOO_COMPLEX': case 'QUERY_TOO_LARGE': return new NsotError(400, e.message); // src/graphql/limits.ts
     case 'BAD_USER_INPUT': {
       const items: Record<string, string[]>[] | undefined = ext.items;
       const fields: Record<string, string[]> = items ? items.find((i) => i && Object.keys(i).length) ?? {} : ext.fields;

@@ -25,7 +25,7 @@ export function projection(call: Call): Projection {
 }
 
 const absolute = (call: Call) => `${call.base}${call.req.originalUrl}`;
-const notFound = (d: ModelDescriptor) => detail(404, `No ${d.name} matches the given query.`);
+const notFound = (d: ModelDescriptor) => detail(404, `No ${d.className} matches the given query.`);
 
 /** `<fk>_id` values naming no object are a 400, as Peering Manager's filters answer (not an empty list). */
 async function unknownChoices(ctx: GqlContext, choices: ChoiceIds[]): Promise<ParamErrors> {

@@ -5,15 +5,16 @@ import type { Request, Response } from 'express';
 import type { RunningApp } from '../../src/http/app';
 import type { GqlContext } from '../../src/graphql/context';
 import { API_VERSION } from '../../src/http/version';
+import { mayWrite } from '../../src/domain/access';
 import { RestError, detail } from '../core/errors';
-import { responder } from '../core/http';
+import { renderJson, responder } from '../core/http';
 import { appListing, apps, endpoint, urlBuilder, type Endpoint } from './registry';
 import { readable, writable, type Call } from './call';
 import * as crud from './crud';
 import { metadata, titleCase } from './options';
 import { findAction, plainView, runAction } from './actions';
-import { openApiDocument } from './openapi';
-import { swaggerAssets, swaggerPage } from './swagger';
+import { servedOpenApiDocument } from './openapi';
+import { swaggerAssets, swaggerInit, swaggerPage } from './swagger';
 import { statusBody } from './status';
 import { TOKEN_CONTENT_TYPE, createTokenCall, revokeTokenCall } from './tokens';
 import { logInternalError } from '../../src/log';
@@ -45,8 +46,7 @@ function methodsFor(e: Endpoint, detailRoute: boolean): string[] {
 
 async function options(call: Call, e: Endpoint, detailRoute: boolean, allow: string[]): Promise<void> {
   const ctx = await readable(call);
-  const canWrite = !ctx.caller.error && !!ctx.caller.user && ctx.caller.canWrite;
-  call.reply.send(200, metadata(e.d, detailRoute, canWrite), { Allow: allow.join(', ') });
+  call.reply.send(200, metadata(e.d, detailRoute, mayWrite(ctx.caller, e.d, detailRoute ? 'update' : 'create')), { Allow: allow.join(', ') });
 }
 
 async function modelList(call: Call, e: Endpoint): Promise<void> {
@@ -104,7 +104,7 @@ async function route(call: Call, segs: string[]): Promise<void> {
     }
     await allowOrThrow(call, ['GET', 'HEAD']);
     await readable(call);
-    call.res.status(200).type('application/json').send(JSON.stringify(openApiDocument()));
+    call.res.status(200).type('application/json').send(renderJson(call.req, servedOpenApiDocument(call.base)));
     return;
   }
   if (!path) {
@@ -139,7 +139,7 @@ async function dispatch(req: Request, res: Response, running: RunningApp): Promi
     url.pathname = `${url.pathname.slice(0, suffix.index)}/`;
     params.set('format', 'json');
   }
-  const reply = responder(req, res, params, 'PeerGate — Peering Manager API');
+  const reply = responder(req, res, params, 'PeerGate — Peering Manager API', true);
   try {
     checkVersion(req);
     const rel = url.pathname.slice('/api'.length);
@@ -175,9 +175,10 @@ export function mountPeeringManager(app: express.Express, running: RunningApp): 
   app.use('/api/schema/swagger-ui', (req, res, next) => {
     if (req.path === '/' || req.path === '/index.html') {
       if (!req.originalUrl.split('?')[0].endsWith('/') && req.path === '/') { res.redirect(301, '/api/schema/swagger-ui/'); return; }
-      res.type('html').send(swaggerPage('/api/schema/?format=json'));
+      res.type('html').send(swaggerPage());
       return;
     }
+    if (req.path === '/peergate-init.js') { res.type('application/javascript').set('Cache-Control', 'no-cache').send(swaggerInit('/api/schema/?format=json')); return; }
     assets(req, res, () => { res.status(404).json({ detail: 'Not found.' }); });
     void next;
   });

@@ -1,6 +1,6 @@
 // The OpenAPI 3 document of /api/, generated from the same descriptors and REST
 // field lists the handlers use, so it cannot drift from what they serve.
-import type { FieldMeta, ModelDescriptor } from '../../src/domain/model';
+import { modelByContentType, type FieldMeta, type ModelDescriptor } from '../../src/domain/model';
 import { writableFields } from '../../src/graphql/inputs';
 import { API_VERSION } from '../../src/http/version';
 import { briefFields, fullFields, type RestField } from '../core/fields';
@@ -32,7 +32,8 @@ function scalarSchema(m: FieldMeta, write: boolean): Schema {
   }
   if (m.min !== undefined) s.minimum = m.min;
   if (m.max !== undefined) s.maximum = m.max;
-  if (m.nullable) s.nullable = true;
+  // OpenAPI 3.0: `nullable` only counts beside a `type`; an untyped (JSON) value takes null anyway.
+  if (m.nullable && s.type) s.nullable = true;
   if (m.help) s.description = m.help;
   return s;
 }
@@ -42,8 +43,9 @@ function readSchema(f: RestField, nestedChoices: boolean): Schema {
     case 'id': return { type: 'integer', readOnly: true };
     case 'url': case 'display_url': return { type: 'string', format: 'uri', readOnly: true };
     case 'display': case 'computed': return { readOnly: true };
-    case 'fk': return { allOf: [ref(`Nested${f.target!.name}`)], nullable: !!f.meta!.nullable };
-    case 'm2m': return { type: 'array', items: ref(`Nested${f.target!.name}`) };
+    // A nullable relation: `nullable` needs a `type` beside it in OpenAPI 3.0 (a $ref takes no siblings).
+    case 'fk': return f.meta!.nullable ? { type: 'object', nullable: true, allOf: [ref(`Nested${f.target!.className}`)] } : ref(`Nested${f.target!.className}`);
+    case 'm2m': return { type: 'array', items: ref(`Nested${f.target!.className}`) };
   }
   const s = scalarSchema({ ...f.meta!, ...(nestedChoices ? { choiceStyle: 'plain' as const } : {}) }, false);
   if (f.readOnly) s.readOnly = true;
@@ -58,7 +60,8 @@ function writeSchema(d: ModelDescriptor, partial: boolean): Schema {
   const props: Record<string, Schema> = {};
   const required: string[] = [];
   for (const m of writableFields(d)) {
-    if (m.kind === 'fk') props[m.restName] = { oneOf: [{ type: 'integer' }, { type: 'object', description: "Attributes matching exactly one object" }], nullable: !!m.nullable };
+    // null matches the integer branch only, so `oneOf` still picks exactly one.
+    if (m.kind === 'fk') props[m.restName] = { oneOf: [{ type: 'integer', ...(m.nullable ? { nullable: true } : {}) }, { type: 'object', description: 'Attributes matching exactly one object' }] };
     else if (m.kind === 'm2m') props[m.restName] = { type: 'array', items: { oneOf: [{ type: 'integer' }, { type: 'object' }] } };
     else props[m.restName] = scalarSchema(m, true);
     if (!partial && isRequired(d, m)) required.push(m.restName);
@@ -67,10 +70,20 @@ function writeSchema(d: ModelDescriptor, partial: boolean): Schema {
 }
 
 const json = (schema: Schema) => ({ content: { 'application/json': { schema } } });
-const errorResponses = {
-  400: { description: 'Validation error: {"field": ["message"]}' },
-  403: { description: 'Authentication or permission failure: {"detail": "..."}' },
+const errorSchemas: Record<string, Schema> = {
+  Error: { type: 'object', required: ['detail'], properties: { detail: { type: 'string' } }, description: "DRF's error body" },
+  ValidationError: {
+    description: 'Field errors: {"field": ["message"]} (for a bulk write, a list of those, one per item), or {"detail": "..."}',
+    oneOf: [
+      { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
+      { type: 'array', items: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } } },
+    ],
+  },
 };
+const problem = (description: string, schema = 'Error') => ({ description, ...json(ref(schema)) });
+const denied = { 403: problem('Authentication or permission failure') };
+const notFound = { 404: problem('Not found') };
+const errorResponses = { 400: problem('Validation error', 'ValidationError'), ...denied };
 
 function listParameters(d: ModelDescriptor): Schema[] {
   const base = [
@@ -99,47 +112,66 @@ export function openApiDocument(): Schema {
     const d = e.d;
     const tag = e.app;
     const title = titleCase(d.verboseName);
-    schemas[d.name] = objectSchema(fullFields(d), false);
-    schemas[`Nested${d.name}`] = objectSchema(briefFields(d), true);
-    schemas[`Paginated${d.name}List`] = { type: 'object', properties: { count: { type: 'integer' }, next: { type: 'string', nullable: true }, previous: { type: 'string', nullable: true }, results: { type: 'array', items: ref(d.name) } } };
+    schemas[d.className] = objectSchema(fullFields(d), false);
+    schemas[`Nested${d.className}`] = objectSchema(briefFields(d), true);
+    schemas[`Paginated${d.className}List`] = { type: 'object', properties: { count: { type: 'integer' }, next: { type: 'string', nullable: true }, previous: { type: 'string', nullable: true }, results: { type: 'array', items: ref(d.className) } } };
     const op = (id: string, summary: string, extra: Schema) => ({ operationId: `${e.app}_${e.path.replace(/-/g, '_')}_${id}${e.alias ? '_alias' : ''}`, tags: [tag], summary, ...extra });
-    const list: Schema = { get: op('list', `List ${d.verboseNamePlural}`, { parameters: listParameters(d), responses: { 200: { description: 'A page', ...json(ref(`Paginated${d.name}List`)) }, ...errorResponses } }) };
-    const detail: Schema = { get: op('retrieve', `One ${d.verboseName}`, { parameters: [idParam], responses: { 200: { description: title, ...json(ref(d.name)) }, 404: { description: 'Not found' } } }) };
+    const list: Schema = { get: op('list', `List ${d.verboseNamePlural}`, { parameters: listParameters(d), responses: { 200: { description: 'A page', ...json(ref(`Paginated${d.className}List`)) }, ...errorResponses } }) };
+    const detail: Schema = { get: op('retrieve', `One ${d.verboseName}`, { parameters: [idParam], responses: { 200: { description: title, ...json(ref(d.className)) }, ...denied, ...notFound } }) };
     if (!d.readOnly) {
-      schemas[`Writable${d.name}Request`] = writeSchema(d, false);
-      schemas[`Patched${d.name}Request`] = writeSchema(d, true);
-      const w = ref(`Writable${d.name}Request`);
-      const p = ref(`Patched${d.name}Request`);
+      schemas[`Writable${d.className}Request`] = writeSchema(d, false);
+      schemas[`Patched${d.className}Request`] = writeSchema(d, true);
+      const w = ref(`Writable${d.className}Request`);
+      const p = ref(`Patched${d.className}Request`);
       const withId = (s: Schema) => ({ type: 'array', items: { allOf: [s, { type: 'object', required: ['id'], properties: { id: { type: 'integer' } } }] } });
-      list.post = op('create', `Create one ${d.verboseName} or a list of them (all or none)`, { requestBody: { required: true, ...json({ oneOf: [w, { type: 'array', items: w }] }) }, responses: { 201: { description: 'Created', ...json(ref(d.name)) }, ...errorResponses } });
-      list.put = op('bulk_update', 'Bulk replace (all or none)', { requestBody: { required: true, ...json(withId(w)) }, responses: { 200: { description: 'Updated', ...json({ type: 'array', items: ref(d.name) }) }, ...errorResponses } });
-      list.patch = op('bulk_partial_update', 'Bulk partial update (all or none)', { requestBody: { required: true, ...json(withId(p)) }, responses: { 200: { description: 'Updated', ...json({ type: 'array', items: ref(d.name) }) }, ...errorResponses } });
+      list.post = op('create', `Create one ${d.verboseName} or a list of them (all or none)`, { requestBody: { required: true, ...json({ oneOf: [w, { type: 'array', items: w }] }) }, responses: { 201: { description: 'Created', ...json(ref(d.className)) }, ...errorResponses } });
+      list.put = op('bulk_update', 'Bulk replace (all or none)', { requestBody: { required: true, ...json(withId(w)) }, responses: { 200: { description: 'Updated', ...json({ type: 'array', items: ref(d.className) }) }, ...errorResponses } });
+      list.patch = op('bulk_partial_update', 'Bulk partial update (all or none)', { requestBody: { required: true, ...json(withId(p)) }, responses: { 200: { description: 'Updated', ...json({ type: 'array', items: ref(d.className) }) }, ...errorResponses } });
       list.delete = op('bulk_destroy', 'Bulk delete (all or none)', { requestBody: { required: true, ...json({ type: 'array', items: { type: 'object', required: ['id'], properties: { id: { type: 'integer' } } } }) }, responses: { 204: { description: 'Deleted' }, ...errorResponses } });
-      detail.put = op('update', `Replace a ${d.verboseName}`, { parameters: [idParam], requestBody: { required: true, ...json(w) }, responses: { 200: { description: title, ...json(ref(d.name)) }, ...errorResponses, 404: { description: 'Not found' } } });
-      detail.patch = op('partial_update', `Update a ${d.verboseName}`, { parameters: [idParam], requestBody: { required: true, ...json(p) }, responses: { 200: { description: title, ...json(ref(d.name)) }, ...errorResponses, 404: { description: 'Not found' } } });
-      detail.delete = op('destroy', `Delete a ${d.verboseName}`, { parameters: [idParam], responses: { 204: { description: 'Deleted' }, 404: { description: 'Not found' }, 409: { description: 'Protected by dependent objects' } } });
+      detail.put = op('update', `Replace a ${d.verboseName}`, { parameters: [idParam], requestBody: { required: true, ...json(w) }, responses: { 200: { description: title, ...json(ref(d.className)) }, ...errorResponses, ...notFound } });
+      detail.patch = op('partial_update', `Update a ${d.verboseName}`, { parameters: [idParam], requestBody: { required: true, ...json(p) }, responses: { 200: { description: title, ...json(ref(d.className)) }, ...errorResponses, ...notFound } });
+      detail.delete = op('destroy', `Delete a ${d.verboseName}`, { parameters: [idParam], responses: { 204: { description: 'Deleted' }, ...denied, ...notFound, 409: problem('Protected by dependent objects') } });
     }
     paths[`/api/${e.app}/${e.path}/`] = list;
     paths[`/api/${e.app}/${e.path}/{id}/`] = detail;
     if (e.alias) continue;
-    for (const a of ACTIONS.filter((x) => x.contentType === d.contentType)) {
+    // Actions that only answer 501 (they need NAPALM, IRR, Jinja2, ...) are left out; see the description.
+    for (const a of ACTIONS.filter((x) => x.contentType === d.contentType && x.run)) {
       const path = a.detail ? `/api/${e.app}/${e.path}/{id}/${a.name}/` : `/api/${e.app}/${e.path}/${a.name}/`;
       paths[path] = {
-        [a.method.toLowerCase()]: op(a.name.replace(/-/g, '_'), a.name, {
+        [a.method.toLowerCase()]: op(a.name.replace(/-/g, '_'), `${titleCase(a.name.replace(/-/g, ' '))} of a ${d.verboseName}`, {
           ...(a.detail ? { parameters: [idParam] } : {}),
-          description: a.unavailable ? `Not available in PeerGate (501): ${a.unavailable}` : undefined,
-          responses: a.unavailable ? { 501: { description: a.unavailable } } : { 200: { description: 'OK' } },
+          responses: a.responses
+            ? { ...Object.fromEntries(Object.entries(a.responses).map(([code, text]) => [code, Number(code) < 300 ? { description: text, ...(code === '204' ? {} : json({})) } : problem(text)])), ...denied, ...(a.detail ? notFound : {}) }
+            : { 200: { description: 'OK', ...json({}) }, ...denied, ...(a.detail ? notFound : {}), 501: problem('Needs a system PeerGate does not run') },
         }),
       };
     }
   }
-  paths['/api/status/'] = { get: { operationId: 'status', tags: ['status'], responses: { 200: { description: 'Versions and workers' } } } };
+  paths['/api/status/'] = { get: { operationId: 'status', tags: ['status'], summary: 'Versions and workers', responses: { 200: { description: 'Versions and workers', ...json({ type: 'object' }) }, ...denied } } };
+  // Only the nested shapes some relation uses (a model nothing points at has none).
+  const text = JSON.stringify(paths) + JSON.stringify(schemas);
+  for (const name of Object.keys(schemas)) if (name.startsWith('Nested') && !text.includes(`"#/components/schemas/${name}"`)) delete schemas[name];
+  const unavailable = ACTIONS.filter((a) => !a.run).map((a) => `\`${a.method} …/${a.detail ? '{id}/' : ''}${a.name}/\` (${modelByContentType(a.contentType)?.verboseNamePlural ?? a.contentType})`);
   cached = {
     openapi: '3.0.3',
-    info: { title: 'PeerGate — Peering Manager compatible REST API', version: API_VERSION, description: 'Every request is translated to PeerGate\'s GraphQL API (/graphql).' },
+    info: {
+      title: 'PeerGate — Peering Manager compatible REST API',
+      version: API_VERSION,
+      license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
+      description: 'Every request is translated to PeerGate\'s GraphQL API (/graphql).\n\n'
+        + 'Peering Manager actions that need systems PeerGate does not run (NAPALM, IRR queries, Jinja2 rendering, the PeeringDB cache, IX-API, NetBox, background jobs) '
+        + `answer 501 with a detail saying why and are not listed here: ${unavailable.join(', ')}.`,
+    },
     paths,
-    components: { schemas, securitySchemes: { tokenAuth: { type: 'apiKey', in: 'header', name: 'Authorization', description: '`Token <40 hex characters>`' } } },
+    components: { schemas: { ...schemas, ...errorSchemas }, securitySchemes: { tokenAuth: { type: 'apiKey', in: 'header', name: 'Authorization', description: '`Token <40 hex characters>`' } } },
     security: [{ tokenAuth: [] }, {}],
   };
   return cached;
+}
+
+/** The document as served: `servers` names the origin the client reached. */
+export function servedOpenApiDocument(origin: string): Schema {
+  const doc = openApiDocument();
+  return { openapi: doc.openapi, info: doc.info, servers: [{ url: origin, description: 'This PeerGate' }], ...doc };
 }

@@ -7,16 +7,17 @@ import type { ModelDescriptor } from '../../src/domain/model';
 import { shapeFor } from '../core/projection';
 import { RestError } from '../core/errors';
 import { coerceScalar, typeName } from '../core/body';
-import { FormBody } from '../core/form';
+import { dict, FormBody } from '../core/form';
 import { body, run, writable, type Call } from './call';
 
 export const TOKEN_CONTENT_TYPE = 'users.token';
 
-const WRITABLE: Record<string, { gql: string; kind: 'string' | 'bool' | 'datetime' | 'id' }> = {
+const WRITABLE: Record<string, { gql: string; kind: 'string' | 'bool' | 'datetime' | 'id' | 'list' }> = {
   description: { gql: 'description', kind: 'string' },
   write_enabled: { gql: 'writeEnabled', kind: 'bool' },
   expires: { gql: 'expires', kind: 'datetime' },
   user: { gql: 'userId', kind: 'id' },
+  allowed_ips: { gql: 'allowedIps', kind: 'list' },
 };
 
 export async function createTokenCall(call: Call, d: ModelDescriptor): Promise<void> {
@@ -27,14 +28,18 @@ export async function createTokenCall(call: Call, d: ModelDescriptor): Promise<v
   if (typeof data !== 'object' || Array.isArray(data) || data === null) {
     throw new RestError(400, { non_field_errors: [`Invalid data. Expected a dictionary, but got ${typeName(data)}.`] });
   }
-  const input: Record<string, unknown> = {};
-  const errors: Record<string, string[]> = {};
-  const readOnly = new Set(['id', 'url', 'display_url', 'display', 'created', 'last_used', 'key_prefix', 'key', 'allowed_ips']);
+  const input = dict<unknown>();
+  const errors = dict<string[]>();
+  const readOnly = new Set(['id', 'url', 'display_url', 'display', 'created', 'last_used', 'key_prefix', 'key']);
   for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
-    const w = WRITABLE[k];
+    const w = Object.hasOwn(WRITABLE, k) ? WRITABLE[k] : undefined;
     if (!w) { if (!readOnly.has(k)) errors[k] = ['Unknown field.']; continue; }
     try {
-      if (w.kind === 'id') input[w.gql] = v === null ? null : String((typeof v === 'object' && v && 'id' in v) ? (v as any).id : v);
+      if (w.kind === 'list') {
+        // The networks are validated by createToken; here only the shape.
+        if (v !== null && (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))) throw new Error('Expected a list of items.');
+        input[w.gql] = v;
+      } else if (w.kind === 'id') input[w.gql] = v === null ? null : String((typeof v === 'object' && v && 'id' in v) ? (v as any).id : v);
       else input[w.gql] = v === null ? null : coerceScalar({ kind: w.kind } as any, v);
     } catch (e) { errors[k] = [(e as Error).message]; }
   }

@@ -1,13 +1,13 @@
 // PeeringDB's credentials on PeerGate's users and tokens: `Api-Key <key>` and
 // `Token <key>` name a token; HTTP Basic carries a username and either one of that
-// user's tokens or the password. Anything else is PeeringDB's "Unknown authorization method".
+// user's tokens or the password (the core's password login, under the failed-login
+// limits: 429 with Retry-After when spent). Anything else is PeeringDB's "Unknown authorization method".
 import type { Request } from 'express';
 import type { RunningApp } from '../../src/http/app';
 import type { GqlContext } from '../../src/graphql/context';
 import type { RequestContext } from '../../src/db/context';
-import { User } from '../../src/domain/users/user';
-import { findToken } from '../../src/domain/users/tokens';
-import { checkPassword } from '../../src/domain/users/passwords';
+import { decodeBasic, passwordLogin } from '../../src/http/basic';
+import { throttledMessage } from '../../src/http/login-limit';
 import { PdbError } from './errors';
 
 export async function pdbContext(req: Request, running: RunningApp): Promise<GqlContext> {
@@ -23,20 +23,12 @@ export async function pdbContext(req: Request, running: RunningApp): Promise<Gql
   if (s !== 'basic' || rest.length !== 1) throw new PdbError(400, 'Unknown authorization method');
   delete req.headers.authorization;
   const ctx = await running.contextFor(req);
-  const decoded = Buffer.from(rest[0], 'base64').toString('utf8');
-  const i = decoded.indexOf(':');
-  const username = i >= 0 ? decoded.slice(0, i) : decoded;
-  const secret = i >= 0 ? decoded.slice(i + 1) : '';
-  const user = username ? await ctx.em.findOne(User, { username }) : null;
-  if (!user || !user.isActive) throw new PdbError(401, 'Invalid username/password.');
-  const token = await findToken(ctx.em, secret);
-  if (token && (token.user as User).id === user.id && (!token.expires || token.expires.getTime() > Date.now())) {
-    ctx.caller = { user, token, error: null, canWrite: token.writeEnabled };
-  } else if (user.password && checkPassword(secret, user.password)) {
-    ctx.caller = { user, token: null, error: null, canWrite: true };
-  } else {
-    throw new PdbError(401, 'Invalid username/password.');
-  }
+  const creds = decodeBasic(rest[0]);
+  if (!creds) throw new PdbError(401, 'Invalid username/password.');
+  const login = await passwordLogin(req, ctx.em, ctx.config, creds);
+  if (!login.ok) throw login.retryAfter === null ? new PdbError(401, 'Invalid username/password.') : new PdbError(429, throttledMessage(login.retryAfter));
+  ctx.caller = login.caller;
+  const user = login.caller.user!;
   const store = req.res!.locals.store as RequestContext;
   store.userId = user.id;
   store.userName = user.username;

@@ -5,6 +5,7 @@
 // Unknown fields and suffixes are ignored, as PeeringDB ignores them.
 import { pdbTable, type PdbColumn, type PdbTable } from '../../src/domain/peeringdb/columns';
 import { PdbError } from './errors';
+import { validDate } from '../../src/graphql/scalars';
 import { fold, foldSql } from './fold';
 import { addNameSearch } from './search';
 import { LOCATION_FILTERS } from './spatial';
@@ -112,10 +113,12 @@ function op(suffix: string): string {
 
 /** Dates as YYYY-MM-DD are whole days: `__gt`/`__lte` compare with the day's last instant. */
 function dateBound(v: string, suffix: string, key: string): Date {
-  if (/^\d+(\.\d+)?$/.test(v)) return new Date(Number(v) * 1000);
   const day = /^\d{4}-\d{2}-\d{2}$/.test(v);
-  const d = new Date(day && (suffix === 'gt' || suffix === 'lte') ? `${v}T23:59:59.999Z` : day ? `${v}T00:00:00Z` : v);
-  if (Number.isNaN(d.getTime())) throw new PdbError(400, `Invalid value for ${key}: "${v}"`);
+  // Seconds since the epoch, or ISO text; either within years 1 to 9999 (what both JavaScript and PostgreSQL hold).
+  const d = /^\d+(\.\d+)?$/.test(v)
+    ? validDate(Number(v) * 1000)
+    : validDate(day && (suffix === 'gt' || suffix === 'lte') ? `${v}T23:59:59.999Z` : day ? `${v}T00:00:00Z` : v);
+  if (!d) throw new PdbError(400, `Invalid value for ${key}: "${v}"`);
   return d;
 }
 

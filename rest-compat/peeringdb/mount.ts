@@ -14,6 +14,7 @@ import { pdbContext } from './auth';
 import { PdbError, REASON } from './errors';
 import { sendJson, sendRaw } from './respond';
 import { logInternalError } from '../../src/log';
+import { bodyTooDeep } from '../core/http';
 
 const DOCS = {
   create: 'mutation($tag: String!, $data: JSON!) { peeringdbCreate(tag: $tag, data: $data) }',
@@ -58,6 +59,9 @@ async function body(call: Call, limit: string): Promise<unknown> {
   }
   const text = typeof call.req.body === 'string' ? call.req.body : '';
   if (!text.trim()) throw new PdbError(400, 'No data was supplied with the POST request');
+  // Nesting is checked on the text, so a body 100,000 levels deep is never built.
+  const tooDeep = bodyTooDeep(text);
+  if (tooDeep !== null) throw new PdbError(400, `JSON parse error - nested deeper than ${tooDeep} levels`);
   let data: unknown;
   try { data = JSON.parse(text); } catch { throw new PdbError(400, 'JSON parse error'); }
   // Every PeeringDB write takes one object; anything else (a list, a scalar, deeply nested
@@ -75,6 +79,7 @@ function fromGraphql(e: GraphQLError): PdbError {
   if (code === 'NOT_FOUND') return new PdbError(404, 'Entity not found');
   if (code === 'UNAUTHENTICATED') return new PdbError(401, e.message);
   if (code === 'FORBIDDEN' || code === 'CONFLICT') return new PdbError(403, e.message);
+  if (code === 'QUERY_TOO_DEEP' || code === 'QUERY_TOO_COMPLEX' || code === 'QUERY_TOO_LARGE') return new PdbError(400, e.message); // src/graphql/limits.ts
   // Variable coercion (a body of the wrong JSON type, e.g. `null`) is the client's error.
   const coerced = coercionFields(e.message);
   if (coerced) return new PdbError(400, 'Bad Request', coerced.fields);

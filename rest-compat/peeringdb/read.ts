@@ -4,7 +4,8 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Caller } from '../../src/http/auth';
 import { pdbTable, renderRow, type PdbTable } from '../../src/domain/peeringdb/columns';
-import { PDB_TYPES, type PdbTag } from '../../src/domain/peeringdb/tags';
+import { PDB_TYPES, pdbDescriptor, type PdbTag } from '../../src/domain/peeringdb/tags';
+import { readGrant, toSql } from '../../src/domain/access';
 import { sqlRows, type Row } from '../../src/domain/peeringdb/sql';
 import { addFilters } from './filters';
 import { addDistance, centreOf, distanceOf } from './spatial';
@@ -28,18 +29,26 @@ const PER_PAGE = 250;
 
 const select = sqlRows;
 
-/** Contacts anonymous callers may see: Public only; signed-in callers also Users; staff all. */
-function pocVisibility(caller: Caller, alias: string, w: Where): void {
-  const u = caller.user;
-  if (u && (u.isStaff || u.isSuperuser)) return;
-  w.sql.push(u ? `${alias}.visible in ('Public', 'Users')` : `${alias}.visible = 'Public'`);
+/** The rows of `tag` this caller may read, as the model declares them (contacts by visibility): none when it may read none. */
+function visibleRows(caller: Caller, tag: PdbTag, alias: string, w: Where): void {
+  const grant = readGrant(caller, pdbDescriptor(tag));
+  if (!grant.allowed) { w.sql.push('false'); return; }
+  const t = pdbTable(tag);
+  const column = (prop: string) => q(t.byProp.get(prop)!.column);
+  const rows = toSql(grant.rows, alias, column);
+  w.sql.push(...rows.sql);
+  w.args.push(...rows.args);
 }
+
+/** Largest limit, skip, page or per_page: PostgreSQL's LIMIT and OFFSET are bigint, and JavaScript's numbers lose digits past 2^53. */
+const MAX_PAGING = 2147483647;
 
 function intParam(params: URLSearchParams, name: string, dflt: number, max?: number): number {
   const v = params.get(name);
   if (v === null || v === '') return dflt;
   if (!/^-?\d+$/.test(v.trim())) throw new PdbError(400, `Invalid value for ${name}: "${v}"`);
   const n = Math.max(0, Number(v));
+  if (n > MAX_PAGING) throw new PdbError(400, `Invalid value for ${name}: "${v}" (at most ${MAX_PAGING})`);
   return max === undefined ? n : Math.min(n, max);
 }
 
@@ -66,7 +75,7 @@ async function plan(em: EntityManager, caller: Caller, tag: PdbTag, params: URLS
   } else {
     where.sql.push(`t.status = 'ok'`);
   }
-  if (tag === 'poc') pocVisibility(caller, 't', where);
+  visibleRows(caller, tag, 't', where);
   const km = distanceOf(tag, params);
   if (km !== null) {
     const nearest = addDistance('t', await centreOf(em, params), km, where);
@@ -141,23 +150,25 @@ export async function single(em: EntityManager, caller: Caller, tag: PdbTag, id:
   const t = pdbTable(tag);
   const depth = intParam(params, 'depth', 2, 4);
   const w: Where = { sql: [`t.id = ?`, `t.status in ('ok', 'pending')`], args: [id] };
-  if (tag === 'poc') pocVisibility(caller, 't', w);
+  visibleRows(caller, tag, 't', w);
   const rows = await select(em, `select t.* from ${q(t.table)} t where ${w.sql.join(' and ')}`, w.args);
   if (!rows.length) return null;
   const obj = renderRow(t, rows[0]);
   await expandSets(em, caller, tag, [obj], depth);
-  if (depth >= 1) await expandParents(em, t, obj);
+  if (depth >= 1) await expandParents(em, caller, t, obj);
   return obj;
 }
 
 /** Parents (org of a net, net and ixlan of a netixlan): writable FKs, rendered flat. */
-async function expandParents(em: EntityManager, t: PdbTable, obj: Obj): Promise<void> {
+async function expandParents(em: EntityManager, caller: Caller, t: PdbTable, obj: Obj): Promise<void> {
   for (const c of t.columns) {
     if (!c.fk || c.field.readOnly) continue;
     const id = obj[c.rest];
     if (id === null || id === undefined) { obj[c.fk.name] = null; continue; }
     const pt = pdbTable(c.fk.tag);
-    const rows = await select(em, `select * from ${q(pt.table)} where id = ?`, [id]);
+    const w: Where = { sql: ['t.id = ?'], args: [id] };
+    visibleRows(caller, c.fk.tag, 't', w);
+    const rows = await select(em, `select t.* from ${q(pt.table)} t where ${w.sql.join(' and ')}`, w.args);
     obj[c.fk.name] = rows.length ? renderRow(pt, rows[0]) : null;
   }
 }
@@ -173,7 +184,7 @@ export async function expandSets(em: EntityManager, caller: Caller, tag: PdbTag,
     const ct = pdbTable(set.child);
     const fkCol = ct.byProp.get(set.fk)!.column;
     const w: Where = { sql: [`c.${q(fkCol)} in (${ids.map(() => '?').join(', ')})`, `c.status = 'ok'`], args: [...ids] };
-    if (set.child === 'poc') pocVisibility(caller, 'c', w);
+    visibleRows(caller, set.child, 'c', w);
     let members: { parent: number; row: Row }[];
     let memberTag: PdbTag = set.child;
     if (set.via) {

@@ -159,16 +159,21 @@ const HANDLERS: Partial<Record<PdbTag, Record<string, Handler>>> = {
 };
 
 
+/** A table entry by a client's parameter name: own entries only (`constructor=1` is not a filter). */
+function own<T>(table: Record<string, T> | undefined, name: string): T | undefined {
+  return table && Object.hasOwn(table, name) ? table[name] : undefined;
+}
+
 /** Adds the condition of `key` when it is one of the type's special filters; false when it is not. */
 export function addSpecial(tag: PdbTag, key: string, value: string, alias: string, w: Where): boolean {
   const parts = key.split('__');
   const suffix = parts.length === 2 && SUFFIXES.has(parts[1]) ? parts[1] : '';
   if (parts.length > (suffix ? 2 : 1)) return false;
-  const handler = HANDLERS[tag]?.[parts[0]];
+  const handler = own(HANDLERS[tag], parts[0]);
   if (handler) { handler(value, { alias, w, key, suffix }); return true; }
   // Links take `x`, `x_id` and `x__in` / `x_id__in`, all meaning "any of these ids".
   if (suffix && suffix !== 'in') return false;
-  const l = LINKS[tag]?.[parts[0].replace(/_id$/, '')];
+  const l = own(LINKS[tag], parts[0].replace(/_id$/, ''));
   if (!l) return false;
   link(l, value, { alias, w, key, suffix });
   return true;

@@ -9,6 +9,8 @@ export const CODES = {
   sendFailed: 'failed when send this message out',
   unauthorized: 'Unauthorized Access',
   forbidden: 'You do not have permission to perform this action.',
+  throttled: 'Too many failed logins',
+  tooLarge: 'please check your post data: body too large',
 } as const;
 
 export class YabgpError extends Error {
@@ -17,6 +19,9 @@ export class YabgpError extends Error {
     this.name = 'YabgpError';
   }
 }
+
+/** Too many failed logins (429; the core has set Retry-After). */
+export const throttled = (seconds: number): YabgpError => new YabgpError(429, `${CODES.throttled}, retry in ${seconds} s`);
 
 /** A refusal answered with HTTP 200, as yabgp does for peer state and negotiation. */
 export const refusal = (code: string): YabgpError => new YabgpError(200, code);

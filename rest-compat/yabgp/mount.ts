@@ -6,6 +6,7 @@ import { EncodeError, MAX_EXTENDED_MESSAGE_LEN, MAX_MESSAGE_LEN, PeerStateError,
 import type { RunningApp } from '../../src/http/app';
 import { wantsHtml } from '../../src/http/graphiql';
 import { logInternalError } from '../../src/log';
+import { bodyTooDeep } from '../core/http';
 import { yabgpCaller, type Access } from './auth';
 import { CODES, YabgpError, refusal, sendError } from './errors';
 import { resolvePeer, type YabgpPeer } from './peer';
@@ -23,10 +24,13 @@ async function readJson(req: Request, res: Response, limit: string): Promise<unk
   try {
     await new Promise<void>((resolve, reject) => parser(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
   } catch (e: any) {
-    throw new YabgpError(e?.type === 'entity.too.large' ? 413 : 400, `${CODES.postData}: ${e?.type === 'entity.too.large' ? 'body too large' : 'unreadable body'}`);
+    if (e?.type === 'entity.too.large') throw new YabgpError(413, CODES.tooLarge);
+    throw new YabgpError(400, `${CODES.postData}: unreadable body`);
   }
   const text = typeof req.body === 'string' ? req.body : '';
   if (!text.trim()) throw new YabgpError(400, `${CODES.postData}: empty body`);
+  const tooDeep = bodyTooDeep(text);
+  if (tooDeep !== null) throw new YabgpError(400, `${CODES.postData}: JSON nested deeper than ${tooDeep} levels`);
   try { return JSON.parse(text); } catch { throw new YabgpError(400, `${CODES.postData}: malformed JSON`); }
 }
 
@@ -42,12 +46,12 @@ function fromCore(e: unknown): unknown {
   return e;
 }
 
-function peerRoute(running: RunningApp, access: Access, limit: string, fn: Handler) {
+function peerRoute(running: RunningApp, access: Access, fn: Handler) {
   return async (req: Request, res: Response): Promise<void> => {
     try {
-      await yabgpCaller(req, running, access);
+      const { config } = await yabgpCaller(req, running, access);
       const found = resolvePeer(req);
-      const out = await fn({ req, res, found, body: () => readJson(req, res, limit) });
+      const out = await fn({ req, res, found, body: () => readJson(req, res, config.bodyLimit) });
       res.json(out);
     } catch (e0) {
       const e = fromCore(e0);
@@ -64,10 +68,9 @@ function int(v: unknown): number | null {
 }
 
 export function yabgpRouter(running: RunningApp): Router {
-  const limit = '10mb';
   const r = express.Router();
-  const get = (path: string, access: Access, fn: Handler) => r.get(path, peerRoute(running, access, limit, fn));
-  const post = (path: string, access: Access, fn: Handler) => r.post(path, peerRoute(running, access, limit, fn));
+  const get = (path: string, access: Access, fn: Handler) => r.get(path, peerRoute(running, access, fn));
+  const post = (path: string, access: Access, fn: Handler) => r.post(path, peerRoute(running, access, fn));
 
   r.get('/', (_req, res) => { res.json(VERSION); });
 

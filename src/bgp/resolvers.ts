@@ -1,73 +1,78 @@
 // Live BGP in GraphQL: the session-state subscription, live peers with counters and
 // capabilities, received routes, and control mutations (start/stop, refresh, announce).
 import { Arg, Ctx, Field, Float, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { GraphQLJSON } from 'graphql-scalars';
 import { attrsToJson, jsonToAttrs, parseCommunity, type PeerInfo, type RouteEntry } from '../../bgp-core';
-import { ASNScalar } from '../graphql/scalars';
+import { ASNScalar, JSONScalar } from '../graphql/scalars';
 import { requireRead, requireWrite } from '../graphql/guards';
 import { NotFoundError, ValidationError } from '../graphql/errors';
 import type { GqlContext } from '../graphql/context';
 import type { BgpSessionEvent } from '../events/bus';
 import { SESSION_CONTENT_TYPE, parsePeerKey, type SessionType } from './desired';
 import { localWorker } from './local';
+import { BGPState } from '../domain/choices';
+import { choiceEnum } from '../graphql/choice-enums';
+
+/** A session event's state: a BGP state, or deleted when the peer is removed. */
+const SessionEventState = choiceEnum({ name: 'BgpSessionEventState', values: [...BGPState.values, { value: 'deleted', label: 'Deleted (the peer was removed)' }] });
+const BgpStateEnum = choiceEnum(BGPState);
 
 const STALE_FAMILIES = 'Families (ipv4, ipv6) whose routes are kept stale while the peer restarts gracefully (RFC 4724)';
 
 @ObjectType('BgpSessionEvent', { description: 'A session as the worker sees it: enough to redraw a dashboard row' })
 class BgpSessionEventType {
   @Field(() => String, { description: '"peering.directpeeringsession" or "peering.internetexchangepeeringsession"' }) sessionType!: string;
-  @Field(() => ID) sessionId!: number;
-  @Field(() => ID, { nullable: true }) routerId!: number | null;
-  @Field(() => String) remoteAddress!: string;
-  @Field(() => ASNScalar) remoteAs!: number;
-  @Field(() => String, { description: 'idle, connect, active, opensent, openconfirm, established; deleted when the peer is removed' }) state!: string;
-  @Field(() => String, { nullable: true }) previousState!: string | null;
+  @Field(() => ID, { description: 'Id of the session (its model depends on sessionType)' }) sessionId!: number;
+  @Field(() => ID, { nullable: true, description: 'Id of the router that runs the session' }) routerId!: number | null;
+  @Field(() => String, { description: "The peer's address" }) remoteAddress!: string;
+  @Field(() => ASNScalar, { description: "The peer's AS number" }) remoteAs!: number;
+  @Field(() => SessionEventState, { description: 'The BGP state; DELETED when the peer is removed' }) state!: string;
+  @Field(() => SessionEventState, { nullable: true, description: 'The state before this change' }) previousState!: string | null;
   @Field(() => Float, { description: 'Seconds since Established, 0 otherwise' }) uptime!: number;
-  @Field(() => Int) receivedPrefixCount!: number;
-  @Field(() => Int) advertisedPrefixCount!: number;
-  @Field(() => Int) messagesIn!: number;
-  @Field(() => Int) messagesOut!: number;
-  @Field(() => String, { nullable: true }) lastError!: string | null;
+  @Field(() => Int, { description: 'Prefixes received from the peer' }) receivedPrefixCount!: number;
+  @Field(() => Int, { description: 'Prefixes advertised to the peer' }) advertisedPrefixCount!: number;
+  @Field(() => Int, { description: 'BGP messages received' }) messagesIn!: number;
+  @Field(() => Int, { description: 'BGP messages sent' }) messagesOut!: number;
+  @Field(() => String, { nullable: true, description: 'The last error, as a message' }) lastError!: string | null;
   @Field(() => Int, { nullable: true, description: 'NOTIFICATION code of the last error (0 for a local error such as a refused connection)' }) lastErrorCode!: number | null;
-  @Field(() => Int, { nullable: true }) lastErrorSubcode!: number | null;
+  @Field(() => Int, { nullable: true, description: 'NOTIFICATION subcode of the last error' }) lastErrorSubcode!: number | null;
   @Field(() => String, { nullable: true, description: 'Why the state changed: hold timer expired, NOTIFICATION sent/received, connection failed, peer de-configured; "snapshot" for the first events' }) reason!: string | null;
   @Field(() => [String], { description: STALE_FAMILIES }) staleFamilies!: string[];
-  @Field(() => String) time!: string;
+  @Field(() => String, { description: 'When the state was seen (ISO 8601)' }) time!: string;
 }
 
 @ObjectType('BgpPeer', { description: 'A running BGP peer of bgp-core' })
 class BgpPeerType {
-  @Field(() => String) sessionType!: string;
-  @Field(() => ID) sessionId!: number;
-  @Field(() => ID) routerId!: number;
-  @Field(() => String) state!: string;
-  @Field(() => String, { nullable: true }) localAddress!: string | null;
-  @Field(() => ASNScalar) localAs!: number;
-  @Field(() => String) remoteAddress!: string;
-  @Field(() => Int) remotePort!: number;
-  @Field(() => ASNScalar) remoteAs!: number;
-  @Field(() => String, { nullable: true }) remoteRouterId!: string | null;
-  @Field(() => Float) uptime!: number;
-  @Field(() => GraphQLJSON, { nullable: true }) lastError!: unknown;
-  @Field(() => GraphQLJSON, { description: 'Per address family: received and advertised prefixes' }) prefixes!: unknown;
-  @Field(() => GraphQLJSON, { description: 'Messages sent and received by type (yabgp statistic keys)' }) statistics!: unknown;
-  @Field(() => GraphQLJSON, { description: 'Capabilities sent (local) and received (remote), per AFI/SAFI' }) capabilities!: unknown;
-  @Field(() => GraphQLJSON, { nullable: true, description: 'What both sides agreed: hold time, 4-octet AS, families' }) negotiated!: unknown;
+  @Field(() => String, { description: '"peering.directpeeringsession" or "peering.internetexchangepeeringsession"' }) sessionType!: string;
+  @Field(() => ID, { description: 'Id of the session (its model depends on sessionType)' }) sessionId!: number;
+  @Field(() => ID, { description: 'Id of the router that runs the session' }) routerId!: number;
+  @Field(() => BgpStateEnum, { description: 'The BGP state' }) state!: string;
+  @Field(() => String, { nullable: true, description: 'The local address of the TCP connection' }) localAddress!: string | null;
+  @Field(() => ASNScalar, { description: 'The local AS number' }) localAs!: number;
+  @Field(() => String, { description: "The peer's address" }) remoteAddress!: string;
+  @Field(() => Int, { description: "The peer's TCP port" }) remotePort!: number;
+  @Field(() => ASNScalar, { description: "The peer's AS number" }) remoteAs!: number;
+  @Field(() => String, { nullable: true, description: "The peer's BGP identifier" }) remoteRouterId!: string | null;
+  @Field(() => Float, { description: 'Seconds since Established, 0 otherwise' }) uptime!: number;
+  @Field(() => JSONScalar, { nullable: true, description: 'The last error: code, subcode and message' }) lastError!: unknown;
+  @Field(() => JSONScalar, { description: 'Per address family: received and advertised prefixes' }) prefixes!: unknown;
+  @Field(() => JSONScalar, { description: 'Messages sent and received by type (yabgp statistic keys)' }) statistics!: unknown;
+  @Field(() => JSONScalar, { description: 'Capabilities sent (local) and received (remote), per AFI/SAFI' }) capabilities!: unknown;
+  @Field(() => JSONScalar, { nullable: true, description: 'What both sides agreed: hold time, 4-octet AS, families' }) negotiated!: unknown;
   @Field(() => [String], { description: STALE_FAMILIES }) staleFamilies!: string[];
 }
 
-@ObjectType('BgpRoute')
+@ObjectType('BgpRoute', { description: 'A route received from a peer' })
 class BgpRouteType {
-  @Field(() => String) prefix!: string;
-  @Field(() => GraphQLJSON, { description: 'Path attributes keyed by type code, as yabgp shows them' }) attributes!: unknown;
+  @Field(() => String, { description: 'The prefix' }) prefix!: string;
+  @Field(() => JSONScalar, { description: 'Path attributes keyed by type code, as yabgp shows them' }) attributes!: unknown;
 }
 
-@InputType()
+@InputType({ description: 'Conditions on received routes: every one given must hold' })
 class BgpRouteFilter {
   @Field(() => String, { nullable: true, description: 'This exact prefix' }) prefix?: string;
   @Field(() => String, { nullable: true, description: 'More specifics of (or equal to) this prefix' }) within?: string;
   @Field(() => String, { nullable: true, description: 'Longest match for this address' }) address?: string;
-  @Field(() => ASNScalar, { nullable: true }) asPathContains?: number;
+  @Field(() => ASNScalar, { nullable: true, description: 'Routes whose AS path contains this AS number' }) asPathContains?: number;
   @Field(() => String, { nullable: true, description: 'A standard community "A:B" or a well-known name' }) community?: string;
   @Field(() => String, { nullable: true, description: 'ipv4 or ipv6' }) family?: string;
 }
@@ -150,23 +155,23 @@ export class BgpResolver {
   })
   bgpSessionChanged(
     @Root() event: BgpSessionEvent,
-    @Arg('routerId', () => ID, { nullable: true }) _routerId?: string,
-    @Arg('states', () => [String], { nullable: true }) _states?: string[],
-    @Arg('sessionType', () => String, { nullable: true }) _sessionType?: string,
+    @Arg('routerId', () => ID, { nullable: true, description: 'Only sessions of this router' }) _routerId?: string,
+    @Arg('states', () => [SessionEventState], { nullable: true, description: 'Only events into one of these states' }) _states?: string[],
+    @Arg('sessionType', () => String, { nullable: true, description: 'direct (a direct peering session) or ixp (an IX peering session)' }) _sessionType?: string,
   ): BgpSessionEvent {
     return event;
   }
 
   @Query(() => [BgpPeerType], { description: 'Peers running in this process\'s bgp-core worker' })
-  bgpPeers(@Ctx() ctx: GqlContext, @Arg('routerId', () => ID, { nullable: true }) routerId?: string): BgpPeerType[] {
+  bgpPeers(@Ctx() ctx: GqlContext, @Arg('routerId', () => ID, { nullable: true, description: 'Only sessions of this router' }) routerId?: string): BgpPeerType[] {
     requireRead(ctx);
     const worker = localWorker();
     if (!worker) return [];
     return worker.allPeers().filter((p) => !routerId || String(p.routerId) === String(routerId)).map((p) => peerView(p.routerId, p.info));
   }
 
-  @Query(() => BgpPeerType, { nullable: true })
-  bgpPeer(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String) sessionType: string, @Arg('sessionId', () => ID) sessionId: string): BgpPeerType | null {
+  @Query(() => BgpPeerType, { nullable: true, description: 'One running peer of this process\'s bgp-core worker, null when it runs none for the session' })
+  bgpPeer(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String, { description: 'direct or ixp (also their content types, "peering.directpeeringsession" ...)' }) sessionType: string, @Arg('sessionId', () => ID, { description: 'Id of the session' }) sessionId: string): BgpPeerType | null {
     requireRead(ctx);
     const worker = localWorker();
     const found = worker?.find(sessionTypeOf(sessionType), Number(sessionId));
@@ -176,10 +181,10 @@ export class BgpResolver {
   @Query(() => [BgpRouteType], { description: 'Routes received from a peer (its Adj-RIB-In)' })
   bgpReceivedRoutes(
     @Ctx() ctx: GqlContext,
-    @Arg('sessionType', () => String) sessionType: string,
-    @Arg('sessionId', () => ID) sessionId: string,
-    @Arg('filter', () => BgpRouteFilter, { nullable: true }) filter?: BgpRouteFilter,
-    @Arg('limit', () => Int, { nullable: true }) limit?: number,
+    @Arg('sessionType', () => String, { description: 'direct or ixp (also their content types, "peering.directpeeringsession" ...)' }) sessionType: string,
+    @Arg('sessionId', () => ID, { description: 'Id of the session' }) sessionId: string,
+    @Arg('filter', () => BgpRouteFilter, { nullable: true, description: 'Only routes matching' }) filter?: BgpRouteFilter,
+    @Arg('limit', () => Int, { nullable: true, description: 'At most this many routes' }) limit?: number,
   ): BgpRouteType[] {
     requireRead(ctx);
     const rib = livePeer(sessionType, sessionId).peer.ribIn;
@@ -197,7 +202,7 @@ export class BgpResolver {
   }
 
   @Mutation(() => Boolean, { description: 'Manual start (from Idle)' })
-  bgpSessionStart(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String) sessionType: string, @Arg('sessionId', () => ID) sessionId: string): boolean {
+  bgpSessionStart(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String, { description: 'direct or ixp (also their content types, "peering.directpeeringsession" ...)' }) sessionType: string, @Arg('sessionId', () => ID, { description: 'Id of the session' }) sessionId: string): boolean {
     requireWrite(ctx);
     if (sentToWorkers(ctx, sessionType, sessionId, 'start')) return true;
     const f = livePeer(sessionType, sessionId);
@@ -207,7 +212,7 @@ export class BgpResolver {
   }
 
   @Mutation(() => Boolean, { description: 'Manual stop: Cease, administrative shutdown' })
-  bgpSessionStop(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String) sessionType: string, @Arg('sessionId', () => ID) sessionId: string): boolean {
+  bgpSessionStop(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String, { description: 'direct or ixp (also their content types, "peering.directpeeringsession" ...)' }) sessionType: string, @Arg('sessionId', () => ID, { description: 'Id of the session' }) sessionId: string): boolean {
     requireWrite(ctx);
     if (sentToWorkers(ctx, sessionType, sessionId, 'stop')) return true;
     const f = livePeer(sessionType, sessionId);
@@ -216,8 +221,8 @@ export class BgpResolver {
   }
 
   @Mutation(() => Boolean, { description: 'Asks the peer to resend its routes' })
-  bgpRouteRefresh(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String) sessionType: string, @Arg('sessionId', () => ID) sessionId: string,
-    @Arg('afi', () => Int, { nullable: true }) afi?: number, @Arg('safi', () => Int, { nullable: true }) safi?: number): boolean {
+  bgpRouteRefresh(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String, { description: 'direct or ixp (also their content types, "peering.directpeeringsession" ...)' }) sessionType: string, @Arg('sessionId', () => ID, { description: 'Id of the session' }) sessionId: string,
+    @Arg('afi', () => Int, { nullable: true, description: 'Address family identifier (default: every negotiated family)' }) afi?: number, @Arg('safi', () => Int, { nullable: true, description: 'Subsequent address family identifier' }) safi?: number): boolean {
     requireWrite(ctx);
     if (sentToWorkers(ctx, sessionType, sessionId, 'route-refresh', { afi: afi ?? 1, safi: safi ?? 1 })) return true;
     const f = livePeer(sessionType, sessionId);
@@ -226,8 +231,8 @@ export class BgpResolver {
   }
 
   @Mutation(() => Int, { description: 'Announces IPv4 prefixes (nlri) and/or IPv6 ones (attribute 14) with yabgp-style attributes; returns the number of UPDATEs sent, or 0 when sent to a standalone worker over the event bus' })
-  bgpAnnounce(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String) sessionType: string, @Arg('sessionId', () => ID) sessionId: string,
-    @Arg('attributes', () => GraphQLJSON) attributes: unknown, @Arg('prefixes', () => [String], { nullable: true }) prefixes?: string[]): number {
+  bgpAnnounce(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String, { description: 'direct or ixp (also their content types, "peering.directpeeringsession" ...)' }) sessionType: string, @Arg('sessionId', () => ID, { description: 'Id of the session' }) sessionId: string,
+    @Arg('attributes', () => JSONScalar, { description: 'Path attributes, yabgp-style (origin, as_path, next_hop, ...)' }) attributes: unknown, @Arg('prefixes', () => [String], { nullable: true, description: 'The prefixes' }) prefixes?: string[]): number {
     requireWrite(ctx);
     try { jsonToAttrs(attributes); } catch (e) { throw new ValidationError({ attributes: [(e as Error).message] }); }
     if (sentToWorkers(ctx, sessionType, sessionId, 'announce', { attributes, prefixes: prefixes ?? [] })) return 0;
@@ -240,8 +245,8 @@ export class BgpResolver {
   }
 
   @Mutation(() => Int, { description: 'Withdraws prefixes (IPv4 or IPv6); returns the number of UPDATEs sent, or 0 when sent to a standalone worker over the event bus' })
-  bgpWithdraw(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String) sessionType: string, @Arg('sessionId', () => ID) sessionId: string,
-    @Arg('prefixes', () => [String]) prefixes: string[]): number {
+  bgpWithdraw(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String, { description: 'direct or ixp (also their content types, "peering.directpeeringsession" ...)' }) sessionType: string, @Arg('sessionId', () => ID, { description: 'Id of the session' }) sessionId: string,
+    @Arg('prefixes', () => [String], { description: 'The prefixes' }) prefixes: string[]): number {
     requireWrite(ctx);
     if (sentToWorkers(ctx, sessionType, sessionId, 'withdraw', { prefixes })) return 0;
     const f = livePeer(sessionType, sessionId);

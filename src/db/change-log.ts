@@ -29,6 +29,17 @@ export function onObjectChanges(fn: ChangeListener): () => void {
   return () => { listeners.splice(listeners.indexOf(fn), 1); };
 }
 
+/**
+ * Work done with the change rows inside the write's own transaction (webhook deliveries are queued
+ * here, so a delivery exists exactly when its write committed). Runs on the flush's connection.
+ */
+export type InTransactionHook = (em: EntityManager, rows: ObjectChange[]) => Promise<void>;
+const inTransactionHooks: InTransactionHook[] = [];
+export function onChangesInTransaction(fn: InTransactionHook): () => void {
+  inTransactionHooks.push(fn);
+  return () => { inTransactionHooks.splice(inTransactionHooks.indexOf(fn), 1); };
+}
+
 function modelOf(entity: AnyEntity): ModelDescriptor | undefined {
   const cls = entity.constructor;
   return allModels().find((d) => d.cls === cls && d.changeLogged);
@@ -94,6 +105,7 @@ export class ChangeLogSubscriber implements EventSubscriber {
       }) as any));
       chunk.forEach((r, i) => { r.id = ids[i] as number; });
     }
+    for (const fn of inTransactionHooks) await fn(args.em, rows);
     const forRequest = ctx as (typeof ctx & { changes?: ObjectChange[] }) | undefined;
     if (forRequest) (forRequest.changes ??= []).push(...rows);
     else for (const fn of listeners) fn(rows);

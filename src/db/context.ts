@@ -14,5 +14,5 @@ export function currentRequest(): RequestContext | undefined {
   return requestContext.getStore();
 }
 
-/** Totals across the process, for tests and metrics. */
-export const queryStats = { total: 0 };
+/** Totals across the process, for tests and metrics: all queries, and those run for a request. */
+export const queryStats = { total: 0, inRequests: 0 };

@@ -1,4 +1,4 @@
-// MikroORM setup for the two drivers: embedded PGlite (file or memory) and a PostgreSQL server.
+// MikroORM setup for the two drivers: embedded PGlite (file or memory, see ./embedded) and a PostgreSQL server.
 import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -10,6 +10,7 @@ import { ChangeLogSubscriber } from './change-log';
 import { InventorySubscriber } from '../domain/inventory/subscriber';
 import { currentRequest, queryStats } from './context';
 import { PeerGateNamingStrategy } from './naming';
+import { EmbeddedDatabase, EmbeddedDriver } from './embedded';
 
 export type Orm = MikroORM;
 
@@ -19,7 +20,9 @@ class QueryCounter implements Logger {
     if (namespace !== 'query') return;
     queryStats.total += 1;
     const ctx = currentRequest();
-    if (ctx) ctx.queryCount += 1;
+    if (!ctx) return;
+    ctx.queryCount += 1;
+    queryStats.inRequests += 1;
   }
   error(): void {}
   warn(): void {}
@@ -48,30 +51,69 @@ function baseOptions(): Partial<Options> {
   };
 }
 
+export interface OpenOptions {
+  /**
+   * Brings a freshly opened database up to use (migrations, admin token). Given here so that an
+   * in-memory embedded database, which an engine fault empties, is prepared again after its restart.
+   */
+  prepare?: (orm: Orm) => Promise<void>;
+}
+
 /** Opens the database that DATABASE_URL names ('' = file-backed PGlite under ./var/). */
-export async function openOrm(databaseUrl: string): Promise<Orm> {
+export async function openOrm(databaseUrl: string, opts: OpenOptions = {}): Promise<Orm> {
   if (databaseUrl.startsWith('postgres')) {
     return MikroORM.init({ ...baseOptions(), driver: PostgreSqlDriver, clientUrl: databaseUrl, pool: { min: 1, max: 10 } } as Options);
   }
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { PGliteDriver } = await import('mikro-orm-pglite');
   const location = databaseUrl.replace(/^pglite:\/\//, '');
-  let dataDir: string | undefined;
+  let dataDir: string | null = null;
   if (location !== 'memory') {
     dataDir = resolve(location || 'var/pglite');
     mkdirSync(dataDir, { recursive: true });
   }
-  const pglite = dataDir ? new PGlite(dataDir) : new PGlite();
-  const orm = await MikroORM.init({
-    ...baseOptions(),
-    driver: PGliteDriver,
-    dbName: 'postgres',
-    driverOptions: { connection: { pglite: () => pglite } },
-  } as Options);
-  // Borrowed instance: close it with the ORM.
+  // Locks a directory against a second process (DatabaseLockedError) before touching it.
+  const embedded = await EmbeddedDatabase.open(dataDir);
+  let orm: Orm;
+  try {
+    orm = await embeddedOrm(embedded);
+  } catch (e) {
+    await embedded.close();
+    throw e;
+  }
+  const prepare = opts.prepare;
+  if (prepare) {
+    embedded.prepare = async (pglite) => {
+      const fresh = await embeddedOrm(EmbeddedDatabase.borrow(pglite));
+      try { await prepare(fresh); } finally { await fresh.close(true); }
+    };
+  }
+  // The database is this ORM's: closed (and its directory unlocked) with it.
   const close = orm.close.bind(orm);
-  orm.close = async (force?: boolean) => { await close(force); await pglite.close(); };
+  orm.close = async (force?: boolean) => {
+    try { await close(force); } finally { await embedded.close(); }
+  };
   return orm;
+}
+
+function embeddedOrm(embedded: EmbeddedDatabase): Promise<Orm> {
+  return MikroORM.init({ ...baseOptions(), driver: EmbeddedDriver, dbName: 'postgres', driverOptions: { embedded } } as Options);
+}
+
+/** The embedded database behind `orm`, or null for a PostgreSQL server. */
+export function embeddedDatabase(orm: Orm): EmbeddedDatabase | null {
+  if (!isEmbedded(orm)) return null;
+  return (orm.config.get('driverOptions') as { embedded: EmbeddedDatabase }).embedded;
+}
+
+/** 'ok' or why the database cannot serve requests now (readiness). */
+export async function databaseHealth(orm: Orm): Promise<string> {
+  const embedded = embeddedDatabase(orm);
+  if (embedded && embedded.health() !== 'ok') return embedded.health();
+  try {
+    await orm.em.fork().getConnection().execute('select 1');
+    return 'ok';
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
 
 export function isEmbedded(orm: Orm): boolean {

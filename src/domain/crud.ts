@@ -5,11 +5,13 @@ import { allModels, describe, type ModelDescriptor, type FieldMeta } from './mod
 import { checkValue, addError, type FieldErrors } from './validate';
 import { inputNames, patchName, refFields, writableFields } from '../graphql/inputs';
 import { filterToWhere } from '../graphql/filters';
-import { ConflictError, NotFoundError, ValidationError } from '../graphql/errors';
+import { AuthError, ConflictError, NotFoundError, ValidationError } from '../graphql/errors';
 import { currentRequest } from '../db/context';
 import type { ObjectChange } from './extras/object-change';
 import { objectRepr } from '../db/snapshot';
-import { hashPassword } from './users/passwords';
+import { hashPasswordAsync } from './users/passwords';
+import { readGrant, rowMatches, toWhere, writeGrant, NO_PERMISSION, type WriteGrant } from './access';
+import type { Caller } from '../http/auth';
 
 export interface ListArgs {
   filter?: Record<string, unknown> | null;
@@ -38,7 +40,9 @@ export function orderBy(d: ModelDescriptor, ordering: string[] | null | undefine
     const desc = key.startsWith('-');
     const name = desc ? key.slice(1) : key;
     const dir = desc ? 'desc' : 'asc';
-    const path = d.orderingPaths?.[name] ?? (d.field(name) && !['m2m', 'json'].includes(d.field(name)!.kind) ? name : undefined);
+    const f = d.field(name);
+    // Secrets are never an ordering: the order of rows would tell their values apart.
+    const path = d.orderingPaths?.[name] ?? (f && !f.secret && !f.writeOnly && !['m2m', 'json'].includes(f.kind) ? name : undefined);
     if (!path) continue;
     const [a, b] = path.split('.');
     out.push(b ? { [a]: { [b]: dir } } : { [a]: dir });
@@ -73,17 +77,24 @@ export async function get(em: EntityManager, d: ModelDescriptor, id: string | nu
   return em.findOne(d.cls as any, withScope({ id: n }, scope) as any, exclude.length ? { exclude: exclude as any } : {});
 }
 
-function withScope(where: Record<string, unknown>, scope: Record<string, unknown> | null | undefined): Record<string, unknown> {
+/** `where` within a caller's scope (null: no limit). */
+export function withScope(where: Record<string, unknown>, scope: Record<string, unknown> | null | undefined): Record<string, unknown> {
   return scope ? { $and: [where, scope] } : where;
 }
 
 type Input = Record<string, any>;
 type Mode = 'create' | 'replace' | 'patch';
 
-/** Finds related objects by id or attributes, with one query per target model for the ids. */
+/** Finds related objects by id or attributes, with one query per target model for the ids; only rows the caller may read. */
 class RelatedResolver {
   private found = new Map<Function, Map<number, AnyEntity>>();
-  constructor(private em: EntityManager) {}
+  constructor(private em: EntityManager, private caller: Caller) {}
+
+  /** The target's rows this caller reads, as a condition; null when it reads none. */
+  private readable(cls: Function, where: Record<string, unknown>): Record<string, unknown> | null {
+    const g = readGrant(this.caller, describe(cls));
+    return g.allowed ? withScope(where, toWhere(g.rows)) : null;
+  }
 
   async preload(d: ModelDescriptor, inputs: Input[]): Promise<void> {
     const wanted = new Map<Function, Set<number>>();
@@ -98,7 +109,8 @@ class RelatedResolver {
       }
     }
     for (const [cls, ids] of wanted) {
-      const rows = await this.em.find(cls as any, { id: { $in: [...ids].filter((i) => i <= 2147483647) } } as any);
+      const where = this.readable(cls, { id: { $in: [...ids].filter((i) => i <= 2147483647) } });
+      const rows = where ? await this.em.find(cls as any, where as any) : [];
       const map = this.found.get(cls) ?? new Map();
       for (const r of rows as AnyEntity[]) map.set(r.id, r);
       this.found.set(cls, map);
@@ -126,7 +138,8 @@ class RelatedResolver {
       return null;
     }
     const shown = JSON.stringify(attrs);
-    const rows = await this.em.find(f.target!() as any, where as any, { limit: 2 });
+    const scoped = this.readable(f.target!(), where);
+    const rows = scoped ? await this.em.find(f.target!() as any, scoped as any, { limit: 2 }) : [];
     if (rows.length === 0) addError(errors, f.name, `Related object not found using the provided attributes: ${shown}`);
     else if (rows.length > 1) addError(errors, f.name, `Multiple objects match the provided attributes: ${shown}`);
     return rows.length === 1 ? (rows[0] as AnyEntity) : null;
@@ -171,7 +184,7 @@ async function applyInput(d: ModelDescriptor, entity: AnyEntity, input: Input, m
     }
     const value = checkValue(f, input[f.name], errors);
     if (f.writeOnly && f.name === 'password' && typeof value === 'string' && value) {
-      entity[f.name] = hashPassword(value);
+      entity[f.name] = await hashPasswordAsync(value);
     } else {
       entity[f.name] = value;
     }
@@ -282,10 +295,27 @@ export function mapDbError(e: unknown): unknown {
   return e;
 }
 
-export async function create(em: EntityManager, d: ModelDescriptor, inputs: Input[], publish?: Publish, bulk = false): Promise<AnyEntity[]> {
+/** Input keys a grant limited to some fields does not cover (an owner changing their own account). */
+function checkFields(grant: WriteGrant, input: Input): void {
+  if (!grant.fields) return;
+  for (const k of Object.keys(input)) if (input[k] !== undefined && !grant.fields.has(k)) throw new AuthError('FORBIDDEN', NO_PERMISSION);
+}
+
+/** After the input is applied, a caller limited to its own rows must still own every row it wrote. */
+function checkOwned(d: ModelDescriptor, grant: WriteGrant, entities: AnyEntity[]): void {
+  if (grant.ownRows.length && !entities.every((e) => rowMatches(grant.ownRows, d, e))) throw new AuthError('FORBIDDEN', NO_PERMISSION);
+}
+
+/** A single write limited to the caller's own rows, aimed at somebody else's row: refused, not "not found". */
+async function refuseIfOthers(em: EntityManager, d: ModelDescriptor, grant: WriteGrant, ids: number[]): Promise<void> {
+  if (grant.ownRows.length && ids.length && (await em.count(d.cls as any, { id: { $in: ids } } as any)) > 0) throw new AuthError('FORBIDDEN', NO_PERMISSION);
+}
+
+export async function create(em: EntityManager, d: ModelDescriptor, inputs: Input[], caller: Caller, publish?: Publish, bulk = false): Promise<AnyEntity[]> {
   guardWritable(d);
+  const grant = writeGrant(caller, d, 'create');
   const ids = await inTransaction(em, publish, async (tem) => {
-    const related = new RelatedResolver(tem);
+    const related = new RelatedResolver(tem, caller);
     await related.preload(d, inputs);
     const entities: AnyEntity[] = [];
     const errors: FieldErrors[] = [];
@@ -294,6 +324,7 @@ export async function create(em: EntityManager, d: ModelDescriptor, inputs: Inpu
       errors.push(await applyInput(d, entity, input, 'create', related));
       entities.push(entity);
     }
+    checkOwned(d, grant, entities);
     await finish(d, tem, entities, errors);
     throwIfInvalid(errors, bulk);
     tem.persist(entities);
@@ -305,8 +336,10 @@ export async function create(em: EntityManager, d: ModelDescriptor, inputs: Inpu
 
 export interface UpdateItem { id: string | number; input: Input }
 
-export async function update(em: EntityManager, d: ModelDescriptor, items: UpdateItem[], partial: boolean, publish?: Publish, bulk = false): Promise<AnyEntity[]> {
+export async function update(em: EntityManager, d: ModelDescriptor, items: UpdateItem[], partial: boolean, caller: Caller, publish?: Publish, bulk = false): Promise<AnyEntity[]> {
   guardWritable(d);
+  const grant = writeGrant(caller, d, 'update');
+  for (const item of items) checkFields(grant, item.input);
   const ids = await inTransaction(em, publish, async (tem) => {
     const wanted = items.map((i) => Number(i.id)).filter((n) => Number.isSafeInteger(n) && n > 0 && n <= 2147483647);
     const merging = mergesStored(d, items) && wanted.length > 0;
@@ -314,11 +347,11 @@ export async function update(em: EntityManager, d: ModelDescriptor, items: Updat
       // Concurrent merges into the same row wait here, then each reads what the other committed.
       await tem.getConnection().execute(`select 1 from "${d.table}" where id in (${wanted.map(() => '?').join(', ')}) for update`, wanted, 'all', tem.getTransactionContext());
     }
-    const rows = (await tem.find(d.cls as any, { id: { $in: wanted } } as any, {
+    const rows = (await tem.find(d.cls as any, withScope({ id: { $in: wanted } }, toWhere(grant.ownRows)) as any, {
       populate: d.fields.filter((f) => f.kind === 'm2m').map((f) => f.name) as any, refresh: merging,
     })) as AnyEntity[];
     const byId = new Map(rows.map((r) => [r.id, r]));
-    const related = new RelatedResolver(tem);
+    const related = new RelatedResolver(tem, caller);
     await related.preload(d, items.map((i) => i.input));
     const entities: AnyEntity[] = [];
     const errors: FieldErrors[] = [];
@@ -326,11 +359,13 @@ export async function update(em: EntityManager, d: ModelDescriptor, items: Updat
       const entity = byId.get(Number(item.id));
       if (!entity) {
         if (bulk) continue; // Peering Manager skips unknown ids in bulk updates
-        throw new NotFoundError(`No ${d.name} matches the given query.`);
+        await refuseIfOthers(tem, d, grant, wanted);
+        throw new NotFoundError(`No ${d.className} matches the given query.`);
       }
       errors.push(await applyInput(d, entity, item.input, partial ? 'patch' : 'replace', related));
       entities.push(entity);
     }
+    checkOwned(d, grant, entities);
     await finish(d, tem, entities, errors);
     throwIfInvalid(errors, bulk);
     await tem.flush();
@@ -339,12 +374,16 @@ export async function update(em: EntityManager, d: ModelDescriptor, items: Updat
   return reload(em, d, ids);
 }
 
-export async function remove(em: EntityManager, d: ModelDescriptor, ids: (string | number)[], publish?: Publish, bulk = false): Promise<number> {
+export async function remove(em: EntityManager, d: ModelDescriptor, ids: (string | number)[], caller: Caller, publish?: Publish, bulk = false): Promise<number> {
   guardWritable(d);
+  const grant = writeGrant(caller, d, 'delete');
   return inTransaction(em, publish, async (tem) => {
     const wanted = [...new Set(ids.map(Number).filter((n) => Number.isSafeInteger(n) && n > 0 && n <= 2147483647))];
-    const rows = (await tem.find(d.cls as any, { id: { $in: wanted } } as any, { populate: ['tags'].filter((t) => d.field(t)) as any })) as AnyEntity[];
-    if (!bulk && rows.length === 0) throw new NotFoundError(`No ${d.name} matches the given query.`);
+    const rows = (await tem.find(d.cls as any, withScope({ id: { $in: wanted } }, toWhere(grant.ownRows)) as any, { populate: ['tags'].filter((t) => d.field(t)) as any })) as AnyEntity[];
+    if (!bulk && rows.length === 0) {
+      await refuseIfOthers(tem, d, grant, wanted);
+      throw new NotFoundError(`No ${d.className} matches the given query.`);
+    }
     await ensureNotProtected(tem, d, rows);
     tem.remove(rows);
     await tem.flush();

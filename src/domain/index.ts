@@ -36,9 +36,11 @@ export { Router } from './devices/router';
 export { Contact, ContactRole, ContactAssignment, Email } from './messaging/contact';
 export { User, Group } from './users/user';
 export { Token } from './users/token';
+import { UserPreferences } from './users/preferences';
 export { Site, Attribute, Device, Network, Interface, Circuit, Value, Assignment, UserSecret } from './inventory';
 
 /** Entity classes for MikroORM discovery (abstract bases included). */
 export function entityClasses(): Function[] {
-  return [...abstractBases, ...allModels().map((d) => d.cls)];
+  // UserPreferences is a plain entity: no generic list or REST endpoint, only its owner's own row.
+  return [...abstractBases, ...allModels().map((d) => d.cls), UserPreferences];
 }

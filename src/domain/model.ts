@@ -5,11 +5,11 @@ import 'reflect-metadata';
 import { BigIntType, Entity, ManyToMany, ManyToOne, PrimaryKey, Property, Unique, type Constructor } from '@mikro-orm/core';
 import { Field, ID, Int, Float, ObjectType, UseMiddleware } from 'type-graphql';
 import { hideSecretFromReaders } from '../graphql/secret';
-import { GraphQLJSON } from 'graphql-scalars';
 import type { GraphQLScalarType } from 'graphql';
-import { ASNScalar, DateTimeScalar } from '../graphql/scalars';
+import { ASNScalar, DateTimeScalar, JSONScalar } from '../graphql/scalars';
+import { choiceEnum } from '../graphql/choice-enums';
 import type { ChoiceSet } from './choices';
-import type { Caller } from '../http/auth';
+import { resolveAccess, setModelLookup, type AccessRule, type ResolvedAccess } from './access';
 
 export type FieldKind =
   | 'id' | 'string' | 'text' | 'int' | 'bigint' | 'asn' | 'float' | 'bool' | 'json' | 'datetime'
@@ -42,6 +42,8 @@ export interface FieldOptions {
   withLength?: boolean;    // ip: keep the prefix length ("192.0.2.1/31")
   family?: 4 | 6;          // ip: the address family it must be
   inverse?: string;        // m2m inverse side
+  /** fk: the target also lists the rows pointing at it (`true`: named after this model's plural, `routers`). */
+  reverse?: boolean | string;
   owner?: boolean;         // m2m owning side (default true)
   deleteRule?: 'cascade' | 'set null' | 'restrict';
   choiceStyle?: 'object' | 'plain';
@@ -65,8 +67,10 @@ export interface FieldMeta extends FieldOptions {
 
 export interface ModelOptions<T = any> {
   app: string;                       // Peering Manager app label: peering, net, devices ...
-  name?: string;                     // GraphQL type name (class name by default)
-  plural?: string;                   // GraphQL plural ('AutonomousSystems')
+  name?: string;                     // Django's class name ('BGPGroup'; the class name by default); GraphQL spells it in words ('BgpGroup')
+  plural?: string;                   // plural ('AutonomousSystems'), spelled the same way
+  /** What the model is, for the GraphQL schema (default: its verbose name and content type). */
+  description?: string;
   table?: string;
   restPath?: string;                 // REST path segment ('autonomous-systems')
   modelName?: string;                // content-type model ('autonomoussystem')
@@ -88,11 +92,8 @@ export interface ModelOptions<T = any> {
   customFilters?: Record<string, CustomFilter>;
   /** Fields that must be present on create but may be null (Peering Manager's Connection). */
   presentOnCreate?: string[];
-  /**
-   * Who may read which rows, as extra MikroORM conditions (null: all rows). Throws an
-   * AuthError to refuse. Models without one are readable by any permitted reader.
-   */
-  readScope?: (caller: Caller) => Record<string, unknown> | null;
+  /** Who may read and write it (src/domain/access.ts); by default anyone reads, any writer writes. */
+  access?: AccessRule;
   /** Derives read-only fields before every save (e.g. a community's kind). */
   compute?: (obj: T) => void;
   validate?: (obj: T, load: RelationLoader) => Promise<Partial<Record<string, string[]>>> | Partial<Record<string, string[]>>;
@@ -102,6 +103,8 @@ export interface ModelOptions<T = any> {
 
 export interface ComputedField<T = any> {
   type: 'string' | 'bool' | 'int' | 'json';
+  /** For the schema (default: the name in words). */
+  description?: string;
   nullable?: boolean;
   restName?: string;
   resolve: (obj: T, load: RelationLoader) => unknown;
@@ -110,6 +113,8 @@ export interface ComputedField<T = any> {
 /** Filters that are not a plain column comparison (Peering Manager's "method" filters). */
 export interface CustomFilter {
   type: 'int' | 'bool' | 'string';
+  /** For the schema (default: the name in words). */
+  description?: string;
   restName?: string;
   apply: (value: any) => Record<string, unknown>;
 }
@@ -117,10 +122,16 @@ export interface CustomFilter {
 /** Loads a related object during display/validation, through the request's loaders. */
 export type RelationLoader = <R = any>(obj: any, field: string) => Promise<R | null>;
 
-export interface ModelDescriptor extends Omit<ModelOptions, 'name' | 'plural'> {
+export interface ModelDescriptor extends Omit<ModelOptions, 'name' | 'plural' | 'access' | 'description'> {
+  access: ResolvedAccess;
   cls: Function;
+  /** The GraphQL type name, acronyms as words ('BgpGroup', 'Bfd', 'PdbIxLan'). */
   name: string;
+  /** Its plural, spelled the same way ('Bfds'). */
   plural: string;
+  /** The Django class name Peering Manager's REST answers and OpenAPI use ('BGPGroup', 'BFD'). */
+  className: string;
+  description: string;
   table: string;
   restPath: string;
   modelName: string;
@@ -139,6 +150,21 @@ const registry = new Map<Function, ModelDescriptor>();
 export const snake = (s: string): string => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
 export const words = (s: string): string => snake(s).replace(/_/g, ' ');
 const kebab = (s: string): string => snake(s).replace(/_/g, '-');
+
+/**
+ * The GraphQL spelling of a name: acronyms as words ('BGPGroup' -> 'BgpGroup', 'BFDs' -> 'Bfds',
+ * 'PdbIXLan' -> 'PdbIxLan', 'IXAPI' -> 'Ixapi'), so every type and field reads one way.
+ */
+export const pascalWords = (s: string): string =>
+  s.replace(/[A-Z]{2,}(?=[A-Z][a-z]|s(?![a-z])|[^A-Za-z]|$)/g, (run) => run[0] + run.slice(1).toLowerCase());
+
+/** 'pre-maintenance' -> 'Pre-maintenance': the first letter capitalised. */
+export const sentence = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** A field's description in the schema: its help text, else its label, else its name in words. */
+export function fieldDescription(f: Pick<FieldOptions, 'help' | 'label'> & { name: string }): string {
+  return f.help ?? sentence(f.label ?? words(f.name));
+}
 
 function ownFields(cls: Function): FieldMeta[] {
   if (!pendingFields.has(cls)) pendingFields.set(cls, []);
@@ -161,7 +187,7 @@ function gqlType(kind: FieldKind): () => GraphQLScalarType | Function {
     case 'bigint': case 'asn': return () => ASNScalar;
     case 'float': return () => Float;
     case 'bool': return () => Boolean;
-    case 'json': return () => GraphQLJSON;
+    case 'json': return () => JSONScalar;
     case 'datetime': return () => DateTimeScalar;
     default: return () => String;
   }
@@ -201,7 +227,8 @@ function scalar(kind: FieldKind, opts: FieldOptions = {}, choices?: ChoiceSet): 
     const meta: FieldMeta = {
       ...opts, name, kind, choices,
       restName: opts.restName ?? snake(name),
-      filterKind: opts.filter === false || kind === 'json' ? null : defaultFilterKind(kind),
+      // Secrets are never compared: a filter would let a reader guess them one character at a time.
+      filterKind: opts.filter === false || opts.secret || kind === 'json' ? null : defaultFilterKind(kind),
     };
     ownFields(proto.constructor).push(meta);
     const nullable = !!opts.nullable;
@@ -218,7 +245,9 @@ function scalar(kind: FieldKind, opts: FieldOptions = {}, choices?: ChoiceSet): 
       ...(opts.auto === 'update' ? { onUpdate: () => new Date() } : {}),
     })(proto, name);
     if (opts.writeOnly) return;
-    Field(gqlType(kind) as any, { nullable: nullable || kind === 'json' || !!opts.secret, name: opts.gqlName, description: opts.help })(proto, name);
+    // Registered now: type-graphql reads its enums before it calls the type functions.
+    const choiceType = kind === 'choice' ? choiceEnum(choices!, opts.blank) : null;
+    Field((choiceType ? () => choiceType : gqlType(kind)) as any, { nullable: nullable || kind === 'json' || !!opts.secret, name: opts.gqlName, description: fieldDescription({ ...opts, name }) })(proto, name);
     if (opts.secret) UseMiddleware(hideSecretFromReaders)(proto, name);
   };
 }
@@ -277,27 +306,30 @@ export function IdField(opts: { autoincrement?: boolean } = {}): PropertyDecorat
   return (proto: object, key: string | symbol) => {
     ownFields(proto.constructor).push({ name: String(key), restName: 'id', kind: 'id', filterKind: 'numeric', readOnly: true });
     PrimaryKey({ type: 'integer', autoincrement: opts.autoincrement ?? true })(proto, String(key));
-    Field(() => ID)(proto, String(key));
+    Field(() => ID, { description: 'Unique identifier' })(proto, String(key));
   };
 }
 
 /** Class decorator: MikroORM entity + GraphQL object type + descriptor. */
 export function Model<T>(opts: ModelOptions<T>) {
   return (cls: Constructor<T>) => {
-    const name = opts.name ?? cls.name;
+    const className = opts.name ?? cls.name;
+    const name = pascalWords(className);
     const table = opts.table ?? `${opts.app}_${cls.name.toLowerCase()}`; // Django's naming
-    Entity({ tableName: table })(cls);
-    ObjectType(name)(cls);
-    for (const u of opts.uniqueTogether ?? []) Unique({ properties: u as any })(cls);
-    const fields = collectFields(cls);
     const verboseName = opts.verboseName ?? words(cls.name);
     const modelName = opts.modelName ?? cls.name.toLowerCase();
+    const description = opts.description ?? `${sentence(verboseName)} (${opts.app}.${modelName})`;
+    Entity({ tableName: table })(cls);
+    ObjectType(name, { description })(cls);
+    for (const u of opts.uniqueTogether ?? []) Unique({ properties: u as any })(cls);
+    const fields = collectFields(cls);
     const d: ModelDescriptor = {
       changeLogged: true,
       ...opts,
-      cls, name, table, fields,
-      plural: opts.plural ?? `${name}s`,
-      restPath: opts.restPath ?? kebab(opts.plural ?? `${name}s`),
+      cls, name, className, description, table, fields,
+      access: resolveAccess(opts.access),
+      plural: pascalWords(opts.plural ?? `${className}s`),
+      restPath: opts.restPath ?? kebab(opts.plural ?? `${className}s`),
       modelName,
       verboseName,
       verboseNamePlural: opts.verboseNamePlural ?? `${verboseName}s`,
@@ -305,6 +337,10 @@ export function Model<T>(opts: ModelOptions<T>) {
       naturalKeys: opts.naturalKeys ?? fields.filter((f) => f.unique).map((f) => f.name),
       field: (n: string) => fields.find((f) => f.name === n),
     };
+    // A secret searched by `q` or ordered by default would be readable through the rows it selects.
+    for (const n of [...(d.q ?? []), ...d.ordering.map((o) => o.replace(/^-/, ''))]) {
+      if (d.field(n)?.secret) throw new Error(`${name}: secret field ${n} cannot be searched or ordered by`);
+    }
     registry.set(cls, d);
   };
 }
@@ -314,7 +350,7 @@ export function Base() {
   return (cls: Function) => {
     Entity({ abstract: true })(cls as any);
     // type-graphql inherits fields from decorated superclasses only; unreferenced, it is never emitted.
-    ObjectType(`${cls.name}Base`)(cls);
+    ObjectType(`${pascalWords(cls.name)}Base`, { description: `Fields shared by models of ${words(cls.name)}` })(cls);
     abstractBases.push(cls);
   };
 }
@@ -331,10 +367,8 @@ export function allModels(): ModelDescriptor[] {
   return [...registry.values()];
 }
 
-export function modelByName(name: string): ModelDescriptor | undefined {
-  return [...registry.values()].find((d) => d.name === name);
-}
-
 export function modelByContentType(ct: string): ModelDescriptor | undefined {
   return [...registry.values()].find((d) => d.contentType === ct);
 }
+
+setModelLookup(modelByContentType, allModels);

@@ -40,8 +40,22 @@ export interface BgpSessionEvent {
   time: string;
 }
 
+/** A job's status changed (src/jobs/runner). */
+export interface JobChangedEvent {
+  id: number;
+  jobId: string;
+  name: string;
+  status: string;
+  objectType: string;
+  objectId: number | null;
+  userId: number | null;
+  started: string | null;
+  completed: string | null;
+}
+
 export type BusTopics = {
   objectChanged: [ObjectChangedEvent];
+  jobChanged: [JobChangedEvent];
   bgpSessionChanged: [BgpSessionEvent];
   bgpCommand: [{ command: string; sessionType: string; sessionId: number; payload?: unknown; replyTo?: string }];
 };
@@ -50,6 +64,7 @@ export interface EventBus {
   pubSub: ReturnType<typeof createPubSub<BusTopics>>;
   publishObjectChanges(changes: ObjectChange[]): void;
   publishBgpSession(event: BgpSessionEvent): void;
+  publishJob(event: JobChangedEvent): void;
   /** Commands to bgp-core (start/stop, send update, route refresh); whichever worker runs the peer acts. */
   publishCommand(command: BusTopics['bgpCommand'][0]): void;
   /** Throws when the bus cannot deliver (for /readyz). */
@@ -71,6 +86,9 @@ export class InProcessBus implements EventBus {
   }
   publishBgpSession(event: BgpSessionEvent): void {
     this.pubSub.publish('bgpSessionChanged', event);
+  }
+  publishJob(event: JobChangedEvent): void {
+    this.pubSub.publish('jobChanged', event);
   }
   publishCommand(command: BusTopics['bgpCommand'][0]): void {
     this.pubSub.publish('bgpCommand', command);

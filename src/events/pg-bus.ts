@@ -7,7 +7,7 @@
 import { Client } from 'pg';
 import { createPubSub } from '@graphql-yoga/subscription';
 import type { ObjectChange } from '../domain/extras/object-change';
-import { toObjectChangedEvent, type BgpSessionEvent, type BusTopics, type EventBus } from './bus';
+import { toObjectChangedEvent, type BgpSessionEvent, type BusTopics, type EventBus, type JobChangedEvent } from './bus';
 
 const CHANNEL = 'peergate_events';
 const MAX_INLINE = 7000; // bytes; NOTIFY refuses payloads of 8000 or more
@@ -186,6 +186,10 @@ export class PgBus implements EventBus {
 
   publishBgpSession(event: BgpSessionEvent): void {
     this.send('bgpSessionChanged', event);
+  }
+
+  publishJob(event: JobChangedEvent): void {
+    this.send('jobChanged', event);
   }
 
   publishCommand(command: BusTopics['bgpCommand'][0]): void {

@@ -76,3 +76,10 @@ export function databaseUnavailable(e: unknown): boolean {
 }
 
 export const UNAVAILABLE_MESSAGE = 'The database is unavailable or did not answer in time; retry the request.';
+
+/** The operation cannot be done now for a reason outside the request (no router, no platform cipher, no live peer): HTTP 503. */
+export class UnavailableError extends GraphQLError {
+  constructor(message: string) {
+    super(message, { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+  }
+}

@@ -1,26 +1,80 @@
 // Runs GraphQL documents for callers inside the process (the REST dialects):
-// parsed and validated once per document text, then executed per request.
-import { execute, parse, validate, specifiedRules, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+// parsed and validated once per document text, then executed per request, with choices in
+// the dialects' stored values (./dialect-values).
+import { execute, validate, specifiedRules, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { GqlContext } from './context';
+import { checkCost, checkLogin, measureDocument, parseLimited, type Limits } from './limits';
+import { resultToStoredValues, selectsEnums, variablesToEnumNames } from './dialect-values';
+
+interface Cached { document: DocumentNode; ceiling: number; enumsInResult: boolean }
 
 export class Executor {
-  private documents = new Map<string, DocumentNode>();
+  private documents = new Map<string, Cached>();
 
-  constructor(readonly schema: GraphQLSchema) {}
+  /** Without limits (tests, tools), documents are only parsed and validated. */
+  constructor(readonly schema: GraphQLSchema, readonly limits: Limits | null = null) {}
 
-  /** A parsed and validated document, cached by its text. Errors here are programming errors. */
+  /**
+   * A parsed and validated document, cached by its text. The documents are PeerGate's
+   * own, so errors here are programming errors, except a limit refusal (a GraphQLError
+   * with a QUERY_TOO_* code), which run() answers as the client's error.
+   */
   document(source: string): DocumentNode {
-    let doc = this.documents.get(source);
-    if (!doc) {
-      doc = parse(source);
-      const errors = validate(this.schema, doc, specifiedRules);
+    return this.cached(source).document;
+  }
+
+  private cached(source: string): Cached {
+    let c = this.documents.get(source);
+    if (!c) {
+      const limits = this.limits ?? NO_LIMITS;
+      const document = parseLimited(source, limits);
+      const errors = validate(this.schema, document, specifiedRules);
       if (errors.length) throw new Error(`Invalid internal GraphQL document: ${errors.map((e) => e.message).join('; ')}\n${source}`);
-      this.documents.set(source, doc);
+      // The shape is PeerGate's; what a client sets is the page size (`limit` variables), which
+      // the dialects keep within MAX_PAGE_SIZE. So this document may cost what it costs with every
+      // page at MAX_PAGE_SIZE (a Peering Manager page of 1,000 sessions is ~90,000), or
+      // GRAPHQL_MAX_COMPLEXITY if larger, never more: a page size no dialect would pass is refused.
+      const fullPage = limits.maxPage || 10_000;
+      const everyPageFull = new Proxy({}, { get: () => fullPage }) as Record<string, unknown>;
+      let ceiling = limits.maxComplexity;
+      for (const cost of measureDocument(this.schema, document, { ...limits, maxComplexity: Infinity }, everyPageFull).values()) {
+        if (cost.depth > limits.maxDepth) throw new GraphQLError(`Query depth ${cost.depth} exceeds the maximum of ${limits.maxDepth}.`, { extensions: { code: 'QUERY_TOO_DEEP' } });
+        ceiling = Math.max(ceiling, cost.complexity);
+      }
+      c = { document, ceiling, enumsInResult: selectsEnums(this.schema, document) };
+      this.documents.set(source, c);
     }
-    return doc;
+    return c;
   }
 
   async run(source: string, variables: Record<string, unknown>, ctx: GqlContext): Promise<ExecutionResult> {
-    return execute({ schema: this.schema, document: this.document(source), variableValues: variables, contextValue: ctx });
+    let c: Cached;
+    try {
+      c = this.cached(source);
+    } catch (e) {
+      if (e instanceof GraphQLError) return { errors: [e] };
+      throw e;
+    }
+    const { document } = c;
+    if (this.limits) {
+      // Per request: the dialects' `limit` variables come from their clients.
+      const errors = [
+        ...checkLogin(document, ctx.config.loginRequired && !ctx.caller.user),
+        ...checkCost(this.schema, document, { ...this.limits, maxComplexity: c.ceiling }, variables),
+      ];
+      if (errors.length) return { errors };
+    }
+    let variableValues: Record<string, unknown>;
+    try {
+      variableValues = variablesToEnumNames(this.schema, document, variables);
+    } catch (e) {
+      if (e instanceof GraphQLError) return { errors: [e] };
+      throw e;
+    }
+    const result = await execute({ schema: this.schema, document, variableValues, contextValue: ctx });
+    if (c.enumsInResult) resultToStoredValues(this.schema, document, result.data as Record<string, unknown> | null);
+    return result;
   }
 }
+
+const NO_LIMITS: Limits = { maxDepth: Infinity, maxComplexity: Infinity, defaultPage: 50, maxPage: 1000, maxTokens: 0, maxDocumentBytes: 0 };

@@ -2,7 +2,7 @@
 // generated from the model descriptor: no filter code is written per model.
 import { Field, InputType, Int } from 'type-graphql';
 import { raw } from '@mikro-orm/core';
-import { describe, type ModelDescriptor, type FieldMeta, type FilterKind } from '../domain/model';
+import { describe, fieldDescription, words, type ModelDescriptor, type FieldMeta, type FilterKind } from '../domain/model';
 import { lookupConditions, lookupType } from './lookups';
 import { ipHostFilter, parseIp } from '../domain/ip';
 import { ValidationError } from './errors';
@@ -61,18 +61,25 @@ export function filterInput(d: ModelDescriptor): Function {
   }
   for (const ff of filterFields(d)) {
     const Lookup = lookupType(ff.kind, ff.source);
-    Field(() => Lookup, { nullable: true })(proto, ff.name);
+    Field(() => Lookup, { nullable: true, description: filterDescription(d, ff) })(proto, ff.name);
   }
   for (const [key, cf] of Object.entries(d.customFilters ?? {})) {
-    Field(() => (cf.type === 'int' ? Int : cf.type === 'bool' ? Boolean : String), { nullable: true })(proto, key);
+    Field(() => (cf.type === 'int' ? Int : cf.type === 'bool' ? Boolean : String), { nullable: true, description: cf.description ?? fieldDescription({ name: key }) })(proto, key);
   }
   if (d.changeLogged) {
     Field(() => String, { nullable: true, description: 'Created by the request with this id' })(proto, 'createdByRequest');
     Field(() => String, { nullable: true, description: 'Updated by the request with this id' })(proto, 'updatedByRequest');
   }
-  InputType(name)(cls);
+  InputType(name, { description: `Conditions on ${d.verboseNamePlural}: every one given must hold` })(cls);
   filterInputs.set(d, cls);
   return cls;
+}
+
+/** 'Router (by id)', 'Local autonomous system: asn'. */
+function filterDescription(d: ModelDescriptor, ff: FilterField): string {
+  const own = d.field(ff.path.split('.')[0])!;
+  if (ff.path.includes('.')) return `${fieldDescription(own)}: ${words(ff.source.name)}`;
+  return own.kind === 'fk' ? `${fieldDescription(own)} (by id)` : fieldDescription(own);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

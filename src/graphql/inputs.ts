@@ -1,8 +1,8 @@
 // Create, update and lookup inputs of every model, derived from its descriptor.
 import { Field, ID, InputType, Int, Float } from 'type-graphql';
-import { GraphQLJSON } from 'graphql-scalars';
-import { describe, type ModelDescriptor, type FieldMeta } from '../domain/model';
-import { ASNScalar, DateTimeScalar } from './scalars';
+import { describe, fieldDescription, type ModelDescriptor, type FieldMeta } from '../domain/model';
+import { ASNScalar, DateTimeScalar, JSONScalar } from './scalars';
+import { choiceEnum } from './choice-enums';
 
 export const singular = (s: string): string =>
   s.endsWith('ies') ? `${s.slice(0, -3)}y` : s.endsWith('ses') ? s.slice(0, -2) : s.endsWith('s') ? s.slice(0, -1) : s;
@@ -14,15 +14,15 @@ export function inputNames(f: FieldMeta): { id?: string; ref: string } {
   return { ref: f.name };
 }
 
-export function scalarInputType(f: Pick<FieldMeta, 'kind' | 'choices'>): () => any {
+export function scalarInputType(f: Pick<FieldMeta, 'kind' | 'choices' | 'blank'>): () => any {
   switch (f.kind) {
     case 'int': return () => Int;
     case 'asn': case 'bigint': return () => ASNScalar;
     case 'float': return () => Float;
     case 'bool': return () => Boolean;
-    case 'json': return () => GraphQLJSON;
+    case 'json': return () => JSONScalar;
     case 'datetime': return () => DateTimeScalar;
-    case 'choice': return typeof f.choices?.values[0]?.value === 'number' ? () => Int : () => String;
+    case 'choice': return () => choiceEnum(f.choices!, f.blank);
     default: return () => String;
   }
 }
@@ -40,8 +40,8 @@ export function refInput(d: ModelDescriptor): Function {
   if (existing) return existing;
   const name = `${d.name}Ref`;
   const cls = { [name]: class {} }[name];
-  Field(() => ID, { nullable: true })(cls.prototype, 'id');
-  for (const f of refFields(d)) Field(scalarInputType(f), { nullable: true })(cls.prototype, f.name);
+  Field(() => ID, { nullable: true, description: 'Its id' })(cls.prototype, 'id');
+  for (const f of refFields(d)) Field(scalarInputType(f), { nullable: true, description: fieldDescription(f) })(cls.prototype, f.name);
   InputType(name, { description: `Finds one ${d.verboseName} by id or by attributes` })(cls);
   refInputs.set(d, cls);
   return cls;
@@ -64,7 +64,7 @@ export function modelInput(d: ModelDescriptor, mode: Mode): Function {
   if (existing) return existing;
   const cls = { [name]: class {} }[name];
   const proto = cls.prototype;
-  if (mode === 'BulkUpdate') Field(() => ID)(proto, 'id');
+  if (mode === 'BulkUpdate') Field(() => ID, { description: `Which ${d.verboseName}` })(proto, 'id');
   for (const f of writableFields(d)) {
     const names = inputNames(f);
     if (f.kind === 'fk') {
@@ -74,17 +74,19 @@ export function modelInput(d: ModelDescriptor, mode: Mode): Function {
       Field(() => Ref, { nullable: true, description: `${target.verboseName} by attributes` })(proto, names.ref);
     } else if (f.kind === 'm2m') {
       const Ref = refInput(describe(f.target!()));
-      Field(() => [ID], { nullable: true })(proto, names.id!);
-      Field(() => [Ref], { nullable: true })(proto, names.ref);
+      const target = describe(f.target!());
+      Field(() => [ID], { nullable: true, description: `${fieldDescription(f)}: ${target.verboseName} ids (the whole list)` })(proto, names.id!);
+      Field(() => [Ref], { nullable: true, description: `${fieldDescription(f)}: ${target.verboseNamePlural} by attributes (the whole list)` })(proto, names.ref);
     } else {
       const required = mode === 'Create' && f.required && !(f.default !== undefined);
-      Field(scalarInputType(f), { nullable: !required, description: f.help })(proto, f.name);
+      Field(scalarInputType(f), { nullable: !required, description: fieldDescription(f) })(proto, f.name);
       if (f.mergePatch && mode !== 'Create') {
-        Field(() => GraphQLJSON, { nullable: true, description: `Merged into ${f.name} as the write commits: a key with a value sets it, a key with null removes it` })(proto, patchName(f));
+        Field(() => JSONScalar, { nullable: true, description: `Merged into ${f.name} as the write commits: a key with a value sets it, a key with null removes it` })(proto, patchName(f));
       }
     }
   }
-  InputType(name)(cls);
+  const what = mode === 'Create' ? `A new ${d.verboseName} (or one replaced whole)` : mode === 'Update' ? `Fields of a ${d.verboseName} to change` : `A ${d.verboseName} by id and the fields to change`;
+  InputType(name, { description: what })(cls);
   modelInputs.set(name, cls);
   return cls;
 }

@@ -3,109 +3,110 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { raw } from '@mikro-orm/core';
 import { ASNScalar, DateTimeScalar } from './scalars';
+import { choiceEnum } from './choice-enums';
 import type { FilterKind, FieldMeta } from '../domain/model';
 import type { ChoiceSet } from '../domain/choices';
-import { snake } from '../domain/model';
+import { pascalWords, snake, words } from '../domain/model';
 
 @InputType({ description: 'Integer lookups: exact values (OR), n (none of), lt, lte, gt, gte, empty' })
 export class IntLookup {
-  @Field(() => [Int], { nullable: true }) exact?: number[];
-  @Field(() => [Int], { nullable: true }) n?: number[];
-  @Field(() => Int, { nullable: true }) lt?: number;
-  @Field(() => Int, { nullable: true }) lte?: number;
-  @Field(() => Int, { nullable: true }) gt?: number;
-  @Field(() => Int, { nullable: true }) gte?: number;
-  @Field(() => Boolean, { nullable: true }) empty?: boolean;
+  @Field(() => [Int], { nullable: true, description: 'Equal to one of these' }) exact?: number[];
+  @Field(() => [Int], { nullable: true, description: 'Equal to none of these' }) n?: number[];
+  @Field(() => Int, { nullable: true, description: 'Less than' }) lt?: number;
+  @Field(() => Int, { nullable: true, description: 'Less than or equal to' }) lte?: number;
+  @Field(() => Int, { nullable: true, description: 'Greater than' }) gt?: number;
+  @Field(() => Int, { nullable: true, description: 'Greater than or equal to' }) gte?: number;
+  @Field(() => Boolean, { nullable: true, description: 'true: no value; false: any value' }) empty?: boolean;
 }
 
 @InputType({ description: 'Lookups on 64-bit-safe integers such as ASNs' })
 export class BigIntLookup {
-  @Field(() => [ASNScalar], { nullable: true }) exact?: number[];
-  @Field(() => [ASNScalar], { nullable: true }) n?: number[];
-  @Field(() => ASNScalar, { nullable: true }) lt?: number;
-  @Field(() => ASNScalar, { nullable: true }) lte?: number;
-  @Field(() => ASNScalar, { nullable: true }) gt?: number;
-  @Field(() => ASNScalar, { nullable: true }) gte?: number;
-  @Field(() => Boolean, { nullable: true }) empty?: boolean;
+  @Field(() => [ASNScalar], { nullable: true, description: 'Equal to one of these' }) exact?: number[];
+  @Field(() => [ASNScalar], { nullable: true, description: 'Equal to none of these' }) n?: number[];
+  @Field(() => ASNScalar, { nullable: true, description: 'Less than' }) lt?: number;
+  @Field(() => ASNScalar, { nullable: true, description: 'Less than or equal to' }) lte?: number;
+  @Field(() => ASNScalar, { nullable: true, description: 'Greater than' }) gt?: number;
+  @Field(() => ASNScalar, { nullable: true, description: 'Greater than or equal to' }) gte?: number;
+  @Field(() => Boolean, { nullable: true, description: 'true: no value; false: any value' }) empty?: boolean;
 }
 
 @InputType({ description: 'String lookups, case-insensitive except exact/n: ic contains, isw starts with, iew ends with, ie equals; n-prefixed forms negate' })
 export class StringLookup {
-  @Field(() => [String], { nullable: true }) exact?: string[];
-  @Field(() => [String], { nullable: true }) n?: string[];
-  @Field(() => [String], { nullable: true }) ic?: string[];
-  @Field(() => [String], { nullable: true }) nic?: string[];
-  @Field(() => [String], { nullable: true }) isw?: string[];
-  @Field(() => [String], { nullable: true }) nisw?: string[];
-  @Field(() => [String], { nullable: true }) iew?: string[];
-  @Field(() => [String], { nullable: true }) niew?: string[];
-  @Field(() => [String], { nullable: true }) ie?: string[];
-  @Field(() => [String], { nullable: true }) nie?: string[];
-  @Field(() => Boolean, { nullable: true }) empty?: boolean;
+  @Field(() => [String], { nullable: true, description: 'Equal to one of these' }) exact?: string[];
+  @Field(() => [String], { nullable: true, description: 'Equal to none of these' }) n?: string[];
+  @Field(() => [String], { nullable: true, description: 'Contains one of these (case-insensitive)' }) ic?: string[];
+  @Field(() => [String], { nullable: true, description: 'Contains none of these (case-insensitive)' }) nic?: string[];
+  @Field(() => [String], { nullable: true, description: 'Starts with one of these (case-insensitive)' }) isw?: string[];
+  @Field(() => [String], { nullable: true, description: 'Starts with none of these (case-insensitive)' }) nisw?: string[];
+  @Field(() => [String], { nullable: true, description: 'Ends with one of these (case-insensitive)' }) iew?: string[];
+  @Field(() => [String], { nullable: true, description: 'Ends with none of these (case-insensitive)' }) niew?: string[];
+  @Field(() => [String], { nullable: true, description: 'Equal to one of these (case-insensitive)' }) ie?: string[];
+  @Field(() => [String], { nullable: true, description: 'Equal to none of these (case-insensitive)' }) nie?: string[];
+  @Field(() => Boolean, { nullable: true, description: 'true: no value; false: any value' }) empty?: boolean;
 }
 
 @InputType({ description: 'Related-object lookups by id' })
 export class IdLookup {
-  @Field(() => [ID], { nullable: true }) exact?: string[];
-  @Field(() => [ID], { nullable: true }) n?: string[];
+  @Field(() => [ID], { nullable: true, description: 'Equal to one of these' }) exact?: string[];
+  @Field(() => [ID], { nullable: true, description: 'Equal to none of these' }) n?: string[];
   @Field(() => Boolean, { nullable: true, description: 'true: no related object' }) empty?: boolean;
 }
 
-@InputType()
+@InputType({ description: 'Boolean lookup: exact value' })
 export class BoolLookup {
-  @Field(() => Boolean, { nullable: true }) exact?: boolean;
+  @Field(() => Boolean, { nullable: true, description: 'Equal to one of these' }) exact?: boolean;
 }
 
-@InputType()
+@InputType({ description: 'Date-time lookups: exact values (OR), n (none of), lt, lte, gt, gte, empty' })
 export class DateTimeLookup {
-  @Field(() => [DateTimeScalar], { nullable: true }) exact?: Date[];
-  @Field(() => [DateTimeScalar], { nullable: true }) n?: Date[];
-  @Field(() => DateTimeScalar, { nullable: true }) lt?: Date;
-  @Field(() => DateTimeScalar, { nullable: true }) lte?: Date;
-  @Field(() => DateTimeScalar, { nullable: true }) gt?: Date;
-  @Field(() => DateTimeScalar, { nullable: true }) gte?: Date;
-  @Field(() => Boolean, { nullable: true }) empty?: boolean;
+  @Field(() => [DateTimeScalar], { nullable: true, description: 'Equal to one of these' }) exact?: Date[];
+  @Field(() => [DateTimeScalar], { nullable: true, description: 'Equal to none of these' }) n?: Date[];
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Less than' }) lt?: Date;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Less than or equal to' }) lte?: Date;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Greater than' }) gt?: Date;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Greater than or equal to' }) gte?: Date;
+  @Field(() => Boolean, { nullable: true, description: 'true: no value; false: any value' }) empty?: boolean;
 }
 
 @InputType({ description: 'IP address or prefix lookups: exact host, within a prefix, containing an address, family' })
 export class IpLookup {
-  @Field(() => [String], { nullable: true }) exact?: string[];
-  @Field(() => [String], { nullable: true }) n?: string[];
-  @Field(() => [String], { nullable: true }) ic?: string[];
-  @Field(() => [String], { nullable: true }) isw?: string[];
+  @Field(() => [String], { nullable: true, description: 'Equal to one of these' }) exact?: string[];
+  @Field(() => [String], { nullable: true, description: 'Equal to none of these' }) n?: string[];
+  @Field(() => [String], { nullable: true, description: 'Contains one of these (case-insensitive)' }) ic?: string[];
+  @Field(() => [String], { nullable: true, description: 'Starts with one of these (case-insensitive)' }) isw?: string[];
   @Field(() => String, { nullable: true, description: 'inside this prefix (or equal)' }) within?: string;
   @Field(() => String, { nullable: true, description: 'contains this address or prefix' }) contains?: string;
-  @Field(() => Int, { nullable: true }) family?: number;
-  @Field(() => Boolean, { nullable: true }) empty?: boolean;
+  @Field(() => Int, { nullable: true, description: 'Address family: 4 or 6' }) family?: number;
+  @Field(() => Boolean, { nullable: true, description: 'true: no value; false: any value' }) empty?: boolean;
 }
 
-@InputType()
+@InputType({ description: 'UUID lookups: exact values (OR), n (none of)' })
 export class UuidLookup {
-  @Field(() => [String], { nullable: true }) exact?: string[];
-  @Field(() => [String], { nullable: true }) n?: string[];
+  @Field(() => [String], { nullable: true, description: 'Equal to one of these' }) exact?: string[];
+  @Field(() => [String], { nullable: true, description: 'Equal to none of these' }) n?: string[];
 }
 
 const choiceLookups = new Map<string, Function>();
 
 /** `<Choice>Lookup`, one per choice set. */
-export function choiceLookup(set: ChoiceSet): Function {
+export function choiceLookup(set: ChoiceSet, blank = false): Function {
   let cls = choiceLookups.get(set.name);
   if (cls) return cls;
-  const numeric = typeof set.values[0]?.value === 'number';
-  cls = { [`${set.name}Lookup`]: class {} }[`${set.name}Lookup`];
-  const t = numeric ? () => [Int] : () => [String];
-  Field(t, { nullable: true, description: set.values.map((v) => `${v.value} (${v.label})`).join(', ') })(cls.prototype, 'exact');
-  Field(t, { nullable: true })(cls.prototype, 'n');
-  InputType(`${set.name}Lookup`)(cls);
+  const name = `${pascalWords(set.name)}Lookup`;
+  cls = { [name]: class {} }[name];
+  const t = () => [choiceEnum(set, blank)];
+  Field(t, { nullable: true, description: 'Equal to one of these' })(cls.prototype, 'exact');
+  Field(t, { nullable: true, description: 'Equal to none of these' })(cls.prototype, 'n');
+  InputType(name, { description: `Lookups on a ${words(set.name)} choice: exact values (OR), n (none of)` })(cls);
   choiceLookups.set(set.name, cls);
   return cls;
 }
 
-export function lookupType(kind: FilterKind, field: Pick<FieldMeta, 'kind' | 'choices'>): Function {
+export function lookupType(kind: FilterKind, field: Pick<FieldMeta, 'kind' | 'choices' | 'blank'>): Function {
   switch (kind) {
     case 'numeric': return field.kind === 'asn' || field.kind === 'bigint' ? BigIntLookup : IntLookup;
     case 'string': return StringLookup;
-    case 'choice': return choiceLookup(field.choices!);
+    case 'choice': return choiceLookup(field.choices!, field.blank);
     case 'id': return IdLookup;
     case 'bool': return BoolLookup;
     case 'datetime': return DateTimeLookup;

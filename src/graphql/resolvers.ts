@@ -2,15 +2,16 @@
 // queries, single and bulk mutations, and field resolvers that follow relations
 // through the request's DataLoaders.
 import { Arg, Ctx, Field, FieldResolver, ID, Info, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { GraphQLJSON } from 'graphql-scalars';
+import { JSONScalar } from './scalars';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { AnyEntity } from '@mikro-orm/core';
-import type { ModelDescriptor } from '../domain/model';
+import { fieldDescription, sentence, words, type ModelDescriptor } from '../domain/model';
 import * as crud from '../domain/crud';
 import { filterInput } from './filters';
 import { modelInput } from './inputs';
-import { requireRead, requireWrite } from './guards';
+import { nestedScope, requireRead, requireWrite, readScope } from './guards';
 import { selectedFields } from './selection';
+import { nestedLists, type NestedList } from '../domain/nested';
 import type { GqlContext } from './context';
 
 /** 'BGPGroup' -> 'bgpGroup', 'AutonomousSystem' -> 'autonomousSystem', all-capital 'BFD'/'BFDs' -> 'bfd'/'bfds'. */
@@ -31,14 +32,36 @@ export function listType(d: ModelDescriptor): Function {
   const name = `${d.name}List`;
   const cls = { [name]: class {} }[name];
   Field(() => Int, { description: 'Matching objects, ignoring limit and offset' })(cls.prototype, 'totalCount');
-  Field(() => [d.cls])(cls.prototype, 'items');
-  ObjectType(name)(cls);
+  Field(() => [d.cls], { description: 'This page of them' })(cls.prototype, 'items');
+  ObjectType(name, { description: `A page of ${d.verboseNamePlural} and how many match` })(cls);
   listTypes.set(d, cls);
   return cls;
 }
 
 function publisher(ctx: GqlContext) {
   return (changes: any[]) => ctx.bus.publishObjectChanges(changes);
+}
+
+const ID_ARG = 'Its id';
+
+/**
+ * A list inside an object (many-to-many or reverse foreign key): the root list's filter, ordering
+ * and limit, read within the caller's scope of the listed model, batched over the page of owners.
+ */
+function nestedListField(proto: any, list: NestedList, paging: (ctx: GqlContext) => { paginateCount: number; maxPageSize: number }): void {
+  const Filter = filterInput(list.child);
+  define(proto, `nested_${list.name}`, async (obj: AnyEntity, filter: any, ordering: string[] | undefined, limit: number | undefined, ctx: GqlContext) => {
+    const scope = nestedScope(ctx, list.child);
+    return scope ? ctx.loaders.nested(obj, list, { filter, ordering, limit }, paging(ctx), scope.rows) : [];
+  }, (p, k, desc) => {
+    const description = list.via === 'm2m' ? fieldDescription(list.field) : `${sentence(list.child.verboseNamePlural)} whose ${words(list.field.name)} is this ${list.owner.verboseName}`;
+    FieldResolver(() => [list.child.cls], { name: list.name, description })(p, k, desc);
+    Root()(p, k, 0);
+    Arg('filter', () => Filter, { nullable: true, description: 'Only those matching; as the root list filters' })(p, k, 1);
+    Arg('ordering', () => [String], { nullable: true, description: `Field names, '-' for descending; default ${list.child.ordering.join(', ')}` })(p, k, 2);
+    Arg('limit', () => Int, { nullable: true, description: 'At most this many per object; default the page size, 0 the maximum page size' })(p, k, 3);
+    Ctx()(p, k, 4);
+  });
 }
 
 /** Builds the resolver class of one model. */
@@ -54,23 +77,23 @@ export function modelResolver(d: ModelDescriptor): Function {
 
   define(proto, one, async (id: string, ctx: GqlContext, info: GraphQLResolveInfo) => {
     requireRead(ctx);
-    return crud.get(ctx.em, d, id, selectedFields(info), d.readScope?.(ctx.caller));
+    return crud.get(ctx.em, d, id, selectedFields(info), readScope(ctx, d));
   }, (p, k, desc) => {
     Query(() => d.cls, { nullable: true, name: one, description: `One ${d.verboseName} by id` })(p, k, desc);
-    Arg('id', () => ID)(p, k, 0); Ctx()(p, k, 1); Info()(p, k, 2);
+    Arg('id', () => ID, { description: ID_ARG })(p, k, 0); Ctx()(p, k, 1); Info()(p, k, 2);
   });
 
   define(proto, many, async (filter: any, ordering: string[] | undefined, limit: number | undefined, offset: number | undefined, ctx: GqlContext, info: GraphQLResolveInfo) => {
     requireRead(ctx);
     const top = selectedFields(info, false);
-    const page = await crud.list(ctx.em, d, { filter, ordering, limit, offset }, paging(ctx), { count: top.has('totalCount'), selected: selectedFields(info), scope: d.readScope?.(ctx.caller) });
+    const page = await crud.list(ctx.em, d, { filter, ordering, limit, offset }, paging(ctx), { count: top.has('totalCount'), selected: selectedFields(info), scope: readScope(ctx, d) });
     return { items: page.items, totalCount: page.totalCount };
   }, (p, k, desc) => {
     Query(() => List, { name: many, description: `${d.verboseNamePlural}, filtered, ordered and paginated` })(p, k, desc);
-    Arg('filter', () => Filter, { nullable: true })(p, k, 0);
+    Arg('filter', () => Filter, { nullable: true, description: 'Only those matching every condition given' })(p, k, 0);
     Arg('ordering', () => [String], { nullable: true, description: `Field names, '-' for descending; default ${d.ordering.join(', ')}` })(p, k, 1);
-    Arg('limit', () => Int, { nullable: true })(p, k, 2);
-    Arg('offset', () => Int, { nullable: true })(p, k, 3);
+    Arg('limit', () => Int, { nullable: true, description: 'Page size; default the configured page size, 0 the maximum page size' })(p, k, 2);
+    Arg('offset', () => Int, { nullable: true, description: 'How many matching objects to skip' })(p, k, 3);
     Ctx()(p, k, 4); Info()(p, k, 5);
   });
 
@@ -80,52 +103,52 @@ export function modelResolver(d: ModelDescriptor): Function {
     const BulkUpdate = modelInput(d, 'BulkUpdate');
     define(proto, `create${d.name}`, async (input: any, ctx: GqlContext) => {
       requireWrite(ctx);
-      return (await crud.create(ctx.em, d, [input], publisher(ctx)))[0];
+      return (await crud.create(ctx.em, d, [input], ctx.caller, publisher(ctx)))[0];
     }, (p, k, desc) => {
-      Mutation(() => d.cls, { name: `create${d.name}` })(p, k, desc);
-      Arg('input', () => Create)(p, k, 0); Ctx()(p, k, 1);
+      Mutation(() => d.cls, { name: `create${d.name}`, description: `Creates a ${d.verboseName}` })(p, k, desc);
+      Arg('input', () => Create, { description: `The new ${d.verboseName}` })(p, k, 0); Ctx()(p, k, 1);
     });
     define(proto, `create${d.plural}`, async (inputs: any[], ctx: GqlContext) => {
       requireWrite(ctx);
-      return crud.create(ctx.em, d, inputs, publisher(ctx), true);
+      return crud.create(ctx.em, d, inputs, ctx.caller, publisher(ctx), true);
     }, (p, k, desc) => {
-      Mutation(() => [d.cls], { name: `create${d.plural}`, description: 'All or none' })(p, k, desc);
-      Arg('inputs', () => [Create])(p, k, 0); Ctx()(p, k, 1);
+      Mutation(() => [d.cls], { name: `create${d.plural}`, description: `Creates ${d.verboseNamePlural}, all or none` })(p, k, desc);
+      Arg('inputs', () => [Create], { description: `The new ${d.verboseNamePlural}` })(p, k, 0); Ctx()(p, k, 1);
     });
     define(proto, `update${d.name}`, async (id: string, input: any, ctx: GqlContext) => {
       requireWrite(ctx);
-      return (await crud.update(ctx.em, d, [{ id, input }], true, publisher(ctx)))[0];
+      return (await crud.update(ctx.em, d, [{ id, input }], true, ctx.caller, publisher(ctx)))[0];
     }, (p, k, desc) => {
-      Mutation(() => d.cls, { name: `update${d.name}`, description: 'Partial update (PATCH)' })(p, k, desc);
-      Arg('id', () => ID)(p, k, 0); Arg('input', () => Update)(p, k, 1); Ctx()(p, k, 2);
+      Mutation(() => d.cls, { name: `update${d.name}`, description: `Changes the given fields of a ${d.verboseName} (PATCH)` })(p, k, desc);
+      Arg('id', () => ID, { description: ID_ARG })(p, k, 0); Arg('input', () => Update, { description: 'The fields to change' })(p, k, 1); Ctx()(p, k, 2);
     });
     define(proto, `replace${d.name}`, async (id: string, input: any, ctx: GqlContext) => {
       requireWrite(ctx);
-      return (await crud.update(ctx.em, d, [{ id, input }], false, publisher(ctx)))[0];
+      return (await crud.update(ctx.em, d, [{ id, input }], false, ctx.caller, publisher(ctx)))[0];
     }, (p, k, desc) => {
-      Mutation(() => d.cls, { name: `replace${d.name}`, description: 'Full update (PUT): required fields must be given' })(p, k, desc);
-      Arg('id', () => ID)(p, k, 0); Arg('input', () => Create)(p, k, 1); Ctx()(p, k, 2);
+      Mutation(() => d.cls, { name: `replace${d.name}`, description: `Replaces a ${d.verboseName} (PUT): required fields must be given` })(p, k, desc);
+      Arg('id', () => ID, { description: ID_ARG })(p, k, 0); Arg('input', () => Create, { description: `The ${d.verboseName} as it becomes` })(p, k, 1); Ctx()(p, k, 2);
     });
     define(proto, `update${d.plural}`, async (inputs: any[], ctx: GqlContext) => {
       requireWrite(ctx);
-      return crud.update(ctx.em, d, inputs.map(({ id, ...input }) => ({ id, input })), true, publisher(ctx), true);
+      return crud.update(ctx.em, d, inputs.map(({ id, ...input }) => ({ id, input })), true, ctx.caller, publisher(ctx), true);
     }, (p, k, desc) => {
-      Mutation(() => [d.cls], { name: `update${d.plural}`, description: 'All or none; unknown ids are skipped' })(p, k, desc);
-      Arg('inputs', () => [BulkUpdate])(p, k, 0); Ctx()(p, k, 1);
+      Mutation(() => [d.cls], { name: `update${d.plural}`, description: `Changes ${d.verboseNamePlural}, all or none; unknown ids are skipped` })(p, k, desc);
+      Arg('inputs', () => [BulkUpdate], { description: 'Each with its id and the fields to change' })(p, k, 0); Ctx()(p, k, 1);
     });
     define(proto, `delete${d.name}`, async (id: string, ctx: GqlContext) => {
       requireWrite(ctx);
-      return (await crud.remove(ctx.em, d, [id], publisher(ctx))) > 0;
+      return (await crud.remove(ctx.em, d, [id], ctx.caller, publisher(ctx))) > 0;
     }, (p, k, desc) => {
-      Mutation(() => Boolean, { name: `delete${d.name}` })(p, k, desc);
-      Arg('id', () => ID)(p, k, 0); Ctx()(p, k, 1);
+      Mutation(() => Boolean, { name: `delete${d.name}`, description: `Deletes a ${d.verboseName}; false when there was none` })(p, k, desc);
+      Arg('id', () => ID, { description: ID_ARG })(p, k, 0); Ctx()(p, k, 1);
     });
     define(proto, `delete${d.plural}`, async (ids: string[], ctx: GqlContext) => {
       requireWrite(ctx);
-      return crud.remove(ctx.em, d, ids, publisher(ctx), true);
+      return crud.remove(ctx.em, d, ids, ctx.caller, publisher(ctx), true);
     }, (p, k, desc) => {
       Mutation(() => Int, { name: `delete${d.plural}`, description: 'All or none; unknown ids are ignored. Returns how many were deleted.' })(p, k, desc);
-      Arg('ids', () => [ID])(p, k, 0); Ctx()(p, k, 1);
+      Arg('ids', () => [ID], { description: `Ids of the ${d.verboseNamePlural}` })(p, k, 0); Ctx()(p, k, 1);
     });
   }
 
@@ -138,21 +161,16 @@ export function modelResolver(d: ModelDescriptor): Function {
     if (f.kind === 'fk') {
       const target = f.target!;
       define(proto, `resolve_${f.name}`, (obj: AnyEntity, ctx: GqlContext) => ctx.loaders.related(obj, f.name), (p, k, desc) => {
-        FieldResolver(() => target(), { name: f.name, nullable: true, description: f.help })(p, k, desc);
-        Root()(p, k, 0); Ctx()(p, k, 1);
-      });
-    } else if (f.kind === 'm2m') {
-      const target = f.target!;
-      define(proto, `resolve_${f.name}`, (obj: AnyEntity, ctx: GqlContext) => ctx.loaders.many(obj, f.name), (p, k, desc) => {
-        FieldResolver(() => [target()], { name: f.name })(p, k, desc);
+        FieldResolver(() => target(), { name: f.name, nullable: true, description: fieldDescription(f) })(p, k, desc);
         Root()(p, k, 0); Ctx()(p, k, 1);
       });
     }
   }
+  for (const list of nestedLists(d)) nestedListField(proto, list, paging);
   for (const [name, c] of Object.entries(d.computed ?? {})) {
-    const type = c.type === 'string' ? String : c.type === 'bool' ? Boolean : c.type === 'int' ? Int : GraphQLJSON;
+    const type = c.type === 'string' ? String : c.type === 'bool' ? Boolean : c.type === 'int' ? Int : JSONScalar;
     define(proto, `computed_${name}`, (obj: AnyEntity, ctx: GqlContext) => c.resolve(obj, ctx.loaders.load), (p, k, desc) => {
-      FieldResolver(() => type, { name, nullable: c.nullable ?? true })(p, k, desc);
+      FieldResolver(() => type, { name, nullable: c.nullable ?? true, description: c.description ?? fieldDescription({ name }) })(p, k, desc);
       Root()(p, k, 0); Ctx()(p, k, 1);
     });
   }

@@ -10,6 +10,10 @@ import { InventoryResolver } from '../domain/inventory/resolver';
 import { PeeringDBResolver } from '../domain/peeringdb/resolver';
 import { ASPeeringDBResolver, IXPeeringDBResolver, SessionPeeringDBResolver } from '../domain/peeringdb/peering-manager';
 import { BgpResolver } from '../bgp/resolvers';
+import { TemplateRenderResolver } from '../workflows/templates/resolver';
+import { SessionPasswordResolver } from '../workflows/session-passwords';
+import { PreferencesResolver } from '../domain/users/preferences';
+import { InternetExchangePeeringDBActionsResolver, SharedWithAffiliatedResolver } from '../workflows/peeringdb-actions';
 import type { EventBus } from '../events/bus';
 import { InProcessBus } from '../events/bus';
 
@@ -17,18 +21,30 @@ let resolvers: Function[] | null = null;
 
 /** Resolver classes are generated once per process; schemas may be built many times. */
 function allResolvers(): Function[] {
-  resolvers ??= [...allModels().map(modelResolver), SystemResolver, BgpResolver, PeeringDBResolver, ASPeeringDBResolver, IXPeeringDBResolver, SessionPeeringDBResolver, InventoryResolver];
+  resolvers ??= [...allModels().map(modelResolver), SystemResolver, BgpResolver, PeeringDBResolver, ASPeeringDBResolver, IXPeeringDBResolver, SessionPeeringDBResolver, InventoryResolver, SessionPasswordResolver, PreferencesResolver, TemplateRenderResolver, SharedWithAffiliatedResolver, InternetExchangePeeringDBActionsResolver];
   return resolvers;
 }
 
 export async function makeSchema(bus: EventBus): Promise<GraphQLSchema> {
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers: allResolvers() as any,
     pubSub: bus.pubSub as any,
     validate: false,
     emitSchemaFile: false,
   });
+  // type-graphql names the root types but takes no description for them.
+  for (const [type, description] of ROOT_DESCRIPTIONS) {
+    const t = type === 'Query' ? schema.getQueryType() : type === 'Mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+    if (t) t.description = description;
+  }
+  return schema;
 }
+
+const ROOT_DESCRIPTIONS = [
+  ['Query', 'Reads: one object by id, or a filtered, ordered page of a model; live BGP state'],
+  ['Mutation', 'Writes: create, update, replace and delete per model (bulk forms all or none); BGP and PeeringDB operations'],
+  ['Subscription', 'Live events over graphql-ws: object changes, BGP session states, jobs'],
+] as const;
 
 /** The SDL checked in at schema/schema.graphql. */
 export async function schemaSdl(): Promise<string> {

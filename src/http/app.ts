@@ -9,22 +9,30 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { GraphQLError, validate, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, validate, type GraphQLFormattedError, type GraphQLSchema, type ExecutionArgs } from 'graphql';
 import type { Config } from '../config';
-import type { Orm } from '../db/orm';
+import { databaseHealth, type Orm } from '../db/orm';
 import { requestContext, type RequestContext } from '../db/context';
 import { makeSchema } from '../graphql/schema';
 import { Loaders } from '../graphql/loaders';
-import { limitRules } from '../graphql/limits';
+import { limitsFrom, requestRules, validationRules, parseLimited, parseOptions, documentTooLarge, isTokenLimit, withCode, type Limits } from '../graphql/limits';
 import { coercionFields, databaseUnavailable, UNAVAILABLE_MESSAGE } from '../graphql/errors';
 import { Executor } from '../graphql/executor';
 import type { GqlContext } from '../graphql/context';
 import type { EventBus } from '../events/bus';
 import { authenticate, anonymous } from './auth';
+import { SubscriptionSessions } from './ws-sessions';
+import { graphqlJsonBody } from './json-body';
 import { graphiqlRouter, wantsHtml, graphiqlPage } from './graphiql';
 import { dashboardRouter } from './dashboard';
+import { cors } from './cors';
+import { securityHeaders } from './security-headers';
+import { requestIds } from './request-id';
 import { API_VERSION } from './version';
-import { Metrics } from './metrics';
+import { Metrics, metricsAuthorized } from './metrics';
+import { requestLogger, noteGraphql } from './request-log';
+import { localWorker } from '../bgp/local';
+import { bgpPeerSamples } from '../bgp/peer-metrics';
 import { logger, logInternalError } from '../log';
 
 export interface AppDeps { config: Config; orm: Orm; bus: EventBus }
@@ -54,6 +62,10 @@ function formatError() {
       if (coerced.index !== undefined) ext.items = Object.assign([], { [coerced.index]: coerced.fields });
       ext.fields = coerced.fields;
     }
+    // Apollo parses under the token limit; its refusal reads like the other limits.
+    if (ext.code === 'GRAPHQL_PARSE_FAILED' && isTokenLimit(formatted.message)) {
+      return { message: `Document exceeds the maximum of ${formatted.message.match(/\d+/)![0]} tokens.`, extensions: { code: 'QUERY_TOO_LARGE' } };
+    }
     if (!ext.code) ext.code = 'INTERNAL_SERVER_ERROR';
     delete ext.stacktrace;
     // Internal errors are logged with their stack; clients never see SQL or code paths.
@@ -68,30 +80,56 @@ function formatError() {
   };
 }
 
+/**
+ * The response of each HTTP GraphQL request (its log line gets the operation's outcome). Apollo
+ * hands plugins a shallow copy of the context, so the key is the request's own EntityManager
+ * fork (the request id may be a client's, shared by several requests).
+ */
+const responseOf = new WeakMap<object, Response>();
+
+/** GraphQL latency by type, bounded name and outcome; the operation and its error codes for the request log. */
 function metricsPlugin(metrics: Metrics): ApolloServerPlugin<GqlContext> {
   return {
     async requestDidStart() {
       const end = metrics.graphqlDuration.startTimer();
       let type = 'unknown';
-      let name = '';
+      let name: string | null = null;
       return {
-        async didResolveOperation({ operation, operationName }) { type = operation?.operation ?? 'unknown'; name = operationName ?? ''; },
-        async willSendResponse({ errors }) { end({ type, name, outcome: errors?.length ? 'error' : 'ok' }); },
+        // The resolved operation's own name (a GraphQL Name), not the client's operationName field.
+        async didResolveOperation({ operation }) { type = operation?.operation ?? 'unknown'; name = operation?.name?.value ?? null; },
+        async willSendResponse({ response, contextValue }) {
+          const body = response.body;
+          const errors = body.kind === 'single' ? body.singleResult.errors ?? [] : [];
+          end({ type, name: metrics.operationLabel(name), outcome: errors.length ? 'error' : 'ok' });
+          const res = contextValue ? responseOf.get(contextValue.em) : undefined;
+          if (res) noteGraphql(res, { operationName: name, operationType: type === 'unknown' ? null : type, codes: errors.map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')) });
+        },
       };
     },
   };
 }
 
-/** Depth and complexity are checked with the request's variables, before execution. */
-function limitsPlugin(config: Config): ApolloServerPlugin<GqlContext> {
-  const limits = { maxDepth: config.graphqlMaxDepth, maxComplexity: config.graphqlMaxComplexity, defaultPage: config.paginateCount, maxPage: config.maxPageSize };
+/**
+ * Depth, complexity and LOGIN_REQUIRED are checked with the request's variables and
+ * caller, before execution (Apollo has run graphql's specified rules and parsed under
+ * the token limit; the byte limit is checked before it, in startApp).
+ */
+function limitsPlugin(config: Config, limits: Limits): ApolloServerPlugin<GqlContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document, schema }) {
-          const errors = validate(schema, document, [limitRules(limits, () => request.variables ?? {})]);
+        async didResolveOperation({ request, document, schema, contextValue, operation }) {
+          // Subscriptions are streams: over HTTP they would resolve to nothing (a 500 in a 200).
+          if (operation?.operation === 'subscription') {
+            throw new GraphQLError('Subscriptions run over graphql-ws: open a WebSocket to /graphql (subprotocol graphql-transport-ws).', {
+              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+            });
+          }
+          const anonymousRefused = config.loginRequired && !contextValue.caller.user;
+          const errors = validate(schema, document, requestRules({ limits, variables: request.variables ?? {}, anonymousRefused }));
           if (errors.length) {
-            throw new GraphQLError(errors[0].message, { extensions: { ...errors[0].extensions, http: { status: 400 } } });
+            const status = errors[0].extensions?.code === 'UNAUTHENTICATED' ? 401 : 400;
+            throw new GraphQLError(errors[0].message, { extensions: { ...errors[0].extensions, http: { status } } });
           }
         },
       };
@@ -109,32 +147,41 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   const schema = await makeSchema(bus);
-  const metrics = new Metrics();
-  const executor = new Executor(schema);
+  const metrics = new Metrics({ bgpPeers: () => bgpPeerSamples(localWorker()) });
+  const limits = limitsFrom(config);
+  const executor = new Executor(schema, limits);
 
-  const newContext = async (authorization: string | undefined, requestId: string): Promise<GqlContext> => {
+  const newContext = async (authorization: string | undefined, requestId: string, clientIp: string | undefined): Promise<GqlContext> => {
     const em = orm.em.fork();
-    const caller = authorization ? await authenticate(em, authorization) : anonymous();
-    return { em, caller, loaders: new Loaders(em), requestId, config, bus };
+    const caller = authorization ? await authenticate(em, authorization, clientIp) : anonymous();
+    const ctx: GqlContext = { em, caller, loaders: null as unknown as Loaders, requestId, config, bus };
+    ctx.loaders = new Loaders(em, () => ctx.caller);
+    return ctx;
   };
 
   // Every response carries the request id, the same one recorded on object changes.
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const requestId = randomUUID();
+    // A client's well-formed X-Request-ID is kept; change records need a UUID (src/http/request-id.ts).
+    const { requestId, changeRequestId } = requestIds(req.headers['x-request-id']);
     res.locals.requestId = requestId;
+    res.locals.changeRequestId = changeRequestId;
+    if (changeRequestId !== requestId) logger.info({ requestId, changeRequestId }, 'X-Request-ID is not a UUID: its change records use changeRequestId');
     res.setHeader('X-Request-ID', requestId);
     res.setHeader('API-Version', API_VERSION);
-    const store: RequestContext = { requestId, userId: null, userName: '', queryCount: 0 };
+    const store: RequestContext = { requestId: changeRequestId, userId: null, userName: '', queryCount: 0 };
     res.locals.store = store;
-    const started = performance.now();
-    res.on('finish', () => logger.info({ requestId, method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(performance.now() - started), queries: store.queryCount, user: store.userName || undefined }, 'request'));
     requestContext.run(store, next);
   });
   app.use(metrics.middleware());
+  app.use(requestLogger({ user: (res) => (res.locals.store as RequestContext | undefined)?.userName, queries: (res) => (res.locals.store as RequestContext | undefined)?.queryCount }));
+
+  // Security headers on every response; CORS (CORS_ORIGINS) answers preflights before any route.
+  app.use(securityHeaders(), cors(config.corsOrigins));
 
   const contextFor = async (req: Request): Promise<GqlContext> => {
     const res = req.res!;
-    const ctx = await newContext(req.headers.authorization, res.locals.requestId);
+    const ctx = await newContext(req.headers.authorization, res.locals.changeRequestId, req.socket.remoteAddress);
+    responseOf.set(ctx.em, res);
     const store = res.locals.store as RequestContext;
     store.userId = ctx.caller.user?.id ?? null;
     store.userName = ctx.caller.user?.username ?? '';
@@ -145,12 +192,17 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
   app.get('/readyz', async (_req, res) => {
     const checks: Record<string, string> = {};
-    try { await orm.em.fork().getConnection().execute('select 1'); checks.database = 'ok'; } catch (e) { checks.database = (e as Error).message; }
+    checks.database = await databaseHealth(orm);
     try { await bus.ping(); checks.bus = 'ok'; } catch (e) { checks.bus = (e as Error).message; }
     const ok = Object.values(checks).every((v) => v === 'ok');
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', checks });
   });
-  app.get('/metrics', async (_req, res) => {
+  // /healthz and /readyz stay anonymous (probes); /metrics wants METRICS_TOKEN when it is set.
+  app.get('/metrics', async (req, res) => {
+    if (config.metricsToken && !metricsAuthorized(req.headers.authorization, config.metricsToken)) {
+      res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').json({ detail: 'Authentication credentials were not provided.' });
+      return;
+    }
     const pool = (orm.em.getConnection() as any).getKnex?.()?.client?.pool;
     if (pool) {
       metrics.dbPool.set({ state: 'used' }, pool.numUsed());
@@ -162,26 +214,55 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
 
   app.use('/graphiql', graphiqlRouter());
 
-  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const sessions = new SubscriptionSessions(orm, config.subscriptionRecheckSeconds);
+  // maxPayload bounds every message, connection_init included (ws closes with 1009 while
+  // the frame is still arriving); sockets without an accepted init are dropped after the timeout.
+  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: config.wsMaxPayload });
   const wsCleanup = useServer({
     schema,
+    connectionInitWaitTimeout: config.wsConnectionInitTimeout,
+    // The limits HTTP applies: parse under the byte and token limits, then graphql's rules and
+    // ours. Under LOGIN_REQUIRED onConnect has refused anonymous sockets; the rule is kept anyway.
+    onSubscribe: (c, _id, payload): ExecutionArgs | readonly GraphQLError[] => {
+      let document;
+      try {
+        document = parseLimited(typeof payload.query === 'string' ? payload.query : '', limits);
+      } catch (e) {
+        return withCode([e instanceof GraphQLError ? e : new GraphQLError('Syntax Error')], 'GRAPHQL_PARSE_FAILED');
+      }
+      const variables = (payload.variables ?? {}) as Record<string, unknown>;
+      const anonymousRefused = config.loginRequired && !(c.connectionParams?.authorization ?? c.connectionParams?.Authorization);
+      const errors = validate(schema, document, validationRules({ limits, variables, anonymousRefused }));
+      if (errors.length) return withCode(errors, 'GRAPHQL_VALIDATION_FAILED');
+      return { schema, document, variableValues: variables, operationName: payload.operationName };
+    },
     context: async (c) => {
       const auth = (c.connectionParams?.authorization ?? c.connectionParams?.Authorization) as string | undefined;
-      return newContext(auth, randomUUID());
+      return newContext(auth, randomUUID(), c.extra.request.socket.remoteAddress);
     },
     onConnect: async (c) => {
       const auth = (c.connectionParams?.authorization ?? c.connectionParams?.Authorization) as string | undefined;
       if (!auth && !config.loginRequired) return true;
-      const caller = await authenticate(orm.em.fork(), auth);
-      return !caller.error && (!config.loginRequired || !!caller.user);
+      const { socket, request } = c.extra;
+      const caller = await authenticate(orm.em.fork(), auth, request.socket.remoteAddress);
+      const ok = !caller.error && (!config.loginRequired || !!caller.user);
+      if (ok && auth) sessions.hold(socket, auth, request.socket.remoteAddress);
+      return ok;
     },
   }, wss);
+  // graphql-ws prints every socket error with its stack (console.error); an oversized (1009) or
+  // malformed frame is the client's doing, and ws closes that socket itself: one debug line instead.
+  wss.on('connection', (socket) => {
+    socket.removeAllListeners('error');
+    socket.on('error', (err) => logger.debug({ err: err.message, code: (err as { code?: string }).code }, 'graphql-ws: socket error'));
+  });
 
   const apollo = new ApolloServer<GqlContext>({
     schema,
     formatError: formatError(),
     includeStacktraceInErrorResponses: false,
     introspection: true,
+    parseOptions: parseOptions(limits),
     // `peergate serve` owns SIGINT/SIGTERM (src/main.ts): Apollo's own handlers would drain
     // without the grace there, then re-raise the signal and kill the process before the
     // database is closed, so it would never exit 0.
@@ -189,20 +270,28 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
-      limitsPlugin(config),
+      limitsPlugin(config, limits),
       metricsPlugin(metrics),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
     ],
   });
   await apollo.start();
 
-  const jsonBody = express.json({ limit: config.bodyLimit, strict: false });
+  const jsonBody = graphqlJsonBody(config.bodyLimit);
   app.get('/graphql', (req, res, next) => (wantsHtml(req) ? res.type('html').send(graphiqlPage()) : next()));
-  app.use('/graphql', jsonBody, expressMiddleware(apollo, { context: async ({ req }) => contextFor(req) }));
+  // The byte limit, before Apollo parses (its parse keeps the token limit).
+  const documentBytes = (req: Request, res: Response, next: NextFunction) => {
+    const query = req.method === 'GET' ? req.query.query : (req.body as { query?: unknown } | undefined)?.query;
+    const tooLarge = typeof query === 'string' ? documentTooLarge(query, limits) : null;
+    if (!tooLarge) return next();
+    res.status(400).json({ errors: [{ message: tooLarge.message, extensions: tooLarge.extensions }] });
+  };
+  app.use('/graphql', jsonBody, documentBytes, expressMiddleware(apollo, { context: async ({ req }) => contextFor(req) }));
 
   const running: RunningApp = {
     app, metrics, server, schema, executor, contextFor,
     close: async () => {
+      sessions.close();
       await apollo.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

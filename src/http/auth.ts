@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { findToken } from '../domain/users/tokens';
 import type { Token } from '../domain/users/token';
 import type { User } from '../domain/users/user';
+import { ipAllowed } from '../domain/users/allowed-ips';
 
 export interface Caller {
   user: User | null;
@@ -19,7 +20,15 @@ const LAST_USED_EVERY_MS = 60_000;
 /** When this process last wrote each token's last_used. */
 const lastRecorded = new Map<number, number>();
 
-export async function authenticate(em: EntityManager, header: string | undefined): Promise<Caller> {
+/** Why a found token may not be used now from this client address (Peering Manager's words), or null. */
+export function tokenRefusal(token: Token, clientIp: string | undefined): string | null {
+  if (token.expires && token.expires.getTime() < Date.now()) return 'Token expired';
+  if (!(token.user as User).isActive) return 'User inactive';
+  if (!ipAllowed(token.allowedIps, clientIp)) return 'Source IP is not allowed to use this token';
+  return null;
+}
+
+export async function authenticate(em: EntityManager, header: string | undefined, clientIp?: string, opts: { touch?: boolean } = {}): Promise<Caller> {
   if (!header) return anonymous();
   const parts = header.trim().split(/\s+/);
   const scheme = parts[0]?.toLowerCase();
@@ -28,11 +37,11 @@ export async function authenticate(em: EntityManager, header: string | undefined
   if (parts.length > 2) return { ...anonymous(), error: 'Invalid token header. Token string should not contain spaces.' };
   const token = await findToken(em, parts[1]);
   if (!token) return { ...anonymous(), error: 'Invalid token' };
-  if (token.expires && token.expires.getTime() < Date.now()) return { ...anonymous(), error: 'Token expired' };
+  const refused = tokenRefusal(token, clientIp);
+  if (refused) return { ...anonymous(), error: refused };
   const user = token.user as User;
-  if (!user.isActive) return { ...anonymous(), error: 'User inactive' };
   const now = Date.now();
-  if (now - Math.max(token.lastUsed?.getTime() ?? 0, lastRecorded.get(token.id) ?? 0) > LAST_USED_EVERY_MS) {
+  if (opts.touch !== false && now - Math.max(token.lastUsed?.getTime() ?? 0, lastRecorded.get(token.id) ?? 0) > LAST_USED_EVERY_MS) {
     // Bookkeeping outside any change log or request transaction; noted first so that the
     // requests arriving meanwhile with the same token do not all update the same row.
     lastRecorded.set(token.id, now);

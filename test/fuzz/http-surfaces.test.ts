@@ -1,11 +1,13 @@
 // Hostile requests to every HTTP surface (GraphQL and the four REST dialects), seeded so a
 // failure can be replayed: FUZZ_SEED=<n> FUZZ_RUNS=<count>. Invariants: no 5xx, each
 // dialect's own error shape, the server stays up, and writes built to be invalid change
-// nothing in the database. FUZZ_REPORT=<file> writes the tally (bench/fuzz/run.ts uses it).
+// nothing in the database. FUZZ_REPORT=<file> writes the tally (bench/fuzz/run.ts uses it);
+// FUZZ_DB=postgres runs it against the PostgreSQL server the jest setup starts (default: PGlite).
 import { writeFileSync } from 'node:fs';
 import '../../src/domain';
 import { allModels } from '../../src/domain/model';
 import { startTestServer, type TestServer } from '../helpers/server';
+import type { DbKind } from '../helpers/db';
 import { tableSnapshot } from '../helpers/snapshot';
 import { seededRandom } from '../helpers/rng';
 import { freePort, waitFor } from '../interop/daemons';
@@ -13,12 +15,31 @@ import { freePort, waitFor } from '../interop/daemons';
 // A fixed default keeps CI reproducible; set FUZZ_SEED to explore other samples.
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
+const DB: DbKind = process.env.FUZZ_DB === 'postgres' ? 'postgres' : 'pglite';
 const CONCURRENCY = 8;
 // A guard against a hang, not a speed target: generous for slow CI machines.
 const TIMEOUT_MS = 120_000 + RUNS * 60;
 
-const HOSTILE_IDS = ['0', '-1', '1e20', '99999999999999999999', 'abc', '%00', '%E2%98%83', '1.5', ' 1', '2147483648', "1'--", '..%2f..'];
-const HOSTILE_VALUES = ['-1', '0', '1e20', 'NaN', 'true', '', '%00', 'a%00b', '%F0%9F%92%A9', 'x'.repeat(3000), '[]', '{}', "' or 1=1 --", '192.0.2.1/99', '::g'];
+// The vocabulary: ids, query values, parameter names, bodies and GraphQL documents drawn from
+// below. Besides malformed text it holds what breaks runtimes and databases rather than
+// parsers: ';' (statement splitting), NUL and lone surrogates (text PostgreSQL cannot
+// store), numbers past 2^53 / 2^63 / a double (1e400 is Infinity), -0 and NaN, dates past
+// year 9999, keys named after Object.prototype's members, and JSON 1,000 and 100,000
+// levels deep.
+const HOSTILE_IDS = ['0', '-1', '-0', '1e20', '1e400', 'NaN', 'Infinity', '99999999999999999999', 'abc', '%00', '%E2%98%83', '%ED%A0%80', '1.5', ' 1', '2147483648', "1'--", '1;2', '..%2f..',
+  '__proto__', 'constructor'];
+const HOSTILE_VALUES = ['-1', '0', '-0', '1e20', '1e400', '-1e400', 'NaN', 'Infinity', '99999999999999999999', '-99999999999999999999', '18446744073709551616', '0x10', '1_000',
+  'true', '', '%00', 'a%00b', '%F0%9F%92%A9', '%ED%A0%80', 'a%ED%B0%80b', 'x'.repeat(3000), '[]', '{}', "' or 1=1 --", 'a;b', "x'; select 1; --", '%3B%3B', '192.0.2.1/99', '::g',
+  '10000-01-01', '%2B275760-09-13T00:00:00Z', '0000-12-31', '-000001-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z', '100000000000000000000', '1970-01-01T00:00:00%2B25:00'];
+const HOSTILE_PARAMS = ['limit', 'offset', 'asn__gt', 'name__ic', 'depth', 'since', 'fields', 'expand', 'query', 'id', 'asn__zz', 'status__n', 'ordering', 'q', 'tag', 'skip', 'unique',
+  'name_search', 'asn_overlap', 'all_net', 'not_net', 'org_present', 'capacity__gt', 'ipblock', 'distance', 'latitude', 'city', 'hide_ix_no_fac', 'whereis', 'org_name', 'id__in',
+  'asn', 'asn__in', 'asn__lte', 'created__gt', 'created', 'updated__lte', 'last_updated__gte', 'page', 'per_page', 'ip_address', 'ip_address__within', 'router_id__contains',
+  'prefix_length', 'cidr', 'speed', 'resource_id', 'parent_id', 'attributes',
+  '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '__proto__%5Bx%5D', 'constructor.prototype'];
+const deepArray = (n: number) => '['.repeat(n) + ']'.repeat(n);
+const deepObject = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
+// Every body is an invalid write on every surface: `name: null` (or a wrong type) where a name is required.
+const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty'];
 const HOSTILE_BODIES: (() => string)[] = [
   () => '{"broken": ',
   () => '[' .repeat(3000) + ']'.repeat(3000),
@@ -39,6 +60,24 @@ const HOSTILE_BODIES: (() => string)[] = [
   () => JSON.stringify({ attr: { 1: 2, 14: { afi_safi: [2, 1], nexthop: '::zz', nlri: ['2001:db8::/129'] }, 15: { afi_safi: [9, 9] } } }),
   () => JSON.stringify({ data: ['10.0.0.0/8', 5, null], bin: 'zz', afi: 1, safi: 'x' }),
   () => JSON.stringify({ data: ['ffffffff', 'ffffffffffffffffffffffffffffffff0013020000'] }),
+  // Deep JSON: the whole body, and one field's value (the database's own limit is the problem there).
+  () => deepArray(1000),
+  () => deepArray(100_000),
+  () => `{"name": null, "asn": "x", "local_context_data": ${deepObject(1000)}}`,
+  () => `{"name": null, "attributes": ${deepObject(100_000)}}`,
+  () => `[{"name": null, "notes": ${deepArray(40)}}]`,
+  () => `name=&asn=x&local_context_data=${encodeURIComponent(deepObject(1000))}&attributes=${encodeURIComponent(deepArray(40))}`,
+  // Keys named after Object.prototype's members, at the top, in a list, in a related object, in a form.
+  () => `{${PROTO_KEYS.map((k) => `"${k}": {"polluted": 1, "name": "p"}`).join(', ')}, "name": null}`,
+  () => `[{"__proto__": {"id": 1}, "constructor": {"prototype": {"polluted": 1}}, "name": null}]`,
+  () => `{"name": null, "asn": "x", "tags": [{"__proto__": {"slug": "seed"}}], "platform": {"constructor": 1}, "attributes": {"__proto__": {"polluted": 1}}}`,
+  () => `__proto__=1&constructor=2&prototype=3&toString=4&name=&asn=x`,
+  // Numbers and dates past what JavaScript and PostgreSQL hold; ';', NUL and lone surrogates in text.
+  () => '{"name": null, "asn": 1e400, "id": 99999999999999999999, "speed": -0, "weight": -1e400, "ipv4_max_prefixes": 18446744073709551616, "latitude": 1e308}',
+  () => '{"name": null, "asn": 99999999999999999999, "created": "10000-01-01", "expires": "+275760-09-13T00:00:00Z", "last_updated": "0000-12-31"}',
+  () => '[{"id": 1e400}, {"id": -0}, {"id": 99999999999999999999}, {"id": "NaN"}]',
+  () => '{"name": null, "slug": "a;b", "description": "x\\u0000y; drop table t; --", "comments": "\\ud800", "irr_as_set": "\\udc00x\\ud800"}',
+  () => 'asn=1e400&name=&speed=-0&created=10000-01-01&comments=%ED%A0%80&slug=a%3Bb',
 ];
 
 interface Surface {
@@ -82,7 +121,9 @@ const SURFACES: Surface[] = [
   },
 ];
 
-const GQL_DOCS: ((r: () => number) => { query: string; variables?: unknown })[] = [
+const CREATE_AS = 'mutation($i: AutonomousSystemCreateInput!) { createAutonomousSystem(input: $i) { id } }';
+/** A document and its variables, or a raw JSON body (for what JSON.stringify cannot write: 1e400, deep text). */
+const GQL_DOCS: ((r: () => number) => { query: string; variables?: unknown } | string)[] = [
   () => ({ query: '{ autonomousSystems(limit: -1) { totalCount } }' }),
   () => ({ query: '{ autonomousSystems(offset: 2147483647) { items { id } } }' }),
   (r) => ({ query: `{ ${'a: autonomousSystems { items { '.repeat(1 + Math.floor(r() * 30))}id${' } }'.repeat(1 + Math.floor(r() * 30))} }` }),
@@ -96,14 +137,28 @@ const GQL_DOCS: ((r: () => number) => { query: string; variables?: unknown })[] 
   () => ({ query: 'mutation { deleteAutonomousSystems(ids: ["-1", "abc", "99999999999"]) }' }),
   () => ({ query: '{' }),
   () => ({ query: 'subscription { objectChanged { id } }' }),
+  // Deep JSON values (variables and literals), prototype-named keys, odd numbers and dates, ';', NUL and lone surrogates.
+  () => `{"query": ${JSON.stringify(CREATE_AS)}, "variables": {"i": {"asn": -5, "name": "d", "localContextData": ${deepObject(1000)}}}}`,
+  () => `{"query": ${JSON.stringify(CREATE_AS)}, "variables": {"i": {"asn": -5, "name": "d", "localContextData": ${deepArray(100_000)}}}}`,
+  () => ({ query: `mutation { createAutonomousSystem(input: {asn: -5, name: "d", localContextData: ${'{a: '.repeat(1000)}1${'}'.repeat(1000)}}) { id } }` }),
+  () => ({ query: `mutation { createAutonomousSystem(input: {asn: -5, name: "d", localContextData: ${deepArray(100_000)}}) { id } }` }),
+  () => '{"query": "mutation($p: JSON) { updateDevice(id: \\"987654\\", input: {attributesPatch: $p}) { id } }", "variables": {"p": {"__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 1}}}}}',
+  () => `{"query": ${JSON.stringify(CREATE_AS)}, "variables": {"i": {"asn": -5, "name": null, "localContextData": {"__proto__": {"polluted": 1}, "constructor": 1}}}}`,
+  () => ({ query: 'mutation { createAutonomousSystem(input: {asn: -5, name: null, localContextData: {__proto__: {x: 1}, constructor: 2}}) { id } }' }),
+  () => '{"query": "query($a: BigInt, $l: Int) { autonomousSystems(filter: {asn: {gt: $a}}, limit: $l) { totalCount } }", "variables": {"a": 1e400, "l": 99999999999999999999}}',
+  () => ({ query: 'query($a: [BigInt!]) { autonomousSystems(filter: {asn: {exact: $a}}) { totalCount } }', variables: { a: [-0, 99999999999999999999, 18446744073709551616] } }),
+  (r) => ({ query: 'query($d: DateTime) { autonomousSystems(filter: {created: {gt: $d}}) { totalCount } }', variables: { d: pick(r, ['10000-01-01', '+275760-09-13T00:00:00Z', '0000-12-31', '100000000000000000000', '-000001-01-01T00:00:00Z']) } }),
+  () => ({ query: '{ autonomousSystems(filter: {created: {lt: "+275760-09-13T00:00:00Z"}}) { totalCount } }' }),
+  () => `{"query": "query($n: [String!]) { autonomousSystems(filter: {name: {ic: $n}}) { totalCount } tags(filter: {slug: {exact: $n}}) { totalCount } }", "variables": {"n": ["\\ud800", "a\\u0000b", "x;y", "'; select 1; --", "\\udfff;"]}}`,
+  () => ({ query: '{ autonomousSystems(filter: {name: {ic: ["a;b", "; select pg_sleep(1); --"]}, q: "x;y"}) { totalCount } }' }),
 ];
 
 const pick = <T>(r: () => number, xs: T[]): T => xs[Math.floor(r() * xs.length)];
 
-describe(`fuzz: hostile requests to every surface (FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS})`, () => {
+describe(`fuzz: hostile requests to every surface on ${DB} (FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS})`, () => {
   let s: TestServer;
   beforeAll(async () => {
-    s = await startTestServer('pglite', { BGP_WORKER: 'embedded' });
+    s = await startTestServer(DB, { BGP_WORKER: 'embedded' });
     // A passive session the yabgp routes can find (it never connects, so it never changes state).
     const port = await freePort('127.0.0.1');
     const ok = async (doc: string): Promise<Record<string, string>> => {
@@ -124,7 +179,7 @@ describe(`fuzz: hostile requests to every surface (FUZZ_SEED=${SEED} FUZZ_RUNS=$
       ipAddress: "${YABGP_PEER}", localIpAddress: "127.0.0.1", relationshipId: "${ids.rel}", routerId: "${router}", passive: true}) { id } }`);
     await waitFor('the worker to record the passive session', async () => {
       const r = await s.gql(`{ directPeeringSession(id: "${session}") { bgpState } }`);
-      return r.data?.directPeeringSession?.bgpState === 'active' || undefined;
+      return r.data?.directPeeringSession?.bgpState === 'ACTIVE' || undefined;
     }, 15_000);
   });
   afterAll(async () => { await s?.close(); });
@@ -141,13 +196,12 @@ describe(`fuzz: hostile requests to every surface (FUZZ_SEED=${SEED} FUZZ_RUNS=$
       if (gql) {
         const doc = pick(r, GQL_DOCS)(r);
         const bad = r() < 0.2;
-        return { method: 'POST', path: '/graphql', body: bad ? pick(r, HOSTILE_BODIES)() : JSON.stringify(doc), contentType: r() < 0.1 ? 'text/plain' : 'application/json', surface: null as Surface | null };
+        return { method: 'POST', path: '/graphql', body: bad ? pick(r, HOSTILE_BODIES)() : typeof doc === 'string' ? doc : JSON.stringify(doc), contentType: r() < 0.1 ? 'text/plain' : 'application/json', surface: null as Surface | null };
       }
       const surface = pick(r, SURFACES);
       let path = pick(r, surface.paths);
       if (r() < 0.4) path = `${path.replace(/\/$/, '')}/${pick(r, HOSTILE_IDS)}${surface.prefix === '/pdb/api' ? '' : '/'}`;
-      const params = Array.from({ length: Math.floor(r() * 4) }, () => `${pick(r, ['limit', 'offset', 'asn__gt', 'name__ic', 'depth', 'since', 'fields', 'expand', 'query', 'id', 'asn__zz', 'status__n', 'ordering', 'q', 'tag', 'skip', 'unique',
-        'name_search', 'asn_overlap', 'all_net', 'not_net', 'org_present', 'capacity__gt', 'ipblock', 'distance', 'latitude', 'city', 'hide_ix_no_fac', 'whereis', 'org_name', 'id__in'])}=${pick(r, HOSTILE_VALUES)}`);
+      const params = Array.from({ length: Math.floor(r() * 4) }, () => `${pick(r, HOSTILE_PARAMS)}=${pick(r, HOSTILE_VALUES)}`);
       const method = pick(r, ['GET', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
       const body = method === 'GET' || method === 'OPTIONS' ? undefined : pick(r, HOSTILE_BODIES)();
       const contentType = r() < 0.15 ? pick(r, ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'multipart/form-data']) : 'application/json';
@@ -177,14 +231,21 @@ describe(`fuzz: hostile requests to every surface (FUZZ_SEED=${SEED} FUZZ_RUNS=$
           if ((p.surface.accepted ?? writeCarriedOut)(p.method, p.path, res.status, json)) failures.push(`${label} -> ${res.status}: an invalid write was accepted: ${text.slice(0, 160)}`);
         } else if (res.status >= 400 && !json?.errors?.[0]?.extensions?.code) {
           failures.push(`${label} -> ${res.status}: GraphQL error without extensions.code: ${text.slice(0, 160)}`);
+        } else if (json?.errors?.some?.((e: any) => e?.extensions?.code === 'INTERNAL_SERVER_ERROR')) {
+          // An internal error inside a 200 is a 500 all the same.
+          failures.push(`${label} body ${JSON.stringify((p.body ?? '').slice(0, 80))} -> ${res.status}: INTERNAL_SERVER_ERROR: ${text.slice(0, 160)}`);
         }
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     if (process.env.FUZZ_REPORT) {
-      writeFileSync(process.env.FUZZ_REPORT, JSON.stringify({ seed: SEED, runs: RUNS, concurrency: CONCURRENCY, ms: performance.now() - started, failures: failures.length, statuses: Object.fromEntries(statuses) }));
+      writeFileSync(process.env.FUZZ_REPORT, JSON.stringify({ seed: SEED, runs: RUNS, concurrency: CONCURRENCY, ms: performance.now() - started, failures: failures.length, statuses: Object.fromEntries(statuses),
+        failureSamples: failures.slice(0, 200) }));
     }
     expect((await s.http('GET', '/healthz')).status).toBe(200);
+    // Keys named __proto__ or constructor reached no prototype (the server runs in this process).
+    expect(Object.keys(Object.prototype)).toEqual([]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     if (failures.length) throw new Error(`FUZZ_SEED=${SEED}: ${failures.length} failures, first ones:\n${failures.slice(0, 15).join('\n')}`);
     expect(await snapshot()).toBe(before);
   }, TIMEOUT_MS);

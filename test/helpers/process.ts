@@ -12,6 +12,8 @@ export interface PeerGateProcess {
   output(): string;
   /** Resolves with the first output line matching `re`; rejects if the process exits first or on timeout. */
   waitFor(re: RegExp, timeoutMs?: number): Promise<string>;
+  /** Resolves with the first JSON log record whose `event` is `event` (`listening`: the banner; `stopped`). */
+  waitForLog(event: string, timeoutMs?: number): Promise<Record<string, unknown>>;
   exited(): boolean;
   /** SIGTERM, then SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
@@ -28,20 +30,22 @@ export function spawnPeerGate(name: string, args: string[], env: Record<string, 
   proc.stdout!.on('data', onData);
   proc.stderr!.on('data', onData);
   const done = new Promise<void>((resolve) => proc.once('exit', () => { exited = true; for (const l of listeners) l(); resolve(); }));
+  const waitFor = (re: RegExp, timeoutMs = 30_000) => new Promise<string>((resolve, reject) => {
+    const check = () => {
+      const line = out.split('\n').find((l) => re.test(l));
+      if (line !== undefined) { finish(); resolve(line); } else if (exited) { finish(); reject(new Error(`${name} exited before ${re}:\n${out.slice(-3000)}`)); }
+    };
+    const timer = setTimeout(() => { finish(); reject(new Error(`${name}: no ${re} within ${timeoutMs} ms:\n${out.slice(-3000)}`)); }, timeoutMs);
+    const finish = () => { clearTimeout(timer); listeners.delete(check); };
+    listeners.add(check);
+    check();
+  });
   return {
     name, proc,
     output: () => out,
     exited: () => exited,
-    waitFor: (re, timeoutMs = 30_000) => new Promise<string>((resolve, reject) => {
-      const check = () => {
-        const line = out.split('\n').find((l) => re.test(l));
-        if (line !== undefined) { finish(); resolve(line); } else if (exited) { finish(); reject(new Error(`${name} exited before ${re}:\n${out.slice(-3000)}`)); }
-      };
-      const timer = setTimeout(() => { finish(); reject(new Error(`${name}: no ${re} within ${timeoutMs} ms:\n${out.slice(-3000)}`)); }, timeoutMs);
-      const finish = () => { clearTimeout(timer); listeners.delete(check); };
-      listeners.add(check);
-      check();
-    }),
+    waitFor,
+    waitForLog: async (event, timeoutMs) => JSON.parse(await waitFor(new RegExp(`^\\{.*"event":${JSON.stringify(event)}[,}]`), timeoutMs)),
     stop: async (graceMs = 5000) => {
       if (exited) return;
       proc.kill('SIGTERM');
@@ -58,7 +62,6 @@ export interface Gateway { proc: PeerGateProcess; startMs: number }
 export async function startGateway(env: Record<string, string>, port: number, name = 'gateway'): Promise<Gateway> {
   const t0 = performance.now();
   const proc = spawnPeerGate(name, ['serve'], { HOST: '127.0.0.1', BGP_WORKER: 'off', LOG_LEVEL: 'warn', ...env, PORT: String(port) });
-  await proc.waitFor(/PeerGate listening/, 60_000);
   await waitFor(`${name} ready`, async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200, 60_000, 20);
   return { proc, startMs: performance.now() - t0 };
 }

@@ -32,7 +32,7 @@ describe.each(DB_KINDS)('extra models on %s', (kind) => {
     (await ok(`{ __type(name: "${type}") { inputFields { name } } }`)).__type.inputFields.map((f: any) => f.name);
 
   test('tags only where Peering Manager has them', async () => {
-    for (const t of ['ConfigContext', 'ConfigContextAssignment', 'ExportTemplate', 'Webhook', 'IXAPI', 'HiddenPeer', 'Job', 'DataFile']) {
+    for (const t of ['ConfigContext', 'ConfigContextAssignment', 'ExportTemplate', 'Webhook', 'Ixapi', 'HiddenPeer', 'Job', 'DataFile']) {
       expect(await typeFields(t)).not.toContain('tags');
       expect(await inputFields(`${t}Filter`)).not.toContain('tag');
     }
@@ -40,7 +40,7 @@ describe.each(DB_KINDS)('extra models on %s', (kind) => {
     // Read-only models have no mutations.
     const mutations = (await ok('{ __schema { mutationType { fields { name } } } }')).__schema.mutationType.fields.map((f: any) => f.name);
     for (const m of ['createJob', 'updateJob', 'deleteJob', 'createDataFile', 'deleteDataFile']) expect(mutations).not.toContain(m);
-    for (const m of ['createIXAPI', 'createWebhook', 'createHiddenPeer', 'createDataSource', 'createJournalEntry']) expect(mutations).toContain(m);
+    for (const m of ['createIxapi', 'createWebhook', 'createHiddenPeer', 'createDataSource', 'createJournalEntry']) expect(mutations).toContain(m);
   });
 
   test('ConfigContext and ConfigContextAssignment', async () => {
@@ -99,22 +99,24 @@ describe.each(DB_KINDS)('extra models on %s', (kind) => {
     await ok('mutation { createTag(input: {name: "Journal", slug: "journal"}) { id } }');
     const j = (await ok(`mutation { createJournalEntry(input: {assignedObjectType: "peering.autonomoussystem", assignedObjectId: 1, comments: "Asked for a session", tags: [{slug: "journal"}]}) {
       id display kind created comments createdBy { username } tags { slug } } }`)).createJournalEntry;
-    expect(j).toMatchObject({ kind: 'info', comments: 'Asked for a session', createdBy: { username: 'admin' }, tags: [{ slug: 'journal' }] });
+    expect(j).toMatchObject({ kind: 'INFO', comments: 'Asked for a session', createdBy: { username: 'admin' }, tags: [{ slug: 'journal' }] });
     const c = new Date(j.created);
     const two = (n: number) => String(n).padStart(2, '0');
     expect(j.display).toBe(`${c.getUTCFullYear()}-${two(c.getUTCMonth() + 1)}-${two(c.getUTCDate())} ${two(c.getUTCHours())}:${two(c.getUTCMinutes())} (Info)`);
-    const anon = (await ok('mutation { createJournalEntry(input: {assignedObjectType: "peering.internetexchange", assignedObjectId: 2, comments: "Maintenance", kind: "warning", createdById: null}) { id display createdBy { id } } }')).createJournalEntry;
+    const anon = (await ok('mutation { createJournalEntry(input: {assignedObjectType: "peering.internetexchange", assignedObjectId: 2, comments: "Maintenance", kind: WARNING, createdById: null}) { id display createdBy { id } } }')).createJournalEntry;
     expect(anon.createdBy).toBeNull();
     expect(anon.display).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d \(Warning\)$/);
     await bad('mutation { createJournalEntry(input: {assignedObjectType: "peering.autonomoussystem", assignedObjectId: 1, comments: ""}) { id } }', 'comments');
-    await bad('mutation { createJournalEntry(input: {assignedObjectType: "peering.autonomoussystem", assignedObjectId: 1, comments: "x", kind: "fatal"}) { id } }', 'kind');
+    // Choices are enums: an unknown one is refused by the schema before any resolver runs.
+    const fatal = await s.gql('mutation { createJournalEntry(input: {assignedObjectType: "peering.autonomoussystem", assignedObjectId: 1, comments: "x", kind: FATAL}) { id } }');
+    expect(fatal.errors[0]).toMatchObject({ message: expect.stringContaining('JournalEntryKind'), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
     await bad('mutation { createJournalEntry(input: {assignedObjectType: "nope", assignedObjectId: 1, comments: "x"}) { id } }', 'assignedObjectType');
 
-    const f = await ok(`{ warn: journalEntries(filter: {kind: {exact: ["warning"]}}) { items { id } }
+    const f = await ok(`{ warn: journalEntries(filter: {kind: {exact: [WARNING]}}) { items { id } }
       tagged: journalEntries(filter: {tag: ["journal"], assignedObjectType: {exact: ["peering.autonomoussystem"]}}) { items { id } }
       mine: journalEntries(filter: {createdByUsername: {exact: ["admin"]}, q: "session"}) { items { id } } }`);
     expect(f).toEqual({ warn: { items: [{ id: anon.id }] }, tagged: { items: [{ id: j.id }] }, mine: { items: [{ id: j.id }] } });
-    const upd = (await ok(`mutation { updateJournalEntry(id: "${anon.id}", input: {kind: "danger", tags: []}) { display kind } }`)).updateJournalEntry;
+    const upd = (await ok(`mutation { updateJournalEntry(id: "${anon.id}", input: {kind: DANGER, tags: []}) { display kind } }`)).updateJournalEntry;
     expect(upd.display).toMatch(/\(Danger\)$/);
     expect(await ok(`mutation { deleteJournalEntry(id: "${anon.id}") }`)).toEqual({ deleteJournalEntry: true });
     expect((await ok('{ journalEntries { totalCount } }')).journalEntries.totalCount).toBe(1);
@@ -135,11 +137,11 @@ describe.each(DB_KINDS)('extra models on %s', (kind) => {
     await bad('mutation { createWebhook(input: {name: "No types", contentTypes: [], typeCreate: true, payloadUrl: "https://x.example/"}) { id } }', 'contentTypes');
     await bad('mutation { createWebhook(input: {name: "Bad type", contentTypes: ["peering.nothing"], typeCreate: true, payloadUrl: "https://x.example/"}) { id } }', 'contentTypes');
     await bad('mutation { createWebhook(input: {name: "CA", contentTypes: ["peering.bgpgroup"], typeCreate: true, payloadUrl: "https://x.example/", sslVerification: false, caFilePath: "/etc/ca.pem"}) { id } }', 'caFilePath');
-    await bad('mutation { createWebhook(input: {name: "Verb", contentTypes: ["peering.bgpgroup"], typeCreate: true, payloadUrl: "https://x.example/", httpMethod: "GETS"}) { id } }', 'httpMethod');
-    const d = (await ok('mutation { createWebhook(input: {name: "Deletes", contentTypes: ["peering.bgpgroup"], typeDelete: true, payloadUrl: "https://x.example/", httpMethod: "DELETE", enabled: false}) { id } }')).createWebhook;
+    expect((await s.gql('mutation { createWebhook(input: {name: "Verb", contentTypes: ["peering.bgpgroup"], typeCreate: true, payloadUrl: "https://x.example/", httpMethod: GETS}) { id } }')).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const d = (await ok('mutation { createWebhook(input: {name: "Deletes", contentTypes: ["peering.bgpgroup"], typeDelete: true, payloadUrl: "https://x.example/", httpMethod: DELETE, enabled: false}) { id } }')).createWebhook;
 
     const f = await ok(`{ a: webhooks(filter: {typeCreate: {exact: true}}) { items { name } }
-      b: webhooks(filter: {enabled: {exact: false}, httpMethod: {exact: ["DELETE"]}}) { items { name } }
+      b: webhooks(filter: {enabled: {exact: false}, httpMethod: {exact: [DELETE]}}) { items { name } }
       c: webhooks(filter: {name: {isw: ["sess"]}}) { totalCount } }`);
     expect(f).toEqual({ a: { items: [{ name: 'Sessions' }] }, b: { items: [{ name: 'Deletes' }] }, c: { totalCount: 1 } });
     // The secret is not a filter, and read-only callers do not see it.
@@ -155,13 +157,13 @@ describe.each(DB_KINDS)('extra models on %s', (kind) => {
   });
 
   test('IXAPI and the IX ixapiEndpoint', async () => {
-    const x = (await ok('mutation { createIXAPI(input: {name: "DE-CIX", apiUrl: "https://api.de-cix.net/api/v2", apiKey: "key-1", apiSecret: "s3cret", identity: "12345"}) { id display name apiUrl apiKey apiSecret identity created } }')).createIXAPI;
+    const x = (await ok('mutation { createIxapi(input: {name: "DE-CIX", apiUrl: "https://api.de-cix.net/api/v2", apiKey: "key-1", apiSecret: "s3cret", identity: "12345"}) { id display name apiUrl apiKey apiSecret identity created } }')).createIxapi;
     expect(x).toMatchObject({ display: 'DE-CIX', apiSecret: 's3cret', identity: '12345' });
-    expect((await bad('mutation { createIXAPI(input: {name: "Again", apiUrl: "https://api.de-cix.net/api/v2", apiKey: "key-1", apiSecret: "x", identity: "1"}) { id } }', 'nonFieldErrors'))[0])
+    expect((await bad('mutation { createIxapi(input: {name: "Again", apiUrl: "https://api.de-cix.net/api/v2", apiKey: "key-1", apiSecret: "x", identity: "1"}) { id } }', 'nonFieldErrors'))[0])
       .toBe('The fields api_url, api_key must make a unique set.');
-    await bad('mutation { createIXAPI(input: {name: "Blank", apiUrl: "https://x.example/", apiKey: "k", apiSecret: "", identity: "1"}) { id } }', 'apiSecret');
-    const y = (await ok('mutation { createIXAPI(input: {name: "AMS-IX", apiUrl: "https://api.ams-ix.net/v2", apiKey: "key-1", apiSecret: "x", identity: "9"}) { id } }')).createIXAPI;
-    expect(await inputFields('IXAPIFilter')).not.toContain('apiSecret');
+    await bad('mutation { createIxapi(input: {name: "Blank", apiUrl: "https://x.example/", apiKey: "k", apiSecret: "", identity: "1"}) { id } }', 'apiSecret');
+    const y = (await ok('mutation { createIxapi(input: {name: "AMS-IX", apiUrl: "https://api.ams-ix.net/v2", apiKey: "key-1", apiSecret: "x", identity: "9"}) { id } }')).createIxapi;
+    expect(await inputFields('IxapiFilter')).not.toContain('apiSecret');
     const f = await ok(`{ a: ixapis(filter: {apiUrl: {ic: ["de-cix"]}}) { items { id } } b: ixapis(filter: {apiKey: {exact: ["key-1"]}}) { totalCount }
       c: ixapis(filter: {q: "ams-ix.net"}) { items { id } } one: ixapi(id: "${x.id}") { name } }`);
     expect(f).toEqual({ a: { items: [{ id: x.id }] }, b: { totalCount: 2 }, c: { items: [{ id: y.id }] }, one: { name: 'DE-CIX' } });
@@ -170,8 +172,8 @@ describe.each(DB_KINDS)('extra models on %s', (kind) => {
       createInternetExchange(input: {name: "DE-CIX FRA", slug: "de-cix-fra", localAutonomousSystem: {asn: 64510}, ixapiEndpoint: {name: "DE-CIX"}}) { id ixapiEndpoint { id name } } }`)).createInternetExchange;
     expect(ix.ixapiEndpoint).toEqual({ id: x.id, name: 'DE-CIX' });
     expect((await ok('{ internetExchanges(filter: {ixapiEndpointName: {exact: ["DE-CIX"]}}) { totalCount } }')).internetExchanges.totalCount).toBe(1);
-    expect((await ok(`mutation { updateIXAPI(id: "${x.id}", input: {identity: "54321"}) { identity } }`)).updateIXAPI.identity).toBe('54321');
-    await ok(`mutation { deleteIXAPI(id: "${x.id}") }`);
+    expect((await ok(`mutation { updateIxapi(id: "${x.id}", input: {identity: "54321"}) { identity } }`)).updateIxapi.identity).toBe('54321');
+    await ok(`mutation { deleteIxapi(id: "${x.id}") }`);
     expect((await ok(`{ internetExchange(id: "${ix.id}") { name ixapiEndpoint { id } } }`)).internetExchange).toEqual({ name: 'DE-CIX FRA', ixapiEndpoint: null });
     await ok(`mutation { updateInternetExchange(id: "${ix.id}", input: {ixapiEndpointId: "${y.id}"}) { id } }`);
     expect((await ok(`mutation { updateInternetExchange(id: "${ix.id}", input: {ixapiEndpointId: null}) { ixapiEndpoint { id } } }`)).updateInternetExchange.ixapiEndpoint).toBeNull();
@@ -179,12 +181,12 @@ describe.each(DB_KINDS)('extra models on %s', (kind) => {
 
   test('DataSource, and read-only DataFile and Job', async () => {
     const ds = (await ok('mutation { createDataSource(input: {name: "templates", sourceUrl: "file:///srv/templates", tags: [{slug: "journal"}]}) { id display type status enabled fileCount parameters ignoreRules description comments tags { slug } } }')).createDataSource;
-    expect(ds).toMatchObject({ display: 'templates', type: 'local', status: 'new', enabled: true, fileCount: 0, parameters: null, ignoreRules: '', tags: [{ slug: 'journal' }] });
+    expect(ds).toMatchObject({ display: 'templates', type: 'LOCAL', status: 'NEW', enabled: true, fileCount: 0, parameters: null, ignoreRules: '', tags: [{ slug: 'journal' }] });
     expect((await bad('mutation { createDataSource(input: {name: "templates", sourceUrl: "/x"}) { id } }', 'name'))[0]).toBe('data source with this name already exists.');
     expect((await bad('mutation { createDataSource(input: {name: "web", sourceUrl: "https://git.example/t.git"}) { id } }', 'sourceUrl'))[0]).toMatch(/local sources must start with file/);
-    await bad('mutation { createDataSource(input: {name: "params", type: "git", sourceUrl: "https://git.example/t.git", parameters: [1]}) { id } }', 'parameters');
-    await bad('mutation { createDataSource(input: {name: "svn", type: "svn", sourceUrl: "https://x.example/"}) { id } }', 'type');
-    const git = (await ok('mutation { createDataSource(input: {name: "configs", type: "git", sourceUrl: "https://git.example/configs.git", parameters: {branch: "main"}, ignoreRules: "*.bak"}) { id status } }')).createDataSource;
+    await bad('mutation { createDataSource(input: {name: "params", type: GIT, sourceUrl: "https://git.example/t.git", parameters: [1]}) { id } }', 'parameters');
+    expect((await s.gql('mutation { createDataSource(input: {name: "svn", type: SVN, sourceUrl: "https://x.example/"}) { id } }')).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const git = (await ok('mutation { createDataSource(input: {name: "configs", type: GIT, sourceUrl: "https://git.example/configs.git", parameters: {branch: "main"}, ignoreRules: "*.bak"}) { id status } }')).createDataSource;
     // `status` is set by synchronisation only.
     expect(await inputFields('DataSourceCreateInput')).not.toContain('status');
 
@@ -198,11 +200,11 @@ describe.each(DB_KINDS)('extra models on %s', (kind) => {
     em.persist([job, Object.assign(new Job(), { objectType: 'devices.router', objectId: 1, name: 'devices.router.configuration' })]);
     await em.flush();
 
-    const f = await ok(`{ git: dataSources(filter: {type: {exact: ["git"]}, enabled: {exact: true}}) { items { name fileCount } }
+    const f = await ok(`{ git: dataSources(filter: {type: {exact: [GIT]}, enabled: {exact: true}}) { items { name fileCount } }
       local: dataSources(filter: {q: "templ"}) { items { name fileCount } }
       files: dataFiles(filter: {sourceName: {exact: ["configs"]}, path: {iew: ["edge2.j2"]}}) { items { display path size hash source { name } } }
       big: dataFiles(filter: {size: {gte: 16}, updated: {lt: "2025-01-01T00:00:00Z"}}) { totalCount }
-      done: jobs(filter: {status: {exact: ["completed"]}, userUsername: {exact: ["admin"]}}) { items { display jobId name objectType objectId output user { username } status created } }
+      done: jobs(filter: {status: {exact: [COMPLETED]}, userUsername: {exact: ["admin"]}}) { items { display jobId name objectType objectId output user { username } status created } }
       byId: jobs(filter: {jobId: {exact: ["${job.jobId}"]}}) { totalCount }
       pending: jobs(filter: {q: "configuration"}) { items { status completed } } }`);
     expect(f.git.items).toEqual([{ name: 'configs', fileCount: 2 }]);
@@ -210,11 +212,11 @@ describe.each(DB_KINDS)('extra models on %s', (kind) => {
     expect(f.files.items).toEqual([{ display: 'routers/edge2.j2', path: 'routers/edge2.j2', size: 16, hash, source: { name: 'configs' } }]);
     expect(f.big.totalCount).toBe(2);
     expect(f.done.items).toEqual([expect.objectContaining({
-      display: job.jobId, jobId: job.jobId, name: 'core.datasource.synchronisation', objectType: 'core.datasource', objectId: source.id, output: 'synced 2 files', user: { username: 'admin' }, status: 'completed',
+      display: job.jobId, jobId: job.jobId, name: 'core.datasource.synchronisation', objectType: 'core.datasource', objectId: source.id, output: 'synced 2 files', user: { username: 'admin' }, status: 'COMPLETED',
     })]);
     expect(f.done.items[0].jobId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(f.byId.totalCount).toBe(1);
-    expect(f.pending.items).toEqual([{ status: 'pending', completed: null }]);
+    expect(f.pending.items).toEqual([{ status: 'PENDING', completed: null }]);
 
     expect((await ok(`mutation { updateDataSource(id: "${git.id}", input: {enabled: false, description: "router configs"}) { enabled description fileCount } }`)).updateDataSource)
       .toEqual({ enabled: false, description: 'router configs', fileCount: 2 });
@@ -252,10 +254,10 @@ describe.each(DB_KINDS)('extra models on %s', (kind) => {
   });
 
   test('writes to the new models are change-logged', async () => {
-    const w = (await ok('mutation { createIXAPI(input: {name: "Logged", apiUrl: "https://log.example/", apiKey: "k", apiSecret: "never-logged", identity: "1"}) { id } }')).createIXAPI;
+    const w = (await ok('mutation { createIxapi(input: {name: "Logged", apiUrl: "https://log.example/", apiKey: "k", apiSecret: "never-logged", identity: "1"}) { id } }')).createIxapi;
     const r = await ok(`{ objectChanges(filter: {changedObjectType: {exact: ["extras.ixapi"]}, changedObjectId: {exact: [${w.id}]}}) { items { action postchangeData } } }`);
     expect(r.objectChanges.items).toHaveLength(1);
-    expect(r.objectChanges.items[0].action).toBe('create');
+    expect(r.objectChanges.items[0].action).toBe('CREATE');
     expect(r.objectChanges.items[0].postchangeData).toMatchObject({ name: 'Logged', api_url: 'https://log.example/' });
     expect(r.objectChanges.items[0].postchangeData).not.toHaveProperty('api_secret');
   });

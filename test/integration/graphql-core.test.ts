@@ -142,7 +142,7 @@ describe.each(DB_KINDS)('GraphQL core on %s', (kind) => {
     const changes = await s.gql(`{ objectChanges(filter: {changedObjectType: {exact: ["extras.tag"]}, changedObjectId: {exact: [${tagId}]}}, ordering: ["id"]) {
       items { action requestId userName objectRepr prechangeData postchangeData user { username } } } }`);
     const items = changes.data.objectChanges.items;
-    expect(items.map((c: any) => c.action)).toEqual(['create', 'update']);
+    expect(items.map((c: any) => c.action)).toEqual(['CREATE', 'UPDATE']);
     expect(items[0]).toMatchObject({ requestId: rid, userName: 'admin', objectRepr: 'Audit', prechangeData: null, user: { username: 'admin' } });
     expect(items[1].prechangeData.color).toBe('9e9e9e');
     expect(items[1].postchangeData.color).toBe('ff0000');
@@ -208,8 +208,17 @@ describe.each(DB_KINDS)('GraphQL core on %s', (kind) => {
     await s.gql('mutation { createCommunity(input: {name: "Blackhole", slug: "bh", value: "65535:666"}) { id kind } }');
     await Promise.race([done, new Promise((_, rej) => setTimeout(() => rej(new Error('no event')), 5000))]);
     await client.dispose();
-    expect(events[0]).toMatchObject({ action: 'create', objectType: 'bgp.community', objectRepr: 'Blackhole' });
+    expect(events[0]).toMatchObject({ action: 'CREATE', objectType: 'bgp.community', objectRepr: 'Blackhole' });
     expect(events[0].postchangeData.kind).toBe('standard');
+  });
+
+  test('a subscription over plain HTTP is a client error naming the WebSocket endpoint', async () => {
+    for (const query of ['subscription { objectChanged { id } }', 'subscription { bgpSessionChanged { state } }']) {
+      const r = await s.http('POST', '/graphql', { body: { query } });
+      expect(r.status).toBe(400);
+      expect(r.json.errors[0].extensions.code).toBe('BAD_REQUEST');
+      expect(r.json.errors[0].message).toMatch(/graphql-ws/);
+    }
   });
 
   test('GraphiQL is served from installed files', async () => {

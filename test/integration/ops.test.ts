@@ -1,6 +1,6 @@
 // Operations surfaces: health, readiness, Prometheus metrics.
 import { startTestServer, type TestServer } from '../helpers/server';
-import { routeLabel } from '../../src/http/metrics';
+import { routePattern } from '../../src/http/metrics';
 
 describe('operations endpoints', () => {
   let s: TestServer;
@@ -23,8 +23,16 @@ describe('operations endpoints', () => {
     expect(m.text).toMatch(/peergate_graphql_operation_duration_seconds_count\{type="query",name="Probe",outcome="ok"\} 1/);
   });
 
-  test('route labels never carry ids', () => {
-    expect(routeLabel('/api/peering/autonomous-systems/12/')).toBe('/api/peering/autonomous-systems/:id/');
-    expect(routeLabel('/v1/peer/192.0.2.1/state')).toBe('/v1/peer/:id/state');
+  test('route labels never carry ids or made-up paths', () => {
+    const req = (originalUrl: string, route?: string, baseUrl = '') => ({ originalUrl, baseUrl, route: route ? { path: route } : undefined });
+    expect(routePattern(req('/api/peering/autonomous-systems/12/?brief=1'), 200)).toBe('/api/:app/:model/:id/');
+    expect(routePattern(req('/api/peering/autonomous-systems/'), 200)).toBe('/api/:app/:model/');
+    expect(routePattern(req('/v1/peer/192.0.2.1/state', '/peer/:peer_ip/state', '/v1'), 200)).toBe('/v1/peer/:peer_ip/state');
+    expect(routePattern(req('/pdb/api/net/7'), 200)).toBe('/pdb/api/:tag/:id');
+    expect(routePattern(req('/nsot/api/sites/1/devices/'), 200)).toBe('/nsot/api/:resource/:id/:child/');
+    expect(routePattern(req('/graphql'), 400)).toBe('/graphql');
+    expect(routePattern(req('/api/a/b/c/d/e/f/'), 400)).toBe('unmatched');
+    expect(routePattern(req('/api/nope/nothing/'), 404)).toBe('unmatched');
+    expect(routePattern(req('/wp-login.php'), 200)).toBe('unmatched');
   });
 });

@@ -49,7 +49,10 @@ describe('Peering Manager features reading the PeeringDB mirror', () => {
     const sess = async (ip: string) => (await ok('mutation($as: ID!, $c: ID!, $ip: String!) { createInternetExchangePeeringSession(input: {autonomousSystemId: $as, ixpConnectionId: $c, ipAddress: $ip}) { id } }', { as: peer.id, c: conn.id, ip })).createInternetExchangePeeringSession.id;
     const live = await sess('192.0.2.10');
     const gone = await sess('192.0.2.99');
-    // The session on .10 takes the first member out; a hidden peer takes out the second.
+    // The first member stays available while its IPv6 address has no session yet.
+    expect((await peers()).map((p: any) => p.ipaddr4)).toEqual(['192.0.2.10', '192.0.2.20']);
+    await sess('2001:db8::10');
+    // Sessions on both of its addresses take the first member out; a hidden peer takes out the second.
     expect((await peers()).map((p: any) => p.ipaddr4)).toEqual(['192.0.2.20']);
     await ok('mutation($n: Int!, $l: Int!) { createHiddenPeer(input: {peeringdbNetwork: $n, peeringdbIxlan: $l}) { id } }', { n: w.net2, l: w.ixlan });
     expect(await peers()).toEqual([]);

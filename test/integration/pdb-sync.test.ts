@@ -39,7 +39,7 @@ describe('PeeringDB sync (PeerGate B from PeerGate A)', () => {
     for (const tag of ['org', 'fac', 'net', 'ix', 'ixlan', 'ixpfx', 'ixfac']) expect(half[tag]).toEqual(full[tag]);
     for (const tag of ['netfac', 'netixlan', 'poc']) expect(half[tag]).toEqual([]);
     const job = await sync();
-    expect(job.status).toBe('completed');
+    expect(job.status).toBe('COMPLETED');
     expect(job.output).toMatch(/netixlan\s+full/);
     expect(await snapshot(b)).toEqual(await snapshot(a));
   });
@@ -50,7 +50,7 @@ describe('PeeringDB sync (PeerGate B from PeerGate A)', () => {
     const net3 = (await pdbPost(a, 'net', { org_id: org3, name: 'Late Net', asn: w.asn + 7 })).id;
     expect((await a.http('DELETE', `/pdb/api/org/${w.org2}`)).status).toBe(204);
     const job = await sync();
-    expect(job.status).toBe('completed');
+    expect(job.status).toBe('COMPLETED');
     expect(job.output).toMatch(/net\s+incremental/);
     expect(await snapshot(b)).toEqual(await snapshot(a));
     // Deleted rows are mirrored as deleted, visible through since.
@@ -75,11 +75,26 @@ describe('PeeringDB sync (PeerGate B from PeerGate A)', () => {
     expect((await b.http('GET', `/pdb/api/org/${org4}`)).status).toBe(200);
   });
 
+  test('an upstream value nested past JSON_MAX_DEPTH stops the sync with a clear error and stores nothing of its type', async () => {
+    // Built as text: the value is never a JS object deeper than the limit on this side either.
+    const deep = '['.repeat(5000) + ']'.repeat(5000);
+    const template = (await a.http('GET', `/pdb/api/org/${w.org}`)).json.data[0];
+    const { social_media: _, ...row } = { ...template, id: 888888, name: 'Deep Org' };
+    const poisoned: typeof fetch = async (url, init) => {
+      if (!String(url).includes('/org')) return fetch(url, init);
+      return new Response(`{"data":[${JSON.stringify(row).slice(0, -1)},"social_media":${deep}}]}`, { headers: { 'Content-Type': 'application/json' } });
+    };
+    await expect(syncPeeringDB(b.pg.orm.em.fork(), { url: upstream(), apiKey: a.token, fetch: poisoned, tags: ['org'] }))
+      .rejects.toThrow(/^org \d+: social_media: JSON nested deeper than \d+ levels\.$/);
+    expect((await b.http('GET', '/pdb/api/org/888888')).status).toBe(404);
+    expect((await b.http('GET', `/pdb/api/org/${w.org}`)).status).toBe(200);
+  });
+
   test('--full converges and retires rows the upstream no longer lists', async () => {
     await b.pg.orm.em.fork().getConnection().execute(
       `insert into peeringdb_org (id, status, created, updated, name) values (999999, 'ok', now(), '2000-01-01', 'Ghost')`);
     const job = await sync({ full: true });
-    expect(job.status).toBe('completed');
+    expect(job.status).toBe('COMPLETED');
     expect((await b.http('GET', '/pdb/api/org/999999')).status).toBe(404);
     expect(await snapshot(b)).toEqual(await snapshot(a));
   });

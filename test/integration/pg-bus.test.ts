@@ -52,7 +52,7 @@ describe('event bus over PostgreSQL', () => {
     });
     expect((await small.json() as any).errors).toBeUndefined();
     const first = await sub.next();
-    expect(first.objectChanged).toMatchObject({ action: 'create', objectRepr: 'small' });
+    expect(first.objectChanged).toMatchObject({ action: 'CREATE', objectRepr: 'small' });
     // Over NOTIFY's 8000-byte limit: carried through the payload table.
     const big = 'x'.repeat(20_000);
     await fetch(`http://127.0.0.1:${portOf(a)}/graphql`, {

@@ -40,6 +40,8 @@ describe('two gateways and standalone bgp-core workers on one PostgreSQL', () =>
     procs.push(p);
     return p;
   };
+  /** A gateway is up when its /readyz answers 200. */
+  const ready = (port: number) => waitFor(`gateway on ${port}`, async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200, 60_000);
   const worker = async (id: string): Promise<PeerGateProcess> => {
     const w = start(id, ['bgp-worker'], { BGP_WORKER_ID: id });
     await w.waitFor(/bgp-core worker .* running/, 60_000);
@@ -59,9 +61,9 @@ describe('two gateways and standalone bgp-core workers on one PostgreSQL', () =>
     });
     // A migrates first; B and the workers start on the finished schema.
     const a = start('gateway-a', ['serve', '--migrate'], { PORT: String(portA) });
-    await a.waitFor(/PeerGate listening/, 60_000);
+    await ready(portA);
     const b = start('gateway-b', ['serve'], { PORT: String(portB) });
-    await b.waitFor(/PeerGate listening/, 60_000);
+    await ready(portB);
 
     client = createClient({ url: `ws://127.0.0.1:${portB}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Token ${token}` } });
     const sub = (query: string) => client.subscribe({ query }, { next: (v) => events.push({ at: Date.now(), data: v.data }), error: (e) => { throw e; }, complete: () => undefined });
@@ -91,7 +93,7 @@ describe('two gateways and standalone bgp-core workers on one PostgreSQL', () =>
   });
 
   test('a mutation through gateway A reaches a subscriber on gateway B', async () => {
-    await waitFor('router created events on B', () => events.filter((e) => e.data.objectChanged?.action === 'create').length === 2, 10_000);
+    await waitFor('router created events on B', () => events.filter((e) => e.data.objectChanged?.action === 'CREATE').length === 2, 10_000);
     expect(events.map((e) => e.data.objectChanged?.objectRepr).filter(Boolean)).toEqual(['pg1', 'pg2']);
   });
 
@@ -102,19 +104,19 @@ describe('two gateways and standalone bgp-core workers on one PostgreSQL', () =>
       const leases = await listLeases(url);
       return leases.length === 2 && new Set(leases.map((l) => l.workerId)).size === 2;
     }, LEASE_SECONDS * 3000);
-    const established = await waitFor('established on B', () => events.find((e) => e.data.bgpSessionChanged?.state === 'established'), 30_000);
+    const established = await waitFor('established on B', () => events.find((e) => e.data.bgpSessionChanged?.state === 'ESTABLISHED'), 30_000);
     expect(established.data.bgpSessionChanged).toMatchObject({ sessionId, routerId });
     // Written back by the worker, read through the other gateway.
-    await waitFor('state in the database', async () => (await gql(portB, `{ directPeeringSession(id: "${sessionId}") { bgpState } }`)).directPeeringSession.bgpState === 'established', 10_000);
+    await waitFor('state in the database', async () => (await gql(portB, `{ directPeeringSession(id: "${sessionId}") { bgpState } }`)).directPeeringSession.bgpState === 'ESTABLISHED', 10_000);
   });
 
   test('a control mutation on a gateway without a worker reaches the worker over the bus', async () => {
     const sentAt = Date.now();
     expect((await gql(portA, `mutation { bgpSessionStop(sessionType: "direct", sessionId: "${sessionId}") }`)).bgpSessionStop).toBe(true);
-    await waitFor('idle on B after a stop sent through A', () => events.find((e) => e.at > sentAt && e.data.bgpSessionChanged?.state === 'idle'), 10_000);
+    await waitFor('idle on B after a stop sent through A', () => events.find((e) => e.at > sentAt && e.data.bgpSessionChanged?.state === 'IDLE'), 10_000);
     const startedAt = Date.now();
     await gql(portA, `mutation { bgpSessionStart(sessionType: "direct", sessionId: "${sessionId}") }`);
-    await waitFor('established again after a start sent through A', () => events.find((e) => e.at > startedAt && e.data.bgpSessionChanged?.state === 'established'), 30_000);
+    await waitFor('established again after a start sent through A', () => events.find((e) => e.at > startedAt && e.data.bgpSessionChanged?.state === 'ESTABLISHED'), 30_000);
   });
 
   test('SIGKILL on the worker running BIRD\'s router moves the router within the lease time', async () => {
@@ -127,7 +129,7 @@ describe('two gateways and standalone bgp-core workers on one PostgreSQL', () =>
     // Lease expiry (at most LEASE_SECONDS after the last renewal) plus one round of the survivor.
     expect(movedAt - killedAt).toBeLessThanOrEqual(LEASE_SECONDS * 1000 * (4 / 3) + 1000);
     expect(await holderOf(idleRouterId)).toBe(other);
-    const back = await waitFor('established again on B', () => events.find((e) => e.at > movedAt && e.data.bgpSessionChanged?.state === 'established'), 30_000);
+    const back = await waitFor('established again on B', () => events.find((e) => e.at > movedAt && e.data.bgpSessionChanged?.state === 'ESTABLISHED'), 30_000);
     expect(back.data.bgpSessionChanged).toMatchObject({ sessionId, routerId });
     // BIRD sees the new speaker too.
     await waitFor('BIRD established', async () => /Established/.test(await bird.birdc('show', 'protocols', 'peergate')), 10_000);

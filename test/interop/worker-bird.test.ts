@@ -55,9 +55,9 @@ describe('bgp-core worker against BIRD', () => {
   const routes = async () => (await s.gql(`{ bgpReceivedRoutes(sessionType: "direct", sessionId: "${sessionId}", limit: 100) { prefix attributes } }`));
 
   test('a session created through GraphQL reaches Established and its state is published', async () => {
-    await waitFor('established event', () => events.find((e) => e?.state === 'established' && e.sessionId === sessionId), 30_000);
+    await waitFor('established event', () => events.find((e) => e?.state === 'ESTABLISHED' && e.sessionId === sessionId), 30_000);
     const peer = await s.gql(`{ bgpPeer(sessionType: "direct", sessionId: "${sessionId}") { state remoteAs capabilities negotiated staleFamilies } }`);
-    expect(peer.data.bgpPeer.state).toBe('established');
+    expect(peer.data.bgpPeer.state).toBe('ESTABLISHED');
     expect(peer.data.bgpPeer.remoteAs).toBe(65003);
     expect(peer.data.bgpPeer.staleFamilies).toEqual([]);
   });
@@ -74,7 +74,7 @@ describe('bgp-core worker against BIRD', () => {
     await waitFor('state written back', async () => {
       const row = await s.gql(`{ directPeeringSession(id: "${sessionId}") { bgpState receivedPrefixCount lastEstablishedState } }`);
       const v = row.data.directPeeringSession;
-      return v.bgpState === 'established' && v.receivedPrefixCount === ROUTES.length && v.lastEstablishedState ? v : null;
+      return v.bgpState === 'ESTABLISHED' && v.receivedPrefixCount === ROUTES.length && v.lastEstablishedState ? v : null;
     }, 10_000);
   });
 
@@ -91,15 +91,15 @@ describe('bgp-core worker against BIRD', () => {
   test('manual stop and start through GraphQL', async () => {
     events.length = 0;
     expect((await s.gql(`mutation { bgpSessionStop(sessionType: "direct", sessionId: "${sessionId}") }`)).data.bgpSessionStop).toBe(true);
-    await waitFor('idle after stop', () => events.find((e) => e?.state === 'idle'), 10_000);
+    await waitFor('idle after stop', () => events.find((e) => e?.state === 'IDLE'), 10_000);
     await s.gql(`mutation { bgpSessionStart(sessionType: "direct", sessionId: "${sessionId}") }`);
-    await waitFor('established after start', () => events.find((e) => e?.state === 'established'), 30_000);
+    await waitFor('established after start', () => events.find((e) => e?.state === 'ESTABLISHED'), 30_000);
   });
 
   test('disabling the session in the data stops it without touching anything else', async () => {
     events.length = 0;
-    await s.gql(`mutation { updateDirectPeeringSession(id: "${sessionId}", input: {status: "disabled"}) { id } }`);
-    await waitFor('idle after disable', () => events.find((e) => e?.state === 'idle'), 10_000);
+    await s.gql(`mutation { updateDirectPeeringSession(id: "${sessionId}", input: {status: DISABLED}) { id } }`);
+    await waitFor('idle after disable', () => events.find((e) => e?.state === 'IDLE'), 10_000);
     const peer = await s.gql(`{ bgpPeer(sessionType: "direct", sessionId: "${sessionId}") { state } }`);
     expect(peer.data.bgpPeer).toBeNull();
   });

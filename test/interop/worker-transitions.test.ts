@@ -52,11 +52,11 @@ describe('bgp-core worker: session transitions seen by a subscriber', () => {
   const peer = async (id: string) => (await s.gql(`{ bgpPeer(sessionType: "direct", sessionId: "${id}") { state lastError negotiated statistics } }`)).data.bgpPeer;
 
   test('both GoBGP and BIRD reach Established, through OpenSent/OpenConfirm', async () => {
-    await waitFor('BIRD established', reached(birdSession, 'established'), 30_000);
-    await waitFor('GoBGP established', reached(gobgpSession, 'established'), 30_000);
+    await waitFor('BIRD established', reached(birdSession, 'ESTABLISHED'), 30_000);
+    await waitFor('GoBGP established', reached(gobgpSession, 'ESTABLISHED'), 30_000);
     for (const id of [birdSession, gobgpSession]) {
       const states = of(id).filter((e) => e.previousState !== null).map((e) => e.state);
-      expect(states).toEqual(expect.arrayContaining(['opensent', 'openconfirm', 'established']));
+      expect(states).toEqual(expect.arrayContaining(['OPENSENT', 'OPENCONFIRM', 'ESTABLISHED']));
       expect((await peer(id)).negotiated.holdTime).toBe(6);
     }
     await waitFor('GoBGP route counted', () => of(gobgpSession).find((e) => e.receivedPrefixCount === 1), 10_000);
@@ -79,11 +79,11 @@ describe('bgp-core worker: session transitions seen by a subscriber', () => {
   test('BIRD restarting: the session drops and comes back by itself', async () => {
     const mark = of(birdSession).length;
     await bird.restart();
-    const down = await waitFor('session left Established', () => of(birdSession).slice(mark).find((e) => e.previousState === 'established'), 15_000);
-    expect(down.state).not.toBe('established');
+    const down = await waitFor('session left Established', () => of(birdSession).slice(mark).find((e) => e.previousState === 'ESTABLISHED'), 15_000);
+    expect(down.state).not.toBe('ESTABLISHED');
     // BIRD says goodbye with a Cease on shutdown, or the connection just closes.
     expect(down.lastError).toMatch(/received Cease|connection closed|socket error/);
-    await waitFor('re-established after restart', reached(birdSession, 'established', mark), 40_000);
+    await waitFor('re-established after restart', reached(birdSession, 'ESTABLISHED', mark), 40_000);
     await waitFor('routes back', () => of(birdSession).slice(mark).find((e) => e.receivedPrefixCount === ROUTES.length), 15_000);
   });
 
@@ -91,7 +91,7 @@ describe('bgp-core worker: session transitions seen by a subscriber', () => {
     const mark = of(birdSession).length;
     bird.signal('SIGSTOP');
     try {
-      const down = await waitFor('hold timer expiry', () => of(birdSession).slice(mark).find((e) => e.previousState === 'established'), 15_000);
+      const down = await waitFor('hold timer expiry', () => of(birdSession).slice(mark).find((e) => e.previousState === 'ESTABLISHED'), 15_000);
       expect(down.lastError).toMatch(/^sent Hold Timer Expired/);
       expect([down.lastErrorCode, down.lastErrorSubcode]).toEqual([4, 0]);
       expect(down.reason).toMatch(/hold/i);
@@ -99,9 +99,9 @@ describe('bgp-core worker: session transitions seen by a subscriber', () => {
     } finally {
       bird.signal('SIGCONT');
     }
-    await waitFor('re-established after thaw', reached(birdSession, 'established', mark), 40_000);
+    await waitFor('re-established after thaw', reached(birdSession, 'ESTABLISHED', mark), 40_000);
     // GoBGP was never touched.
-    expect((await peer(gobgpSession)).state).toBe('established');
+    expect((await peer(gobgpSession)).state).toBe('ESTABLISHED');
   });
 
   test('a new subscriber gets a snapshot of every running peer first', async () => {
@@ -110,7 +110,7 @@ describe('bgp-core worker: session transitions seen by a subscriber', () => {
       await waitFor('snapshot of both', () => late.events.filter((e) => e.reason === 'snapshot').length >= 2, 5_000);
       const snap = late.events.filter((e) => e.reason === 'snapshot');
       expect(snap.map((e) => String(e.sessionId)).sort()).toEqual([birdSession, gobgpSession].sort());
-      expect(snap.every((e) => e.state === 'established' && e.previousState === null)).toBe(true);
+      expect(snap.every((e) => e.state === 'ESTABLISHED' && e.previousState === null)).toBe(true);
       expect(late.events.indexOf(snap[0])).toBe(0);
     } finally {
       await late.client.dispose();
@@ -121,9 +121,9 @@ describe('bgp-core worker: session transitions seen by a subscriber', () => {
     const mark = of(gobgpSession).length;
     const r = await s.gql(`mutation { deleteDirectPeeringSession(id: "${gobgpSession}") }`);
     expect(r.errors).toBeUndefined();
-    const gone = await waitFor('deleted event', () => of(gobgpSession).slice(mark).find((e) => e.state === 'deleted'), 10_000);
+    const gone = await waitFor('deleted event', () => of(gobgpSession).slice(mark).find((e) => e.state === 'DELETED'), 10_000);
     expect(gone.reason).toBe('peer de-configured');
-    expect(of(gobgpSession).slice(mark).find((e) => e.previousState === 'established')?.state).toBe('idle');
+    expect(of(gobgpSession).slice(mark).find((e) => e.previousState === 'ESTABLISHED')?.state).toBe('IDLE');
     await waitFor('GoBGP sees the Cease', async () => !(await gobgp.cli('neighbor')).includes('Establ'), 10_000);
   });
 });

@@ -13,4 +13,21 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ LOGIN_REQUIRED: 'maybe' })).toThrow(/true or false/);
   });
+  test('GraphQL, graphql-ws and /metrics limits', () => {
+    expect(loadConfig({})).toMatchObject({ graphqlMaxTokens: 10_000, graphqlMaxDocumentBytes: 100_000, wsMaxPayload: 1_048_576, wsConnectionInitTimeout: 3_000, metricsToken: null });
+    expect(loadConfig({ GRAPHQL_MAX_TOKENS: '0', GRAPHQL_MAX_DOCUMENT_BYTES: '0', WS_MAX_PAYLOAD: '65536', WS_CONNECTION_INIT_TIMEOUT: '500', METRICS_TOKEN: 'scrape-0123456789abcdef' }))
+      .toMatchObject({ graphqlMaxTokens: 0, graphqlMaxDocumentBytes: 0, wsMaxPayload: 65536, wsConnectionInitTimeout: 500, metricsToken: 'scrape-0123456789abcdef' });
+    expect(() => loadConfig({ GRAPHQL_MAX_TOKENS: 'many' })).toThrow(/GRAPHQL_MAX_TOKENS must be an integer/);
+    expect(() => loadConfig({ GRAPHQL_MAX_DOCUMENT_BYTES: '-1' })).toThrow(/GRAPHQL_MAX_DOCUMENT_BYTES/);
+    expect(() => loadConfig({ WS_MAX_PAYLOAD: '10' })).toThrow(/WS_MAX_PAYLOAD must be between 1024/);
+    expect(() => loadConfig({ WS_CONNECTION_INIT_TIMEOUT: '0' })).toThrow(/WS_CONNECTION_INIT_TIMEOUT/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'has a space in it, long enough' })).toThrow(/METRICS_TOKEN/);
+  });
+  test('JSON_MAX_DEPTH', () => {
+    expect(loadConfig({}).jsonMaxDepth).toBe(32);
+    expect(loadConfig({ JSON_MAX_DEPTH: '8' }).jsonMaxDepth).toBe(8);
+    expect(() => loadConfig({ JSON_MAX_DEPTH: '0' })).toThrow(/JSON_MAX_DEPTH must be between 1 and 512/);
+    expect(() => loadConfig({ JSON_MAX_DEPTH: 'deep' })).toThrow(/JSON_MAX_DEPTH must be an integer/);
+  });
 });

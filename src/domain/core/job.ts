@@ -13,6 +13,8 @@ import { User } from '../users/user';
   q: ['name'],
   changeLogged: false,
   readOnly: true,
+  // A user reads their own jobs; staff and superusers read every job.
+  access: { read: 'user', owner: 'user', ownerExempt: 'staff' },
 })
 export class Job {
   @IdField() id!: number;

@@ -14,6 +14,8 @@ import { User } from '../users/user';
   q: ['userName', 'objectRepr'],
   changeLogged: false,
   readOnly: true,
+  // A change record is visible to those who may read the model it records (user accounts: not anonymously).
+  access: { readableVia: 'changedObjectType' },
 })
 export class ObjectChange {
   @IdField() id!: number;

@@ -1,5 +1,6 @@
 import { type Rel } from '@mikro-orm/core';
 import { Model, F, IdField } from '../model';
+import { INVENTORY_ACCESS } from './access';
 import { Site } from './site';
 import { ResourceName } from './choices';
 
@@ -27,6 +28,7 @@ export function checkConstraints(raw: unknown): { value: Constraints; errors: st
 /** A user-defined attribute of one resource type in one site. */
 @Model<Attribute>({
   app: 'inventory',
+  access: INVENTORY_ACCESS,
   display: (o) => `${o.resourceName}:${o.name}`,
   brief: ['id', 'name', 'resourceName'],
   ordering: ['id'],

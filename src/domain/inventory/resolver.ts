@@ -1,7 +1,7 @@
 // GraphQL operations of the inventory beyond generic CRUD.
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import type { GqlContext } from '../../graphql/context';
-import { requireWrite } from '../../graphql/guards';
+import { requireModelWrite } from '../../graphql/guards';
 import { ConflictError, NotFoundError } from '../../graphql/errors';
 import { describe } from '../model';
 import * as crud from '../crud';
@@ -15,10 +15,10 @@ export class InventoryResolver {
    * be left without a base network.
    */
   @Mutation(() => Boolean, { description: 'Delete a network, reparenting its children to its parent' })
-  async forceDeleteNetwork(@Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext): Promise<boolean> {
-    requireWrite(ctx);
-    const n = Number(id);
+  async forceDeleteNetwork(@Arg('id', () => ID, { description: 'Id of the network' }) id: string, @Ctx() ctx: GqlContext): Promise<boolean> {
     const d = describe(Network);
+    requireModelWrite(ctx, d, 'delete');
+    const n = Number(id);
     return ctx.em.transactional(async (tem) => {
       const net = Number.isSafeInteger(n) ? await tem.findOne(Network, { id: n }) : null;
       if (!net) throw new NotFoundError(`No Network matches the given query.`);
@@ -29,7 +29,7 @@ export class InventoryResolver {
         throw new ConflictError('Cannot forcefully delete a network that does not have a parent, and whose children are leaf nodes.');
       }
       if (children) await tem.nativeUpdate(Network, { parent: n }, { parent: grand } as any);
-      await crud.remove(tem, d, [n], (changes) => ctx.bus.publishObjectChanges(changes));
+      await crud.remove(tem, d, [n], ctx.caller, (changes) => ctx.bus.publishObjectChanges(changes));
       return true;
     });
   }

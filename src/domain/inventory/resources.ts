@@ -1,5 +1,6 @@
 import { wrap, type Rel } from '@mikro-orm/core';
 import { Model, F, IdField } from '../model';
+import { INVENTORY_ACCESS } from './access';
 import { Site } from './site';
 import { NetworkState, INTERFACE_TYPES } from './choices';
 import { cidrText, parseCidr } from './cidr';
@@ -14,6 +15,7 @@ const HOSTNAME: [RegExp, string] = [/^[A-Za-z0-9]([A-Za-z0-9_-]{0,253}[A-Za-z0-9
 
 @Model<Device>({
   app: 'inventory',
+  access: INVENTORY_ACCESS,
   display: (o) => o.hostname,
   brief: ['id', 'hostname'],
   ordering: ['id'],
@@ -31,6 +33,7 @@ export class Device {
 
 @Model<Network>({
   app: 'inventory',
+  access: INVENTORY_ACCESS,
   display: (o) => o.cidr,
   brief: ['id', 'cidr'],
   ordering: ['id'],
@@ -65,6 +68,7 @@ export class Network {
 
 @Model<Interface>({
   app: 'inventory',
+  access: INVENTORY_ACCESS,
   display: (o) => o.nameSlug,
   brief: ['id', 'nameSlug'],
   ordering: ['id'],
@@ -114,6 +118,7 @@ export class Interface {
 
 @Model<Circuit>({
   app: 'inventory',
+  access: INVENTORY_ACCESS,
   display: (o) => o.name,
   brief: ['id', 'name'],
   ordering: ['id'],

@@ -14,6 +14,7 @@ import { User } from '../users/user';
   ordering: ['id'],
   changeLogged: false,
   readOnly: true,
+  access: { read: 'user', owner: 'user' },
 })
 export class UserSecret {
   @IdField() id!: number;

@@ -1,8 +1,10 @@
 import { Model, F, IdField } from '../model';
+import { INVENTORY_ACCESS } from './access';
 
 /** A namespace for inventory: every other inventory object belongs to one site. */
 @Model<Site>({
   app: 'inventory',
+  access: INVENTORY_ACCESS,
   display: (o) => o.name,
   brief: ['id', 'name'],
   ordering: ['id'],

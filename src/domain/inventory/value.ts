@@ -1,5 +1,6 @@
 import { Index, type Rel } from '@mikro-orm/core';
 import { Model, F, IdField } from '../model';
+import { INVENTORY_ACCESS } from './access';
 import { Attribute } from './attribute';
 import { Interface, Network } from './resources';
 
@@ -12,6 +13,7 @@ import { Interface, Network } from './resources';
 @Index({ properties: ['resourceName', 'resourceId'] })
 @Model<Value>({
   app: 'inventory',
+  access: INVENTORY_ACCESS,
   display: (o) => `${o.name}=${o.value}`,
   brief: ['id', 'name', 'value'],
   ordering: ['id'],
@@ -31,6 +33,7 @@ export class Value {
 /** An address (a host network) assigned to an interface; rebuilt from the interface's `addresses`. */
 @Model<Assignment>({
   app: 'inventory',
+  access: INVENTORY_ACCESS,
   display: (o) => `assignment #${o.id}`,
   brief: ['id'],
   ordering: ['id'],

@@ -31,9 +31,9 @@ export class Connection extends Primary {
   @F.string({ maxLength: 18, nullable: true, filter: false, label: 'MAC address' }) macAddress?: string | null;
   @F.ip({ nullable: true, withLength: true, family: 6, filter: false, label: 'IPv6 address' }) ipv6Address?: string | null;
   @F.ip({ nullable: true, withLength: true, family: 4, filter: false, label: 'IPv4 address' }) ipv4Address?: string | null;
-  @F.fk(() => InternetExchange, { nullable: true, via: ['name'], restVia: 'name', deleteRule: 'set null' })
+  @F.fk(() => InternetExchange, { nullable: true, via: ['name'], restVia: 'name', deleteRule: 'set null', reverse: true })
   internetExchangePoint?: Rel<InternetExchange> | null;
-  @F.fk(() => Router, { nullable: true, via: ['name', 'hostname'], restVia: 'hostname', deleteRule: 'set null' })
+  @F.fk(() => Router, { nullable: true, via: ['name', 'hostname'], restVia: 'hostname', deleteRule: 'set null', reverse: true })
   router?: Rel<Router> | null;
   @F.string({ maxLength: 200, default: '' }) interface: string = '';
   @F.localContext() localContextData?: Record<string, unknown> | null;

@@ -27,9 +27,9 @@ export class DirectPeeringSession extends BGPSession {
   @F.fk(() => AutonomousSystem, { required: true, via: ['asn', 'name'], restVia: 'name', deleteRule: 'cascade' })
   localAutonomousSystem!: Rel<AutonomousSystem>;
   @F.ip({ nullable: true, withLength: true, filter: false, label: 'Local IP address' }) localIpAddress?: string | null;
-  @F.fk(() => BGPGroup, { nullable: true, via: ['name'], restVia: 'name', deleteRule: 'set null', label: 'BGP group' }) bgpGroup?: Rel<BGPGroup> | null;
+  @F.fk(() => BGPGroup, { nullable: true, via: ['name'], restVia: 'name', deleteRule: 'set null', label: 'BGP group', reverse: true }) bgpGroup?: Rel<BGPGroup> | null;
   @F.ip({ required: true, withLength: true, filter: false, label: 'IP address' }) ipAddress!: string;
   @F.fk(() => Relationship, { required: true, via: ['name'], restVia: 'name', deleteRule: 'restrict' }) relationship!: Rel<Relationship>;
-  @F.fk(() => Router, { nullable: true, via: ['name'], restVia: 'hostname', deleteRule: 'set null' }) router?: Rel<Router> | null;
+  @F.fk(() => Router, { nullable: true, via: ['name'], restVia: 'hostname', deleteRule: 'set null', reverse: true }) router?: Rel<Router> | null;
   @F.fk(() => Connection, { nullable: true, deleteRule: 'set null' }) connection?: Rel<Connection> | null;
 }

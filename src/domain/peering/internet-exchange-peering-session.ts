@@ -27,7 +27,7 @@ import { addressFamilyFilter, validateSessionAddresses } from '../ip';
   validate: (o) => validateSessionAddresses(o.ipAddress, null, o.multihopTtl),
 })
 export class InternetExchangePeeringSession extends BGPSession {
-  @F.fk(() => Connection, { required: true, deleteRule: 'cascade', label: 'IXP connection' }) ixpConnection!: Rel<Connection>;
+  @F.fk(() => Connection, { required: true, deleteRule: 'cascade', label: 'IXP connection', reverse: true }) ixpConnection!: Rel<Connection>;
   @F.ip({ required: true, filter: false, label: 'IP address' }) ipAddress!: string;
   @F.bool({ default: false }) isRouteServer: boolean = false;
 }

@@ -11,7 +11,7 @@ import { BFD } from '../net/bfd';
 @Base()
 export abstract class BGPSession extends Primary {
   @F.string({ maxLength: 255, nullable: true, unique: true, filter: false }) serviceReference?: string | null;
-  @F.fk(() => AutonomousSystem, { required: true, via: ['asn', 'name'], restVia: 'name', deleteRule: 'cascade' })
+  @F.fk(() => AutonomousSystem, { required: true, via: ['asn', 'name'], restVia: 'name', deleteRule: 'cascade', reverse: true })
   autonomousSystem!: Rel<AutonomousSystem>;
   @F.choice(BGPSessionStatus, { default: 'enabled' }) status: string = 'enabled';
   @F.string({ maxLength: 255, nullable: true, filter: false, secret: true }) password?: string | null;

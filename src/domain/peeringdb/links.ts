@@ -45,13 +45,14 @@ export class PdbCarrierFacility extends PdbObject {
   @T({ readOnly: true }) name: string = '';
 }
 
-/** PeeringDB `poc`: a network contact. Anonymous readers see Public ones only. */
+/** PeeringDB `poc`: a network contact, visible as PeeringDB shows it: Public to all, Users to signed-in users, Private to staff. */
 @Model<PdbNetworkContact>({
   app: 'peeringdb', table: 'peeringdb_poc', restPath: 'network-contacts', display: (o) => o.name || o.role,
   brief: ['id', 'role', 'name', 'status'], ordering: ['id'], q: ['name', 'email'], changeLogged: false, readOnly: true,
+  access: { visibleBy: { field: 'visible', values: { anonymous: ['Public'], user: ['Public', 'Users'] } } },
 })
 export class PdbNetworkContact extends PdbObject {
-  @Index() @F.fk(() => PdbNetwork, { required: true }) net!: Rel<PdbNetwork>;
+  @Index() @F.fk(() => PdbNetwork, { required: true, reverse: 'contacts' }) net!: Rel<PdbNetwork>;
   @T({ required: true }) role!: string;
   @T({ default: 'Public' }) visible: string = 'Public';
   @T() name: string = '';

@@ -6,7 +6,7 @@ import DataLoader from 'dataloader';
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import type { AnyEntity } from '@mikro-orm/core';
 import type { GqlContext } from '../../graphql/context';
-import { requireRead, requireWrite } from '../../graphql/guards';
+import { readScope, requireRead, requireWrite } from '../../graphql/guards';
 import { NotFoundError } from '../../graphql/errors';
 import { describe } from '../model';
 import * as crud from '../crud';
@@ -67,15 +67,27 @@ export class SessionPeeringDBResolver {
   }
 }
 
-/** Netixlan ids on each IX's PeeringDB LAN with no session on that IX yet and not hidden. */
+/**
+ * SQL: whether an address has a session on every connection of the IX `ix` (an IX without
+ * connections covers nothing). `addr` is a SQL expression for the address text.
+ */
+const onEveryConnection = (addr: string) => `(exists (select 1 from ${qi(T.connection())} c0 where c0.internet_exchange_point_id = ix.id)
+  and not exists (select 1 from ${qi(T.connection())} c where c.internet_exchange_point_id = ix.id
+    and not exists (select 1 from ${qi(T.session())} s where s.ixp_connection_id = c.id and host(s.ip_address) = ${addr})))`;
+
+/**
+ * Netixlans of each IX's PeeringDB LAN, by ASN, that are still worth a session (Peering Manager's
+ * available peers): not the IX's local AS, not hidden (HiddenPeer with no or a future `until`),
+ * and an IPv6 or an IPv4 address that does not yet have a session on every connection of the IX.
+ */
 async function availablePeerIds(ctx: GqlContext, ixIds: readonly number[]): Promise<number[][]> {
   const rows = await sqlRows(ctx.em, `select ix.id as ix, n.id
     from ${qi(T.ix())} ix
     join peeringdb_netixlan n on n.ixlan_id = ix.peeringdb_ixlan and n.status = 'ok'
     join ${qi(T.as())} own on own.id = ix.local_autonomous_system_id
     where ix.id in (${ixIds.map(() => '?').join(', ')}) and n.asn <> own.asn
-      and not exists (select 1 from ${qi(T.session())} s join ${qi(T.connection())} c on c.id = s.ixp_connection_id
-        where c.internet_exchange_point_id = ix.id and (host(s.ip_address) = n.ipaddr4 or host(s.ip_address) = lower(n.ipaddr6)))
+      and ((coalesce(n.ipaddr6, '') <> '' and not ${onEveryConnection('lower(n.ipaddr6)')})
+        or (coalesce(n.ipaddr4, '') <> '' and not ${onEveryConnection('n.ipaddr4')}))
       and not exists (select 1 from ${qi(T.hidden())} h where h.peeringdb_network = n.net_id and h.peeringdb_ixlan = n.ixlan_id
         and (h.until is null or h.until >= now()))
     order by n.asn, n.id`, [...ixIds]);
@@ -86,7 +98,7 @@ async function availablePeerIds(ctx: GqlContext, ixIds: readonly number[]): Prom
 
 @Resolver(() => InternetExchange)
 export class IXPeeringDBResolver {
-  @FieldResolver(() => [PdbNetworkIXLan], { description: 'PeeringDB members of this IX (its PeeringDB IX LAN) with no session here yet, minus hidden peers' })
+  @FieldResolver(() => [PdbNetworkIXLan], { description: 'PeeringDB members of this IX (its PeeringDB IX LAN), by ASN, with an IPv6 or IPv4 address that has no session on every connection of the IX yet, minus the local AS and hidden peers' })
   async availablePeers(@Root() ix: InternetExchange, @Ctx() ctx: GqlContext): Promise<AnyEntity[]> {
     requireRead(ctx);
     const ids = await loader(ctx, 'availablePeers', (keys) => availablePeerIds(ctx, keys)).load(ix.id);
@@ -100,10 +112,10 @@ export class IXPeeringDBResolver {
 @Resolver()
 export class ASPeeringDBResolver {
   @Mutation(() => AutonomousSystem, { description: 'Copies name, IRR AS-SET and max prefixes from the mirrored PeeringDB network with this ASN, for the fields whose *PeeringdbSync flag is set (Peering Manager\'s synchronize_with_peeringdb).' })
-  async syncAutonomousSystemWithPeeringdb(@Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext): Promise<AnyEntity> {
+  async syncAutonomousSystemWithPeeringdb(@Arg('id', () => ID, { description: 'Id of the autonomous system' }) id: string, @Ctx() ctx: GqlContext): Promise<AnyEntity> {
     requireWrite(ctx);
     const d = describe(AutonomousSystem);
-    const as = (await crud.get(ctx.em, d, id)) as AutonomousSystem | null;
+    const as = (await crud.get(ctx.em, d, id, undefined, readScope(ctx, d))) as AutonomousSystem | null;
     if (!as) throw new NotFoundError(`No AutonomousSystem matches the given query.`);
     const net = await ctx.em.findOne(PdbNetwork, { asn: as.asn, status: 'ok' });
     if (!net) throw new NotFoundError(`AS${as.asn} is not in the PeeringDB mirror.`);
@@ -112,7 +124,7 @@ export class ASPeeringDBResolver {
     if (as.irrAsSetPeeringdbSync) input.irrAsSet = net.irrAsSet;
     if (as.ipv4MaxPrefixesPeeringdbSync) input.ipv4MaxPrefixes = net.infoPrefixes4 ?? 0;
     if (as.ipv6MaxPrefixesPeeringdbSync) input.ipv6MaxPrefixes = net.infoPrefixes6 ?? 0;
-    const [updated] = await crud.update(ctx.em, d, [{ id, input }], true, (changes) => ctx.bus.publishObjectChanges(changes as any));
+    const [updated] = await crud.update(ctx.em, d, [{ id, input }], true, ctx.caller, (changes) => ctx.bus.publishObjectChanges(changes as any));
     return updated;
   }
 }

@@ -4,7 +4,7 @@ import { Arg, Ctx, ID, Int, Mutation, Resolver } from 'type-graphql';
 import { Job } from '../core/job';
 import { requireStaff } from '../../graphql/guards';
 import { startSyncJob } from './sync-job';
-import { GraphQLJSON } from 'graphql-scalars';
+import { JSONScalar } from '../../graphql/scalars';
 import type { EntityManager } from '@mikro-orm/core';
 import type { GqlContext } from '../../graphql/context';
 import { requireWrite } from '../../graphql/guards';
@@ -37,25 +37,25 @@ async function write<T>(ctx: GqlContext, fn: (em: EntityManager) => Promise<T>):
 @Resolver()
 export class PeeringDBResolver {
   @Mutation(() => Int, { description: 'Creates a PeeringDB object (PeeringDB field names in `data`); returns its id.' })
-  async peeringdbCreate(@Arg('tag', () => String) tag: string, @Arg('data', () => GraphQLJSON) data: unknown, @Ctx() ctx: GqlContext): Promise<number> {
+  async peeringdbCreate(@Arg('tag', () => String, { description: 'PeeringDB object type: org, fac, net, ix, ixlan, ixpfx, netixlan, netfac, ixfac, poc, carrier, carrierfac, campus' }) tag: string, @Arg('data', () => JSONScalar, { description: 'Fields by their PeeringDB names' }) data: unknown, @Ctx() ctx: GqlContext): Promise<number> {
     return write(ctx, (em) => pdbCreate(em, tagArg(tag), data));
   }
 
   @Mutation(() => Int, { description: 'Updates a PeeringDB object with the fields given; returns its id.' })
-  async peeringdbUpdate(@Arg('tag', () => String) tag: string, @Arg('id', () => ID) id: string, @Arg('data', () => GraphQLJSON) data: unknown, @Ctx() ctx: GqlContext): Promise<number> {
+  async peeringdbUpdate(@Arg('tag', () => String, { description: 'PeeringDB object type: org, fac, net, ix, ixlan, ixpfx, netixlan, netfac, ixfac, poc, carrier, carrierfac, campus' }) tag: string, @Arg('id', () => ID, { description: 'Its PeeringDB id' }) id: string, @Arg('data', () => JSONScalar, { description: 'Fields by their PeeringDB names' }) data: unknown, @Ctx() ctx: GqlContext): Promise<number> {
     return write(ctx, (em) => pdbUpdate(em, tagArg(tag), idArg(id), data));
   }
 
   @Mutation(() => Int, { description: 'Soft-deletes a PeeringDB object and its dependents (PeeringDB\'s cascade); returns how many rows were marked deleted.' })
-  async peeringdbDelete(@Arg('tag', () => String) tag: string, @Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext): Promise<number> {
+  async peeringdbDelete(@Arg('tag', () => String, { description: 'PeeringDB object type: org, fac, net, ix, ixlan, ixpfx, netixlan, netfac, ixfac, poc, carrier, carrierfac, campus' }) tag: string, @Arg('id', () => ID, { description: 'Its PeeringDB id' }) id: string, @Ctx() ctx: GqlContext): Promise<number> {
     return write(ctx, (em) => pdbDelete(em, tagArg(tag), [idArg(id)]));
   }
 
   @Mutation(() => Job, { description: 'Starts a PeeringDB sync (full load first, then since-based increments) as a job; its `data` shows progress, `output` the summary. With wait: true, returns when done.' })
   async syncPeeringdb(
-    @Arg('url', () => String, { nullable: true }) url: string | null,
-    @Arg('full', () => Boolean, { nullable: true }) full: boolean | null,
-    @Arg('wait', () => Boolean, { nullable: true }) wait: boolean | null,
+    @Arg('url', () => String, { nullable: true, description: 'Upstream API URL (default: PEERINGDB_URL)' }) url: string | null,
+    @Arg('full', () => Boolean, { nullable: true, description: 'Load everything again instead of the changes since the last sync' }) full: boolean | null,
+    @Arg('wait', () => Boolean, { nullable: true, description: 'Answer when the sync is done instead of when it starts' }) wait: boolean | null,
     @Arg('apiKey', () => String, { nullable: true, description: 'Upstream API key (default: PEERINGDB_API_KEY); without one, non-public contacts are not mirrored' }) apiKey: string | null,
     @Ctx() ctx: GqlContext,
   ): Promise<Job> {

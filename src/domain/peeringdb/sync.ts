@@ -9,6 +9,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { pdbTable, type PdbTable } from './columns';
 import { SYNC_ORDER, type PdbTag } from './tags';
 import { sqlRows, qi, type Row } from './sql';
+import { jsonDepthExceeds, jsonTooDeep } from '../../graphql/scalars';
 
 export const DEFAULT_PEERINGDB_URL = 'https://www.peeringdb.com/api';
 /** peeringdb-py's PDB_SYNC_LOOKBACK: `updated` has whole seconds and the server compares with >. */
@@ -35,6 +36,26 @@ export interface SyncSummary { url: string; tags: TagSummary[]; ms: number }
 
 export class SyncError extends Error {}
 
+/**
+ * Why a fetch failed, from undici's cause chain: the system error code (ECONNREFUSED, ENOTFOUND,
+ * ETIMEDOUT, ...) and its address when given, else the innermost message ("fetch failed" alone says nothing).
+ */
+export function fetchFailure(e: unknown): string {
+  let err = e as { message?: string; code?: string; cause?: unknown; address?: string; port?: number; hostname?: string } | undefined;
+  const seen = new Set<unknown>();
+  let message = err?.message ?? String(e);
+  while (err && !seen.has(err)) {
+    seen.add(err);
+    if (typeof err.code === 'string' && /^E[A-Z0-9_]+$|^UND_ERR/.test(err.code)) {
+      const where = err.address ? ` (${err.address}${err.port ? `:${err.port}` : ''})` : err.hostname ? ` (${err.hostname})` : '';
+      return `${err.code}${where}`;
+    }
+    if (err.message) message = err.message;
+    err = err.cause as typeof err;
+  }
+  return message;
+}
+
 /** GET with peeringdb-py's backoff on 429 (2^n seconds, at most 60). */
 async function getJson(opts: SyncOptions, path: string, base = opts.url ?? DEFAULT_PEERINGDB_URL): Promise<Row[]> {
   const url = `${base.replace(/\/+$/, '')}/${path}`;
@@ -42,7 +63,12 @@ async function getJson(opts: SyncOptions, path: string, base = opts.url ?? DEFAU
   const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'PeerGate-sync/1 (+peeringdb mirror)' };
   if (opts.apiKey) headers.Authorization = `Api-Key ${opts.apiKey}`;
   for (let attempt = 0; ; attempt++) {
-    const res = await doFetch(url, { headers });
+    let res: Response;
+    try {
+      res = await doFetch(url, { headers });
+    } catch (e) {
+      throw new SyncError(`cannot reach ${url}: ${fetchFailure(e)}`);
+    }
     if (res.status === 429 && attempt < 6) {
       await new Promise((r) => setTimeout(r, Math.min(60, 2 ** attempt) * 1000));
       continue;
@@ -57,10 +83,15 @@ async function getJson(opts: SyncOptions, path: string, base = opts.url ?? DEFAU
   }
 }
 
-function columnValue(t: PdbTable, rest: string, v: unknown): unknown {
+function columnValue(t: PdbTable, rest: string, v: unknown, id: unknown): unknown {
   const c = t.byRest.get(rest)!;
   if (v === undefined) return undefined;
-  if (c.kind === 'json') return v === null ? null : JSON.stringify(v);
+  if (c.kind === 'json') {
+    // The source is not trusted more than a client: a value nested past JSON_MAX_DEPTH would
+    // make the database engine recurse on it (the embedded one can fault), so the sync stops.
+    if (jsonDepthExceeds(v)) throw new SyncError(`${t.tag} ${String(id)}: ${rest}: ${jsonTooDeep()}`);
+    return v === null ? null : JSON.stringify(v);
+  }
   return v;
 }
 
@@ -88,7 +119,7 @@ async function upsert(em: EntityManager, t: PdbTable, rows: Row[]): Promise<numb
     const chunk = rows.slice(i, i + per);
     const args: unknown[] = [];
     const tuples = chunk.map((r) => `(${cols.map((c) => {
-      const v = columnValue(t, c.rest, r[c.rest]);
+      const v = columnValue(t, c.rest, r[c.rest], r.id);
       if (v === undefined) return 'default';
       args.push(v);
       return '?';

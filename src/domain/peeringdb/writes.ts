@@ -7,6 +7,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { ValidationError, NotFoundError } from '../../graphql/errors';
 import { pdbTable, type PdbColumn, type PdbTable } from './columns';
 import { PDB_TYPES, type PdbTag } from './tags';
+import { validDate } from '../../graphql/scalars';
 
 import { sqlRows as rows, qi, type Row } from './sql';
 
@@ -50,8 +51,8 @@ function coerce(c: PdbColumn, v: unknown, errors: Errors): unknown {
     case 'json':
       return JSON.stringify(v);
     case 'datetime': {
-      const d = new Date(String(v));
-      if (Number.isNaN(d.getTime())) { add(errors, c.rest, 'Datetime has wrong format.'); return undefined; }
+      const d = validDate(String(v));
+      if (!d) { add(errors, c.rest, 'Datetime has wrong format.'); return undefined; }
       return d;
     }
     default:
@@ -70,7 +71,8 @@ function writable(t: PdbTable): PdbColumn[] {
 function readInput(t: PdbTable, data: Row, create: boolean, errors: Errors): Row {
   const values: Row = {};
   for (const c of writable(t)) {
-    const raw = data[c.rest] !== undefined ? data[c.rest] : c.fk ? data[c.fk.name] : undefined;
+    // Own keys only: a body's keys never reach what objects inherit.
+    const raw = Object.hasOwn(data, c.rest) ? data[c.rest] : c.fk && Object.hasOwn(data, c.fk.name) ? data[c.fk.name] : undefined;
     if (raw === undefined) {
       if (create && c.field.required) add(errors, c.rest, 'This field is required.');
       continue;

@@ -1,7 +1,6 @@
 import { type Rel } from '@mikro-orm/core';
 import { Model, F, IdField } from '../model';
 import { User } from './user';
-import { staffOrOwn } from './scopes';
 
 /**
  * An API token. Only a SHA-256 hash of the key is stored; the key itself is
@@ -15,7 +14,7 @@ import { staffOrOwn } from './scopes';
   q: ['description'],
   changeLogged: false,
   readOnly: true, // created and revoked through dedicated mutations: the key exists only then
-  readScope: (caller) => staffOrOwn(caller, 'user'),
+  access: { read: 'user', write: 'user', owner: 'user' }, // one's own tokens; the superuser's all
 })
 export class Token {
   @IdField() id!: number;

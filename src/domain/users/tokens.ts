@@ -6,12 +6,12 @@ import { hashTokenKey, newTokenKey, TOKEN_KEY } from './passwords';
 
 export interface NewToken { token: Token; key: string }
 
-export async function createToken(em: EntityManager, user: User, opts: { key?: string; writeEnabled?: boolean; expires?: Date | null; description?: string } = {}): Promise<NewToken> {
+export async function createToken(em: EntityManager, user: User, opts: { key?: string; writeEnabled?: boolean; expires?: Date | null; description?: string; allowedIps?: string[] | null } = {}): Promise<NewToken> {
   const key = (opts.key ?? newTokenKey()).toLowerCase();
   if (!TOKEN_KEY.test(key)) throw new Error('A token key is 40 hexadecimal characters.');
   const token = em.create(Token, {
     user, keyHash: hashTokenKey(key), keyPrefix: key.slice(0, 8),
-    writeEnabled: opts.writeEnabled ?? true, expires: opts.expires ?? null, description: opts.description ?? '',
+    writeEnabled: opts.writeEnabled ?? true, expires: opts.expires ?? null, description: opts.description ?? '', allowedIps: opts.allowedIps ?? null,
   } as any);
   await em.persist(token).flush();
   return { token, key };

@@ -1,6 +1,5 @@
 import { Collection } from '@mikro-orm/core';
 import { Model, F, IdField } from '../model';
-import { authenticatedOnly } from './scopes';
 
 @Model<Group>({
   app: 'users',
@@ -9,6 +8,7 @@ import { authenticatedOnly } from './scopes';
   ordering: ['name'],
   q: ['name'],
   naturalKeys: ['name'],
+  access: { read: 'user', write: 'superuser' },
 })
 export class Group {
   @IdField() id!: number;
@@ -25,7 +25,9 @@ export class Group {
   ordering: ['username'],
   q: ['username', 'firstName', 'lastName', 'email'],
   naturalKeys: ['username'],
-  readScope: (caller) => authenticatedOnly(caller),
+  // Administration is the superuser's; staff read every account, others their own, and anyone
+  // signed in may change their own password.
+  access: { read: 'user', write: 'superuser', owner: 'id', ownerExempt: 'staff', ownerWritable: ['password'] },
 })
 export class User {
   @IdField() id!: number;

@@ -1,0 +1,80 @@
+// Peering Manager's rendering actions (pm-workflows §1, §4), onto the same core functions as the
+// GraphQL fields: router configuration and export template jobs (202 + Job), the synchronous
+// export render, and generate-email. A template fault answers 400 naming the template and line.
+import { modelByContentType } from '../../src/domain/model';
+import { TemplateError } from '../../src/workflows/templates/errors';
+import { renderEmail, renderExportTemplate } from '../../src/workflows/templates/render';
+import { enqueueExportTemplate, enqueueRouterConfiguration } from '../../src/workflows/templates/jobs';
+import { RestError, detail } from '../core/errors';
+import { FormBody } from '../core/form';
+import { body, readable, writable, type Call } from './call';
+import { loadObject } from './crud';
+import { jobBody } from './jobs';
+import { NO_CREDENTIALS } from '../../src/domain/access';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Caller } from '../../src/http/auth';
+import type { Job } from '../../src/domain/core/job';
+
+async function templateFaults<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof TemplateError) throw detail(400, e.message);
+    if ((e as { extensions?: { code?: string } }).extensions?.code === 'NOT_FOUND') throw detail(404, (e as Error).message);
+    throw e;
+  }
+}
+
+/** A job belongs to its user: an anonymous reader could never read the job it started. */
+function requireUser(caller: Caller): void {
+  if (!caller.user) throw new RestError(403, { detail: NO_CREDENTIALS });
+}
+
+/** A GET action that queues a render job for a readable object of `contentType`: 202 + the Job. */
+function queuesJob(contentType: string, enqueue: (em: EntityManager, id: number, caller: Caller) => Promise<Job>) {
+  return async (call: Call, id: string): Promise<[number, unknown]> => {
+    const ctx = await readable(call);
+    requireUser(ctx.caller);
+    const o = await loadObject(call, ctx, modelByContentType(contentType)!, id, ['id']);
+    return [202, await jobBody(call, await enqueue(ctx.em as EntityManager, Number(o.id), ctx.caller))];
+  };
+}
+
+/** GET /api/devices/routers/{id}/configuration/ → 202 + Job devices.router.render_configuration. */
+export const routerConfiguration = queuesJob('devices.router', enqueueRouterConfiguration);
+
+/** GET /api/extras/export-templates/{id}/render/ → 202 + Job extras.exporttemplate.render. */
+export const exportTemplateJob = queuesJob('extras.exporttemplate', enqueueExportTemplate);
+
+/** GET /api/extras/export-templates/{id}/render-synchronous/ → 200 {"rendered": text}. */
+export async function exportTemplateSynchronous(call: Call, id: string): Promise<[number, unknown]> {
+  const ctx = await readable(call);
+  const o = await loadObject(call, ctx, modelByContentType('extras.exporttemplate')!, id, ['id']);
+  const { text } = await templateFaults(() => renderExportTemplate({ em: ctx.em as any, caller: ctx.caller }, Number(o.id)));
+  return [200, { rendered: text }];
+}
+
+/** POST /api/peering/autonomous-systems/{id}/generate-email/ {"email": id} → 200 {"subject","body"}. */
+export async function generateEmail(call: Call, id: string): Promise<[number, unknown]> {
+  const ctx = await writable(call);
+  const as = await loadObject(call, ctx, modelByContentType('peering.autonomoussystem')!, id, ['id']);
+  const raw = await body(call);
+  const data = raw instanceof FormBody ? raw.plain() : raw;
+  const email = data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>).email : undefined;
+  if (email === undefined || email === null || email === '') throw new RestError(400, { email: ['This field is required.'] });
+  const n = typeof email === 'number' ? email : typeof email === 'string' && /^\s*-?\d+\s*$/.test(email) ? Number(email) : NaN;
+  if (!Number.isSafeInteger(n)) throw new RestError(400, { email: ['A valid integer is required.'] });
+  if (n < 1 || n > 2147483647) return [404, undefined];
+  try {
+    return [200, await templateFaults(() => renderEmail({ em: ctx.em as any, caller: ctx.caller }, Number(as.id), n))];
+  } catch (e) {
+    // Peering Manager answers an unknown e-mail with an empty 404.
+    if (e instanceof RestError && e.status === 404 && /Email/.test(e.message)) return [404, undefined];
+    throw e;
+  }
+}
+
+/** What the OpenAPI document lists for these actions. */
+export const RENDER_JOB_RESPONSES: Record<number, string> = { 202: 'The queued render job (its output: the rendered text, or the template error)' };
+export const RENDER_SYNC_RESPONSES: Record<number, string> = { 200: 'The rendered text: {"rendered": str}', 400: 'A template error, naming the template and line' };
+export const EMAIL_RESPONSES: Record<number, string> = { 200: 'The rendered e-mail: {"subject": str, "body": str}', 400: 'A missing or non-integer `email`, or a template error naming the template and line' };

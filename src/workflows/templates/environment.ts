@@ -1,0 +1,166 @@
+// One render on MiniJinja (minijinja-js, WASM): a fresh Environment per render configured as Peering
+// Manager's Jinja2 environment (autoescape off, default Undefined, trim/lstrip from the template,
+// final newline dropped), with fuel as the bound on work. JS callbacks must never throw into the
+// WASM instance (that aborts it): every filter is wrapped, and a refusal is returned as a value
+// MiniJinja cannot convert, which stops the render at that line; the real message is kept aside.
+import { TemplateError } from './errors';
+import { pyStr } from './python';
+import { prepare, UNDEFINED_MARK } from './source';
+import { now } from './now';
+
+type MiniJinja = typeof import('minijinja-js');
+type MjEnvironment = InstanceType<MiniJinja['Environment']>;
+
+const MODULE = 'minijinja-js';
+let engine: MiniJinja | null = null;
+function load(): MiniJinja {
+  engine ??= require(MODULE) as MiniJinja;
+  return engine;
+}
+/** After a WASM abort the instance may be unusable: the next render loads a new one. */
+function discardEngine(): void {
+  try { delete require.cache[require.resolve(MODULE)]; } catch { /* not cached */ }
+  engine = null;
+}
+
+export type Kwargs = Record<string, unknown>;
+/** A filter sees plain JS values (dicts as objects) and returns plain JS values. */
+export type FilterFn = (value: unknown, args: unknown[], kwargs: Kwargs) => unknown;
+
+export interface RenderLimits {
+  /** MiniJinja fuel: roughly one unit per instruction. */
+  fuel: number;
+  maxOutputChars: number;
+}
+
+const envInt = (name: string, fallback: number): number => {
+  const n = Number(process.env[name]);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+};
+
+export function defaultLimits(): RenderLimits {
+  return { fuel: envInt('TEMPLATE_FUEL', 20_000_000), maxOutputChars: envInt('TEMPLATE_MAX_OUTPUT_CHARS', 10_000_000) };
+}
+
+export interface RenderInput {
+  name: string;            // shown in errors
+  source: string;          // raw Jinja2 source (prepared here)
+  context: Record<string, unknown>;
+  trim?: boolean;
+  lstrip?: boolean;
+  /** Included templates by their include name ("configuration::Name"), raw sources. */
+  includes?: Map<string, string>;
+  filters: Record<string, FilterFn>;
+  limits?: RenderLimits;
+}
+
+const REFUSED = Symbol('template filter refused');
+
+/** Maps are what MiniJinja hands over for dicts and objects; filters get plain objects. */
+export function fromEngine(v: unknown): unknown {
+  if (v instanceof Map) {
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of v) o[String(k)] = fromEngine(x);
+    return o;
+  }
+  if (Array.isArray(v)) return v.map(fromEngine);
+  return v;
+}
+
+function wrapFilter(fn: FilterFn, state: { error: string | null }): (...a: unknown[]) => unknown {
+  return (...raw: unknown[]) => {
+    if (state.error) return REFUSED;
+    try {
+      const [value, ...rest] = raw;
+      let kwargs: Kwargs = {};
+      // MiniJinja passes keyword arguments as a trailing Map.
+      if (rest.length && rest[rest.length - 1] instanceof Map) kwargs = fromEngine(rest.pop()) as Kwargs;
+      const out = fn(fromEngine(value), rest.map(fromEngine), kwargs);
+      return out === undefined ? null : out;
+    } catch (e) {
+      state.error = (e as Error)?.message ?? String(e);
+      return REFUSED;
+    }
+  };
+}
+
+function safeCallable(fn: (...a: unknown[]) => unknown, state: { error: string | null }): (...a: unknown[]) => unknown {
+  return (...a: unknown[]) => {
+    if (state.error) return REFUSED;
+    try { return fn(...a.map(fromEngine)); } catch (e) { state.error = (e as Error)?.message ?? String(e); return REFUSED; }
+  };
+}
+
+/** Filters every render has: printing, the rewritten method calls, Jinja2's `iterable` test. */
+function builtins(): Record<string, FilterFn> {
+  return {
+    pg_str: (v) => (v === UNDEFINED_MARK ? '' : v === undefined ? 'None' : pyStr(v)),
+    pg_first: (v) => (Array.isArray(v) ? (v[0] ?? null) : null),
+    pg_last: (v) => (Array.isArray(v) ? (v.length ? v[v.length - 1] : null) : null),
+    pg_exists: (v) => Array.isArray(v) && v.length > 0,
+    pg_get: (v, args, kw) => {
+      if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error("'get' is only available on dicts here");
+      const key = args[0] ?? kw.key;
+      const dflt = args.length > 1 ? args[1] : (kw.default ?? null);
+      return Object.hasOwn(v, String(key)) ? (v as Record<string, unknown>)[String(key)] : dflt;
+    },
+    pg_append: () => {
+      throw new Error('list.append() is not supported: template values are immutable; build lists with + or namespace()');
+    },
+  };
+}
+
+const LOCATION = /\(in ([^()\n]*):(\d+)\)\s*$/;
+
+function toTemplateError(e: unknown, name: string, state: { error: string | null }): TemplateError {
+  const text = String((e as Error)?.message ?? e);
+  const first = text.split('\n')[0];
+  // The location closes the message, after whatever the message spans (a conversion error spans lines).
+  const m = LOCATION.exec(text.split('\n-----')[0]);
+  const reason = state.error ?? first.replace(LOCATION, '').trim();
+  const where = m ? m[1] : name;
+  const line = m ? Number(m[2]) : null;
+  if (/^out of fuel|ran out of fuel/.test(reason)) return new TemplateError('the template did too much work (render fuel exhausted)', where, line);
+  return new TemplateError(reason.replace(/^syntax error: /, ''), where, line, /^syntax error/.test(reason));
+}
+
+function configure(env: MjEnvironment, input: RenderInput, limits: RenderLimits, state: { error: string | null }): void {
+  env.enablePyCompat();
+  env.debug = false;
+  env.trimBlocks = !!input.trim;
+  env.lstripBlocks = !!input.lstrip;
+  env.keepTrailingNewline = false;
+  env.undefinedBehavior = 'lenient';
+  env.fuel = limits.fuel;
+  for (const [n, f] of Object.entries({ ...builtins(), ...input.filters })) env.addFilter(n, wrapFilter(f, state));
+  // Jinja2: a dict, list or string is iterable; None and numbers are not.
+  env.addTest('iterable', (v: unknown) => v !== null && v !== undefined && (typeof v === 'string' || typeof v === 'object'));
+  env.addGlobal('now', safeCallable((...a) => now(a as [string?, string?]), state));
+}
+
+/** Renders a template; throws TemplateError (never anything else for template faults). */
+export function renderTemplate(input: RenderInput): string {
+  const limits = input.limits ?? defaultLimits();
+  const state = { error: null as string | null };
+  const main = prepare(input.source, input.name);
+  const mj = load();
+  const env = new mj.Environment();
+  let out: string;
+  try {
+    configure(env, input, limits, state);
+    for (const [n, src] of input.includes ?? []) env.addTemplate(n, prepare(src, n).source);
+    out = env.renderNamedStr(input.name, main.source, input.context);
+  } catch (e) {
+    if (e instanceof TemplateError) throw e;
+    const msg = String((e as Error)?.message ?? e);
+    if (e instanceof WebAssembly.RuntimeError || msg === 'unreachable') {
+      discardEngine();
+      throw new TemplateError(state.error ?? 'the template engine aborted (the template needs too much memory)', input.name, null);
+    }
+    throw toTemplateError(e, input.name, state);
+  } finally {
+    try { env.free(); } catch { /* already gone */ }
+  }
+  if (out.length > limits.maxOutputChars) throw new TemplateError(`the output is over ${limits.maxOutputChars} characters`, input.name, null);
+  return out;
+}

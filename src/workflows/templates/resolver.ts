@@ -1,0 +1,93 @@
+// GraphQL for the renders: synchronous queries returning the text, and job mutations for the
+// router configuration and export templates (Peering Manager's 202 + Job actions use the same).
+import { Arg, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import type { GqlContext } from '../../graphql/context';
+import { readScope, requireRead, requireWrite } from '../../graphql/guards';
+import { AuthError, NotFoundError, ValidationError } from '../../graphql/errors';
+import { NO_CREDENTIALS } from '../../domain/access';
+import { describe } from '../../domain/model';
+import * as crud from '../../domain/crud';
+import { Job } from '../../domain/core/job';
+import { Router } from '../../domain/devices/router';
+import { ExportTemplate } from '../../domain/extras/export-template';
+import { TemplateError } from './errors';
+import { renderEmail, renderExportTemplate, renderRouterConfiguration, type Renderer } from './render';
+import { enqueueExportTemplate, enqueueRouterConfiguration } from './jobs';
+
+@ObjectType({ description: 'An e-mail rendered from an e-mail template for an autonomous system' })
+export class RenderedEmail {
+  @Field(() => String, { description: 'The rendered subject' }) subject!: string;
+  @Field(() => String, { description: 'The rendered body' }) body!: string;
+}
+
+/** A template fault is the caller's input: BAD_USER_INPUT with the message naming template and line. */
+async function rendering<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof TemplateError) throw new ValidationError({ template: [e.message] }, undefined, e.message);
+    throw e;
+  }
+}
+
+export function idOf(id: string): number {
+  const n = Number(id);
+  if (!Number.isSafeInteger(n) || n < 1 || n > 2147483647) throw new NotFoundError('Not found.');
+  return n;
+}
+
+function renderer(ctx: GqlContext): Renderer {
+  requireRead(ctx);
+  return { em: ctx.em as any, caller: ctx.caller };
+}
+
+/**
+ * Jobs belong to a user: an anonymous reader could never see the one it started. Queueing one is a
+ * mutation, and every mutation needs write credentials (REST's GET actions queue with read ones).
+ */
+function requireJobOwner(ctx: GqlContext): void {
+  requireWrite(ctx);
+  if (!ctx.caller.user) throw new AuthError('UNAUTHENTICATED', NO_CREDENTIALS);
+}
+
+/** The object must exist within the caller's read scope before a job is queued for it. */
+async function mustRead(ctx: GqlContext, cls: Function, id: number, what: string): Promise<void> {
+  const d = describe(cls);
+  if (!(await crud.get(ctx.em, d, id, undefined, readScope(ctx, d)))) throw new NotFoundError(`No ${what} matches the given query.`);
+}
+
+@Resolver()
+export class TemplateRenderResolver {
+  @Query(() => String, { description: "Renders a router's configuration template (Jinja2) with the objects the caller may read; an empty string when the router has none. Template errors are BAD_USER_INPUT naming the template and line." })
+  async renderRouterConfiguration(@Arg('id', () => ID, { description: 'Id of the router' }) id: string, @Ctx() ctx: GqlContext): Promise<string> {
+    return rendering(async () => (await renderRouterConfiguration(renderer(ctx), idOf(id))).text);
+  }
+
+  @Mutation(() => Job, { description: "Queues a job (devices.router.render_configuration) rendering a router's configuration; its output is the configuration, or the template error." })
+  async renderRouterConfigurationJob(@Arg('id', () => ID, { description: 'Id of the router' }) id: string, @Ctx() ctx: GqlContext): Promise<Job> {
+    requireJobOwner(ctx);
+    await mustRead(ctx, Router, idOf(id), 'Router');
+    return enqueueRouterConfiguration(ctx.em as any, idOf(id), ctx.caller);
+  }
+
+  @Query(() => String, { description: 'Renders an export template with `dataset` = the objects of its content type the caller may read.' })
+  async renderExportTemplate(@Arg('id', () => ID, { description: 'Id of the export template' }) id: string, @Ctx() ctx: GqlContext): Promise<string> {
+    return rendering(async () => (await renderExportTemplate(renderer(ctx), idOf(id))).text);
+  }
+
+  @Mutation(() => Job, { description: 'Queues a job (extras.exporttemplate.render) rendering an export template; its output is the rendered text, or the template error.' })
+  async renderExportTemplateJob(@Arg('id', () => ID, { description: 'Id of the export template' }) id: string, @Ctx() ctx: GqlContext): Promise<Job> {
+    requireJobOwner(ctx);
+    await mustRead(ctx, ExportTemplate, idOf(id), 'ExportTemplate');
+    return enqueueExportTemplate(ctx.em as any, idOf(id), ctx.caller);
+  }
+
+  @Query(() => RenderedEmail, { description: 'Renders an e-mail template (subject and body) for an autonomous system: `autonomous_system` and `affiliated_autonomous_systems` in its context.' })
+  async generateEmail(
+    @Arg('autonomousSystemId', () => ID, { description: 'Id of the autonomous system the e-mail is for' }) autonomousSystemId: string,
+    @Arg('emailId', () => ID, { description: 'Id of the e-mail template' }) emailId: string,
+    @Ctx() ctx: GqlContext,
+  ): Promise<RenderedEmail> {
+    return rendering(() => renderEmail(renderer(ctx), idOf(autonomousSystemId), idOf(emailId)));
+  }
+}

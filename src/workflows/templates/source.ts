@@ -1,0 +1,206 @@
+// Peering Manager's templates are Jinja2; MiniJinja parses nearly all of it. This pass rewrites the
+// few constructs it does not take, inside tags only and without adding lines (error lines stay right):
+//   x.1            -> x[1]                       (Jinja2 item access by integer attribute)
+//   q.all()        -> q                          (managers are lists here)
+//   q.first() / .last() / .count() / .exists()   -> (q|pg_first) / (q|pg_last) / (q|length) / (q|pg_exists)
+//   q.filter(k=v)  -> (q|filter(k=v))            (the QS filter of Peering Manager's filter)
+//   d.get(k, d)    -> (d|pg_get(k, d))           (dict.get is missing from MiniJinja)
+//   l.append(x)    -> (l|pg_append(x))           (refused with a clear error: values are immutable)
+//   {{ e }}        -> {{ (e)|default(MARK)|pg_str }} (Python's str(): None, True, ['a'], model display;
+//                     the mark tells undefined from None, which reach JS alike)
+//   {% include_configuration X %} (and _email, _exporttemplate) -> {% include "configuration::X" %}
+// Attributes starting with "_" are refused here, as Jinja2's sandbox refuses them.
+import { TemplateError } from './errors';
+
+export type IncludeKind = 'configuration' | 'email' | 'exporttemplate';
+export interface IncludeRef { kind: IncludeKind; key: string }
+
+export interface Prepared {
+  source: string;
+  includes: IncludeRef[];
+}
+
+/** Method calls MiniJinja lacks, as filters applied to the receiver: `r.first()` -> `(r|pg_first)`. */
+const METHOD_FILTERS: Record<string, string | null> = {
+  all: null, // managers are lists here: `.all()` is the list itself
+  first: 'pg_first',
+  last: 'pg_last',
+  count: 'length',
+  exists: 'pg_exists',
+  filter: 'filter',
+  get: 'pg_get',
+  append: 'pg_append',
+};
+/** Text printed for an undefined value (Jinja2 prints nothing; None prints "None"). */
+export const UNDEFINED_MARK = '@@pg-undefined@@';
+
+const INCLUDE_TAG = /^(\s*)include_(configuration|email|exporttemplate)\s+(?:"([^"]*)"|'([^']*)'|(\S+))\s*$/;
+const INCLUDE_LITERAL = /^\s*include\s+(?:"(configuration|email|exporttemplate)::([^"]*)"|'(configuration|email|exporttemplate)::([^']*)')/;
+
+function lineAt(src: string, index: number): number {
+  let n = 1;
+  for (let i = 0; i < index && i < src.length; i++) if (src.charCodeAt(i) === 10) n++;
+  return n;
+}
+
+/** Rewrites one expression (the inside of a tag), leaving string literals alone. */
+export function rewriteExpression(code: string, line: number, name: string): string {
+  let out = '';
+  let i = 0;
+  while (i < code.length) {
+    const c = code[i];
+    if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < code.length && code[j] !== c) j += code[j] === '\\' ? 2 : 1;
+      out += code.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    if (c === '.') {
+      const prev = out.replace(/\s+$/, '');
+      const last = prev[prev.length - 1] ?? '';
+      const word = /[A-Za-z0-9_]+$/.exec(prev)?.[0] ?? '';
+      const afterValue = last === ')' || last === ']' || last === '}' || (word !== '' && !/^[0-9]/.test(word));
+      if (afterValue) {
+        const rest = code.slice(i);
+        const digits = /^\.(\d+)/.exec(rest);
+        if (digits) {
+          out += `[${digits[1]}]`;
+          i += digits[0].length;
+          continue;
+        }
+        const under = /^\.\s*(_\w*)/.exec(rest);
+        if (under) throw new TemplateError(`access to attribute '${under[1]}' is unsafe`, name, line);
+        const call = /^\.(\w+)\(/.exec(rest);
+        if (call && Object.hasOwn(METHOD_FILTERS, call[1])) {
+          const close = matchingParen(code, i + call[0].length - 1);
+          const args = code.slice(i + call[0].length, close).trim();
+          const filter = METHOD_FILTERS[call[1]];
+          // count(x) on a string is str.count; only the manager form without arguments is rewritten.
+          if (!(call[1] === 'count' && args)) {
+            const s = receiverStart(out);
+            const receiver = out.slice(s);
+            const inner = args ? `(${rewriteExpression(args, line, name)})` : '';
+            out = out.slice(0, s) + (filter ? `(${receiver}|${filter}${inner})` : receiver);
+            i = close + 1;
+            continue;
+          }
+        }
+      }
+    }
+    out += c;
+    i++;
+  }
+  return out;
+}
+
+function matchingParen(code: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < code.length; i++) {
+    const c = code[i];
+    if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < code.length && code[j] !== c) j += code[j] === '\\' ? 2 : 1;
+      i = j;
+    } else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return code.length;
+}
+
+/** Where the postfix expression ending `out` starts: names, dots, calls, subscripts, literals. */
+function receiverStart(out: string): number {
+  let j = out.length;
+  while (j > 0) {
+    const c = out[j - 1];
+    if (c === ')' || c === ']' || c === '}') {
+      let depth = 0;
+      let k = j - 1;
+      for (; k >= 0; k--) {
+        const d = out[k];
+        if (d === ')' || d === ']' || d === '}') depth++;
+        else if (d === '(' || d === '[' || d === '{') { depth--; if (depth === 0) break; }
+      }
+      j = Math.max(k, 0);
+    } else if (/[A-Za-z0-9_.]/.test(c)) j--;
+    else if (c === '"' || c === "'") {
+      const k = out.lastIndexOf(c, j - 2);
+      j = Math.max(k, 0);
+    } else break;
+  }
+  return j;
+}
+
+function findClose(src: string, from: number, close: string): number {
+  let i = from;
+  while (i < src.length) {
+    const c = src[i];
+    if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < src.length && src[j] !== c) j += src[j] === '\\' ? 2 : 1;
+      i = j + 1;
+      continue;
+    }
+    if (src.startsWith(close, i)) return i;
+    i++;
+  }
+  return -1;
+}
+
+/** Rewrites a template's source for MiniJinja and lists the templates it includes. */
+export function prepare(src: string, name: string): Prepared {
+  const includes: IncludeRef[] = [];
+  let out = '';
+  let i = 0;
+  while (i < src.length) {
+    const open = src.indexOf('{', i);
+    if (open < 0 || open + 1 >= src.length) { out += src.slice(i); break; }
+    const kind = src[open + 1];
+    if (kind !== '{' && kind !== '%' && kind !== '#') { out += src.slice(i, open + 1); i = open + 1; continue; }
+    out += src.slice(i, open);
+    if (kind === '#') {
+      const end = src.indexOf('#}', open + 2);
+      const stop = end < 0 ? src.length : end + 2;
+      out += src.slice(open, stop);
+      i = stop;
+      continue;
+    }
+    const close = kind === '{' ? '}}' : '%}';
+    const end = findClose(src, open + 2, close);
+    if (end < 0) { out += src.slice(open); break; }
+    const line = lineAt(src, open);
+    let inner = src.slice(open + 2, end);
+    let lead = '';
+    let trail = '';
+    if (inner.startsWith('-') || inner.startsWith('+')) { lead = inner[0]; inner = inner.slice(1); }
+    if (inner.endsWith('-') || inner.endsWith('+')) { trail = inner[inner.length - 1]; inner = inner.slice(0, -1); }
+    if (kind === '%' && /^\s*raw\s*$/.test(inner)) {
+      const endRaw = /\{%[-+]?\s*endraw\s*[-+]?%\}/.exec(src.slice(end + 2));
+      const stop = endRaw ? end + 2 + endRaw.index + endRaw[0].length : src.length;
+      out += src.slice(open, stop);
+      i = stop;
+      continue;
+    }
+    if (kind === '%') {
+      const inc = INCLUDE_TAG.exec(inner);
+      if (inc) {
+        const key = inc[3] ?? inc[4] ?? inc[5];
+        includes.push({ kind: inc[2] as IncludeKind, key });
+        inner = `${inc[1]}include ${JSON.stringify(`${inc[2]}::${key}`)} `;
+      } else {
+        const lit = INCLUDE_LITERAL.exec(inner);
+        if (lit) includes.push({ kind: (lit[1] ?? lit[3]) as IncludeKind, key: lit[2] ?? lit[4] });
+        inner = rewriteExpression(inner, line, name);
+      }
+      out += `{%${lead}${inner}${trail}%}`;
+    } else {
+      const expr = rewriteExpression(inner, line, name);
+      out += expr.trim() ? `{{${lead} (${expr})|default(${JSON.stringify(UNDEFINED_MARK)})|pg_str ${trail}}}` : `{{${lead}${expr}${trail}}}`;
+    }
+    i = end + 2;
+  }
+  return { source: out, includes };
+}
