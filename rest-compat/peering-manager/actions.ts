@@ -7,7 +7,7 @@ import { RestError, detail } from '../core/errors';
 import { loadObject } from './crud';
 import { body, readable, run, writable, type Call } from './call';
 import { FormBody } from '../core/form';
-import { EMAIL_RESPONSES, RENDER_JOB_RESPONSES, RENDER_SYNC_RESPONSES, exportTemplateJob, exportTemplateSynchronous, generateEmail, routerConfiguration } from './rendering';
+import { CONFIGURE_RESPONSES, EMAIL_RESPONSES, RENDER_JOB_RESPONSES, RENDER_SYNC_RESPONSES, exportTemplateJob, configureRouters, exportTemplateSynchronous, generateEmail, routerConfiguration } from './rendering';
 import { shapeFor, type Projection } from '../core/projection';
 import { NO_AFFILIATED_AS, isPrivateAsn } from '../../src/workflows/peeringdb-actions';
 
@@ -135,7 +135,7 @@ export const ACTIONS: Action[] = [
   { contentType: 'devices.router', name: 'configuration', method: 'GET', detail: true, run: routerConfiguration, responses: RENDER_JOB_RESPONSES },
   { contentType: 'devices.router', name: 'poll-bgp-sessions', method: 'POST', detail: true, unavailable: NAPALM },
   { contentType: 'devices.router', name: 'test-napalm-connection', method: 'GET', detail: true, unavailable: NAPALM },
-  { contentType: 'devices.router', name: 'configure', method: 'POST', detail: false, unavailable: NAPALM },
+  { contentType: 'devices.router', name: 'configure', method: 'POST', detail: false, run: configureRouters, responses: CONFIGURE_RESPONSES },
   { contentType: 'devices.router', name: 'push-datasource', method: 'POST', detail: false, unavailable: JOBS },
   { contentType: 'devices.router', name: 'update-from-netbox', method: 'POST', detail: false, unavailable: 'Receiving NetBox webhooks is not available in PeerGate.' },
   { contentType: 'core.datasource', name: 'synchronise', method: 'POST', detail: true, unavailable: JOBS },

@@ -7,9 +7,10 @@ import { renderEmail, renderExportTemplate } from '../../src/workflows/templates
 import { enqueueExportTemplate, enqueueRouterConfiguration } from '../../src/workflows/templates/jobs';
 import { RestError, detail } from '../core/errors';
 import { FormBody } from '../core/form';
-import { body, readable, writable, type Call } from './call';
+import { body, readable, run, writable, type Call } from './call';
 import { loadObject } from './crud';
 import { jobBody } from './jobs';
+import { EMPTY_ROUTERS } from '../../src/workflows/templates/configure';
 import { NO_CREDENTIALS } from '../../src/domain/access';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Caller } from '../../src/http/auth';
@@ -74,7 +75,62 @@ export async function generateEmail(call: Call, id: string): Promise<[number, un
   }
 }
 
+const DRF_TRUE = new Set(['t', 'T', 'y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON', '1']);
+const DRF_FALSE = new Set(['f', 'F', 'n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF', '0']);
+
+/** RouterConfigureSerializer: `routers` a list of integers (required), `commit` a boolean (default false). */
+function configureBody(raw: unknown): { routers: string[]; commit: boolean } {
+  const form = raw instanceof FormBody;
+  const data = form ? { routers: raw.has('routers') ? raw.all('routers') : undefined, commit: raw.last('commit') } : raw;
+  if (!data || typeof data !== 'object' || Array.isArray(data)) {
+    throw new RestError(400, { non_field_errors: [`Invalid data. Expected a dictionary, but got ${Array.isArray(data) ? 'list' : data === null ? 'null' : typeof data}.`] });
+  }
+  const { routers, commit } = data as Record<string, unknown>;
+  const errors: Record<string, unknown> = {};
+  if (routers === undefined) errors.routers = ['This field is required.'];
+  else if (routers === null) errors.routers = ['This field may not be null.'];
+  else if (!Array.isArray(routers)) errors.routers = [`Expected a list of items but got type "${typeof routers === 'string' ? 'str' : typeof routers === 'number' ? 'int' : typeof routers === 'boolean' ? 'bool' : 'dict'}".`];
+  else {
+    const bad: Record<string, string[]> = {};
+    routers.forEach((v, i) => {
+      const ok = (typeof v === 'number' && Number.isInteger(v)) || (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v));
+      if (!ok) bad[String(i)] = ['A valid integer is required.'];
+    });
+    if (Object.keys(bad).length) errors.routers = bad;
+  }
+  let flag = false;
+  if (commit === null) errors.commit = ['This field may not be null.'];
+  else if (commit === true || commit === 1 || DRF_TRUE.has(commit as string)) flag = true;
+  else if (!(commit === undefined || commit === false || commit === 0 || DRF_FALSE.has(commit as string) || (form && commit === ''))) errors.commit = ['Must be a valid boolean.'];
+  if (Object.keys(errors).length) throw new RestError(400, errors);
+  return { routers: (routers as unknown[]).map((v) => String(v).trim()), commit: flag };
+}
+
+/** POST /api/devices/routers/configure/ {"routers": [ids], "commit": bool} → 202 + [Job] (render-only: PeerGate has no NAPALM). */
+export async function configureRouters(call: Call): Promise<[number, unknown]> {
+  const ctx = await writable(call);
+  const { routers, commit } = configureBody(await body(call));
+  if (!routers.length) throw new RestError(400, [EMPTY_ROUTERS]);
+  const doc = { text: 'mutation($r: [ID!]!, $c: Boolean!) { configureRouters(routers: $r, commit: $c) { id jobId status } }', root: 'configureRouters' };
+  let jobs: Job[];
+  try {
+    jobs = await run<Job[]>(call, ctx, doc, { r: routers, c: commit }, { d: modelByContentType('devices.router')! });
+  } catch (e) {
+    // Peering Manager answers "none of these routers" with an empty 404.
+    if (e instanceof RestError && e.status === 404) return [404, undefined];
+    throw e;
+  }
+  const out: unknown[] = [];
+  for (const j of jobs) out.push(await jobBody(call, j));
+  return [202, out];
+}
+
 /** What the OpenAPI document lists for these actions. */
 export const RENDER_JOB_RESPONSES: Record<number, string> = { 202: 'The queued render job (its output: the rendered text, or the template error)' };
 export const RENDER_SYNC_RESPONSES: Record<number, string> = { 200: 'The rendered text: {"rendered": str}', 400: 'A template error, naming the template and line' };
+export const CONFIGURE_RESPONSES: Record<number, string> = {
+  202: 'One job per router found (devices.router.set_napalm_configuration): each renders the configuration as its output; PeerGate cannot push to routers and the job log says so',
+  400: 'A bad body: field errors, or ["routers list must not be empty"]',
+  404: 'None of the routers exists (empty body)',
+};
 export const EMAIL_RESPONSES: Record<number, string> = { 200: 'The rendered e-mail: {"subject": str, "body": str}', 400: 'A missing or non-integer `email`, or a template error naming the template and line' };

@@ -1,4 +1,5 @@
 // Every job kind, loaded by one import line each (its module calls defineJob at load).
 // Add your feature's line here; keep them sorted.
+import '../workflows/templates/configure';
 import '../workflows/templates/jobs';
 import '../workflows/webhooks';

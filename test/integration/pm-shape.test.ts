@@ -129,7 +129,7 @@ describe('Peering Manager shapes and docs', () => {
     expect((await s.http('POST', `${AS}999999/poll-bgp-sessions/`)).status).toBe(404);
     expect((await s.http('POST', `${AS}${as.id}/poll-bgp-sessions/`, { token: null })).status).toBe(403);
     expect((await s.http('GET', `${AS}${as.id}/poll-bgp-sessions/`)).status).toBe(405);
-    expect((await s.http('POST', '/api/devices/routers/configure/', { body: { routers: [1] } })).status).toBe(501);
+    expect((await s.http('POST', '/api/devices/routers/configure/', { body: { routers: [999999] } })).status).toBe(404);
     expect((await s.http('GET', '/api/extras/prefix-list/?as-set=AS-X&af=5')).json).toEqual({ detail: 'Invalid af parameter, must be 4, 6 or both.' });
     expect((await s.http('GET', '/api/extras/prefix-list/?as-set=AS-X')).status).toBe(501);
     expect((await s.http('GET', '/api/users/userpref/')).status).toBe(200);

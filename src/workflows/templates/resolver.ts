@@ -2,7 +2,7 @@
 // router configuration and export templates (Peering Manager's 202 + Job actions use the same).
 import { Arg, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import type { GqlContext } from '../../graphql/context';
-import { readScope, requireRead, requireWrite } from '../../graphql/guards';
+import { readScope, requireModelWrite, requireRead, requireWrite } from '../../graphql/guards';
 import { AuthError, NotFoundError, ValidationError } from '../../graphql/errors';
 import { NO_CREDENTIALS } from '../../domain/access';
 import { describe } from '../../domain/model';
@@ -13,6 +13,9 @@ import { ExportTemplate } from '../../domain/extras/export-template';
 import { TemplateError } from './errors';
 import { renderEmail, renderExportTemplate, renderRouterConfiguration, type Renderer } from './render';
 import { enqueueExportTemplate, enqueueRouterConfiguration } from './jobs';
+import { EMPTY_ROUTERS, enqueueConfigure } from './configure';
+
+const MAX_ROUTERS = 1000;
 
 @ObjectType({ description: 'An e-mail rendered from an e-mail template for an autonomous system' })
 export class RenderedEmail {
@@ -68,6 +71,27 @@ export class TemplateRenderResolver {
     requireJobOwner(ctx);
     await mustRead(ctx, Router, idOf(id), 'Router');
     return enqueueRouterConfiguration(ctx.em as any, idOf(id), ctx.caller);
+  }
+
+  @Mutation(() => [Job], { description: "Queues one job (devices.router.set_napalm_configuration) per readable router among `routers`. PeerGate cannot push to routers (no NAPALM): each job renders the router's configuration as its output and its log says that nothing was installed, even with `commit`. Unknown ids are skipped; none found is NOT_FOUND." })
+  async configureRouters(
+    @Arg('routers', () => [ID], { description: 'Ids of the routers' }) routers: string[],
+    @Arg('commit', () => Boolean, { defaultValue: false, description: "Peering Manager's commit flag; PeerGate never installs, and its jobs say so" }) commit: boolean,
+    @Ctx() ctx: GqlContext,
+  ): Promise<Job[]> {
+    requireJobOwner(ctx);
+    const d = describe(Router);
+    requireModelWrite(ctx, d, 'update');
+    if (!routers.length) throw new ValidationError({ routers: [EMPTY_ROUTERS] }, undefined, EMPTY_ROUTERS);
+    if (routers.length > MAX_ROUTERS) throw new ValidationError({ routers: [`Ensure this field has no more than ${MAX_ROUTERS} elements.`] });
+    // An id that is not a valid key names no router, as in Peering Manager's pk__in.
+    const ids = [...new Set(routers.map(Number).filter((n) => Number.isSafeInteger(n) && n >= 1 && n <= 2147483647))];
+    const scope = readScope(ctx, d);
+    const found = ids.length ? await ctx.em.find(Router, { $and: [scope ?? {}, { id: { $in: ids } }] } as any, { fields: ['id'], orderBy: { id: 'asc' } }) : [];
+    if (!found.length) throw new NotFoundError('No Router matches the given query.');
+    const jobs: Job[] = [];
+    for (const r of found) jobs.push(await enqueueConfigure(ctx.em as any, r.id, commit, ctx.caller));
+    return jobs;
   }
 
   @Query(() => String, { description: 'Renders an export template with `dataset` = the objects of its content type the caller may read.' })
