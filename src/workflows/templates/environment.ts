@@ -4,7 +4,7 @@
 // WASM instance (that aborts it): every filter is wrapped, and a refusal is returned as a value
 // MiniJinja cannot convert, which stops the render at that line; the real message is kept aside.
 import { TemplateError } from './errors';
-import { pyStr } from './python';
+import { isModel, pyStr } from './python';
 import { prepare, UNDEFINED_MARK } from './source';
 import { now } from './now';
 
@@ -104,10 +104,31 @@ function builtins(): Record<string, FilterFn> {
       const dflt = args.length > 1 ? args[1] : (kw.default ?? null);
       return Object.hasOwn(v, String(key)) ? (v as Record<string, unknown>)[String(key)] : dflt;
     },
+    // Jinja2's join prints each item with str(): a model by its display, None as None. MiniJinja's
+    // would print a model as its fields.
+    join: (v, args, kw) => {
+      const sep = args[0] ?? kw.d ?? '';
+      const attribute = args[1] ?? kw.attribute ?? null;
+      const items = Array.isArray(v) ? v : typeof v === 'string' ? [...v] : v && typeof v === 'object' && !isModel(v) ? Object.keys(v) : null;
+      if (!items) throw new Error(`join: ${pyStr(v)} is not iterable`);
+      const picked = attribute === null ? items : items.map((x) => attributeOf(x, attribute));
+      return picked.map(pyStr).join(pyStr(sep));
+    },
     pg_append: () => {
       throw new Error('list.append() is not supported: template values are immutable; build lists with + or namespace()');
     },
   };
+}
+
+/** Jinja2's attribute argument of join, sum, map: a dotted path whose integer parts index lists. */
+function attributeOf(v: unknown, path: unknown): unknown {
+  let x = v;
+  for (const part of String(path).split('.')) {
+    if (Array.isArray(x) && /^-?\d+$/.test(part)) x = x[Number(part)];
+    else if (x && typeof x === 'object' && Object.hasOwn(x, part)) x = (x as Record<string, unknown>)[part];
+    else return undefined;
+  }
+  return x;
 }
 
 const LOCATION = /\(in ([^()\n]*):(\d+)\)\s*$/;

@@ -90,7 +90,9 @@ export class Graph {
     }
     for (const name of Object.keys(r.m2m)) v[name] = depth < MAX_DEPTH ? this.m2m(r, name).map((t) => this.view(t, depth + 1)) : [];
     if ('status' in r.row && /session$/.test(r.ct)) v.enabled = r.row.status === 'enabled';
-    if ('local_context_data' in r.row) v.config_context = this.configContext(r) ?? null;
+    // Every model of Peering Manager's feature set (the tagged ones) has a config context, even
+    // where PeerGate keeps no local data (routing policies, communities): their assignments.
+    if ('local_context_data' in r.row || 'tags' in r.m2m) v.config_context = this.configContext(r) ?? null;
     this.views.set(key, v);
     return v;
   }

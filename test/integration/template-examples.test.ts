@@ -1,0 +1,111 @@
+// Peering Manager's doc example templates (docs/templating/examples, kept in test/fixtures/templates)
+// rendered by GET /api/devices/routers/{id}/configuration/ against examples-dataset.json, each
+// compared with what real Jinja2 renders for the same objects: examples_oracle.py, run here with
+// the system's python3 and its Jinja2 (Debian's python3-jinja2). PeerGate itself never runs Python.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Job } from '../../src/domain/core/job';
+import { InternetExchangePeeringSession } from '../../src/domain/peering/internet-exchange-peering-session';
+import { DirectPeeringSession } from '../../src/domain/peering/direct-peering-session';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { post } from '../helpers/pm';
+import { dataset, EXAMPLES, seedExamples, type ExampleIds } from '../helpers/template-examples';
+
+/** What Jinja2 renders: the oracle's stdout, or "ERROR <class>: <message>" for a template error. */
+function jinja2(router: string, main: string, subs: Record<string, string> = {}): string {
+  const args = [join(EXAMPLES, 'examples_oracle.py'), router, main, ...Object.entries(subs).map(([n, f]) => `${n}=${f}`)];
+  try {
+    return execFileSync('python3', args, { encoding: 'utf8', timeout: 60_000 });
+  } catch (e) {
+    const err = e as { status?: number; stdout?: string; stderr?: string };
+    if (err.status === 3) return String(err.stdout).trim();
+    throw new Error(`the Jinja2 oracle failed (python3 with jinja2 needed): ${err.stderr ?? e}`);
+  }
+}
+
+const fixture = (f: string) => readFileSync(join(EXAMPLES, f), 'utf8');
+
+/** The SR OS sub-templates under the names its main template includes (pm-workflows §0 #11). */
+const SROS_SUBS: Record<string, string> = {
+  'GITHUB Nokia SROS Default config': 'nokia-sros/default-config.j2',
+  'GITHUB Nokia SROS Sub - BGP Groups': 'nokia-sros/sub-bgp-groups.j2',
+  'GITHUB Nokia SROS Sub - BGP Neighbors': 'nokia-sros/sub-bgp-neighbors.j2',
+  'GITHUB Nokia SROS Sub - Route Policy': 'nokia-sros/sub-route-policy.j2',
+  'GITHUB Nokia SROS Sub - Route Policy Communities': 'nokia-sros/sub-route-policy-communities.j2',
+  'GITHUB Nokia SROS Sub - Route Policy Prefix Lists': 'nokia-sros/sub-route-policy-prefix-lists.j2',
+};
+
+async function settled(s: TestServer, id: number): Promise<Job> {
+  for (let i = 0; i < 400; i++) {
+    const job = await s.pg.orm.em.fork().findOneOrFail(Job, id);
+    if (job.status !== 'pending' && job.status !== 'running') return job;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`job ${id} did not finish`);
+}
+
+describe("Peering Manager's example templates, as Jinja2 renders them", () => {
+  let s: TestServer;
+  let ids: ExampleIds;
+
+  /** Makes `file` the router's configuration template (named `name`) and renders it through the REST job. */
+  const renderAs = async (router: string, name: string, file: string): Promise<string> => {
+    const cfg = await post(s, '/api/devices/configurations/', { name, template: fixture(file) });
+    const p = await s.http('PATCH', `/api/devices/routers/${ids.routers[router]}/`, { body: { configuration_template: cfg.id } });
+    expect(p.status).toBe(200);
+    const r = await s.http('GET', `/api/devices/routers/${ids.routers[router]}/configuration/`);
+    expect(r.status).toBe(202);
+    const job = await settled(s, r.json.id);
+    expect(job.status).toBe('completed');
+    return job.output ?? '';
+  };
+
+  beforeAll(async () => {
+    s = await startTestServer('pglite');
+    ids = await seedExamples(s);
+    // The oracle numbers objects in dataset order, as this fresh database does (the IOS tutorial prints session ids).
+    const em = s.pg.orm.em.fork();
+    const d = dataset();
+    expect((await em.find(InternetExchangePeeringSession, {}, { orderBy: { id: 'asc' } })).map((x) => x.id)).toEqual(d.ixp_sessions.map((_: unknown, i: number) => i + 1));
+    expect((await em.find(DirectPeeringSession, {}, { orderBy: { id: 'asc' } })).map((x) => x.id)).toEqual(d.direct_sessions.map((_: unknown, i: number) => i + 1));
+  }, 180_000);
+  afterAll(async () => { await s?.close(); });
+
+  test('Arista EOS: a router whose IXPs have no policies renders as in Jinja2 (session policy lists print as Python lists)', async () => {
+    const want = jinja2('eos1', 'arista-eos.j2');
+    expect(want).toContain('route-map [<RoutingPolicy: PEER-IN>] in');
+    expect(await renderAs('eos1', 'Arista EOS', 'arista-eos.j2')).toBe(want);
+  });
+
+  test('Arista EOS uses `session` outside its loop: with IXP policies both Jinja2 and PeerGate stop there, PeerGate naming template and line', async () => {
+    expect(jinja2('edge-a', 'arista-eos.j2')).toBe("ERROR UndefinedError: 'session' is undefined");
+    const out = await renderAs('edge-a', 'Arista EOS on edge-a', 'arista-eos.j2');
+    expect(out).toMatch(/^Error in template "Arista EOS on edge-a" at line 8: /);
+    const r = await s.gql('query($id: ID!) { renderRouterConfiguration(id: $id) }', { id: String(ids.routers['edge-a']) });
+    expect(r.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(r.errors[0].message).toBe(out);
+  });
+
+  test('the Cisco IOS tutorial renders as in Jinja2', async () => {
+    const want = jinja2('edge-a', 'tutorial-cisco-ios.j2');
+    expect(want).toContain('route-map pm-session-as64510-id1-in permit 1001');
+    expect(await renderAs('edge-a', 'Cisco IOS tutorial', 'tutorial-cisco-ios.j2')).toBe(want);
+  });
+
+  test('Nokia SR OS with its six sub-templates and config contexts renders as in Jinja2', async () => {
+    for (const [name, file] of Object.entries(SROS_SUBS)) await post(s, '/api/devices/configurations/', { name, template: fixture(file) });
+    const want = jinja2('edge-a', 'nokia-sros/main.j2', SROS_SUBS);
+    // The config contexts reach the output: timers, policy variables of policies and of the router.
+    for (const part of ['seconds 90', 'seconds 30', 'local-preference 100', 'LARGE-TRANSIT-ASNS', 'DENY-TO-EDGE', 'repeat 2']) expect(want).toContain(part);
+    expect(await renderAs('edge-a', 'Nokia SROS', 'nokia-sros/main.j2')).toBe(want);
+  });
+
+  test('Nokia SR OS: a sub-template named as the doc headers say (without "GITHUB") is a clear error, naming template and line', async () => {
+    const main = fixture('nokia-sros/main.j2').replace(/"GITHUB (Nokia SROS [^"]*)"/g, '"$1"');
+    const cfg = await post(s, '/api/devices/configurations/', { name: 'SROS header names', template: main });
+    await s.http('PATCH', `/api/devices/routers/${ids.routers['edge-a']}/`, { body: { configuration_template: cfg.id } });
+    const r = await s.gql('query($id: ID!) { renderRouterConfiguration(id: $id) }', { id: String(ids.routers['edge-a']) });
+    expect(r.errors[0].message).toMatch(/"SROS header names" at line 11: No configuration template "Nokia SROS Default config"/);
+  });
+});
