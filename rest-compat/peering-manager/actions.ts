@@ -10,6 +10,7 @@ import { FormBody } from '../core/form';
 import { CONFIGURE_RESPONSES, EMAIL_RESPONSES, RENDER_JOB_RESPONSES, RENDER_SYNC_RESPONSES, exportTemplateJob, configureRouters, exportTemplateSynchronous, generateEmail, routerConfiguration } from './rendering';
 import { shapeFor, type Projection } from '../core/projection';
 import { NO_AFFILIATED_AS, isPrivateAsn } from '../../src/workflows/peeringdb-actions';
+import { POLL_FAN_OUT_RESPONSES, POLL_ROUTER_RESPONSES, POLL_SESSION_RESPONSES, pollRouter, pollRoutersOf, pollSession } from './polling';
 
 /** Runs a GraphQL operation of the core for an action; its errors become DRF responses (404, 403, 503 ...). */
 async function core<T = unknown>(call: Call, text: string, root: string, variables: Record<string, unknown>, contentType?: string): Promise<T> {
@@ -115,25 +116,25 @@ async function asSetPrefixes(call: Call, id: string): Promise<[number, unknown]>
 }
 
 export const ACTIONS: Action[] = [
-  { contentType: 'peering.autonomoussystem', name: 'poll-bgp-sessions', method: 'POST', detail: true, unavailable: NAPALM },
+  { contentType: 'peering.autonomoussystem', name: 'poll-bgp-sessions', method: 'POST', detail: true, run: pollRoutersOf('pollAutonomousSystemBgpSessions', 'peering.autonomoussystem'), responses: POLL_FAN_OUT_RESPONSES },
   { contentType: 'peering.autonomoussystem', name: 'sync-with-peeringdb', method: 'POST', detail: true, run: syncWithPeeringdb, responses: { 200: 'Synchronised (or a private ASN: nothing to do); no body', 204: 'No PeeringDB record for this ASN' } },
   { contentType: 'peering.autonomoussystem', name: 'as-set-prefixes', method: 'GET', detail: true, run: asSetPrefixes },
   { contentType: 'peering.autonomoussystem', name: 'shared-ixps', method: 'GET', detail: true, run: sharedWithAffiliated('sharedInternetExchanges'), responses: { 200: 'IXPs shared with the affiliated AS (nested)', 503: NO_AFFILIATED_AS } },
   { contentType: 'peering.autonomoussystem', name: 'shared-facilities', method: 'GET', detail: true, run: sharedWithAffiliated('sharedFacilities'), responses: { 200: 'PeeringDB facilities shared with the affiliated AS', 503: NO_AFFILIATED_AS } },
   { contentType: 'peering.autonomoussystem', name: 'generate-email', method: 'POST', detail: true, run: generateEmail, responses: EMAIL_RESPONSES },
-  { contentType: 'peering.bgpgroup', name: 'poll-bgp-sessions', method: 'POST', detail: true, unavailable: NAPALM },
+  { contentType: 'peering.bgpgroup', name: 'poll-bgp-sessions', method: 'POST', detail: true, run: pollRoutersOf('pollBgpGroupBgpSessions', 'peering.bgpgroup'), responses: POLL_FAN_OUT_RESPONSES },
   { contentType: 'peering.directpeeringsession', name: 'encrypt-password', method: 'POST', detail: true, run: encryptPasswordAction('encryptDirectPeeringSessionPassword', 'peering.directpeeringsession'), responses: ENCRYPT_RESPONSES },
-  { contentType: 'peering.directpeeringsession', name: 'poll', method: 'POST', detail: true, unavailable: NAPALM },
+  { contentType: 'peering.directpeeringsession', name: 'poll', method: 'POST', detail: true, run: pollSession('pollDirectPeeringSession', 'peering.directpeeringsession'), responses: POLL_SESSION_RESPONSES },
   { contentType: 'peering.internetexchangepeeringsession', name: 'encrypt-password', method: 'POST', detail: true, run: encryptPasswordAction('encryptInternetExchangePeeringSessionPassword', 'peering.internetexchangepeeringsession'), responses: ENCRYPT_RESPONSES },
-  { contentType: 'peering.internetexchangepeeringsession', name: 'poll', method: 'POST', detail: true, unavailable: NAPALM },
+  { contentType: 'peering.internetexchangepeeringsession', name: 'poll', method: 'POST', detail: true, run: pollSession('pollInternetExchangePeeringSession', 'peering.internetexchangepeeringsession'), responses: POLL_SESSION_RESPONSES },
   { contentType: 'peering.internetexchange', name: 'link-to-peeringdb', method: 'POST', detail: true, run: linkToPeeringdb, responses: { 200: 'Linked (no body)', 503: 'No connection linked to a PeeringDB netixlan, or netixlans of different IX LANs' } },
   { contentType: 'peering.internetexchange', name: 'available-peers', method: 'GET', detail: true, run: availablePeers },
   { contentType: 'peering.internetexchange', name: 'import-sessions', method: 'POST', detail: true, unavailable: PEERINGDB },
   { contentType: 'peering.internetexchange', name: 'prefixes', method: 'GET', detail: true, run: ixPrefixes },
-  { contentType: 'peering.internetexchange', name: 'poll-bgp-sessions', method: 'POST', detail: true, unavailable: NAPALM },
+  { contentType: 'peering.internetexchange', name: 'poll-bgp-sessions', method: 'POST', detail: true, run: pollRoutersOf('pollInternetExchangeBgpSessions', 'peering.internetexchange'), responses: POLL_FAN_OUT_RESPONSES },
   { contentType: 'net.connection', name: 'update-ixapi-mac', method: 'POST', detail: true, unavailable: IXAPI },
   { contentType: 'devices.router', name: 'configuration', method: 'GET', detail: true, run: routerConfiguration, responses: RENDER_JOB_RESPONSES },
-  { contentType: 'devices.router', name: 'poll-bgp-sessions', method: 'POST', detail: true, unavailable: NAPALM },
+  { contentType: 'devices.router', name: 'poll-bgp-sessions', method: 'POST', detail: true, run: pollRouter, responses: POLL_ROUTER_RESPONSES },
   { contentType: 'devices.router', name: 'test-napalm-connection', method: 'GET', detail: true, unavailable: NAPALM },
   { contentType: 'devices.router', name: 'configure', method: 'POST', detail: false, run: configureRouters, responses: CONFIGURE_RESPONSES },
   { contentType: 'devices.router', name: 'push-datasource', method: 'POST', detail: false, unavailable: JOBS },

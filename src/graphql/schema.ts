@@ -12,6 +12,7 @@ import { ASPeeringDBResolver, IXPeeringDBResolver, SessionPeeringDBResolver } fr
 import { BgpResolver } from '../bgp/resolvers';
 import { TemplateRenderResolver } from '../workflows/templates/resolver';
 import { SessionPasswordResolver } from '../workflows/session-passwords';
+import { PollingResolver } from '../workflows/polling/resolver';
 import { PreferencesResolver } from '../domain/users/preferences';
 import { InternetExchangePeeringDBActionsResolver, SharedWithAffiliatedResolver } from '../workflows/peeringdb-actions';
 import type { EventBus } from '../events/bus';
@@ -21,7 +22,7 @@ let resolvers: Function[] | null = null;
 
 /** Resolver classes are generated once per process; schemas may be built many times. */
 function allResolvers(): Function[] {
-  resolvers ??= [...allModels().map(modelResolver), SystemResolver, BgpResolver, PeeringDBResolver, ASPeeringDBResolver, IXPeeringDBResolver, SessionPeeringDBResolver, InventoryResolver, SessionPasswordResolver, PreferencesResolver, TemplateRenderResolver, SharedWithAffiliatedResolver, InternetExchangePeeringDBActionsResolver];
+  resolvers ??= [...allModels().map(modelResolver), SystemResolver, BgpResolver, PeeringDBResolver, ASPeeringDBResolver, IXPeeringDBResolver, SessionPeeringDBResolver, InventoryResolver, SessionPasswordResolver, PreferencesResolver, TemplateRenderResolver, SharedWithAffiliatedResolver, InternetExchangePeeringDBActionsResolver, PollingResolver];
   return resolvers;
 }
 

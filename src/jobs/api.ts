@@ -22,6 +22,12 @@ export interface JobKindOptions { timeoutMs?: number; maxAttempts?: number; retr
 
 export interface JobKind { name: string; run: (r: JobRun) => Promise<void>; timeoutMs: number; maxAttempts: number; retryBaseMs: number }
 
+/**
+ * Thrown by a kind to end its job `failed` (Peering Manager's mark_failed): the message is the
+ * failure line, never retried; an uncaught error of any other kind ends it `errored`.
+ */
+export class JobFailed extends Error {}
+
 export const DEFAULT_TIMEOUT_MS = 300_000;
 /** Bounds what a caller may pass as params: they are stored with the row. */
 export const MAX_PARAMS_BYTES = 64 * 1024;

@@ -8,7 +8,7 @@ import { Job } from '../domain/core/job';
 import type { User } from '../domain/users/user';
 import { logger as processLog } from '../log';
 import { requestContext } from '../db/context';
-import { jobKind, jobKindNames, onJobEnqueued, type JobLevel, type JobRun } from './api';
+import { JobFailed, jobKind, jobKindNames, onJobEnqueued, type JobLevel, type JobRun } from './api';
 import { appendLog, outputOf, type JobData } from './data';
 import './kinds';
 import type { JobChangedEvent } from '../events/bus';
@@ -143,6 +143,11 @@ export class JobRunner {
       appendLog(data, 'main', 'success', 'Job completed');
       await this.finish(em, job, 'completed');
     } catch (e) {
+      if (e instanceof JobFailed) {
+        appendLog(data, 'main', 'failure', e.message);
+        await this.finish(em, job, 'failed');
+        return;
+      }
       // The message only: a stack trace may carry paths or secrets.
       const text = e instanceof Error ? e.message : String(e);
       if (retryLater(job, data, kind.maxAttempts, kind.retryBaseMs, text)) {

@@ -1,0 +1,83 @@
+// Where a poll reads a router's BGP neighbours: PeerGate's own speaker (bgp-core), never a device.
+//
+// * The worker runs in this process (`peergate serve`, BGP_WORKER=embedded): its peers are read
+//   directly; they are the live state itself.
+// * It runs in another process (`peergate bgp-worker`): no call reaches it, but it holds a lease on
+//   each router it runs and writes each peer's state and prefix counts to the session rows at
+//   least every 2 s. With a live lease those rows are the worker's state, at most one write-back
+//   old, and they are read. Without one no worker runs the router: there is nothing live to read,
+//   so the router cannot be polled (the rows may be hours old; passing them off as a poll would lie).
+import type { EntityManager } from '@mikro-orm/core';
+import type { PeerInfo } from '../../../bgp-core';
+import { localWorker } from '../../bgp/local';
+import { LEASE_TABLE } from '../../bgp/lease';
+import { loadDesired, parsePeerKey, type SessionType } from '../../bgp/desired';
+import { DirectPeeringSession } from '../../domain/peering/direct-peering-session';
+import { InternetExchangePeeringSession } from '../../domain/peering/internet-exchange-peering-session';
+
+/** One neighbour as the speaker sees it; `state` as bgp-core or the worker wrote it (normalised later). */
+export interface Neighbour {
+  type: SessionType;
+  sessionId: number;
+  state: string | null;
+  received: number;
+  /** bgp-core has no import policy: every route received is kept in the Adj-RIB-In, so accepted = received. */
+  accepted: number;
+  advertised: number;
+}
+
+export type LiveState = { ok: true; neighbours: Neighbour[] } | { ok: false; reason: string };
+
+const total = (counts: Record<string, number>): number => Object.values(counts).reduce((a, b) => a + b, 0);
+
+function fromPeer(info: PeerInfo): Neighbour | null {
+  const key = parsePeerKey(info.id);
+  if (!key) return null;
+  const received = total(info.received);
+  return { type: key.type, sessionId: key.id, state: info.state, received, accepted: received, advertised: total(info.advertised) };
+}
+
+/** Whether a worker in another process holds a live lease on the router (no lease table: no such worker ever ran). */
+async function leasedByWorker(em: EntityManager, routerId: number): Promise<boolean> {
+  const rows = await em.getConnection().execute<{ present: boolean }[]>(`select to_regclass(?) is not null as present`, [LEASE_TABLE]);
+  if (!rows[0]?.present) return false;
+  const held = await em.getConnection().execute(`select 1 from ${LEASE_TABLE} where router_id = ? and expires > now()`, [routerId]);
+  return held.length > 0;
+}
+
+/** The neighbours the leasing worker runs (the router's enabled sessions), with the state it last wrote. */
+async function fromWorkerRows(requestEm: EntityManager, routerId: number): Promise<Neighbour[]> {
+  // A fork: the caller's identity map keeps its fully loaded entities.
+  const em = requestEm.fork();
+  const [desired] = await loadDesired(em, [routerId]);
+  if (!desired) return [];
+  const ids: Record<SessionType, number[]> = { direct: [], ixp: [] };
+  for (const p of desired.peers) {
+    const key = parsePeerKey(p.id);
+    if (key) ids[key.type].push(key.id);
+  }
+  const fields = ['id', 'bgpState', 'receivedPrefixCount', 'advertisedPrefixCount'] as const;
+  const [direct, ixp] = await Promise.all([
+    ids.direct.length ? em.find(DirectPeeringSession, { id: { $in: ids.direct } }, { fields: [...fields] }) : [],
+    ids.ixp.length ? em.find(InternetExchangePeeringSession, { id: { $in: ids.ixp } }, { fields: [...fields] }) : [],
+  ]);
+  type Row = { id: number; bgpState?: string | null; receivedPrefixCount: number; advertisedPrefixCount: number };
+  const row = (type: SessionType) => (s: Row): Neighbour => ({
+    type, sessionId: s.id, state: s.bgpState ?? null, received: s.receivedPrefixCount, accepted: s.receivedPrefixCount, advertised: s.advertisedPrefixCount,
+  });
+  return [...direct.map(row('direct')), ...ixp.map(row('ixp'))];
+}
+
+/** The router's neighbours now, or why none can be read. The router must be a running bgp-core speaker. */
+export async function readLiveState(em: EntityManager, routerId: number): Promise<LiveState> {
+  const worker = localWorker();
+  if (worker) {
+    // The embedded worker runs every enabled speaker router: its peers of this router are the neighbours.
+    const neighbours = worker.allPeers().filter((p) => p.routerId === routerId).map((p) => fromPeer(p.info)).filter((n): n is Neighbour => n !== null);
+    return { ok: true, neighbours };
+  }
+  if (!(await leasedByWorker(em, routerId))) {
+    return { ok: false, reason: 'No bgp-core worker runs this router now (no worker in this process, and no worker holds its lease).' };
+  }
+  return { ok: true, neighbours: await fromWorkerRows(em, routerId) };
+}
