@@ -93,6 +93,14 @@ describe("Peering Manager's example templates, as Jinja2 renders them", () => {
     expect(await renderAs('edge-a', 'Cisco IOS tutorial', 'tutorial-cisco-ios.j2')).toBe(want);
   });
 
+  test('the VyOS tutorial (list.append in loops, namespace(), dict.get, .filter().first()) renders as in Jinja2', async () => {
+    const want = jinja2('edge-a', 'tutorial-vyos.j2');
+    // The appends inside the loops are seen after them: peers sorted into their cities.
+    expect(want).toContain('set policy as-path-list PEERS-FRANKFURT rule 11 description "Peer Gamma |Frankfurt"');
+    expect(want).toContain("match peer 2001:db8:f::10");
+    expect(await renderAs('edge-a', 'VyOS tutorial', 'tutorial-vyos.j2')).toBe(want);
+  });
+
   test('Nokia SR OS with its six sub-templates and config contexts renders as in Jinja2', async () => {
     for (const [name, file] of Object.entries(SROS_SUBS)) await post(s, '/api/devices/configurations/', { name, template: fixture(file) });
     const want = jinja2('edge-a', 'nokia-sros/main.j2', SROS_SUBS);

@@ -114,10 +114,21 @@ function builtins(): Record<string, FilterFn> {
       const picked = attribute === null ? items : items.map((x) => attributeOf(x, attribute));
       return picked.map(pyStr).join(pyStr(sep));
     },
-    pg_append: () => {
-      throw new Error('list.append() is not supported: template values are immutable; build lists with + or namespace()');
+    pg_append: (v, args) => {
+      // Called with no argument by the statement form (./append.ts) on a value that is not a list.
+      if (!args.length) throw new Error(`'${pyType(v)}' object has no attribute 'append'`);
+      throw new Error('list.append() is not supported inside an expression: use the statement {% set _ = name.append(x) %} (or name[key].append(x)), or build lists with + or namespace()');
     },
   };
+}
+
+function pyType(v: unknown): string {
+  if (v === null || v === undefined) return 'NoneType';
+  if (typeof v === 'string') return 'str';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (Array.isArray(v)) return 'list';
+  return isModel(v) ? String((v as Record<string, unknown>)['@class']) : 'dict';
 }
 
 /** Jinja2's attribute argument of join, sum, map: a dotted path whose integer parts index lists. */

@@ -5,12 +5,15 @@
 //   q.first() / .last() / .count() / .exists()   -> (q|pg_first) / (q|pg_last) / (q|length) / (q|pg_exists)
 //   q.filter(k=v)  -> (q|filter(k=v))            (the QS filter of Peering Manager's filter)
 //   d.get(k, d)    -> (d|pg_get(k, d))           (dict.get is missing from MiniJinja)
-//   l.append(x)    -> (l|pg_append(x))           (refused with a clear error: values are immutable)
+//   {% set _ = l.append(x) %}                    (the statement form: ./append.ts)
+//   l.append(x)    -> (l|pg_append(x))           (elsewhere, refused with a clear error)
 //   {{ e }}        -> {{ (e)|default(MARK)|pg_str }} (Python's str(): None, True, ['a'], model display;
 //                     the mark tells undefined from None, which reach JS alike)
 //   {% include_configuration X %} (and _email, _exporttemplate) -> {% include "configuration::X" %}
 // Attributes starting with "_" are refused here, as Jinja2's sandbox refuses them.
 import { TemplateError } from './errors';
+import { appendRoots, contextRoots, rewriteRootStatement } from './append';
+import { findClose, loopSets } from './loop-scope';
 
 export type IncludeKind = 'configuration' | 'email' | 'exporttemplate';
 export interface IncludeRef { kind: IncludeKind; key: string }
@@ -43,8 +46,10 @@ function lineAt(src: string, index: number): number {
   return n;
 }
 
-/** Rewrites one expression (the inside of a tag), leaving string literals alone. */
-export function rewriteExpression(code: string, line: number, name: string): string {
+const NO_ROOTS: ReadonlySet<string> = new Set();
+
+/** Rewrites one expression (the inside of a tag), leaving string literals alone; `roots` are read through their namespace (./append.ts). */
+export function rewriteExpression(code: string, line: number, name: string, roots: ReadonlySet<string> = NO_ROOTS): string {
   let out = '';
   let i = 0;
   while (i < code.length) {
@@ -54,6 +59,16 @@ export function rewriteExpression(code: string, line: number, name: string): str
       while (j < code.length && code[j] !== c) j += code[j] === '\\' ? 2 : 1;
       out += code.slice(i, j + 1);
       i = j + 1;
+      continue;
+    }
+    if (roots.size && /[A-Za-z_]/.test(c) && !/[\w]/.test(code[i - 1] ?? '')) {
+      const word = /^[A-Za-z_]\w*/.exec(code.slice(i))![0];
+      const after = code.slice(i + word.length).trimStart();
+      // Not an attribute, a filter or test name, a keyword argument or assignment target, nor a call.
+      const named = /(\.|\||\bis|\bis\s+not)\s*$/.test(out);
+      const renamed = roots.has(word) && !named && !/^=(?!=)/.test(after) && !after.startsWith('(');
+      out += renamed ? `${word}.v` : word;
+      i += word.length;
       continue;
     }
     if (c === '.') {
@@ -80,7 +95,7 @@ export function rewriteExpression(code: string, line: number, name: string): str
           if (!(call[1] === 'count' && args)) {
             const s = receiverStart(out);
             const receiver = out.slice(s);
-            const inner = args ? `(${rewriteExpression(args, line, name)})` : '';
+            const inner = args ? `(${rewriteExpression(args, line, name, roots)})` : '';
             out = out.slice(0, s) + (filter ? `(${receiver}|${filter}${inner})` : receiver);
             i = close + 1;
             continue;
@@ -134,26 +149,12 @@ function receiverStart(out: string): number {
   return j;
 }
 
-function findClose(src: string, from: number, close: string): number {
-  let i = from;
-  while (i < src.length) {
-    const c = src[i];
-    if (c === '"' || c === "'") {
-      let j = i + 1;
-      while (j < src.length && src[j] !== c) j += src[j] === '\\' ? 2 : 1;
-      i = j + 1;
-      continue;
-    }
-    if (src.startsWith(close, i)) return i;
-    i++;
-  }
-  return -1;
-}
-
 /** Rewrites a template's source for MiniJinja and lists the templates it includes. */
 export function prepare(src: string, name: string): Prepared {
   const includes: IncludeRef[] = [];
-  let out = '';
+  const roots = appendRoots(src);
+  const resets = loopSets(src);
+  let out = contextRoots(src, roots);
   let i = 0;
   while (i < src.length) {
     const open = src.indexOf('{', i);
@@ -193,11 +194,20 @@ export function prepare(src: string, name: string): Prepared {
       } else {
         const lit = INCLUDE_LITERAL.exec(inner);
         if (lit) includes.push({ kind: (lit[1] ?? lit[3]) as IncludeKind, key: lit[2] ?? lit[4] });
-        inner = rewriteExpression(inner, line, name);
+        const root = rewriteRootStatement(inner, roots, (code) => rewriteExpression(code, line, name, roots));
+        inner = root ? (root.second ? `${root.first}%}{%${root.second}` : root.first) : rewriteExpression(inner, line, name, roots);
+      }
+      const reset = resets.get(open);
+      if (reset) {
+        // Captured with the for tag's leading whitespace control, put back before its trailing one.
+        const hidden = (n: string) => `__pg_loop${open}_${n}`;
+        // The bare name: an append root is captured as its namespace.
+        out += reset.map((n) => `{%${lead} set ${hidden(n)} = ${n} %}`).join('');
+        inner = `${inner}%}${reset.map((n) => `{% set ${n} = ${hidden(n)} `).join('%}')}`;
       }
       out += `{%${lead}${inner}${trail}%}`;
     } else {
-      const expr = rewriteExpression(inner, line, name);
+      const expr = rewriteExpression(inner, line, name, roots);
       out += expr.trim() ? `{{${lead} (${expr})|default(${JSON.stringify(UNDEFINED_MARK)})|pg_str ${trail}}}` : `{{${lead}${expr}${trail}}}`;
     }
     i = end + 2;
