@@ -10,6 +10,7 @@ import { FormBody } from '../core/form';
 import { CONFIGURE_RESPONSES, EMAIL_RESPONSES, RENDER_JOB_RESPONSES, RENDER_SYNC_RESPONSES, exportTemplateJob, configureRouters, exportTemplateSynchronous, generateEmail, routerConfiguration } from './rendering';
 import { shapeFor, type Projection } from '../core/projection';
 import { NO_AFFILIATED_AS, isPrivateAsn } from '../../src/workflows/peeringdb-actions';
+import { RENDER_NETWORK_EMAIL_RESPONSES, renderNetworkEmail, updateLocalCache } from './peeringdb';
 import { POLL_FAN_OUT_RESPONSES, POLL_ROUTER_RESPONSES, POLL_SESSION_RESPONSES, pollRouter, pollRoutersOf, pollSession } from './polling';
 
 /** Runs a GraphQL operation of the core for an action; its errors become DRF responses (404, 403, 503 ...). */
@@ -103,7 +104,11 @@ export interface Action {
 
 const NAPALM = 'Polling and configuring routers through NAPALM is not available in PeerGate; live BGP session state comes from bgp-core (GraphQL subscription bgpSessionChanged).';
 const IRR = 'Querying IRR databases (bgpq3/bgpq4) is not available in PeerGate.';
-const PEERINGDB = 'The PeeringDB cache is not available through this API in PeerGate.';
+const PEERINGDB = 'Of the PeeringDB cache endpoints, PeerGate answers update-local/ only (a peeringdb.synchronise job); its mirror is read at /pdb/api/ and /api/peeringdb/.';
+/** Why import-sessions stays refused (pm-workflows §6.2): PeerGate has no neighbour list that is not already its own sessions. */
+const IMPORT_SESSIONS = 'Importing sessions reads the BGP neighbours configured on a router. PeerGate does not read routers (no NAPALM), and the only '
+  + 'neighbours its bgp-core speaker has are the sessions it is configured from, which exist already; peers that connect without '
+  + 'being configured are refused and not recorded. There is nothing to import.';
 const IXAPI = 'Calling IX-API endpoints is not available in PeerGate.';
 const JOBS = 'Background jobs of this kind are not available in PeerGate.';
 
@@ -129,7 +134,7 @@ export const ACTIONS: Action[] = [
   { contentType: 'peering.internetexchangepeeringsession', name: 'poll', method: 'POST', detail: true, run: pollSession('pollInternetExchangePeeringSession', 'peering.internetexchangepeeringsession'), responses: POLL_SESSION_RESPONSES },
   { contentType: 'peering.internetexchange', name: 'link-to-peeringdb', method: 'POST', detail: true, run: linkToPeeringdb, responses: { 200: 'Linked (no body)', 503: 'No connection linked to a PeeringDB netixlan, or netixlans of different IX LANs' } },
   { contentType: 'peering.internetexchange', name: 'available-peers', method: 'GET', detail: true, run: availablePeers },
-  { contentType: 'peering.internetexchange', name: 'import-sessions', method: 'POST', detail: true, unavailable: PEERINGDB },
+  { contentType: 'peering.internetexchange', name: 'import-sessions', method: 'POST', detail: true, unavailable: IMPORT_SESSIONS },
   { contentType: 'peering.internetexchange', name: 'prefixes', method: 'GET', detail: true, run: ixPrefixes },
   { contentType: 'peering.internetexchange', name: 'poll-bgp-sessions', method: 'POST', detail: true, run: pollRoutersOf('pollInternetExchangeBgpSessions', 'peering.internetexchange'), responses: POLL_FAN_OUT_RESPONSES },
   { contentType: 'net.connection', name: 'update-ixapi-mac', method: 'POST', detail: true, unavailable: IXAPI },
@@ -143,6 +148,7 @@ export const ACTIONS: Action[] = [
   { contentType: 'extras.exporttemplate', name: 'render', method: 'GET', detail: true, run: exportTemplateJob, responses: RENDER_JOB_RESPONSES },
   { contentType: 'extras.exporttemplate', name: 'render-synchronous', method: 'GET', detail: true, run: exportTemplateSynchronous, responses: RENDER_SYNC_RESPONSES },
   { contentType: 'extras.ixapi', name: 'accounts', method: 'GET', detail: false, unavailable: IXAPI },
+  { contentType: 'peeringdb.pdbnetwork', name: 'render-email', method: 'POST', detail: false, run: renderNetworkEmail, responses: RENDER_NETWORK_EMAIL_RESPONSES },
 ];
 
 export function findAction(contentType: string, name: string, detailRoute: boolean): Action | undefined {
@@ -201,6 +207,12 @@ export async function plainView(call: Call, app: string, path: string, rest: str
   }
   if (app === 'peeringdb' && path === 'cache') {
     await (call.req.method === 'GET' ? readable(call) : writable(call));
+    if (rest.length === 1 && rest[0] === 'update-local') {
+      if (call.req.method !== 'POST') throw new RestError(405, { detail: `Method "${call.req.method}" not allowed.` });
+      const [status, reply] = await updateLocalCache(call);
+      call.reply.send(status, reply);
+      return true;
+    }
     throw detail(501, PEERINGDB);
   }
   return false;

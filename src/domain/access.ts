@@ -42,6 +42,11 @@ export function resolveAccess(rule: AccessRule | undefined): ResolvedAccess {
 const rank = (r: Role): number => ROLES.indexOf(r);
 const atLeast = (have: Role, need: Role): boolean => rank(have) >= rank(need);
 
+/** Whether the caller holds `role` or one above it (operations that are not a model's, such as the PeeringDB sync). */
+export function hasRole(caller: Caller, role: Role): boolean {
+  return atLeast(roleOf(caller), role);
+}
+
 export function roleOf(caller: Caller): Role {
   const u = caller.user;
   if (!u || caller.error) return 'anonymous';

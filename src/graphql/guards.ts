@@ -1,7 +1,7 @@
 // The GraphQL side of the permission model (src/domain/access.ts): whether a request may read at
 // all (LOGIN_REQUIRED), which rows of a model it reads, and whether it may write.
 import { AuthError } from './errors';
-import { NO_CREDENTIALS, NO_PERMISSION, readGrant, requireReadGrant, requireWriter, roleOf, toWhere, writeGrant, type WriteAction } from '../domain/access';
+import { NO_CREDENTIALS, NO_PERMISSION, readGrant, requireReadGrant, requireWriter, hasRole, toWhere, writeGrant, type WriteAction } from '../domain/access';
 import type { ModelDescriptor } from '../domain/model';
 import type { GqlContext } from './context';
 
@@ -41,6 +41,5 @@ export function requireModelWrite(ctx: GqlContext, d: ModelDescriptor, action: W
 /** Staff-only operations (sync jobs). */
 export function requireStaff(ctx: GqlContext): void {
   requireWrite(ctx);
-  const role = roleOf(ctx.caller);
-  if (role !== 'staff' && role !== 'superuser') throw new AuthError('FORBIDDEN', NO_PERMISSION);
+  if (!hasRole(ctx.caller, 'staff')) throw new AuthError('FORBIDDEN', NO_PERMISSION);
 }

@@ -11,6 +11,7 @@ import { PeeringDBResolver } from '../domain/peeringdb/resolver';
 import { ASPeeringDBResolver, IXPeeringDBResolver, SessionPeeringDBResolver } from '../domain/peeringdb/peering-manager';
 import { BgpResolver } from '../bgp/resolvers';
 import { TemplateRenderResolver } from '../workflows/templates/resolver';
+import { NetworkEmailResolver } from '../workflows/templates/network-email';
 import { SessionPasswordResolver } from '../workflows/session-passwords';
 import { PollingResolver } from '../workflows/polling/resolver';
 import { PreferencesResolver } from '../domain/users/preferences';
@@ -22,7 +23,7 @@ let resolvers: Function[] | null = null;
 
 /** Resolver classes are generated once per process; schemas may be built many times. */
 function allResolvers(): Function[] {
-  resolvers ??= [...allModels().map(modelResolver), SystemResolver, BgpResolver, PeeringDBResolver, ASPeeringDBResolver, IXPeeringDBResolver, SessionPeeringDBResolver, InventoryResolver, SessionPasswordResolver, PreferencesResolver, TemplateRenderResolver, SharedWithAffiliatedResolver, InternetExchangePeeringDBActionsResolver, PollingResolver];
+  resolvers ??= [...allModels().map(modelResolver), SystemResolver, BgpResolver, PeeringDBResolver, ASPeeringDBResolver, IXPeeringDBResolver, SessionPeeringDBResolver, InventoryResolver, SessionPasswordResolver, PreferencesResolver, TemplateRenderResolver, NetworkEmailResolver, SharedWithAffiliatedResolver, InternetExchangePeeringDBActionsResolver, PollingResolver];
   return resolvers;
 }
 

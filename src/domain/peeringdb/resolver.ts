@@ -3,7 +3,7 @@
 import { Arg, Ctx, ID, Int, Mutation, Resolver } from 'type-graphql';
 import { Job } from '../core/job';
 import { requireStaff } from '../../graphql/guards';
-import { startSyncJob } from './sync-job';
+import { awaitJob, enqueueSyncJob, SYNC_TIMEOUT_MS } from './sync-job';
 import { JSONScalar } from '../../graphql/scalars';
 import type { EntityManager } from '@mikro-orm/core';
 import type { GqlContext } from '../../graphql/context';
@@ -51,7 +51,7 @@ export class PeeringDBResolver {
     return write(ctx, (em) => pdbDelete(em, tagArg(tag), [idArg(id)]));
   }
 
-  @Mutation(() => Job, { description: 'Starts a PeeringDB sync (full load first, then since-based increments) as a job; its `data` shows progress, `output` the summary. With wait: true, returns when done.' })
+  @Mutation(() => Job, { description: 'Queues a PeeringDB sync (job peeringdb.synchronise: full load first, then since-based increments); its `data` shows progress, `output` the summary. With wait: true, returns when done.' })
   async syncPeeringdb(
     @Arg('url', () => String, { nullable: true, description: 'Upstream API URL (default: PEERINGDB_URL)' }) url: string | null,
     @Arg('full', () => Boolean, { nullable: true, description: 'Load everything again instead of the changes since the last sync' }) full: boolean | null,
@@ -60,7 +60,8 @@ export class PeeringDBResolver {
     @Ctx() ctx: GqlContext,
   ): Promise<Job> {
     requireStaff(ctx);
-    const opts = { url: url ?? process.env.PEERINGDB_URL ?? undefined, full: !!full, apiKey: apiKey ?? process.env.PEERINGDB_API_KEY ?? undefined };
-    return startSyncJob(ctx.em, ctx.caller.user!, opts, !!wait);
+    // Defaults (PEERINGDB_URL, PEERINGDB_API_KEY) are read where the job runs.
+    const job = await enqueueSyncJob(ctx.em, ctx.caller.user!.id, { url, full: !!full, apiKey });
+    return wait ? awaitJob(ctx.em, job.id, SYNC_TIMEOUT_MS) : job;
   }
 }

@@ -4,7 +4,7 @@
 // WASM instance (that aborts it): every filter is wrapped, and a refusal is returned as a value
 // MiniJinja cannot convert, which stops the render at that line; the real message is kept aside.
 import { TemplateError } from './errors';
-import { isModel, pyStr } from './python';
+import { isModel, pyStr, REF } from './python';
 import { prepare, UNDEFINED_MARK } from './source';
 import { now } from './now';
 
@@ -73,8 +73,9 @@ function wrapFilter(fn: FilterFn, state: { error: string | null }): (...a: unkno
     try {
       const [value, ...rest] = raw;
       let kwargs: Kwargs = {};
-      // MiniJinja passes keyword arguments as a trailing Map.
-      if (rest.length && rest[rest.length - 1] instanceof Map) kwargs = fromEngine(rest.pop()) as Kwargs;
+      // MiniJinja passes keyword arguments as a trailing Map; an object of the render (`ixps(other)`) is a Map too, with its reference.
+      const last = rest[rest.length - 1];
+      if (last instanceof Map && !last.has(REF)) kwargs = fromEngine(rest.pop()) as Kwargs;
       const out = fn(fromEngine(value), rest.map(fromEngine), kwargs);
       return out === undefined ? null : out;
     } catch (e) {

@@ -8,6 +8,7 @@ import type { Graph, Rec } from './graph';
 import { sortRecs } from './graph';
 import { pyStr, REF } from './python';
 import { toYaml } from './yaml';
+import { ixpPrefixes, peeringdbFilters } from './peeringdb-filters';
 
 const AS = 'peering.autonomoussystem';
 const DIRECT = 'peering.directpeeringsession';
@@ -263,7 +264,10 @@ export function pmFilters(g: Graph): Record<string, FilterFn> {
     prefix_list: (v, args, kw) => {
       const r = need(v, [AS, IXP], 'prefix_list');
       const family = Number(arg(args, kw, 0, 'family', 0));
-      if (r.ct === IXP) throw new Error('prefix_list: the PeeringDB prefixes of an IXP are not available in PeerGate');
+      if (r.ct === IXP) {
+        const p = ixpPrefixes(g, r);
+        return family === 4 || family === 6 ? (p[`ipv${family}`] ?? []) : p;
+      }
       const p = isObj(r.row.prefixes) ? r.row.prefixes : {};
       if (family === 4 || family === 6) return (p[`ipv${family}`] as unknown[]) ?? [];
       return p;
@@ -407,10 +411,7 @@ export function pmFilters(g: Graph): Record<string, FilterFn> {
       return pyStr(v).split('\n').map((l) => pad + (reset ? l.replace(new RegExp(`^(${escapeRe(chars)})+`), '') : l)).join('\n');
     },
   };
-  for (const name of ['shared_ixps', 'shared_facilities', 'missing_sessions']) {
-    filters[name] = () => { throw new Error(`${name}: needs the PeeringDB cache, which is not available in PeerGate`); };
-  }
-  return filters;
+  return { ...filters, ...peeringdbFilters(g, describeValue, arg) };
 }
 
 /** Routing policies used by a router's sessions, their ASes, groups and IXPs; distinct, by name (§0 #1). */

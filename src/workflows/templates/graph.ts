@@ -48,6 +48,13 @@ export class Graph {
     return this.byCt.has(ct);
   }
 
+  /** How many objects are loaded, every model together. */
+  size(): number {
+    let n = 0;
+    for (const m of this.byCt.values()) n += m.size;
+    return n;
+  }
+
   /** The loaded object a template value stands for (a view carries its reference). */
   resolve(v: unknown): Rec | null {
     if (!v || typeof v !== 'object') return null;
@@ -148,17 +155,29 @@ function plain(v: unknown): unknown {
 /** Loads every readable row of these models into the graph; more than `max` in all is refused. */
 export async function loadGraph(em: EntityManager, caller: Caller, cts: string[], max: number): Promise<Graph> {
   const g = new Graph(caller);
+  await loadRows(em, g, cts.map((ct) => ({ ct, where: {} })), max);
+  return g;
+}
+
+/**
+ * Adds the readable rows of each model matching `where` (a MikroORM condition) to the graph, at
+ * most `max` rows in all; relations to rows the graph does not hold are cut (unless `cut` is
+ * false: their targets come next, and the caller cuts with `cutDangling` after).
+ */
+export async function loadRows(em: EntityManager, g: Graph, sets: { ct: string; where: Record<string, unknown> }[], max: number, cut = true): Promise<void> {
+  const caller = g.caller;
   const fork = em.fork({ clear: true });
   let total = 0;
   const entities: [ModelDescriptor, AnyEntity[]][] = [];
-  for (const ct of cts) {
+  for (const { ct, where } of sets) {
     const d = modelByContentType(ct);
     if (!d) continue;
     g.markLoaded(ct);
     const grant = readGrant(caller, d);
     if (!grant.allowed) continue;
     const m2m = d.fields.filter((f) => f.kind === 'm2m').map((f) => f.name);
-    const rows = (await fork.find(d.cls as any, (toWhere(grant.rows) ?? {}) as any, {
+    const scope = toWhere(grant.rows);
+    const rows = (await fork.find(d.cls as any, (scope ? { $and: [scope, where] } : where) as any, {
       populate: m2m as any,
       orderBy: orderBy(d, null) as any,
       limit: max - total + 1,
@@ -187,12 +206,15 @@ export async function loadGraph(em: EntityManager, caller: Caller, cts: string[]
       g.add(rec);
     }
   }
-  // Relations to rows that were not loaded (not readable, or a model this render does not load) are cut.
+  if (cut) cutDangling(g, sets.map((x) => x.ct));
+}
+
+/** Relations to rows that were not loaded (not readable, or a model this render does not load) are cut. */
+export function cutDangling(g: Graph, cts: string[]): void {
   for (const ct of cts) {
     for (const r of g.all(ct)) {
       for (const [name, id] of Object.entries(r.fk)) if (id !== null && !g.fk(r, name)) r.fk[name] = null;
       for (const name of Object.keys(r.m2m)) r.m2m[name] = g.m2m(r, name).map((x) => x.id);
     }
   }
-  return g;
 }

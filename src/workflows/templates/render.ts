@@ -11,6 +11,7 @@ import { loadGraph, TooManyObjects, type Graph, type Rec } from './graph';
 import { pmFilters } from './filters';
 import { emailContext, PEERING_MODELS, routerContext, TEMPLATE_MODELS } from './contexts';
 import { prepare, type IncludeRef } from './source';
+import { loadPeeringdbSlice, PDB_NET } from './peeringdb';
 
 export interface Renderer { em: EntityManager; caller: Caller }
 
@@ -24,9 +25,12 @@ const MAX_INCLUDE_DEPTH = 10;
 
 const TEMPLATE_CT = { configuration: 'devices.configuration', email: 'messaging.email', exporttemplate: 'extras.exporttemplate' } as const;
 
-async function graphFor(r: Renderer, cts: string[], template: string): Promise<Graph> {
+/** The objects of these models, and for peering renders the PeeringDB records they point at (and `networkIds`). */
+async function graphFor(r: Renderer, cts: string[], template: string, networkIds: number[] = []): Promise<Graph> {
   try {
-    return await loadGraph(r.em, r.caller, [...new Set(cts)], maxObjects());
+    const g = await loadGraph(r.em, r.caller, [...new Set(cts)], maxObjects());
+    if (cts.includes('peering.autonomoussystem') || networkIds.length) await loadPeeringdbSlice(r.em, g, networkIds, maxObjects());
+    return g;
   } catch (e) {
     if (e instanceof TooManyObjects) throw new TemplateError(e.message, template, null);
     throw e;
@@ -124,10 +128,26 @@ export async function renderEmail(r: Renderer, asId: number, emailId: number): P
   if (!as) throw new NotFoundError('No AutonomousSystem matches the given query.');
   const email = g.get('messaging.email', emailId);
   if (!email) throw new NotFoundError('No Email matches the given query.');
+  return renderEmailWith(r, g, email, emailContext(g, as));
+}
+
+/** Subject and body of an e-mail template, rendered separately with the same context. */
+async function renderEmailWith(r: Renderer, g: Graph, email: Rec, context: Record<string, unknown>): Promise<{ subject: string; body: string }> {
   const name = String(email.row.name);
   const flags = { trim: !!email.row.jinja2_trim, lstrip: !!email.row.jinja2_lstrip };
-  const context = emailContext(g, as);
   const subject = run(g, { name: `${name} (subject)`, source: String(email.row.subject), ...flags }, context, await includesOf(r, g, String(email.row.subject), name));
   const body = run(g, { name, source: String(email.row.template), ...flags }, context, await includesOf(r, g, String(email.row.template), name));
   return { subject, body };
+}
+
+/** An e-mail to a PeeringDB network (Peering Manager's render-email): `autonomous_systems` = [the AS, the network]. */
+export async function renderNetworkEmail(r: Renderer, asId: number, networkId: number, emailId: number): Promise<{ subject: string; body: string }> {
+  const g = await graphFor(r, [...PEERING_MODELS, ...TEMPLATE_MODELS], `e-mail ${emailId}`, [networkId]);
+  const email = g.get('messaging.email', emailId);
+  if (!email) throw new NotFoundError('No Email matches the given query.');
+  const as = g.get('peering.autonomoussystem', asId);
+  if (!as) throw new NotFoundError('No AutonomousSystem matches the given query.');
+  const net = g.get(PDB_NET, networkId);
+  if (!net) throw new NotFoundError('No PdbNetwork matches the given query.');
+  return renderEmailWith(r, g, email, { autonomous_systems: [g.view(as), g.view(net)] });
 }
