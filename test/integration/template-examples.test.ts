@@ -24,6 +24,34 @@ function jinja2(router: string, main: string, subs: Record<string, string> = {})
   }
 }
 
+/** Jinja2's outputs for small templates on a router's context (same dataset, same filters). */
+function jinja2Snippets(router: string, sources: string[]): string[] {
+  const out = execFileSync('python3', [join(EXAMPLES, 'examples_oracle.py'), '--snippets', router], { input: JSON.stringify(sources), encoding: 'utf8', timeout: 60_000 });
+  return JSON.parse(out);
+}
+
+/** Python features PeerGate emulates on MiniJinja, each compared with python3-jinja2 (errors: both fail). */
+const SNIPPETS = [
+  // list.append in its statement form, in loops, on dict items, on context lists.
+  "{% set l = [] %}{% for a in autonomous_systems %}{% set _ = l.append(a.asn) %}{% endfor %}{{ l }} {{ l|length }} {{ l is sequence }} {{ l[-1] }}",
+  "{% set d = {'low': [], 'x': {'high': []}} %}{% for a in autonomous_systems %}{% if a.asn < 64520 %}{% set _ = d['low'].append(a) %}{% else %}{% set _ = d.x.high.append(a.name) %}{% endif %}{% endfor %}{{ d['low']|join(', ') }}|{{ d.x.high }}",
+  "{% for s in router | ixp_sessions %}{% set _ = communities.append(s) %}{% endfor %}{{ communities|length }}",
+  "{% set r = [] %}{% set x = r.append(1) %}{{ x }} {{ r }}",
+  "{% set d = {'a': 1} %}{% set _ = d.append(1) %}",
+  // Each loop iteration starts from the outer scope.
+  "{% for a in autonomous_systems %}{% if loop.first %}{% set first = a %}{% endif %}[{{ first }}]{% endfor %}{{ first }}",
+  "{% set x = 'outer' %}{% for a in autonomous_systems %}{{ x }}{% set x = a.asn %}:{{ x }};{% endfor %}{{ x }}",
+  "{% set ns = namespace(c=0) %}{% for a in autonomous_systems %}{% for t in a.tags.all() %}{% set ns.c = ns.c + 1 %}{% set seen = t %}{% endfor %}{{ seen }}{% endfor %} {{ ns.c }}",
+  // Python's % formatting.
+  "{{ '%s-%d' % (local_as.name, local_as.asn) }} {{ 'AS%05d' % local_as.asn }} {{ '%s' % router }} {{ '%r' % router.name }}",
+  "{% for s in router | ixp_sessions %}{{ '%-16s %5s %s' % (s | ip, s | ip_version, s.autonomous_system) }}\n{% endfor %}",
+  "{{ '%(name)s has %(n)d' % {'name': local_as.name, 'n': autonomous_systems|length} }} {{ '%6.2f%%' % 12.345 }} {{ '%#x %o %e %g' % (255, 8, 1234.5, 0.00001) }}",
+  "{{ '%s' % none }} {{ '%s' % [1, 'a'] }} {{ '%s' % {'a': none} }} {{ '100%%' % () }} {{ 'x' ~ '%s' % 5 }}",
+  "{{ '%s %s' % ('a',) }}",
+  "{{ '%d' % router.name }}",
+  "{{ 'abc' % 5 }}",
+];
+
 const fixture = (f: string) => readFileSync(join(EXAMPLES, f), 'utf8');
 
 /** The SR OS sub-templates under the names its main template includes (pm-workflows §0 #11). */
@@ -99,6 +127,24 @@ describe("Peering Manager's example templates, as Jinja2 renders them", () => {
     expect(want).toContain('set policy as-path-list PEERS-FRANKFURT rule 11 description "Peer Gamma |Frankfurt"');
     expect(want).toContain("match peer 2001:db8:f::10");
     expect(await renderAs('edge-a', 'VyOS tutorial', 'tutorial-vyos.j2')).toBe(want);
+  });
+
+  test('list.append, loop scoping and % formatting give what python3-jinja2 gives', async () => {
+    const cfg = await post(s, '/api/devices/configurations/', { name: 'snippet', template: 'x' });
+    await s.http('PATCH', `/api/devices/routers/${ids.routers['edge-a']}/`, { body: { configuration_template: cfg.id } });
+    const want = jinja2Snippets('edge-a', SNIPPETS);
+    for (const [i, source] of SNIPPETS.entries()) {
+      await s.http('PATCH', `/api/devices/configurations/${cfg.id}/`, { body: { template: source } });
+      const r = await s.gql('query($id: ID!) { renderRouterConfiguration(id: $id) }', { id: String(ids.routers['edge-a']) });
+      const got = r.errors ? `ERROR ${r.errors[0].message}` : r.data.renderRouterConfiguration;
+      if (want[i].startsWith('ERROR ')) expect([source, got]).toEqual([source, expect.stringMatching(/^ERROR Error in template "snippet" at line 1: /)]);
+      else expect([source, got]).toEqual([source, want[i]]);
+    }
+    expect(want.filter((w) => w.startsWith('ERROR ')).length).toBe(4);
+    // The one difference: append inside an expression (Jinja2 prints None) is refused, saying what works.
+    await s.http('PATCH', `/api/devices/configurations/${cfg.id}/`, { body: { template: '{% set l = [] %}{{ l.append(1) }}' } });
+    const r = await s.gql('query($id: ID!) { renderRouterConfiguration(id: $id) }', { id: String(ids.routers['edge-a']) });
+    expect(r.errors[0].message).toMatch(/line 1: list.append\(\) is not supported inside an expression: use the statement \{% set _ = name.append\(x\) %\}/);
   });
 
   test('Nokia SR OS with its six sub-templates and config contexts renders as in Jinja2', async () => {

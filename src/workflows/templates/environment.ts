@@ -7,6 +7,7 @@ import { TemplateError } from './errors';
 import { isModel, pyStr, REF } from './python';
 import { prepare, UNDEFINED_MARK } from './source';
 import { now } from './now';
+import { percentFormat } from './percent-format';
 
 type MiniJinja = typeof import('minijinja-js');
 type MjEnvironment = InstanceType<MiniJinja['Environment']>;
@@ -115,6 +116,9 @@ function builtins(): Record<string, FilterFn> {
       const picked = attribute === null ? items : items.map((x) => attributeOf(x, attribute));
       return picked.map(pyStr).join(pyStr(sep));
     },
+    // `'fmt' % operand` (source.ts): the operand is the value, a dict being no keyword arguments.
+    pg_format: (v, args) => percentFormat(String(args[0]), v, true),
+    pg_format_one: (v, args) => percentFormat(String(args[0]), v, false),
     pg_append: (v, args) => {
       // Called with no argument by the statement form (./append.ts) on a value that is not a list.
       if (!args.length) throw new Error(`'${pyType(v)}' object has no attribute 'append'`);

@@ -7,6 +7,7 @@
 //   d.get(k, d)    -> (d|pg_get(k, d))           (dict.get is missing from MiniJinja)
 //   {% set _ = l.append(x) %}                    (the statement form: ./append.ts)
 //   l.append(x)    -> (l|pg_append(x))           (elsewhere, refused with a clear error)
+//   'f' % (a, b)   -> ([a, b]|pg_format('f'))   (Python's % formatting; one operand: pg_format_one)
 //   {{ e }}        -> {{ (e)|default(MARK)|pg_str }} (Python's str(): None, True, ['a'], model display;
 //                     the mark tells undefined from None, which reach JS alike)
 //   {% include_configuration X %} (and _email, _exporttemplate) -> {% include "configuration::X" %}
@@ -57,8 +58,20 @@ export function rewriteExpression(code: string, line: number, name: string, root
     if (c === '"' || c === "'") {
       let j = i + 1;
       while (j < code.length && code[j] !== c) j += code[j] === '\\' ? 2 : 1;
-      out += code.slice(i, j + 1);
+      const literal = code.slice(i, j + 1);
       i = j + 1;
+      // 'fmt' % operand: Python's string formatting, as a filter on the operand (./percent-format.ts).
+      const pct = /^\s*%/.exec(code.slice(i));
+      const end = pct && !/[*/%]\s*$/.test(out) ? operandEnd(code, i + pct[0].length) : -1;
+      if (pct && end > i + pct[0].length) {
+        const operand = code.slice(i + pct[0].length, end).trim();
+        const items = tupleItems(operand);
+        const value = items !== null ? `[${rewriteExpression(items, line, name, roots)}]` : `(${rewriteExpression(operand, line, name, roots)})`;
+        out += `(${value}|${items !== null ? 'pg_format' : 'pg_format_one'}(${literal}))`;
+        i = end;
+        continue;
+      }
+      out += literal;
       continue;
     }
     if (roots.size && /[A-Za-z_]/.test(c) && !/[\w]/.test(code[i - 1] ?? '')) {
@@ -124,6 +137,57 @@ function matchingParen(code: string, open: number): number {
     }
   }
   return code.length;
+}
+
+/** Index of the first character not in a top-level comma of `code`, or -1: a tuple's separator. */
+function topLevelComma(code: string): number {
+  for (let i = 0; i < code.length; i++) {
+    const c = code[i];
+    if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < code.length && code[j] !== c) j += code[j] === '\\' ? 2 : 1;
+      i = j;
+    } else if (c === '(' || c === '[' || c === '{') i = matchingParen(code, i);
+    else if (c === ',') return i;
+  }
+  return -1;
+}
+
+/** The items of a tuple literal `(a, b)` / `(a,)` / `()` as list items, or null for any other operand. */
+function tupleItems(operand: string): string | null {
+  if (!operand.startsWith('(') || matchingParen(operand, 0) !== operand.length - 1) return null;
+  const inner = operand.slice(1, -1);
+  if (!inner.trim()) return '';
+  return topLevelComma(inner) < 0 ? null : inner.replace(/,\s*$/, '');
+}
+
+/** Where the operand of `%` starting at `from` ends: a unary sign, a primary, then attributes, items, calls and filters (which bind tighter than %). */
+function operandEnd(code: string, from: number): number {
+  let p = from;
+  const skip = () => { while (p < code.length && /\s/.test(code[p])) p++; };
+  skip();
+  if (code[p] === '-' || code[p] === '+') { p++; skip(); }
+  const c = code[p];
+  if (c === '"' || c === "'") {
+    let j = p + 1;
+    while (j < code.length && code[j] !== c) j += code[j] === '\\' ? 2 : 1;
+    p = j + 1;
+  } else if (c === '(' || c === '[' || c === '{') p = matchingParen(code, p) + 1;
+  else {
+    const word = /^(?:\d[\d_]*(?:\.\d+)?(?:[eE][+-]?\d+)?|[A-Za-z_]\w*)/.exec(code.slice(p));
+    if (!word) return from;
+    p += word[0].length;
+  }
+  for (;;) {
+    const rest = code.slice(p);
+    const attr = /^\s*\.\s*\w+/.exec(rest);
+    const filter = /^\s*\|\s*[A-Za-z_]\w*/.exec(rest);
+    const open = /^\s*[([]/.exec(rest);
+    if (attr) p += attr[0].length;
+    else if (filter) p += filter[0].length;
+    else if (open) p = matchingParen(code, p + open[0].length - 1) + 1;
+    else return p;
+  }
 }
 
 /** Where the postfix expression ending `out` starts: names, dots, calls, subscripts, literals. */
