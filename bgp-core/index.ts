@@ -5,3 +5,4 @@ export * from './fsm';
 export * from './rib';
 export * from './peer';
 export * from './speaker';
+export * from './bmp';

@@ -1,4 +1,5 @@
 // Environment -> typed configuration, validated once at start.
+import { isIP } from 'node:net';
 export interface Config {
   port: number;
   host: string;
@@ -25,6 +26,10 @@ export interface Config {
   /** Deepest nesting of a JSON value (GraphQL JSON values, REST bodies, form JSON fields). */
   jsonMaxDepth: number;
   bgpWorker: 'embedded' | 'off';
+  /** BMP station (RFC 7854) port; null: no station (the default). 0 picks a free port. */
+  bmpPort: number | null;
+  /** Address the BMP station listens on (routers connect to it). */
+  bmpListenAddress: string;
   /** How often open graphql-ws connections check their credentials again (revoked, expired, deactivated). */
   subscriptionRecheckSeconds: number;
   /** NSoT dialect: trust the e-mail header (set by a proxy) as the caller; off unless enabled. */
@@ -102,6 +107,15 @@ function corsOrigins(env: NodeJS.ProcessEnv): Config['corsOrigins'] {
   return [...new Set(origins)];
 }
 
+/** BMP_PORT: unset, empty or "off" = no station; else a TCP port. BMP_LISTEN_ADDRESS: an IP address. */
+function bmp(env: NodeJS.ProcessEnv): Pick<Config, 'bmpPort' | 'bmpListenAddress'> {
+  const raw = (env.BMP_PORT ?? '').trim().toLowerCase();
+  const bmpPort = raw === '' || raw === 'off' ? null : int(env, 'BMP_PORT', 0, 0, 65535);
+  const bmpListenAddress = env.BMP_LISTEN_ADDRESS?.trim() || '127.0.0.1';
+  if (!isIP(bmpListenAddress)) throw new ConfigError(`BMP_LISTEN_ADDRESS must be an IPv4 or IPv6 address, got "${env.BMP_LISTEN_ADDRESS}"`);
+  return { bmpPort, bmpListenAddress };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const adminToken = env.PEERGATE_ADMIN_TOKEN?.trim() || null;
   if (adminToken !== null && !/^[0-9a-f]{40}$/i.test(adminToken)) {
@@ -136,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken,
     jsonMaxDepth: int(env, 'JSON_MAX_DEPTH', 32, 1, 512),
     bgpWorker,
+    ...bmp(env),
     subscriptionRecheckSeconds: int(env, 'SUBSCRIPTION_RECHECK_SECONDS', 30, 1, 3600),
     nsotEmailHeaderAuth: bool(env, 'NSOT_EMAIL_HEADER_AUTH', false),
     nsotEmailHeader: env.NSOT_EMAIL_HEADER?.trim() || 'X-NSoT-Email',

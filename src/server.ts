@@ -9,10 +9,11 @@ import { onObjectChanges } from './db/change-log';
 import { startApp, type RunningApp } from './http/app';
 import './rest';
 import { BgpWorker } from './bgp/worker';
-import { setLocalWorker } from './bgp/local';
+import { setLocalBmp, setLocalWorker } from './bgp/local';
+import { BmpService } from './bgp/bmp';
 import { setJsonMaxDepth } from './graphql/scalars';
 
-export interface PeerGate { orm: Orm; bus: EventBus; http: RunningApp; worker: BgpWorker | null; close(): Promise<void> }
+export interface PeerGate { orm: Orm; bus: EventBus; http: RunningApp; worker: BgpWorker | null; bmp: BmpService | null; close(): Promise<void> }
 
 export async function openDatabase(config: Config, opts: { migrate?: boolean } = {}): Promise<Orm> {
   const prepare = async (db: Orm) => {
@@ -44,11 +45,19 @@ export async function startPeerGate(config: Config, opts: { migrate?: boolean; p
     await worker.start();
     setLocalWorker(worker);
   }
+  // The BMP station (routers streaming their sessions' state) runs only when BMP_PORT is set.
+  let bmp: BmpService | null = null;
+  if (config.bmpPort !== null) {
+    bmp = new BmpService(orm, bus, { address: config.bmpListenAddress, port: config.bmpPort });
+    await bmp.start();
+    setLocalBmp(bmp);
+  }
   return {
-    orm, bus, http, worker,
+    orm, bus, http, worker, bmp,
     close: async () => {
       unsubscribe();
       await jobs.close();
+      if (bmp) { setLocalBmp(null); await bmp.close(); }
       if (worker) { setLocalWorker(null); await worker.close(); }
       await http.close();
       await bus.close();

@@ -29,7 +29,7 @@ function event(seq: number): BgpSessionEvent {
   return {
     sessionType: 'peering.directpeeringsession', sessionId: seq, routerId: 1, remoteAddress: '192.0.2.1', remoteAs: 64500,
     state: seq % 2 ? 'established' : 'idle', previousState: seq % 2 ? 'openconfirm' : 'established', uptime: 0,
-    receivedPrefixCount: seq, advertisedPrefixCount: 0, messagesIn: 0, messagesOut: 0, lastError: null, staleFamilies: [], time: new Date().toISOString(),
+    receivedPrefixCount: seq, advertisedPrefixCount: 0, messagesIn: 0, messagesOut: 0, lastError: null, staleFamilies: [], source: 'speaker', time: new Date().toISOString(),
   };
 }
 

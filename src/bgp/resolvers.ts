@@ -8,7 +8,7 @@ import { NotFoundError, ValidationError } from '../graphql/errors';
 import type { GqlContext } from '../graphql/context';
 import type { BgpSessionEvent } from '../events/bus';
 import { SESSION_CONTENT_TYPE, parsePeerKey, type SessionType } from './desired';
-import { localWorker } from './local';
+import { localBmp, localWorker } from './local';
 import { BGPState } from '../domain/choices';
 import { choiceEnum } from '../graphql/choice-enums';
 
@@ -37,6 +37,7 @@ class BgpSessionEventType {
   @Field(() => Int, { nullable: true, description: 'NOTIFICATION subcode of the last error' }) lastErrorSubcode!: number | null;
   @Field(() => String, { nullable: true, description: 'Why the state changed: hold timer expired, NOTIFICATION sent/received, connection failed, peer de-configured; "snapshot" for the first events' }) reason!: string | null;
   @Field(() => [String], { description: STALE_FAMILIES }) staleFamilies!: string[];
+  @Field(() => String, { description: '"speaker" for a session run by bgp-core, "bmp" for one a router reports over BMP (RFC 7854)' }) source!: string;
   @Field(() => String, { description: 'When the state was seen (ISO 8601)' }) time!: string;
 }
 
@@ -135,7 +136,7 @@ async function* withSnapshot(ctx: GqlContext, args: SubscriptionArgs): AsyncGene
   // The first next() attaches the listener (the iterator is lazy); events queue from here on.
   let pending = live.next();
   try {
-    for (const e of localWorker()?.snapshotEvents() ?? []) if (wanted(e, args)) yield e;
+    for (const e of [...(localWorker()?.snapshotEvents() ?? []), ...(localBmp()?.snapshotEvents() ?? [])]) if (wanted(e, args)) yield e;
     for (;;) {
       const r = await pending;
       pending = live.next();

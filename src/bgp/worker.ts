@@ -123,6 +123,7 @@ export class BgpWorker {
       lastErrorCode: info.lastError?.code ?? null, lastErrorSubcode: info.lastError?.subcode ?? null,
       reason,
       staleFamilies: info.staleFamilies,
+      source: 'speaker',
       time: new Date().toISOString(),
     };
   }

@@ -37,6 +37,8 @@ export interface BgpSessionEvent {
   reason?: string | null;
   /** Families whose routes are kept stale while the peer restarts gracefully (RFC 4724). */
   staleFamilies: string[];
+  /** Who saw it: PeerGate's own speaker, or a router reporting over BMP (RFC 7854). */
+  source: 'speaker' | 'bmp';
   time: string;
 }
 

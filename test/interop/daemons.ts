@@ -243,6 +243,8 @@ export interface GobgpOptions {
   port: number;
   apiPort: number;
   neighbors: GobgpNeighbor[];
+  /** TOML appended to the generated configuration (BMP servers, policies). */
+  extraConfig?: string;
 }
 
 export interface Gobgp extends Daemon {
@@ -278,6 +280,7 @@ export function gobgpConfig(o: GobgpOptions): string {
       l.push('  [[neighbors.afi-safis]]', '    [neighbors.afi-safis.config]', `      afi-safi-name = "${f}"`);
     }
   }
+  if (o.extraConfig) l.push(o.extraConfig);
   return l.join('\n') + '\n';
 }
 

@@ -30,4 +30,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ JSON_MAX_DEPTH: '0' })).toThrow(/JSON_MAX_DEPTH must be between 1 and 512/);
     expect(() => loadConfig({ JSON_MAX_DEPTH: 'deep' })).toThrow(/JSON_MAX_DEPTH must be an integer/);
   });
+  test('BMP station: off unless BMP_PORT is set, listening on 127.0.0.1 by default', () => {
+    expect(loadConfig({})).toMatchObject({ bmpPort: null, bmpListenAddress: '127.0.0.1' });
+    expect(loadConfig({ BMP_PORT: 'off' }).bmpPort).toBeNull();
+    expect(loadConfig({ BMP_PORT: '11019', BMP_LISTEN_ADDRESS: '::1' })).toMatchObject({ bmpPort: 11019, bmpListenAddress: '::1' });
+    expect(() => loadConfig({ BMP_PORT: '70000' })).toThrow(/BMP_PORT must be between 0 and 65535/);
+    expect(() => loadConfig({ BMP_PORT: 'bmp' })).toThrow(/BMP_PORT must be an integer/);
+    expect(() => loadConfig({ BMP_PORT: '11019', BMP_LISTEN_ADDRESS: 'router.example' })).toThrow(/BMP_LISTEN_ADDRESS/);
+  });
 });

@@ -1,0 +1,198 @@
+// What a BMP station knows about each monitored router and each of its peers: state, the two
+// OPENs and what they negotiate, statistics, and the pre- and post-policy Adj-RIB-In kept in
+// bgp-core's compact RIB (AdjRib sharing one AttrPool per station).
+import { AdjRib, AttrPool, Family, familyOf } from '../rib';
+import { NotificationMessage, OpenMessage, describeNotification, formatIPv4, openAsn } from '../wire';
+import {
+  BMP_TYPE_NAMES,
+  PEER_DOWN_REASONS,
+  PeerDownMessage,
+  PeerUpMessage,
+  PerPeerHeader,
+  RouteMonitoringMessage,
+  StatCounter,
+  StatisticsMessage,
+} from './codec';
+
+export type BmpPeerStatus = 'up' | 'down' | 'unknown';
+
+/** What both OPENs of a Peer Up agree on. */
+export interface BmpNegotiated {
+  as4: boolean;
+  families: Family[];
+  routeRefresh: boolean;
+  enhancedRouteRefresh: boolean;
+  extendedMessage: boolean;
+  gracefulRestart: boolean;
+  /** Families where both sides announced Add-Path (any mode). */
+  addPath: Family[];
+  /** 0 when either side asked for no keepalives. */
+  holdTime: number;
+}
+
+export interface BmpPeerDown {
+  /** RFC 7854 §4.9 reason code. */
+  reason: number;
+  /** The reason in words, with the NOTIFICATION or FSM event when there is one. */
+  text: string;
+  notification: NotificationMessage | null;
+  fsmEvent: number | null;
+  time: Date;
+}
+
+function families(open: OpenMessage): Family[] {
+  const mp = open.capabilities.multiprotocol;
+  // RFC 4760: a speaker without multiprotocol capabilities speaks IPv4 unicast only.
+  if (mp.length === 0) return ['ipv4'];
+  return mp.map(([afi, safi]) => familyOf(afi, safi)).filter((f): f is Family => f !== null);
+}
+
+export function negotiate(sent: OpenMessage, received: OpenMessage): BmpNegotiated {
+  const a = sent.capabilities;
+  const b = received.capabilities;
+  const theirs = families(received);
+  const addPathOf = (o: OpenMessage): Family[] =>
+    o.capabilities.addPath.map((x) => familyOf(x.afi, x.safi)).filter((f): f is Family => f !== null);
+  const bAddPath = addPathOf(received);
+  return {
+    as4: a.fourOctetAs !== null && b.fourOctetAs !== null,
+    families: families(sent).filter((f) => theirs.includes(f)),
+    routeRefresh: (a.routeRefresh || a.ciscoRouteRefresh) && (b.routeRefresh || b.ciscoRouteRefresh),
+    enhancedRouteRefresh: a.enhancedRouteRefresh && b.enhancedRouteRefresh,
+    extendedMessage: a.extendedMessage && b.extendedMessage,
+    gracefulRestart: a.gracefulRestart !== null && b.gracefulRestart !== null,
+    addPath: addPathOf(sent).filter((f) => bAddPath.includes(f)),
+    holdTime: sent.holdTime === 0 || received.holdTime === 0 ? 0 : Math.min(sent.holdTime, received.holdTime),
+  };
+}
+
+export function describePeerDown(m: Pick<PeerDownMessage, 'reason' | 'notification' | 'fsmEvent'>): string {
+  const base = PEER_DOWN_REASONS[m.reason] ?? `reason ${m.reason}`;
+  if (m.notification) return `${base}: ${describeNotification(m.notification)}`;
+  if (m.fsmEvent) return `${base} (FSM event ${m.fsmEvent})`;
+  return base;
+}
+
+const statKey = (s: StatCounter): string => (s.afi === undefined ? String(s.type) : `${s.type}:${s.afi}/${s.safi}`);
+
+/** One monitored peer of one router, identified by peer type, distinguisher and address. */
+export class BmpPeer {
+  status: BmpPeerStatus = 'unknown';
+  asn: number;
+  bgpId: string;
+  upSince: Date | null = null;
+  lastDown: BmpPeerDown | null = null;
+  localAddress: string | null = null;
+  localPort = 0;
+  remotePort = 0;
+  sentOpen: OpenMessage | null = null;
+  receivedOpen: OpenMessage | null = null;
+  negotiated: BmpNegotiated | null = null;
+  /** Latest value of each statistic, keyed by type (and AFI/SAFI for per-family gauges). */
+  readonly stats = new Map<string, StatCounter>();
+  statsTime: Date | null = null;
+  readonly prePolicy: AdjRib;
+  readonly postPolicy: AdjRib;
+  /** Route Monitoring messages by RIB. */
+  readonly updates = { prePolicy: 0, postPolicy: 0, adjRibOut: 0 };
+
+  constructor(readonly key: string, readonly header: PerPeerHeader, pool: AttrPool) {
+    this.asn = header.asn;
+    this.bgpId = header.bgpId;
+    this.prePolicy = new AdjRib(pool);
+    this.postPolicy = new AdjRib(pool);
+  }
+
+  get address(): string {
+    return this.header.address;
+  }
+
+  /** Prefix counts of both Adj-RIBs-In, summed over families. */
+  get counts(): { prePolicy: number; postPolicy: number } {
+    const sum = (r: AdjRib): number => r.ipv4.count + r.ipv6.count;
+    return { prePolicy: sum(this.prePolicy), postPolicy: sum(this.postPolicy) };
+  }
+
+  peerUp(m: PeerUpMessage, now: Date): void {
+    this.clearRoutes();
+    this.status = 'up';
+    this.asn = openAsn(m.receivedOpen);
+    this.bgpId = m.peer.bgpId;
+    this.upSince = m.peer.timestamp > 0 ? new Date(m.peer.timestamp * 1000) : now;
+    this.localAddress = m.localAddress;
+    this.localPort = m.localPort;
+    this.remotePort = m.remotePort;
+    this.sentOpen = m.sentOpen;
+    this.receivedOpen = m.receivedOpen;
+    this.negotiated = negotiate(m.sentOpen, m.receivedOpen);
+  }
+
+  peerDown(m: PeerDownMessage, now: Date): void {
+    // RFC 7854 §4.9: the peer's routes are gone with it.
+    this.clearRoutes();
+    this.status = 'down';
+    this.upSince = null;
+    this.lastDown = { reason: m.reason, text: describePeerDown(m), notification: m.notification, fsmEvent: m.fsmEvent, time: now };
+  }
+
+  routeMonitoring(m: RouteMonitoringMessage): void {
+    const f = m.peer.flags;
+    if (f.adjRibOut) {
+      // Adj-RIB-Out (RFC 8671) is not kept in this version; counted so it shows it arrives.
+      this.updates.adjRibOut++;
+      return;
+    }
+    if (f.postPolicy) {
+      this.updates.postPolicy++;
+      this.postPolicy.applyUpdate(m.update);
+    } else {
+      this.updates.prePolicy++;
+      this.prePolicy.applyUpdate(m.update);
+    }
+  }
+
+  statistics(m: StatisticsMessage, now: Date): void {
+    for (const s of m.stats) this.stats.set(statKey(s), s);
+    this.statsTime = now;
+  }
+
+  clearRoutes(): void {
+    this.prePolicy.clear();
+    this.postPolicy.clear();
+  }
+}
+
+/** One router connected to the station (one TCP connection). */
+export class BmpRouter {
+  sysName: string | null = null;
+  sysDescr: string | null = null;
+  initiated = false;
+  termination: { reason: number | null; strings: string[] } | null = null;
+  readonly peers = new Map<string, BmpPeer>();
+  /** Messages received by BMP type name. */
+  readonly messages: Record<string, number> = {};
+  mirrored = 0;
+  readonly connectedAt = new Date();
+
+  constructor(readonly id: string, readonly address: string, readonly port: number) {}
+
+  count(type: number): void {
+    const name = BMP_TYPE_NAMES[type];
+    this.messages[name] = (this.messages[name] ?? 0) + 1;
+  }
+
+  /** The router's own BGP identifier, from the local OPEN of any Peer Up; null before one. */
+  get bgpId(): string | null {
+    for (const p of this.peers.values()) if (p.sentOpen) return formatIPv4(p.sentOpen.bgpId);
+    return null;
+  }
+
+  clear(): void {
+    for (const p of this.peers.values()) p.clearRoutes();
+    this.peers.clear();
+  }
+}
+
+export function peerKeyOf(h: PerPeerHeader): string {
+  return `${h.peerType}:${h.distinguisher}:${h.address}`;
+}

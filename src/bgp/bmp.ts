@@ -1,0 +1,298 @@
+// PeerGate's side of the BMP station: matches each BMP router to a router in the data and each
+// of its peers to an IX or direct session of that router, writes the peers' live state back to
+// those sessions and publishes the same bgpSessionChanged events as the speaker (source "bmp").
+//
+// Matching (README "BMP station"): a BMP router is the Router whose `routerId` equals the BGP
+// identifier of the router's own (sent) OPEN in its Peer Ups; failing that, the Router whose
+// `hostname` is the IP address the BMP connection comes from. A peer is the session on that
+// router whose IP address is the peer address.
+import type { MikroORM } from '@mikro-orm/core';
+import { BmpStation, canonicalAddress, formatIPv4, type BmpPeer, type BmpRouter } from '../../bgp-core';
+import type { BgpSessionEvent, EventBus, BusTopics } from '../events/bus';
+import { Router } from '../domain/devices/router';
+import { DirectPeeringSession } from '../domain/peering/direct-peering-session';
+import { InternetExchangePeeringSession } from '../domain/peering/internet-exchange-peering-session';
+import { parseIp } from '../domain/ip';
+import { RELEVANT_TYPES, SESSION_CONTENT_TYPE, peerKey, type SessionType } from './desired';
+import { logger } from '../log';
+
+const WRITE_BACK_MS = 2000;
+
+export interface SessionMatch {
+  type: SessionType;
+  id: number;
+  routerId: number;
+}
+
+/** Routers and sessions as matching needs them, loaded once and dropped when the data changes. */
+interface Directory {
+  byRouterId: Map<string, number>;
+  byHostname: Map<string, number>;
+  /** Per router: canonical peer address -> session. */
+  sessions: Map<number, Map<string, { type: SessionType; id: number }>>;
+}
+
+interface Pending {
+  bgpState?: string;
+  lastEstablishedState?: Date;
+  receivedPrefixCount?: number;
+  acceptedPrefixCount?: number;
+}
+
+const host = (ip: string | null | undefined): string | null => {
+  const p = ip ? parseIp(ip) : null;
+  return p ? canonicalAddress(p.address) : null;
+};
+
+const STATE_OF = { up: 'established', down: 'idle', unknown: 'idle' } as const;
+
+export class BmpService {
+  readonly station: BmpStation;
+  private directory: Promise<Directory> | null = null;
+  /** Bumped when routers or sessions change, which makes every cached match stale. */
+  private generation = 0;
+  private readonly matched = new WeakMap<BmpPeer, { generation: number; match: SessionMatch | null }>();
+  /** Last state, session and counts published per peer, so the timer publishes only changes. */
+  private readonly published = new WeakMap<BmpPeer, { state: string; session: string; counts: string }>();
+  private readonly pending = new Map<string, Pending>();
+  /** BMP events are handled one after the other, so a Peer Down never overtakes its Peer Up. */
+  private queue: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(private readonly orm: MikroORM, private readonly bus: EventBus, listen: { address: string; port: number }) {
+    this.station = new BmpStation({ listen });
+  }
+
+  async start(): Promise<void> {
+    const s = this.station;
+    s.on('routerUp', (r) => logger.info({ router: r.id }, 'bmp: router connected'));
+    s.on('initiation', (r) => logger.info({ router: r.id, sysName: r.sysName, sysDescr: r.sysDescr }, 'bmp: initiation'));
+    s.on('routerDown', (r, reason) => {
+      const log = /^malformed|^internal/.test(reason) ? logger.warn.bind(logger) : logger.info.bind(logger);
+      log({ router: r.id, sysName: r.sysName, reason }, 'bmp: router disconnected');
+    });
+    s.on('peerUp', (r, p) => this.enqueue(() => this.transition(r, p)));
+    s.on('peerDown', (r, p) => this.enqueue(() => this.transition(r, p)));
+    await s.start();
+    this.unsubscribe = this.listenForChanges();
+    this.timer = setInterval(() => this.enqueue(() => this.tick()), WRITE_BACK_MS);
+    this.timer.unref();
+    const a = s.address();
+    logger.info({ address: a?.address, port: a?.port }, 'bmp: station listening');
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.unsubscribe?.();
+    await this.station.stop();
+    await this.queue;
+    await this.writeBack();
+  }
+
+  /** Routers and sessions changed: match again from fresh data. */
+  private listenForChanges(): () => void {
+    const it = this.bus.pubSub.subscribe('objectChanged')[Symbol.asyncIterator]();
+    let stopped = false;
+    void (async () => {
+      while (!stopped) {
+        const r: IteratorResult<BusTopics['objectChanged'][0]> = await it.next();
+        if (r.done) break;
+        if (RELEVANT_TYPES.has(r.value.objectType)) {
+          this.directory = null;
+          this.generation++;
+        }
+      }
+    })();
+    return () => {
+      stopped = true;
+      void it.return?.();
+    };
+  }
+
+  private enqueue(fn: () => Promise<void>): void {
+    this.queue = this.queue.then(fn).catch((e) => logger.error({ err: e }, 'bmp: handling failed'));
+  }
+
+  private loadDirectory(): Promise<Directory> {
+    this.directory ??= (async () => {
+      const em = this.orm.em.fork();
+      const [routers, direct, ixp] = await Promise.all([
+        em.find(Router, {}, { orderBy: { id: 'asc' } }),
+        em.find(DirectPeeringSession, { router: { $ne: null } }, { orderBy: { id: 'asc' } }),
+        em.find(InternetExchangePeeringSession, {}, { populate: ['ixpConnection'], orderBy: { id: 'asc' } }),
+      ]);
+      const d: Directory = { byRouterId: new Map(), byHostname: new Map(), sessions: new Map() };
+      for (const r of routers) {
+        const id = host(r.routerId);
+        if (id && !d.byRouterId.has(id)) d.byRouterId.set(id, r.id);
+        const h = host(r.hostname);
+        if (h && !d.byHostname.has(h)) d.byHostname.set(h, r.id);
+      }
+      const add = (routerId: number | undefined, address: string, type: SessionType, id: number): void => {
+        const a = host(address);
+        if (routerId === undefined || !a) return;
+        let m = d.sessions.get(routerId);
+        if (!m) d.sessions.set(routerId, (m = new Map()));
+        if (!m.has(a)) m.set(a, { type, id });
+      };
+      for (const s of direct) add(s.router?.id, s.ipAddress, 'direct', s.id);
+      for (const s of ixp) add(s.ixpConnection.router?.id, s.ipAddress, 'ixp', s.id);
+      return d;
+    })().catch((e) => {
+      this.directory = null;
+      throw e;
+    });
+    return this.directory;
+  }
+
+  /** The session a BMP peer stands for, or null when the data has none. */
+  async match(router: BmpRouter, peer: BmpPeer): Promise<SessionMatch | null> {
+    const d = await this.loadDirectory();
+    const bgpId = peer.sentOpen ? formatIPv4(peer.sentOpen.bgpId) : router.bgpId;
+    const routerId = (bgpId ? d.byRouterId.get(bgpId) : undefined) ?? d.byHostname.get(router.address);
+    if (routerId === undefined) return null;
+    const s = d.sessions.get(routerId)?.get(canonicalAddress(peer.address));
+    return s ? { ...s, routerId } : null;
+  }
+
+  /** Cached per peer until the data changes. */
+  private async matchCached(router: BmpRouter, peer: BmpPeer): Promise<SessionMatch | null> {
+    const cached = this.matched.get(peer);
+    if (cached && cached.generation === this.generation) return cached.match;
+    const generation = this.generation;
+    const m = await this.match(router, peer);
+    this.matched.set(peer, { generation, match: m });
+    return m;
+  }
+
+  private async transition(router: BmpRouter, peer: BmpPeer): Promise<void> {
+    const m = await this.matchCached(router, peer);
+    if (!m) {
+      logger.info({ router: router.id, peer: peer.address, asn: peer.asn, status: peer.status }, 'bmp: peer has no session in the data');
+      return;
+    }
+    const state = STATE_OF[peer.status];
+    const last = this.published.get(peer);
+    const previous = last && last.session === sessionKey(m) ? last.state : null;
+    const reason = peer.status === 'up' ? 'BMP Peer Up' : (peer.lastDown?.text ?? null);
+    this.publish(peer, m, state, previous, reason);
+    const p = this.pendingFor(m);
+    p.bgpState = state;
+    if (peer.status === 'up') p.lastEstablishedState = peer.upSince ?? new Date();
+    this.setCounts(peer, p);
+    await this.writeBack();
+  }
+
+  /**
+   * Counters: published and written when they changed since the last time. A peer matched only
+   * now (its session was created while it was up) gets its state written as at a Peer Up.
+   */
+  private async tick(): Promise<void> {
+    for (const router of this.station.routers()) {
+      for (const peer of router.peers.values()) {
+        if (peer.status !== 'up') continue;
+        const m = await this.matchCached(router, peer);
+        if (!m) continue;
+        const last = this.published.get(peer);
+        if (!last || last.session !== sessionKey(m)) {
+          await this.transition(router, peer);
+          continue;
+        }
+        if (last.counts === countsKey(peer)) continue;
+        this.publish(peer, m, STATE_OF[peer.status], null, null);
+        this.setCounts(peer, this.pendingFor(m));
+      }
+    }
+    await this.writeBack();
+  }
+
+  private setCounts(peer: BmpPeer, p: Pending): void {
+    const c = peer.counts;
+    p.receivedPrefixCount = receivedCount(peer);
+    // Post-policy routes are the ones the router accepted (Peering Manager's accepted prefix count).
+    if (peer.updates.postPolicy > 0 || peer.status !== 'up') p.acceptedPrefixCount = c.postPolicy;
+  }
+
+  private pendingFor(m: SessionMatch): Pending {
+    const key = sessionKey(m);
+    let p = this.pending.get(key);
+    if (!p) this.pending.set(key, (p = {}));
+    return p;
+  }
+
+  private publish(peer: BmpPeer, m: SessionMatch, state: string, previousState: string | null, reason: string | null): void {
+    this.published.set(peer, { state, session: sessionKey(m), counts: countsKey(peer) });
+    this.bus.publishBgpSession(this.event(peer, m, state, previousState, reason));
+  }
+
+  private event(peer: BmpPeer, m: SessionMatch, state: string, previousState: string | null, reason: string | null): BgpSessionEvent {
+    const n = peer.lastDown?.notification ?? null;
+    return {
+      sessionType: SESSION_CONTENT_TYPE[m.type],
+      sessionId: m.id,
+      routerId: m.routerId,
+      remoteAddress: peer.address,
+      remoteAs: peer.asn,
+      state,
+      previousState,
+      uptime: peer.upSince ? Math.max(0, (Date.now() - peer.upSince.getTime()) / 1000) : 0,
+      receivedPrefixCount: receivedCount(peer),
+      // BMP (RFC 7854) reports what the router received; Adj-RIB-Out is not monitored here.
+      advertisedPrefixCount: 0,
+      // The UPDATEs the router received from the peer, as mirrored in pre-policy Route Monitoring.
+      messagesIn: peer.updates.prePolicy,
+      messagesOut: 0,
+      lastError: peer.status === 'up' ? null : (peer.lastDown?.text ?? null),
+      lastErrorCode: peer.status === 'up' ? null : (n?.code ?? null),
+      lastErrorSubcode: peer.status === 'up' ? null : (n?.subcode ?? null),
+      reason,
+      staleFamilies: [],
+      source: 'bmp',
+      time: new Date().toISOString(),
+    };
+  }
+
+  /** Every matched peer as an event (reason 'snapshot'): what a new subscriber sees first. */
+  snapshotEvents(): BgpSessionEvent[] {
+    const out: BgpSessionEvent[] = [];
+    for (const router of this.station.routers()) {
+      for (const peer of router.peers.values()) {
+        const m = this.matched.get(peer)?.match;
+        if (m) out.push(this.event(peer, m, STATE_OF[peer.status], null, 'snapshot'));
+      }
+    }
+    return out;
+  }
+
+  /** Live state goes to the session rows in one transaction, as the speaker's worker does it. */
+  async writeBack(): Promise<void> {
+    if (!this.pending.size) return;
+    const batch = [...this.pending];
+    this.pending.clear();
+    try {
+      await this.orm.em.fork().transactional(async (em) => {
+        for (const [key, values] of batch) {
+          const [type, id] = key.split(':');
+          const entity = type === 'direct' ? DirectPeeringSession : InternetExchangePeeringSession;
+          await em.nativeUpdate(entity as typeof DirectPeeringSession, { id: Number(id) }, values);
+        }
+      });
+    } catch (e) {
+      logger.error({ err: e }, 'bmp: state write-back failed');
+    }
+  }
+}
+
+/** Pre-policy is what the peer sent; a router that streams only post-policy gives that instead. */
+function receivedCount(peer: BmpPeer): number {
+  const c = peer.counts;
+  return peer.updates.prePolicy > 0 || peer.updates.postPolicy === 0 ? c.prePolicy : c.postPolicy;
+}
+
+const sessionKey = (m: SessionMatch): string => peerKey(m.type, m.id);
+
+const countsKey = (peer: BmpPeer): string => {
+  const c = peer.counts;
+  return `${c.prePolicy}/${c.postPolicy}`;
+};

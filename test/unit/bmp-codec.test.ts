@@ -1,0 +1,209 @@
+// The BMP codec on hand-built messages: every message type, and malformed input as typed errors.
+import {
+  AttrPool,
+  BmpError,
+  BmpFramer,
+  BmpPeer,
+  BmpType,
+  buildUpdates,
+  decodeBmpMessage,
+  negotiate,
+  type BmpMessage,
+} from '../../bgp-core';
+import * as bmp from '../helpers/bmp';
+
+const decode = <T extends BmpMessage['type']>(buf: Buffer, type: T): Extract<BmpMessage, { type: T }> => {
+  const m = decodeBmpMessage(buf);
+  expect(m.type).toBe(type);
+  return m as Extract<BmpMessage, { type: T }>;
+};
+
+function bmpError(fn: () => unknown): BmpError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(BmpError);
+    return e as BmpError;
+  }
+  throw new Error('no error thrown');
+}
+
+const PEER = { address: '192.0.2.2', asn: 65002, bgpId: '192.0.2.2' };
+const PEER6 = { address: '2001:db8::2', asn: 4200000002, bgpId: '192.0.2.6' };
+const sentOpen = bmp.open(65001, '192.0.2.1', bmp.caps({ fourOctetAs: 65001, addPath: [{ afi: 1, safi: 1, mode: 3 }] }), 90);
+const recvOpen = bmp.open(65002, '192.0.2.2', bmp.caps({ fourOctetAs: 65002, multiprotocol: [[1, 1]], addPath: [{ afi: 1, safi: 1, mode: 1 }] }), 30);
+
+describe('BMP codec: message types', () => {
+  test('Initiation carries sysName, sysDescr and strings', () => {
+    const m = decode(bmp.initiation('edge1', 'GoBGP 3.10'), BmpType.INITIATION);
+    expect(m).toMatchObject({ sysName: 'edge1', sysDescr: 'GoBGP 3.10', strings: ['hello'] });
+  });
+
+  test('Termination carries its reason', () => {
+    expect(decode(bmp.termination(2), BmpType.TERMINATION)).toMatchObject({ reason: 2, strings: ['bye'] });
+  });
+
+  test('per-peer header: type, flags, distinguisher, address, AS, BGP ID, timestamp', () => {
+    const m = decode(bmp.peerDown({ ...PEER6, postPolicy: true, legacyAsPath: true, peerType: 1, timestamp: 1_700_000_123 }, 4), BmpType.PEER_DOWN);
+    expect(m.peer).toEqual({
+      peerType: 1,
+      flags: { ipv6: true, postPolicy: true, legacyAsPath: true, adjRibOut: false },
+      distinguisher: '0000000000000000',
+      address: '2001:db8::2',
+      asn: 4200000002,
+      bgpId: '192.0.2.6',
+      timestamp: 1_700_000_123,
+    });
+  });
+
+  test('Peer Up: local address and ports, both OPENs, and what they negotiate', () => {
+    const m = decode(bmp.peerUp(PEER, sentOpen, recvOpen), BmpType.PEER_UP);
+    expect(m).toMatchObject({ localAddress: '192.0.2.1', localPort: 179, remotePort: 40000, info: [] });
+    expect(m.sentOpen).toMatchObject({ myAs: 65001, holdTime: 90, capabilities: { fourOctetAs: 65001 } });
+    expect(m.receivedOpen).toMatchObject({ myAs: 65002, holdTime: 30, capabilities: { multiprotocol: [[1, 1]] } });
+    expect(negotiate(m.sentOpen, m.receivedOpen)).toEqual({
+      as4: true, families: ['ipv4'], routeRefresh: true, enhancedRouteRefresh: false, extendedMessage: false,
+      gracefulRestart: false, addPath: ['ipv4'], holdTime: 30,
+    });
+  });
+
+  test('Peer Down reasons 1 and 3 carry the NOTIFICATION, 2 the FSM event, 4 and 5 nothing', () => {
+    const local = decode(bmp.peerDownNotification(PEER, 1, 4, 0), BmpType.PEER_DOWN);
+    expect(local).toMatchObject({ reason: 1, fsmEvent: null, notification: { code: 4, subcode: 0, codeName: expect.stringMatching(/Hold Timer/i) } });
+    const shutdown = Buffer.concat([Buffer.from([11]), Buffer.from('maintenance')]);
+    const remote = decode(bmp.peerDownNotification(PEER, 3, 6, 2, shutdown), BmpType.PEER_DOWN);
+    expect(remote.notification).toMatchObject({ code: 6, subcode: 2, shutdownMessage: 'maintenance' });
+    const fsm = Buffer.alloc(2);
+    fsm.writeUInt16BE(18, 0);
+    expect(decode(bmp.peerDown(PEER, 2, fsm), BmpType.PEER_DOWN)).toMatchObject({ reason: 2, fsmEvent: 18, notification: null });
+    expect(decode(bmp.peerDown(PEER, 4), BmpType.PEER_DOWN)).toMatchObject({ reason: 4, notification: null, fsmEvent: null, data: null });
+    expect(decode(bmp.peerDown(PEER, 5), BmpType.PEER_DOWN)).toMatchObject({ reason: 5, notification: null, fsmEvent: null });
+  });
+
+  test('Statistics Report: 32-bit counters, 64-bit gauges and per-family gauges', () => {
+    const m = decode(bmp.statistics(PEER, [[0, 3], [7, 1234, 8], [9, 1000, 1, 1], [9, 234, 2, 1]]), BmpType.STATISTICS_REPORT);
+    expect(m.stats).toEqual([
+      { type: 0, value: 3 },
+      { type: 7, value: 1234 },
+      { type: 9, afi: 1, safi: 1, value: 1000 },
+      { type: 9, afi: 2, safi: 1, value: 234 },
+    ]);
+  });
+
+  test('Route Monitoring: IPv4 NLRI and IPv6 MP_REACH, pre- and post-policy RIBs by the L flag', () => {
+    const [v4] = buildUpdates({ attrs: { origin: 0, asPath: [{ type: 2, asns: [4200000002] }], nextHop: '192.0.2.2' }, nlri: ['10.1.0.0/16', '10.2.0.0/16'] }, { as4: true });
+    const [v6] = buildUpdates({ attrs: { origin: 0, asPath: [{ type: 2, asns: [65002] }], mpReach: { afi: 2, safi: 1, nextHop: '2001:db8::2', nlri: ['2001:db8:1::/48'] } } }, { as4: true });
+    const m = decode(bmp.routeMonitoring(PEER, v4), BmpType.ROUTE_MONITORING);
+    expect(m.update.attrs.asPath).toEqual([{ type: 2, asns: [4200000002] }]);
+    const peer = new BmpPeer('k', m.peer, new AttrPool());
+    peer.routeMonitoring(m);
+    peer.routeMonitoring(decode(bmp.routeMonitoring(PEER, v6), BmpType.ROUTE_MONITORING));
+    peer.routeMonitoring(decode(bmp.routeMonitoring({ ...PEER, postPolicy: true }, v4), BmpType.ROUTE_MONITORING));
+    expect(peer.counts).toEqual({ prePolicy: 3, postPolicy: 2 });
+    expect(peer.prePolicy.exact('2001:db8:1::/48')?.set.attrs.mpReach?.nextHop).toBe('2001:db8::2');
+    expect(peer.updates).toEqual({ prePolicy: 2, postPolicy: 1, adjRibOut: 0 });
+    // Withdrawals: IPv4 withdrawn field and MP_UNREACH.
+    const [wd4] = buildUpdates({ withdraw: ['10.1.0.0/16'] }, { as4: true });
+    const [wd6] = buildUpdates({ attrs: { mpUnreach: { afi: 2, safi: 1, withdraw: ['2001:db8:1::/48'] } } }, { as4: true });
+    peer.routeMonitoring(decode(bmp.routeMonitoring(PEER, wd4), BmpType.ROUTE_MONITORING));
+    peer.routeMonitoring(decode(bmp.routeMonitoring(PEER, wd6), BmpType.ROUTE_MONITORING));
+    expect(peer.counts).toEqual({ prePolicy: 1, postPolicy: 2 });
+  });
+
+  test('Route Monitoring with the A flag reads 2-byte AS_PATHs', () => {
+    const [u] = buildUpdates({ attrs: { origin: 0, asPath: [{ type: 2, asns: [65002, 65003] }], nextHop: '192.0.2.2' }, nlri: ['10.9.0.0/16'] }, { as4: false });
+    const m = decode(bmp.routeMonitoring({ ...PEER, legacyAsPath: true }, u), BmpType.ROUTE_MONITORING);
+    expect(m.update.attrs.asPath).toEqual([{ type: 2, asns: [65002, 65003] }]);
+    // Read as 4-byte (A clear), the same bytes are a different path: the flag matters.
+    const wrong = decodeBmpMessage(bmp.routeMonitoring(PEER, u));
+    expect((wrong as { update: { attrs: { asPath?: unknown } } }).update.attrs.asPath).not.toEqual([{ type: 2, asns: [65002, 65003] }]);
+  });
+
+  test('Route Mirroring is recognised with its per-peer header', () => {
+    expect(decode(bmp.routeMirroring(PEER), BmpType.ROUTE_MIRRORING).peer.address).toBe('192.0.2.2');
+  });
+});
+
+describe('BMP codec: malformed input', () => {
+  test('a version other than 3', () => {
+    expect(bmpError(() => decodeBmpMessage(bmp.common(4, Buffer.alloc(0), 1))).kind).toBe('version');
+  });
+
+  test('a length shorter than the common header, or not matching the bytes', () => {
+    const short = Buffer.from([3, 0, 0, 0, 5, 4]);
+    expect(bmpError(() => decodeBmpMessage(short)).kind).toBe('length');
+    const lying = bmp.initiation('a', 'b');
+    lying.writeUInt32BE(lying.length + 10, 1);
+    expect(bmpError(() => decodeBmpMessage(lying)).kind).toBe('length');
+  });
+
+  test('a length over the cap fails before anything is allocated', () => {
+    const huge = Buffer.from([3, 0xff, 0xff, 0xff, 0xff, 0]);
+    const e = bmpError(() => new BmpFramer(() => undefined).push(huge));
+    expect(e.kind).toBe('length');
+    expect(e.message).toMatch(/over the limit/);
+  });
+
+  test('an unknown message type', () => {
+    expect(bmpError(() => decodeBmpMessage(bmp.common(9, Buffer.alloc(0)))).kind).toBe('type');
+  });
+
+  test('a truncated per-peer header', () => {
+    const m = bmp.common(2, bmp.perPeer(PEER).subarray(0, 30));
+    expect(bmpError(() => decodeBmpMessage(m))).toMatchObject({ kind: 'truncated', message: expect.stringMatching(/per-peer header/) });
+  });
+
+  test('a Peer Up whose received OPEN is cut', () => {
+    const m = bmp.peerUp(PEER, sentOpen, recvOpen.subarray(0, recvOpen.length - 3));
+    expect(bmpError(() => decodeBmpMessage(m))).toMatchObject({ kind: 'truncated', message: expect.stringMatching(/received OPEN/) });
+  });
+
+  test('a Peer Down NOTIFICATION with a broken BGP marker', () => {
+    const n = bmp.peerDownNotification(PEER, 3, 6, 2);
+    n[6 + 42 + 1] = 0;
+    expect(bmpError(() => decodeBmpMessage(n))).toMatchObject({ kind: 'bgp', message: expect.stringMatching(/marker/) });
+  });
+
+  test('a Route Monitoring UPDATE whose attribute length overruns the message', () => {
+    const [u] = buildUpdates({ attrs: { origin: 0, asPath: [], nextHop: '192.0.2.2' }, nlri: ['10.0.0.0/8'] }, { as4: true });
+    const bad = Buffer.from(u);
+    bad.writeUInt16BE(0xfff0, 21); // total path attribute length
+    expect(bmpError(() => decodeBmpMessage(bmp.routeMonitoring(PEER, bad)))).toMatchObject({ kind: 'bgp' });
+  });
+
+  test('a Route Monitoring carrying something other than an UPDATE', () => {
+    expect(bmpError(() => decodeBmpMessage(bmp.routeMonitoring(PEER, sentOpen)))).toMatchObject({ kind: 'bgp', message: expect.stringMatching(/expected 2/) });
+  });
+
+  test('a Statistics count larger than its message', () => {
+    const m = bmp.statistics(PEER, [[0, 1]]);
+    m.writeUInt32BE(1_000_000_000, 6 + 42);
+    expect(bmpError(() => decodeBmpMessage(m)).kind).toBe('truncated');
+  });
+
+  test('a Termination reason of the wrong size', () => {
+    const m = bmp.common(5, Buffer.from([0, 1, 0, 1, 7]));
+    expect(bmpError(() => decodeBmpMessage(m)).kind).toBe('value');
+  });
+});
+
+describe('BMP framer', () => {
+  test('cuts a stream into messages however it is chunked', () => {
+    const stream = Buffer.concat([bmp.initiation('r1', 'd'), bmp.peerUp(PEER, sentOpen, recvOpen), bmp.statistics(PEER, [[0, 1]]), bmp.termination(0)]);
+    for (const size of [1, 5, 7, 64, stream.length]) {
+      const types: number[] = [];
+      const f = new BmpFramer((m) => types.push(decodeBmpMessage(m).type));
+      for (let i = 0; i < stream.length; i += size) f.push(stream.subarray(i, i + size));
+      expect(types).toEqual([BmpType.INITIATION, BmpType.PEER_UP, BmpType.STATISTICS_REPORT, BmpType.TERMINATION]);
+      expect(f.buffered).toBe(0);
+    }
+  });
+
+  test('stops for good after a bad header', () => {
+    const seen: Buffer[] = [];
+    const f = new BmpFramer((m) => seen.push(m));
+    expect(() => f.push(Buffer.from([2, 0, 0, 0, 6, 4]))).toThrow(BmpError);
+    f.push(bmp.initiation('r', 'd'));
+    expect(seen).toEqual([]);
+  });
+});
