@@ -1,0 +1,155 @@
+// How BMP routers and peers are matched to the data, with hand-built BMP over TCP to
+// `serve` started with BMP_PORT=0: by router id (the BGP ID of the router's own OPEN) before
+// hostname (the connection's source address), IX and direct sessions by peer address, IPv6
+// peers, a peer whose session is created while it is up, and the state written back.
+import * as net from 'node:net';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { buildUpdates } from '../../bgp-core';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { waitFor } from '../interop/daemons';
+import * as bmp from '../helpers/bmp';
+
+async function ok(s: TestServer, query: string): Promise<any> {
+  const r = await s.gql(query);
+  if (r?.errors || !r?.data) throw new Error(`${query.slice(0, 120)}: ${JSON.stringify(r?.errors ?? r)}`);
+  return r.data;
+}
+
+interface Event { sessionType: string; sessionId: string; state: string; source: string; reason: string | null; lastError: string | null; receivedPrefixCount: number }
+
+function subscribe(s: TestServer, events: Event[]): Client {
+  const client = createClient({ url: s.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Token ${s.token}` } });
+  client.subscribe({ query: 'subscription { bgpSessionChanged { sessionType sessionId state source reason lastError receivedPrefixCount } }' }, {
+    next: (v) => { if (v.data?.bgpSessionChanged) events.push(v.data.bgpSessionChanged as unknown as Event); },
+    error: () => undefined, complete: () => undefined,
+  });
+  return client;
+}
+
+describe('BMP: matching routers and peers to the data', () => {
+  let s: TestServer;
+  let port: number;
+  const sockets: net.Socket[] = [];
+  const clients: Client[] = [];
+  const events: Event[] = [];
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    s = await startTestServer('pglite', { BMP_PORT: '0' });
+    port = s.pg.bmp!.station.address()!.port;
+    clients.push(subscribe(s, events));
+    const d = await ok(s, `mutation {
+      local: createAutonomousSystem(input: {asn: 64510, name: "Local"}) { id }
+      a: createAutonomousSystem(input: {asn: 64520, name: "Peer A"}) { id }
+      b: createAutonomousSystem(input: {asn: 64521, name: "Peer B"}) { id }
+      rel: createRelationship(input: {name: "Transit", slug: "transit"}) { id }
+      platform: createPlatform(input: {name: "Junos", slug: "junos"}) { id }
+    }`);
+    Object.assign(ids, { local: d.local.id, a: d.a.id, b: d.b.id, rel: d.rel.id });
+    const ix = await ok(s, `mutation { createInternetExchange(input: {name: "Test IX", slug: "test-ix", localAutonomousSystemId: "${d.local.id}"}) { id } }`);
+    // edge1 has no router id: it is found by its hostname, the address BMP connects from.
+    const edge = await ok(s, `mutation { createRouter(input: {name: "edge1", hostname: "127.0.0.1", platformId: "${d.platform.id}", localAutonomousSystemId: "${d.local.id}"}) { id } }`);
+    // core has a router id; its hostname is a name, so only the id can find it.
+    const core = await ok(s, `mutation { createRouter(input: {name: "core1", hostname: "core1.example.net", platformId: "${d.platform.id}", localAutonomousSystemId: "${d.local.id}", routerId: "198.51.100.1"}) { id } }`);
+    ids.edge = edge.createRouter.id;
+    ids.core = core.createRouter.id;
+    const conn = await ok(s, `mutation { createConnection(input: {internetExchangePointId: "${ix.createInternetExchange.id}", routerId: "${ids.edge}", ipv4Address: "192.0.2.1/24", ipv6Address: "2001:db8::1/64"}) { id } }`);
+    ids.conn = conn.createConnection.id;
+    const sess = await ok(s, `mutation {
+      v4: createInternetExchangePeeringSession(input: {autonomousSystemId: "${d.a.id}", ixpConnectionId: "${ids.conn}", ipAddress: "192.0.2.20"}) { id }
+      v6: createInternetExchangePeeringSession(input: {autonomousSystemId: "${d.b.id}", ixpConnectionId: "${ids.conn}", ipAddress: "2001:db8::21"}) { id }
+      direct: createDirectPeeringSession(input: {localAutonomousSystemId: "${d.local.id}", autonomousSystemId: "${d.a.id}", ipAddress: "203.0.113.5/31",
+        relationshipId: "${d.rel.id}", routerId: "${ids.core}"}) { id }
+    }`);
+    Object.assign(ids, { v4: sess.v4.id, v6: sess.v6.id, direct: sess.direct.id });
+  });
+
+  afterAll(async () => {
+    for (const c of clients) await c.dispose();
+    for (const so of sockets) so.destroy();
+    await s?.close();
+  });
+
+  async function connect(): Promise<net.Socket> {
+    const so = net.connect({ host: '127.0.0.1', port });
+    sockets.push(so);
+    so.on('error', () => undefined);
+    await new Promise((r) => so.once('connect', r));
+    return so;
+  }
+
+  const ixRow = async (id: string) => (await ok(s, `{ internetExchangePeeringSession(id: "${id}") { bgpState receivedPrefixCount acceptedPrefixCount lastEstablishedState } }`)).internetExchangePeeringSession;
+  const directRow = async (id: string) => (await ok(s, `{ directPeeringSession(id: "${id}") { bgpState receivedPrefixCount lastEstablishedState } }`)).directPeeringSession;
+
+  const edgeOpen = bmp.open(64510, '192.0.2.1', bmp.caps({ fourOctetAs: 64510 }));
+  const V4 = { address: '192.0.2.20', asn: 64520, bgpId: '192.0.2.20' };
+  const V6 = { address: '2001:db8::21', asn: 64521, bgpId: '192.0.2.21' };
+  const STRANGER = { address: '192.0.2.99', asn: 64599, bgpId: '192.0.2.99' };
+  let edge: net.Socket;
+
+  test('IX sessions of a router found by hostname: IPv4 and IPv6 peers up, pre- and post-policy counts written back', async () => {
+    edge = await connect();
+    const [u3] = buildUpdates({ attrs: { origin: 0, asPath: [{ type: 2, asns: [64520] }], nextHop: '192.0.2.20' }, nlri: ['10.20.0.0/16', '10.21.0.0/16', '10.22.0.0/16'] }, { as4: true });
+    const [u2] = buildUpdates({ attrs: { origin: 0, asPath: [{ type: 2, asns: [64520] }], nextHop: '192.0.2.20' }, nlri: ['10.20.0.0/16', '10.21.0.0/16'] }, { as4: true });
+    edge.write(Buffer.concat([
+      bmp.initiation('edge1', 'test router'),
+      bmp.peerUp(V4, edgeOpen, bmp.open(64520, '192.0.2.20', bmp.caps({ fourOctetAs: 64520 }))),
+      bmp.peerUp(V6, edgeOpen, bmp.open(64521, '192.0.2.21', bmp.caps({ fourOctetAs: 64521 })), '2001:db8::1'),
+      bmp.peerUp(STRANGER, edgeOpen, bmp.open(64599, '192.0.2.99', bmp.caps({ fourOctetAs: 64599 }))),
+      bmp.routeMonitoring(V4, u3),
+      bmp.routeMonitoring({ ...V4, postPolicy: true }, u2),
+    ]));
+    const v4 = await waitFor('IPv4 IX session written back', async () => {
+      const r = await ixRow(ids.v4);
+      return r.bgpState === 'ESTABLISHED' && r.receivedPrefixCount === 3 && r.acceptedPrefixCount === 2 ? r : null;
+    }, 15_000);
+    expect(v4.lastEstablishedState).toBeTruthy();
+    await waitFor('IPv6 IX session written back', async () => (await ixRow(ids.v6)).bgpState === 'ESTABLISHED', 15_000);
+    const up = events.find((e) => e.sessionType === 'peering.internetexchangepeeringsession' && e.sessionId === ids.v6 && e.state === 'ESTABLISHED');
+    expect(up).toMatchObject({ sessionType: 'peering.internetexchangepeeringsession', source: 'bmp', reason: 'BMP Peer Up' });
+  });
+
+  test('a direct session of a router found by router id, even from an address that is another router\'s hostname', async () => {
+    const core = await connect();
+    const coreOpen = bmp.open(64510, '198.51.100.1', bmp.caps({ fourOctetAs: 64510 }));
+    core.write(bmp.peerUp({ address: '203.0.113.5', asn: 64520, bgpId: '203.0.113.5' }, coreOpen, bmp.open(64520, '203.0.113.5', bmp.caps({ fourOctetAs: 64520 }))));
+    await waitFor('direct session written back', async () => (await directRow(ids.direct)).bgpState === 'ESTABLISHED', 15_000);
+    expect(events.find((e) => e.sessionType === 'peering.directpeeringsession' && e.sessionId === ids.direct && e.state === 'ESTABLISHED')?.source).toBe('bmp');
+  });
+
+  test('Peer Down (reason 2, FSM event) writes idle with the reason', async () => {
+    const fsm = Buffer.alloc(2);
+    fsm.writeUInt16BE(18, 0);
+    edge.write(bmp.peerDown(V6, 2, fsm));
+    await waitFor('IPv6 session idle', async () => (await ixRow(ids.v6)).bgpState === 'IDLE', 15_000);
+    const down = await waitFor('down event', () => events.find((e) => e.sessionType === 'peering.internetexchangepeeringsession' && e.sessionId === ids.v6 && e.state === 'IDLE'), 5_000);
+    expect(down.reason).toBe('local system closed the session without a NOTIFICATION (FSM event 18)');
+    expect(down.lastError).toBe(down.reason);
+  });
+
+  test('a peer whose session is created while it is up is matched on the next round', async () => {
+    const created = await ok(s, `mutation { createInternetExchangePeeringSession(input: {autonomousSystemId: "${ids.a}", ixpConnectionId: "${ids.conn}", ipAddress: "192.0.2.99"}) { id } }`);
+    const id = created.createInternetExchangePeeringSession.id;
+    await waitFor('new session written back', async () => (await ixRow(id)).bgpState === 'ESTABLISHED', 15_000);
+  });
+
+  test('a new subscriber first sees the BMP sessions as a snapshot', async () => {
+    const mine: Event[] = [];
+    clients.push(subscribe(s, mine));
+    await waitFor('snapshot', () => mine.filter((e) => e.reason === 'snapshot' && e.source === 'bmp').length >= 4 || null, 10_000);
+    // Ids are per model: the direct session and the first IX session may both be 1.
+    const byId = new Map(mine.filter((e) => e.reason === 'snapshot').map((e) => [`${e.sessionType}:${e.sessionId}`, e]));
+    const ixp = (id: string) => byId.get(`peering.internetexchangepeeringsession:${id}`);
+    expect(ixp(ids.v4)).toMatchObject({ state: 'ESTABLISHED', receivedPrefixCount: 3 });
+    expect(ixp(ids.v6)).toMatchObject({ state: 'IDLE' });
+    expect(byId.get(`peering.directpeeringsession:${ids.direct}`)).toMatchObject({ state: 'ESTABLISHED' });
+  });
+
+  test('a malformed message drops only its router; the sessions keep their last state', async () => {
+    edge.write(bmp.common(0, Buffer.alloc(10)));
+    await new Promise((r) => edge.once('close', r));
+    expect(s.pg.bmp!.station.routers()).toHaveLength(1);
+    expect((await ixRow(ids.v4)).bgpState).toBe('ESTABLISHED');
+  });
+});
