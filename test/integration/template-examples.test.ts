@@ -121,6 +121,15 @@ describe("Peering Manager's example templates, as Jinja2 renders them", () => {
     expect(await renderAs('edge-a', 'Cisco IOS tutorial', 'tutorial-cisco-ios.j2')).toBe(want);
   });
 
+  test('the AS196610 IOS XR template and the IOS XR tutorial render as in Jinja2', async () => {
+    const as196610 = jinja2('edge-a', 'cisco-iosxr-as196610.j2');
+    expect(as196610).toContain('route-policy PEER-IN');
+    expect(await renderAs('edge-a', 'AS196610 IOS XR', 'cisco-iosxr-as196610.j2')).toBe(as196610);
+    const tutorial = jinja2('edge-a', 'tutorial-cisco-iosxr.j2');
+    expect(tutorial).toContain('router bgp 64500');
+    expect(await renderAs('edge-a', 'IOS XR tutorial', 'tutorial-cisco-iosxr.j2')).toBe(tutorial);
+  });
+
   test('the VyOS tutorial (list.append in loops, namespace(), dict.get, .filter().first()) renders as in Jinja2', async () => {
     const want = jinja2('edge-a', 'tutorial-vyos.j2');
     // The appends inside the loops are seen after them: peers sorted into their cities.
