@@ -11,6 +11,7 @@ import {
   type BmpMessage,
 } from '../../bgp-core';
 import * as bmp from '../helpers/bmp';
+import { seededRandom } from '../helpers/rng';
 
 const decode = <T extends BmpMessage['type']>(buf: Buffer, type: T): Extract<BmpMessage, { type: T }> => {
   const m = decodeBmpMessage(buf);
@@ -205,5 +206,76 @@ describe('BMP framer', () => {
     expect(() => f.push(Buffer.from([2, 0, 0, 0, 6, 4]))).toThrow(BmpError);
     f.push(bmp.initiation('r', 'd'));
     expect(seen).toEqual([]);
+  });
+});
+
+describe('fuzz: mutated BMP messages never escape the decoder', () => {
+  test('50000 mutated messages: only BmpError is thrown, and what decodes applies to a peer', () => {
+    const [v4] = buildUpdates({ attrs: { origin: 0, asPath: [{ type: 2, asns: [65002] }], nextHop: '192.0.2.2', communities: [1] }, nlri: ['10.1.0.0/16'], withdraw: ['10.3.0.0/16'] }, { as4: true });
+    const [v6] = buildUpdates({ attrs: { origin: 0, asPath: [], mpReach: { afi: 2, safi: 1, nextHop: '2001:db8::2', nlri: ['2001:db8:1::/48'] } } }, { as4: false });
+    const seeds = [
+      bmp.initiation('edge1', 'descr'),
+      bmp.termination(1),
+      bmp.peerUp(PEER, sentOpen, recvOpen),
+      bmp.peerUp(PEER6, sentOpen, recvOpen, '2001:db8::1'),
+      bmp.peerDownNotification(PEER, 3, 6, 2, Buffer.from([3, 98, 121, 101])),
+      bmp.peerDown(PEER, 2, Buffer.from([0, 18])),
+      bmp.statistics(PEER, [[0, 3], [7, 1234, 8], [9, 1000, 1, 1]]),
+      bmp.routeMonitoring(PEER, v4),
+      bmp.routeMonitoring({ ...PEER6, legacyAsPath: true, postPolicy: true }, v6),
+      bmp.routeMirroring(PEER),
+    ];
+    const r = seededRandom(7854);
+    const pool = new AttrPool();
+    let decoded = 0;
+    for (let i = 0; i < 50_000; i++) {
+      const m = Buffer.from(seeds[i % seeds.length]);
+      const flips = 1 + Math.floor(r() * 4);
+      for (let k = 0; k < flips; k++) {
+        // Mostly past the common header, so the bodies get exercised, not only the first check.
+        const pos = r() < 0.1 ? Math.floor(r() * 6) : 6 + Math.floor(r() * (m.length - 6));
+        m[pos] = r() < 0.5 ? Math.floor(r() * 256) : m[pos] ^ (1 << Math.floor(r() * 8));
+      }
+      const input = r() < 0.2 ? m.subarray(0, Math.floor(r() * m.length)) : m;
+      try {
+        const msg = decodeBmpMessage(input);
+        decoded++;
+        if ('peer' in msg) {
+          const peer = new BmpPeer('fuzz', msg.peer, pool);
+          if (msg.type === BmpType.PEER_UP) peer.peerUp(msg, new Date());
+          else if (msg.type === BmpType.PEER_DOWN) peer.peerDown(msg, new Date());
+          else if (msg.type === BmpType.STATISTICS_REPORT) peer.statistics(msg, new Date());
+          else if (msg.type === BmpType.ROUTE_MONITORING) peer.routeMonitoring(msg);
+          peer.clearRoutes();
+        }
+      } catch (e) {
+        if (!(e instanceof BmpError)) throw new Error(`iteration ${i}: ${String(e)} for ${input.toString('hex')}`);
+      }
+    }
+    // The mutations leave a good share decodable, so the state code is exercised too.
+    expect(decoded).toBeGreaterThan(5_000);
+    expect(pool.size).toBe(0);
+  });
+
+  test('random byte streams through the framer: only BmpError, and nothing buffered past the cap', () => {
+    const r = seededRandom(9069);
+    for (let i = 0; i < 2_000; i++) {
+      const f = new BmpFramer((msg) => {
+        try {
+          decodeBmpMessage(msg);
+        } catch (e) {
+          if (!(e instanceof BmpError)) throw e;
+        }
+      }, 4096);
+      const bytes = Buffer.alloc(1 + Math.floor(r() * 600));
+      for (let k = 0; k < bytes.length; k++) bytes[k] = Math.floor(r() * 256);
+      if (r() < 0.7) bytes[0] = 3;
+      try {
+        for (let o = 0; o < bytes.length; o += 1 + Math.floor(r() * 50)) f.push(bytes.subarray(o, o + 1 + Math.floor(r() * 50)));
+      } catch (e) {
+        if (!(e instanceof BmpError)) throw e;
+      }
+      expect(f.buffered).toBeLessThanOrEqual(4096 + 50);
+    }
   });
 });
