@@ -59,6 +59,14 @@ export class BmpStation extends EventEmitter<BmpStationEvents> {
     return [...this.live.values()];
   }
 
+  /** Closes one router's connection (it will usually reconnect and send its state again). */
+  disconnect(routerId: string, reason = 'closed by the station'): boolean {
+    const sock = this.sockets.get(routerId);
+    if (!sock) return false;
+    this.drop(routerId, sock, reason);
+    return true;
+  }
+
   async stop(): Promise<void> {
     const server = this.server;
     this.server = null;

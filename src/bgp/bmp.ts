@@ -253,6 +253,21 @@ export class BmpService {
     };
   }
 
+  /**
+   * The peer a connected router reports for this session (its pre- and post-policy routes),
+   * preferring one that is up; null when no router reports it.
+   */
+  findSession(type: SessionType, id: number): BmpPeer | null {
+    let found: BmpPeer | null = null;
+    for (const router of this.station.routers()) {
+      for (const peer of router.peers.values()) {
+        const m = this.matched.get(peer)?.match;
+        if (m && m.type === type && m.id === id && (!found || peer.status === 'up')) found = peer;
+      }
+    }
+    return found;
+  }
+
   /** Every matched peer as an event (reason 'snapshot'): what a new subscriber sees first. */
   snapshotEvents(): BgpSessionEvent[] {
     const out: BgpSessionEvent[] = [];

@@ -1,7 +1,7 @@
 // Live BGP in GraphQL: the session-state subscription, live peers with counters and
 // capabilities, received routes, and control mutations (start/stop, refresh, announce).
 import { Arg, Ctx, Field, Float, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { attrsToJson, jsonToAttrs, parseCommunity, type PeerInfo, type RouteEntry } from '../../bgp-core';
+import { attrsToJson, jsonToAttrs, parseCommunity, type AdjRib, type PeerInfo, type RouteEntry } from '../../bgp-core';
 import { ASNScalar, JSONScalar } from '../graphql/scalars';
 import { requireRead, requireWrite } from '../graphql/guards';
 import { NotFoundError, ValidationError } from '../graphql/errors';
@@ -104,6 +104,17 @@ function livePeer(type: string, id: string) {
   return found;
 }
 
+/** Routes of a session: from the speaker when it runs the session here, else from the BMP router that reports it. */
+function receivedRib(type: string, id: string, policy: string | undefined): AdjRib {
+  if (policy != null && policy !== 'pre' && policy !== 'post') throw new ValidationError({ policy: ['Must be "pre" or "post".'] });
+  const t = sessionTypeOf(type);
+  if (!localWorker()?.find(t, Number(id))) {
+    const reported = localBmp()?.findSession(t, Number(id));
+    if (reported) return policy === 'post' ? reported.postPolicy : reported.prePolicy;
+  }
+  return livePeer(type, id).peer.ribIn;
+}
+
 /**
  * Without a worker in this process (a gateway with BGP_WORKER=off), a control command goes
  * over the event bus to whichever standalone worker runs the peer. Returns true when sent.
@@ -186,9 +197,10 @@ export class BgpResolver {
     @Arg('sessionId', () => ID, { description: 'Id of the session' }) sessionId: string,
     @Arg('filter', () => BgpRouteFilter, { nullable: true, description: 'Only routes matching' }) filter?: BgpRouteFilter,
     @Arg('limit', () => Int, { nullable: true, description: 'At most this many routes' }) limit?: number,
+    @Arg('policy', () => String, { nullable: true, description: 'For a session a router reports over BMP: "pre" (default: the routes as the peer sent them) or "post" (after the router\'s import policy)' }) policy?: string,
   ): BgpRouteType[] {
     requireRead(ctx);
-    const rib = livePeer(sessionType, sessionId).peer.ribIn;
+    const rib = receivedRib(sessionType, sessionId, policy);
     const max = Math.min(limit ?? ctx.config.paginateCount, ctx.config.maxPageSize || 100_000);
     try {
       if (filter?.prefix) { const e = rib.exact(filter.prefix); return e ? [routeView(e)] : []; }

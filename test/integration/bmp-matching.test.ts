@@ -110,6 +110,20 @@ describe('BMP: matching routers and peers to the data', () => {
     expect(up).toMatchObject({ sessionType: 'peering.internetexchangepeeringsession', source: 'bmp', reason: 'BMP Peer Up' });
   });
 
+  test('bgpReceivedRoutes answers for a BMP session: pre-policy by default, post-policy on request', async () => {
+    const q = (policy: string) => s.gql(`{ bgpReceivedRoutes(sessionType: "ixp", sessionId: "${ids.v4}", ${policy} limit: 100) { prefix attributes } }`);
+    const pre = (await q('')).data.bgpReceivedRoutes.map((r: { prefix: string }) => r.prefix).sort();
+    expect(pre).toEqual(['10.20.0.0/16', '10.21.0.0/16', '10.22.0.0/16']);
+    const post = (await q('policy: "post",')).data.bgpReceivedRoutes;
+    expect(post.map((r: { prefix: string }) => r.prefix).sort()).toEqual(['10.20.0.0/16', '10.21.0.0/16']);
+    expect(post[0].attributes['2']).toEqual([[2, [64520]]]);
+    const within = await s.gql(`{ bgpReceivedRoutes(sessionType: "ixp", sessionId: "${ids.v4}", policy: "pre", filter: {within: "10.22.0.0/16"}) { prefix } }`);
+    expect(within.data.bgpReceivedRoutes).toEqual([{ prefix: '10.22.0.0/16' }]);
+    const bad = await q('policy: "sideways",');
+    expect(bad.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(JSON.stringify(bad.errors[0])).toMatch(/Must be \\"pre\\" or \\"post\\"/);
+  });
+
   test('a direct session of a router found by router id, even from an address that is another router\'s hostname', async () => {
     const core = await connect();
     const coreOpen = bmp.open(64510, '198.51.100.1', bmp.caps({ fourOctetAs: 64510 }));

@@ -135,6 +135,11 @@ describe('BMP station with GoBGP reporting its session with BIRD', () => {
     const up = events.find((e) => e.sessionId === sessionId && e.state === 'ESTABLISHED');
     expect(up).toMatchObject({ source: 'bmp', reason: 'BMP Peer Up' });
     await waitFor('counts event', () => events.find((e) => e.sessionId === sessionId && e.source === 'bmp' && e.receivedPrefixCount === ROUTES.length), 10_000);
+    // The same routes through GraphQL: everything BIRD sent, and what GoBGP's policy let in.
+    const routes = async (policy: string) => (await s.gql(`{ bgpReceivedRoutes(sessionType: "direct", sessionId: "${sessionId}", policy: "${policy}", limit: 100) { prefix } }`))
+      .data.bgpReceivedRoutes.map((r: { prefix: string }) => r.prefix).sort();
+    expect(await routes('pre')).toEqual([...ROUTES].sort());
+    expect(await routes('post')).toEqual(ROUTES.filter((r) => r !== REJECTED).sort());
   });
 
   test('a withdrawal removes the route from both RIBs', async () => {

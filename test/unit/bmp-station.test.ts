@@ -90,6 +90,18 @@ describe('BMP station', () => {
     expect(downs.some((d) => /over the limit/.test(d.reason))).toBe(true);
   });
 
+  test('the station can close one router\'s connection', async () => {
+    const s = await connect();
+    s.write(bmp.initiation('to-close', 'd'));
+    await waitFor('initiated', () => routerOf(s)?.initiated, 5000);
+    const id = routerOf(s)!.id;
+    const closed = new Promise((r) => s.once('close', r));
+    expect(station.disconnect(id, 'operator asked')).toBe(true);
+    await closed;
+    expect(downs.find((d) => d.router.id === id)?.reason).toBe('operator asked');
+    expect(station.disconnect(id)).toBe(false);
+  });
+
   test('a router that closes its connection is forgotten', async () => {
     const s = await connect();
     s.write(Buffer.concat([bmp.initiation('leaving', 'd'), bmp.termination(0)]));
