@@ -24,6 +24,14 @@ export interface SessionMatch {
   routerId: number;
 }
 
+export interface BmpPeerEntry {
+  router: BmpRouter;
+  peer: BmpPeer;
+  /** The PeerGate router the BMP router was matched to. */
+  routerId: number | null;
+  session: SessionMatch | null;
+}
+
 /** Routers and sessions as matching needs them, loaded once and dropped when the data changes. */
 interface Directory {
   byRouterId: Map<string, number>;
@@ -52,6 +60,8 @@ export class BmpService {
   /** Bumped when routers or sessions change, which makes every cached match stale. */
   private generation = 0;
   private readonly matched = new WeakMap<BmpPeer, { generation: number; match: SessionMatch | null }>();
+  /** The PeerGate router each BMP router was last matched to (null: none). */
+  private readonly routerOf = new WeakMap<BmpRouter, number | null>();
   /** Last state, session and counts published per peer, so the timer publishes only changes. */
   private readonly published = new WeakMap<BmpPeer, { state: string; session: string; counts: string }>();
   private readonly pending = new Map<string, Pending>();
@@ -151,6 +161,7 @@ export class BmpService {
     const d = await this.loadDirectory();
     const bgpId = peer.sentOpen ? formatIPv4(peer.sentOpen.bgpId) : router.bgpId;
     const routerId = (bgpId ? d.byRouterId.get(bgpId) : undefined) ?? d.byHostname.get(router.address);
+    this.routerOf.set(router, routerId ?? null);
     if (routerId === undefined) return null;
     const s = d.sessions.get(routerId)?.get(canonicalAddress(peer.address));
     return s ? { ...s, routerId } : null;
@@ -266,6 +277,17 @@ export class BmpService {
       }
     }
     return found;
+  }
+
+  /** Every peer of every connected router with what it was matched to (the gap between the data and the routers). */
+  listPeers(): BmpPeerEntry[] {
+    const out: BmpPeerEntry[] = [];
+    for (const router of this.station.routers()) {
+      for (const peer of router.peers.values()) {
+        out.push({ router, peer, routerId: this.routerOf.get(router) ?? null, session: this.matched.get(peer)?.match ?? null });
+      }
+    }
+    return out;
   }
 
   /** Every matched peer as an event (reason 'snapshot'): what a new subscriber sees first. */

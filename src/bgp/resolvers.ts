@@ -9,6 +9,7 @@ import type { GqlContext } from '../graphql/context';
 import type { BgpSessionEvent } from '../events/bus';
 import { SESSION_CONTENT_TYPE, parsePeerKey, type SessionType } from './desired';
 import { localBmp, localWorker } from './local';
+import type { BmpPeerEntry } from './bmp';
 import { BGPState } from '../domain/choices';
 import { choiceEnum } from '../graphql/choice-enums';
 
@@ -60,6 +61,26 @@ class BgpPeerType {
   @Field(() => JSONScalar, { description: 'Capabilities sent (local) and received (remote), per AFI/SAFI' }) capabilities!: unknown;
   @Field(() => JSONScalar, { nullable: true, description: 'What both sides agreed: hold time, 4-octet AS, families' }) negotiated!: unknown;
   @Field(() => [String], { description: STALE_FAMILIES }) staleFamilies!: string[];
+}
+
+@ObjectType('BmpPeer', { description: 'A BGP peer of a router that reports it over BMP (RFC 7854), with the session it was matched to' })
+class BmpPeerType {
+  @Field(() => String, { description: 'The BMP connection: router address and source port' }) bmpRouter!: string;
+  @Field(() => String, { nullable: true, description: 'sysName from the router\'s BMP Initiation' }) sysName!: string | null;
+  @Field(() => ID, { nullable: true, description: 'Id of the PeerGate router the BMP router was matched to (null: none)' }) routerId!: number | null;
+  @Field(() => String, { nullable: true, description: '"peering.directpeeringsession" or "peering.internetexchangepeeringsession"; null when no session matches the peer' }) sessionType!: string | null;
+  @Field(() => ID, { nullable: true, description: 'Id of the matched session (null when none)' }) sessionId!: number | null;
+  @Field(() => Int, { description: 'BMP peer type: 0 global, 1 RD instance, 2 local instance, 3 Loc-RIB' }) peerType!: number;
+  @Field(() => String, { description: 'Peer distinguisher (16 hex digits)' }) distinguisher!: string;
+  @Field(() => String, { description: "The peer's address" }) remoteAddress!: string;
+  @Field(() => ASNScalar, { description: "The peer's AS number" }) remoteAs!: number;
+  @Field(() => String, { description: "The peer's BGP identifier" }) remoteRouterId!: string;
+  @Field(() => String, { description: 'up, down, or unknown (routes seen before any Peer Up)' }) status!: string;
+  @Field(() => Float, { description: 'Seconds since Peer Up, 0 otherwise' }) uptime!: number;
+  @Field(() => JSONScalar, { description: 'Prefixes in the pre-policy and post-policy Adj-RIB-In' }) prefixes!: unknown;
+  @Field(() => JSONScalar, { nullable: true, description: 'What the two OPENs of the Peer Up agree on: 4-octet AS, families, route refresh, hold time ...' }) negotiated!: unknown;
+  @Field(() => JSONScalar, { description: 'The last Statistics Report: value by stat type ("7", or "9:1/1" per AFI/SAFI)' }) statistics!: unknown;
+  @Field(() => JSONScalar, { nullable: true, description: 'The last Peer Down: reason code and text, NOTIFICATION code/subcode or FSM event' }) lastDown!: unknown;
 }
 
 @ObjectType('BgpRoute', { description: 'A route received from a peer' })
@@ -127,6 +148,20 @@ function sentToWorkers(ctx: GqlContext, type: string, id: string, command: strin
   return true;
 }
 
+function bmpPeerView(e: BmpPeerEntry): BmpPeerType {
+  const { router, peer } = e;
+  const down = peer.lastDown;
+  return {
+    bmpRouter: router.id, sysName: router.sysName, routerId: e.routerId,
+    sessionType: e.session ? SESSION_CONTENT_TYPE[e.session.type] : null, sessionId: e.session?.id ?? null,
+    peerType: peer.header.peerType, distinguisher: peer.header.distinguisher, remoteAddress: peer.address, remoteAs: peer.asn, remoteRouterId: peer.bgpId,
+    status: peer.status, uptime: peer.upSince ? Math.max(0, (Date.now() - peer.upSince.getTime()) / 1000) : 0,
+    prefixes: peer.counts, negotiated: peer.negotiated,
+    statistics: Object.fromEntries([...peer.stats].map(([k, v]) => [k, v.value])),
+    lastDown: down ? { reason: down.reason, text: down.text, code: down.notification?.code ?? null, subcode: down.notification?.subcode ?? null, fsmEvent: down.fsmEvent, time: down.time.toISOString() } : null,
+  };
+}
+
 const routeView = (e: RouteEntry): BgpRouteType => ({ prefix: e.prefix, attributes: attrsToJson(e.set.attrs) });
 
 interface SubscriptionArgs { routerId?: string; states?: string[]; sessionType?: string }
@@ -180,6 +215,16 @@ export class BgpResolver {
     const worker = localWorker();
     if (!worker) return [];
     return worker.allPeers().filter((p) => !routerId || String(p.routerId) === String(routerId)).map((p) => peerView(p.routerId, p.info));
+  }
+
+  @Query(() => [BmpPeerType], { description: 'Peers that routers connected to this process\'s BMP station report, with the session each was matched to' })
+  bmpPeers(@Ctx() ctx: GqlContext,
+    @Arg('routerId', () => ID, { nullable: true, description: 'Only peers of routers matched to this router' }) routerId?: string,
+    @Arg('unmatched', () => Boolean, { nullable: true, description: 'true: only peers with no session in the data; false: only matched ones' }) unmatched?: boolean): BmpPeerType[] {
+    requireRead(ctx);
+    return (localBmp()?.listPeers() ?? [])
+      .filter((e) => (!routerId || String(e.routerId) === String(routerId)) && (unmatched == null || unmatched === !e.session))
+      .map(bmpPeerView);
   }
 
   @Query(() => BgpPeerType, { nullable: true, description: 'One running peer of this process\'s bgp-core worker, null when it runs none for the session' })

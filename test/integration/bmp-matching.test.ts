@@ -124,6 +124,19 @@ describe('BMP: matching routers and peers to the data', () => {
     expect(JSON.stringify(bad.errors[0])).toMatch(/Must be \\"pre\\" or \\"post\\"/);
   });
 
+  test('bmpPeers lists what the routers report, and which peers have no session in the data', async () => {
+    const all = (await ok(s, `{ bmpPeers { bmpRouter sysName routerId sessionType sessionId remoteAddress remoteAs remoteRouterId status prefixes negotiated statistics lastDown } }`)).bmpPeers;
+    expect(all).toHaveLength(3);
+    const v4 = all.find((p: { remoteAddress: string }) => p.remoteAddress === '192.0.2.20');
+    expect(v4).toMatchObject({
+      sysName: 'edge1', routerId: ids.edge, sessionType: 'peering.internetexchangepeeringsession', sessionId: ids.v4, remoteAs: 64520,
+      remoteRouterId: '192.0.2.20', status: 'up', prefixes: { prePolicy: 3, postPolicy: 2 }, negotiated: { as4: true, families: ['ipv4', 'ipv6'] }, lastDown: null,
+    });
+    const unmatched = (await ok(s, `{ bmpPeers(unmatched: true) { routerId remoteAddress remoteAs sessionId } }`)).bmpPeers;
+    expect(unmatched).toEqual([{ routerId: ids.edge, remoteAddress: '192.0.2.99', remoteAs: 64599, sessionId: null }]);
+    expect((await ok(s, `{ bmpPeers(routerId: "${ids.core}") { remoteAddress } }`)).bmpPeers).toEqual([]);
+  });
+
   test('a direct session of a router found by router id, even from an address that is another router\'s hostname', async () => {
     const core = await connect();
     const coreOpen = bmp.open(64510, '198.51.100.1', bmp.caps({ fourOctetAs: 64510 }));
@@ -146,6 +159,7 @@ describe('BMP: matching routers and peers to the data', () => {
     const created = await ok(s, `mutation { createInternetExchangePeeringSession(input: {autonomousSystemId: "${ids.a}", ixpConnectionId: "${ids.conn}", ipAddress: "192.0.2.99"}) { id } }`);
     const id = created.createInternetExchangePeeringSession.id;
     await waitFor('new session written back', async () => (await ixRow(id)).bgpState === 'ESTABLISHED', 15_000);
+    expect((await ok(s, '{ bmpPeers(unmatched: true) { remoteAddress } }')).bmpPeers).toEqual([]);
   });
 
   test('a new subscriber first sees the BMP sessions as a snapshot', async () => {
