@@ -42,6 +42,10 @@ const SNIPPETS = [
   "{% for a in autonomous_systems %}{% if loop.first %}{% set first = a %}{% endif %}[{{ first }}]{% endfor %}{{ first }}",
   "{% set x = 'outer' %}{% for a in autonomous_systems %}{{ x }}{% set x = a.asn %}:{{ x }};{% endfor %}{{ x }}",
   "{% set ns = namespace(c=0) %}{% for a in autonomous_systems %}{% for t in a.tags.all() %}{% set ns.c = ns.c + 1 %}{% set seen = t %}{% endfor %}{{ seen }}{% endfor %} {{ ns.c }}",
+  // Dicts iterate and print in their order (stored JSON comes back as jsonb orders it; merged contexts add keys at the end), not sorted.
+  "{% for p in routing_policies %}{{ p.name }}:{% for k, v in (p.config_context or {}).items() %}{{ k }}={{ v }},{% endfor %};{% endfor %}",
+  "{% for p in routing_policies if p.config_context %}{% for k in p.config_context %}[{{ k }}]{% endfor %}{{ p.config_context['policy-variables'].keys()|list }}{% endfor %}",
+  "{% for a in autonomous_systems %}{{ a.prefixes }}{% for f in a.prefixes or {} %}{{ f }}{% endfor %}{% endfor %} {{ router.config_context }}",
   // Python's % formatting.
   "{{ '%s-%d' % (local_as.name, local_as.asn) }} {{ 'AS%05d' % local_as.asn }} {{ '%s' % router }} {{ '%r' % router.name }}",
   "{% for s in router | ixp_sessions %}{{ '%-16s %5s %s' % (s | ip, s | ip_version, s.autonomous_system) }}\n{% endfor %}",

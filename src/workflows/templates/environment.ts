@@ -8,6 +8,7 @@ import { isModel, pyStr, REF } from './python';
 import { prepare, UNDEFINED_MARK } from './source';
 import { now } from './now';
 import { percentFormat } from './percent-format';
+import { type KeyOrders, orderedKeys, withKeyOrders } from './key-order';
 
 type MiniJinja = typeof import('minijinja-js');
 type MjEnvironment = InstanceType<MiniJinja['Environment']>;
@@ -53,6 +54,8 @@ export interface RenderInput {
   includes?: Map<string, string>;
   filters: Record<string, FilterFn>;
   limits?: RenderLimits;
+  /** Key order of the render's dicts (./key-order.ts); without it dicts iterate sorted. */
+  keyOrders?: KeyOrders;
 }
 
 const REFUSED = Symbol('template filter refused');
@@ -119,12 +122,22 @@ function builtins(): Record<string, FilterFn> {
     // `'fmt' % operand` (source.ts): the operand is the value, a dict being no keyword arguments.
     pg_format: (v, args) => percentFormat(String(args[0]), v, true),
     pg_format_one: (v, args) => percentFormat(String(args[0]), v, false),
+    // Dicts iterate in Jinja2's order (./key-order.ts): for loops, .items(), .keys(), .values(), |items.
+    pg_keys: (v) => keysOf(v, 'iterable'),
+    pg_items: (v) => keysOf(v, 'dict').map((k) => [k, (v as Record<string, unknown>)[k]]),
+    items: (v) => keysOf(v, 'dict').map((k) => [k, (v as Record<string, unknown>)[k]]),
+    pg_values: (v) => keysOf(v, 'dict').map((k) => (v as Record<string, unknown>)[k]),
     pg_append: (v, args) => {
       // Called with no argument by the statement form (./append.ts) on a value that is not a list.
       if (!args.length) throw new Error(`'${pyType(v)}' object has no attribute 'append'`);
       throw new Error('list.append() is not supported inside an expression: use the statement {% set _ = name.append(x) %} (or name[key].append(x)), or build lists with + or namespace()');
     },
   };
+}
+
+function keysOf(v: unknown, what: string): string[] {
+  if (!v || typeof v !== 'object' || Array.isArray(v) || isModel(v)) throw new Error(`'${pyType(v)}' object is not ${what === 'dict' ? 'a dict' : 'iterable'}`);
+  return orderedKeys(v as Record<string, unknown>);
 }
 
 function pyType(v: unknown): string {
@@ -186,7 +199,7 @@ export function renderTemplate(input: RenderInput): string {
   try {
     configure(env, input, limits, state);
     for (const [n, src] of input.includes ?? []) env.addTemplate(n, prepare(src, n).source);
-    out = env.renderNamedStr(input.name, main.source, input.context);
+    out = withKeyOrders(input.keyOrders, () => env.renderNamedStr(input.name, main.source, input.context));
   } catch (e) {
     if (e instanceof TemplateError) throw e;
     const msg = String((e as Error)?.message ?? e);

@@ -10,6 +10,7 @@ import { describe, modelByContentType, type ModelDescriptor } from '../../domain
 import { orderBy } from '../../domain/crud';
 import { CLASS, REF, STR } from './python';
 import { mergedConfigContext } from './config-context';
+import { KeyOrders } from './key-order';
 
 export interface Rec {
   ct: string;
@@ -33,6 +34,8 @@ export class Graph {
   private byCt = new Map<string, Map<number, Rec>>();
   private views = new Map<string, Record<string, unknown>>();
   private contexts: Map<string, unknown> | null = null;
+  /** The order of the keys of every JSON value the views hold (Jinja2 iterates dicts in it). */
+  readonly keyOrders = new KeyOrders();
 
   constructor(readonly caller: Caller) {}
 
@@ -100,6 +103,7 @@ export class Graph {
     // Every model of Peering Manager's feature set (the tagged ones) has a config context, even
     // where PeerGate keeps no local data (routing policies, communities): their assignments.
     if ('local_context_data' in r.row || 'tags' in r.m2m) v.config_context = this.configContext(r) ?? null;
+    for (const x of [...Object.values(r.row), v.config_context]) if (x && typeof x === 'object') this.keyOrders.add(x);
     this.views.set(key, v);
     return v;
   }

@@ -1,5 +1,7 @@
 // Printing as Peering Manager's Jinja2 prints: Python's str() of the value. Values arrive from
 // MiniJinja as JS values (dicts and objects as Maps); model objects carry their display string.
+import { orderedKeys } from './key-order';
+
 export const REF = '@ref';
 export const STR = '@str';
 export const CLASS = '@class';
@@ -27,8 +29,9 @@ export function pyRepr(v: unknown, depth = 0): string {
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : v > 0 ? 'inf' : v < 0 ? '-inf' : 'nan';
   if (Array.isArray(v)) return `[${v.map((x) => pyRepr(x, depth + 1)).join(', ')}]`;
   if (isModel(v)) return `<${get(v, CLASS)}: ${get(v, STR)}>`;
-  const entries = v instanceof Map ? [...v.entries()] : Object.entries(v as object);
-  return `{${entries.filter(([k]) => !String(k).startsWith('@')).map(([k, x]) => `${pyRepr(k, depth + 1)}: ${pyRepr(x, depth + 1)}`).join(', ')}}`;
+  const dict = v as Map<unknown, unknown> | Record<string, unknown>;
+  const at = (k: string) => (dict instanceof Map ? dict.get(k) : dict[k]);
+  return `{${orderedKeys(dict).filter((k) => !k.startsWith('@')).map((k) => `${pyRepr(k, depth + 1)}: ${pyRepr(at(k), depth + 1)}`).join(', ')}}`;
 }
 
 /** str(value); undefined prints nothing (Jinja2's Undefined). */

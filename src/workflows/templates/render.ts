@@ -79,6 +79,7 @@ function run(g: Graph, t: { name: string; source: string; trim: boolean; lstrip:
     lstrip: t.lstrip,
     includes,
     filters: { ...pmFilters(g), pg_fail: (_v, args) => { throw new Error(String(args[0])); } },
+    keyOrders: g.keyOrders,
   });
 }
 

@@ -8,6 +8,8 @@
 //   {% set _ = l.append(x) %}                    (the statement form: ./append.ts)
 //   l.append(x)    -> (l|pg_append(x))           (elsewhere, refused with a clear error)
 //   'f' % (a, b)   -> ([a, b]|pg_format('f'))   (Python's % formatting; one operand: pg_format_one)
+//   {% for x in e %}  -> {% set it = e %}{% for x in (it if it is not mapping else it|pg_keys) %} (dict order)
+//   d.items() / .keys() / .values() -> (d|pg_items) … (dict order, ./key-order.ts)
 //   {{ e }}        -> {{ (e)|default(MARK)|pg_str }} (Python's str(): None, True, ['a'], model display;
 //                     the mark tells undefined from None, which reach JS alike)
 //   {% include_configuration X %} (and _email, _exporttemplate) -> {% include "configuration::X" %}
@@ -34,6 +36,9 @@ const METHOD_FILTERS: Record<string, string | null> = {
   filter: 'filter',
   get: 'pg_get',
   append: 'pg_append',
+  items: 'pg_items',
+  keys: 'pg_keys',
+  values: 'pg_values',
 };
 /** Text printed for an undefined value (Jinja2 prints nothing; None prints "None"). */
 export const UNDEFINED_MARK = '@@pg-undefined@@';
@@ -137,6 +142,23 @@ function matchingParen(code: string, open: number): number {
     }
   }
   return code.length;
+}
+
+/** A for tag as `for targets in ` + iterable + ` if … recursive`, or null for another tag. */
+function splitFor(inner: string): { head: string; iterable: string; tail: string } | null {
+  const m = /^(\s*for\s+[\w\s,()]+?\s+in\s)/.exec(inner);
+  if (!m) return null;
+  const from = m[1].length;
+  for (let i = from; i < inner.length; i++) {
+    const c = inner[i];
+    if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < inner.length && inner[j] !== c) j += inner[j] === '\\' ? 2 : 1;
+      i = j;
+    } else if (c === '(' || c === '[' || c === '{') i = matchingParen(inner, i);
+    else if (/\s/.test(c) && /^\s(if|recursive)\b/.test(inner.slice(i))) return { head: m[1], iterable: inner.slice(from, i), tail: inner.slice(i) };
+  }
+  return { head: m[1], iterable: inner.slice(from), tail: '' };
 }
 
 /** Index of the first character not in a top-level comma of `code`, or -1: a tuple's separator. */
@@ -260,6 +282,13 @@ export function prepare(src: string, name: string): Prepared {
         if (lit) includes.push({ kind: (lit[1] ?? lit[3]) as IncludeKind, key: lit[2] ?? lit[4] });
         const root = rewriteRootStatement(inner, roots, (code) => rewriteExpression(code, line, name, roots));
         inner = root ? (root.second ? `${root.first}%}{%${root.second}` : root.first) : rewriteExpression(inner, line, name, roots);
+      }
+      // A dict iterated by a for loop goes in Jinja2's key order (./key-order.ts); evaluated once.
+      const loop = splitFor(inner);
+      if (loop) {
+        const it = `__pg_it${open}`;
+        out += `{%${lead} set ${it} = ${loop.iterable} %}`;
+        inner = `${loop.head}(${it} if ${it} is not mapping else ${it}|pg_keys)${loop.tail}`;
       }
       const reset = resets.get(open);
       if (reset) {

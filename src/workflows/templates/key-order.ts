@@ -1,0 +1,73 @@
+// Dict order as Jinja2 keeps it. Python dicts iterate and print in insertion order; MiniJinja (as
+// built in minijinja-js) orders map keys. The dicts of a render (JSON fields, config contexts) are
+// registered with their key order, by their content, and iteration (`for k in d`, `.items()`,
+// `.keys()`, `.values()`) and printing put them back in that order. Equal dicts whose keys came in
+// different orders cannot be told apart once in the engine: those, and dicts the template makes
+// itself, keep sorted order.
+import { REF } from './python';
+
+const MAX_DEPTH = 50;
+/** A dict's content with keys sorted: the same for the registered object and its copy out of the engine (None arrives as undefined, models by reference). */
+function canonical(v: unknown, depth = 0): string {
+  if (v === null || v === undefined) return 'null';
+  if (depth > MAX_DEPTH) return '…';
+  if (Array.isArray(v)) return `[${v.map((x) => canonical(x, depth + 1)).join(',')}]`;
+  if (v instanceof Map || isDict(v)) {
+    const at = (k: string) => (v instanceof Map ? v.get(k) : (v as Record<string, unknown>)[k]);
+    const ref = at(REF);
+    if (typeof ref === 'string') return JSON.stringify(ref);
+    const keys = (v instanceof Map ? [...v.keys()] : Object.keys(v)).map(String).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(at(k), depth + 1)}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+const isDict = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
+
+export class KeyOrders {
+  private orders = new Map<string, string[] | null>();
+  private seen = new WeakSet<object>();
+
+  /** Registers every dict inside `v` (not model objects themselves, which are no dicts in Jinja2). */
+  add(v: unknown, depth = 0): void {
+    if (!v || typeof v !== 'object' || depth > MAX_DEPTH || this.seen.has(v)) return;
+    this.seen.add(v);
+    if (Array.isArray(v)) {
+      for (const x of v) this.add(x, depth + 1);
+      return;
+    }
+    if (!isDict(v)) return;
+    const keys = Object.keys(v);
+    if (keys.length > 1 && !Object.hasOwn(v, REF)) {
+      const sig = canonical(v);
+      const had = this.orders.get(sig);
+      if (had === undefined) this.orders.set(sig, keys);
+      else if (had && had.join('\u0000') !== keys.join('\u0000')) this.orders.set(sig, null);
+    }
+    for (const x of Object.values(v)) this.add(x, depth + 1);
+  }
+
+  /** The keys of `dict` in the order it had when registered (as given when unknown or ambiguous). */
+  order(dict: Map<unknown, unknown> | Record<string, unknown>, keys: string[]): string[] {
+    if (keys.length < 2 || !this.orders.size) return keys;
+    return this.orders.get(canonical(dict)) ?? keys;
+  }
+}
+
+/** The registry of the render under way: renders are synchronous, one at a time. */
+let active: KeyOrders | null = null;
+
+export function withKeyOrders<T>(orders: KeyOrders | undefined, f: () => T): T {
+  const before = active;
+  active = orders ?? null;
+  try {
+    return f();
+  } finally {
+    active = before;
+  }
+}
+
+/** The keys of a dict (a Map from the engine or a plain object) in Jinja2's order. */
+export function orderedKeys(v: Map<unknown, unknown> | Record<string, unknown>): string[] {
+  const keys = (v instanceof Map ? [...v.keys()] : Object.keys(v)).map(String);
+  return active ? active.order(v, keys) : keys;
+}
