@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestServer } from './server';
 import { post } from './pm';
+import { pdbPost } from './pdb';
 import { AutonomousSystem } from '../../src/domain/peering/autonomous-system';
 
 export const EXAMPLES = join(__dirname, '..', 'fixtures', 'templates');
@@ -81,4 +82,37 @@ export async function seedExamples(s: TestServer): Promise<ExampleIds> {
     });
   }
   return { routers, ases, localAs, platform };
+}
+
+export const emailDataset = (): any => JSON.parse(readFileSync(join(EXAMPLES, 'email-dataset.json'), 'utf8'));
+
+/** Seeds email-dataset.json: PeeringDB records through the PeeringDB API, the rest through Peering Manager's. */
+export async function seedEmails(s: TestServer): Promise<{ ases: Record<number, number>; networks: Record<number, number> }> {
+  const d = emailDataset();
+  const org = (await pdbPost(s, 'org', { name: 'Examples Org' })).id;
+  const fac: Record<string, number> = {};
+  for (const f of d.facilities) fac[f] = (await pdbPost(s, 'fac', { org_id: org, name: f, city: 'Zürich', country: 'CH' })).id;
+  const networks: Record<number, number> = {};
+  for (const n of d.networks) networks[n.asn] = (await pdbPost(s, 'net', { org_id: org, name: n.name, asn: n.asn })).id;
+  const lans: Record<string, number> = {};
+  for (const l of d.lans) {
+    lans[l.name] = (await pdbPost(s, 'ix', { org_id: org, name: l.name, city: 'Zürich', country: 'CH', prefix: l.prefix })).id;
+    if (l.v6) await pdbPost(s, 'ixpfx', { ixlan_id: lans[l.name], prefix: l.v6, protocol: 'IPv6' });
+  }
+  for (const p of d.ports) await pdbPost(s, 'netixlan', { net_id: networks[p.asn], ixlan_id: lans[p.lan], speed: 10000, ipaddr4: p.v4, ipaddr6: p.v6 });
+  for (const n of d.networks) for (const f of n.facilities) await pdbPost(s, 'netfac', { net_id: networks[n.asn], fac_id: fac[f] });
+  const ases: Record<number, number> = {};
+  for (const a of d.autonomous_systems) ases[a.asn] = (await post(s, '/api/peering/autonomous-systems/', a)).id;
+  const local = ases[d.autonomous_systems.find((a: any) => a.affiliated).asn];
+  const platform = (await post(s, '/api/devices/platforms/', { name: 'Mail', slug: 'mail' })).id;
+  const router = (await post(s, '/api/devices/routers/', { name: 'mail1', hostname: 'mail1.example', platform, local_autonomous_system: local })).id;
+  const conns: Record<string, number> = {};
+  for (const x of d.internet_exchanges) {
+    const ixp = (await post(s, '/api/peering/internet-exchanges/', { name: x.name, slug: x.slug, local_autonomous_system: local, peeringdb_ixlan: lans[x.lan] })).id;
+    conns[x.name] = (await post(s, '/api/net/connections/', { router, internet_exchange_point: ixp, ipv4_address: x.ipv4_address, ipv6_address: x.ipv6_address })).id;
+  }
+  for (const x of d.sessions) {
+    await post(s, '/api/peering/internet-exchange-peering-sessions/', { autonomous_system: ases[x.asn], ixp_connection: conns[x.ixp], ip_address: x.ip_address });
+  }
+  return { ases, networks };
 }

@@ -10,7 +10,7 @@ import { InternetExchangePeeringSession } from '../../src/domain/peering/interne
 import { DirectPeeringSession } from '../../src/domain/peering/direct-peering-session';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { post } from '../helpers/pm';
-import { dataset, EXAMPLES, seedExamples, type ExampleIds } from '../helpers/template-examples';
+import { dataset, EXAMPLES, seedEmails, seedExamples, type ExampleIds } from '../helpers/template-examples';
 
 /** What Jinja2 renders: the oracle's stdout, or "ERROR <class>: <message>" for a template error. */
 function jinja2(router: string, main: string, subs: Record<string, string> = {}): string {
@@ -174,5 +174,39 @@ describe("Peering Manager's example templates, as Jinja2 renders them", () => {
     await s.http('PATCH', `/api/devices/routers/${ids.routers['edge-a']}/`, { body: { configuration_template: cfg.id } });
     const r = await s.gql('query($id: ID!) { renderRouterConfiguration(id: $id) }', { id: String(ids.routers['edge-a']) });
     expect(r.errors[0].message).toMatch(/"SROS header names" at line 11: No configuration template "Nokia SROS Default config"/);
+  });
+});
+
+describe("Peering Manager's example e-mails, as Jinja2 renders them", () => {
+  let s: TestServer;
+  let ids: Awaited<ReturnType<typeof seedEmails>>;
+
+  /** What Jinja2 renders: {"subject", "body"} from email_oracle.py. */
+  const oracle = (...args: string[]) => JSON.parse(execFileSync('python3', [join(EXAMPLES, 'email_oracle.py'), ...args], { encoding: 'utf8', timeout: 60_000 }));
+  const email = async (name: string, subject: string, body: string) => (await post(s, '/api/messaging/emails/', { name, subject: fixture(subject), template: fixture(body) })).id as number;
+
+  beforeAll(async () => {
+    s = await startTestServer('pglite');
+    ids = await seedEmails(s);
+  }, 180_000);
+  afterAll(async () => { await s?.close(); });
+
+  test('the peering-request e-mail (our AS set to 13030, as its doc asks) renders through generate-email as in Jinja2', async () => {
+    const want = oracle('as', '6939', 'peering-request-email-subject.j2', 'peering-request-email.j2');
+    // Only CHIX has a port of AS6939 without a session: SwissIX is left out.
+    expect(want.body).toContain('IX Name: CHIX');
+    expect(want.body).not.toContain('SwissIX');
+    const id = await email('Peering request', 'peering-request-email-subject.j2', 'peering-request-email.j2');
+    const r = await s.http('POST', `/api/peering/autonomous-systems/${ids.ases[6939]}/generate-email/`, { body: { email: id } });
+    expect([r.status, r.json]).toEqual([200, want]);
+  });
+
+  test('the new-network e-mail renders through render-email to a PeeringDB network as in Jinja2', async () => {
+    const want = oracle('network', '13030', '6939', 'new-network-email-subject.j2', 'new-network-email.j2');
+    expect(want.body).toContain('- Interxion ZUR1');
+    expect(want.body).toContain('- SwissIX');
+    const id = await email('New network', 'new-network-email-subject.j2', 'new-network-email.j2');
+    const r = await s.http('POST', '/api/peeringdb/networks/render-email/', { body: { email: id, autonomous_system: ids.ases[13030], network: ids.networks[6939] } });
+    expect([r.status, r.json]).toEqual([200, want]);
   });
 });
