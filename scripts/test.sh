@@ -13,11 +13,13 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund
 fi
 
-# Debian packages the tests drive: real BGP daemons (bird2, gobgpd), chromium for the dashboard e2e test.
+# Debian packages the tests drive: real BGP daemons (bird2, gobgpd), chromium for the dashboard e2e test,
+# and Python's Jinja2, which renders the expected output of the template tests (never used by PeerGate).
 missing=()
 command -v bird >/dev/null 2>&1 || missing+=(bird2)
 command -v gobgpd >/dev/null 2>&1 || missing+=(gobgpd)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+python3 -c 'import jinja2' >/dev/null 2>&1 || missing+=(python3-jinja2)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq

@@ -13,5 +13,8 @@ import { Graph } from '../templates/graph';
  */
 export function renderWebhookTemplate(name: string, template: string, context: Record<string, unknown>, caller: Caller): string {
   if (!template.includes('{') && !template.endsWith('\n')) return template;
-  return renderTemplate({ name, source: template, context, filters: pmFilters(new Graph(caller)) });
+  const g = new Graph(caller);
+  // The payload's dicts iterate and print in their own order (the REST field order), as in Jinja2.
+  g.keyOrders.add(context);
+  return renderTemplate({ name, source: template, context, filters: pmFilters(g), keyOrders: g.keyOrders });
 }
