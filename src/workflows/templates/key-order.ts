@@ -23,8 +23,16 @@ function canonical(v: unknown, depth = 0): string {
 }
 const isDict = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
 
+const keySignature = (keys: string[]): string => [...keys].sort().join('\u0000');
+const sameOrder = (a: string[], b: string[]): boolean => a.length === b.length && a.every((k, i) => k === b[i]);
+
+/**
+ * Orders by set of keys; only for a set of keys seen in two orders are the dicts told apart by
+ * content (hashing every dict up front would cost a big prefix list dearly).
+ */
 export class KeyOrders {
-  private orders = new Map<string, string[] | null>();
+  private byKeys = new Map<string, { order: string[]; members: object[] } | 'by content'>();
+  private byContent = new Map<string, string[] | null>();
   private seen = new WeakSet<object>();
 
   /** Registers every dict inside `v` (not model objects themselves, which are no dicts in Jinja2). */
@@ -37,19 +45,37 @@ export class KeyOrders {
     }
     if (!isDict(v)) return;
     const keys = Object.keys(v);
-    if (keys.length > 1 && !Object.hasOwn(v, REF)) {
-      const sig = canonical(v);
-      const had = this.orders.get(sig);
-      if (had === undefined) this.orders.set(sig, keys);
-      else if (had && had.join('\u0000') !== keys.join('\u0000')) this.orders.set(sig, null);
-    }
+    if (keys.length > 1 && !Object.hasOwn(v, REF)) this.register(v, keys);
     for (const x of Object.values(v)) this.add(x, depth + 1);
+  }
+
+  private register(v: Record<string, unknown>, keys: string[]): void {
+    const sig = keySignature(keys);
+    const had = this.byKeys.get(sig);
+    if (had === undefined) this.byKeys.set(sig, { order: keys, members: [v] });
+    else if (had === 'by content') this.byContentAdd(v, keys);
+    else if (sameOrder(had.order, keys)) had.members.push(v);
+    else {
+      this.byKeys.set(sig, 'by content');
+      for (const m of had.members) this.byContentAdd(m as Record<string, unknown>, had.order);
+      this.byContentAdd(v, keys);
+    }
+  }
+
+  private byContentAdd(v: Record<string, unknown>, keys: string[]): void {
+    const c = canonical(v);
+    const had = this.byContent.get(c);
+    if (had === undefined) this.byContent.set(c, keys);
+    else if (had && !sameOrder(had, keys)) this.byContent.set(c, null);
   }
 
   /** The keys of `dict` in the order it had when registered (as given when unknown or ambiguous). */
   order(dict: Map<unknown, unknown> | Record<string, unknown>, keys: string[]): string[] {
-    if (keys.length < 2 || !this.orders.size) return keys;
-    return this.orders.get(canonical(dict)) ?? keys;
+    if (keys.length < 2) return keys;
+    const had = this.byKeys.get(keySignature(keys));
+    if (had === undefined) return keys;
+    if (had !== 'by content') return had.order;
+    return this.byContent.get(canonical(dict)) ?? keys;
   }
 }
 
