@@ -18,6 +18,7 @@ fi
 missing=()
 command -v bird >/dev/null 2>&1 || missing+=(bird2)
 command -v gobgpd >/dev/null 2>&1 || missing+=(gobgpd)
+[ -x /usr/lib/frr/bgpd ] || missing+=(frr) # bgpd with its BMP module, for the BMP interop test
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 python3 -c 'import jinja2' >/dev/null 2>&1 || missing+=(python3-jinja2)
 if [ ${#missing[@]} -gt 0 ]; then

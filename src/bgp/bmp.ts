@@ -59,7 +59,7 @@ export class BmpService {
   private directory: Promise<Directory> | null = null;
   /** Bumped when routers or sessions change, which makes every cached match stale. */
   private generation = 0;
-  private readonly matched = new WeakMap<BmpPeer, { generation: number; match: SessionMatch | null }>();
+  private readonly matched = new WeakMap<BmpPeer, { generation: number; bgpId: string | null; match: SessionMatch | null }>();
   /** The PeerGate router each BMP router was last matched to (null: none). */
   private readonly routerOf = new WeakMap<BmpRouter, number | null>();
   /** Last state, session and counts published per peer, so the timer publishes only changes. */
@@ -159,7 +159,7 @@ export class BmpService {
   /** The session a BMP peer stands for, or null when the data has none. */
   async match(router: BmpRouter, peer: BmpPeer): Promise<SessionMatch | null> {
     const d = await this.loadDirectory();
-    const bgpId = peer.sentOpen ? formatIPv4(peer.sentOpen.bgpId) : router.bgpId;
+    const bgpId = routerBgpId(router, peer);
     const routerId = (bgpId ? d.byRouterId.get(bgpId) : undefined) ?? d.byHostname.get(router.address);
     this.routerOf.set(router, routerId ?? null);
     if (routerId === undefined) return null;
@@ -167,13 +167,17 @@ export class BmpService {
     return s ? { ...s, routerId } : null;
   }
 
-  /** Cached per peer until the data changes. */
+  /**
+   * Cached per peer until the data changes, or until the router's BGP ID becomes known (a Peer
+   * Down can come before any Peer Up, and only a Peer Up carries the router's own OPEN).
+   */
   private async matchCached(router: BmpRouter, peer: BmpPeer): Promise<SessionMatch | null> {
     const cached = this.matched.get(peer);
-    if (cached && cached.generation === this.generation) return cached.match;
+    const bgpId = routerBgpId(router, peer);
+    if (cached && cached.generation === this.generation && cached.bgpId === bgpId) return cached.match;
     const generation = this.generation;
     const m = await this.match(router, peer);
-    this.matched.set(peer, { generation, match: m });
+    this.matched.set(peer, { generation, bgpId, match: m });
     return m;
   }
 
@@ -319,6 +323,11 @@ export class BmpService {
       logger.error({ err: e }, 'bmp: state write-back failed');
     }
   }
+}
+
+/** The monitored router's own BGP ID: from this peer's Peer Up, else from any other peer's. */
+function routerBgpId(router: BmpRouter, peer: BmpPeer): string | null {
+  return peer.sentOpen ? formatIPv4(peer.sentOpen.bgpId) : router.bgpId;
 }
 
 /** Pre-policy is what the peer sent; a router that streams only post-policy gives that instead. */

@@ -140,7 +140,16 @@ describe('BMP: matching routers and peers to the data', () => {
   test('a direct session of a router found by router id, even from an address that is another router\'s hostname', async () => {
     const core = await connect();
     const coreOpen = bmp.open(64510, '198.51.100.1', bmp.caps({ fourOctetAs: 64510 }));
-    core.write(bmp.peerUp({ address: '203.0.113.5', asn: 64520, bgpId: '203.0.113.5' }, coreOpen, bmp.open(64520, '203.0.113.5', bmp.caps({ fourOctetAs: 64520 }))));
+    const peer = { address: '203.0.113.5', asn: 64520, bgpId: '203.0.113.5' };
+    // A Peer Down before any Peer Up (FRR sends one when a first connection attempt fails) has
+    // no OPEN to tell the router's id: the match must be tried again once the Peer Up tells it.
+    core.write(bmp.peerDown(peer, 4));
+    // Without an OPEN only the source address can match: edge1's hostname, which has no such session.
+    await waitFor('first match by hostname', async () => {
+      const peers = (await ok(s, '{ bmpPeers { routerId remoteAddress sessionId } }')).bmpPeers;
+      return peers.find((p: { remoteAddress: string; routerId: string | null }) => p.remoteAddress === '203.0.113.5' && p.routerId === ids.edge);
+    }, 10_000);
+    core.write(bmp.peerUp(peer, coreOpen, bmp.open(64520, '203.0.113.5', bmp.caps({ fourOctetAs: 64520 }))));
     await waitFor('direct session written back', async () => (await directRow(ids.direct)).bgpState === 'ESTABLISHED', 15_000);
     expect(events.find((e) => e.sessionType === 'peering.directpeeringsession' && e.sessionId === ids.direct && e.state === 'ESTABLISHED')?.source).toBe('bmp');
   });

@@ -66,7 +66,7 @@ export interface Daemon {
   signal(sig: NodeJS.Signals): void;
 }
 
-function startProcess(cmd: string, args: string[], dir: string): Daemon {
+export function startProcess(cmd: string, args: string[], dir: string): Daemon {
   const logFile = path.join(dir, 'daemon.log');
   const out = fs.openSync(logFile, 'a');
   const proc = spawn(cmd, args, { cwd: dir, stdio: ['ignore', out, out] });
