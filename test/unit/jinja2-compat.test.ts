@@ -1,5 +1,6 @@
 // Plain-data renders (the webhook environment: no loaded objects) compared with python3-jinja2 on
-// the same JSON context: dict order as given, list.append, loop scoping and % formatting.
+// the same JSON context: dict order as given (and as written in dict literals), list.append, loop
+// scoping and % formatting.
 import { execFileSync } from 'node:child_process';
 import { renderWebhookTemplate } from '../../src/workflows/webhooks/template';
 
@@ -30,6 +31,7 @@ const CASES = [
   '{% for n in range(3) %}{% if n == 0 %}{% set first = n %}{% endif %}[{{ first }}]{% endfor %}',
   "{{ '%s (AS%d) %5.1f%% %-4s|' % (data.name, data.asn, 99.5, 'x') }}{{ '%(name)s/%(asn)s' % data }}",
   "{{ '%d' % data.name }}",
+  "{% set d = {'b': 1, 'a': {'z': 1, 'y': [{'q': 1, 'p': 2}]}} %}{{ d }} {% for k in d %}{{ k }}{% endfor %} {{ d.a.keys()|list }}",
 ];
 
 test('plain-data templates render as python3-jinja2 renders them', () => {

@@ -8,7 +8,7 @@ import { isModel, pyStr, REF } from './python';
 import { prepare, UNDEFINED_MARK } from './source';
 import { now } from './now';
 import { percentFormat } from './percent-format';
-import { type KeyOrders, orderedKeys, withKeyOrders } from './key-order';
+import { KeyOrders, orderedKeys, withKeyOrders } from './key-order';
 
 type MiniJinja = typeof import('minijinja-js');
 type MjEnvironment = InstanceType<MiniJinja['Environment']>;
@@ -193,13 +193,19 @@ export function renderTemplate(input: RenderInput): string {
   const limits = input.limits ?? defaultLimits();
   const state = { error: null as string | null };
   const main = prepare(input.source, input.name);
+  const orders = input.keyOrders ?? new KeyOrders();
+  for (const keys of main.dictOrders) orders.addLiteral(keys);
   const mj = load();
   const env = new mj.Environment();
   let out: string;
   try {
     configure(env, input, limits, state);
-    for (const [n, src] of input.includes ?? []) env.addTemplate(n, prepare(src, n).source);
-    out = withKeyOrders(input.keyOrders, () => env.renderNamedStr(input.name, main.source, input.context));
+    for (const [n, src] of input.includes ?? []) {
+      const included = prepare(src, n);
+      for (const keys of included.dictOrders) orders.addLiteral(keys);
+      env.addTemplate(n, included.source);
+    }
+    out = withKeyOrders(orders, () => env.renderNamedStr(input.name, main.source, input.context));
   } catch (e) {
     if (e instanceof TemplateError) throw e;
     const msg = String((e as Error)?.message ?? e);

@@ -62,6 +62,18 @@ export class KeyOrders {
     }
   }
 
+  /** The key order of a dict literal of a template (its values are not known before the render). */
+  addLiteral(keys: string[]): void {
+    if (keys.length < 2) return;
+    const sig = keySignature(keys);
+    const had = this.byKeys.get(sig);
+    if (had === undefined) this.byKeys.set(sig, { order: keys, members: [] });
+    else if (had !== 'by content' && !sameOrder(had.order, keys)) {
+      this.byKeys.set(sig, 'by content');
+      for (const m of had.members) this.byContentAdd(m as Record<string, unknown>, had.order);
+    }
+  }
+
   private byContentAdd(v: Record<string, unknown>, keys: string[]): void {
     const c = canonical(v);
     const had = this.byContent.get(c);

@@ -24,6 +24,8 @@ export interface IncludeRef { kind: IncludeKind; key: string }
 export interface Prepared {
   source: string;
   includes: IncludeRef[];
+  /** Key orders of the dict literals with string keys (MiniJinja would iterate them sorted). */
+  dictOrders: string[][];
 }
 
 /** Method calls MiniJinja lacks, as filters applied to the receiver: `r.first()` -> `(r|pg_first)`. */
@@ -144,6 +146,36 @@ function matchingParen(code: string, open: number): number {
   return code.length;
 }
 
+/** Key orders of the `{'k': v, …}` literals in an expression (nested ones too) whose keys are all strings. */
+function literalDictOrders(code: string): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < code.length; i++) {
+    const c = code[i];
+    if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < code.length && code[j] !== c) j += code[j] === '\\' ? 2 : 1;
+      i = j;
+    } else if (c === '{') {
+      const close = matchingParen(code, i);
+      const body = code.slice(i + 1, close);
+      const keys: string[] = [];
+      let rest = body;
+      while (rest.trim()) {
+        const entry = /^\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*:/.exec(rest);
+        if (!entry) { keys.length = 0; break; }
+        keys.push(entry[1].slice(1, -1).replace(/\\(.)/g, '$1'));
+        const comma = topLevelComma(rest);
+        if (comma < 0) break;
+        rest = rest.slice(comma + 1);
+      }
+      if (keys.length > 1) out.push(keys);
+      out.push(...literalDictOrders(body));
+      i = close;
+    }
+  }
+  return out;
+}
+
 /** A for tag as `for targets in ` + iterable + ` if … recursive`, or null for another tag. */
 function splitFor(inner: string): { head: string; iterable: string; tail: string } | null {
   const m = /^(\s*for\s+[\w\s,()]+?\s+in\s)/.exec(inner);
@@ -240,6 +272,7 @@ export function prepare(src: string, name: string): Prepared {
   const includes: IncludeRef[] = [];
   const roots = appendRoots(src);
   const resets = loopSets(src);
+  const dictOrders: string[][] = [];
   let out = contextRoots(src, roots);
   let i = 0;
   while (i < src.length) {
@@ -271,6 +304,7 @@ export function prepare(src: string, name: string): Prepared {
       i = stop;
       continue;
     }
+    dictOrders.push(...literalDictOrders(inner));
     if (kind === '%') {
       const inc = INCLUDE_TAG.exec(inner);
       if (inc) {
@@ -305,5 +339,5 @@ export function prepare(src: string, name: string): Prepared {
     }
     i = end + 2;
   }
-  return { source: out, includes };
+  return { source: out, includes, dictOrders };
 }
