@@ -1,5 +1,6 @@
 // The live BGP session dashboard: loads sessions with one GraphQL query, then keeps
-// each row current from the bgpSessionChanged subscription (no page reloads).
+// each row current from the bgpSessionChanged subscription (no page reloads). A row's live
+// state comes from PeerGate's own speaker or from the router itself over BMP (its source).
 import { query, SubscriptionClient } from './graphql.js';
 import { sparkline, MAX_POINTS } from './chart.js';
 
@@ -15,8 +16,13 @@ const LOAD = `query Dashboard {
   directPeeringSessions(limit: 1000) { items { ${SESSION_FIELDS} router { id name } } }
   internetExchangePeeringSessions(limit: 1000) { items { ${SESSION_FIELDS} ixpConnection { router { id name } internetExchangePoint { name } } } }
   bgpPeers { sessionType sessionId state uptime lastError staleFamilies }
+  bmpPeers { bmpRouter sysName routerId sessionType sessionId remoteAddress remoteAs status uptime prefixes lastDown }
 }`;
-const EVENTS = `subscription { bgpSessionChanged { sessionType sessionId routerId state uptime receivedPrefixCount advertisedPrefixCount lastError staleFamilies time } }`;
+const EVENTS = `subscription { bgpSessionChanged { sessionType sessionId routerId state uptime receivedPrefixCount advertisedPrefixCount lastError staleFamilies source time } }`;
+const BMP_PEERS = 'query BmpPeers { bmpPeers { bmpRouter sysName routerId sessionType sessionId remoteAddress remoteAs status uptime prefixes lastDown } }';
+const BMP_STATE = { up: 'established', down: 'idle' };
+/** BMP peers that no session in the data stands for: the gap between intent and reality. */
+let unmatched = [];
 const CHANGES = `subscription { objectChanged(types: ["peering.directpeeringsession", "peering.internetexchangepeeringsession", "devices.router", "peering.autonomoussystem"]) { objectType } }`;
 
 /** @type {Map<string, any>} key "direct:1" -> row model */
@@ -84,8 +90,10 @@ async function load() {
         row.establishedAt = row.state === 'established' ? Date.now() - p.uptime * 1000 : null;
         row.lastError = formatError(p.lastError);
         row.stale = p.staleFamilies;
+        row.source = 'speaker';
         row.version++;
       }
+      applyBmpPeers(data.bmpPeers);
       showError(null);
     } catch (e) {
       showError(/auth|credential|token|permission/i.test(e.message) ? `${e.message} — enter an API token above.` : `Could not load sessions: ${e.message}`);
@@ -96,6 +104,29 @@ async function load() {
     }
   })();
   return loading;
+}
+
+/** Live state routers report over BMP, and the list of their peers that have no session. */
+function applyBmpPeers(peers) {
+  unmatched = peers.filter((p) => !p.sessionId);
+  for (const p of peers) {
+    const row = p.sessionId ? rows.get(`${TYPES[p.sessionType]}:${p.sessionId}`) : null;
+    if (!row || !BMP_STATE[p.status]) continue;
+    row.state = BMP_STATE[p.status];
+    row.establishedAt = p.status === 'up' ? Date.now() - p.uptime * 1000 : null;
+    row.received = p.prefixes.prePolicy;
+    if (p.lastDown && p.status !== 'up') row.lastError = p.lastDown.text;
+    row.source = 'bmp';
+    row.version++;
+  }
+  renderUnmatched();
+}
+
+async function loadBmpPeers() {
+  try {
+    applyBmpPeers((await query(BMP_PEERS, {}, token())).bmpPeers);
+    scheduleRender();
+  } catch { /* the next full load reports errors */ }
 }
 
 let reloadTimer = null;
@@ -117,6 +148,7 @@ function onSessionEvent(data) {
   row.received = e.receivedPrefixCount;
   row.advertised = e.advertisedPrefixCount;
   row.stale = e.staleFamilies ?? [];
+  row.source = e.source;
   if (e.lastError) row.lastError = e.lastError;
   const h = row.history;
   if (!h.length || h[h.length - 1].v !== row.received) h.push({ t: Date.now(), v: row.received });
@@ -167,6 +199,13 @@ function drawRow(tr, r) {
   kind.className = 'muted';
   kind.textContent = r.ixName ? `· ${r.ixName}` : '· direct';
   peer.append(kind);
+  if (r.source === 'bmp') {
+    const src = document.createElement('span');
+    src.className = 'source';
+    src.textContent = 'BMP';
+    src.title = 'Live state reported by the router over BMP (RFC 7854)';
+    peer.append(' ', src);
+  }
   cell(tr, peer);
   const as = document.createElement('span');
   as.textContent = r.asn ? `AS${r.asn}` : '—';
@@ -196,7 +235,9 @@ function matches(r) {
   const router = $('f-router').value;
   const state = $('f-state').value;
   const as = $('f-as').value.trim().toLowerCase().replace(/^as/, '');
+  const source = $('f-source').value;
   if (router && r.routerId !== router) return false;
+  if (source && (r.source ?? '') !== source) return false;
   if (state === 'down' && r.state === 'established') return false;
   if (state && state !== 'down' && r.state !== state) return false;
   if (as && !(r.asn === as || r.asn.startsWith(as) || r.asName.toLowerCase().includes(as))) return false;
@@ -246,6 +287,24 @@ function refreshRouterFilter() {
   sel.value = routers.has(current) ? current : '';
 }
 
+function renderUnmatched() {
+  const section = $('unmatched');
+  section.hidden = !unmatched.length;
+  const tbody = section.querySelector('tbody');
+  tbody.replaceChildren(...unmatched.map((p) => {
+    const tr = document.createElement('tr');
+    cell(tr, p.sysName ? `${p.sysName} (${p.bmpRouter})` : p.bmpRouter);
+    const addr = document.createElement('span');
+    addr.className = 'peer-addr';
+    addr.textContent = p.remoteAddress;
+    cell(tr, addr);
+    cell(tr, `AS${p.remoteAs}`);
+    cell(tr, stateBadge(BMP_STATE[p.status] ?? null), 'state-cell');
+    cell(tr, p.prefixes.prePolicy.toLocaleString(), 'num');
+    return tr;
+  }));
+}
+
 function showError(text) {
   const el = $('error');
   el.hidden = !text;
@@ -276,7 +335,7 @@ $('token-form').addEventListener('submit', (ev) => {
   ws.connect();
 });
 $('token-clear').addEventListener('click', () => { localStorage.removeItem(TOKEN_KEY); tokenNote(); ws.connect(); });
-for (const id of ['f-router', 'f-state']) $(id).addEventListener('change', scheduleRender);
+for (const id of ['f-router', 'f-state', 'f-source']) $(id).addEventListener('change', scheduleRender);
 $('f-as').addEventListener('input', scheduleRender);
 $('filters').addEventListener('submit', (ev) => ev.preventDefault());
 
@@ -284,3 +343,5 @@ tokenNote();
 void load();
 ws.connect(); // reloads the data once connected, and again after every reconnect
 setInterval(tickUptimes, 1000);
+// Peers without a session publish no events: their list is refreshed now and then.
+setInterval(loadBmpPeers, 10_000);
