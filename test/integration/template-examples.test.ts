@@ -46,6 +46,8 @@ const SNIPPETS = [
   "{% for p in routing_policies %}{{ p.name }}:{% for k, v in (p.config_context or {}).items() %}{{ k }}={{ v }},{% endfor %};{% endfor %}",
   "{% for p in routing_policies if p.config_context %}{% for k in p.config_context %}[{{ k }}]{% endfor %}{{ p.config_context['policy-variables'].keys()|list }}{% endfor %}",
   "{% for a in autonomous_systems %}{{ a.prefixes }}{% for f in a.prefixes or {} %}{{ f }}{% endfor %}{% endfor %} {{ router.config_context }}",
+  // ~ and |string print models by their display.
+  "{{ 'AS' ~ local_as.asn ~ ' ' ~ local_as }}|{{ router|string }}|{% for p in routing_policies %}{{ 'pm-' ~ p ~ ';' }}{% endfor %}|{{ 'x' ~ router.config_context }}",
   // Python's % formatting.
   "{{ '%s-%d' % (local_as.name, local_as.asn) }} {{ 'AS%05d' % local_as.asn }} {{ '%s' % router }} {{ '%r' % router.name }}",
   "{% for s in router | ixp_sessions %}{{ '%-16s %5s %s' % (s | ip, s | ip_version, s.autonomous_system) }}\n{% endfor %}",

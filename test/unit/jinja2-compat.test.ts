@@ -1,6 +1,6 @@
 // Plain-data renders (the webhook environment: no loaded objects) compared with python3-jinja2 on
 // the same JSON context: dict order as given (and as written in dict literals), list.append, loop
-// scoping and % formatting.
+// scoping, % formatting, ~ and |string.
 import { execFileSync } from 'node:child_process';
 import { renderWebhookTemplate } from '../../src/workflows/webhooks/template';
 
@@ -31,6 +31,10 @@ const CASES = [
   '{% for n in range(3) %}{% if n == 0 %}{% set first = n %}{% endif %}[{{ first }}]{% endfor %}',
   "{{ '%s (AS%d) %5.1f%% %-4s|' % (data.name, data.asn, 99.5, 'x') }}{{ '%(name)s/%(asn)s' % data }}",
   "{{ '%d' % data.name }}",
+  // ~ and |string print str() of their operands.
+  "{{ 'a' ~ none ~ true ~ [1, 'b'] ~ data.custom.alpha ~ data.custom ~ 2 * 3 }}|{{ none|string }}|{{ true|string }}|{{ data.tags|string }}",
+  "{% if 'v' ~ data.id == 'v7' and data.name ~ '' is string %}ok{% endif %}{% set k = 'n' ~ data.id %}{{ {k: data.tags ~ ''} }}",
+  "{{ 'x' ~ 1 + 2 }}",
   "{% set d = {'b': 1, 'a': {'z': 1, 'y': [{'q': 1, 'p': 2}]}} %}{{ d }} {% for k in d %}{{ k }}{% endfor %} {{ d.a.keys()|list }}",
 ];
 

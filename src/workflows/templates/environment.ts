@@ -119,6 +119,10 @@ function builtins(): Record<string, FilterFn> {
       const picked = attribute === null ? items : items.map((x) => attributeOf(x, attribute));
       return picked.map(pyStr).join(pyStr(sep));
     },
+    // `a ~ b` (./concat.ts): str() of each operand, as Jinja2 joins them.
+    pg_concat: (v) => (v as unknown[]).map((x) => pyStr(x === undefined ? null : x)).join(''),
+    // Jinja2's string filter is str(): None, True, a model's display.
+    string: (v) => pyStr(v === undefined ? null : v),
     // `'fmt' % operand` (source.ts): the operand is the value, a dict being no keyword arguments.
     pg_format: (v, args) => percentFormat(String(args[0]), v, true),
     pg_format_one: (v, args) => percentFormat(String(args[0]), v, false),

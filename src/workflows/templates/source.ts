@@ -10,6 +10,7 @@
 //   'f' % (a, b)   -> ([a, b]|pg_format('f'))   (Python's % formatting; one operand: pg_format_one)
 //   {% for x in e %}  -> {% set it = e %}{% for x in (it if it is not mapping else it|pg_keys) %} (dict order)
 //   d.items() / .keys() / .values() -> (d|pg_items) … (dict order, ./key-order.ts)
+//   a ~ b          -> ([a, b]|pg_concat)        (str() of each operand: ./concat.ts)
 //   {{ e }}        -> {{ (e)|default(MARK)|pg_str }} (Python's str(): None, True, ['a'], model display;
 //                     the mark tells undefined from None, which reach JS alike)
 //   {% include_configuration X %} (and _email, _exporttemplate) -> {% include "configuration::X" %}
@@ -17,6 +18,7 @@
 import { TemplateError } from './errors';
 import { appendRoots, contextRoots, rewriteRootStatement } from './append';
 import { findClose, loopSets } from './loop-scope';
+import { rewriteConcat } from './concat';
 
 export type IncludeKind = 'configuration' | 'email' | 'exporttemplate';
 export interface IncludeRef { kind: IncludeKind; key: string }
@@ -315,7 +317,7 @@ export function prepare(src: string, name: string): Prepared {
         const lit = INCLUDE_LITERAL.exec(inner);
         if (lit) includes.push({ kind: (lit[1] ?? lit[3]) as IncludeKind, key: lit[2] ?? lit[4] });
         const root = rewriteRootStatement(inner, roots, (code) => rewriteExpression(code, line, name, roots));
-        inner = root ? (root.second ? `${root.first}%}{%${root.second}` : root.first) : rewriteExpression(inner, line, name, roots);
+        inner = rewriteConcat(root ? (root.second ? `${root.first}%}{%${root.second}` : root.first) : rewriteExpression(inner, line, name, roots));
       }
       // A dict iterated by a for loop goes in Jinja2's key order (./key-order.ts); evaluated once.
       const loop = splitFor(inner);
@@ -334,7 +336,7 @@ export function prepare(src: string, name: string): Prepared {
       }
       out += `{%${lead}${inner}${trail}%}`;
     } else {
-      const expr = rewriteExpression(inner, line, name, roots);
+      const expr = rewriteConcat(rewriteExpression(inner, line, name, roots));
       out += expr.trim() ? `{{${lead} (${expr})|default(${JSON.stringify(UNDEFINED_MARK)})|pg_str ${trail}}}` : `{{${lead}${expr}${trail}}}`;
     }
     i = end + 2;
