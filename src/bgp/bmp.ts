@@ -67,6 +67,7 @@ export class BmpService {
   private readonly pending = new Map<string, Pending>();
   /** BMP events are handled one after the other, so a Peer Down never overtakes its Peer Up. */
   private queue: Promise<void> = Promise.resolve();
+  private flushQueued = false;
   private timer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
 
@@ -196,7 +197,20 @@ export class BmpService {
     p.bgpState = state;
     if (peer.status === 'up') p.lastEstablishedState = peer.upSince ?? new Date();
     this.setCounts(peer, p);
-    await this.writeBack();
+    this.flushSoon();
+  }
+
+  /**
+   * Up and down are written at once, but a router that connects reports all its peers in one
+   * burst: one write after the Peer Ups already queued, not one transaction per peer.
+   */
+  private flushSoon(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    this.enqueue(async () => {
+      this.flushQueued = false;
+      await this.writeBack();
+    });
   }
 
   /**
