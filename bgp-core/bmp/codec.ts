@@ -160,7 +160,17 @@ export interface StatisticsMessage {
 export interface RouteMonitoringMessage {
   type: BmpType.ROUTE_MONITORING;
   peer: PerPeerHeader;
-  update: DecodedUpdate;
+  /** null when the peer's UPDATEs carry Add-Path path identifiers (see DecodeBmpOptions.addPath). */
+  update: DecodedUpdate | null;
+}
+
+export interface DecodeBmpOptions {
+  maxLength?: number;
+  /**
+   * True when this peer's UPDATEs carry Add-Path path identifiers (RFC 7911), known only from
+   * its Peer Up: their NLRI would not parse as plain prefixes, so the UPDATE is left undecoded.
+   */
+  addPath?: (peer: PerPeerHeader) => boolean;
 }
 
 export interface RouteMirroringMessage {
@@ -348,24 +358,25 @@ function decodeStatistics(buf: Buffer, off: number, end: number): StatisticsMess
   return { type: BmpType.STATISTICS_REPORT, peer, stats };
 }
 
-function decodeRouteMonitoring(buf: Buffer, off: number, end: number): RouteMonitoringMessage {
+function decodeRouteMonitoring(buf: Buffer, off: number, end: number, opts: DecodeBmpOptions): RouteMonitoringMessage {
   const peer = decodePerPeerHeader(buf, off, end);
   off += BMP_PER_PEER_HEADER_LEN;
   const uEnd = bgpPdu(buf, off, end, MsgType.UPDATE, 'Route Monitoring UPDATE');
   if (uEnd !== end) throw new BmpError('length', `Route Monitoring: ${end - uEnd} bytes after the UPDATE`);
+  if (opts.addPath?.(peer)) return { type: BmpType.ROUTE_MONITORING, peer, update: null };
   const update = bgp('Route Monitoring UPDATE', () => decodeUpdate(buf, off + HEADER_LEN, uEnd, { as4: !peer.flags.legacyAsPath }));
   return { type: BmpType.ROUTE_MONITORING, peer, update };
 }
 
 /** Decodes one complete BMP message (common header included). Throws BmpError when malformed. */
-export function decodeBmpMessage(buf: Buffer, maxLen = BMP_MAX_MESSAGE_LEN): BmpMessage {
+export function decodeBmpMessage(buf: Buffer, opts: DecodeBmpOptions = {}): BmpMessage {
   need(buf.length, 0, BMP_COMMON_HEADER_LEN, 'common header');
-  const len = checkBmpHeader(buf, 0, maxLen);
+  const len = checkBmpHeader(buf, 0, opts.maxLength ?? BMP_MAX_MESSAGE_LEN);
   if (len !== buf.length) throw new BmpError('length', `message length ${len} but ${buf.length} bytes given`);
   const off = BMP_COMMON_HEADER_LEN;
   switch (buf[5]) {
     case BmpType.ROUTE_MONITORING:
-      return decodeRouteMonitoring(buf, off, len);
+      return decodeRouteMonitoring(buf, off, len, opts);
     case BmpType.STATISTICS_REPORT:
       return decodeStatistics(buf, off, len);
     case BmpType.PEER_DOWN:

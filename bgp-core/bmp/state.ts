@@ -24,7 +24,10 @@ export interface BmpNegotiated {
   enhancedRouteRefresh: boolean;
   extendedMessage: boolean;
   gracefulRestart: boolean;
-  /** Families where both sides announced Add-Path (any mode). */
+  /**
+   * Families whose UPDATEs from the peer carry Add-Path path identifiers (RFC 7911): the router
+   * said it can receive them and the peer that it sends them.
+   */
   addPath: Family[];
   /** 0 when either side asked for no keepalives. */
   holdTime: number;
@@ -51,9 +54,10 @@ export function negotiate(sent: OpenMessage, received: OpenMessage): BmpNegotiat
   const a = sent.capabilities;
   const b = received.capabilities;
   const theirs = families(received);
-  const addPathOf = (o: OpenMessage): Family[] =>
-    o.capabilities.addPath.map((x) => familyOf(x.afi, x.safi)).filter((f): f is Family => f !== null);
-  const bAddPath = addPathOf(received);
+  // Add-Path mode bits: 1 receive, 2 send.
+  const addPathOf = (o: OpenMessage, bit: number): Family[] =>
+    o.capabilities.addPath.filter((x) => (x.mode & bit) !== 0).map((x) => familyOf(x.afi, x.safi)).filter((f): f is Family => f !== null);
+  const peerSends = addPathOf(received, 2);
   return {
     as4: a.fourOctetAs !== null && b.fourOctetAs !== null,
     families: families(sent).filter((f) => theirs.includes(f)),
@@ -61,7 +65,7 @@ export function negotiate(sent: OpenMessage, received: OpenMessage): BmpNegotiat
     enhancedRouteRefresh: a.enhancedRouteRefresh && b.enhancedRouteRefresh,
     extendedMessage: a.extendedMessage && b.extendedMessage,
     gracefulRestart: a.gracefulRestart !== null && b.gracefulRestart !== null,
-    addPath: addPathOf(sent).filter((f) => bAddPath.includes(f)),
+    addPath: addPathOf(sent, 1).filter((f) => peerSends.includes(f)),
     holdTime: sent.holdTime === 0 || received.holdTime === 0 ? 0 : Math.min(sent.holdTime, received.holdTime),
   };
 }
@@ -93,8 +97,8 @@ export class BmpPeer {
   statsTime: Date | null = null;
   readonly prePolicy: AdjRib;
   readonly postPolicy: AdjRib;
-  /** Route Monitoring messages by RIB. */
-  readonly updates = { prePolicy: 0, postPolicy: 0, adjRibOut: 0 };
+  /** Route Monitoring messages by RIB; addPath: those not decoded because they carry path identifiers. */
+  readonly updates = { prePolicy: 0, postPolicy: 0, adjRibOut: 0, addPath: 0 };
 
   constructor(readonly key: string, readonly header: PerPeerHeader, pool: AttrPool) {
     this.asn = header.asn;
@@ -137,6 +141,11 @@ export class BmpPeer {
 
   routeMonitoring(m: RouteMonitoringMessage): void {
     const f = m.peer.flags;
+    if (!m.update) {
+      // Add-Path NLRI (RFC 7911) are not decoded in this version: counted, the router's feed goes on.
+      this.updates.addPath++;
+      return;
+    }
     if (f.adjRibOut) {
       // Adj-RIB-Out (RFC 8671) is not kept in this version; counted so it shows it arrives.
       this.updates.adjRibOut++;

@@ -109,7 +109,10 @@ export class BmpStation extends EventEmitter<BmpStationEvents> {
   }
 
   private handle(router: BmpRouter, buf: Buffer): void {
-    const m = decodeBmpMessage(buf, this.opts.maxMessageLength ?? BMP_MAX_MESSAGE_LEN);
+    const m = decodeBmpMessage(buf, {
+      maxLength: this.opts.maxMessageLength ?? BMP_MAX_MESSAGE_LEN,
+      addPath: (h) => (router.peers.get(peerKeyOf(h))?.negotiated?.addPath.length ?? 0) > 0,
+    });
     router.count(m.type);
     this.apply(router, m);
   }

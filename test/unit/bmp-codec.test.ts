@@ -7,6 +7,7 @@ import {
   BmpType,
   buildUpdates,
   decodeBmpMessage,
+  encodeAttributes,
   negotiate,
   type BmpMessage,
 } from '../../bgp-core';
@@ -64,8 +65,28 @@ describe('BMP codec: message types', () => {
     expect(m.receivedOpen).toMatchObject({ myAs: 65002, holdTime: 30, capabilities: { multiprotocol: [[1, 1]] } });
     expect(negotiate(m.sentOpen, m.receivedOpen)).toEqual({
       as4: true, families: ['ipv4'], routeRefresh: true, enhancedRouteRefresh: false, extendedMessage: false,
-      gracefulRestart: false, addPath: ['ipv4'], holdTime: 30,
+      gracefulRestart: false, addPath: [], holdTime: 30,
     });
+    // Add-Path counts only where the router receives path identifiers and the peer sends them.
+    const sends = bmp.open(65002, '192.0.2.2', bmp.caps({ fourOctetAs: 65002, addPath: [{ afi: 1, safi: 1, mode: 2 }, { afi: 2, safi: 1, mode: 2 }] }));
+    const up = decode(bmp.peerUp(PEER, sentOpen, sends), BmpType.PEER_UP);
+    expect(negotiate(up.sentOpen, up.receivedOpen).addPath).toEqual(['ipv4']);
+  });
+
+  test('Route Monitoring of an Add-Path peer is left undecoded and counted, not misread', () => {
+    // An UPDATE whose NLRI carries a 4-byte path identifier before each prefix (RFC 7911).
+    const attrs = encodeAttributes({ origin: 0, asPath: [{ type: 2, asns: [65002] }], nextHop: '192.0.2.2' }, { as4: true });
+    const nlri = Buffer.from([0, 0, 0, 7, 24, 10, 7, 0]);
+    const body = Buffer.concat([Buffer.from([0, 0, attrs.length >> 8, attrs.length & 255]), attrs, nlri]);
+    const update = Buffer.concat([Buffer.alloc(16, 0xff), Buffer.from([0, 19 + body.length, 2]), body]);
+    const msg = bmp.routeMonitoring(PEER, update);
+    const m = decodeBmpMessage(msg, { addPath: (h) => h.address === PEER.address });
+    if (m.type !== BmpType.ROUTE_MONITORING) throw new Error(`decoded as type ${m.type}`);
+    expect(m.update).toBeNull();
+    const peer = new BmpPeer('k', m.peer, new AttrPool());
+    peer.routeMonitoring(m);
+    expect(peer.updates.addPath).toBe(1);
+    expect(peer.counts).toEqual({ prePolicy: 0, postPolicy: 0 });
   });
 
   test('Peer Down reasons 1 and 3 carry the NOTIFICATION, 2 the FSM event, 4 and 5 nothing', () => {
@@ -95,14 +116,14 @@ describe('BMP codec: message types', () => {
     const [v4] = buildUpdates({ attrs: { origin: 0, asPath: [{ type: 2, asns: [4200000002] }], nextHop: '192.0.2.2' }, nlri: ['10.1.0.0/16', '10.2.0.0/16'] }, { as4: true });
     const [v6] = buildUpdates({ attrs: { origin: 0, asPath: [{ type: 2, asns: [65002] }], mpReach: { afi: 2, safi: 1, nextHop: '2001:db8::2', nlri: ['2001:db8:1::/48'] } } }, { as4: true });
     const m = decode(bmp.routeMonitoring(PEER, v4), BmpType.ROUTE_MONITORING);
-    expect(m.update.attrs.asPath).toEqual([{ type: 2, asns: [4200000002] }]);
+    expect(m.update?.attrs.asPath).toEqual([{ type: 2, asns: [4200000002] }]);
     const peer = new BmpPeer('k', m.peer, new AttrPool());
     peer.routeMonitoring(m);
     peer.routeMonitoring(decode(bmp.routeMonitoring(PEER, v6), BmpType.ROUTE_MONITORING));
     peer.routeMonitoring(decode(bmp.routeMonitoring({ ...PEER, postPolicy: true }, v4), BmpType.ROUTE_MONITORING));
     expect(peer.counts).toEqual({ prePolicy: 3, postPolicy: 2 });
     expect(peer.prePolicy.exact('2001:db8:1::/48')?.set.attrs.mpReach?.nextHop).toBe('2001:db8::2');
-    expect(peer.updates).toEqual({ prePolicy: 2, postPolicy: 1, adjRibOut: 0 });
+    expect(peer.updates).toEqual({ prePolicy: 2, postPolicy: 1, adjRibOut: 0, addPath: 0 });
     // Withdrawals: IPv4 withdrawn field and MP_UNREACH.
     const [wd4] = buildUpdates({ withdraw: ['10.1.0.0/16'] }, { as4: true });
     const [wd6] = buildUpdates({ attrs: { mpUnreach: { afi: 2, safi: 1, withdraw: ['2001:db8:1::/48'] } } }, { as4: true });
@@ -114,7 +135,7 @@ describe('BMP codec: message types', () => {
   test('Route Monitoring with the A flag reads 2-byte AS_PATHs', () => {
     const [u] = buildUpdates({ attrs: { origin: 0, asPath: [{ type: 2, asns: [65002, 65003] }], nextHop: '192.0.2.2' }, nlri: ['10.9.0.0/16'] }, { as4: false });
     const m = decode(bmp.routeMonitoring({ ...PEER, legacyAsPath: true }, u), BmpType.ROUTE_MONITORING);
-    expect(m.update.attrs.asPath).toEqual([{ type: 2, asns: [65002, 65003] }]);
+    expect(m.update?.attrs.asPath).toEqual([{ type: 2, asns: [65002, 65003] }]);
     // Read as 4-byte (A clear), the same bytes are a different path: the flag matters.
     const wrong = decodeBmpMessage(bmp.routeMonitoring(PEER, u));
     expect((wrong as { update: { attrs: { asPath?: unknown } } }).update.attrs.asPath).not.toEqual([{ type: 2, asns: [65002, 65003] }]);
