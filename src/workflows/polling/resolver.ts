@@ -4,11 +4,8 @@
 import type { AnyEntity } from '@mikro-orm/core';
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import type { GqlContext } from '../../graphql/context';
-import { readScope, requireWrite } from '../../graphql/guards';
-import { AuthError, NotFoundError, UnavailableError } from '../../graphql/errors';
-import { NO_CREDENTIALS } from '../../domain/access';
-import { describe } from '../../domain/model';
-import * as crud from '../../domain/crud';
+import { readableIds, requireJobOwner, requireReadable, rowId } from '../../graphql/workflow-guards';
+import { UnavailableError } from '../../graphql/errors';
 import { Job } from '../../domain/core/job';
 import { Router } from '../../domain/devices/router';
 import { Connection } from '../../domain/net/connection';
@@ -22,35 +19,20 @@ import { readLiveState } from './live';
 import { polledFrom, requirePollRights, unusableReason, writePolledSessions } from './poll';
 import { enqueueBgpSessionsPoll } from './jobs';
 
-function idOf(id: string): number {
-  const n = Number(id);
-  if (!/^\d+$/.test(id.trim()) || !Number.isSafeInteger(n) || n < 1 || n > 2147483647) throw new NotFoundError('Not found.');
-  return n;
-}
-
 /**
  * Queueing a poll needs write credentials and a user (an anonymous caller could never read its job),
  * and the core's update grant on what the job writes: the router and both kinds of session.
  */
 function requirePoller(ctx: GqlContext): void {
-  requireWrite(ctx);
-  if (!ctx.caller.user) throw new AuthError('UNAUTHENTICATED', NO_CREDENTIALS);
+  requireJobOwner(ctx);
   requirePollRights(ctx.caller);
-}
-
-async function mustRead(ctx: GqlContext, cls: Function, id: number): Promise<void> {
-  const d = describe(cls);
-  if (!(await crud.get(ctx.em, d, id, undefined, readScope(ctx, d)))) throw new NotFoundError(`No ${d.className} matches the given query.`);
 }
 
 /** One job per distinct router among `ids` the caller may read, by router id. */
 async function pollRouters(ctx: GqlContext, ids: (number | null | undefined)[]): Promise<Job[]> {
-  const wanted = [...new Set(ids.filter((n): n is number => typeof n === 'number'))];
-  if (!wanted.length) return [];
-  const scope = readScope(ctx, describe(Router));
-  const routers = await ctx.em.find(Router, (scope ? { $and: [scope, { id: { $in: wanted } }] } : { id: { $in: wanted } }) as any, { fields: ['id'], orderBy: { id: 'asc' } });
+  const routers = await readableIds(ctx, Router, ids.filter((n): n is number => typeof n === 'number'));
   const jobs: Job[] = [];
-  for (const r of routers) jobs.push(await enqueueBgpSessionsPoll(ctx.em as any, r.id, ctx.caller));
+  for (const id of routers) jobs.push(await enqueueBgpSessionsPoll(ctx.em as any, id, ctx.caller));
   return jobs;
 }
 
@@ -80,15 +62,15 @@ export class PollingResolver {
   @Mutation(() => Job, { description: `${ONE_JOB}. A router that is not an enabled BGP speaker ends "Task cancelled"; poll_bgp_sessions_state false, or no worker running the router, ends failed.` })
   async pollRouterBgpSessions(@Arg('id', () => ID, { description: 'Id of the router' }) id: string, @Ctx() ctx: GqlContext): Promise<Job> {
     requirePoller(ctx);
-    await mustRead(ctx, Router, idOf(id));
-    return enqueueBgpSessionsPoll(ctx.em as any, idOf(id), ctx.caller);
+    await requireReadable(ctx, Router, rowId(id));
+    return enqueueBgpSessionsPoll(ctx.em as any, rowId(id), ctx.caller);
   }
 
   @Mutation(() => [Job], { description: `${ONE_JOB}, for each router with a direct session to the AS or a connection carrying one of its IX sessions; one job per router.` })
   async pollAutonomousSystemBgpSessions(@Arg('id', () => ID, { description: 'Id of the autonomous system' }) id: string, @Ctx() ctx: GqlContext): Promise<Job[]> {
     requirePoller(ctx);
-    const asId = idOf(id);
-    await mustRead(ctx, AutonomousSystem, asId);
+    const asId = rowId(id);
+    await requireReadable(ctx, AutonomousSystem, asId);
     const [direct, ixp] = await Promise.all([
       ctx.em.find(DirectPeeringSession, { autonomousSystem: asId }, { fields: ['router'] }),
       ctx.em.find(InternetExchangePeeringSession, { autonomousSystem: asId }, { populate: ['ixpConnection'] }),
@@ -99,8 +81,8 @@ export class PollingResolver {
   @Mutation(() => [Job], { description: `${ONE_JOB}, for each router with a direct session in the BGP group; one job per router.` })
   async pollBgpGroupBgpSessions(@Arg('id', () => ID, { description: 'Id of the BGP group' }) id: string, @Ctx() ctx: GqlContext): Promise<Job[]> {
     requirePoller(ctx);
-    const groupId = idOf(id);
-    await mustRead(ctx, BGPGroup, groupId);
+    const groupId = rowId(id);
+    await requireReadable(ctx, BGPGroup, groupId);
     const direct = await ctx.em.find(DirectPeeringSession, { bgpGroup: groupId }, { fields: ['router'] });
     return pollRouters(ctx, direct.map(routerOf));
   }
@@ -108,8 +90,8 @@ export class PollingResolver {
   @Mutation(() => [Job], { description: `${ONE_JOB}, for each router with a connection to the IX; one job per router.` })
   async pollInternetExchangeBgpSessions(@Arg('id', () => ID, { description: 'Id of the IX' }) id: string, @Ctx() ctx: GqlContext): Promise<Job[]> {
     requirePoller(ctx);
-    const ixId = idOf(id);
-    await mustRead(ctx, InternetExchange, ixId);
+    const ixId = rowId(id);
+    await requireReadable(ctx, InternetExchange, ixId);
     const connections = await ctx.em.find(Connection, { internetExchangePoint: ixId }, { fields: ['router'] });
     return pollRouters(ctx, connections.map(routerOf));
   }

@@ -6,7 +6,8 @@ import { requireRead } from '../../graphql/guards';
 import { ValidationError } from '../../graphql/errors';
 import { TemplateError } from './errors';
 import { renderNetworkEmail } from './render';
-import { RenderedEmail, idOf } from './resolver';
+import { RenderedEmail } from './resolver';
+import { rowId } from '../../graphql/workflow-guards';
 
 @Resolver()
 export class NetworkEmailResolver {
@@ -19,7 +20,7 @@ export class NetworkEmailResolver {
   ): Promise<RenderedEmail> {
     requireRead(ctx);
     try {
-      return await renderNetworkEmail({ em: ctx.em as any, caller: ctx.caller }, idOf(autonomousSystemId), idOf(networkId), idOf(emailId));
+      return await renderNetworkEmail({ em: ctx.em as any, caller: ctx.caller }, rowId(autonomousSystemId), rowId(networkId), rowId(emailId));
     } catch (e) {
       if (e instanceof TemplateError) throw new ValidationError({ template: [e.message] }, undefined, e.message);
       throw e;

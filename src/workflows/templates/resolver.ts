@@ -2,11 +2,10 @@
 // router configuration and export templates (Peering Manager's 202 + Job actions use the same).
 import { Arg, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import type { GqlContext } from '../../graphql/context';
-import { readScope, requireModelWrite, requireRead, requireWrite } from '../../graphql/guards';
-import { AuthError, NotFoundError, ValidationError } from '../../graphql/errors';
-import { NO_CREDENTIALS } from '../../domain/access';
+import { requireModelWrite, requireRead } from '../../graphql/guards';
+import { readableIds, requireJobOwner, requireReadable, rowId } from '../../graphql/workflow-guards';
+import { NotFoundError, ValidationError } from '../../graphql/errors';
 import { describe } from '../../domain/model';
-import * as crud from '../../domain/crud';
 import { Job } from '../../domain/core/job';
 import { Router } from '../../domain/devices/router';
 import { ExportTemplate } from '../../domain/extras/export-template';
@@ -33,44 +32,23 @@ async function rendering<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
-export function idOf(id: string): number {
-  const n = Number(id);
-  if (!Number.isSafeInteger(n) || n < 1 || n > 2147483647) throw new NotFoundError('Not found.');
-  return n;
-}
-
 function renderer(ctx: GqlContext): Renderer {
   requireRead(ctx);
   return { em: ctx.em as any, caller: ctx.caller };
-}
-
-/**
- * Jobs belong to a user: an anonymous reader could never see the one it started. Queueing one is a
- * mutation, and every mutation needs write credentials (REST's GET actions queue with read ones).
- */
-function requireJobOwner(ctx: GqlContext): void {
-  requireWrite(ctx);
-  if (!ctx.caller.user) throw new AuthError('UNAUTHENTICATED', NO_CREDENTIALS);
-}
-
-/** The object must exist within the caller's read scope before a job is queued for it. */
-async function mustRead(ctx: GqlContext, cls: Function, id: number, what: string): Promise<void> {
-  const d = describe(cls);
-  if (!(await crud.get(ctx.em, d, id, undefined, readScope(ctx, d)))) throw new NotFoundError(`No ${what} matches the given query.`);
 }
 
 @Resolver()
 export class TemplateRenderResolver {
   @Query(() => String, { description: "Renders a router's configuration template (Jinja2) with the objects the caller may read; an empty string when the router has none. Template errors are BAD_USER_INPUT naming the template and line." })
   async renderRouterConfiguration(@Arg('id', () => ID, { description: 'Id of the router' }) id: string, @Ctx() ctx: GqlContext): Promise<string> {
-    return rendering(async () => (await renderRouterConfiguration(renderer(ctx), idOf(id))).text);
+    return rendering(async () => (await renderRouterConfiguration(renderer(ctx), rowId(id))).text);
   }
 
   @Mutation(() => Job, { description: "Queues a job (devices.router.render_configuration) rendering a router's configuration; its output is the configuration, or the template error." })
   async renderRouterConfigurationJob(@Arg('id', () => ID, { description: 'Id of the router' }) id: string, @Ctx() ctx: GqlContext): Promise<Job> {
     requireJobOwner(ctx);
-    await mustRead(ctx, Router, idOf(id), 'Router');
-    return enqueueRouterConfiguration(ctx.em as any, idOf(id), ctx.caller);
+    await requireReadable(ctx, Router, rowId(id));
+    return enqueueRouterConfiguration(ctx.em as any, rowId(id), ctx.caller);
   }
 
   @Mutation(() => [Job], { description: "Queues one job (devices.router.set_napalm_configuration) per readable router among `routers`. PeerGate cannot push to routers (no NAPALM): each job renders the router's configuration as its output and its log says that nothing was installed, even with `commit`. Unknown ids are skipped; none found is NOT_FOUND." })
@@ -86,24 +64,23 @@ export class TemplateRenderResolver {
     if (routers.length > MAX_ROUTERS) throw new ValidationError({ routers: [`Ensure this field has no more than ${MAX_ROUTERS} elements.`] });
     // An id that is not a valid key names no router, as in Peering Manager's pk__in.
     const ids = [...new Set(routers.map(Number).filter((n) => Number.isSafeInteger(n) && n >= 1 && n <= 2147483647))];
-    const scope = readScope(ctx, d);
-    const found = ids.length ? await ctx.em.find(Router, { $and: [scope ?? {}, { id: { $in: ids } }] } as any, { fields: ['id'], orderBy: { id: 'asc' } }) : [];
+    const found = await readableIds(ctx, Router, ids);
     if (!found.length) throw new NotFoundError('No Router matches the given query.');
     const jobs: Job[] = [];
-    for (const r of found) jobs.push(await enqueueConfigure(ctx.em as any, r.id, commit, ctx.caller));
+    for (const id of found) jobs.push(await enqueueConfigure(ctx.em as any, id, commit, ctx.caller));
     return jobs;
   }
 
   @Query(() => String, { description: 'Renders an export template with `dataset` = the objects of its content type the caller may read.' })
   async renderExportTemplate(@Arg('id', () => ID, { description: 'Id of the export template' }) id: string, @Ctx() ctx: GqlContext): Promise<string> {
-    return rendering(async () => (await renderExportTemplate(renderer(ctx), idOf(id))).text);
+    return rendering(async () => (await renderExportTemplate(renderer(ctx), rowId(id))).text);
   }
 
   @Mutation(() => Job, { description: 'Queues a job (extras.exporttemplate.render) rendering an export template; its output is the rendered text, or the template error.' })
   async renderExportTemplateJob(@Arg('id', () => ID, { description: 'Id of the export template' }) id: string, @Ctx() ctx: GqlContext): Promise<Job> {
     requireJobOwner(ctx);
-    await mustRead(ctx, ExportTemplate, idOf(id), 'ExportTemplate');
-    return enqueueExportTemplate(ctx.em as any, idOf(id), ctx.caller);
+    await requireReadable(ctx, ExportTemplate, rowId(id));
+    return enqueueExportTemplate(ctx.em as any, rowId(id), ctx.caller);
   }
 
   @Query(() => RenderedEmail, { description: 'Renders an e-mail template (subject and body) for an autonomous system: `autonomous_system` and `affiliated_autonomous_systems` in its context.' })
@@ -112,6 +89,6 @@ export class TemplateRenderResolver {
     @Arg('emailId', () => ID, { description: 'Id of the e-mail template' }) emailId: string,
     @Ctx() ctx: GqlContext,
   ): Promise<RenderedEmail> {
-    return rendering(() => renderEmail(renderer(ctx), idOf(autonomousSystemId), idOf(emailId)));
+    return rendering(() => renderEmail(renderer(ctx), rowId(autonomousSystemId), rowId(emailId)));
   }
 }
