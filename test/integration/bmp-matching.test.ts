@@ -18,12 +18,16 @@ async function ok(s: TestServer, query: string): Promise<any> {
 
 interface Event { sessionType: string; sessionId: string; state: string; source: string; reason: string | null; lastError: string | null; receivedPrefixCount: number }
 
-function subscribe(s: TestServer, events: Event[]): Client {
-  const client = createClient({ url: s.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Token ${s.token}` } });
+/** Subscribes to bgpSessionChanged; resolves once the socket is connected (the subscribe message follows at once). */
+async function subscribe(s: TestServer, events: Event[]): Promise<Client> {
+  let connected!: () => void;
+  const ready = new Promise<void>((r) => (connected = r));
+  const client = createClient({ url: s.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Token ${s.token}` }, on: { connected: () => connected() } });
   client.subscribe({ query: 'subscription { bgpSessionChanged { sessionType sessionId state source reason lastError receivedPrefixCount } }' }, {
     next: (v) => { if (v.data?.bgpSessionChanged) events.push(v.data.bgpSessionChanged as unknown as Event); },
     error: () => undefined, complete: () => undefined,
   });
+  await ready;
   return client;
 }
 
@@ -38,7 +42,7 @@ describe('BMP: matching routers and peers to the data', () => {
   beforeAll(async () => {
     s = await startTestServer('pglite', { BMP_PORT: '0' });
     port = s.pg.bmp!.station.address()!.port;
-    clients.push(subscribe(s, events));
+    clients.push(await subscribe(s, events));
     const d = await ok(s, `mutation {
       local: createAutonomousSystem(input: {asn: 64510, name: "Local"}) { id }
       a: createAutonomousSystem(input: {asn: 64520, name: "Peer A"}) { id }
@@ -106,7 +110,8 @@ describe('BMP: matching routers and peers to the data', () => {
     }, 15_000);
     expect(v4.lastEstablishedState).toBeTruthy();
     await waitFor('IPv6 IX session written back', async () => (await ixRow(ids.v6)).bgpState === 'ESTABLISHED', 15_000);
-    const up = events.find((e) => e.sessionType === 'peering.internetexchangepeeringsession' && e.sessionId === ids.v6 && e.state === 'ESTABLISHED');
+    // Events travel over graphql-ws: they may arrive a little after the row is written.
+    const up = await waitFor('established event', () => events.find((e) => e.sessionType === 'peering.internetexchangepeeringsession' && e.sessionId === ids.v6 && e.state === 'ESTABLISHED'), 10_000);
     expect(up).toMatchObject({ sessionType: 'peering.internetexchangepeeringsession', source: 'bmp', reason: 'BMP Peer Up' });
   });
 
@@ -151,7 +156,8 @@ describe('BMP: matching routers and peers to the data', () => {
     }, 10_000);
     core.write(bmp.peerUp(peer, coreOpen, bmp.open(64520, '203.0.113.5', bmp.caps({ fourOctetAs: 64520 }))));
     await waitFor('direct session written back', async () => (await directRow(ids.direct)).bgpState === 'ESTABLISHED', 15_000);
-    expect(events.find((e) => e.sessionType === 'peering.directpeeringsession' && e.sessionId === ids.direct && e.state === 'ESTABLISHED')?.source).toBe('bmp');
+    const up = await waitFor('established event', () => events.find((e) => e.sessionType === 'peering.directpeeringsession' && e.sessionId === ids.direct && e.state === 'ESTABLISHED'), 10_000);
+    expect(up.source).toBe('bmp');
   });
 
   test('Peer Down (reason 2, FSM event) writes idle with the reason', async () => {
@@ -159,7 +165,7 @@ describe('BMP: matching routers and peers to the data', () => {
     fsm.writeUInt16BE(18, 0);
     edge.write(bmp.peerDown(V6, 2, fsm));
     await waitFor('IPv6 session idle', async () => (await ixRow(ids.v6)).bgpState === 'IDLE', 15_000);
-    const down = await waitFor('down event', () => events.find((e) => e.sessionType === 'peering.internetexchangepeeringsession' && e.sessionId === ids.v6 && e.state === 'IDLE'), 5_000);
+    const down = await waitFor('down event', () => events.find((e) => e.sessionType === 'peering.internetexchangepeeringsession' && e.sessionId === ids.v6 && e.state === 'IDLE'), 10_000);
     expect(down.reason).toBe('local system closed the session without a NOTIFICATION (FSM event 18)');
     expect(down.lastError).toBe(down.reason);
   });
@@ -173,7 +179,7 @@ describe('BMP: matching routers and peers to the data', () => {
 
   test('a new subscriber first sees the BMP sessions as a snapshot', async () => {
     const mine: Event[] = [];
-    clients.push(subscribe(s, mine));
+    clients.push(await subscribe(s, mine));
     await waitFor('snapshot', () => mine.filter((e) => e.reason === 'snapshot' && e.source === 'bmp').length >= 4 || null, 10_000);
     // Ids are per model: the direct session and the first IX session may both be 1.
     const byId = new Map(mine.filter((e) => e.reason === 'snapshot').map((e) => [`${e.sessionType}:${e.sessionId}`, e]));

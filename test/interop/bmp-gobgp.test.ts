@@ -54,11 +54,14 @@ describe('BMP station with GoBGP reporting its session with BIRD', () => {
   beforeAll(async () => {
     requireBinaries('bird', 'birdc', 'gobgpd', 'gobgp');
     s = await startTestServer('pglite', { BMP_PORT: '0' });
-    client = createClient({ url: s.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Token ${s.token}` } });
+    let connected!: () => void;
+    const ready = new Promise<void>((r) => (connected = r));
+    client = createClient({ url: s.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Token ${s.token}` }, on: { connected: () => connected() } });
     client.subscribe({ query: 'subscription { bgpSessionChanged { sessionId state previousState source receivedPrefixCount reason lastErrorCode lastErrorSubcode } }' }, {
       next: (v) => { if (v.data?.bgpSessionChanged) events.push(v.data.bgpSessionChanged as unknown as Event); },
       error: () => undefined, complete: () => undefined,
     });
+    await ready;
     // The data first: GoBGP's router (matched by router id) and its session with BIRD.
     const setup = await s.gql(`mutation {
       local: createAutonomousSystem(input: {asn: 65080, name: "GoBGP"}) { id }
@@ -132,7 +135,8 @@ describe('BMP station with GoBGP reporting its session with BIRD', () => {
       return r.bgpState === 'ESTABLISHED' && r.receivedPrefixCount === ROUTES.length && r.acceptedPrefixCount === ROUTES.length - 1 ? r : null;
     }, 15_000);
     expect(v.lastEstablishedState).toBeTruthy();
-    const up = events.find((e) => e.sessionId === sessionId && e.state === 'ESTABLISHED');
+    // Events travel over graphql-ws: they may arrive a little after the row is written.
+    const up = await waitFor('established event', () => events.find((e) => e.sessionId === sessionId && e.state === 'ESTABLISHED'), 10_000);
     expect(up).toMatchObject({ source: 'bmp', reason: 'BMP Peer Up' });
     await waitFor('counts event', () => events.find((e) => e.sessionId === sessionId && e.source === 'bmp' && e.receivedPrefixCount === ROUTES.length), 10_000);
     // The same routes through GraphQL: everything BIRD sent, and what GoBGP's policy let in.
