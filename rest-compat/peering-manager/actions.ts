@@ -1,6 +1,6 @@
 // Peering Manager's custom actions (spec §6). PeerGate answers those it can
-// honestly answer from its own data; the others need systems it does not run
-// (NAPALM, IRR/bgpq, PeeringDB cache, IX-API, Jinja2 rendering, NetBox, RQ jobs)
+// honestly answer from its own data, its renders, its mirror and bgp-core; the others
+// need systems it does not run (NAPALM, IRR/bgpq, IX-API, NetBox, data sources)
 // and are refused with 501 and a detail saying why. Never a fake success.
 import { modelByContentType } from '../../src/domain/model';
 import { RestError, detail } from '../core/errors';
@@ -110,7 +110,7 @@ const IMPORT_SESSIONS = 'Importing sessions reads the BGP neighbours configured 
   + 'neighbours its bgp-core speaker has are the sessions it is configured from, which exist already; peers that connect without '
   + 'being configured are refused and not recorded. There is nothing to import.';
 const IXAPI = 'Calling IX-API endpoints is not available in PeerGate.';
-const JOBS = 'Background jobs of this kind are not available in PeerGate.';
+const DATA_SOURCES = 'PeerGate keeps templates in its database and does not synchronise data sources (local directories, git repositories).';
 
 /** Cached IRR prefixes of an AS; querying IRR itself would need bgpq. */
 async function asSetPrefixes(call: Call, id: string): Promise<[number, unknown]> {
@@ -142,9 +142,9 @@ export const ACTIONS: Action[] = [
   { contentType: 'devices.router', name: 'poll-bgp-sessions', method: 'POST', detail: true, run: pollRouter, responses: POLL_ROUTER_RESPONSES },
   { contentType: 'devices.router', name: 'test-napalm-connection', method: 'GET', detail: true, unavailable: NAPALM },
   { contentType: 'devices.router', name: 'configure', method: 'POST', detail: false, run: configureRouters, responses: CONFIGURE_RESPONSES },
-  { contentType: 'devices.router', name: 'push-datasource', method: 'POST', detail: false, unavailable: JOBS },
+  { contentType: 'devices.router', name: 'push-datasource', method: 'POST', detail: false, unavailable: DATA_SOURCES },
   { contentType: 'devices.router', name: 'update-from-netbox', method: 'POST', detail: false, unavailable: 'Receiving NetBox webhooks is not available in PeerGate.' },
-  { contentType: 'core.datasource', name: 'synchronise', method: 'POST', detail: true, unavailable: JOBS },
+  { contentType: 'core.datasource', name: 'synchronise', method: 'POST', detail: true, unavailable: DATA_SOURCES },
   { contentType: 'extras.exporttemplate', name: 'render', method: 'GET', detail: true, run: exportTemplateJob, responses: RENDER_JOB_RESPONSES },
   { contentType: 'extras.exporttemplate', name: 'render-synchronous', method: 'GET', detail: true, run: exportTemplateSynchronous, responses: RENDER_SYNC_RESPONSES },
   { contentType: 'extras.ixapi', name: 'accounts', method: 'GET', detail: false, unavailable: IXAPI },

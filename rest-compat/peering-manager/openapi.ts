@@ -160,7 +160,7 @@ export function openApiDocument(): Schema {
       version: API_VERSION,
       license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
       description: 'Every request is translated to PeerGate\'s GraphQL API (/graphql).\n\n'
-        + 'Peering Manager actions that need systems PeerGate does not run (NAPALM, IRR queries, Jinja2 rendering, the PeeringDB cache, IX-API, NetBox, background jobs) '
+        + 'Peering Manager actions that need systems PeerGate does not run (NAPALM, IRR queries, IX-API, NetBox, data sources; the PeeringDB cache beyond update-local) '
         + `answer 501 with a detail saying why and are not listed here: ${unavailable.join(', ')}.`,
     },
     paths,
