@@ -54,6 +54,19 @@ const host = (ip: string | null | undefined): string | null => {
 
 const STATE_OF = { up: 'established', down: 'idle', unknown: 'idle' } as const;
 
+/**
+ * A peer's state when its Peer Up or Down arrived. Handling is queued (matching reads the
+ * database), and by then the peer may have moved on: an up and a down in one TCP chunk must
+ * still be written and published as two transitions.
+ */
+interface Seen {
+  status: BmpPeer['status'];
+  upSince: Date | null;
+  lastDown: BmpPeer['lastDown'];
+}
+
+const seen = (p: BmpPeer): Seen => ({ status: p.status, upSince: p.upSince, lastDown: p.lastDown });
+
 export class BmpService {
   readonly station: BmpStation;
   private directory: Promise<Directory> | null = null;
@@ -83,8 +96,12 @@ export class BmpService {
       const log = /^malformed|^internal/.test(reason) ? logger.warn.bind(logger) : logger.info.bind(logger);
       log({ router: r.id, sysName: r.sysName, reason }, 'bmp: router disconnected');
     });
-    s.on('peerUp', (r, p) => this.enqueue(() => this.transition(r, p)));
-    s.on('peerDown', (r, p) => this.enqueue(() => this.transition(r, p)));
+    const onTransition = (r: BmpRouter, p: BmpPeer): void => {
+      const now = seen(p);
+      this.enqueue(() => this.transition(r, p, now));
+    };
+    s.on('peerUp', onTransition);
+    s.on('peerDown', onTransition);
     await s.start();
     this.unsubscribe = this.listenForChanges();
     this.timer = setInterval(() => this.enqueue(() => this.tick()), WRITE_BACK_MS);
@@ -182,20 +199,20 @@ export class BmpService {
     return m;
   }
 
-  private async transition(router: BmpRouter, peer: BmpPeer): Promise<void> {
+  private async transition(router: BmpRouter, peer: BmpPeer, at: Seen): Promise<void> {
     const m = await this.matchCached(router, peer);
     if (!m) {
-      logger.info({ router: router.id, peer: peer.address, asn: peer.asn, status: peer.status }, 'bmp: peer has no session in the data');
+      logger.info({ router: router.id, peer: peer.address, asn: peer.asn, status: at.status }, 'bmp: peer has no session in the data');
       return;
     }
-    const state = STATE_OF[peer.status];
+    const state = STATE_OF[at.status];
     const last = this.published.get(peer);
     const previous = last && last.session === sessionKey(m) ? last.state : null;
-    const reason = peer.status === 'up' ? 'BMP Peer Up' : (peer.lastDown?.text ?? null);
-    this.publish(peer, m, state, previous, reason);
+    const reason = at.status === 'up' ? 'BMP Peer Up' : (at.lastDown?.text ?? null);
+    this.publish(peer, m, at, previous, reason);
     const p = this.pendingFor(m);
     p.bgpState = state;
-    if (peer.status === 'up') p.lastEstablishedState = peer.upSince ?? new Date();
+    if (at.status === 'up') p.lastEstablishedState = at.upSince ?? new Date();
     this.setCounts(peer, p);
     this.flushSoon();
   }
@@ -225,11 +242,11 @@ export class BmpService {
         if (!m) continue;
         const last = this.published.get(peer);
         if (!last || last.session !== sessionKey(m)) {
-          await this.transition(router, peer);
+          await this.transition(router, peer, seen(peer));
           continue;
         }
         if (last.counts === countsKey(peer)) continue;
-        this.publish(peer, m, STATE_OF[peer.status], null, null);
+        this.publish(peer, m, seen(peer), null, null);
         this.setCounts(peer, this.pendingFor(m));
       }
     }
@@ -250,31 +267,34 @@ export class BmpService {
     return p;
   }
 
-  private publish(peer: BmpPeer, m: SessionMatch, state: string, previousState: string | null, reason: string | null): void {
-    this.published.set(peer, { state, session: sessionKey(m), counts: countsKey(peer) });
-    this.bus.publishBgpSession(this.event(peer, m, state, previousState, reason));
+  private publish(peer: BmpPeer, m: SessionMatch, at: Seen, previousState: string | null, reason: string | null): void {
+    const e = this.event(peer, m, at, previousState, reason);
+    this.published.set(peer, { state: e.state, session: sessionKey(m), counts: countsKey(peer) });
+    this.bus.publishBgpSession(e);
   }
 
-  private event(peer: BmpPeer, m: SessionMatch, state: string, previousState: string | null, reason: string | null): BgpSessionEvent {
-    const n = peer.lastDown?.notification ?? null;
+  private event(peer: BmpPeer, m: SessionMatch, at: Seen, previousState: string | null, reason: string | null): BgpSessionEvent {
+    const up = at.status === 'up';
+    const n = at.lastDown?.notification ?? null;
     return {
       sessionType: SESSION_CONTENT_TYPE[m.type],
       sessionId: m.id,
       routerId: m.routerId,
       remoteAddress: peer.address,
       remoteAs: peer.asn,
-      state,
+      state: STATE_OF[at.status],
       previousState,
-      uptime: peer.upSince ? Math.max(0, (Date.now() - peer.upSince.getTime()) / 1000) : 0,
-      receivedPrefixCount: receivedCount(peer),
+      uptime: up && at.upSince ? Math.max(0, (Date.now() - at.upSince.getTime()) / 1000) : 0,
+      // Routes are dropped at Peer Down: a down transition shows none, whatever came after it.
+      receivedPrefixCount: up ? receivedCount(peer) : 0,
       // BMP (RFC 7854) reports what the router received; Adj-RIB-Out is not monitored here.
       advertisedPrefixCount: 0,
       // The UPDATEs the router received from the peer, as mirrored in pre-policy Route Monitoring.
       messagesIn: peer.updates.prePolicy,
       messagesOut: 0,
-      lastError: peer.status === 'up' ? null : (peer.lastDown?.text ?? null),
-      lastErrorCode: peer.status === 'up' ? null : (n?.code ?? null),
-      lastErrorSubcode: peer.status === 'up' ? null : (n?.subcode ?? null),
+      lastError: up ? null : (at.lastDown?.text ?? null),
+      lastErrorCode: up ? null : (n?.code ?? null),
+      lastErrorSubcode: up ? null : (n?.subcode ?? null),
       reason,
       staleFamilies: [],
       source: 'bmp',
@@ -314,7 +334,7 @@ export class BmpService {
     for (const router of this.station.routers()) {
       for (const peer of router.peers.values()) {
         const m = this.matched.get(peer)?.match;
-        if (m) out.push(this.event(peer, m, STATE_OF[peer.status], null, 'snapshot'));
+        if (m) out.push(this.event(peer, m, seen(peer), null, 'snapshot'));
       }
     }
     return out;

@@ -91,6 +91,7 @@ describe('BMP: matching routers and peers to the data', () => {
   const V6 = { address: '2001:db8::21', asn: 64521, bgpId: '192.0.2.21' };
   const STRANGER = { address: '192.0.2.99', asn: 64599, bgpId: '192.0.2.99' };
   let edge: net.Socket;
+  let core: net.Socket;
 
   test('IX sessions of a router found by hostname: IPv4 and IPv6 peers up, pre- and post-policy counts written back', async () => {
     edge = await connect();
@@ -143,7 +144,7 @@ describe('BMP: matching routers and peers to the data', () => {
   });
 
   test('a direct session of a router found by router id, even from an address that is another router\'s hostname', async () => {
-    const core = await connect();
+    core = await connect();
     const coreOpen = bmp.open(64510, '198.51.100.1', bmp.caps({ fourOctetAs: 64510 }));
     const peer = { address: '203.0.113.5', asn: 64520, bgpId: '203.0.113.5' };
     // A Peer Down before any Peer Up (FRR sends one when a first connection attempt fails) has
@@ -194,5 +195,27 @@ describe('BMP: matching routers and peers to the data', () => {
     await new Promise((r) => edge.once('close', r));
     expect(s.pg.bmp!.station.routers()).toHaveLength(1);
     expect((await ixRow(ids.v4)).bgpState).toBe('ESTABLISHED');
+  });
+
+  test('down, up and down again in one TCP chunk are three transitions, in order', async () => {
+    const peer = { address: '203.0.113.5', asn: 64520, bgpId: '203.0.113.5' };
+    const coreOpen = bmp.open(64510, '198.51.100.1', bmp.caps({ fourOctetAs: 64510 }));
+    const isDirect = (e: Event) => e.sessionType === 'peering.directpeeringsession' && e.sessionId === ids.direct && e.reason !== 'snapshot';
+    const before = events.filter(isDirect).length;
+    core.write(Buffer.concat([
+      bmp.peerDown(peer, 4),
+      bmp.peerUp(peer, coreOpen, bmp.open(64520, '203.0.113.5', bmp.caps({ fourOctetAs: 64520 }))),
+      bmp.peerDown(peer, 5),
+    ]));
+    const mine = await waitFor('three events', () => (events.filter(isDirect).length >= before + 3 ? events.filter(isDirect).slice(before) : null), 10_000);
+    expect(mine.map((e) => [e.state, e.reason])).toEqual([
+      ['IDLE', 'remote system closed the session without a NOTIFICATION'],
+      ['ESTABLISHED', 'BMP Peer Up'],
+      ['IDLE', 'peer de-configured'],
+    ]);
+    await waitFor('row idle', async () => {
+      const r = await directRow(ids.direct);
+      return r.bgpState === 'IDLE' && r.lastEstablishedState;
+    }, 10_000);
   });
 });
