@@ -56,16 +56,21 @@ export function onJobEnqueued(w: Waker): () => void {
   return () => wakers.delete(w);
 }
 
-/** Inserts a pending job (in the caller's transaction if `em` is in one) and wakes the runner; returns the row. */
-export async function enqueueJob(em: EntityManager, spec: { name: string; objectType: string; objectId?: number | null; userId?: number | null; params?: Record<string, unknown> }): Promise<Job> {
+/**
+ * Inserts a pending job (in the caller's transaction if `em` is in one) and wakes the runner; returns
+ * the row. With `caller`, the job belongs to its user and runs with no more rights than it has now
+ * (a read-only credential's job cannot write: the runner reads `readOnly`).
+ */
+export async function enqueueJob(em: EntityManager, spec: { name: string; objectType: string; objectId?: number | null; caller?: Caller; userId?: number | null; params?: Record<string, unknown> }): Promise<Job> {
   if (!kinds.has(spec.name)) throw new Error(`unknown job kind ${spec.name}`);
-  const params = spec.params ?? {};
+  const params = spec.caller ? { ...spec.params, readOnly: !spec.caller.canWrite } : (spec.params ?? {});
+  const userId = spec.caller ? (spec.caller.user?.id ?? null) : spec.userId;
   if (JSON.stringify(params).length > MAX_PARAMS_BYTES) throw new Error(`job parameters over ${MAX_PARAMS_BYTES} bytes`);
   const job = em.create(Job, {
     name: spec.name,
     objectType: spec.objectType,
     objectId: spec.objectId ?? null,
-    user: spec.userId ? em.getReference(User, spec.userId) : null,
+    user: userId ? em.getReference(User, userId) : null,
     status: 'pending',
     data: emptyData(params),
   } as any);

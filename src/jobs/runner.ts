@@ -130,7 +130,8 @@ export class JobRunner {
       job,
       params: (data.params ?? {}) as Record<string, unknown>,
       em: this.orm.em.fork() as EntityManager,
-      caller: { user, token: null, error: null, canWrite: !!user },
+      // Never more than the request that queued it: a read-only credential's job cannot write.
+      caller: { user, token: null, error: null, canWrite: !!user && !(data.params as { readOnly?: unknown } | undefined)?.readOnly },
       log: (level: JobLevel, message: string, object) => appendLog(data, 'main', level, message, object),
       setOutput: (text: string) => appendLog(data, 'output', 'default', text),
     };

@@ -13,13 +13,10 @@ import { POLL_FAILED, polledFrom, requirePollRights, unusableReason, writePolled
 
 export const POLL_BGP_SESSIONS_JOB = 'devices.router.poll_bgp_sessions';
 
-/** The job's caller: its user, but never more than the request that queued it. */
-const callerOf = (r: JobRun): Caller => (r.params.readOnly ? { ...r.caller, canWrite: false } : r.caller);
-
 const plural = (n: number): string => (n === 1 ? '' : 's');
 
 defineJob(POLL_BGP_SESSIONS_JOB, async (r: JobRun) => {
-  const caller = callerOf(r);
+  const caller = r.caller;
   const routerId = Number(r.params.routerId);
   const scope = toWhere(requireReadGrant(caller, describe(Router)));
   const router = await r.em.findOne(Router, (scope ? { $and: [{ id: routerId }, scope] } : { id: routerId }) as any);
@@ -59,7 +56,7 @@ defineJob(POLL_BGP_SESSIONS_JOB, async (r: JobRun) => {
 /** Queues a poll of one router; the job belongs to the caller's user and keeps its write rights. */
 export function enqueueBgpSessionsPoll(em: EntityManager, routerId: number, caller: Caller): Promise<Job> {
   return enqueueJob(em, {
-    name: POLL_BGP_SESSIONS_JOB, objectType: 'devices.router', objectId: routerId, userId: caller.user?.id ?? null,
-    params: { routerId, readOnly: !caller.canWrite },
+    name: POLL_BGP_SESSIONS_JOB, objectType: 'devices.router', objectId: routerId, caller,
+    params: { routerId },
   });
 }

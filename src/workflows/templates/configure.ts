@@ -40,7 +40,7 @@ defineJob(CONFIGURE_JOB, async (r: JobRun) => {
 /** A job for one router, owned by the caller's user (who may write: the mutation requires it); `commit` is remembered only to say it was not honoured. */
 export function enqueueConfigure(em: EntityManager, routerId: number, commit: boolean, caller: Caller): Promise<Job> {
   return enqueueJob(em, {
-    name: CONFIGURE_JOB, objectType: 'devices.router', objectId: routerId, userId: caller.user?.id ?? null,
+    name: CONFIGURE_JOB, objectType: 'devices.router', objectId: routerId, caller,
     params: { routerId, commit },
   });
 }

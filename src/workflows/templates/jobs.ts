@@ -15,7 +15,7 @@ export const RENDER_EXPORT_JOB = 'extras.exporttemplate.render';
  * The job's renderer: its user, but never more than the request that queued it (a read-only token's
  * job must not see the secrets only writers see).
  */
-const renderer = (r: JobRun) => ({ em: r.em, caller: r.params.readOnly ? { ...r.caller, canWrite: false } : r.caller });
+const renderer = (r: JobRun) => ({ em: r.em, caller: r.caller });
 
 /** A render job with Peering Manager's lines; a template error is the output, not a failure. */
 function defineRenderJob(name: string, lines: { start: string; empty: string; done: string }, render: (r: JobRun) => Promise<{ text: string }>): void {
@@ -43,14 +43,11 @@ defineRenderJob(RENDER_EXPORT_JOB,
   (r) => renderExportTemplate(renderer(r), Number(r.params.exportTemplateId)));
 
 /** The job belongs to the caller's user and remembers whether the caller could write (see `renderer`). */
-const owned = (caller: Caller) => ({ userId: caller.user?.id ?? null, readOnly: !caller.canWrite });
 
 export function enqueueRouterConfiguration(em: EntityManager, routerId: number, caller: Caller): Promise<Job> {
-  const { userId, readOnly } = owned(caller);
-  return enqueueJob(em, { name: RENDER_CONFIGURATION_JOB, objectType: 'devices.router', objectId: routerId, userId, params: { routerId, readOnly } });
+  return enqueueJob(em, { name: RENDER_CONFIGURATION_JOB, objectType: 'devices.router', objectId: routerId, caller, params: { routerId } });
 }
 
 export function enqueueExportTemplate(em: EntityManager, exportTemplateId: number, caller: Caller): Promise<Job> {
-  const { userId, readOnly } = owned(caller);
-  return enqueueJob(em, { name: RENDER_EXPORT_JOB, objectType: 'extras.exporttemplate', objectId: exportTemplateId, userId, params: { exportTemplateId, readOnly } });
+  return enqueueJob(em, { name: RENDER_EXPORT_JOB, objectType: 'extras.exporttemplate', objectId: exportTemplateId, caller, params: { exportTemplateId } });
 }
