@@ -12,6 +12,8 @@ import { shapeFor, type Projection } from '../core/projection';
 import { NO_AFFILIATED_AS, isPrivateAsn } from '../../src/workflows/peeringdb-actions';
 import { RENDER_NETWORK_EMAIL_RESPONSES, renderNetworkEmail, updateLocalCache } from './peeringdb';
 import { POLL_FAN_OUT_RESPONSES, POLL_ROUTER_RESPONSES, POLL_SESSION_RESPONSES, pollRouter, pollRoutersOf, pollSession } from './polling';
+import { jobBody } from './jobs';
+import type { Job } from '../../src/domain/core/job';
 
 /** Runs a GraphQL operation of the core for an action; its errors become DRF responses (404, 403, 503 ...). */
 async function core<T = unknown>(call: Call, text: string, root: string, variables: Record<string, unknown>, contentType?: string): Promise<T> {
@@ -83,6 +85,14 @@ async function availablePeers(call: Call, id: string): Promise<[number, unknown]
   })];
 }
 
+/** POST …/internet-exchanges/{id}/import-sessions/ (§6.2): 202 + Job peering.internet_exchange.import_sessions. */
+async function importSessions(call: Call, id: string): Promise<[number, unknown]> {
+  const job = await core<Job>(call, 'mutation($id: ID!) { importInternetExchangePeeringSessions(id: $id) { id } }', 'importInternetExchangePeeringSessions', { id }, 'peering.internetexchange');
+  return [202, await jobBody(call, job)];
+}
+
+const IMPORT_SESSIONS_RESPONSES = { 202: 'The queued job importing the BGP neighbours that the IX\'s routers report over BMP as IX peering sessions' };
+
 /** GET …/internet-exchanges/{id}/prefixes/ (§6.2, deprecated in PM): the PeeringDB LAN's prefixes by family. */
 async function ixPrefixes(call: Call, id: string): Promise<[number, unknown]> {
   const ix = await core<{ peeringdbPrefixes: unknown } | null>(call, 'query($id: ID!) { internetExchange(id: $id) { peeringdbPrefixes } }', 'internetExchange', { id });
@@ -105,10 +115,6 @@ export interface Action {
 const NAPALM = 'Polling and configuring routers through NAPALM is not available in PeerGate; live BGP session state comes from bgp-core (GraphQL subscription bgpSessionChanged).';
 const IRR = 'Querying IRR databases (bgpq3/bgpq4) is not available in PeerGate.';
 const PEERINGDB = 'Of the PeeringDB cache endpoints, PeerGate answers update-local/ only (a peeringdb.synchronise job); its mirror is read at /pdb/api/ and /api/peeringdb/.';
-/** Why import-sessions stays refused (pm-workflows §6.2): PeerGate has no neighbour list that is not already its own sessions. */
-const IMPORT_SESSIONS = 'Importing sessions reads the BGP neighbours configured on a router. PeerGate does not read routers (no NAPALM), and the only '
-  + 'neighbours its bgp-core speaker has are the sessions it is configured from, which exist already; peers that connect without '
-  + 'being configured are refused and not recorded. There is nothing to import.';
 const IXAPI = 'Calling IX-API endpoints is not available in PeerGate.';
 const DATA_SOURCES = 'PeerGate keeps templates in its database and does not synchronise data sources (local directories, git repositories).';
 
@@ -134,7 +140,7 @@ export const ACTIONS: Action[] = [
   { contentType: 'peering.internetexchangepeeringsession', name: 'poll', method: 'POST', detail: true, run: pollSession('pollInternetExchangePeeringSession', 'peering.internetexchangepeeringsession'), responses: POLL_SESSION_RESPONSES },
   { contentType: 'peering.internetexchange', name: 'link-to-peeringdb', method: 'POST', detail: true, run: linkToPeeringdb, responses: { 200: 'Linked (no body)', 503: 'No connection linked to a PeeringDB netixlan, or netixlans of different IX LANs' } },
   { contentType: 'peering.internetexchange', name: 'available-peers', method: 'GET', detail: true, run: availablePeers },
-  { contentType: 'peering.internetexchange', name: 'import-sessions', method: 'POST', detail: true, unavailable: IMPORT_SESSIONS },
+  { contentType: 'peering.internetexchange', name: 'import-sessions', method: 'POST', detail: true, run: importSessions, responses: IMPORT_SESSIONS_RESPONSES },
   { contentType: 'peering.internetexchange', name: 'prefixes', method: 'GET', detail: true, run: ixPrefixes },
   { contentType: 'peering.internetexchange', name: 'poll-bgp-sessions', method: 'POST', detail: true, run: pollRoutersOf('pollInternetExchangeBgpSessions', 'peering.internetexchange'), responses: POLL_FAN_OUT_RESPONSES },
   { contentType: 'net.connection', name: 'update-ixapi-mac', method: 'POST', detail: true, unavailable: IXAPI },

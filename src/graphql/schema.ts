@@ -14,6 +14,7 @@ import { TemplateRenderResolver } from '../workflows/templates/resolver';
 import { NetworkEmailResolver } from '../workflows/templates/network-email';
 import { SessionPasswordResolver } from '../workflows/session-passwords';
 import { PollingResolver } from '../workflows/polling/resolver';
+import { ImportSessionsResolver } from '../workflows/import-sessions/resolver';
 import { PreferencesResolver } from '../domain/users/preferences';
 import { InternetExchangePeeringDBActionsResolver, SharedWithAffiliatedResolver } from '../workflows/peeringdb-actions';
 import type { EventBus } from '../events/bus';
@@ -23,7 +24,7 @@ let resolvers: Function[] | null = null;
 
 /** Resolver classes are generated once per process; schemas may be built many times. */
 function allResolvers(): Function[] {
-  resolvers ??= [...allModels().map(modelResolver), SystemResolver, BgpResolver, PeeringDBResolver, ASPeeringDBResolver, IXPeeringDBResolver, SessionPeeringDBResolver, InventoryResolver, SessionPasswordResolver, PreferencesResolver, TemplateRenderResolver, NetworkEmailResolver, SharedWithAffiliatedResolver, InternetExchangePeeringDBActionsResolver, PollingResolver];
+  resolvers ??= [...allModels().map(modelResolver), SystemResolver, BgpResolver, PeeringDBResolver, ASPeeringDBResolver, IXPeeringDBResolver, SessionPeeringDBResolver, InventoryResolver, SessionPasswordResolver, PreferencesResolver, TemplateRenderResolver, NetworkEmailResolver, SharedWithAffiliatedResolver, InternetExchangePeeringDBActionsResolver, PollingResolver, ImportSessionsResolver];
   return resolvers;
 }
 

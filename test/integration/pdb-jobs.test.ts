@@ -1,6 +1,6 @@
 // PeeringDB work of Peering Manager's API (pm-workflows §1, §4, §6.2): the cache update as a
-// queued `peeringdb.synchronise` job (staff only), render-email to a PeeringDB network, and
-// import-sessions, which PeerGate refuses with its reason.
+// queued `peeringdb.synchronise` job (staff only) and render-email to a PeeringDB network
+// (import-sessions: import-sessions.test.ts).
 import { createServer } from 'node:net';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { seedPdb, type PdbWorld } from '../helpers/pdb';
@@ -157,18 +157,6 @@ describe('PeeringDB jobs and e-mails (Peering Manager dialect)', () => {
       const r = await s.http('POST', RENDER_EMAIL, { body: body({ email: bad.id }) });
       expect(r.status).toBe(400);
       expect(r.json.detail).toMatch(/Broken/);
-    });
-  });
-
-  describe('POST /api/peering/internet-exchanges/{id}/import-sessions/ (§6.2)', () => {
-    test('501 with the reason (no neighbour that is not already a session); 404 for an unknown IX; 403 read-only', async () => {
-      const as = (await s.http('GET', `/api/peering/autonomous-systems/?asn=${w.asn}`)).json.results[0];
-      const ix = await post(s, '/api/peering/internet-exchanges/', { name: 'Import IX', slug: 'import-ix', local_autonomous_system: as.id });
-      const r = await s.http('POST', `/api/peering/internet-exchanges/${ix.id}/import-sessions/`);
-      expect(r.status).toBe(501);
-      expect(r.json.detail).toMatch(/neighbours/);
-      expect((await s.http('POST', '/api/peering/internet-exchanges/999999/import-sessions/')).status).toBe(404);
-      expect((await s.http('POST', `/api/peering/internet-exchanges/${ix.id}/import-sessions/`, { token: readOnly })).status).toBe(403);
     });
   });
 });

@@ -1,7 +1,7 @@
 // Peering Manager's PeeringDB actions (spec pm-workflows §6.1-§6.2) answered from PeerGate's
 // own PeeringDB mirror: IXPs and facilities an AS shares with the user's affiliated AS, linking an
 // IX to its PeeringDB LAN from its connections, an IX's PeeringDB prefixes.
-import type { AnyEntity } from '@mikro-orm/core';
+import type { AnyEntity, EntityManager } from '@mikro-orm/core';
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import type { GqlContext } from '../../graphql/context';
 import { readScope, requireModelWrite } from '../../graphql/guards';
@@ -88,9 +88,9 @@ export async function linkInternetExchangeToPeeringdb(ctx: GqlContext, id: strin
 }
 
 /** The IX LAN's prefixes in PeeringDB by family, IPv6 first, a family only when it has some. */
-export async function peeringdbPrefixes(ctx: GqlContext, ixlan: number | null | undefined): Promise<Record<string, string[]>> {
+export async function peeringdbPrefixes(em: EntityManager, ixlan: number | null | undefined): Promise<Record<string, string[]>> {
   if (ixlan === null || ixlan === undefined) return {};
-  const rows = await sqlRows(ctx.em, `select prefix, protocol from peeringdb_ixpfx where ixlan_id = ? and status = 'ok' order by id`, [ixlan]);
+  const rows = await sqlRows(em, `select prefix, protocol from peeringdb_ixpfx where ixlan_id = ? and status = 'ok' order by id`, [ixlan]);
   const out: Record<string, string[]> = {};
   for (const family of ['ipv6', 'ipv4']) {
     const list = rows.map((r) => String(r.prefix)).filter((p) => (p.includes(':') ? 'ipv6' : 'ipv4') === family);
@@ -118,7 +118,7 @@ export class SharedWithAffiliatedResolver {
 export class InternetExchangePeeringDBActionsResolver {
   @FieldResolver(() => JSONScalar, { description: 'The prefixes of the IX\'s PeeringDB LAN, {"ipv6": [...], "ipv4": [...]} with a family only when it has some; {} when not linked' })
   async peeringdbPrefixes(@Root() ix: InternetExchange, @Ctx() ctx: GqlContext): Promise<Record<string, string[]>> {
-    return peeringdbPrefixes(ctx, ix.peeringdbIxlan);
+    return peeringdbPrefixes(ctx.em as EntityManager, ix.peeringdbIxlan);
   }
 
   @Mutation(() => InternetExchange, { description: 'Sets the IX\'s PeeringDB LAN to the one its connections\' PeeringDB netixlans are on; SERVICE_UNAVAILABLE when none is linked or they disagree (Peering Manager\'s link-to-peeringdb).' })
