@@ -18,6 +18,7 @@ import { swaggerAssets, swaggerInit, swaggerPage } from './swagger';
 import { statusBody } from './status';
 import { TOKEN_CONTENT_TYPE, createTokenCall, revokeTokenCall } from './tokens';
 import { logInternalError } from '../../src/log';
+import { registerWebhookData } from './webhook-data';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const notFound = () => detail(404, 'Not found.');
@@ -171,6 +172,7 @@ async function dispatch(req: Request, res: Response, running: RunningApp): Promi
 }
 
 export function mountPeeringManager(app: express.Express, running: RunningApp): void {
+  registerWebhookData(running);
   const assets = swaggerAssets();
   app.use('/api/schema/swagger-ui', (req, res, next) => {
     if (req.path === '/' || req.path === '/index.html') {

@@ -40,6 +40,17 @@ export function onChangesInTransaction(fn: InTransactionHook): () => void {
   return () => { inTransactionHooks.splice(inTransactionHooks.indexOf(fn), 1); };
 }
 
+/**
+ * Work done before a flush deletes rows, while they can still be read, inside the write's
+ * transaction (webhooks serialize deleted objects here). Told each deleted object's content type and id.
+ */
+export type BeforeDeleteHook = (em: EntityManager, deleted: { contentType: string; id: number }[]) => Promise<void>;
+const beforeDeleteHooks: BeforeDeleteHook[] = [];
+export function onDeletesBeforeFlush(fn: BeforeDeleteHook): () => void {
+  beforeDeleteHooks.push(fn);
+  return () => { beforeDeleteHooks.splice(beforeDeleteHooks.indexOf(fn), 1); };
+}
+
 function modelOf(entity: AnyEntity): ModelDescriptor | undefined {
   const cls = entity.constructor;
   return allModels().find((d) => d.cls === cls && d.changeLogged);
@@ -70,6 +81,8 @@ export class ChangeLogSubscriber implements EventSubscriber {
       pending.push({ action: 'update', entity: owner, model, pre: snapshot(model, owner, undefined, true), id: owner.id });
     }
     if (pending.length) pendingByEm.set(args.em, pending);
+    const deleted = pending.filter((p) => p.action === 'delete').map((p) => ({ contentType: p.model.contentType, id: p.id as number }));
+    if (deleted.length) for (const fn of beforeDeleteHooks) await fn(args.em, deleted);
   }
 
   async afterFlush(args: FlushEventArgs): Promise<void> {

@@ -37,7 +37,7 @@ async function until<T>(what: string, f: () => T | undefined | Promise<T | undef
 
 const BODY = [
   '{"event": "{{ event }}", "model": "{{ model }}", "by": "{{ username }}", "name": "{{ data.name }}",',
-  ' "tags": [{% for t in data.tags %}"{{ t }}"{% if not loop.last %}, {% endif %}{% endfor %}],',
+  ' "tags": [{% for t in data.tags %}"{{ t.name }}"{% if not loop.last %}, {% endif %}{% endfor %}],',
   ' "was": {{ snapshots.prechange|tojson }}}',
 ].join('\n');
 

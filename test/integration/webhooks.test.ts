@@ -1,6 +1,7 @@
 // Webhooks against a real receiver on 127.0.0.1: Peering Manager's default body, headers and
 // HMAC-SHA512 signature for create, update and delete; conditions; a receiver answering 500 gets
-// the delivery after a retry; every attempt is recorded on the delivery job.
+// the delivery after a retry; every attempt is recorded on the delivery job; `data` is the REST
+// representation (relative URLs, nested objects, no secrets) and conditions are read on it.
 import '../helpers/fast-webhooks';
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -91,6 +92,56 @@ describe.each(DB_KINDS)('webhooks (%s)', (kind) => {
     await until('all jobs settled', async () => ((await s.http('GET', '/api/core/jobs/?status=pending&status=running')).json.count === 0 ? true : undefined));
     expect(rx.got.filter((g) => g.json.data.asn >= 64999 && g.json.data.asn <= 65003).map((g) => g.json.data.asn).sort()).toEqual([65001, 65003]);
     expect((await s.http('DELETE', `/api/extras/webhooks/${wh.json.id}/`)).status).toBe(204);
+  });
+
+  test('data is the REST representation as of the write, without secrets; conditions read it', async () => {
+    const post = async (path: string, body: unknown) => {
+      const r = await s.http('POST', path, { body });
+      expect(r.status).toBe(201);
+      return r.json;
+    };
+    const gold = await post('/api/extras/tags/', { name: 'Gold WH', slug: 'gold-wh' });
+    const rel = await post('/api/bgp/relationships/', { name: 'Peer WH', slug: 'peer-wh' });
+    const local = await post('/api/peering/autonomous-systems/', { asn: 64610, name: 'Local WH' });
+    const peer = await post('/api/peering/autonomous-systems/', { asn: 64611, name: 'Peer WH' });
+    const wh = await post('/api/extras/webhooks/', {
+      name: 'gold-sessions', content_types: ['peering.directpeeringsession'], type_create: true, type_update: true, type_delete: true,
+      payload_url: `${rx.url}?rest=1`, conditions: { attr: 'tags.slug', value: 'gold-wh', op: 'contains' },
+    });
+    const session = { local_autonomous_system: local.id, autonomous_system: peer.id, relationship: rel.id, password: 'hunter2' };
+    const tagged = await post('/api/peering/direct-peering-sessions/', { ...session, ip_address: '198.51.100.1/31', tags: [gold.id] });
+    await post('/api/peering/direct-peering-sessions/', { ...session, ip_address: '198.51.100.3/31' });
+    const sessionUrl = `/api/peering/direct-peering-sessions/${tagged.id}/`;
+    const ofTagged = (event: string) => () => rx.got.find((g) => g.json.model === 'directpeeringsession' && g.json.event === event && g.json.data.id === tagged.id);
+
+    const created = (await until('create delivery', ofTagged('create'))).json;
+    expect(created.data).toMatchObject({
+      url: sessionUrl,
+      autonomous_system: { id: peer.id, asn: 64611, url: `/api/peering/autonomous-systems/${peer.id}/` },
+      tags: [{ id: gold.id, slug: 'gold-wh', name: 'Gold WH' }],
+      password: null,
+      encrypted_password: null,
+    });
+    expect(Object.keys(created.data)).toEqual(Object.keys(tagged));
+    // The snapshot stays the change-log form: foreign keys as ids, tags as names.
+    expect(created.snapshots.postchange).toMatchObject({ autonomous_system: peer.id, tags: ['Gold WH'] });
+    expect(JSON.stringify(created)).not.toContain('hunter2');
+
+    expect((await s.http('PATCH', sessionUrl, { body: { multihop_ttl: 3 } })).status).toBe(200);
+    const updated = (await until('update delivery', ofTagged('update'))).json;
+    expect(updated.data).toMatchObject({ url: sessionUrl, multihop_ttl: 3, autonomous_system: { asn: 64611 } });
+    expect([updated.snapshots.prechange.multihop_ttl, updated.snapshots.postchange.multihop_ttl]).toEqual([1, 3]);
+
+    expect((await s.http('DELETE', sessionUrl)).status).toBe(204);
+    // Read before the row went: the deleted object's last representation.
+    const deleted = (await until('delete delivery', ofTagged('delete'))).json;
+    expect(deleted.data).toMatchObject({ url: sessionUrl, multihop_ttl: 3, autonomous_system: { asn: 64611 }, tags: [{ slug: 'gold-wh' }], password: null });
+    expect(deleted.snapshots.postchange).toBeNull();
+
+    // The untagged session failed the condition on tags.slug: its job completed without sending.
+    await until('all jobs settled', async () => ((await s.http('GET', '/api/core/jobs/?status=pending&status=running')).json.count === 0 ? true : undefined));
+    expect(rx.got.filter((g) => g.json.model === 'directpeeringsession').map((g) => [g.json.event, g.json.data.id])).toEqual([['create', tagged.id], ['update', tagged.id], ['delete', tagged.id]]);
+    expect((await s.http('DELETE', `/api/extras/webhooks/${wh.id}/`)).status).toBe(204);
   });
 
   test('a receiver answering 500 gets the delivery after a retry; each attempt is recorded', async () => {

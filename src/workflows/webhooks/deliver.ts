@@ -41,7 +41,8 @@ async function deliver(r: JobRun): Promise<void> {
     return;
   }
   const d = modelByContentType(change.changedObjectType);
-  const data = change.postchangeData ?? change.prechangeData ?? null;
+  // The REST representation queued with the job (./enqueue); jobs without one carry the snapshot.
+  const data = typeof r.params.dataJson === 'string' ? JSON.parse(r.params.dataJson) : change.postchangeData ?? change.prechangeData ?? null;
   if (!conditionsHold(hook.conditions ?? null, data)) {
     r.log('info', 'Conditions not met; nothing sent.');
     return;

@@ -1,32 +1,74 @@
 // Queues one delivery job per (change × enabled webhook with its content type and event flag), inside
 // the transaction of the write: the job rows commit or roll back with it, so a crash loses nothing
 // and a rolled-back write sends nothing. Only writes made by a request fire webhooks (spec §3.2).
+// Each job carries the object's REST representation as of the write (./data): created and updated
+// objects are read after the flush, deleted ones just before it, while their row still exists.
 import type { EntityManager } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
-import { onChangesInTransaction } from '../../db/change-log';
+import { onChangesInTransaction, onDeletesBeforeFlush } from '../../db/change-log';
 import { currentRequest } from '../../db/context';
 import type { ObjectChange } from '../../domain/extras/object-change';
 import { setTimeout as later } from 'node:timers';
 import { wakeJobRunners } from '../../jobs/api';
+import { restRepresentations } from './data';
 
 export const WEBHOOK_JOB = 'extras.webhook.process';
 const FLAG = { create: 'type_create', update: 'type_update', delete: 'type_delete' } as const;
 
 interface HookRow { id: number; content_types: string[]; type_create: boolean; type_update: boolean; type_delete: boolean }
+type Action = keyof typeof FLAG;
+
+async function enabledHooks(em: EntityManager): Promise<HookRow[]> {
+  const conn = (em as any).getConnection();
+  return conn.execute('select id, content_types, type_create, type_update, type_delete from extras_webhook where enabled', [], 'all', em.getTransactionContext()) as Promise<HookRow[]>;
+}
+
+const fires = (h: HookRow, action: string, contentType: string): boolean =>
+  !!h[FLAG[action as Action]] && (h.content_types ?? []).includes(contentType);
+
+/** Deleted objects' representations, read before their rows go, until the flush's change rows are queued. */
+const deletedByEm = new WeakMap<EntityManager, Map<string, string>>();
+
+async function representDeleted(em: EntityManager, deleted: { contentType: string; id: number }[]): Promise<void> {
+  if (!currentRequest()) return;
+  const hooks = await enabledHooks(em);
+  const wanted = new Map<string, Set<number>>();
+  for (const o of deleted) {
+    if (hooks.some((h) => fires(h, 'delete', o.contentType))) (wanted.get(o.contentType) ?? wanted.set(o.contentType, new Set()).get(o.contentType)!).add(o.id);
+  }
+  if (!wanted.size) return;
+  const found = await restRepresentations(em, wanted);
+  const kept = deletedByEm.get(em) ?? new Map();
+  for (const [k, v] of found) kept.set(k, v);
+  deletedByEm.set(em, kept);
+}
 
 async function queueDeliveries(em: EntityManager, rows: ObjectChange[]): Promise<void> {
   const ctx = currentRequest();
   if (!ctx || !rows.length) return;
   const conn = (em as any).getConnection();
   const trx = em.getTransactionContext();
-  const hooks = await conn.execute('select id, content_types, type_create, type_update, type_delete from extras_webhook where enabled', [], 'all', trx) as HookRow[];
+  const deleted = deletedByEm.get(em);
+  deletedByEm.delete(em);
+  const hooks = await enabledHooks(em);
   if (!hooks.length) return;
+  const matches = rows.map((r) => ({ r, hooks: hooks.filter((h) => fires(h, r.action, r.changedObjectType)) })).filter((m) => m.hooks.length);
+  // One read per content type for the objects that fire at least one webhook.
+  const wanted = new Map<string, Set<number>>();
+  for (const { r } of matches) {
+    if (r.action !== 'delete') (wanted.get(r.changedObjectType) ?? wanted.set(r.changedObjectType, new Set()).get(r.changedObjectType)!).add(r.changedObjectId);
+  }
+  const written = await restRepresentations(em, wanted);
   const values: unknown[] = [];
   const tuples: string[] = [];
-  for (const r of rows) {
-    for (const h of hooks) {
-      if (!h[FLAG[r.action as keyof typeof FLAG]] || !(h.content_types ?? []).includes(r.changedObjectType)) continue;
-      const data = { total: { success: 0, info: 0, warning: 0, failure: 0 }, params: { webhookId: h.id, changeId: r.id } };
+  for (const { r, hooks: firing } of matches) {
+    const key = `${r.changedObjectType}:${r.changedObjectId}`;
+    const rest = r.action === 'delete' ? deleted?.get(key) : written.get(key);
+    for (const h of firing) {
+      // As text: jsonb would reorder the keys, and the payload keeps the REST field order. Without
+      // it (no serializer, or too large), the delivery uses the change's snapshot.
+      const params = { webhookId: h.id, changeId: r.id, ...(rest ? { dataJson: rest } : {}) };
+      const data = { total: { success: 0, info: 0, warning: 0, failure: 0 }, params };
       tuples.push(`(?, ?, '${WEBHOOK_JOB}', now(), ?, 'pending', ?::jsonb, ?, '')`);
       values.push('extras.webhook', h.id, ctx.userId ?? null, JSON.stringify(data), randomUUID());
     }
@@ -42,4 +84,5 @@ async function queueDeliveries(em: EntityManager, rows: ObjectChange[]): Promise
   if (tuples.length) later(wakeJobRunners, 20).unref();
 }
 
+onDeletesBeforeFlush(representDeleted);
 onChangesInTransaction(queueDeliveries);
