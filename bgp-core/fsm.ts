@@ -217,6 +217,28 @@ export class BgpFsm {
     this.fail(reason);
   }
 
+  /**
+   * Local policy ends the session (RFC 4486 max-prefix): Cease with this subcode, then Idle for
+   * exactly `holdSeconds` instead of the back-off (0: no automatic restart).
+   */
+  ceaseWithHold(subcode: number, data: Buffer | undefined, reason: string, holdSeconds: number): void {
+    if (this.state === 'IDLE') return;
+    if (this.state === 'OPENSENT' || this.state === 'OPENCONFIRM' || this.state === 'ESTABLISHED') {
+      this.actions.sendNotification(6, subcode, data);
+    }
+    this.failures++;
+    this.toIdle(reason, true, holdSeconds);
+  }
+
+  /** Ends an idle hold now (what kept the session down was fixed); nothing after a manual stop. */
+  restartNow(reason: string): boolean {
+    if (this.state !== 'IDLE' || this.adminDown) return false;
+    this.stopTimer('idleHold');
+    this.idleHoldUntil = 0;
+    this.start(reason);
+    return true;
+  }
+
   /** Our own keepalive/update sent: RFC 4271 lets it restart the keepalive timer. */
   messageSent(): void {
     if (this.state === 'ESTABLISHED' && this.timers.keepalive !== null && this.keepaliveInterval > 0) {
@@ -285,15 +307,15 @@ export class BgpFsm {
     this.toIdle(reason, true);
   }
 
-  private toIdle(reason: string, restart: boolean): void {
+  private toIdle(reason: string, restart: boolean, holdSeconds?: number): void {
     for (const n of ['connectRetry', 'hold', 'keepalive'] as TimerName[]) this.stopTimer(n);
     this.actions.dropConnection();
     this.negotiatedHoldTime = 0;
     this.keepaliveInterval = 0;
     this.establishedAt = 0;
     this.setState('IDLE', reason);
-    if (restart && !this.adminDown && this.config.autoRestart) {
-      const secs = Math.min(this.config.idleHoldTime * 2 ** Math.max(0, this.failures - 1), this.config.idleHoldTimeMax);
+    if (restart && !this.adminDown && this.config.autoRestart && holdSeconds !== 0) {
+      const secs = holdSeconds ?? Math.min(this.config.idleHoldTime * 2 ** Math.max(0, this.failures - 1), this.config.idleHoldTimeMax);
       this.idleHoldUntil = this.clock.now() + secs * 1000;
       this.startTimer('idleHold', secs * 1000);
     }

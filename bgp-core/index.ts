@@ -4,5 +4,6 @@ export * from './clock';
 export * from './fsm';
 export * from './rib';
 export * from './peer';
+export * from './prefix-limit';
 export * from './speaker';
 export * from './bmp';

@@ -5,6 +5,7 @@ import { Clock, realClock } from './clock';
 import { BgpFsm, BgpState, DEFAULT_FSM_CONFIG, FsmActions } from './fsm';
 import { AdjRib, AttrPool, AttrSet, Family, FAMILY_AFI_SAFI, familyOf } from './rib';
 import { StaleRoutes } from './graceful';
+import { MaxPrefixWarning, PrefixLimitConfig, PrefixLimits, maxPrefixNotificationData, maxPrefixReason } from './prefix-limit';
 import {
   BgpError,
   Capabilities,
@@ -41,7 +42,7 @@ import {
 } from './wire';
 
 /** Plain-object peer configuration. */
-export interface PeerConfig {
+export interface PeerConfig extends PrefixLimitConfig {
   /** Stable identifier chosen by the caller (e.g. the database id). */
   id: string;
   localAs: number;
@@ -158,6 +159,8 @@ export interface PeerEvents {
   changed: [];
   routes: [family: Family, announced: number, withdrawn: number];
   endOfRib: [family: Family];
+  /** The peer's prefix count reached the warning threshold of its limit (once until it falls back). */
+  maxPrefixWarning: [MaxPrefixWarning];
 }
 
 /** Peer-state refusals for API calls (yabgp answers them with status false). */
@@ -211,6 +214,11 @@ export class Peer extends EventEmitter<PeerEvents> {
   private connecting: net.Socket | null = null;
   private readonly localCaps: Capabilities;
   private readonly staleRoutes: StaleRoutes;
+  private readonly prefixLimits: PrefixLimits;
+  /** The session is down because a prefix limit was exceeded (a raised limit may restart it at once). */
+  private limitHold = false;
+  /** Text for the next NOTIFICATION we send, when it says more than its code names. */
+  private notificationText: string | null = null;
   /** A NOTIFICATION went either way in this session: its end is not a graceful restart. */
   private notified = false;
   private disposed = false;
@@ -224,6 +232,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.ribIn = new AdjRib(pool);
     this.ribOut = new AdjRib(pool);
     this.localCaps = this.buildLocalCaps();
+    this.prefixLimits = new PrefixLimits(config);
     this.staleRoutes = new StaleRoutes(this.ribIn, clock, (f, n) => this.emit('routes', f, 0, n), config.gracefulRestartStaleTime);
     const fsmCfg = {
       ...DEFAULT_FSM_CONFIG,
@@ -277,6 +286,22 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.fsm.manualStop(subcode, data, subcode === 3 ? 'peer de-configured' : 'manual stop');
     // Stopped while the peer was restarting: an operator's stop drops what was kept for it.
     this.staleRoutes.sessionDown(null, true);
+  }
+
+  /**
+   * New prefix limits without a new session: checked against what is held now; a session held
+   * down by the old limit restarts at once when the new one allows more.
+   */
+  setPrefixLimits(limits: PrefixLimitConfig): void {
+    this.config.maxPrefixes = limits.maxPrefixes;
+    this.config.maxPrefixWarningPercent = limits.maxPrefixWarningPercent;
+    this.config.maxPrefixRestartTime = limits.maxPrefixRestartTime;
+    this.prefixLimits.configure(this.config);
+    if (this.fsm.state === 'ESTABLISHED' && this.negotiated) {
+      for (const f of this.negotiated.families) if (this.enforceLimit(f)) return;
+    } else if (this.limitHold && this.fsm.restartNow('prefix limit changed')) {
+      this.limitHold = false;
+    }
   }
 
   /** Stops the session and releases everything (peer removed from the speaker). */
@@ -472,7 +497,8 @@ export class Peer extends EventEmitter<PeerEvents> {
       sendNotification: (code, subcode, data) => {
         if (!this.main) return;
         this.notified = true;
-        const what = describeNotification({ code, subcode });
+        const what = this.notificationText ?? describeNotification({ code, subcode });
+        this.notificationText = null;
         this.setLastError('sent', code, subcode, `NOTIFICATION sent: ${what}`);
         this.write(this.main, encodeNotification(code, subcode, data, this.main.framer.maxLength), MsgType.NOTIFICATION);
       },
@@ -481,6 +507,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   }
 
   private onState(from: BgpState, to: BgpState, reason: string): void {
+    if (to !== 'IDLE') this.limitHold = false;
     if (from === 'ESTABLISHED') {
       // The session's routes go with it, unless the peer is restarting gracefully (RFC 4724).
       this.staleRoutes.sessionDown(this.remoteOpen?.capabilities.gracefulRestart ?? null, this.notified);
@@ -738,6 +765,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   private onEstablished(): void {
     this.lastError = this.lastError && this.lastError.direction === 'local' ? null : this.lastError;
     this.notified = false;
+    this.prefixLimits.reset();
     this.staleRoutes.sessionUp(this.remoteOpen?.capabilities.gracefulRestart ?? null);
     const neg = this.negotiated;
     if (!neg) return;
@@ -792,7 +820,26 @@ export class Peer extends EventEmitter<PeerEvents> {
       return;
     }
     const r = this.ribIn.applyUpdate(d, (f) => neg.families.includes(f));
-    if (r.family && (r.announced > 0 || r.withdrawn > 0)) this.emit('routes', r.family, r.announced, r.withdrawn);
+    if (r.family && (r.announced > 0 || r.withdrawn > 0)) {
+      this.emit('routes', r.family, r.announced, r.withdrawn);
+      this.enforceLimit(r.family);
+    }
+  }
+
+  /** Applies the family's prefix limit to what is held now; true when the session was ended for it. */
+  private enforceLimit(f: Family): boolean {
+    const v = this.prefixLimits.check(f, this.ribIn.table(f).count);
+    if (v.kind === 'warn') {
+      this.emit('maxPrefixWarning', { family: f, count: v.count, limit: v.limit, percent: this.prefixLimits.warningPercent });
+      return false;
+    }
+    if (v.kind !== 'exceeded') return false;
+    // RFC 4486: Cease / Maximum Number of Prefixes Reached, with AFI/SAFI and the bound as data.
+    const reason = maxPrefixReason(f, v.limit);
+    this.notificationText = reason;
+    this.fsm.ceaseWithHold(1, maxPrefixNotificationData(f, v.limit), reason, this.prefixLimits.restartTime);
+    this.limitHold = true;
+    return true;
   }
 
   private onNotification(buf: Buffer, start: number, end: number): void {

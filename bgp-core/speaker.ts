@@ -5,6 +5,7 @@ import { Clock, TimerHandle, realClock } from './clock';
 import { BgpState } from './fsm';
 import { LastError, MessageStats, Peer, PeerConfig, PeerInfo } from './peer';
 import { AttrPool, Family } from './rib';
+import { MaxPrefixWarning, sameLimits } from './prefix-limit';
 import { UpdateSpec, formatIPv6, parseIPv6 } from './wire';
 
 export interface ListenAddress {
@@ -60,6 +61,8 @@ export interface SpeakerEvents {
   counters: [CountersEvent];
   route: [RouteEvent];
   endOfRib: [{ peerId: string; family: Family }];
+  /** A peer's prefix count reached the warning threshold of its limit. */
+  maxPrefixWarning: [MaxPrefixWarning & { peerId: string; remoteAddress: string; remoteAs: number }];
   peerAdded: [{ peerId: string; config: PeerConfig }];
   peerRemoved: [{ peerId: string; reason: string }];
   listening: [ListenAddress];
@@ -216,7 +219,8 @@ export class BgpSpeaker extends EventEmitter<SpeakerEvents> {
 
   /**
    * Makes the peer set equal to `configs`. Untouched peers keep their sessions; a changed peer is
-   * restarted with its Adj-RIB-Out carried over; toggling only `enabled` starts/stops it.
+   * restarted with its Adj-RIB-Out carried over; toggling only `enabled` starts/stops it, and new
+   * prefix limits apply to the running session.
    */
   reconcile(configs: PeerConfig[]): ReconcileResult {
     const res: ReconcileResult = { added: [], removed: [], changed: [], unchanged: [] };
@@ -234,13 +238,17 @@ export class BgpSpeaker extends EventEmitter<SpeakerEvents> {
         res.added.push(cfg.id);
         continue;
       }
-      const a = stableJson({ ...cur.config, enabled: undefined });
-      const b = stableJson({ ...cfg, enabled: undefined });
+      // Enabling and prefix limits apply to the running session; anything else needs a new one.
+      const inPlace = { enabled: undefined, maxPrefixes: undefined, maxPrefixWarningPercent: undefined, maxPrefixRestartTime: undefined };
+      const a = stableJson({ ...cur.config, ...inPlace });
+      const b = stableJson({ ...cfg, ...inPlace });
       if (a === b) {
+        const limitsChanged = !sameLimits(cur.config, cfg);
+        if (limitsChanged) cur.setPrefixLimits(cfg);
         const was = cur.config.enabled ?? true;
         const now = cfg.enabled ?? true;
         if (was === now) {
-          res.unchanged.push(cfg.id);
+          (limitsChanged ? res.changed : res.unchanged).push(cfg.id);
           continue;
         }
         cur.config.enabled = now;
@@ -351,6 +359,10 @@ export class BgpSpeaker extends EventEmitter<SpeakerEvents> {
       });
     });
     peer.on('changed', () => this.schedule(id));
+    peer.on('maxPrefixWarning', (w) => {
+      if (this.peers.get(id) !== peer) return;
+      this.emit('maxPrefixWarning', { ...w, peerId: id, remoteAddress: peer.config.remoteAddress, remoteAs: peer.config.remoteAs });
+    });
     peer.on('routes', (family, announced, withdrawn) => {
       const th = this.throttles.get(id);
       if (!th) return;

@@ -26,6 +26,10 @@ export interface Config {
   /** Deepest nesting of a JSON value (GraphQL JSON values, REST bodies, form JSON fields). */
   jsonMaxDepth: number;
   bgpWorker: 'embedded' | 'off';
+  /** Percent of a peer AS's max-prefix limit at which bgp-core warns (once per session). */
+  bgpMaxPrefixWarningPercent: number;
+  /** Seconds a session ended for exceeding its max-prefix limit stays down before it restarts. */
+  bgpMaxPrefixRestartSeconds: number;
   /** BMP station (RFC 7854) port; null: no station (the default). 0 picks a free port. */
   bmpPort: number | null;
   /** Address the BMP station listens on (routers connect to it). */
@@ -150,6 +154,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken,
     jsonMaxDepth: int(env, 'JSON_MAX_DEPTH', 32, 1, 512),
     bgpWorker,
+    bgpMaxPrefixWarningPercent: int(env, 'BGP_MAX_PREFIX_WARNING_PERCENT', 90, 1, 100),
+    bgpMaxPrefixRestartSeconds: int(env, 'BGP_MAX_PREFIX_RESTART_SECONDS', 60, 1, 86_400),
     ...bmp(env),
     subscriptionRecheckSeconds: int(env, 'SUBSCRIPTION_RECHECK_SECONDS', 30, 1, 3600),
     nsotEmailHeaderAuth: bool(env, 'NSOT_EMAIL_HEADER_AUTH', false),

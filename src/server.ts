@@ -41,7 +41,7 @@ export async function startPeerGate(config: Config, opts: { migrate?: boolean; p
   await jobs.start();
   let worker: BgpWorker | null = null;
   if (config.bgpWorker === 'embedded') {
-    worker = new BgpWorker(orm, bus);
+    worker = new BgpWorker(orm, bus, { maxPrefix: { warningPercent: config.bgpMaxPrefixWarningPercent, restartSeconds: config.bgpMaxPrefixRestartSeconds } });
     await worker.start();
     setLocalWorker(worker);
   }

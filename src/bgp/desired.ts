@@ -6,6 +6,13 @@ import { Router } from '../domain/devices/router';
 import { DirectPeeringSession } from '../domain/peering/direct-peering-session';
 import { InternetExchangePeeringSession } from '../domain/peering/internet-exchange-peering-session';
 import { parseIp } from '../domain/ip';
+import type { AutonomousSystem } from '../domain/peering/autonomous-system';
+
+/** How prefix limits act (BGP_MAX_PREFIX_WARNING_PERCENT, BGP_MAX_PREFIX_RESTART_SECONDS). */
+export interface MaxPrefixSettings {
+  warningPercent: number;
+  restartSeconds: number;
+}
 
 export type SessionType = 'direct' | 'ixp';
 export const SESSION_CONTENT_TYPE: Record<SessionType, string> = {
@@ -35,7 +42,7 @@ export const RELEVANT_TYPES = new Set([
 const host = (ip: string | null | undefined): string | undefined => (ip ? parseIp(ip)?.address : undefined);
 
 /** Routers this worker should run (all of them, or the given ids) with their peers. */
-export async function loadDesired(em: EntityManager, onlyRouters?: number[]): Promise<DesiredRouter[]> {
+export async function loadDesired(em: EntityManager, onlyRouters?: number[], maxPrefix?: MaxPrefixSettings): Promise<DesiredRouter[]> {
   const routers = await em.find(Router, { bgpSpeaker: true, status: 'enabled', ...(onlyRouters ? { id: { $in: onlyRouters } } : {}) },
     { populate: ['localAutonomousSystem'], orderBy: { id: 'asc' } });
   if (!routers.length) return [];
@@ -44,6 +51,11 @@ export async function loadDesired(em: EntityManager, onlyRouters?: number[]): Pr
     em.find(DirectPeeringSession, { router: { $in: ids }, status: 'enabled' }, { populate: ['autonomousSystem', 'localAutonomousSystem'], orderBy: { id: 'asc' } }),
     em.find(InternetExchangePeeringSession, { ixpConnection: { router: { $in: ids } }, status: 'enabled' }, { populate: ['autonomousSystem', 'ixpConnection'], orderBy: { id: 'asc' } }),
   ]);
+  // The peer AS's limits bound every session with it; 0 means none, as in Peering Manager.
+  const limits = (as: AutonomousSystem): Pick<PeerConfig, 'maxPrefixes' | 'maxPrefixWarningPercent' | 'maxPrefixRestartTime'> => ({
+    maxPrefixes: { ipv4: as.ipv4MaxPrefixes ?? 0, ipv6: as.ipv6MaxPrefixes ?? 0 },
+    ...(maxPrefix ? { maxPrefixWarningPercent: maxPrefix.warningPercent, maxPrefixRestartTime: maxPrefix.restartSeconds } : {}),
+  });
   return routers.map((r) => {
     const base = { localAs: r.localAutonomousSystem.asn, routerId: r.routerId ? host(r.routerId)! : '0.0.0.0' };
     const peers: PeerConfig[] = [];
@@ -53,7 +65,7 @@ export async function loadDesired(em: EntityManager, onlyRouters?: number[]): Pr
       peers.push({
         ...base, id: peerKey('direct', s.id), localAs: s.localAutonomousSystem.asn, remoteAddress: remote, remoteAs: s.autonomousSystem.asn,
         localAddress: host(s.localIpAddress), remotePort: s.remotePort, passive: s.passive, multihopTtl: s.multihopTtl,
-        ...(s.password ? { password: s.password } : {}),
+        ...(s.password ? { password: s.password } : {}), ...limits(s.autonomousSystem),
       });
     }
     for (const s of ixp.filter((x) => x.ixpConnection.router?.id === r.id)) {
@@ -64,7 +76,7 @@ export async function loadDesired(em: EntityManager, onlyRouters?: number[]): Pr
       peers.push({
         ...base, id: peerKey('ixp', s.id), remoteAddress: remote.address, remoteAs: s.autonomousSystem.asn,
         localAddress: local, remotePort: s.remotePort, passive: s.passive, multihopTtl: s.multihopTtl,
-        ...(s.password ? { password: s.password } : {}),
+        ...(s.password ? { password: s.password } : {}), ...limits(s.autonomousSystem),
       });
     }
     const listenAddress = host(r.bgpListenAddress);

@@ -45,7 +45,10 @@ export async function startStandaloneWorker(config: Config, settings: WorkerSett
     onChange: () => { void worker?.reconcile(); },
   });
   // No lease yet means no routers; an empty id list would mean "all" to the worker.
-  worker = new BgpWorker(orm, bus, { routers: () => { const held = lease.held(); return held.length ? held : [-1]; } });
+  worker = new BgpWorker(orm, bus, {
+    routers: () => { const held = lease.held(); return held.length ? held : [-1]; },
+    maxPrefix: { warningPercent: config.bgpMaxPrefixWarningPercent, restartSeconds: config.bgpMaxPrefixRestartSeconds },
+  });
   await worker.start();
   await lease.start();
   // A new or re-enabled router is claimed now rather than at the next lease round.

@@ -3,11 +3,11 @@
 // publishes it on the event bus. It talks to the rest of PeerGate only through the
 // database and the bus, so it runs inside `peergate serve` or as its own process.
 import type { MikroORM } from '@mikro-orm/core';
-import { BgpSpeaker, canonicalAddress, jsonToAttrs, type StateEvent, type CountersEvent, type PeerInfo, type BgpState, type Peer, type LastError } from '../../bgp-core';
+import { BgpSpeaker, canonicalAddress, jsonToAttrs, type StateEvent, type CountersEvent, type PeerInfo, type BgpState, type Peer, type LastError, type SpeakerEvents } from '../../bgp-core';
 import type { BgpSessionEvent, EventBus, BusTopics } from '../events/bus';
 import { DirectPeeringSession } from '../domain/peering/direct-peering-session';
 import { InternetExchangePeeringSession } from '../domain/peering/internet-exchange-peering-session';
-import { loadDesired, parsePeerKey, peerKey, RELEVANT_TYPES, SESSION_CONTENT_TYPE, type DesiredRouter, type SessionType } from './desired';
+import { loadDesired, parsePeerKey, peerKey, RELEVANT_TYPES, SESSION_CONTENT_TYPE, type DesiredRouter, type MaxPrefixSettings, type SessionType } from './desired';
 import { logger } from '../log';
 
 const WRITE_BACK_MS = 2000;
@@ -18,11 +18,15 @@ interface RunningRouter { routerId: number; speaker: BgpSpeaker; listenKey: stri
 interface Pending { bgpState?: string; lastEstablishedState?: Date; receivedPrefixCount?: number; advertisedPrefixCount?: number }
 
 const entityOf: Record<SessionType, Function> = { direct: DirectPeeringSession, ixp: InternetExchangePeeringSession };
+type MaxPrefixWarningEvent = SpeakerEvents['maxPrefixWarning'][0];
+
 const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 
 export interface WorkerOptions {
   /** Only these routers (a worker's lease); all when absent. */
   routers?: () => number[] | undefined;
+  /** Warning threshold and restart delay of the peer ASes' prefix limits (bgp-core defaults when absent). */
+  maxPrefix?: MaxPrefixSettings;
 }
 
 export class BgpWorker {
@@ -73,7 +77,7 @@ export class BgpWorker {
 
   private async doReconcile(): Promise<void> {
     if (this.closed) return;
-    const desired = await loadDesired(this.orm.em.fork(), this.opts.routers?.());
+    const desired = await loadDesired(this.orm.em.fork(), this.opts.routers?.(), this.opts.maxPrefix);
     const wanted = new Set(desired.map((d) => d.routerId));
     for (const [id, r] of this.routers) {
       if (!wanted.has(id)) { await this.stopRouter(r); this.routers.delete(id); }
@@ -89,6 +93,7 @@ export class BgpWorker {
       const speaker = new BgpSpeaker(d.listen ? { listen: d.listen } : {});
       speaker.on('state', (e) => this.onState(d.routerId, e));
       speaker.on('counters', (e) => this.onCounters(d.routerId, e));
+      speaker.on('maxPrefixWarning', (e) => this.onMaxPrefixWarning(d.routerId, e));
       speaker.on('peerAdded', (e) => this.known.set(e.peerId, { remoteAddress: e.config.remoteAddress, remoteAs: e.config.remoteAs }));
       speaker.on('peerRemoved', (e) => this.onRemoved(d.routerId, e.peerId, e.reason));
       try {
@@ -138,6 +143,17 @@ export class BgpWorker {
     p.bgpState = e.to.toLowerCase();
     if (e.to === 'ESTABLISHED') p.lastEstablishedState = e.time;
     if (e.from === 'ESTABLISHED' || e.to === 'ESTABLISHED') void this.writeBack();
+  }
+
+  /** A peer nears its AS's prefix limit: an event with the reason, and a log line. */
+  private onMaxPrefixWarning(routerId: number, w: MaxPrefixWarningEvent): void {
+    const reason = `max-prefix warning: ${w.count} ${w.family} prefixes received, ${w.percent}% threshold of the limit ${w.limit} reached`;
+    logger.warn({ peer: w.peerId, remoteAddress: w.remoteAddress, remoteAs: w.remoteAs, family: w.family, count: w.count, limit: w.limit }, `bgp worker: ${reason}`);
+    const peer = this.routers.get(routerId)?.speaker.getPeer(w.peerId);
+    if (!peer) return;
+    const info = peer.info();
+    const ev = this.event(routerId, w.peerId, info, info.state, null, reason);
+    if (ev) this.bus.publishBgpSession(ev);
   }
 
   /** A peer left the configuration: subscribers drop its row (GoBGP's PEER_DELETED). */

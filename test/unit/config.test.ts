@@ -38,4 +38,11 @@ describe('configuration', () => {
     expect(() => loadConfig({ BMP_PORT: 'bmp' })).toThrow(/BMP_PORT must be an integer/);
     expect(() => loadConfig({ BMP_PORT: '11019', BMP_LISTEN_ADDRESS: 'router.example' })).toThrow(/BMP_LISTEN_ADDRESS/);
   });
+  test('max-prefix: warning at 90% and a 60 s hold by default, validated', () => {
+    expect(loadConfig({})).toMatchObject({ bgpMaxPrefixWarningPercent: 90, bgpMaxPrefixRestartSeconds: 60 });
+    expect(loadConfig({ BGP_MAX_PREFIX_WARNING_PERCENT: '75', BGP_MAX_PREFIX_RESTART_SECONDS: '300' }))
+      .toMatchObject({ bgpMaxPrefixWarningPercent: 75, bgpMaxPrefixRestartSeconds: 300 });
+    expect(() => loadConfig({ BGP_MAX_PREFIX_WARNING_PERCENT: '101' })).toThrow(/BGP_MAX_PREFIX_WARNING_PERCENT must be between 1 and 100/);
+    expect(() => loadConfig({ BGP_MAX_PREFIX_RESTART_SECONDS: '0' })).toThrow(/BGP_MAX_PREFIX_RESTART_SECONDS must be between 1 and 86400/);
+  });
 });
