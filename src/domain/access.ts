@@ -157,6 +157,20 @@ export function canReadChangesOf(caller: Caller, contentType: string): boolean {
   return d ? readsEveryRow(caller, d) : atLeast(roleOf(caller), 'superuser');
 }
 
+/**
+ * Callers with the same key get the same answer from every rule in this module: the same role
+ * (read and write roles, visibleBy, readableVia), the same refusal, the same write-enabled
+ * credential (secrets) and, for a role an owner rule limits on some model, the same user. What
+ * was read for one caller may then be handed to another with the key (subscription fan-out).
+ */
+export function visibilityKey(caller: Caller): string {
+  const role = roleOf(caller);
+  // No models registered yet: nothing to decide by, so each user keeps its own key.
+  const models = allDescriptors();
+  const ownerLimited = !models.length || models.some((d) => !!d.access.owner && !atLeast(role, d.access.ownerExempt));
+  return JSON.stringify([role, caller.canWrite, caller.error, ownerLimited ? (caller.user?.id ?? null) : null]);
+}
+
 /** Credentials that may write at all: a user, not refused, with a write-enabled credential. */
 export function requireWriter(caller: Caller): void {
   if (caller.error) throw new AuthError('UNAUTHENTICATED', caller.error);

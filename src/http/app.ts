@@ -18,6 +18,7 @@ import { Loaders } from '../graphql/loaders';
 import { limitsFrom, requestRules, validationRules, parseLimited, parseOptions, documentTooLarge, isTokenLimit, withCode, type Limits } from '../graphql/limits';
 import { coercionFields, databaseUnavailable, UNAVAILABLE_MESSAGE } from '../graphql/errors';
 import { Executor } from '../graphql/executor';
+import { sharedSubscribe, type Execution } from '../graphql/shared-subscribe';
 import type { GqlContext } from '../graphql/context';
 import type { EventBus } from '../events/bus';
 import { authenticate, anonymous } from './auth';
@@ -137,6 +138,13 @@ function limitsPlugin(config: Config, limits: Limits): ApolloServerPlugin<GqlCon
   };
 }
 
+/** Counts subscription executions with the two label sets bound once (it runs per subscriber per event). */
+function executionCounter(metrics: Metrics): (result: Execution) => void {
+  const executed = metrics.subscriptionExecutions.labels({ result: 'executed' });
+  const shared = metrics.subscriptionExecutions.labels({ result: 'shared' });
+  return (result) => (result === 'shared' ? shared : executed).inc();
+}
+
 export async function startApp(deps: AppDeps, port = deps.config.port, host = deps.config.host): Promise<RunningApp> {
   const { config, orm, bus } = deps;
   const app = express();
@@ -220,6 +228,8 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: config.wsMaxPayload });
   const wsCleanup = useServer({
     schema,
+    // One execution per event for the subscribers that share document, variables and rights.
+    subscribe: sharedSubscribe(executionCounter(metrics)),
     connectionInitWaitTimeout: config.wsConnectionInitTimeout,
     // The limits HTTP applies: parse under the byte and token limits, then graphql's rules and
     // ours. Under LOGIN_REQUIRED onConnect has refused anonymous sockets; the rule is kept anyway.

@@ -67,6 +67,11 @@ export class Metrics {
     name: 'peergate_graphql_operation_duration_seconds', help: 'GraphQL operation latency (HTTP), by operation type, name (first names seen, then other) and outcome',
     labelNames: ['type', 'name', 'outcome'], buckets: BUCKETS, registers: [this.registry],
   });
+  readonly subscriptionExecutions = new Counter({
+    name: 'peergate_subscription_executions_total',
+    help: 'Subscription events per subscriber: executed, or shared (the result executed for another subscriber with the same document, variables and rights)',
+    labelNames: ['result'], registers: [this.registry],
+  });
   readonly dbPool = new Gauge({ name: 'peergate_db_pool_connections', help: 'Database pool connections by state', labelNames: ['state'], registers: [this.registry] });
   private readonly operationNames: BoundedNames;
   private readonly bgpPeers: () => BgpPeerSample[];
