@@ -15,6 +15,7 @@ import { InternetExchangePeeringSession } from '../domain/peering/internet-excha
 import { parseIp } from '../domain/ip';
 import { RELEVANT_TYPES, SESSION_CONTENT_TYPE, peerKey, type SessionType } from './desired';
 import { logger } from '../log';
+import { writeSessionStates } from './write-back';
 
 const WRITE_BACK_MS = 2000;
 
@@ -346,13 +347,7 @@ export class BmpService {
     const batch = [...this.pending];
     this.pending.clear();
     try {
-      await this.orm.em.fork().transactional(async (em) => {
-        for (const [key, values] of batch) {
-          const [type, id] = key.split(':');
-          const entity = type === 'direct' ? DirectPeeringSession : InternetExchangePeeringSession;
-          await em.nativeUpdate(entity as typeof DirectPeeringSession, { id: Number(id) }, values);
-        }
-      });
+      await writeSessionStates(this.orm, batch as [string, Record<string, unknown>][]);
     } catch (e) {
       logger.error({ err: e }, 'bmp: state write-back failed');
     }

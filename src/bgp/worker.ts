@@ -5,10 +5,9 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { BgpSpeaker, canonicalAddress, jsonToAttrs, type StateEvent, type CountersEvent, type PeerInfo, type BgpState, type Peer, type LastError, type SpeakerEvents } from '../../bgp-core';
 import type { BgpSessionEvent, EventBus, BusTopics } from '../events/bus';
-import { DirectPeeringSession } from '../domain/peering/direct-peering-session';
-import { InternetExchangePeeringSession } from '../domain/peering/internet-exchange-peering-session';
 import { loadDesired, parsePeerKey, peerKey, RELEVANT_TYPES, SESSION_CONTENT_TYPE, type DesiredRouter, type MaxPrefixSettings, type SessionType } from './desired';
 import { logger } from '../log';
+import { writeSessionStates } from './write-back';
 
 const WRITE_BACK_MS = 2000;
 const RECONCILE_DEBOUNCE_MS = 250;
@@ -17,7 +16,6 @@ interface RunningRouter { routerId: number; speaker: BgpSpeaker; listenKey: stri
 
 interface Pending { bgpState?: string; lastEstablishedState?: Date; receivedPrefixCount?: number; advertisedPrefixCount?: number }
 
-const entityOf: Record<SessionType, Function> = { direct: DirectPeeringSession, ixp: InternetExchangePeeringSession };
 type MaxPrefixWarningEvent = SpeakerEvents['maxPrefixWarning'][0];
 
 const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
@@ -204,12 +202,7 @@ export class BgpWorker {
     const batch = [...this.pending];
     this.pending.clear();
     try {
-      await this.orm.em.fork().transactional(async (em) => {
-        for (const [peerId, values] of batch) {
-          const key = parsePeerKey(peerId);
-          if (key) await em.nativeUpdate(entityOf[key.type] as any, { id: key.id }, values);
-        }
-      });
+      await writeSessionStates(this.orm, batch as [string, Record<string, unknown>][]);
     } catch (e) {
       logger.error({ err: e }, 'bgp worker: state write-back failed');
     }

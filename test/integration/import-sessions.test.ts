@@ -7,21 +7,15 @@ import { pdbPost } from '../helpers/pdb';
 import { makeToken, post } from '../helpers/pm';
 import { waitFor } from '../interop/daemons';
 import * as bmp from '../helpers/bmp';
+import { jobMessages, settledRestJob } from '../helpers/jobs';
 
 const IX = '/api/peering/internet-exchanges/';
-const messages = (job: any): string[] => job.data.main.log.map((l: unknown[]) => `${l[1]}: ${l[4]}`);
 
 describe('import-sessions from BMP-reported neighbours', () => {
   let s: TestServer;
   let socket: net.Socket;
   const ids: Record<string, number> = {};
 
-  async function settled(id: number): Promise<any> {
-    return waitFor(`job ${id} settles`, async () => {
-      const r = await s.http('GET', `/api/core/jobs/${id}/`);
-      return r.status === 200 && !['pending', 'running'].includes(r.json.status.value) ? r.json : null;
-    }, 20_000, 50);
-  }
 
   const sessionsOf = async (conn: number) => (await s.http('GET', `/api/peering/internet-exchange-peering-sessions/?ixp_connection_id=${conn}&ordering=ip_address&limit=0`)).json.results
     .map((r: any) => `${r.ip_address} AS${r.autonomous_system.asn}`);
@@ -74,9 +68,9 @@ describe('import-sessions from BMP-reported neighbours', () => {
     const r = await s.http('POST', `${IX}${ids.ix}/import-sessions/`);
     expect(r.status).toBe(202);
     expect(r.json).toMatchObject({ name: 'peering.internet_exchange.import_sessions', object_type: 'peering.internetexchange', object_id: ids.ix });
-    const job = await settled(r.json.id);
+    const job = await settledRestJob(s, r.json.id);
     expect(job.status.value).toBe('completed');
-    expect(messages(job)).toEqual([
+    expect(jobMessages(job)).toEqual([
       'info: Running job', 'info: Found 1 connection.', 'warning: Skipped 192.0.2.50: AS64999 has no PeeringDB record.',
       'info: Imported 3 sessions for 2 autonomous systems.', 'success: Import completed.', 'success: Job completed',
     ]);
@@ -93,15 +87,15 @@ describe('import-sessions from BMP-reported neighbours', () => {
   });
 
   test('again: nothing left to import', async () => {
-    const job = await settled((await s.http('POST', `${IX}${ids.ix}/import-sessions/`)).json.id);
-    expect(messages(job)).toContain('info: Imported 0 sessions for 0 autonomous systems.');
+    const job = await settledRestJob(s, (await s.http('POST', `${IX}${ids.ix}/import-sessions/`)).json.id);
+    expect(jobMessages(job)).toContain('info: Imported 0 sessions for 0 autonomous systems.');
     expect(await sessionsOf(ids.conn)).toHaveLength(4);
   });
 
   test('an IX whose routers report nothing over BMP: no usable connections, nothing created', async () => {
-    const job = await settled((await s.http('POST', `${IX}${ids.quietIx}/import-sessions/`)).json.id);
+    const job = await settledRestJob(s, (await s.http('POST', `${IX}${ids.quietIx}/import-sessions/`)).json.id);
     expect(job.status.value).toBe('completed');
-    expect(messages(job)).toEqual(['info: Running job', 'info: Found 1 connection.',
+    expect(jobMessages(job)).toEqual(['info: Running job', 'info: Found 1 connection.',
       'warning: No usable connections: none of their routers reports its BGP neighbours over BMP to this PeerGate.', 'success: Job completed']);
   });
 

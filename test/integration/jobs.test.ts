@@ -8,6 +8,7 @@ import { DB_KINDS } from '../helpers/db';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { settledJob } from '../helpers/jobs';
 
 defineJob('test.jobs.echo', async (r) => {
   r.log('info', `hello ${String(r.params.who)}`, { display: 'AS65000', url: '/api/peering/autonomous-systems/1/' });
@@ -16,15 +17,6 @@ defineJob('test.jobs.echo', async (r) => {
 });
 defineJob('test.jobs.boom', async () => { throw new Error('upstream said no'); });
 defineJob('test.jobs.slow', () => new Promise((resolve) => { setTimeout(resolve, 5000).unref(); }), { timeoutMs: 200 });
-
-async function settled(s: TestServer, id: number): Promise<Job> {
-  for (let i = 0; i < 200; i++) {
-    const job = await s.pg.orm.em.fork().findOneOrFail(Job, id);
-    if (job.status !== 'pending' && job.status !== 'running') return job;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`job ${id} did not finish`);
-}
 
 describe.each(DB_KINDS)('jobs (%s)', (kind) => {
   let s: TestServer;
@@ -35,7 +27,7 @@ describe.each(DB_KINDS)('jobs (%s)', (kind) => {
 
   test('a job runs to completed with the log, output and timestamps Peering Manager shows', async () => {
     const job = await enqueueJob(s.pg.orm.em.fork() as any, { name: 'test.jobs.echo', objectType: 'peering.autonomoussystem', objectId: 1, userId: await adminId(), params: { who: 'world' } });
-    await settled(s, job.id);
+    await settledJob(s, job.id);
     const r = await s.http('GET', `/api/core/jobs/${job.id}/`);
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({ name: 'test.jobs.echo', object_type: 'peering.autonomoussystem', object_id: 1, status: { value: 'completed' }, output: 'line 1 for admin\nline 2' });
@@ -55,10 +47,10 @@ describe.each(DB_KINDS)('jobs (%s)', (kind) => {
     const em = s.pg.orm.em.fork() as any;
     const boom = await enqueueJob(em, { name: 'test.jobs.boom', objectType: 'core.job' });
     const slow = await enqueueJob(em, { name: 'test.jobs.slow', objectType: 'core.job' });
-    const b = await settled(s, boom.id);
+    const b = await settledJob(s, boom.id);
     expect([b.status, b.output]).toEqual(['errored', 'upstream said no']);
     expect((b.data as any).main.log.at(-1)[4]).toBe('An exception occurred, see output for more details.');
-    const t = await settled(s, slow.id);
+    const t = await settledJob(s, slow.id);
     expect([t.status, t.output]).toEqual(['errored', 'Job timed out after 0 s']);
   });
 
@@ -105,8 +97,8 @@ describe.each(DB_KINDS)('jobs (%s)', (kind) => {
     const em = s.pg.orm.em.fork() as any;
     const mine = await enqueueJob(em, { name: 'test.jobs.echo', objectType: 'core.job', userId: await adminId(), params: {} });
     const hers = await enqueueJob(em, { name: 'test.jobs.echo', objectType: 'core.job', userId: Number(dora.id), params: {} });
-    await settled(s, mine.id);
-    await settled(s, hers.id);
+    await settledJob(s, mine.id);
+    await settledJob(s, hers.id);
     for (let i = 0; i < 50 && admin.events.filter((e) => e.status === 'COMPLETED').length < 2; i++) await new Promise((r) => setTimeout(r, 100));
     await Promise.all([admin.stop(), onlyDone.stop(), doras.stop(), anon.stop()]);
     const seen = (evs: any[]) => evs.map((e) => `${e.id}:${e.status}`).sort();

@@ -6,6 +6,7 @@ import { startTestServer, type TestServer } from '../helpers/server';
 import { makeToken } from '../helpers/pm';
 import { DB_KINDS } from '../helpers/db';
 import { LEASE_TABLE } from '../../src/bgp/lease';
+import { jobMessages, settledRestJob } from '../helpers/jobs';
 
 jest.setTimeout(90_000);
 
@@ -18,16 +19,6 @@ async function gqlOk(s: TestServer, query: string, variables: Record<string, unk
   if (r.errors) throw new Error(JSON.stringify(r.errors));
   return r.data;
 }
-
-/** The job as /api/core/jobs/{id}/ shows it once it left pending and running. */
-async function settled(s: TestServer, id: number): Promise<any> {
-  return waitFor(`job ${id} settles`, async () => {
-    const r = await s.http('GET', `/api/core/jobs/${id}/`);
-    return r.status === 200 && !['pending', 'running'].includes(r.json.status.value) ? r.json : null;
-  }, 20_000, 50);
-}
-
-const messages = (job: any): string[] => job.data.main.log.map((l: unknown[]) => `${l[1]}: ${l[4]}`);
 
 describe.each(DB_KINDS)('polling BGP sessions from the embedded bgp-core worker (%s)', (kind) => {
   let s: TestServer;
@@ -81,10 +72,10 @@ describe.each(DB_KINDS)('polling BGP sessions from the embedded bgp-core worker 
     const r = await s.http('POST', `${ROUTERS}${ids.r1}/poll-bgp-sessions/`);
     expect(r.status).toBe(202);
     expect(r.json).toMatchObject({ name: 'devices.router.poll_bgp_sessions', object_type: 'devices.router', object_id: Number(ids.r1), user: { username: 'admin' } });
-    const job = await settled(s, r.json.id);
+    const job = await settledRestJob(s, r.json.id);
     expect(job.status.value).toBe('completed');
     // Two neighbours run on r1: the Established session to r2 and the IX session to a silent address (the disabled one is not run).
-    expect(messages(job)).toEqual(['info: Running job', 'info: Polling BGP sessions state.', 'success: Successfully polled BGP 2 sessions state.', 'success: Job completed']);
+    expect(jobMessages(job)).toEqual(['info: Running job', 'info: Polling BGP sessions state.', 'success: Successfully polled BGP 2 sessions state.', 'success: Job completed']);
     expect(job.data.main.log[1][2]).toBe('poll-r1');
 
     const s1 = (await s.http('GET', `${DIRECT}${ids.s1}/`)).json;
@@ -99,22 +90,22 @@ describe.each(DB_KINDS)('polling BGP sessions from the embedded bgp-core worker 
     expect(Date.parse(router.poll_bgp_sessions_last_updated)).toBeLessThanOrEqual(Date.parse(job.completed));
 
     // The other side: r2 received both routes; polling says so, accepted included.
-    const job2 = await settled(s, (await gqlOk(s, 'mutation($id: ID!) { pollRouterBgpSessions(id: $id) { id name status } }', { id: ids.r2 })).pollRouterBgpSessions.id);
+    const job2 = await settledRestJob(s, (await gqlOk(s, 'mutation($id: ID!) { pollRouterBgpSessions(id: $id) { id name status } }', { id: ids.r2 })).pollRouterBgpSessions.id);
     expect(job2.status.value).toBe('completed');
-    expect(messages(job2)).toContain('success: Successfully polled BGP 1 session state.');
+    expect(jobMessages(job2)).toContain('success: Successfully polled BGP 1 session state.');
     expect((await s.http('GET', `${DIRECT}${ids.s2}/`)).json).toMatchObject({ bgp_state: 'established', received_prefix_count: 2, accepted_prefix_count: 2, advertised_prefix_count: 0 });
   });
 
   test('a router that is not a BGP speaker is "Task cancelled"; polling off ends failed', async () => {
-    const cancelled = await settled(s, (await s.http('POST', `${ROUTERS}${ids.r3}/poll-bgp-sessions/`)).json.id);
+    const cancelled = await settledRestJob(s, (await s.http('POST', `${ROUTERS}${ids.r3}/poll-bgp-sessions/`)).json.id);
     expect(cancelled.status.value).toBe('completed');
-    expect(messages(cancelled)).toEqual(['info: Running job', expect.stringMatching(/^warning: Router does not run in PeerGate's BGP speaker/), 'success: Task cancelled', 'success: Job completed']);
+    expect(jobMessages(cancelled)).toEqual(['info: Running job', expect.stringMatching(/^warning: Router does not run in PeerGate's BGP speaker/), 'success: Task cancelled', 'success: Job completed']);
     expect(cancelled.data.main.warning).toBe(1);
     expect((await s.http('GET', `${ROUTERS}${ids.r3}/`)).json.poll_bgp_sessions_last_updated).toBeNull();
 
-    const failed = await settled(s, (await s.http('POST', `${ROUTERS}${ids.r4}/poll-bgp-sessions/`)).json.id);
+    const failed = await settledRestJob(s, (await s.http('POST', `${ROUTERS}${ids.r4}/poll-bgp-sessions/`)).json.id);
     expect(failed.status.value).toBe('failed');
-    expect(messages(failed)).toEqual([
+    expect(jobMessages(failed)).toEqual([
       'info: Running job', 'info: Polling BGP sessions state.',
       'warning: Polling BGP sessions state is off for this router (poll_bgp_sessions_state is false).',
       'failure: Error while polling BGP sessions state.',
@@ -150,7 +141,7 @@ describe.each(DB_KINDS)('polling BGP sessions from the embedded bgp-core worker 
       const r = await s.http('POST', path);
       expect(r.status).toBe(202);
       expect(r.json.every((j: any) => j.name === 'devices.router.poll_bgp_sessions' && j.object_type === 'devices.router')).toBe(true);
-      for (const j of r.json) await settled(s, j.id);
+      for (const j of r.json) await settledRestJob(s, j.id);
       return r.json.map((j: any) => String(j.object_id)).sort();
     };
     // AS b: r1 (s1) and the non-speaker r3 (s3) have direct sessions to it; r2's session is to AS a.
@@ -198,9 +189,9 @@ describe.each(DB_KINDS)('polling without a worker in this process (%s)', (kind) 
   afterAll(async () => { await s?.close(); });
 
   test('no worker holds the router: it cannot be polled', async () => {
-    const job = await settled(s, (await s.http('POST', `${ROUTERS}${routerId}/poll-bgp-sessions/`)).json.id);
+    const job = await settledRestJob(s, (await s.http('POST', `${ROUTERS}${routerId}/poll-bgp-sessions/`)).json.id);
     expect(job.status.value).toBe('failed');
-    expect(messages(job)).toContain('warning: No bgp-core worker runs this router now (no worker in this process, and no worker holds its lease).');
+    expect(jobMessages(job)).toContain('warning: No bgp-core worker runs this router now (no worker in this process, and no worker holds its lease).');
     const r = await s.http('POST', `${DIRECT}${sessionId}/poll/`);
     expect(r.status).toBe(503);
     expect(r.json.detail).toMatch(/No bgp-core worker runs this router/);
@@ -213,9 +204,9 @@ describe.each(DB_KINDS)('polling without a worker in this process (%s)', (kind) 
     await conn.execute(`insert into ${LEASE_TABLE} (router_id, worker_id, expires) values (?, 'elsewhere', now() + interval '1 minute')`, [Number(routerId)]);
     expect((await s.http('PATCH', `${DIRECT}${sessionId}/`, { body: { bgp_state: 'established', received_prefix_count: 7, advertised_prefix_count: 3 } })).status).toBe(200);
     const before = Date.now();
-    const job = await settled(s, (await s.http('POST', `${ROUTERS}${routerId}/poll-bgp-sessions/`)).json.id);
+    const job = await settledRestJob(s, (await s.http('POST', `${ROUTERS}${routerId}/poll-bgp-sessions/`)).json.id);
     expect(job.status.value).toBe('completed');
-    expect(messages(job)).toContain('success: Successfully polled BGP 1 session state.');
+    expect(jobMessages(job)).toContain('success: Successfully polled BGP 1 session state.');
     const row = (await s.http('GET', `${DIRECT}${sessionId}/`)).json;
     expect(row).toMatchObject({ bgp_state: 'established', received_prefix_count: 7, accepted_prefix_count: 7, advertised_prefix_count: 3 });
     expect(Date.parse(row.last_established_state)).toBeGreaterThanOrEqual(before - 1000);

@@ -5,17 +5,9 @@ import { Job } from '../../src/domain/core/job';
 import { NO_DIFF, NOT_PUSHED } from '../../src/workflows/templates/configure';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { makeToken, post } from '../helpers/pm';
+import { settledJob } from '../helpers/jobs';
 
 const URL = '/api/devices/routers/configure/';
-
-async function settled(s: TestServer, id: number): Promise<Job> {
-  for (let i = 0; i < 400; i++) {
-    const job = await s.pg.orm.em.fork().findOneOrFail(Job, id);
-    if (job.status !== 'pending' && job.status !== 'running') return job;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`job ${id} did not finish`);
-}
 
 /** [level, message] of the job's main log. */
 const lines = (job: Job) => (job.data as any).main.log.map((l: unknown[]) => [l[1], l[4]]);
@@ -52,7 +44,7 @@ describe('configuring routers (render-only)', () => {
       ['devices.router.set_napalm_configuration', 'devices.router', edge1, 'admin'],
       ['devices.router.set_napalm_configuration', 'devices.router', edge2, 'admin'],
     ]);
-    const done = await settled(s, r.json[0].id);
+    const done = await settledJob(s, r.json[0].id);
     expect([done.status, done.output]).toEqual(['completed', 'hostname edge1.example\nrouter bgp 64500']);
     expect(lines(done)).toEqual([
       ['info', 'Running job'], ['info', 'Rendering router configuration.'], ['warning', NOT_PUSHED],
@@ -67,7 +59,7 @@ describe('configuring routers (render-only)', () => {
   test('without commit (the default) the log says the output is no diff', async () => {
     const r = await s.http('POST', URL, { body: { routers: [String(edge1)] } });
     expect(r.status).toBe(202);
-    const done = await settled(s, r.json[0].id);
+    const done = await settledJob(s, r.json[0].id);
     expect(done.output).toBe('hostname edge1.example\nrouter bgp 64500');
     expect(lines(done)).toContainEqual(['info', NO_DIFF]);
     expect(lines(done).map((l: string[]) => l[0])).not.toContain('warning');
@@ -76,7 +68,7 @@ describe('configuring routers (render-only)', () => {
   test('a disabled router is cancelled; no template: nothing to install; a template error: errored, naming template and line', async () => {
     const r = await s.http('POST', URL, { body: { routers: [off, blank, broken], commit: 'true' } });
     expect(r.status).toBe(202);
-    const [o, b, k] = await Promise.all(r.json.map((j: any) => settled(s, j.id)));
+    const [o, b, k] = await Promise.all(r.json.map((j: any) => settledJob(s, j.id)));
     expect([o.objectId, o.status, o.output]).toEqual([off, 'completed', '']);
     expect(lines(o)).toEqual([['info', 'Running job'], ['warning', 'Router is disabled.'], ['success', 'Task cancelled'], ['success', 'Job completed']]);
     expect([b.objectId, b.status, b.output]).toEqual([blank, 'completed', '']);

@@ -5,12 +5,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Job } from '../../src/domain/core/job';
 import { InternetExchangePeeringSession } from '../../src/domain/peering/internet-exchange-peering-session';
 import { DirectPeeringSession } from '../../src/domain/peering/direct-peering-session';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { post } from '../helpers/pm';
 import { dataset, EXAMPLES, seedEmails, seedExamples, type ExampleIds } from '../helpers/template-examples';
+import { settledJob } from '../helpers/jobs';
 
 /** What Jinja2 renders: the oracle's stdout, or "ERROR <class>: <message>" for a template error. */
 function jinja2(router: string, main: string, subs: Record<string, string> = {}): string {
@@ -70,15 +70,6 @@ const SROS_SUBS: Record<string, string> = {
   'GITHUB Nokia SROS Sub - Route Policy Prefix Lists': 'nokia-sros/sub-route-policy-prefix-lists.j2',
 };
 
-async function settled(s: TestServer, id: number): Promise<Job> {
-  for (let i = 0; i < 400; i++) {
-    const job = await s.pg.orm.em.fork().findOneOrFail(Job, id);
-    if (job.status !== 'pending' && job.status !== 'running') return job;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`job ${id} did not finish`);
-}
-
 describe("Peering Manager's example templates, as Jinja2 renders them", () => {
   let s: TestServer;
   let ids: ExampleIds;
@@ -90,7 +81,7 @@ describe("Peering Manager's example templates, as Jinja2 renders them", () => {
     expect(p.status).toBe(200);
     const r = await s.http('GET', `/api/devices/routers/${ids.routers[router]}/configuration/`);
     expect(r.status).toBe(202);
-    const job = await settled(s, r.json.id);
+    const job = await settledJob(s, r.json.id);
     expect(job.status).toBe('completed');
     return job.output ?? '';
   };

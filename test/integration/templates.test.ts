@@ -7,24 +7,15 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Job } from '../../src/domain/core/job';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { post } from '../helpers/pm';
 import { seed } from '../helpers/templates';
+import { settledJob } from '../helpers/jobs';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'templates');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
 /** What Jinja2 renders for a fixture template on the same objects. */
 const jinja2 = (name: string) => execFileSync('python3', [join(FIXTURES, 'oracle.py'), name], { encoding: 'utf8', timeout: 60_000 });
-
-async function settled(s: TestServer, id: number): Promise<Job> {
-  for (let i = 0; i < 400; i++) {
-    const job = await s.pg.orm.em.fork().findOneOrFail(Job, id);
-    if (job.status !== 'pending' && job.status !== 'running') return job;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`job ${id} did not finish`);
-}
 
 describe('Jinja2 templates', () => {
   let s: TestServer;
@@ -63,7 +54,7 @@ describe('Jinja2 templates', () => {
     const r = await s.http('GET', `/api/devices/routers/${ids.iosxrRouter}/configuration/`);
     expect(r.status).toBe(202);
     expect(r.json).toMatchObject({ name: 'devices.router.render_configuration', object_type: 'devices.router', object_id: ids.iosxrRouter });
-    const job = await settled(s, r.json.id);
+    const job = await settledJob(s, r.json.id);
     expect(job.status).toBe('completed');
     expect(job.output).toBe(jinja2('cisco-iosxr'));
     const lines = (job.data as any).main.log.map((l: unknown[]) => [l[1], l[4]]);
@@ -98,7 +89,7 @@ describe('Jinja2 templates', () => {
     expect(r.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     expect(r.errors[0].message).toBe(`Error in template "${cfg.name}" at line 2: undefined value`);
     const job = await s.http('GET', `/api/devices/routers/${ids.router}/configuration/`);
-    const done = await settled(s, job.json.id);
+    const done = await settledJob(s, job.json.id);
     expect([done.status, done.output]).toEqual(['completed', `Error in template "${cfg.name}" at line 2: undefined value`]);
 
     const syntax = await routerWith('a\nb\n{% for x in %}');
@@ -141,7 +132,7 @@ describe('Jinja2 templates', () => {
     const jobOutput = async (token?: string) => {
       const j = await s.http('GET', `/api/devices/routers/${ids.iosxrRouter}/configuration/`, token ? { token } : {});
       expect(j.status).toBe(202);
-      return (await settled(s, j.json.id)).output;
+      return (await settledJob(s, j.json.id)).output;
     };
     expect(await jobOutput()).toContain('password clear clear-one');
     const roJob = await jobOutput(aliceRO);
@@ -165,10 +156,10 @@ describe('Jinja2 templates', () => {
     expect((await s.gql(`{ renderExportTemplate(id: "${et.id}") }`)).data.renderExportTemplate).toBe(want);
     const r = await s.http('GET', `/api/extras/export-templates/${et.id}/render/`);
     expect([r.status, r.json.name]).toEqual([202, 'extras.exporttemplate.render']);
-    expect((await settled(s, r.json.id)).output).toBe(want);
+    expect((await settledJob(s, r.json.id)).output).toBe(want);
     const empty = await post(s, '/api/extras/export-templates/', { content_type: 'peering.autonomoussystem', name: 'empty', template: '{# nothing #}' });
     const e = await s.http('GET', `/api/extras/export-templates/${empty.id}/render/`);
-    const done = await settled(s, e.json.id);
+    const done = await settledJob(s, e.json.id);
     expect(done.output).toBe('');
     expect((done.data as any).main.log.map((l: unknown[]) => l[4])).toContain('No export (or empty) generated.');
     const job = await s.gql(`mutation { renderExportTemplateJob(id: "${et.id}") { name status } }`);

@@ -4,7 +4,7 @@
 // WASM instance (that aborts it): every filter is wrapped, and a refusal is returned as a value
 // MiniJinja cannot convert, which stops the render at that line; the real message is kept aside.
 import { TemplateError } from './errors';
-import { isModel, pyStr, REF } from './python';
+import { isModel, pyStr, pyTypeName, REF } from './python';
 import { prepare, UNDEFINED_MARK } from './source';
 import { now } from './now';
 import { percentFormat } from './percent-format';
@@ -133,24 +133,15 @@ function builtins(): Record<string, FilterFn> {
     pg_values: (v) => keysOf(v, 'dict').map((k) => (v as Record<string, unknown>)[k]),
     pg_append: (v, args) => {
       // Called with no argument by the statement form (./append.ts) on a value that is not a list.
-      if (!args.length) throw new Error(`'${pyType(v)}' object has no attribute 'append'`);
+      if (!args.length) throw new Error(`'${pyTypeName(v)}' object has no attribute 'append'`);
       throw new Error('list.append() is not supported inside an expression: use the statement {% set _ = name.append(x) %} (or name[key].append(x)), or build lists with + or namespace()');
     },
   };
 }
 
 function keysOf(v: unknown, what: string): string[] {
-  if (!v || typeof v !== 'object' || Array.isArray(v) || isModel(v)) throw new Error(`'${pyType(v)}' object is not ${what === 'dict' ? 'a dict' : 'iterable'}`);
+  if (!v || typeof v !== 'object' || Array.isArray(v) || isModel(v)) throw new Error(`'${pyTypeName(v)}' object is not ${what === 'dict' ? 'a dict' : 'iterable'}`);
   return orderedKeys(v as Record<string, unknown>);
-}
-
-function pyType(v: unknown): string {
-  if (v === null || v === undefined) return 'NoneType';
-  if (typeof v === 'string') return 'str';
-  if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
-  if (Array.isArray(v)) return 'list';
-  return isModel(v) ? String((v as Record<string, unknown>)['@class']) : 'dict';
 }
 
 /** Jinja2's attribute argument of join, sum, map: a dotted path whose integer parts index lists. */

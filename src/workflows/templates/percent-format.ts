@@ -2,18 +2,9 @@
 // MiniJinja lacks. source.ts rewrites `'literal' % operand` into a filter call; this formats with
 // Python's rules and messages: conversions s r a d i u o x X e E f F g G c %, flags - + space # 0,
 // width and precision (or *), and %(name)s keys when the operand is a dict.
-import { isModel, pyRepr, pyStr } from './python';
+import { isModel, pyRepr, pyStr, pyTypeName } from './python';
 
 const SPEC = /%(?:\(([^)]*)\))?([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?[hlL]?(.?)/y;
-
-function typeName(v: unknown): string {
-  if (v === null || v === undefined) return 'NoneType';
-  if (typeof v === 'string') return 'str';
-  if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
-  if (Array.isArray(v)) return 'list';
-  return isModel(v) ? String((v as Record<string, unknown>)['@class']) : 'dict';
-}
 
 const isMapping = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v) && !isModel(v);
 
@@ -23,7 +14,7 @@ function number(v: unknown, conv: string, integer: boolean): number {
     if (integer && !Number.isInteger(v)) throw new Error(`%${conv} format: an integer is required, not float`);
     return v;
   }
-  throw new Error(`%${conv} format: ${integer ? 'an integer' : 'a real number'} is required, not ${typeName(v)}`);
+  throw new Error(`%${conv} format: ${integer ? 'an integer' : 'a real number'} is required, not ${pyTypeName(v)}`);
 }
 
 /** Python's exponent form: at least two digits ('1.5e+07'). */

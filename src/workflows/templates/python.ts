@@ -20,6 +20,16 @@ function reprString(s: string): string {
   return q + (q === "'" ? body.replace(/'/g, "\\'") : body) + q;
 }
 
+/** Python's type name of a template value, as its error messages print it ('NoneType', 'str', a model's class). */
+export function pyTypeName(v: unknown): string {
+  if (v === null || v === undefined) return 'NoneType';
+  if (typeof v === 'string') return 'str';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (Array.isArray(v)) return 'list';
+  return isModel(v) ? String((v as Record<string, unknown>)[CLASS]) : 'dict';
+}
+
 export function pyRepr(v: unknown, depth = 0): string {
   if (depth > 20) return '...';
   if (v === null || v === undefined) return 'None';
