@@ -19,7 +19,9 @@ describe('SIGTERM with live BGP sessions', () => {
     const birdPort = await freePort(BIRD);
     bird = await startBird({
       routerId: BIRD, address: BIRD, port: birdPort, nextHop: '198.18.0.41', staticRoutes: ['10.41.0.0/24'],
-      peers: [{ name: 'core', localAs: 65041, neighborAddress: CORE, neighborPort: corePort, remoteAs: 65040, holdTime: 6 }],
+      // Passive: after the Cease BIRD does not dial again, so its last error stays the Cease
+      // (it once became "Connection refused" before birdc was asked, under load).
+      peers: [{ name: 'core', localAs: 65041, neighborAddress: CORE, neighborPort: corePort, remoteAs: 65040, holdTime: 6, passive: true }],
     });
     const port = await freePort('127.0.0.1');
     gw = await startGateway({ DATABASE_URL: 'pglite://memory', PEERGATE_ADMIN_TOKEN: token, BGP_WORKER: 'embedded', NODE_ENV: 'production' }, port, 'sigterm');
