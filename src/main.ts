@@ -7,6 +7,7 @@ import { DatabaseLockedError } from './db/lock';
 import { VERSION } from './http/version';
 import { parseCommand, parseExpires, parseHost, parsePort, UsageError, USAGE_EXIT } from './cli/args';
 import { parseSyncArgs, SYNC_HELP } from './domain/peeringdb/cli';
+import { parseBgpArgs, BGP_HELP, BGP_NEIGHBOR_HELP, type BgpArgs } from './cli/bgp/args';
 
 // The command line is parsed with only the modules above loaded (--help, --version and a typo
 // answer at once); the server, ORM and schema load when a command runs.
@@ -22,6 +23,7 @@ const load = {
   schema: () => require('./graphql/schema') as typeof import('./graphql/schema'),
   worker: () => require('./bgp/standalone') as typeof import('./bgp/standalone'),
   sync: () => require('./domain/peeringdb/cli') as typeof import('./domain/peeringdb/cli'),
+  bgp: () => require('./cli/bgp/command') as typeof import('./cli/bgp/command'),
   log: () => require('./log') as typeof import('./log'),
 };
 
@@ -41,11 +43,14 @@ Commands:
   bgp-worker                   Run a bgp-core worker as its own process (DATABASE_URL must be PostgreSQL).
   sync-peeringdb [--url URL] [--cache-url URL] [--full] [--api-key KEY]
                                Mirror PeeringDB (or another PeerGate's /pdb/api) into the local tables.
+  bgp neighbor [<address> [adj-in [<prefix>]]] [--url URL] [--token TOKEN] [--json]
+                               Live BGP peers of a running PeerGate (speaker and BMP), one peer, its routes.
   help [command]               This text, or one command's.
 
 Options: --help, -h (any command), --version, -V.
 Configuration comes from the environment (PORT, HOST, DATABASE_URL, ...); see README.md.
-Exit codes: 0 done, 1 failed, 2 bad command line or configuration, 3 database held by another process.`;
+Exit codes: 0 done, 1 failed, 2 bad command line or configuration, 3 database held by another process
+(bgp: 4 credentials refused, 5 no such peer).`;
 
 const COMMAND_HELP: Record<string, string> = {
   serve: `Usage: peergate serve [--migrate] [--port N] [--host ADDR]
@@ -96,6 +101,8 @@ Runs a bgp-core worker as its own process (DATABASE_URL must be PostgreSQL). It 
 the database (BGP_LEASE_SECONDS, default 15) and shares events with the gateways over
 LISTEN/NOTIFY; run gateways with BGP_WORKER=off and as many workers as you like.`,
   'sync-peeringdb': SYNC_HELP,
+  bgp: BGP_HELP,
+  'bgp neighbor': BGP_NEIGHBOR_HELP,
 };
 
 /**
@@ -134,7 +141,8 @@ type Action =
   | { kind: 'token revoke'; id: number }
   | { kind: 'schema' }
   | { kind: 'bgp-worker' }
-  | { kind: 'sync-peeringdb'; args: ReturnType<typeof parseSyncArgs> };
+  | { kind: 'sync-peeringdb'; args: ReturnType<typeof parseSyncArgs> }
+  | { kind: 'bgp'; args: BgpArgs };
 
 const help = (name: string): Action => ({ kind: 'print', text: COMMAND_HELP[name] });
 
@@ -211,6 +219,11 @@ function parseCommandLine(argv: string[]): Action {
       const parsed = parseSyncArgs(args);
       return parsed.help ? help('sync-peeringdb') : { kind: 'sync-peeringdb', args: parsed };
     }
+    case 'bgp': {
+      const parsed = parseBgpArgs(args);
+      if (parsed.help) return help(args[0] === 'neighbor' ? 'bgp neighbor' : 'bgp');
+      return { kind: 'bgp', args: parsed };
+    }
     default:
       throw new UsageError(command.startsWith('-') ? `: unknown option ${command} (peergate --help lists the commands)` : `: unknown command "${command}" (peergate --help lists the commands)`);
   }
@@ -270,6 +283,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(action.text);
     return 0;
   }
+  // A client of a running server: no configuration, ORM or schema to load.
+  if (action.kind === 'bgp') return load.bgp().bgpCommand(action.args);
   require('reflect-metadata');
   let config: Config;
   try {

@@ -55,6 +55,13 @@ const USAGE_ERRORS: [string[], RegExp][] = [
   [['sync-peeringdb', '--cache-url', 'public'], /^peergate sync-peeringdb: --cache-url wants an http\(s\) URL, got "public"$/],
   [['sync-peeringdb', '--api-key'], /^peergate sync-peeringdb: option --api-key needs a value$/],
   [['sync-peeringdb', '--ful'], /^peergate sync-peeringdb: unknown option --ful \(did you mean --full\?\)$/],
+  [['bgp'], /^peergate bgp: missing a subcommand: neighbor$/],
+  [['bgp', 'neighbour'], /^peergate bgp: unknown subcommand "neighbour" \(neighbor\)$/],
+  [['bgp', 'neighbor', '--jsn'], /^peergate bgp neighbor: unknown option --jsn \(did you mean --json\?\)$/],
+  [['bgp', 'neighbor', '--token'], /^peergate bgp neighbor: option --token needs a value$/],
+  [['bgp', 'neighbor', '192.0.2.1', 'adj-in', '--limit', '0'], /^peergate bgp neighbor: --limit wants a positive integer, got "0"$/],
+  [['bgp', 'neighbor', '192.0.2.1', 'adj-in', '--policy', 'best'], /^peergate bgp neighbor: --policy is pre or post, got "best"$/],
+  [['bgp', 'neighbor', '192.0.2.1', 'adj-in', '10.0.0.0/8', 'longer-prefixes', 'x'], /^peergate bgp neighbor: unexpected argument "x"$/],
   [['bogus'], /^peergate: unknown command "bogus" \(peergate --help lists the commands\)$/],
   [['--bogus'], /^peergate: unknown option --bogus/],
   [['help', 'bogus'], /^peergate help: no command "bogus"$/],
@@ -63,7 +70,7 @@ const USAGE_ERRORS: [string[], RegExp][] = [
 
 /** [arguments, what the help must start with, flags it must document] */
 const HELPS: [string[], string, string[]][] = [
-  [[], 'peergate ', ['serve', 'migrate', 'token create', 'token list', 'token revoke', 'schema', 'bgp-worker', 'sync-peeringdb', '--version']],
+  [[], 'peergate ', ['serve', 'migrate', 'token create', 'token list', 'token revoke', 'schema', 'bgp-worker', 'sync-peeringdb', 'bgp neighbor', '--version']],
   [['--help'], 'peergate ', ['serve', 'token create', '--allowed-ip', '--port', '--host']],
   [['-h'], 'peergate ', ['serve']],
   [['help'], 'peergate ', ['serve']],
@@ -78,6 +85,9 @@ const HELPS: [string[], string, string[]][] = [
   [['schema', '--help'], 'Usage: peergate schema', []],
   [['bgp-worker', '--help'], 'Usage: peergate bgp-worker', ['BGP_LEASE_SECONDS']],
   [['sync-peeringdb', '--help'], 'Usage: peergate sync-peeringdb', ['--url', '--cache-url', '--full', '--api-key']],
+  [['bgp', '--help'], 'Usage: peergate bgp neighbor', ['peergate bgp neighbor --help']],
+  [['bgp', 'neighbor', '--help'], 'Usage: peergate bgp neighbor', ['adj-in', 'longer-prefixes', '--url', '--token', '--router', '--policy', '--limit', '--json', 'PEERGATE_URL', 'PEERGATE_TOKEN', 'Exit codes']],
+  [['help', 'bgp', 'neighbor'], 'Usage: peergate bgp neighbor', ['--url']],
 ];
 
 describe('peergate CLI', () => {

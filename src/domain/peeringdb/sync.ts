@@ -10,6 +10,7 @@ import { pdbTable, type PdbTable } from './columns';
 import { SYNC_ORDER, type PdbTag } from './tags';
 import { sqlRows, qi, type Row } from './sql';
 import { jsonDepthExceeds, jsonTooDeep } from '../../graphql/scalars';
+import { fetchFailure } from '../../http/fetch-failure';
 
 export const DEFAULT_PEERINGDB_URL = 'https://www.peeringdb.com/api';
 /** peeringdb-py's PDB_SYNC_LOOKBACK: `updated` has whole seconds and the server compares with >. */
@@ -35,26 +36,6 @@ export interface TagSummary { tag: PdbTag; mode: 'full' | 'incremental'; fetched
 export interface SyncSummary { url: string; tags: TagSummary[]; ms: number }
 
 export class SyncError extends Error {}
-
-/**
- * Why a fetch failed, from undici's cause chain: the system error code (ECONNREFUSED, ENOTFOUND,
- * ETIMEDOUT, ...) and its address when given, else the innermost message ("fetch failed" alone says nothing).
- */
-export function fetchFailure(e: unknown): string {
-  let err = e as { message?: string; code?: string; cause?: unknown; address?: string; port?: number; hostname?: string } | undefined;
-  const seen = new Set<unknown>();
-  let message = err?.message ?? String(e);
-  while (err && !seen.has(err)) {
-    seen.add(err);
-    if (typeof err.code === 'string' && /^E[A-Z0-9_]+$|^UND_ERR/.test(err.code)) {
-      const where = err.address ? ` (${err.address}${err.port ? `:${err.port}` : ''})` : err.hostname ? ` (${err.hostname})` : '';
-      return `${err.code}${where}`;
-    }
-    if (err.message) message = err.message;
-    err = err.cause as typeof err;
-  }
-  return message;
-}
 
 /** GET with peeringdb-py's backoff on 429 (2^n seconds, at most 60). */
 async function getJson(opts: SyncOptions, path: string, base = opts.url ?? DEFAULT_PEERINGDB_URL): Promise<Row[]> {
