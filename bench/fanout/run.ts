@@ -2,10 +2,13 @@
 // bgpSessionChanged, split over two gateway processes on one PostgreSQL; a third
 // process (this one, standing in for a bgp-core worker) publishes session state
 // changes on PgBus. Latency = publish call -> subscriber's `next` message, same clock.
-//   npx tsx bench/fanout/run.ts     (BENCH_SUBSCRIBERS, BENCH_EVENTS, BENCH_INTERVAL_MS to vary)
+// The subscribers are minimal graphql-transport-ws clients on raw sockets (one JSON.parse per
+// message), so that the 500,000 messages of a burst measure the gateways more than the client.
+//   npx tsx bench/fanout/run.ts     (BENCH_SUBSCRIBERS, BENCH_EVENTS, BENCH_INTERVAL_MS, BENCH_BURST to vary;
+//                                    BENCH_GATEWAY_NODE_OPTIONS for the gateway processes;
+//                                    BENCH_SECTION names the bench/RESULTS.md section, default fanout)
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createDatabase } from '../../test/helpers/db';
 import { PgBus } from '../../src/events/pg-bus';
@@ -19,7 +22,9 @@ import { stats, machine, fmt, writeSection, type Stats } from '../lib';
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100);
 const INTERVAL_MS = Number(process.env.BENCH_INTERVAL_MS ?? 200);
-const BURST = Number(process.env.BENCH_BURST ?? 50);
+// A router rebooting with 500 sessions.
+const BURST = Number(process.env.BENCH_BURST ?? 500);
+const SECTION = process.env.BENCH_SECTION ?? 'fanout';
 
 const QUERY = 'subscription { bgpSessionChanged { sessionType sessionId routerId remoteAddress remoteAs state previousState uptime receivedPrefixCount advertisedPrefixCount lastError time } }';
 
@@ -33,18 +38,41 @@ function event(seq: number): BgpSessionEvent {
   };
 }
 
-interface Run { delivery: Stats; complete: Stats; lost: number }
+/** After the last publish of a run: when half, 99 % and all of the run's deliveries had arrived. */
+interface Tail { p50: number; p99: number; all: number }
+interface Run { delivery: Stats; complete: Stats; afterLast: Tail; lost: number; wallMs: number }
+
+/**
+ * A graphql-transport-ws subscriber on a raw socket: connection_init with the token, one
+ * subscribe after the ack, `onNext` for each next message's data. Resolves once acknowledged.
+ */
+function subscriber(url: string, token: string, onNext: (data: any) => void): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, 'graphql-transport-ws');
+    ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Token ${token}` } })));
+    ws.on('message', (raw) => {
+      const m = JSON.parse(raw.toString());
+      if (m.type === 'next') onNext(m.payload.data);
+      else if (m.type === 'connection_ack') { ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: QUERY } })); resolve(ws); }
+      else if (m.type === 'ping') ws.send('{"type":"pong"}');
+      else if (m.type === 'error') console.error('subscription error', JSON.stringify(m.payload));
+    });
+    ws.on('error', reject);
+    ws.on('close', (code) => reject(new Error(`closed ${code} before the ack`)));
+  });
+}
 
 async function main(): Promise<void> {
   const load = loadavg()[0];
   const pgServer = await startPostgres();
   const procs: PeerGateProcess[] = [];
-  const clients: Client[] = [];
+  const clients: WebSocket[] = [];
   let bus: PgBus | null = null;
   try {
     const url = await createDatabase(pgServer.url, 'fanout');
     const token = randomBytes(20).toString('hex');
-    const env = { DATABASE_URL: url, PEERGATE_ADMIN_TOKEN: token, HOST: '127.0.0.1', BGP_WORKER: 'off', LOG_LEVEL: 'warn' };
+    // BENCH_GATEWAY_NODE_OPTIONS reaches the gateways (e.g. --cpu-prof to see where a burst goes).
+    const env = { DATABASE_URL: url, PEERGATE_ADMIN_TOKEN: token, HOST: '127.0.0.1', BGP_WORKER: 'off', LOG_LEVEL: 'warn', NODE_OPTIONS: process.env.BENCH_GATEWAY_NODE_OPTIONS ?? '' };
     const ports = [await freePort('127.0.0.1'), await freePort('127.0.0.1')];
     procs.push(spawnPeerGate('gateway-a', ['serve', '--migrate'], { ...env, PORT: String(ports[0]) }));
     await procs[0].waitForLog('listening', 90_000);
@@ -54,34 +82,23 @@ async function main(): Promise<void> {
     // Who got which event when: received[seq] counts deliveries, sentAt[seq] is the publish time.
     const sentAt = new Map<number, number>();
     const deliveries: number[] = [];
+    const arrivals: number[] = [];
     const lastDelivery = new Map<number, number>();
     const received = new Map<number, number>();
     let measuring = false;
+    const onNext = (data: any) => {
+      const now = performance.now();
+      const seq = Number(data.bgpSessionChanged.sessionId);
+      received.set(seq, (received.get(seq) ?? 0) + 1);
+      const t = sentAt.get(seq);
+      if (measuring && t !== undefined) { deliveries.push(now - t); arrivals.push(now); lastDelivery.set(seq, now); }
+    };
     // Clients connect in batches: 500 at once per gateway overrun graphql-ws's 3 s init timeout
     // (each connection authenticates its token against the database first).
     const connectStart = Date.now();
     for (let batch = 0; batch < SUBSCRIBERS; batch += 50) {
-      const acks: Promise<void>[] = [];
-      for (let i = batch; i < Math.min(SUBSCRIBERS, batch + 50); i++) {
-        let acked!: () => void;
-        acks.push(new Promise<void>((r) => { acked = r; }));
-        const c = createClient({
-          url: `ws://127.0.0.1:${ports[i % 2]}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Token ${token}` },
-          lazy: false, retryAttempts: 5, on: { connected: () => acked() },
-        });
-        clients.push(c);
-        c.subscribe({ query: QUERY }, {
-          next: (v) => {
-            const now = performance.now();
-            const seq = Number((v.data as any).bgpSessionChanged.sessionId);
-            received.set(seq, (received.get(seq) ?? 0) + 1);
-            const t = sentAt.get(seq);
-            if (measuring && t !== undefined) { deliveries.push(now - t); lastDelivery.set(seq, now); }
-          },
-          error: (e) => console.error('subscription error', e), complete: () => undefined,
-        });
-      }
-      await Promise.all(acks);
+      const size = Math.min(SUBSCRIBERS, batch + 50) - batch;
+      clients.push(...(await Promise.all(Array.from({ length: size }, (_, k) => subscriber(`ws://127.0.0.1:${ports[(batch + k) % 2]}/graphql`, token, onNext)))));
     }
     const connectMs = Date.now() - connectStart;
     bus = await PgBus.connect(url);
@@ -98,48 +115,62 @@ async function main(): Promise<void> {
     }
     console.log(`${SUBSCRIBERS} subscribers live after ${Date.now() - t0} ms`);
 
+    let publishMs = 0;
     const run = async (first: number, count: number, intervalMs: number): Promise<Run> => {
       deliveries.length = 0;
+      arrivals.length = 0;
       lastDelivery.clear();
       measuring = true;
+      const start = performance.now();
       for (let i = 0; i < count; i++) {
         const s = first + i;
         sentAt.set(s, performance.now());
         bus!.publishBgpSession(event(s));
         if (intervalMs) await sleep(intervalMs); else if (i % 20 === 19) await new Promise((r) => setImmediate(r));
       }
-      const until = Date.now() + 30_000;
+      // A publish is queued: the last event is out once the bus has sent it (INSERT + NOTIFY committed).
+      await bus!.flushed();
+      const lastPublish = performance.now();
+      publishMs = lastPublish - start;
+      const until = Date.now() + 120_000;
       const expected = count * SUBSCRIBERS;
-      while (deliveries.length < expected && Date.now() < until) await sleep(50);
+      while (deliveries.length < expected && Date.now() < until) await sleep(20);
       measuring = false;
+      const wallMs = performance.now() - start;
       const complete = [...lastDelivery].map(([s, at]) => at - sentAt.get(s)!);
-      return { delivery: stats(deliveries, 1), complete: stats(complete, 1), lost: expected - deliveries.length };
+      const tail = arrivals.map((at) => at - lastPublish).sort((a, b) => a - b);
+      const at = (q: number) => (tail.length ? tail[Math.min(tail.length - 1, Math.floor(q * tail.length))] : NaN);
+      return { delivery: stats(deliveries, 1), complete: stats(complete, 1), afterLast: { p50: at(0.5), p99: at(0.99), all: tail[tail.length - 1] ?? NaN }, lost: expected - deliveries.length, wallMs };
     };
 
     const paced = await run(1, EVENTS, INTERVAL_MS);
     const burst = await run(10_000, BURST, 0);
+    const burstPublishMs = publishMs;
     const line = (name: string, r: Run, n: number) =>
-      `| ${name} | ${n} | ${fmt(r.delivery.p50)} | ${fmt(r.delivery.p99)} | ${fmt(r.complete.p50)} | ${fmt(r.complete.p99)} | ${r.lost} |`;
+      `| ${name} | ${n} | ${fmt(r.delivery.p50)} | ${fmt(r.delivery.p99)} | ${fmt(r.complete.p99)} | ${fmt(r.afterLast.p50)} | ${fmt(r.afterLast.p99)} | ${fmt(r.afterLast.all)} | ${r.lost} |`;
     const body = `
 ${SUBSCRIBERS} graphql-ws subscribers to \`bgpSessionChanged\` (all fields), half on each of two gateway processes
 (\`peergate serve\`, BGP_WORKER=off) sharing one PostgreSQL 15 server; events published with \`PgBus.publishBgpSession\`
-from a third process, which also runs the subscribers (so client-side parsing is part of the time). Latency is from the
-publish call to the subscriber's \`next\` message on one clock; "all delivered" is the time until the last of the
-${SUBSCRIBERS} subscribers had the event. Machine: ${machine()}; load average ${fmt(load, 1)} at start (shared machine). Date: ${new Date().toISOString().slice(0, 10)}.
+from a third process, which also runs the subscribers (minimal graphql-transport-ws clients on raw sockets, one
+JSON.parse per message; client-side time is part of the numbers). Latency is from the publish call to the subscriber's
+\`next\` message on one clock; "all delivered" is the time until the last of the ${SUBSCRIBERS} subscribers had an event;
+"after last publish" is when half, 99 % and all of a run's deliveries had arrived, counted from the moment the bus had sent the run's last event (its INSERT + NOTIFY committed).
+Machine: ${machine()}; load average ${fmt(load, 1)} at start (shared machine). Date: ${new Date().toISOString().slice(0, 10)}.
 
-Connecting and subscribing all ${SUBSCRIBERS} clients (batches of 50): ${connectMs} ms.
+Connecting and subscribing all ${SUBSCRIBERS} clients (batches of 50): ${connectMs} ms. Burst: publishing the ${BURST} events took ${fmt(burstPublishMs, 0)} ms (first publish call to the bus having sent the last); first publish to last delivery ${fmt(burst.wallMs, 0)} ms.
 
-| run | events | p50 delivery (ms) | p99 delivery (ms) | p50 all delivered (ms) | p99 all delivered (ms) | lost |
-|---|---:|---:|---:|---:|---:|---:|
+| run | events | p50 delivery (ms) | p99 delivery (ms) | p99 all delivered (ms) | p50 after last publish (ms) | p99 after last publish (ms) | all after last publish (ms) | lost |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|
 ${line(`paced, one every ${INTERVAL_MS} ms`, paced, EVENTS)}
 ${line('burst, back to back', burst, BURST)}
 
 Path: publish -> INSERT into the event log + NOTIFY in one statement (one sender connection per process, in order) -> LISTEN on each gateway -> graphql-yoga pubsub ->
-graphql-ws executes the subscription per subscriber -> WebSocket. Reproduce: \`npx tsx bench/fanout/run.ts\`.`;
+graphql-ws, the selection executed once per event for the subscribers with the same document, variables and rights -> WebSocket.
+Reproduce: \`npx tsx bench/fanout/run.ts\`.`;
     console.log(body);
-    writeSection('fanout', body);
+    writeSection(SECTION, body);
   } finally {
-    await Promise.allSettled(clients.map((c) => c.dispose()));
+    for (const c of clients) c.terminate();
     await bus?.close();
     await Promise.allSettled(procs.map((p) => p.stop()));
     pgServer.stop();

@@ -23,6 +23,7 @@ import type { GqlContext } from '../graphql/context';
 import type { EventBus } from '../events/bus';
 import { authenticate, anonymous } from './auth';
 import { SubscriptionSessions } from './ws-sessions';
+import { batchWrites } from './ws-batching';
 import { graphqlJsonBody } from './json-body';
 import { graphiqlRouter, wantsHtml, graphiqlPage } from './graphiql';
 import { dashboardRouter } from './dashboard';
@@ -263,6 +264,8 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
   // graphql-ws prints every socket error with its stack (console.error); an oversized (1009) or
   // malformed frame is the client's doing, and ws closes that socket itself: one debug line instead.
   wss.on('connection', (socket) => {
+    // A burst's messages to one socket leave in one write (src/http/ws-batching.ts).
+    batchWrites(socket);
     socket.removeAllListeners('error');
     socket.on('error', (err) => logger.debug({ err: err.message, code: (err as { code?: string }).code }, 'graphql-ws: socket error'));
   });

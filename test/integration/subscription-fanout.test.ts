@@ -150,6 +150,18 @@ describe('subscription fan-out', () => {
     expect(after.shared - before.shared).toBe(1);
   });
 
+  test('a burst reaches every subscriber complete, in order and byte for byte the same', async () => {
+    const subs = [subscribe(s.token, BGP), subscribe(s.token, BGP), subscribe(s.token, BGP, { r: '1' })];
+    await untilLive(subs, (n) => s.pg.bus.publishBgpSession(bgpEvent(n, 1)));
+    // Several messages per socket in one turn: they leave in one write (src/http/ws-batching.ts).
+    for (let i = 1; i <= 300; i++) s.pg.bus.publishBgpSession(bgpEvent(1000 + i, 1));
+    await waitFor(subs, [300, 300, 300]);
+    const expected = Array.from({ length: 300 }, (_, i) => String(1001 + i));
+    for (const x of subs) expect(x.got.map((v) => v.data.bgpSessionChanged.sessionId)).toEqual(expected);
+    expect(JSON.stringify(subs[1].got)).toBe(JSON.stringify(subs[0].got));
+    expect(JSON.stringify(subs[2].got)).toBe(JSON.stringify(subs[0].got));
+  });
+
   test('the share key tells apart everything access.ts decides by', () => {
     const document = parse(BGP);
     const caller = (id: number, over: Partial<User> = {}, canWrite = true): Caller =>
