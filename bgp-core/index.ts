@@ -5,5 +5,6 @@ export * from './fsm';
 export * from './rib';
 export * from './peer';
 export * from './prefix-limit';
+export * from './down-reason';
 export * from './speaker';
 export * from './bmp';

@@ -5,6 +5,7 @@ import { Clock, realClock } from './clock';
 import { BgpFsm, BgpState, DEFAULT_FSM_CONFIG, FsmActions } from './fsm';
 import { AdjRib, AttrPool, AttrSet, Family, FAMILY_AFI_SAFI, familyOf } from './rib';
 import { StaleRoutes } from './graceful';
+import { carriesCommunication, decodeShutdownCommunication, encodeShutdownCommunication, notificationKind, transportKind, type DownReasonKind } from './down-reason';
 import { MaxPrefixWarning, PrefixLimitConfig, PrefixLimits, maxPrefixNotificationData, maxPrefixReason } from './prefix-limit';
 import {
   BgpError,
@@ -102,6 +103,10 @@ export interface LastError {
   subcodeName: string;
   text: string;
   time: Date;
+  /** Why, as data: from the NOTIFICATION's code/subcode, or the transport failure. */
+  kind: DownReasonKind;
+  /** The RFC 8203/9003 shutdown communication of a Cease 2/4, sent or received; null when none (or malformed). */
+  communication: string | null;
 }
 
 export interface Negotiated {
@@ -267,7 +272,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   start(): { ok: boolean; reason?: string } {
     if (this.disposed) return { ok: false, reason: 'peer removed' };
     if (this.config.password) {
-      this.setLastError('local', 0, 0, 'TCP MD5 authentication (RFC 2385) is not supported by bgp-core; session not started');
+      this.setLastError('local', 0, 0, 'TCP MD5 authentication (RFC 2385) is not supported by bgp-core; session not started', 'UNSUPPORTED_CONFIGURATION');
       this.emit('changed');
       return { ok: false, reason: 'tcp md5 not supported' };
     }
@@ -279,10 +284,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   /** ManualStop: Cease (default subcode 2, administrative shutdown) with an optional RFC 9003 message. */
   stop(subcode = 2, message?: string): void {
     let data: Buffer | undefined;
-    if (message && (subcode === 2 || subcode === 4)) {
-      const t = Buffer.from(message, 'utf8').subarray(0, 255);
-      data = Buffer.concat([Buffer.from([t.length]), t]);
-    }
+    if (message && carriesCommunication(6, subcode)) data = encodeShutdownCommunication(message);
     this.fsm.manualStop(subcode, data, subcode === 3 ? 'peer de-configured' : 'manual stop');
     // Stopped while the peer was restarting: an operator's stop drops what was kept for it.
     this.staleRoutes.sessionDown(null, true);
@@ -497,9 +499,10 @@ export class Peer extends EventEmitter<PeerEvents> {
       sendNotification: (code, subcode, data) => {
         if (!this.main) return;
         this.notified = true;
-        const what = this.notificationText ?? describeNotification({ code, subcode });
+        const communication = carriesCommunication(code, subcode) && data ? decodeShutdownCommunication(data).text : null;
+        const what = this.notificationText ?? describeNotification({ code, subcode, shutdownMessage: communication ?? undefined });
         this.notificationText = null;
-        this.setLastError('sent', code, subcode, `NOTIFICATION sent: ${what}`);
+        this.setLastError('sent', code, subcode, `NOTIFICATION sent: ${what}`, undefined, communication);
         this.write(this.main, encodeNotification(code, subcode, data, this.main.framer.maxLength), MsgType.NOTIFICATION);
       },
       stateChanged: (from, to, reason) => this.onState(from, to, reason),
@@ -540,7 +543,7 @@ export class Peer extends EventEmitter<PeerEvents> {
       sock.destroy();
       if (this.connecting !== sock) return;
       this.connecting = null;
-      this.setLastError('local', 0, 0, `connect to ${cfg.remoteAddress}:${cfg.remotePort ?? 179} failed: ${err.code ?? err.message}`);
+      this.setLastError('local', 0, 0, `connect to ${cfg.remoteAddress}:${cfg.remotePort ?? 179} failed: ${err.code ?? err.message}`, transportKind(err.code));
       this.fsm.tcpFailed(`connection failed (${err.code ?? err.message})`);
       this.emit('changed');
     });
@@ -572,8 +575,8 @@ export class Peer extends EventEmitter<PeerEvents> {
         this.onProtocolError(conn, e);
       }
     });
-    socket.on('error', (err: NodeJS.ErrnoException) => this.onConnClosed(conn, `socket error: ${err.code ?? err.message}`));
-    socket.on('close', () => this.onConnClosed(conn, 'connection closed by peer'));
+    socket.on('error', (err: NodeJS.ErrnoException) => this.onConnClosed(conn, `socket error: ${err.code ?? err.message}`, transportKind(err.code)));
+    socket.on('close', () => this.onConnClosed(conn, 'connection closed by peer', 'CONNECTION_CLOSED'));
     return conn;
   }
 
@@ -610,7 +613,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.pendingIn = null;
   }
 
-  private onConnClosed(c: Connection, reason: string): void {
+  private onConnClosed(c: Connection, reason: string, kind: DownReasonKind): void {
     if (c.closed) return;
     c.closed = true;
     c.socket.destroy();
@@ -626,7 +629,7 @@ export class Peer extends EventEmitter<PeerEvents> {
       return;
     }
     if (this.fsm.state !== 'IDLE' && this.fsm.state !== 'CONNECT' && this.fsm.state !== 'ACTIVE') {
-      this.setLastError('local', 0, 0, reason);
+      this.setLastError('local', 0, 0, reason, kind);
     }
     this.fsm.tcpFailed(reason);
     this.emit('changed');
@@ -845,7 +848,8 @@ export class Peer extends EventEmitter<PeerEvents> {
   private onNotification(buf: Buffer, start: number, end: number): void {
     const n = decodeNotification(buf, start, end);
     this.notified = true;
-    this.setLastError('received', n.code, n.subcode, `NOTIFICATION received: ${describeNotification(n)}`);
+    const text = `NOTIFICATION received: ${describeNotification(n)}${n.shutdownMessageInvalid ? ` (${n.shutdownMessageInvalid})` : ''}`;
+    this.setLastError('received', n.code, n.subcode, text, undefined, n.shutdownMessage ?? null);
     this.fsm.notificationReceived(`NOTIFICATION received: ${describeNotification(n)}`);
   }
 
@@ -874,8 +878,11 @@ export class Peer extends EventEmitter<PeerEvents> {
     }
   }
 
-  private setLastError(direction: LastError['direction'], code: number, subcode: number, text: string): void {
+  /** A NOTIFICATION's kind follows from its code; a local error names its own (default: the connection failed). */
+  private setLastError(direction: LastError['direction'], code: number, subcode: number, text: string, kind?: DownReasonKind, communication: string | null = null): void {
     this.lastError = {
+      kind: kind ?? (code ? notificationKind(code, subcode) : 'CONNECTION_FAILED'),
+      communication,
       direction,
       code,
       subcode,

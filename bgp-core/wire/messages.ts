@@ -2,6 +2,7 @@
 import { HEADER_LEN, MAX_MESSAGE_LEN, MsgType, errorCodeName, errorSubcodeName } from './constants';
 import { BgpError } from './errors';
 import { frame, writeHeader } from './header';
+import { carriesCommunication, decodeShutdownCommunication, encodeShutdownCommunication } from '../down-reason';
 
 export function encodeKeepalive(): Buffer {
   const out = Buffer.alloc(HEADER_LEN);
@@ -17,6 +18,8 @@ export interface NotificationMessage {
   subcodeName: string;
   /** RFC 8203/9003 shutdown communication for Cease 2 and 4, when present and valid. */
   shutdownMessage?: string;
+  /** Why the data of a Cease 2/4 was not a valid shutdown communication (bad length, not UTF-8), raw data in hex. */
+  shutdownMessageInvalid?: string;
 }
 
 /**
@@ -30,9 +33,7 @@ export function encodeNotification(code: number, subcode: number, data: Buffer =
 
 /** Cease with an RFC 9003 shutdown communication (UTF-8, at most 255 bytes). */
 export function encodeShutdownNotification(subcode: number, message: string): Buffer {
-  let text = Buffer.from(message, 'utf8');
-  if (text.length > 255) text = text.subarray(0, 255);
-  return encodeNotification(6, subcode, Buffer.concat([Buffer.from([text.length]), text]));
+  return encodeNotification(6, subcode, encodeShutdownCommunication(message));
 }
 
 export function decodeNotification(buf: Buffer, start: number, end: number): NotificationMessage {
@@ -47,8 +48,10 @@ export function decodeNotification(buf: Buffer, start: number, end: number): Not
     codeName: errorCodeName(code),
     subcodeName: errorSubcodeName(code, subcode),
   };
-  if (code === 6 && (subcode === 2 || subcode === 4) && data.length >= 1 && data[0] > 0 && data.length >= 1 + data[0]) {
-    n.shutdownMessage = data.toString('utf8', 1, 1 + data[0]);
+  if (carriesCommunication(code, subcode)) {
+    const c = decodeShutdownCommunication(data);
+    if (c.text !== null) n.shutdownMessage = c.text;
+    if (c.invalid !== null) n.shutdownMessageInvalid = c.invalid;
   }
   return n;
 }

@@ -1,7 +1,7 @@
 // Live BGP in GraphQL: the session-state subscription, live peers with counters and
 // capabilities, received routes, and control mutations (start/stop, refresh, announce).
 import { Arg, Ctx, Field, Float, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { attrsToJson, jsonToAttrs, parseCommunity, type AdjRib, type PeerInfo, type RouteEntry } from '../../bgp-core';
+import { DOWN_REASON_KINDS, MAX_COMMUNICATION_BYTES, attrsToJson, jsonToAttrs, parseCommunity, type AdjRib, type PeerInfo, type RouteEntry } from '../../bgp-core';
 import { ASNScalar, JSONScalar } from '../graphql/scalars';
 import { requireRead, requireWrite } from '../graphql/guards';
 import { NotFoundError, ValidationError } from '../graphql/errors';
@@ -12,10 +12,29 @@ import { localBmp, localWorker } from './local';
 import type { BmpPeerEntry } from './bmp';
 import { BGPState } from '../domain/choices';
 import { choiceEnum } from '../graphql/choice-enums';
+import { downReasonOf } from './down-reason';
 
 /** A session event's state: a BGP state, or deleted when the peer is removed. */
 const SessionEventState = choiceEnum({ name: 'BgpSessionEventState', values: [...BGPState.values, { value: 'deleted', label: 'Deleted (the peer was removed)' }] });
 const BgpStateEnum = choiceEnum(BGPState);
+
+const DownReasonKindEnum = choiceEnum({ name: 'BgpDownReasonKind', values: Object.entries(DOWN_REASON_KINDS).map(([value, label]) => ({ value, label })) });
+const DownReasonDirection = choiceEnum({ name: 'BgpDownReasonDirection', values: [{ value: 'sent', label: 'PeerGate sent the NOTIFICATION' }, { value: 'received', label: 'The peer sent the NOTIFICATION' }] });
+
+@ObjectType('BgpDownReason', { description: 'Why a session last went down (or failed to come up), as data' })
+class BgpDownReasonType {
+  @Field(() => DownReasonKindEnum, { description: 'What happened' }) kind!: string;
+  @Field(() => DownReasonDirection, { nullable: true, description: 'Who sent the NOTIFICATION; null for a transport failure or a removal' }) direction!: string | null;
+  @Field(() => Int, { nullable: true, description: 'NOTIFICATION error code (RFC 4271 §4.5); null when there was no NOTIFICATION' }) code!: number | null;
+  @Field(() => Int, { nullable: true, description: 'NOTIFICATION error subcode' }) subcode!: number | null;
+  @Field(() => String, { nullable: true, description: 'Name of the error code ("Cease", "Hold Timer Expired" ...)' }) codeName!: string | null;
+  @Field(() => String, { nullable: true, description: 'Name of the error subcode ("Administrative Shutdown" ...)' }) subcodeName!: string | null;
+  @Field(() => String, { nullable: true, description: 'Shutdown communication (RFC 8203, RFC 9003) of an administrative shutdown or reset, sent or received' }) communication!: string | null;
+  @Field(() => String, { description: 'The reason as a message, with what the kind does not say (socket error, prefix limit, a malformed communication in hex ...)' }) detail!: string;
+  @Field(() => String, { description: 'When it happened (ISO 8601)' }) time!: string;
+}
+
+const DOWN_REASON = 'Why the session last went down or failed to come up, as data; null when it never did';
 
 const STALE_FAMILIES = 'Families (ipv4, ipv6) whose routes are kept stale while the peer restarts gracefully (RFC 4724)';
 
@@ -37,6 +56,7 @@ class BgpSessionEventType {
   @Field(() => Int, { nullable: true, description: 'NOTIFICATION code of the last error (0 for a local error such as a refused connection)' }) lastErrorCode!: number | null;
   @Field(() => Int, { nullable: true, description: 'NOTIFICATION subcode of the last error' }) lastErrorSubcode!: number | null;
   @Field(() => String, { nullable: true, description: 'Why the state changed: hold timer expired, NOTIFICATION sent/received, connection failed, peer de-configured; "snapshot" for the first events' }) reason!: string | null;
+  @Field(() => BgpDownReasonType, { nullable: true, description: DOWN_REASON }) downReason!: unknown;
   @Field(() => [String], { description: STALE_FAMILIES }) staleFamilies!: string[];
   @Field(() => String, { description: '"speaker" for a session run by bgp-core, "bmp" for one a router reports over BMP (RFC 7854)' }) source!: string;
   @Field(() => String, { description: 'When the state was seen (ISO 8601)' }) time!: string;
@@ -56,6 +76,7 @@ class BgpPeerType {
   @Field(() => String, { nullable: true, description: "The peer's BGP identifier" }) remoteRouterId!: string | null;
   @Field(() => Float, { description: 'Seconds since Established, 0 otherwise' }) uptime!: number;
   @Field(() => JSONScalar, { nullable: true, description: 'The last error: code, subcode and message' }) lastError!: unknown;
+  @Field(() => BgpDownReasonType, { nullable: true, description: DOWN_REASON }) downReason!: unknown;
   @Field(() => JSONScalar, { description: 'Per address family: received and advertised prefixes' }) prefixes!: unknown;
   @Field(() => JSONScalar, { description: 'Messages sent and received by type (yabgp statistic keys)' }) statistics!: unknown;
   @Field(() => JSONScalar, { description: 'Capabilities sent (local) and received (remote), per AFI/SAFI' }) capabilities!: unknown;
@@ -111,7 +132,7 @@ export function peerView(routerId: number, info: PeerInfo): BgpPeerType {
   return {
     sessionType: SESSION_CONTENT_TYPE[key.type], sessionId: key.id, routerId, state: info.state.toLowerCase(),
     localAddress: info.localAddress, localAs: info.localAs, remoteAddress: info.remoteAddress, remotePort: info.remotePort,
-    remoteAs: info.remoteAs, remoteRouterId: info.remoteRouterId, uptime: info.uptime, lastError: info.lastError,
+    remoteAs: info.remoteAs, remoteRouterId: info.remoteRouterId, uptime: info.uptime, lastError: info.lastError, downReason: downReasonOf(info.lastError),
     prefixes: { received: info.received, advertised: info.advertised }, statistics: info.stats,
     capabilities: info.capability, negotiated: info.negotiated, staleFamilies: info.staleFamilies,
   };
@@ -269,12 +290,17 @@ export class BgpResolver {
     return true;
   }
 
-  @Mutation(() => Boolean, { description: 'Manual stop: Cease, administrative shutdown' })
-  bgpSessionStop(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String, { description: 'direct or ixp (also their content types, "peering.directpeeringsession" ...)' }) sessionType: string, @Arg('sessionId', () => ID, { description: 'Id of the session' }) sessionId: string): boolean {
+  @Mutation(() => Boolean, { description: 'Manual stop: Cease, administrative shutdown, with an optional shutdown communication' })
+  bgpSessionStop(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String, { description: 'direct or ixp (also their content types, "peering.directpeeringsession" ...)' }) sessionType: string, @Arg('sessionId', () => ID, { description: 'Id of the session' }) sessionId: string,
+    @Arg('communication', () => String, { nullable: true, description: `Shutdown communication for the peer's operators (RFC 8203, RFC 9003): UTF-8, at most ${MAX_COMMUNICATION_BYTES} bytes` }) communication?: string): boolean {
     requireWrite(ctx);
-    if (sentToWorkers(ctx, sessionType, sessionId, 'stop')) return true;
+    if (communication != null && Buffer.byteLength(communication, 'utf8') > MAX_COMMUNICATION_BYTES) {
+      throw new ValidationError({ communication: [`Ensure this value has at most ${MAX_COMMUNICATION_BYTES} bytes in UTF-8 (it has ${Buffer.byteLength(communication, 'utf8')}).`] });
+    }
+    const text = communication || undefined;
+    if (sentToWorkers(ctx, sessionType, sessionId, 'stop', text ? { communication: text } : undefined)) return true;
     const f = livePeer(sessionType, sessionId);
-    f.speaker.manualStop(f.peer.config.id);
+    f.speaker.manualStop(f.peer.config.id, text);
     return true;
   }
 

@@ -8,6 +8,7 @@ import type { BgpSessionEvent, EventBus, BusTopics } from '../events/bus';
 import { loadDesired, parsePeerKey, peerKey, RELEVANT_TYPES, SESSION_CONTENT_TYPE, type DesiredRouter, type MaxPrefixSettings, type SessionType } from './desired';
 import { logger } from '../log';
 import { writeSessionStates } from './write-back';
+import { deconfiguredReason, downReasonOf, type DownReasonView } from './down-reason';
 
 const WRITE_BACK_MS = 2000;
 const RECONCILE_DEBOUNCE_MS = 250;
@@ -112,7 +113,7 @@ export class BgpWorker {
     await r.speaker.stop();
   }
 
-  private event(routerId: number, peerId: string, info: Pick<PeerInfo, 'remoteAddress' | 'remoteAs' | 'uptime' | 'received' | 'advertised' | 'stats' | 'lastError' | 'staleFamilies'>, state: BgpState | 'DELETED', previous: BgpState | null, reason: string | null = null): BgpSessionEvent | null {
+  private event(routerId: number, peerId: string, info: Pick<PeerInfo, 'remoteAddress' | 'remoteAs' | 'uptime' | 'received' | 'advertised' | 'stats' | 'lastError' | 'staleFamilies'>, state: BgpState | 'DELETED', previous: BgpState | null, reason: string | null = null, downReason: DownReasonView | null = downReasonOf(info.lastError)): BgpSessionEvent | null {
     const key = parsePeerKey(peerId);
     if (!key) return null;
     const count = (s: Record<string, number>) => sum(s);
@@ -125,6 +126,7 @@ export class BgpWorker {
       lastError: info.lastError ? describeError(info.lastError) : null,
       lastErrorCode: info.lastError?.code ?? null, lastErrorSubcode: info.lastError?.subcode ?? null,
       reason,
+      downReason,
       staleFamilies: info.staleFamilies,
       source: 'speaker',
       time: new Date().toISOString(),
@@ -162,7 +164,7 @@ export class BgpWorker {
     this.known.delete(peerId);
     const zero = { Opens: 0, Updates: 0, Keepalives: 0, Notifications: 0, 'Route Refresh': 0 };
     const info = { ...who, uptime: 0, received: { ipv4: 0, ipv6: 0 }, advertised: { ipv4: 0, ipv6: 0 }, stats: { send: zero, receive: zero }, lastError: null, staleFamilies: [] };
-    const ev = this.event(routerId, peerId, info, 'DELETED', null, reason);
+    const ev = this.event(routerId, peerId, info, 'DELETED', null, reason, deconfiguredReason(reason));
     if (ev) this.bus.publishBgpSession(ev);
   }
 
@@ -218,7 +220,7 @@ export class BgpWorker {
     try {
       switch (c.command) {
         case 'start': found.speaker.manualStart(found.peer.config.id); break;
-        case 'stop': found.speaker.manualStop(found.peer.config.id); break;
+        case 'stop': found.speaker.manualStop(found.peer.config.id, typeof p?.communication === 'string' ? p.communication : undefined); break;
         case 'route-refresh': found.speaker.routeRefresh(found.peer.config.id, p?.afi ?? 1, p?.safi ?? 1); break;
         case 'announce': found.speaker.announce(found.peer.config.id, { attrs: jsonToAttrs(p?.attributes), nlri: p?.prefixes ?? [] }); break;
         case 'withdraw': found.speaker.withdraw(found.peer.config.id, p?.prefixes ?? []); break;

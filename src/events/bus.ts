@@ -2,6 +2,7 @@
 // implementation lives here; a PostgreSQL LISTEN/NOTIFY one shares the interface.
 import { createPubSub } from '@graphql-yoga/subscription';
 import type { ObjectChange } from '../domain/extras/object-change';
+import type { DownReasonView } from '../bgp/down-reason';
 
 export interface ObjectChangedEvent {
   id: number;
@@ -35,6 +36,8 @@ export interface BgpSessionEvent {
   lastErrorSubcode?: number | null;
   /** Why the state changed ('hold timer expired', 'NOTIFICATION received: ...', 'peer de-configured', 'snapshot'). */
   reason?: string | null;
+  /** The last down reason as data (kind, NOTIFICATION names, shutdown communication); null when none. */
+  downReason?: DownReasonView | null;
   /** Families whose routes are kept stale while the peer restarts gracefully (RFC 4724). */
   staleFamilies: string[];
   /** Who saw it: PeerGate's own speaker, or a router reporting over BMP (RFC 7854). */
