@@ -1,0 +1,97 @@
+// Typed down reasons against a real BIRD: a stop with a shutdown communication (RFC 8203/9003)
+// that BIRD shows, BIRD's own `disable "text"` decoded into the event and peer, and a hold timer
+// expiry while BIRD is frozen. BIRD is passive, so every session is PeerGate's connection and no
+// collision or redial of BIRD's changes which error is last.
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { Bird, freePort, requireBinaries, startBird, waitFor } from './daemons';
+import { declareSession } from './peergate-setup';
+
+interface DownReason { kind: string; direction: string | null; code: number | null; subcode: number | null; codeName: string | null; subcodeName: string | null; communication: string | null; detail: string }
+interface Event { sessionId: string; state: string; previousState: string | null; reason: string | null; downReason: DownReason | null }
+
+const DOWN_REASON = 'downReason { kind direction code subcode codeName subcodeName communication detail }';
+
+describe('interop: typed down reasons and shutdown communication against BIRD', () => {
+  let s: TestServer;
+  let bird: Bird;
+  let client: Client;
+  let sessionId: string;
+  const events: Event[] = [];
+  const mine = () => events.filter((e) => e.sessionId === sessionId);
+  /** The next time the session leaves Established, after `from` events. */
+  const wentDown = (from: number) => waitFor('session down', () => mine().slice(from).find((e) => e.previousState === 'ESTABLISHED'), 20_000);
+  const established = (from: number) => waitFor('established', () => mine().slice(from).find((e) => e.state === 'ESTABLISHED' && e.previousState), 30_000);
+  const showCore = () => bird.birdc('show', 'protocols', 'all', 'core');
+
+  beforeAll(async () => {
+    requireBinaries('bird', 'birdc');
+    const corePort = await freePort('127.0.0.1');
+    const birdPort = await freePort('127.0.0.15');
+    bird = await startBird({
+      routerId: '127.0.0.15', address: '127.0.0.15', port: birdPort, staticRoutes: ['10.15.0.0/24'],
+      peers: [{ name: 'core', localAs: 65015, neighborAddress: '127.0.0.1', neighborPort: corePort, remoteAs: 65010, holdTime: 3, passive: true }],
+    });
+    s = await startTestServer('pglite', { BGP_WORKER: 'embedded' });
+    client = createClient({ url: s.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Token ${s.token}` } });
+    client.subscribe({ query: `subscription { bgpSessionChanged { sessionId state previousState reason ${DOWN_REASON} } }` }, {
+      next: (v) => { if (v.data?.bgpSessionChanged) events.push(v.data.bgpSessionChanged as unknown as Event); }, error: () => undefined, complete: () => undefined,
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    sessionId = await declareSession(s, { localAsn: 65010, remoteAsn: 65015, routerIp: '127.0.0.1', corePort, remoteIp: '127.0.0.15', remotePort: birdPort, tag: 'down' });
+    await established(0);
+  }, 60_000);
+
+  afterAll(async () => {
+    await client?.dispose();
+    await s?.close();
+    await bird?.stop();
+  });
+
+  test('bgpSessionStop with a communication: BIRD shows the text; over 255 bytes is refused', async () => {
+    const tooLong = await s.gql(`mutation { bgpSessionStop(sessionType: "direct", sessionId: "${sessionId}", communication: "${'x'.repeat(256)}") }`);
+    expect(tooLong.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const from = mine().length;
+    const r = await s.gql(`mutation { bgpSessionStop(sessionType: "direct", sessionId: "${sessionId}", communication: "PeerGate: planned maintenance ✓") }`);
+    expect(r.errors).toBeUndefined();
+    const down = await wentDown(from);
+    expect(down.downReason).toMatchObject({ kind: 'ADMINISTRATIVE_SHUTDOWN', direction: 'SENT', code: 6, subcode: 2, communication: 'PeerGate: planned maintenance ✓' });
+    const shown = await waitFor('BIRD shows the communication', async () => {
+      const out = await showCore();
+      return /Message:\s+PeerGate: planned maintenance ✓/.test(out) ? out : null;
+    }, 10_000);
+    expect(shown).toMatch(/Last error:\s+Received: Administrative shutdown/);
+    const again = mine().length;
+    expect((await s.gql(`mutation { bgpSessionStart(sessionType: "direct", sessionId: "${sessionId}") }`)).errors).toBeUndefined();
+    await established(again);
+  });
+
+  test('BIRD disables the session with a message: kind, direction and communication in the event', async () => {
+    const from = mine().length;
+    await bird.birdc('disable', 'core', '"maintenance until 10:00"');
+    const down = await wentDown(from);
+    expect(down.downReason).toMatchObject({
+      kind: 'ADMINISTRATIVE_SHUTDOWN', direction: 'RECEIVED', code: 6, subcode: 2, codeName: 'Cease', subcodeName: 'Administrative Shutdown', communication: 'maintenance until 10:00',
+    });
+    // The free-text fields stay for existing clients.
+    expect(down.reason).toContain('maintenance until 10:00');
+    const back = mine().length;
+    await bird.birdc('enable', 'core');
+    await established(back);
+  });
+
+  test('BIRD frozen past the 3 s hold time: HOLD_TIMER_EXPIRED, sent by PeerGate', async () => {
+    const from = mine().length;
+    bird.signal('SIGSTOP');
+    try {
+      const down = await wentDown(from);
+      expect(down.downReason).toMatchObject({ kind: 'HOLD_TIMER_EXPIRED', direction: 'SENT', code: 4, subcode: 0, codeName: 'Hold Timer Expired' });
+      const peer = await s.gql(`{ bgpPeer(sessionType: "direct", sessionId: "${sessionId}") { ${DOWN_REASON} } }`);
+      expect(peer.data.bgpPeer.downReason).toMatchObject({ kind: 'HOLD_TIMER_EXPIRED', direction: 'SENT' });
+    } finally {
+      bird.signal('SIGCONT');
+    }
+    await established(from);
+  });
+});
