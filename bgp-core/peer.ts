@@ -144,6 +144,8 @@ export interface PeerInfo {
   remoteRouterId: string | null;
   uptime: number;
   lastError: LastError | null;
+  /** Why the session last went down (kept while it is up again); a refused or failed reconnect does not replace a NOTIFICATION here. */
+  downReason: LastError | null;
   /** Milliseconds until an automatic restart is allowed (idle hold), 0 if none. */
   idleHoldRemaining: number;
   adminDown: boolean;
@@ -211,6 +213,8 @@ export class Peer extends EventEmitter<PeerEvents> {
   readonly ribOut: AdjRib;
   readonly stats = { send: emptyStats(), receive: emptyStats() };
   lastError: LastError | null = null;
+  /** Why the session last went down: the last error, except that failed reconnects do not hide a NOTIFICATION. */
+  downReason: LastError | null = null;
   negotiated: Negotiated | null = null;
   remoteOpen: OpenMessage | null = null;
   ttlApplied = false;
@@ -418,6 +422,7 @@ export class Peer extends EventEmitter<PeerEvents> {
       remoteRouterId: this.remoteOpen ? formatIPv4(this.remoteOpen.bgpId) : null,
       uptime: this.fsm.uptime(),
       lastError: this.lastError,
+      downReason: this.downReason,
       idleHoldRemaining: this.fsm.idleHoldRemaining(),
       adminDown: this.fsm.adminDown,
       stats: { send: { ...this.stats.send }, receive: { ...this.stats.receive } },
@@ -891,5 +896,8 @@ export class Peer extends EventEmitter<PeerEvents> {
       text,
       time: new Date(this.clock.now() > 1e12 ? this.clock.now() : Date.now()),
     };
+    // A peer that shut the session down with a communication usually refuses us afterwards: keep saying why.
+    const failedAttempt = direction === 'local' && this.fsm.state !== 'ESTABLISHED';
+    if (!(failedAttempt && this.downReason && this.downReason.direction !== 'local')) this.downReason = this.lastError;
   }
 }

@@ -31,6 +31,8 @@ export interface StateEvent {
   /** Seconds Established (0 unless to === 'ESTABLISHED' and time has passed). */
   uptime: number;
   lastError: LastError | null;
+  /** Why the session last went down, as the peer keeps it (see PeerInfo.downReason). */
+  downReason: LastError | null;
   time: Date;
 }
 
@@ -197,6 +199,7 @@ export class BgpSpeaker extends EventEmitter<SpeakerEvents> {
         reason,
         uptime: 0,
         lastError: peer.lastError,
+        downReason: peer.downReason,
         time: new Date(),
       });
     }
@@ -355,6 +358,7 @@ export class BgpSpeaker extends EventEmitter<SpeakerEvents> {
         reason,
         uptime: peer.fsm.uptime(),
         lastError: peer.lastError,
+        downReason: peer.downReason,
         time: new Date(),
       });
     });

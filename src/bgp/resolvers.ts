@@ -132,7 +132,7 @@ export function peerView(routerId: number, info: PeerInfo): BgpPeerType {
   return {
     sessionType: SESSION_CONTENT_TYPE[key.type], sessionId: key.id, routerId, state: info.state.toLowerCase(),
     localAddress: info.localAddress, localAs: info.localAs, remoteAddress: info.remoteAddress, remotePort: info.remotePort,
-    remoteAs: info.remoteAs, remoteRouterId: info.remoteRouterId, uptime: info.uptime, lastError: info.lastError, downReason: downReasonOf(info.lastError),
+    remoteAs: info.remoteAs, remoteRouterId: info.remoteRouterId, uptime: info.uptime, lastError: info.lastError, downReason: downReasonOf(info.downReason),
     prefixes: { received: info.received, advertised: info.advertised }, statistics: info.stats,
     capabilities: info.capability, negotiated: info.negotiated, staleFamilies: info.staleFamilies,
   };

@@ -113,7 +113,7 @@ export class BgpWorker {
     await r.speaker.stop();
   }
 
-  private event(routerId: number, peerId: string, info: Pick<PeerInfo, 'remoteAddress' | 'remoteAs' | 'uptime' | 'received' | 'advertised' | 'stats' | 'lastError' | 'staleFamilies'>, state: BgpState | 'DELETED', previous: BgpState | null, reason: string | null = null, downReason: DownReasonView | null = downReasonOf(info.lastError)): BgpSessionEvent | null {
+  private event(routerId: number, peerId: string, info: Pick<PeerInfo, 'remoteAddress' | 'remoteAs' | 'uptime' | 'received' | 'advertised' | 'stats' | 'lastError' | 'downReason' | 'staleFamilies'>, state: BgpState | 'DELETED', previous: BgpState | null, reason: string | null = null, downReason: DownReasonView | null = downReasonOf(info.downReason)): BgpSessionEvent | null {
     const key = parsePeerKey(peerId);
     if (!key) return null;
     const count = (s: Record<string, number>) => sum(s);
@@ -136,7 +136,7 @@ export class BgpWorker {
   private onState(routerId: number, e: StateEvent): void {
     const r = this.routers.get(routerId);
     const peer = r?.speaker.getPeer(e.peerId);
-    const info = peer ? peer.info() : { remoteAddress: e.remoteAddress, remoteAs: e.remoteAs, uptime: e.uptime, received: {}, advertised: {}, stats: { send: {}, receive: {} }, lastError: e.lastError, staleFamilies: [] } as any;
+    const info = peer ? peer.info() : { remoteAddress: e.remoteAddress, remoteAs: e.remoteAs, uptime: e.uptime, received: {}, advertised: {}, stats: { send: {}, receive: {} }, lastError: e.lastError, downReason: e.downReason, staleFamilies: [] } as any;
     const ev = this.event(routerId, e.peerId, info, e.to, e.from, e.reason);
     if (ev) this.bus.publishBgpSession(ev);
     const p = this.pendingFor(e.peerId);
@@ -163,7 +163,7 @@ export class BgpWorker {
     const who = this.known.get(peerId) ?? { remoteAddress: '', remoteAs: 0 };
     this.known.delete(peerId);
     const zero = { Opens: 0, Updates: 0, Keepalives: 0, Notifications: 0, 'Route Refresh': 0 };
-    const info = { ...who, uptime: 0, received: { ipv4: 0, ipv6: 0 }, advertised: { ipv4: 0, ipv6: 0 }, stats: { send: zero, receive: zero }, lastError: null, staleFamilies: [] };
+    const info = { ...who, uptime: 0, received: { ipv4: 0, ipv6: 0 }, advertised: { ipv4: 0, ipv6: 0 }, stats: { send: zero, receive: zero }, lastError: null, downReason: null, staleFamilies: [] };
     const ev = this.event(routerId, peerId, info, 'DELETED', null, reason, deconfiguredReason(reason));
     if (ev) this.bus.publishBgpSession(ev);
   }

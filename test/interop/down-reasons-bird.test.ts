@@ -67,7 +67,7 @@ describe('interop: typed down reasons and shutdown communication against BIRD', 
     await established(again);
   });
 
-  test('BIRD disables the session with a message: kind, direction and communication in the event', async () => {
+  test('BIRD disables the session with a message: kind, direction and communication in the event and the peer', async () => {
     const from = mine().length;
     await bird.birdc('disable', 'core', '"maintenance until 10:00"');
     const down = await wentDown(from);
@@ -76,8 +76,15 @@ describe('interop: typed down reasons and shutdown communication against BIRD', 
     });
     // The free-text fields stay for existing clients.
     expect(down.reason).toContain('maintenance until 10:00');
+    // PeerGate redials and the disabled BIRD turns it away: the last error moves on, the peer's down reason stays.
+    const peer = () => s.gql(`{ bgpPeer(sessionType: "direct", sessionId: "${sessionId}") { lastError ${DOWN_REASON} } }`);
+    const after = await waitFor('a redial turned away', async () => { const p = (await peer()).data.bgpPeer; return p.lastError?.direction === 'local' ? p : null; }, 15_000);
+    expect(after.downReason).toMatchObject({ kind: 'ADMINISTRATIVE_SHUTDOWN', direction: 'RECEIVED', communication: 'maintenance until 10:00' });
     const back = mine().length;
     await bird.birdc('enable', 'core');
+    // The turned-away redials backed off (connect retry, idle hold): an operator's stop and start redials now.
+    expect((await s.gql(`mutation { bgpSessionStop(sessionType: "direct", sessionId: "${sessionId}") }`)).errors).toBeUndefined();
+    expect((await s.gql(`mutation { bgpSessionStart(sessionType: "direct", sessionId: "${sessionId}") }`)).errors).toBeUndefined();
     await established(back);
   });
 

@@ -90,16 +90,20 @@ describe('a stop between two bgp-core speakers', () => {
   it('carries the shutdown communication to both sides\' down reasons', async () => {
     a.manualStop('b', 'maintenance until 10:00');
     await waitFor('b saw the Cease', () => b.info('a').lastError?.direction === 'received' ? true : null, 5000);
-    expect(downReasonOf(a.info('b').lastError)).toMatchObject({
+    expect(downReasonOf(a.info('b').downReason)).toMatchObject({
       kind: 'ADMINISTRATIVE_SHUTDOWN', direction: 'sent', code: 6, subcode: 2, codeName: 'Cease', subcodeName: 'Administrative Shutdown', communication: 'maintenance until 10:00',
     });
-    expect(downReasonOf(b.info('a').lastError)).toMatchObject({ kind: 'ADMINISTRATIVE_SHUTDOWN', direction: 'received', communication: 'maintenance until 10:00' });
+    expect(downReasonOf(b.info('a').downReason)).toMatchObject({ kind: 'ADMINISTRATIVE_SHUTDOWN', direction: 'received', communication: 'maintenance until 10:00' });
     expect(b.info('a').lastError?.text).toContain('"maintenance until 10:00"');
+    // b redials a, which is stopped and closes the connection: the last error moves on, the down reason does not.
+    await waitFor('b redialled and was turned away', () => b.info('a').lastError?.direction === 'local' ? true : null, 10_000);
+    expect(b.info('a').lastError?.kind).toBe('CONNECTION_CLOSED');
+    expect(downReasonOf(b.info('a').downReason)).toMatchObject({ kind: 'ADMINISTRATIVE_SHUTDOWN', communication: 'maintenance until 10:00' });
   });
 
   it('a stop without a communication has none', async () => {
     a.manualStop('b');
     await waitFor('b saw the Cease', () => b.info('a').lastError?.direction === 'received' ? true : null, 5000);
-    expect(downReasonOf(b.info('a').lastError)).toMatchObject({ kind: 'ADMINISTRATIVE_SHUTDOWN', communication: null });
+    expect(downReasonOf(b.info('a').downReason)).toMatchObject({ kind: 'ADMINISTRATIVE_SHUTDOWN', communication: null });
   });
 });
