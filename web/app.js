@@ -15,10 +15,10 @@ const SESSION_FIELDS = 'id ipAddress status bgpState receivedPrefixCount adverti
 const LOAD = `query Dashboard {
   directPeeringSessions(limit: 1000) { items { ${SESSION_FIELDS} router { id name } } }
   internetExchangePeeringSessions(limit: 1000) { items { ${SESSION_FIELDS} ixpConnection { router { id name } internetExchangePoint { name } } } }
-  bgpPeers { sessionType sessionId state uptime lastError staleFamilies }
+  bgpPeers { sessionType sessionId state uptime lastError downReason { kind direction communication } staleFamilies }
   bmpPeers { bmpRouter sysName routerId sessionType sessionId remoteAddress remoteAs status uptime prefixes lastDown }
 }`;
-const EVENTS = `subscription { bgpSessionChanged { sessionType sessionId routerId state uptime receivedPrefixCount advertisedPrefixCount lastError staleFamilies source time } }`;
+const EVENTS = `subscription { bgpSessionChanged { sessionType sessionId routerId state uptime receivedPrefixCount advertisedPrefixCount lastError downReason { kind direction communication } staleFamilies source time } }`;
 const BMP_PEERS = 'query BmpPeers { bmpPeers { bmpRouter sysName routerId sessionType sessionId remoteAddress remoteAs status uptime prefixes lastDown } }';
 const BMP_STATE = { up: 'established', down: 'idle' };
 /** BMP peers that no session in the data stands for: the gap between intent and reality. */
@@ -68,6 +68,21 @@ function formatError(e) {
   return [e.direction, [e.codeName, e.subcodeName].filter(Boolean).join('/'), e.text].filter(Boolean).join(' ');
 }
 
+/** The typed down reason as a badge ("Administrative shutdown, received"), with the peer's shutdown communication quoted. */
+function downReasonBadge(d) {
+  const badge = document.createElement('span');
+  badge.className = 'down-reason';
+  const kind = d.kind.charAt(0) + d.kind.slice(1).toLowerCase().replace(/_/g, ' ');
+  badge.textContent = d.direction ? `${kind}, ${d.direction.toLowerCase()}` : kind;
+  if (!d.communication) return badge;
+  const wrap = document.createElement('span');
+  const said = document.createElement('q');
+  said.className = 'communication';
+  said.textContent = d.communication;
+  wrap.append(badge, ' ', said);
+  return wrap;
+}
+
 let loading = null;
 async function load() {
   if (loading) return loading;
@@ -89,6 +104,7 @@ async function load() {
         row.state = choice(p.state);
         row.establishedAt = row.state === 'established' ? Date.now() - p.uptime * 1000 : null;
         row.lastError = formatError(p.lastError);
+        row.downReason = p.downReason;
         row.stale = p.staleFamilies;
         row.source = 'speaker';
         row.version++;
@@ -150,6 +166,7 @@ function onSessionEvent(data) {
   row.stale = e.staleFamilies ?? [];
   row.source = e.source;
   if (e.lastError) row.lastError = e.lastError;
+  if (e.downReason) row.downReason = e.downReason;
   const h = row.history;
   if (!h.length || h[h.length - 1].v !== row.received) h.push({ t: Date.now(), v: row.received });
   if (h.length > MAX_POINTS) h.splice(0, h.length - MAX_POINTS);
@@ -227,7 +244,9 @@ function drawRow(tr, r) {
   }
   cell(tr, r.advertised.toLocaleString(), 'num advertised');
   cell(tr, sparkline(r.history));
-  cell(tr, r.lastError ?? '', 'err');
+  const err = cell(tr, '', 'err');
+  if (r.downReason && r.state !== 'established') err.append(downReasonBadge(r.downReason), ' ');
+  err.append(r.lastError ?? '');
   if (r.flash) { tr.classList.remove('flash'); void tr.offsetWidth; tr.classList.add('flash'); r.flash = false; }
 }
 

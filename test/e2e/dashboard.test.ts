@@ -106,6 +106,16 @@ describe('live session dashboard in chromium', () => {
     expect(navigations).toBe(before);
   });
 
+  test('BIRD shutting the session down with a message: the row shows the typed reason and the shutdown communication', async () => {
+    await bird.birdc('disable', 'peergate', '"maintenance until 10:00"');
+    const err = row().locator('td.err');
+    await err.locator('.down-reason', { hasText: 'Administrative shutdown, received' }).waitFor({ timeout: 20_000 });
+    await expect(err.locator('q.communication').textContent()).resolves.toBe('maintenance until 10:00');
+    await bird.birdc('enable', 'peergate');
+    await row().locator('.state', { hasText: 'Established' }).waitFor({ timeout: 30_000 });
+    await expect(err.locator('.down-reason').count()).resolves.toBe(0);
+  });
+
   test('stopping BIRD turns the row down on the page without a reload', async () => {
     const before = navigations;
     await bird.stop();
