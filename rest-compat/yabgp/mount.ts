@@ -2,7 +2,7 @@
 // errors over the bgp-core worker of this process. Handlers only translate: bgp-core
 // validates, encodes, splits and sends; the worker finds the peer.
 import express, { type Express, type Request, type Response, type Router } from 'express';
-import { EncodeError, MAX_EXTENDED_MESSAGE_LEN, MAX_MESSAGE_LEN, PeerStateError, buildUpdates } from '../../bgp-core';
+import { EncodeError, MAX_COMMUNICATION_BYTES, MAX_EXTENDED_MESSAGE_LEN, MAX_MESSAGE_LEN, PeerStateError, buildUpdates } from '../../bgp-core';
 import type { RunningApp } from '../../src/http/app';
 import { wantsHtml } from '../../src/http/graphiql';
 import { logInternalError } from '../../src/log';
@@ -62,6 +62,15 @@ function peerRoute(running: RunningApp, access: Access, fn: Handler) {
   };
 }
 
+/** `?message=`: at most 255 bytes of UTF-8 (RFC 9003); a longer or repeated one is a 400. */
+function shutdownMessage(v: unknown): string | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (typeof v !== 'string' || Buffer.byteLength(v, 'utf8') > MAX_COMMUNICATION_BYTES) {
+    throw new YabgpError(400, `${CODES.postData}: message must be one text of at most ${MAX_COMMUNICATION_BYTES} bytes in UTF-8`);
+  }
+  return v;
+}
+
 function int(v: unknown): number | null {
   const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
   return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : null;
@@ -84,9 +93,9 @@ export function yabgpRouter(running: RunningApp): Router {
     if (!r0.ok) throw refusal(r0.reason ?? 'peer already established');
     return { status: true };
   });
-  get('/peer/:ip/manual-stop', 'write', ({ found }) => {
-    // Cease, administrative shutdown (RFC 4486 subcode 2).
-    found.speaker.manualStop(found.peer.config.id);
+  get('/peer/:ip/manual-stop', 'write', ({ req, found }) => {
+    // Cease, administrative shutdown (RFC 4486 subcode 2); PeerGate's `?message=` is its shutdown communication (RFC 9003).
+    found.speaker.manualStop(found.peer.config.id, shutdownMessage(req.query.message));
     return { status: true };
   });
 

@@ -1,5 +1,5 @@
 // yabgp's JSON shapes built from bgp-core's PeerInfo and Adj-RIBs.
-import { attrsToJson, parsePrefix, type AdjRib, type CapabilitySummary, type Family, type JsonAttributes, type PeerInfo } from '../../bgp-core';
+import { attrsToJson, parsePrefix, type AdjRib, type CapabilitySummary, type Family, type JsonAttributes, type LastError, type PeerInfo } from '../../bgp-core';
 import { YabgpError, refusal } from './errors';
 
 export interface StateView {
@@ -11,6 +11,34 @@ export interface StateView {
     remote_as: number;
     uptime: number;
     capability: { local: CapabilitySummary; remote: CapabilitySummary | Record<string, never> };
+    /** PeerGate's addition: why the session last went down, in yabgp's snake_case (absent when it never did). */
+    last_down?: LastDownView;
+  };
+}
+
+export interface LastDownView {
+  reason: string;
+  direction: 'sent' | 'received' | null;
+  error_code: number | null;
+  error_subcode: number | null;
+  error_name: string | null;
+  shutdown_message: string | null;
+  detail: string;
+  time: number;
+}
+
+/** bgp-core's down reason in yabgp's words: snake_case names, seconds since the epoch as yabgp's timestamps. */
+export function lastDownView(d: LastError): LastDownView {
+  const notification = d.direction !== 'local';
+  return {
+    reason: d.kind.toLowerCase(),
+    direction: notification ? d.direction as 'sent' | 'received' : null,
+    error_code: notification ? d.code : null,
+    error_subcode: notification ? d.subcode : null,
+    error_name: notification ? `${d.codeName}/${d.subcodeName}` : null,
+    shutdown_message: d.communication,
+    detail: d.text,
+    time: d.time.getTime() / 1000,
   };
 }
 
@@ -25,6 +53,7 @@ export function stateView(info: PeerInfo): StateView {
       uptime: info.state === 'ESTABLISHED' ? info.uptime : 0,
       // Before an OPEN arrives yabgp shows an empty remote capability.
       capability: { local: info.capability.local, remote: info.capability.remote ?? {} },
+      ...(info.downReason ? { last_down: lastDownView(info.downReason) } : {}),
     },
   };
 }

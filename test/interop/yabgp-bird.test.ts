@@ -199,11 +199,16 @@ describe('yabgp dialect against BIRD', () => {
   });
 
   test('manual-stop sends Cease and refuses sends; manual-start restarts; a second start is refused', async () => {
-    expect((await s.http('GET', `${P}/manual-stop`)).json).toEqual({ status: true });
+    const tooLong = await s.http('GET', `${P}/manual-stop?message=${'x'.repeat(256)}`);
+    expect([tooLong.status, tooLong.json.status]).toEqual([400, false]);
+    expect((await s.http('GET', `${P}/manual-stop?message=${encodeURIComponent('yabgp says bye')}`)).json).toEqual({ status: true });
     await waitFor('IDLE', async () => (await s.http('GET', `${P}/state`)).json.peer.fsm === 'IDLE', 10_000);
     const st = (await s.http('GET', `${P}/state`)).json.peer;
     expect(st.uptime).toBe(0);
-    expect(await bird.birdc('show', 'protocols', 'all', 'peergate')).toMatch(/Received: Administrative shutdown/);
+    expect(st.last_down).toMatchObject({ reason: 'administrative_shutdown', direction: 'sent', error_code: 6, error_subcode: 2, error_name: 'Cease/Administrative Shutdown', shutdown_message: 'yabgp says bye' });
+    const shown = await bird.birdc('show', 'protocols', 'all', 'peergate');
+    expect(shown).toMatch(/Received: Administrative shutdown/);
+    expect(shown).toMatch(/Message:\s+yabgp says bye/);
     const upd = await s.http('POST', `${P}/send/update`, { body: { attr: { 1: 0, 2: [], 3: '127.0.0.1' }, nlri: ['198.51.100.0/24'] } });
     expect([upd.status, upd.json]).toEqual([200, { status: false, code: "Please check the peer's state" }]);
     expect((await s.http('POST', `${P}/send/route-refresh`, { body: { afi: 1, safi: 1 } })).json).toEqual({ status: false, code: "Please check the peer's state" });
