@@ -16,6 +16,7 @@ import { parseIp } from '../domain/ip';
 import { RELEVANT_TYPES, SESSION_CONTENT_TYPE, peerKey, type SessionType } from './desired';
 import { logger } from '../log';
 import { writeSessionStates } from './write-back';
+import { bmpDownReason } from './down-reason';
 
 const WRITE_BACK_MS = 2000;
 
@@ -297,6 +298,7 @@ export class BmpService {
       lastErrorCode: up ? null : (n?.code ?? null),
       lastErrorSubcode: up ? null : (n?.subcode ?? null),
       reason,
+      downReason: bmpDownReason(at.lastDown),
       staleFamilies: [],
       source: 'bmp',
       time: new Date().toISOString(),

@@ -1,6 +1,6 @@
 // A session's last down reason as every surface shows it (GraphQL, events, dashboard): bgp-core's
 // LastError reduced to plain data, with the NOTIFICATION names and the shutdown communication.
-import type { DownReasonKind, LastError } from '../../bgp-core';
+import { notificationKind, type BmpPeerDown, type DownReasonKind, type LastError } from '../../bgp-core';
 
 export interface DownReasonView {
   kind: DownReasonKind;
@@ -35,4 +35,22 @@ export function downReasonOf(e: LastError | null | undefined): DownReasonView | 
 /** A session removed from the data: no NOTIFICATION needed to say why it is gone. */
 export function deconfiguredReason(detail: string): DownReasonView {
   return { kind: 'PEER_DECONFIGURED', direction: null, code: null, subcode: null, codeName: null, subcodeName: null, communication: null, detail, time: new Date().toISOString() };
+}
+
+/**
+ * A BMP Peer Down (RFC 7854 §4.9) as the same data: 1 and 3 carry the NOTIFICATION the router
+ * sent or received, 4 is the peer closing without one, 5 the peer de-configured on the router.
+ */
+export function bmpDownReason(d: BmpPeerDown | null | undefined): DownReasonView | null {
+  if (!d) return null;
+  const n = d.notification;
+  const direction = n ? (d.reason === 3 ? 'received' : 'sent') : null;
+  const kind: DownReasonKind = n ? notificationKind(n.code, n.subcode) : d.reason === 4 ? 'CONNECTION_CLOSED' : d.reason === 5 ? 'PEER_DECONFIGURED' : 'CONNECTION_FAILED';
+  return {
+    kind, direction,
+    code: n?.code ?? null, subcode: n?.subcode ?? null, codeName: n?.codeName ?? null, subcodeName: n?.subcodeName ?? null,
+    communication: n?.shutdownMessage ?? null,
+    detail: d.text,
+    time: d.time.toISOString(),
+  };
 }

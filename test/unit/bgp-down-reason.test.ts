@@ -1,7 +1,7 @@
 // Typed down reasons: the RFC 8203/9003 shutdown communication on the wire, the kind of each
 // NOTIFICATION and transport failure, and both ends of a stop between two bgp-core speakers.
 import { BgpSpeaker, PeerConfig, decodeNotification, decodeShutdownCommunication, encodeNotification, encodeShutdownCommunication, encodeShutdownNotification, notificationKind, transportKind } from '../../bgp-core';
-import { downReasonOf } from '../../src/bgp/down-reason';
+import { bmpDownReason, downReasonOf } from '../../src/bgp/down-reason';
 import { freePort, waitFor } from '../interop/daemons';
 
 const HEADER = 19;
@@ -59,6 +59,25 @@ describe('down reason kinds', () => {
     expect(transportKind('ECONNRESET')).toBe('CONNECTION_RESET');
     expect(transportKind('ETIMEDOUT')).toBe('CONNECTION_FAILED');
     expect(transportKind(undefined)).toBe('CONNECTION_FAILED');
+  });
+});
+
+describe('a BMP Peer Down as a down reason', () => {
+  const time = new Date('2026-12-06T10:00:00Z');
+  it('takes the NOTIFICATION and its direction from the reason code', () => {
+    const notification = decodeWhole(encodeShutdownNotification(2, 'router maintenance'));
+    expect(bmpDownReason({ reason: 3, text: 'remote', notification, fsmEvent: null, time })).toMatchObject({
+      kind: 'ADMINISTRATIVE_SHUTDOWN', direction: 'received', code: 6, subcode: 2, communication: 'router maintenance', detail: 'remote',
+    });
+    const hold = decodeWhole(encodeNotification(4, 0));
+    expect(bmpDownReason({ reason: 1, text: 'local', notification: hold, fsmEvent: null, time })).toMatchObject({ kind: 'HOLD_TIMER_EXPIRED', direction: 'sent' });
+  });
+
+  it('names the reasons without a NOTIFICATION', () => {
+    expect(bmpDownReason({ reason: 4, text: 'x', notification: null, fsmEvent: null, time })).toMatchObject({ kind: 'CONNECTION_CLOSED', direction: null, code: null });
+    expect(bmpDownReason({ reason: 5, text: 'x', notification: null, fsmEvent: null, time })?.kind).toBe('PEER_DECONFIGURED');
+    expect(bmpDownReason({ reason: 2, text: 'x', notification: null, fsmEvent: 18, time })?.kind).toBe('CONNECTION_FAILED');
+    expect(bmpDownReason(null)).toBeNull();
   });
 });
 
