@@ -107,6 +107,8 @@ export function neighborDetail(n: Neighbor): string {
     out.push(e
       ? `  Last error: ${e.direction === 'local' ? '' : `NOTIFICATION ${e.direction} ${e.code}/${e.subcode} `}${[e.codeName, e.subcodeName].filter(Boolean).join(' / ')}${e.text ? `: ${e.text}` : ''} (${e.time})`
       : '  Last error: none');
+    const d = p.downReason;
+    if (d) out.push(`  Down reason: ${d.kind}${d.direction ? ` (${d.direction.toLowerCase()})` : ''}${d.communication ? `, shutdown communication "${d.communication}"` : ''}`);
     return out.join('\n');
   }
   const p = n.bmp!;

@@ -6,6 +6,8 @@ export interface SpeakerPeer {
   sessionType: string; sessionId: string; routerId: string; state: string; localAddress: string | null; localAs: number;
   remoteAddress: string; remotePort: number; remoteAs: number; remoteRouterId: string | null; uptime: number;
   lastError: { direction: string; code: number; subcode: number; codeName: string; subcodeName: string; text: string; time: string } | null;
+  /** Why the session last went down (GraphQL BgpDownReason). */
+  downReason: { kind: string; direction: string | null; communication: string | null } | null;
   prefixes: { received: Record<string, number>; advertised: Record<string, number> };
   statistics: { send: Record<string, number>; receive: Record<string, number> };
   capabilities: { local: Record<string, unknown>; remote: Record<string, unknown> | null };
@@ -43,7 +45,7 @@ export interface Neighbor {
   bmp?: BmpPeer;
 }
 
-const SPEAKER_FIELDS = 'sessionType sessionId routerId state localAddress localAs remoteAddress remotePort remoteAs remoteRouterId uptime lastError prefixes statistics capabilities negotiated staleFamilies';
+const SPEAKER_FIELDS = 'sessionType sessionId routerId state localAddress localAs remoteAddress remotePort remoteAs remoteRouterId uptime lastError downReason { kind direction communication } prefixes statistics capabilities negotiated staleFamilies';
 const BMP_FIELDS = 'bmpRouter sysName routerId sessionType sessionId peerType distinguisher remoteAddress remoteAs remoteRouterId status uptime prefixes negotiated statistics lastDown';
 
 const STATE_NAMES: Record<string, string> = {
