@@ -82,6 +82,7 @@ describe('interop: typed down reasons and shutdown communication against BIRD', 
     expect(after.downReason).toMatchObject({ kind: 'ADMINISTRATIVE_SHUTDOWN', direction: 'RECEIVED', communication: 'maintenance until 10:00' });
     const back = mine().length;
     await bird.birdc('enable', 'core');
+    await waitFor('BIRD listens again', async () => (/BGP state:\s+Passive/.test(await showCore()) ? true : null), 15_000);
     // The turned-away redials backed off (connect retry, idle hold): an operator's stop and start redials now.
     expect((await s.gql(`mutation { bgpSessionStop(sessionType: "direct", sessionId: "${sessionId}") }`)).errors).toBeUndefined();
     expect((await s.gql(`mutation { bgpSessionStart(sessionType: "direct", sessionId: "${sessionId}") }`)).errors).toBeUndefined();
@@ -99,6 +100,15 @@ describe('interop: typed down reasons and shutdown communication against BIRD', 
     } finally {
       bird.signal('SIGCONT');
     }
-    await established(from);
+    // BIRD, running again, reads PeerGate's NOTIFICATION, then waits out its error wait before it listens (Passive) again.
+    await waitFor('BIRD got the Hold Timer Expired and listens again', async () => {
+      const out = await showCore();
+      return /Last error:\s+Received: Hold timer expired/.test(out) && /BGP state:\s+Passive/.test(out) ? true : null;
+    }, 15_000);
+    // The idle hold after this failure grows with the earlier ones (turned-away redials above): redial now.
+    const back = mine().length;
+    expect((await s.gql(`mutation { bgpSessionStop(sessionType: "direct", sessionId: "${sessionId}") }`)).errors).toBeUndefined();
+    expect((await s.gql(`mutation { bgpSessionStart(sessionType: "direct", sessionId: "${sessionId}") }`)).errors).toBeUndefined();
+    await established(back);
   });
 });
