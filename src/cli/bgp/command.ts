@@ -11,8 +11,18 @@ function jsonOf(n: Neighbor): Record<string, unknown> {
   return { source: n.source, routerName: n.routerName, session: n.session, ...(n.speaker ?? n.bmp) };
 }
 
+/**
+ * Peers choose some of what is printed (a shutdown communication, a BMP router's sysName): control
+ * characters other than line breaks and tabs are shown escaped, so none can drive the terminal.
+ * In JSON the same characters are valid as \u escapes.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function print(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  const safe = terminalSafe(text);
+  process.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }
 
 async function run(args: BgpArgs): Promise<number> {
@@ -58,7 +68,7 @@ export async function bgpCommand(args: BgpArgs): Promise<number> {
   try {
     return await run(args);
   } catch (e) {
-    if (e instanceof CliFailure) { console.error(`peergate bgp: ${e.message}`); return e.exitCode; }
+    if (e instanceof CliFailure) { console.error(terminalSafe(`peergate bgp: ${e.message}`)); return e.exitCode; }
     throw e;
   }
 }
