@@ -29,7 +29,7 @@ export interface JobKind { name: string; run: (r: JobRun) => Promise<void>; time
 export class JobFailed extends Error {}
 
 export const DEFAULT_TIMEOUT_MS = 300_000;
-/** Bounds what a caller may pass as params: they are stored with the row. */
+/** Bounds what a caller may pass as params: they are stored with the row (Job.params, shown by no API). */
 export const MAX_PARAMS_BYTES = 64 * 1024;
 
 const kinds = new Map<string, JobKind>();
@@ -72,7 +72,8 @@ export async function enqueueJob(em: EntityManager, spec: { name: string; object
     objectId: spec.objectId ?? null,
     user: userId ? em.getReference(User, userId) : null,
     status: 'pending',
-    data: emptyData(params),
+    data: emptyData(),
+    params,
   } as any);
   await em.flush();
   wakeJobRunners();

@@ -104,7 +104,7 @@ export class JobRunner {
     const rows = await this.orm.em.fork().getConnection().execute<{ id: number }[]>(
       `update core_job set status = 'running', started = now()
         where id = (select id from core_job where status = 'pending' and name in (${names.map(() => '?').join(', ')})
-                     and (data->'params'->>'notBefore' is null or (data->'params'->>'notBefore')::timestamptz <= now())
+                     and (params->>'notBefore' is null or (params->>'notBefore')::timestamptz <= now())
                      order by id limit 1 for update skip locked)
         returning id`,
       names,
@@ -128,10 +128,10 @@ export class JobRunner {
     const user = (job.user as User | null) ?? null;
     const run: JobRun = {
       job,
-      params: (data.params ?? {}) as Record<string, unknown>,
+      params: job.params ?? {},
       em: this.orm.em.fork() as EntityManager,
       // Never more than the request that queued it: a read-only credential's job cannot write.
-      caller: { user, token: null, error: null, canWrite: !!user && !(data.params as { readOnly?: unknown } | undefined)?.readOnly },
+      caller: { user, token: null, error: null, canWrite: !!user && !job.params?.readOnly },
       log: (level: JobLevel, message: string, object) => appendLog(data, 'main', level, message, object),
       setOutput: (text: string) => appendLog(data, 'output', 'default', text),
     };
@@ -211,12 +211,12 @@ export class JobRunner {
 
 /** Puts a failed job back to pending for a later attempt when its kind allows one; false when none is left. */
 function retryLater(job: Job, data: JobData, maxAttempts: number, baseMs: number, why: string): boolean {
-  const params = (data.params ?? {}) as Record<string, unknown>;
+  const params = job.params ?? {};
   const attempt = Number(params.attempt ?? 1);
   if (attempt >= maxAttempts) return false;
   const at = new Date(Date.now() + baseMs * 2 ** (attempt - 1));
   appendLog(data, 'main', 'warning', `Attempt ${attempt} of ${maxAttempts} failed (${why}); next attempt at ${at.toISOString()}`);
-  data.params = { ...params, attempt: attempt + 1, notBefore: at.toISOString() };
+  job.params = { ...params, attempt: attempt + 1, notBefore: at.toISOString() };
   // A new object: MikroORM sees the JSON column changed.
   job.data = { ...data };
   job.status = 'pending';

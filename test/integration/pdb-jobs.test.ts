@@ -7,6 +7,7 @@ import { seedPdb, type PdbWorld } from '../helpers/pdb';
 import { makeToken, post } from '../helpers/pm';
 import { createToken } from '../../src/domain/users/tokens';
 import { User } from '../../src/domain/users/user';
+import { Job } from '../../src/domain/core/job';
 
 const NO_PERMISSION = { detail: 'You do not have permission to perform this action.' };
 const UPDATE_LOCAL = '/api/peeringdb/cache/update-local/';
@@ -90,8 +91,11 @@ describe('PeeringDB jobs and e-mails (Peering Manager dialect)', () => {
       const job = r.data.syncPeeringdb;
       expect(job).toMatchObject({ name: 'peeringdb.synchronise', status: 'COMPLETED', objectId: null });
       expect(job.output).toMatch(/^net\s+(full|incremental)\s+fetched\s+2/m);
-      expect(job.data.params).toEqual({ url: `${up.url}/pdb/api`, full: false });
-      expect(JSON.stringify(job.data)).not.toContain(up.token);
+      // Parameters are no part of what the API shows; in the row the key is gone once the job started.
+      expect(job.data.params).toBeUndefined();
+      expect(JSON.stringify(job)).not.toContain(up.token);
+      const row = await s.pg.orm.em.fork().findOneOrFail(Job, Number(job.id));
+      expect(row.params).toEqual({ url: `${up.url}/pdb/api`, full: false });
     });
 
     test('an unreachable upstream ends the job errored with the reason as output', async () => {

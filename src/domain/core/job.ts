@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Rel } from '@mikro-orm/core';
+import { Property, type Rel } from '@mikro-orm/core';
 import { Model, F, IdField } from '../model';
 import { JobStatus } from '../choices';
 import { User } from '../users/user';
@@ -27,6 +27,11 @@ export class Job {
   @F.fk(() => User, { nullable: true, deleteRule: 'set null', via: ['username'] }) user?: Rel<User> | null;
   @F.choice(JobStatus, { maxLength: 30, default: 'pending' }) status: string = 'pending';
   @F.json() data?: unknown;
+  /**
+   * What the job was queued with (ids, whether its request was read-only, retry bookkeeping; a
+   * sync's API key). Not a model field: no API shows it, only the runner and the job's kind read it.
+   */
+  @Property({ type: 'json', nullable: true }) params?: Record<string, unknown> | null;
   @F.uuid({ unique: true, readOnly: true, label: 'job ID' }) jobId: string = randomUUID();
   @F.text({ readOnly: true, filter: false, help: 'The job\'s output, e.g. a rendered configuration' }) output: string = '';
 }

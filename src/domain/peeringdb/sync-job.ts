@@ -19,9 +19,9 @@ defineJob(SYNC_JOB, async (r: JobRun) => {
   const params = { ...(r.params as SyncJobOptions) };
   // A key given by the caller is needed only now: it leaves the row before anything else is written.
   if (params.apiKey) {
-    const { apiKey: _, ...kept } = data.params as Record<string, unknown>;
-    data.params = kept;
-    await r.em.nativeUpdate(Job, { id: r.job.id }, { data } as any);
+    const { apiKey: _, ...kept } = r.job.params ?? {};
+    r.job.params = kept;
+    await r.em.nativeUpdate(Job, { id: r.job.id }, { params: kept } as any);
   }
   const url = params.url ?? process.env.PEERINGDB_URL ?? DEFAULT_PEERINGDB_URL;
   r.log('info', `Synchronising the PeeringDB mirror from ${url}.`);

@@ -10,6 +10,7 @@ import { currentRequest } from '../../db/context';
 import type { ObjectChange } from '../../domain/extras/object-change';
 import { setTimeout as later } from 'node:timers';
 import { wakeJobRunners } from '../../jobs/api';
+import { emptyData } from '../../jobs/data';
 import { restRepresentations } from './data';
 
 export const WEBHOOK_JOB = 'extras.webhook.process';
@@ -68,16 +69,15 @@ async function queueDeliveries(em: EntityManager, rows: ObjectChange[]): Promise
       // As text: jsonb would reorder the keys, and the payload keeps the REST field order. Without
       // it (no serializer, or too large), the delivery uses the change's snapshot.
       const params = { webhookId: h.id, changeId: r.id, ...(rest ? { dataJson: rest } : {}) };
-      const data = { total: { success: 0, info: 0, warning: 0, failure: 0 }, params };
-      tuples.push(`(?, ?, '${WEBHOOK_JOB}', now(), ?, 'pending', ?::jsonb, ?, '')`);
-      values.push('extras.webhook', h.id, ctx.userId ?? null, JSON.stringify(data), randomUUID());
+      tuples.push(`(?, ?, '${WEBHOOK_JOB}', now(), ?, 'pending', ?::jsonb, ?::jsonb, ?, '')`);
+      values.push('extras.webhook', h.id, ctx.userId ?? null, JSON.stringify(emptyData()), JSON.stringify(params), randomUUID());
     }
   }
   // Bounded per statement: a 10,000-object bulk write with several webhooks inserts in chunks.
   for (let i = 0; i < tuples.length; i += 500) {
     await conn.execute(
-      `insert into core_job (object_type, object_id, name, created, user_id, status, data, job_id, output) values ${tuples.slice(i, i + 500).join(', ')}`,
-      values.slice(i * 5, (i + 500) * 5), 'run', trx,
+      `insert into core_job (object_type, object_id, name, created, user_id, status, data, params, job_id, output) values ${tuples.slice(i, i + 500).join(', ')}`,
+      values.slice(i * 6, (i + 500) * 6), 'run', trx,
     );
   }
   // The rows are visible once the request's transaction commits, a moment from now; the poll is the fallback.
