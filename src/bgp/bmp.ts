@@ -15,7 +15,7 @@ import { InternetExchangePeeringSession } from '../domain/peering/internet-excha
 import { parseIp } from '../domain/ip';
 import { RELEVANT_TYPES, SESSION_CONTENT_TYPE, peerKey, type SessionType } from './desired';
 import { logger } from '../log';
-import { writeSessionStates } from './write-back';
+import { SessionStateWriter, type SessionState } from './write-back';
 import { bmpDownReason } from './down-reason';
 
 const WRITE_BACK_MS = 2000;
@@ -40,13 +40,6 @@ interface Directory {
   byHostname: Map<string, number>;
   /** Per router: canonical peer address -> session. */
   sessions: Map<number, Map<string, { type: SessionType; id: number }>>;
-}
-
-interface Pending {
-  bgpState?: string;
-  lastEstablishedState?: Date;
-  receivedPrefixCount?: number;
-  acceptedPrefixCount?: number;
 }
 
 const host = (ip: string | null | undefined): string | null => {
@@ -79,7 +72,7 @@ export class BmpService {
   private readonly routerOf = new WeakMap<BmpRouter, number | null>();
   /** Last state, session and counts published per peer, so the timer publishes only changes. */
   private readonly published = new WeakMap<BmpPeer, { state: string; session: string; counts: string }>();
-  private readonly pending = new Map<string, Pending>();
+  private readonly states: SessionStateWriter;
   /** BMP events are handled one after the other, so a Peer Down never overtakes its Peer Up. */
   private queue: Promise<void> = Promise.resolve();
   private flushQueued = false;
@@ -87,6 +80,7 @@ export class BmpService {
   private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly orm: MikroORM, private readonly bus: EventBus, listen: { address: string; port: number }) {
+    this.states = new SessionStateWriter(orm, 'bmp');
     this.station = new BmpStation({ listen });
   }
 
@@ -212,7 +206,7 @@ export class BmpService {
     const previous = last && last.session === sessionKey(m) ? last.state : null;
     const reason = at.status === 'up' ? 'BMP Peer Up' : (at.lastDown?.text ?? null);
     this.publish(peer, m, at, previous, reason);
-    const p = this.pendingFor(m);
+    const p = this.states.for(sessionKey(m));
     p.bgpState = state;
     if (at.status === 'up') p.lastEstablishedState = at.upSince ?? new Date();
     this.setCounts(peer, p);
@@ -249,25 +243,19 @@ export class BmpService {
         }
         if (last.counts === countsKey(peer)) continue;
         this.publish(peer, m, seen(peer), null, null);
-        this.setCounts(peer, this.pendingFor(m));
+        this.setCounts(peer, this.states.for(sessionKey(m)));
       }
     }
     await this.writeBack();
   }
 
-  private setCounts(peer: BmpPeer, p: Pending): void {
+  private setCounts(peer: BmpPeer, p: SessionState): void {
     const c = peer.counts;
     p.receivedPrefixCount = receivedCount(peer);
     // Post-policy routes are the ones the router accepted (Peering Manager's accepted prefix count).
     if (peer.updates.postPolicy > 0 || peer.status !== 'up') p.acceptedPrefixCount = c.postPolicy;
   }
 
-  private pendingFor(m: SessionMatch): Pending {
-    const key = sessionKey(m);
-    let p = this.pending.get(key);
-    if (!p) this.pending.set(key, (p = {}));
-    return p;
-  }
 
   private publish(peer: BmpPeer, m: SessionMatch, at: Seen, previousState: string | null, reason: string | null): void {
     const e = this.event(peer, m, at, previousState, reason);
@@ -343,16 +331,9 @@ export class BmpService {
     return out;
   }
 
-  /** Live state goes to the session rows in one transaction, as the speaker's worker does it. */
-  async writeBack(): Promise<void> {
-    if (!this.pending.size) return;
-    const batch = [...this.pending];
-    this.pending.clear();
-    try {
-      await writeSessionStates(this.orm, batch as [string, Record<string, unknown>][]);
-    } catch (e) {
-      logger.error({ err: e }, 'bmp: state write-back failed');
-    }
+  /** Live state goes to the session rows (./write-back), as the speaker's worker does it. */
+  writeBack(): Promise<void> {
+    return this.states.flush();
   }
 }
 

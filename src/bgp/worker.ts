@@ -7,15 +7,13 @@ import { BgpSpeaker, canonicalAddress, jsonToAttrs, type StateEvent, type Counte
 import type { BgpSessionEvent, EventBus, BusTopics } from '../events/bus';
 import { loadDesired, parsePeerKey, peerKey, RELEVANT_TYPES, SESSION_CONTENT_TYPE, type DesiredRouter, type MaxPrefixSettings, type SessionType } from './desired';
 import { logger } from '../log';
-import { writeSessionStates } from './write-back';
+import { SessionStateWriter } from './write-back';
 import { deconfiguredReason, downReasonOf, type DownReasonView } from './down-reason';
 
 const WRITE_BACK_MS = 2000;
 const RECONCILE_DEBOUNCE_MS = 250;
 
 interface RunningRouter { routerId: number; speaker: BgpSpeaker; listenKey: string }
-
-interface Pending { bgpState?: string; lastEstablishedState?: Date; receivedPrefixCount?: number; advertisedPrefixCount?: number }
 
 type MaxPrefixWarningEvent = SpeakerEvents['maxPrefixWarning'][0];
 
@@ -30,7 +28,7 @@ export interface WorkerOptions {
 
 export class BgpWorker {
   private routers = new Map<number, RunningRouter>();
-  private pending = new Map<string, Pending>();
+  private readonly states: SessionStateWriter;
   private writeTimer: NodeJS.Timeout | null = null;
   private reconcileTimer: NodeJS.Timeout | null = null;
   private reconciling: Promise<void> = Promise.resolve();
@@ -39,7 +37,9 @@ export class BgpWorker {
   /** Address and AS of every peer added, so its deletion event can still name it. */
   private known = new Map<string, { remoteAddress: string; remoteAs: number }>();
 
-  constructor(private orm: MikroORM, private bus: EventBus, private opts: WorkerOptions = {}) {}
+  constructor(private orm: MikroORM, private bus: EventBus, private opts: WorkerOptions = {}) {
+    this.states = new SessionStateWriter(orm, 'bgp worker');
+  }
 
   async start(): Promise<void> {
     await this.reconcile();
@@ -139,7 +139,7 @@ export class BgpWorker {
     const info = peer ? peer.info() : { remoteAddress: e.remoteAddress, remoteAs: e.remoteAs, uptime: e.uptime, received: {}, advertised: {}, stats: { send: {}, receive: {} }, lastError: e.lastError, downReason: e.downReason, staleFamilies: [] } as any;
     const ev = this.event(routerId, e.peerId, info, e.to, e.from, e.reason);
     if (ev) this.bus.publishBgpSession(ev);
-    const p = this.pendingFor(e.peerId);
+    const p = this.states.for(e.peerId);
     p.bgpState = e.to.toLowerCase();
     if (e.to === 'ESTABLISHED') p.lastEstablishedState = e.time;
     if (e.from === 'ESTABLISHED' || e.to === 'ESTABLISHED') void this.writeBack();
@@ -187,27 +187,14 @@ export class BgpWorker {
     if (!peer) return;
     const ev = this.event(routerId, e.peerId, peer.info(), e.state, null);
     if (ev) this.bus.publishBgpSession(ev);
-    const p = this.pendingFor(e.peerId);
+    const p = this.states.for(e.peerId);
     p.receivedPrefixCount = sum(e.received);
     p.advertisedPrefixCount = sum(e.advertised);
   }
 
-  private pendingFor(peerId: string): Pending {
-    let p = this.pending.get(peerId);
-    if (!p) { p = {}; this.pending.set(peerId, p); }
-    return p;
-  }
-
-  /** Live state goes to the session rows in one transaction; it is operational data, not a change-logged edit. */
-  async writeBack(): Promise<void> {
-    if (!this.pending.size) return;
-    const batch = [...this.pending];
-    this.pending.clear();
-    try {
-      await writeSessionStates(this.orm, batch as [string, Record<string, unknown>][]);
-    } catch (e) {
-      logger.error({ err: e }, 'bgp worker: state write-back failed');
-    }
+  /** Live state goes to the session rows (./write-back). */
+  writeBack(): Promise<void> {
+    return this.states.flush();
   }
 
   /** Commands from the bus, acted on by the worker that runs the peer. */

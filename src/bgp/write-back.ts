@@ -1,19 +1,51 @@
-// Live session state (from the speaker's peers or from BMP) goes to the session rows: one
-// transaction per batch, plain UPDATEs, as operational data rather than change-logged edits.
+// Live session state (from the speaker's peers or from BMP) goes to the session rows: gathered per
+// session between writes, then one transaction per batch of plain UPDATEs, as operational data
+// rather than change-logged edits.
 import type { MikroORM } from '@mikro-orm/core';
 import { DirectPeeringSession } from '../domain/peering/direct-peering-session';
 import { InternetExchangePeeringSession } from '../domain/peering/internet-exchange-peering-session';
 import { parsePeerKey, type SessionType } from './desired';
+import { logger } from '../log';
 
 const entityOf: Record<SessionType, Function> = { direct: DirectPeeringSession, ixp: InternetExchangePeeringSession };
 
-/** Writes each session's changed fields, keyed by peer key (`direct:12`, `ixp:7`); unknown keys are ignored. */
-export async function writeSessionStates(orm: MikroORM, batch: [string, Record<string, unknown>][]): Promise<void> {
-  if (!batch.length) return;
-  await orm.em.fork().transactional(async (em) => {
-    for (const [peerKey, values] of batch) {
-      const key = parsePeerKey(peerKey);
-      if (key) await em.nativeUpdate(entityOf[key.type] as any, { id: key.id }, values);
+/** The session columns live state writes. */
+export interface SessionState {
+  bgpState?: string;
+  lastEstablishedState?: Date;
+  receivedPrefixCount?: number;
+  acceptedPrefixCount?: number;
+  advertisedPrefixCount?: number;
+}
+
+/** Changed state per session, keyed by peer key (`direct:12`, `ixp:7`), until the next write. */
+export class SessionStateWriter {
+  private pending = new Map<string, SessionState>();
+
+  /** `source` names the writer in the log when a write fails ('bgp worker', 'bmp'). */
+  constructor(private readonly orm: MikroORM, private readonly source: string) {}
+
+  /** The state to change for a session; what is set on it is written by the next `flush`. */
+  for(peerKey: string): SessionState {
+    let s = this.pending.get(peerKey);
+    if (!s) this.pending.set(peerKey, (s = {}));
+    return s;
+  }
+
+  /** Writes what changed since the last flush in one transaction; a failure is logged, not thrown. */
+  async flush(): Promise<void> {
+    if (!this.pending.size) return;
+    const batch = [...this.pending];
+    this.pending.clear();
+    try {
+      await this.orm.em.fork().transactional(async (em) => {
+        for (const [peerKey, values] of batch) {
+          const key = parsePeerKey(peerKey);
+          if (key) await em.nativeUpdate(entityOf[key.type] as any, { id: key.id }, values);
+        }
+      });
+    } catch (e) {
+      logger.error({ err: e }, `${this.source}: state write-back failed`);
     }
-  });
+  }
 }
