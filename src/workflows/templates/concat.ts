@@ -3,29 +3,12 @@
 // `a ~ b ~ c` is rewritten into `([a, b, c]|pg_concat)`. In Jinja2's grammar `~` binds tighter than
 // + and - and looser than * / // % ** and filters and tests; a chain ends at those looser
 // operators, commas, colons, brackets, comparisons, `=` and keywords.
+import { bracketEnd, stringEnd } from './scan';
 
 const KEYWORDS = new Set(['and', 'or', 'not', 'if', 'else', 'in', 'for', 'recursive', 'set', 'elif', 'with', 'as', 'import', 'from', 'include', 'ignore', 'missing', 'without', 'context', 'macro', 'call', 'filter', 'print']);
 
-function skipString(code: string, i: number): number {
-  const q = code[i];
-  let j = i + 1;
-  while (j < code.length && code[j] !== q) j += code[j] === '\\' ? 2 : 1;
-  return j;
-}
-
-function closing(code: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < code.length; i++) {
-    const c = code[i];
-    if (c === '"' || c === "'") i = skipString(code, i);
-    else if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') {
-      depth--;
-      if (depth === 0) return i;
-    }
-  }
-  return code.length - 1;
-}
+/** The bracket closing the group at `open`; an unclosed group runs to the last character. */
+const closing = (code: string, open: number): number => Math.min(bracketEnd(code, open), code.length - 1);
 
 /** Rewrites the `~` chains of an expression or statement (nested brackets first). */
 export function rewriteConcat(code: string): string {
@@ -35,7 +18,7 @@ export function rewriteConcat(code: string): string {
   for (let i = 0; i < code.length; i++) {
     const c = code[i];
     if (c === '"' || c === "'") {
-      const j = skipString(code, i);
+      const j = stringEnd(code, i);
       flat += code.slice(i, j + 1);
       i = j;
     } else if (c === '(' || c === '[' || c === '{') {
@@ -59,7 +42,7 @@ function chains(code: string): string {
   for (let i = 0; i < code.length;) {
     const c = code[i];
     if (c === '"' || c === "'") {
-      const j = skipString(code, i);
+      const j = stringEnd(code, i);
       clause += code.slice(i, j + 1);
       i = j + 1;
       lastOperand = true;
@@ -110,7 +93,7 @@ function concatClause(clause: string): string {
   for (let i = 0; i < clause.length; i++) {
     const c = clause[i];
     if (c === '"' || c === "'") {
-      const j = skipString(clause, i);
+      const j = stringEnd(clause, i);
       cur += clause.slice(i, j + 1);
       i = j;
     } else if (c === '(' || c === '[' || c === '{') {

@@ -4,6 +4,7 @@
 // put back at the start of each iteration:
 //   {% for c in cities %}  ->  {% set __pg_loop3_x = x %}{% for c in cities %}{% set x = __pg_loop3_x %}
 // (an undefined `x` stays undefined). The inserted tags add no line, so error lines stay right.
+import { stringEnd } from './scan';
 
 /** Where a `{% … %}` tag opens and what is inside it (whitespace control marks removed). */
 export interface Tag { open: number; inner: string }
@@ -14,9 +15,7 @@ export function findClose(src: string, from: number, close: string): number {
   while (i < src.length) {
     const c = src[i];
     if (c === '"' || c === "'") {
-      let j = i + 1;
-      while (j < src.length && src[j] !== c) j += src[j] === '\\' ? 2 : 1;
-      i = j + 1;
+      i = stringEnd(src, i) + 1;
       continue;
     }
     if (src.startsWith(close, i)) return i;

@@ -19,6 +19,7 @@ import { TemplateError } from './errors';
 import { appendRoots, contextRoots, rewriteRootStatement } from './append';
 import { findClose, loopSets } from './loop-scope';
 import { rewriteConcat } from './concat';
+import { bracketEnd, stringEnd } from './scan';
 
 export type IncludeKind = 'configuration' | 'email' | 'exporttemplate';
 export interface IncludeRef { kind: IncludeKind; key: string }
@@ -65,8 +66,7 @@ export function rewriteExpression(code: string, line: number, name: string, root
   while (i < code.length) {
     const c = code[i];
     if (c === '"' || c === "'") {
-      let j = i + 1;
-      while (j < code.length && code[j] !== c) j += code[j] === '\\' ? 2 : 1;
+      const j = stringEnd(code, i);
       const literal = code.slice(i, j + 1);
       i = j + 1;
       // 'fmt' % operand: Python's string formatting, as a filter on the operand (./percent-format.ts).
@@ -110,7 +110,7 @@ export function rewriteExpression(code: string, line: number, name: string, root
         if (under) throw new TemplateError(`access to attribute '${under[1]}' is unsafe`, name, line);
         const call = /^\.(\w+)\(/.exec(rest);
         if (call && Object.hasOwn(METHOD_FILTERS, call[1])) {
-          const close = matchingParen(code, i + call[0].length - 1);
+          const close = bracketEnd(code, i + call[0].length - 1);
           const args = code.slice(i + call[0].length, close).trim();
           const filter = METHOD_FILTERS[call[1]];
           // count(x) on a string is str.count; only the manager form without arguments is rewritten.
@@ -131,34 +131,15 @@ export function rewriteExpression(code: string, line: number, name: string, root
   return out;
 }
 
-function matchingParen(code: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < code.length; i++) {
-    const c = code[i];
-    if (c === '"' || c === "'") {
-      let j = i + 1;
-      while (j < code.length && code[j] !== c) j += code[j] === '\\' ? 2 : 1;
-      i = j;
-    } else if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') {
-      depth--;
-      if (depth === 0) return i;
-    }
-  }
-  return code.length;
-}
-
 /** Key orders of the `{'k': v, …}` literals in an expression (nested ones too) whose keys are all strings. */
 function literalDictOrders(code: string): string[][] {
   const out: string[][] = [];
   for (let i = 0; i < code.length; i++) {
     const c = code[i];
     if (c === '"' || c === "'") {
-      let j = i + 1;
-      while (j < code.length && code[j] !== c) j += code[j] === '\\' ? 2 : 1;
-      i = j;
+      i = stringEnd(code, i);
     } else if (c === '{') {
-      const close = matchingParen(code, i);
+      const close = bracketEnd(code, i);
       const body = code.slice(i + 1, close);
       const keys: string[] = [];
       let rest = body;
@@ -186,10 +167,8 @@ function splitFor(inner: string): { head: string; iterable: string; tail: string
   for (let i = from; i < inner.length; i++) {
     const c = inner[i];
     if (c === '"' || c === "'") {
-      let j = i + 1;
-      while (j < inner.length && inner[j] !== c) j += inner[j] === '\\' ? 2 : 1;
-      i = j;
-    } else if (c === '(' || c === '[' || c === '{') i = matchingParen(inner, i);
+      i = stringEnd(inner, i);
+    } else if (c === '(' || c === '[' || c === '{') i = bracketEnd(inner, i);
     else if (/\s/.test(c) && /^\s(if|recursive)\b/.test(inner.slice(i))) return { head: m[1], iterable: inner.slice(from, i), tail: inner.slice(i) };
   }
   return { head: m[1], iterable: inner.slice(from), tail: '' };
@@ -200,10 +179,8 @@ function topLevelComma(code: string): number {
   for (let i = 0; i < code.length; i++) {
     const c = code[i];
     if (c === '"' || c === "'") {
-      let j = i + 1;
-      while (j < code.length && code[j] !== c) j += code[j] === '\\' ? 2 : 1;
-      i = j;
-    } else if (c === '(' || c === '[' || c === '{') i = matchingParen(code, i);
+      i = stringEnd(code, i);
+    } else if (c === '(' || c === '[' || c === '{') i = bracketEnd(code, i);
     else if (c === ',') return i;
   }
   return -1;
@@ -211,7 +188,7 @@ function topLevelComma(code: string): number {
 
 /** The items of a tuple literal `(a, b)` / `(a,)` / `()` as list items, or null for any other operand. */
 function tupleItems(operand: string): string | null {
-  if (!operand.startsWith('(') || matchingParen(operand, 0) !== operand.length - 1) return null;
+  if (!operand.startsWith('(') || bracketEnd(operand, 0) !== operand.length - 1) return null;
   const inner = operand.slice(1, -1);
   if (!inner.trim()) return '';
   return topLevelComma(inner) < 0 ? null : inner.replace(/,\s*$/, '');
@@ -225,10 +202,8 @@ function operandEnd(code: string, from: number): number {
   if (code[p] === '-' || code[p] === '+') { p++; skip(); }
   const c = code[p];
   if (c === '"' || c === "'") {
-    let j = p + 1;
-    while (j < code.length && code[j] !== c) j += code[j] === '\\' ? 2 : 1;
-    p = j + 1;
-  } else if (c === '(' || c === '[' || c === '{') p = matchingParen(code, p) + 1;
+    p = stringEnd(code, p) + 1;
+  } else if (c === '(' || c === '[' || c === '{') p = bracketEnd(code, p) + 1;
   else {
     const word = /^(?:\d[\d_]*(?:\.\d+)?(?:[eE][+-]?\d+)?|[A-Za-z_]\w*)/.exec(code.slice(p));
     if (!word) return from;
@@ -241,7 +216,7 @@ function operandEnd(code: string, from: number): number {
     const open = /^\s*[([]/.exec(rest);
     if (attr) p += attr[0].length;
     else if (filter) p += filter[0].length;
-    else if (open) p = matchingParen(code, p + open[0].length - 1) + 1;
+    else if (open) p = bracketEnd(code, p + open[0].length - 1) + 1;
     else return p;
   }
 }
