@@ -7,6 +7,10 @@ import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { DB_KINDS } from '../helpers/db';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { waitFor } from '../interop/daemons';
+
+/** Polls every 50 ms until `f` gives a value (test/interop/daemons.ts waitFor). */
+const until = <T>(what: string, f: () => T | undefined | Promise<T | undefined>, ms = 15_000): Promise<T> => waitFor(what, f, ms, 50);
 
 interface Received { url: string; headers: Record<string, string | string[] | undefined>; body: string }
 
@@ -23,16 +27,6 @@ function receiver(): Promise<{ server: Server; base: string; got: Received[] }> 
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
     resolve({ server, base: `http://127.0.0.1:${(server.address() as { port: number }).port}`, got });
   }));
-}
-
-async function until<T>(what: string, f: () => T | undefined | Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const BODY = [

@@ -6,18 +6,12 @@ import { randomBytes } from 'node:crypto';
 import { freshDatabaseUrl } from '../helpers/db';
 import { freePort } from '../helpers/cli';
 import { spawnPeerGate, startGateway, killGateway, type Gateway } from '../helpers/process';
+import { waitFor } from '../interop/daemons';
+
+/** Polls every 50 ms until `f` gives a value (test/interop/daemons.ts waitFor). */
+const until = <T>(what: string, f: () => T | undefined | Promise<T | undefined>, ms = 30_000): Promise<T> => waitFor(what, f, ms, 50);
 
 const token = randomBytes(20).toString('hex');
-
-async function until<T>(what: string, f: () => T | undefined, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('webhooks across gateway processes (postgres)', () => {
   let env: Record<string, string>;

@@ -7,6 +7,10 @@ import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { DB_KINDS } from '../helpers/db';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { waitFor } from '../interop/daemons';
+
+/** Polls every 50 ms until `f` gives a value (test/interop/daemons.ts waitFor). */
+const until = <T>(what: string, f: () => T | undefined | Promise<T | undefined>, ms = 10_000): Promise<T> => waitFor(what, f, ms, 50);
 
 interface Received { headers: Record<string, string | string[] | undefined>; body: string; json: any }
 
@@ -26,16 +30,6 @@ function receiver(): Promise<{ server: Server; url: string; got: Received[]; fai
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
     resolve({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`, got, failNext });
   }));
-}
-
-async function until<T>(what: string, f: () => T | undefined | Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe.each(DB_KINDS)('webhooks (%s)', (kind) => {
