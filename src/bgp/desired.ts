@@ -15,6 +15,8 @@ export interface MaxPrefixSettings {
 }
 
 export type SessionType = 'direct' | 'ixp';
+/** The entity of each session type. */
+export const SESSION_ENTITY: Record<SessionType, Function> = { direct: DirectPeeringSession, ixp: InternetExchangePeeringSession };
 export const SESSION_CONTENT_TYPE: Record<SessionType, string> = {
   direct: 'peering.directpeeringsession',
   ixp: 'peering.internetexchangepeeringsession',

@@ -2,12 +2,8 @@
 // session between writes, then one transaction per batch of plain UPDATEs, as operational data
 // rather than change-logged edits.
 import type { MikroORM } from '@mikro-orm/core';
-import { DirectPeeringSession } from '../domain/peering/direct-peering-session';
-import { InternetExchangePeeringSession } from '../domain/peering/internet-exchange-peering-session';
-import { parsePeerKey, type SessionType } from './desired';
+import { parsePeerKey, SESSION_ENTITY } from './desired';
 import { logger } from '../log';
-
-const entityOf: Record<SessionType, Function> = { direct: DirectPeeringSession, ixp: InternetExchangePeeringSession };
 
 /** The session columns live state writes. */
 export interface SessionState {
@@ -41,7 +37,7 @@ export class SessionStateWriter {
       await this.orm.em.fork().transactional(async (em) => {
         for (const [peerKey, values] of batch) {
           const key = parsePeerKey(peerKey);
-          if (key) await em.nativeUpdate(entityOf[key.type] as any, { id: key.id }, values);
+          if (key) await em.nativeUpdate(SESSION_ENTITY[key.type] as any, { id: key.id }, values);
         }
       });
     } catch (e) {

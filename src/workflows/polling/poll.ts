@@ -8,7 +8,7 @@ import { describe } from '../../domain/model';
 import { Router } from '../../domain/devices/router';
 import { DirectPeeringSession } from '../../domain/peering/direct-peering-session';
 import { InternetExchangePeeringSession } from '../../domain/peering/internet-exchange-peering-session';
-import type { SessionType } from '../../bgp/desired';
+import { SESSION_ENTITY, type SessionType } from '../../bgp/desired';
 import type { Neighbour } from './live';
 
 export const POLL_FAILED = 'Error while polling BGP sessions state.';
@@ -52,7 +52,6 @@ export function polledFrom(n: Neighbour): PolledSession {
   return { type: n.type, sessionId: n.sessionId, state: normaliseState(n.state), received: count(n.received), accepted: count(n.accepted), advertised: count(n.advertised) };
 }
 
-const ENTITIES: Record<SessionType, Function> = { direct: DirectPeeringSession, ixp: InternetExchangePeeringSession };
 /** Rows per UPDATE: six parameters each, well under PostgreSQL's 65535. */
 const CHUNK = 1000;
 
@@ -64,7 +63,7 @@ export async function writePolledSessions(em: EntityManager, polled: PolledSessi
   for (const type of ['direct', 'ixp'] as SessionType[]) {
     const rows = polled.filter((p) => p.type === type);
     if (!rows.length) continue;
-    const meta = em.getMetadata().get(ENTITIES[type].name);
+    const meta = em.getMetadata().get(SESSION_ENTITY[type].name);
     const col = (prop: string) => `"${meta.properties[prop as keyof typeof meta.properties].fieldNames[0]}"`;
     for (let i = 0; i < rows.length; i += CHUNK) {
       const chunk = rows.slice(i, i + CHUNK);

@@ -12,16 +12,16 @@ import { InternetExchangePeeringSession } from '../../domain/peering/internet-ex
 import type { Router } from '../../domain/devices/router';
 import type { Platform } from '../../domain/devices/platform';
 import { decryptPassword, encryptPassword, isInPlatformFormat } from '../ciphers';
+import { SESSION_ENTITY, type SessionType } from '../../bgp/desired';
 
-export type SessionKind = 'direct' | 'ixp';
-export const SESSION_CLASSES: Record<SessionKind, Function> = { direct: DirectPeeringSession, ixp: InternetExchangePeeringSession };
+export type SessionKind = SessionType;
 
 /**
  * A session the caller may change, with its router and the router's platform loaded (a direct
  * session's own router, an IX session's connection's router); 404 when it is not there.
  */
 export async function loadSessionForChange(ctx: GqlContext, kind: SessionKind, id: string): Promise<{ session: AnyEntity; router: Router | null }> {
-  const d = describe(SESSION_CLASSES[kind]);
+  const d = describe(SESSION_ENTITY[kind]);
   // The core's write grant first: a read-only credential learns nothing more.
   requireModelWrite(ctx, d, 'update');
   const session = await crud.get(ctx.em, d, id, undefined, readScope(ctx, d));
@@ -66,7 +66,7 @@ export async function encryptSessionPassword(ctx: GqlContext, kind: SessionKind,
   if (!router.encryptPasswords) throw new UnavailableError(`Router ${router.name} does not encrypt passwords (encrypt_passwords is false).`);
   const next = nextEncryptedPassword(platform.passwordAlgorithm, session.password ?? '', session.encryptedPassword ?? '', sessionKey(kind, session.ipAddress));
   if (next === null) return session;
-  const d = describe(SESSION_CLASSES[kind]);
+  const d = describe(SESSION_ENTITY[kind]);
   const [updated] = await crud.update(ctx.em, d, [{ id, input: { encryptedPassword: next } }], true, ctx.caller, (changes) => ctx.bus.publishObjectChanges(changes as any));
   return updated;
 }
