@@ -59,10 +59,6 @@ export function briefFields(d: ModelDescriptor): RestField[] {
   return d.brief.map((n) => byGql.get(n) ?? byRest.get(n) ?? byRest.get(snake(n))).filter((f): f is RestField => !!f);
 }
 
-export function restField(d: ModelDescriptor, rest: string): RestField | undefined {
-  return build(d).byRest.get(rest);
-}
-
 /** Maps names used by the GraphQL layer (fields, input names, camelCase) back to REST names. */
 export function restNameOf(d: ModelDescriptor, name: string): string {
   if (name === 'nonFieldErrors') return 'non_field_errors';

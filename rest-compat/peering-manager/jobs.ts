@@ -14,7 +14,3 @@ export async function jobBody(call: Call, job: Job): Promise<unknown> {
   const item = await run(call, ctx, documentFor('detail', d, shape), { id: String(job.id) }, { d });
   return item ? shape.render(item, call.urls) : { id: job.id, job_id: job.jobId, status: { value: job.status, label: job.status } };
 }
-
-export async function jobResponse(call: Call, job: Job): Promise<void> {
-  call.reply.send(202, await jobBody(call, job));
-}

@@ -97,8 +97,6 @@ export interface ModelOptions<T = any> {
   /** Derives read-only fields before every save (e.g. a community's kind). */
   compute?: (obj: T) => void;
   validate?: (obj: T, load: RelationLoader) => Promise<Partial<Record<string, string[]>>> | Partial<Record<string, string[]>>;
-  /** Objects that block deleting this one: relation paths on other models. */
-  protectedBy?: { model: () => Function; field: string }[];
 }
 
 export interface ComputedField<T = any> {

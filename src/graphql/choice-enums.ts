@@ -17,8 +17,6 @@ export function enumKey(value: string | number, label: string): string {
 const BLANK = 'BLANK';
 
 const enums = new Map<string, { enumObject: Record<string, string | number>; blank: boolean }>();
-/** Per set: stored value -> GraphQL name. */
-const names = new Map<string, Map<string | number, string>>();
 
 /** The enum object (for type-graphql's `() => E`) of a choice set, registered once. */
 export function choiceEnum(set: ChoiceSet, blank = false): object {
@@ -40,21 +38,7 @@ export function choiceEnum(set: ChoiceSet, blank = false): object {
     enumObject[BLANK] = '';
     valuesConfig[BLANK] = { description: 'None chosen (stored as an empty value)' };
   }
-  names.set(set.name, new Map(Object.entries(enumObject).map(([k, v]) => [v, k])));
   registerEnumType(enumObject, { name: pascalWords(set.name), description: `${sentence(words(pascalWords(set.name)))} choices`, valuesConfig });
   enums.set(set.name, { enumObject, blank });
   return enumObject;
-}
-
-/**
- * For dialects that speak to GraphQL with stored values (REST): a stored value's GraphQL name, and
- * back. Undefined for a value the set does not have (or a set no field uses).
- */
-export function enumNameOf(set: ChoiceSet, value: string | number): string | undefined {
-  return names.get(set.name)?.get(value);
-}
-
-export function choiceValueOf(set: ChoiceSet, name: string): string | number | undefined {
-  const enumObject = enums.get(set.name)?.enumObject;
-  return enumObject && Object.hasOwn(enumObject, name) ? enumObject[name] : undefined;
 }

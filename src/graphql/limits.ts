@@ -26,9 +26,6 @@ export function limitsFrom(config: Config): Limits {
   };
 }
 
-/** Error codes of this module; every transport answers them as the client's error (HTTP 400). */
-export const LIMIT_CODES = ['QUERY_TOO_DEEP', 'QUERY_TOO_COMPLEX', 'QUERY_TOO_LARGE'] as const;
-
 /** Options for graphql's parse(): the lexer stops after maxTokens, so a huge document costs little. */
 export function parseOptions(limits: Limits): ParseOptions {
   return limits.maxTokens > 0 ? { maxTokens: limits.maxTokens } : {};

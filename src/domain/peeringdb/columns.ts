@@ -3,7 +3,7 @@
 // The REST dialect, the writes and the sync all work on raw rows through these,
 // so a 60,000-row list never hydrates 60,000 entities.
 import { snake, type FieldKind, type FieldMeta, type ModelDescriptor } from '../model';
-import { PDB_TYPES, SYNC_ORDER, tagOf, pdbDescriptor, type PdbTag } from './tags';
+import { PDB_TYPES, tagOf, pdbDescriptor, type PdbTag } from './tags';
 
 export interface PdbColumn {
   prop: string;          // entity property ('org', 'infoPrefixes4')
@@ -51,10 +51,6 @@ export function pdbTable(tag: PdbTag): PdbTable {
   return t;
 }
 
-export function allPdbTables(): PdbTable[] {
-  return SYNC_ORDER.map(pdbTable);
-}
-
 /** `2021-08-01T00:10:05Z`: PeeringDB's timestamps, UTC without fractions. */
 export function pdbTime(v: unknown): string | null {
   if (v === null || v === undefined) return null;
@@ -84,11 +80,6 @@ export function renderRow(t: PdbTable, row: Record<string, unknown>): Record<str
 
 function safeJson(s: string): unknown {
   try { return JSON.parse(s); } catch { return s; }
-}
-
-/** Tags whose FK columns point at `tag`, for the sync's dangling-parent checks. */
-export function parentColumns(t: PdbTable): PdbColumn[] {
-  return t.columns.filter((c) => c.fk);
 }
 
 export { PDB_TYPES };

@@ -12,6 +12,3 @@ export class TemplateError extends Error {
     return syntax ? `Syntax error in ${where}: ${reason}` : `Error in ${where}: ${reason}`;
   }
 }
-
-/** A filter's own refusal (wrong input type, bad argument); becomes a TemplateError with the line. */
-export class FilterError extends Error {}
