@@ -1,6 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 // The `peergate` command line. Every command parses its arguments strictly (src/cli/args.ts):
 // an unknown flag, a missing or malformed value is one line on stderr and exit code 2.
+import './cli/production';
 import { Server } from 'node:net';
 import { loadConfig, ConfigError, type Config } from './config';
 import { DatabaseLockedError } from './db/lock';

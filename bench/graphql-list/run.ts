@@ -5,17 +5,10 @@
 //   BENCH_DB=postgres npx tsx bench/graphql-list/run.ts (a throwaway PostgreSQL 15 server)
 import { measure, machine, fmt, writeSection, type Stats } from '../lib';
 import { AS_ROWS as ROWS, median, seedAutonomousSystems, startBenchServer } from '../as-dataset';
+import { PAGE, graphqlListPage } from '../as-requests';
 
-const PAGE = 50;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
-
-const QUERY = `query($offset: Int) { autonomousSystems(limit: ${PAGE}, offset: $offset) { items {
-  id asn name display irrAsSet ipv4MaxPrefixes ipv6MaxPrefixes created updated
-  tags { id name slug color }
-  importRoutingPolicies { id name slug type }
-  exportRoutingPolicies { id name slug type }
-} } }`;
 
 // The page is chosen first, then only its rows are joined to their tags and policies.
 const RAW = `with page as (
@@ -34,14 +27,9 @@ async function main(): Promise<void> {
   const bench = await startBenchServer();
   const { exec, token } = bench;
   await seedAutonomousSystems(exec);
-  const url = `${bench.base}/graphql`;
   const offsets = Array.from({ length: REQUESTS }, (_, i) => (i * 7919) % (ROWS - PAGE));
 
-  const viaGraphql = async (i: number) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Token ${token}` }, body: JSON.stringify({ query: QUERY, variables: { offset: offsets[i] } }) });
-    const body = await res.json() as any;
-    if (body.errors || body.data.autonomousSystems.items.length !== PAGE) throw new Error(JSON.stringify(body.errors ?? 'short page'));
-  };
+  const viaGraphql = (i: number) => graphqlListPage(bench.base, token, offsets[i]);
   const viaRawSql = async (i: number) => {
     const rows = await exec(RAW, [offsets[i]]) as unknown[];
     if (JSON.stringify(rows).length === 0 || rows.length !== PAGE) throw new Error('short page');

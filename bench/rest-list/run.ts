@@ -7,8 +7,8 @@
 //   BENCH_DB=postgres npx tsx bench/rest-list/run.ts (a throwaway PostgreSQL 15 server)
 import { measure, machine, fmt, writeSection, type Stats } from '../lib';
 import { AS_ROWS as ROWS, median, seedAutonomousSystems, startBenchServer } from '../as-dataset';
+import { PAGE, restListPage } from '../as-requests';
 
-const PAGE = 50;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 
@@ -40,11 +40,7 @@ async function main(): Promise<void> {
   await seedAutonomousSystems(exec);
   const offsets = Array.from({ length: REQUESTS }, (_, i) => (i * 7919) % (ROWS - PAGE));
 
-  const viaRest = async (i: number) => {
-    const res = await fetch(`${base}/api/peering/autonomous-systems/?limit=${PAGE}&offset=${offsets[i]}`, { headers: { Accept: 'application/json', Authorization: `Token ${token}` } });
-    const body = await res.json() as any;
-    if (res.status !== 200 || body.results.length !== PAGE || body.results[0].communities.length !== 1) throw new Error(`bad page: ${res.status}`);
-  };
+  const viaRest = (i: number) => restListPage(base, token, offsets[i]);
   const viaRawSql = async (i: number) => {
     const rows = await exec(RAW, [offsets[i], base, base, base, base, base, base]) as unknown[];
     const text = JSON.stringify({ count: ROWS, next: null, previous: null, results: rows });

@@ -1,0 +1,126 @@
+// Two builds of PeerGate side by side in one run: bench/graphql-list's and bench/rest-list's
+// requests against a server of each, alternating rounds, with the server process's CPU per
+// request (user + system, from /proc; on PostgreSQL the database's own processes are not in it).
+// Each side runs as its package.json `start` runs it (its NODE_ENV and node flags), from its
+// own source tree, on its own database holding the same seeded rows.
+//   BENCH_BEFORE=<git ref> npx tsx bench/before-after/run.ts                 (PGlite in memory)
+//   BENCH_BEFORE=<git ref> BENCH_DB=postgres npx tsx bench/before-after/run.ts (a PostgreSQL 15 server each)
+// The "after" side is this working tree; the "before" side a temporary worktree of the ref.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { measure, machine, fmt, writeSection, type Stats } from '../lib';
+import { AS_ROWS as ROWS, median } from '../as-dataset';
+import { PAGE, graphqlListPage, restListPage } from '../as-requests';
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
+const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+const here = resolve(__dirname, '../..');
+
+interface Side { name: string; root: string; start: string; child: ChildProcess; base: string; token: string; pid: number; db: string }
+
+/** NODE_ENV and node's own flags of a tree's `npm start` (e.g. `NODE_ENV=production node --max-semi-space-size=64 dist/...`). */
+function startScript(root: string): { env: Record<string, string>; flags: string[]; text: string } {
+  const text: string = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start;
+  const words = text.split(/\s+/);
+  const env: Record<string, string> = {};
+  let i = 0;
+  for (; i < words.length && /^\w+=/.test(words[i]); i++) { const [k, v] = words[i].split('='); env[k] = v; }
+  const flags: string[] = [];
+  for (i += 1; i < words.length && words[i].startsWith('--'); i++) flags.push(words[i]);
+  return { env, flags, text };
+}
+
+async function startSide(name: string, root: string): Promise<Side> {
+  const s = startScript(root);
+  const child = spawn(process.execPath, [...s.flags, '--import', 'tsx', join(here, 'bench/before-after/serve.ts'), root], {
+    cwd: root, env: { ...process.env, ...s.env, LOG_LEVEL: 'silent' }, stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const ready = await new Promise<{ base: string; token: string; pid: number; db: string }>((ok, fail) => {
+    child.once('exit', (code) => fail(new Error(`${name} side exited with ${code}`)));
+    lines.on('line', (line) => { if (line.startsWith('{')) ok(JSON.parse(line)); else console.log(`[${name}] ${line}`); });
+  });
+  return { name, root, start: s.text, child, ...ready };
+}
+
+/** User + system CPU of a process so far, in ms. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+type Workload = 'graphql' | 'rest';
+const call = (w: Workload) => (w === 'graphql' ? graphqlListPage : restListPage);
+
+async function main(): Promise<void> {
+  const ref = process.env.BENCH_BEFORE;
+  if (!ref) throw new Error('BENCH_BEFORE=<git ref> names the build to compare against');
+  const commit = execFileSync('git', ['rev-parse', '--short', ref], { cwd: here, encoding: 'utf8' }).trim();
+  const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: here, encoding: 'utf8' }).trim() !== '';
+  const head = `${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: here, encoding: 'utf8' }).trim()}${dirty ? ' + working tree' : ''}`;
+  const tree = join(mkdtempSync(join(tmpdir(), 'peergate-before-')), 'tree');
+  execFileSync('git', ['worktree', 'add', '--detach', tree, commit], { cwd: here, stdio: 'ignore' });
+  symlinkSync(join(here, 'node_modules'), join(tree, 'node_modules'));
+  const sides: Side[] = [];
+  try {
+    // One at a time: seeding is heavy, and the two must not slow each other's start.
+    sides.push(await startSide('before', tree));
+    sides.push(await startSide('after', here));
+    const offsets = Array.from({ length: REQUESTS * ROUNDS }, (_, i) => (i * 7919) % (ROWS - PAGE));
+    const workloads: Workload[] = ['graphql', 'rest'];
+    for (const s of sides) for (const w of workloads) await measure(20, 1, (i) => call(w)(s.base, s.token, offsets[i]));
+    const results = new Map<string, { stats: Stats[]; cpu: number[] }>();
+    for (let round = 0; round < ROUNDS; round++) {
+      // Alternate which side goes first, so a drift in the machine's load hits both.
+      const order = round % 2 ? [...sides].reverse() : sides;
+      for (const w of workloads) {
+        for (const s of order) {
+          const key = `${s.name}|${w}`;
+          const c0 = cpuMs(s.pid);
+          const st = await measure(REQUESTS, CONCURRENCY, (i) => call(w)(s.base, s.token, offsets[round * REQUESTS + i]));
+          const cpu = (cpuMs(s.pid) - c0) / REQUESTS;
+          const r = results.get(key) ?? { stats: [], cpu: [] };
+          r.stats.push(st); r.cpu.push(cpu);
+          results.set(key, r);
+        }
+      }
+    }
+    const row = (s: Side, w: Workload) => {
+      const r = results.get(`${s.name}|${w}`)!;
+      return { perSecond: median(r.stats.map((x) => x.perSecond)), p50: median(r.stats.map((x) => x.p50)), p99: median(r.stats.map((x) => x.p99)), cpu: median(r.cpu) };
+    };
+    const db = sides[1].db;
+    const lines: string[] = [];
+    for (const w of workloads) {
+      const [b, a] = [row(sides[0], w), row(sides[1], w)];
+      lines.push(`| ${w} | before (${commit}) | ${fmt(b.perSecond, 0)} | ${fmt(b.p50)} | ${fmt(b.p99)} | ${fmt(b.cpu, 1)} |`);
+      lines.push(`| ${w} | after (${head}) | ${fmt(a.perSecond, 0)} | ${fmt(a.p50)} | ${fmt(a.p99)} | ${fmt(a.cpu, 1)} |`);
+      lines.push(`| ${w} | after / before | ${fmt(a.perSecond / b.perSecond)}x | ${fmt(a.p50 / b.p50)}x | ${fmt(a.p99 / b.p99)}x | ${fmt(a.cpu / b.cpu)}x |`);
+    }
+    const body = `Run ${new Date().toISOString().slice(0, 10)} on ${machine()}; ${db}, one per side.
+bench/graphql-list's query and bench/rest-list's \`GET /api/peering/autonomous-systems/?limit=${PAGE}\` (one page of ${PAGE} of ${ROWS.toLocaleString('en')}
+autonomous systems at varying offsets), ${CONCURRENCY} concurrent clients, ${ROUNDS} rounds of ${REQUESTS} requests per side and workload,
+the sides alternating (medians of the rounds shown). Server CPU is the gateway process's user + system time per request
+(${db.startsWith('PostgreSQL') ? 'the PostgreSQL server processes are not in it' : 'PGlite runs inside it, so the database is in it'}).
+before: \`${sides[0].start}\` at ${commit}; after: \`${sides[1].start}\` at ${head}.
+
+| workload | side | requests/s | p50 ms | p99 ms | server CPU ms/request |
+| --- | --- | ---: | ---: | ---: | ---: |
+${lines.join('\n')}
+`;
+    writeSection(`before-after (${db.startsWith('PostgreSQL') ? 'PostgreSQL' : 'PGlite'})`, body);
+    console.log(body);
+  } finally {
+    for (const s of sides) s.child.stdin!.end();
+    await Promise.all(sides.map((s) => new Promise((ok) => (s.child.exitCode !== null ? ok(null) : s.child.once('exit', ok)))));
+    execFileSync('git', ['worktree', 'remove', '--force', tree], { cwd: here, stdio: 'ignore' });
+    rmSync(resolve(tree, '..'), { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
