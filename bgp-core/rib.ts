@@ -13,7 +13,9 @@ import {
   decodeAttrKey,
   formatIPv4,
   forEachV4,
+  forEachV4Path,
   forEachV6,
+  forEachV6Path,
   maskV4,
   parsePrefix,
   v6Key,
@@ -84,35 +86,101 @@ export class AttrPool {
 export interface RouteEntry {
   prefix: string;
   set: AttrSet;
+  /** The Add-Path path identifier (RFC 7911) when the route was learned with one. */
+  pathId?: number;
 }
 
-/** Result codes of a table write. */
-const enum Change {
-  NONE = 0,
-  ADDED = 1,
-  REPLACED = 2,
+/**
+ * The paths of one prefix learned with Add-Path (RFC 7911): path identifiers and their attribute
+ * sets, index for index. A table holds either a bare AttrSet (one path, no identifier) or a PathSet
+ * per prefix, so sessions without Add-Path pay nothing for it.
+ */
+export class PathSet {
+  readonly ids: number[] = [];
+  readonly sets: AttrSet[] = [];
 }
+
+type Slot = AttrSet | PathSet;
 
 /** Common view of one address family's table. */
 export interface RouteTable {
   readonly family: Family;
+  /** Routes held: prefixes, or (prefix, path identifier) pairs for Add-Path routes. */
   readonly count: number;
   /** +1 for each NLRI that is new, changed, or withdrawn while present. */
   version: number;
   exact(prefix: string): RouteEntry | null;
+  /** Every path of one prefix (one entry unless it was learned with Add-Path). */
+  exactAll(prefix: string): RouteEntry[];
   longestMatch(address: string): RouteEntry | null;
   moreSpecifics(prefix: string, limit?: number): RouteEntry[];
   entries(): IterableIterator<RouteEntry>;
   clear(): void;
 }
 
+/** Routes a slot holds. */
+const slotSize = (v: Slot): number => (v instanceof PathSet ? v.ids.length : 1);
+
+/** Drops a slot's pool references. */
+function releaseSlot(pool: AttrPool, v: Slot): void {
+  if (v instanceof PathSet) for (const s of v.sets) pool.release(s);
+  else pool.release(v);
+}
+
+/** The entries of one slot for a prefix text. */
+function slotEntries(prefix: string, v: Slot, out: RouteEntry[], limit = Infinity): void {
+  if (!(v instanceof PathSet)) {
+    if (out.length < limit) out.push({ prefix, set: v });
+    return;
+  }
+  for (let i = 0; i < v.ids.length && out.length < limit; i++) out.push({ prefix, set: v.sets[i], pathId: v.ids[i] });
+}
+
+/**
+ * Writes path `pathId` of a prefix into its slot; returns the slot to store (a new PathSet when
+ * there was none) and how the route count changes. Takes a pool reference for `s` when stored.
+ */
+function putPath(pool: AttrPool, old: Slot | undefined, pathId: number, s: AttrSet): { slot: Slot; added: number; changed: boolean } {
+  if (old instanceof PathSet) {
+    const i = old.ids.indexOf(pathId);
+    if (i >= 0) {
+      if (old.sets[i] === s) return { slot: old, added: 0, changed: false };
+      s.refs++;
+      pool.release(old.sets[i]);
+      old.sets[i] = s;
+      return { slot: old, added: 0, changed: true };
+    }
+    s.refs++;
+    old.ids.push(pathId);
+    old.sets.push(s);
+    return { slot: old, added: 1, changed: true };
+  }
+  // None yet, or a route without identifier from before the session used Add-Path: replaced.
+  const ps = new PathSet();
+  s.refs++;
+  ps.ids.push(pathId);
+  ps.sets.push(s);
+  if (old) pool.release(old);
+  return { slot: ps, added: old ? 0 : 1, changed: true };
+}
+
+/** Removes path `pathId` from a slot; returns the routes removed (0 or 1). */
+function dropPath(pool: AttrPool, old: PathSet, pathId: number): number {
+  const i = old.ids.indexOf(pathId);
+  if (i < 0) return 0;
+  pool.release(old.sets[i]);
+  old.ids.splice(i, 1);
+  old.sets.splice(i, 1);
+  return 1;
+}
+
 export class V4Table implements RouteTable {
   readonly family = 'ipv4' as const;
   version = 0;
   count = 0;
-  /** byLen[len] maps (addr | 0) -> AttrSet. */
-  private readonly byLen: (Map<number, AttrSet> | undefined)[] = new Array(33);
-  private stale: (Map<number, AttrSet> | undefined)[] | null = null;
+  /** byLen[len] maps (addr | 0) -> AttrSet, or PathSet for Add-Path routes. */
+  private readonly byLen: (Map<number, Slot> | undefined)[] = new Array(33);
+  private stale: (Map<number, Slot> | undefined)[] | null = null;
 
   constructor(private readonly pool: AttrPool) {}
 
@@ -125,11 +193,42 @@ export class V4Table implements RouteTable {
     if (old === s) return;
     s.refs++;
     m.set(k, s);
-    if (old) this.pool.release(old);
-    else this.count++;
+    if (old) {
+      releaseSlot(this.pool, old);
+      this.count -= slotSize(old) - 1;
+    } else this.count++;
     this.version++;
   }
 
+  /** Stores one Add-Path route (RFC 7911): the prefix's other paths stay. */
+  setPath(addr: number, len: number, pathId: number, s: AttrSet): void {
+    let m = this.byLen[len];
+    if (!m) m = this.byLen[len] = new Map();
+    const k = addr | 0;
+    if (this.stale) this.stale[len]?.delete(k);
+    const old = m.get(k);
+    const r = putPath(this.pool, old, pathId, s);
+    if (!r.changed) return;
+    if (r.slot !== old) m.set(k, r.slot);
+    this.count += r.added;
+    this.version++;
+  }
+
+  /** Withdraws one Add-Path route; true when it was there. */
+  deletePath(addr: number, len: number, pathId: number): boolean {
+    const m = this.byLen[len];
+    if (!m) return false;
+    const k = addr | 0;
+    if (this.stale) this.stale[len]?.delete(k);
+    const old = m.get(k);
+    if (!(old instanceof PathSet) || dropPath(this.pool, old, pathId) === 0) return false;
+    if (old.ids.length === 0) m.delete(k);
+    this.count--;
+    this.version++;
+    return true;
+  }
+
+  /** Withdraws a prefix with all its paths. */
   delete(addr: number, len: number): boolean {
     const m = this.byLen[len];
     if (!m) return false;
@@ -138,21 +237,29 @@ export class V4Table implements RouteTable {
     if (this.stale) this.stale[len]?.delete(k);
     if (!old) return false;
     m.delete(k);
-    this.pool.release(old);
-    this.count--;
+    releaseSlot(this.pool, old);
+    this.count -= slotSize(old);
     this.version++;
     return true;
   }
 
+  /** The prefix's attribute set (its first path for an Add-Path prefix). */
   get(addr: number, len: number): AttrSet | undefined {
-    return this.byLen[len]?.get(addr | 0);
+    const v = this.byLen[len]?.get(addr | 0);
+    return v instanceof PathSet ? v.sets[0] : v;
   }
 
   exact(prefix: string): RouteEntry | null {
+    return this.exactAll(prefix)[0] ?? null;
+  }
+
+  exactAll(prefix: string): RouteEntry[] {
     const p = parsePrefix(prefix, true);
-    if (p.afi !== 1) return null;
-    const s = this.get(p.v4, p.len);
-    return s ? { prefix: `${formatIPv4(p.v4)}/${p.len}`, set: s } : null;
+    const out: RouteEntry[] = [];
+    if (p.afi !== 1) return out;
+    const v = this.byLen[p.len]?.get(p.v4 | 0);
+    if (v) slotEntries(`${formatIPv4(p.v4)}/${p.len}`, v, out);
+    return out;
   }
 
   longestMatch(address: string): RouteEntry | null {
@@ -162,8 +269,12 @@ export class V4Table implements RouteTable {
       const m = this.byLen[len];
       if (!m || m.size === 0) continue;
       const a = maskV4(p.v4, len);
-      const s = m.get(a | 0);
-      if (s) return { prefix: `${formatIPv4(a)}/${len}`, set: s };
+      const v = m.get(a | 0);
+      if (v) {
+        const out: RouteEntry[] = [];
+        slotEntries(`${formatIPv4(a)}/${len}`, v, out, 1);
+        return out[0];
+      }
     }
     return null;
   }
@@ -175,9 +286,9 @@ export class V4Table implements RouteTable {
     for (let len = p.len; len <= 32 && out.length < limit; len++) {
       const m = this.byLen[len];
       if (!m) continue;
-      for (const [k, s] of m) {
+      for (const [k, v] of m) {
         if (maskV4(k >>> 0, p.len) === p.v4) {
-          out.push({ prefix: `${formatIPv4(k >>> 0)}/${len}`, set: s });
+          slotEntries(`${formatIPv4(k >>> 0)}/${len}`, v, out, limit);
           if (out.length >= limit) break;
         }
       }
@@ -189,19 +300,34 @@ export class V4Table implements RouteTable {
     for (let len = 0; len <= 32; len++) {
       const m = this.byLen[len];
       if (!m) continue;
-      for (const [k, s] of m) yield { prefix: `${formatIPv4(k >>> 0)}/${len}`, set: s };
+      for (const [k, v] of m) {
+        if (!(v instanceof PathSet)) {
+          yield { prefix: `${formatIPv4(k >>> 0)}/${len}`, set: v };
+          continue;
+        }
+        const out: RouteEntry[] = [];
+        slotEntries(`${formatIPv4(k >>> 0)}/${len}`, v, out);
+        yield* out;
+      }
     }
   }
 
-  /** Calls fn(addr, len, set) for every route without allocating entries. */
-  forEach(fn: (addr: number, len: number, s: AttrSet) => void): void {
+  /** Calls fn(addr, len, set, pathId) for every route without allocating entries. */
+  forEach(fn: (addr: number, len: number, s: AttrSet, pathId?: number) => void): void {
     for (let len = 0; len <= 32; len++) {
       const m = this.byLen[len];
-      if (m) for (const [k, s] of m) fn(k >>> 0, len, s);
+      if (!m) continue;
+      for (const [k, v] of m) {
+        if (!(v instanceof PathSet)) fn(k >>> 0, len, v);
+        else for (let i = 0; i < v.ids.length; i++) fn(k >>> 0, len, v.sets[i], v.ids[i]);
+      }
     }
   }
 
-  /** Enhanced route refresh (RFC 7313): remember current routes; endRefresh drops the ones not re-sent. */
+  /**
+   * Enhanced route refresh (RFC 7313): remember current routes; endRefresh drops the prefixes not
+   * re-sent (an Add-Path prefix as a whole).
+   */
   beginRefresh(): void {
     this.stale = this.byLen.map((m) => (m ? new Map(m) : undefined));
   }
@@ -218,15 +344,13 @@ export class V4Table implements RouteTable {
   }
 
   clear(): void {
-    let n = 0;
     for (let len = 0; len <= 32; len++) {
       const m = this.byLen[len];
       if (!m) continue;
-      for (const s of m.values()) this.pool.release(s);
-      n += m.size;
+      for (const v of m.values()) releaseSlot(this.pool, v);
       this.byLen[len] = undefined;
     }
-    this.version += n;
+    this.version += this.count;
     this.count = 0;
     this.stale = null;
   }
@@ -235,14 +359,11 @@ export class V4Table implements RouteTable {
 export class V6Table implements RouteTable {
   readonly family = 'ipv6' as const;
   version = 0;
-  private readonly map = new Map<string, AttrSet>();
-  private stale: Map<string, AttrSet> | null = null;
+  count = 0;
+  private readonly map = new Map<string, Slot>();
+  private stale: Map<string, Slot> | null = null;
 
   constructor(private readonly pool: AttrPool) {}
-
-  get count(): number {
-    return this.map.size;
-  }
 
   set(key: string, s: AttrSet): void {
     const old = this.map.get(key);
@@ -250,8 +371,31 @@ export class V6Table implements RouteTable {
     if (old === s) return;
     s.refs++;
     this.map.set(key, s);
-    if (old) this.pool.release(old);
+    if (old) {
+      releaseSlot(this.pool, old);
+      this.count -= slotSize(old) - 1;
+    } else this.count++;
     this.version++;
+  }
+
+  setPath(key: string, pathId: number, s: AttrSet): void {
+    this.stale?.delete(key);
+    const old = this.map.get(key);
+    const r = putPath(this.pool, old, pathId, s);
+    if (!r.changed) return;
+    if (r.slot !== old) this.map.set(key, r.slot);
+    this.count += r.added;
+    this.version++;
+  }
+
+  deletePath(key: string, pathId: number): boolean {
+    this.stale?.delete(key);
+    const old = this.map.get(key);
+    if (!(old instanceof PathSet) || dropPath(this.pool, old, pathId) === 0) return false;
+    if (old.ids.length === 0) this.map.delete(key);
+    this.count--;
+    this.version++;
+    return true;
   }
 
   delete(key: string): boolean {
@@ -259,21 +403,29 @@ export class V6Table implements RouteTable {
     this.stale?.delete(key);
     if (!old) return false;
     this.map.delete(key);
-    this.pool.release(old);
+    releaseSlot(this.pool, old);
+    this.count -= slotSize(old);
     this.version++;
     return true;
   }
 
   get(key: string): AttrSet | undefined {
-    return this.map.get(key);
+    const v = this.map.get(key);
+    return v instanceof PathSet ? v.sets[0] : v;
   }
 
   exact(prefix: string): RouteEntry | null {
+    return this.exactAll(prefix)[0] ?? null;
+  }
+
+  exactAll(prefix: string): RouteEntry[] {
     const p = parsePrefix(prefix, true);
-    if (p.afi !== 2) return null;
+    const out: RouteEntry[] = [];
+    if (p.afi !== 2) return out;
     const key = v6Key(p.v6, p.len);
-    const s = this.map.get(key);
-    return s ? { prefix: v6KeyToString(key), set: s } : null;
+    const v = this.map.get(key);
+    if (v) slotEntries(v6KeyToString(key), v, out);
+    return out;
   }
 
   longestMatch(address: string): RouteEntry | null {
@@ -281,8 +433,12 @@ export class V6Table implements RouteTable {
     if (p.afi !== 2) return null;
     for (let len = p.len; len >= 0; len--) {
       const key = v6Key(p.v6, len);
-      const s = this.map.get(key);
-      if (s) return { prefix: v6KeyToString(key), set: s };
+      const v = this.map.get(key);
+      if (v) {
+        const out: RouteEntry[] = [];
+        slotEntries(v6KeyToString(key), v, out, 1);
+        return out[0];
+      }
     }
     return null;
   }
@@ -292,11 +448,11 @@ export class V6Table implements RouteTable {
     const out: RouteEntry[] = [];
     if (p.afi !== 2) return out;
     const want = v6Key(p.v6, p.len).slice(1);
-    for (const [k, s] of this.map) {
+    for (const [k, v] of this.map) {
       const len = v6KeyLen(k);
       if (len < p.len) continue;
       if (v6Key(v6KeyBytes(k), p.len).slice(1) === want) {
-        out.push({ prefix: v6KeyToString(k), set: s });
+        slotEntries(v6KeyToString(k), v, out, limit);
         if (out.length >= limit) break;
       }
     }
@@ -304,11 +460,18 @@ export class V6Table implements RouteTable {
   }
 
   *entries(): IterableIterator<RouteEntry> {
-    for (const [k, s] of this.map) yield { prefix: v6KeyToString(k), set: s };
+    for (const [k, v] of this.map) {
+      const out: RouteEntry[] = [];
+      slotEntries(v6KeyToString(k), v, out);
+      yield* out;
+    }
   }
 
-  forEach(fn: (key: string, s: AttrSet) => void): void {
-    for (const [k, s] of this.map) fn(k, s);
+  forEach(fn: (key: string, s: AttrSet, pathId?: number) => void): void {
+    for (const [k, v] of this.map) {
+      if (!(v instanceof PathSet)) fn(k, v);
+      else for (let i = 0; i < v.ids.length; i++) fn(k, v.sets[i], v.ids[i]);
+    }
   }
 
   beginRefresh(): void {
@@ -325,8 +488,9 @@ export class V6Table implements RouteTable {
   }
 
   clear(): void {
-    for (const s of this.map.values()) this.pool.release(s);
-    this.version += this.map.size;
+    for (const v of this.map.values()) releaseSlot(this.pool, v);
+    this.version += this.count;
+    this.count = 0;
     this.map.clear();
     this.stale = null;
   }
@@ -374,22 +538,55 @@ export class AdjRib {
     const buf = d.buf;
     const v4 = this.ipv4;
     const v6 = this.ipv6;
+    const ap = d.addPath;
     const wd4 = (addr: number, len: number): void => {
       if (v4.delete(addr, len)) r.withdrawn++;
     };
     const wd6 = (key: string): void => {
       if (v6.delete(key)) r.withdrawn++;
     };
+    // With Add-Path (RFC 7911) a withdrawal names one path of the prefix, by its identifier.
+    const withdrawRange = (f: Family, start: number, end: number): void => {
+      if (f === 'ipv4') {
+        if (!ap.ipv4) forEachV4(buf, start, end, wd4);
+        else forEachV4Path(buf, start, end, (addr, len, id) => v4.deletePath(addr, len, id) && r.withdrawn++);
+      } else if (!ap.ipv6) forEachV6(buf, start, end, wd6);
+      else forEachV6Path(buf, start, end, (key, _len, id) => v6.deletePath(key, id) && r.withdrawn++);
+    };
+    const announceRange = (f: Family, start: number, end: number, s: AttrSet): void => {
+      if (f === 'ipv4') {
+        if (!ap.ipv4) {
+          forEachV4(buf, start, end, (addr, len) => {
+            v4.set(addr, len, s);
+            r.announced++;
+          });
+        } else {
+          forEachV4Path(buf, start, end, (addr, len, id) => {
+            v4.setPath(addr, len, id, s);
+            r.announced++;
+          });
+        }
+      } else if (!ap.ipv6) {
+        forEachV6(buf, start, end, (key) => {
+          v6.set(key, s);
+          r.announced++;
+        });
+      } else {
+        forEachV6Path(buf, start, end, (key, _len, id) => {
+          v6.setPath(key, id, s);
+          r.announced++;
+        });
+      }
+    };
     if (d.withdrawnEnd > d.withdrawnStart) {
       r.family = 'ipv4';
-      forEachV4(buf, d.withdrawnStart, d.withdrawnEnd, wd4);
+      withdrawRange('ipv4', d.withdrawnStart, d.withdrawnEnd);
     }
     const mu = d.mpUnreach;
     const muFam = mu ? familyOf(mu.afi, mu.safi) : null;
     if (mu && muFam && accept(muFam)) {
       r.family = muFam;
-      if (muFam === 'ipv4') forEachV4(buf, mu.start, mu.end, wd4);
-      else forEachV6(buf, mu.start, mu.end, wd6);
+      withdrawRange(muFam, mu.start, mu.end);
     }
     const mr = d.mpReach;
     const mrFam = mr ? familyOf(mr.afi, mr.safi) : null;
@@ -397,11 +594,8 @@ export class AdjRib {
     const hasMp = mr !== null && mrFam !== null && mr.end > mr.start && accept(mrFam);
     if (!hasV4 && !hasMp) return r;
     if (d.treatAsWithdraw) {
-      if (hasV4) forEachV4(buf, d.nlriStart, d.nlriEnd, wd4);
-      if (hasMp && mr) {
-        if (mrFam === 'ipv4') forEachV4(buf, mr.start, mr.end, wd4);
-        else forEachV6(buf, mr.start, mr.end, wd6);
-      }
+      if (hasV4) withdrawRange('ipv4', d.nlriStart, d.nlriEnd);
+      if (hasMp && mr && mrFam) withdrawRange(mrFam, mr.start, mr.end);
       r.family = hasMp ? mrFam : 'ipv4';
       return r;
     }
@@ -410,24 +604,11 @@ export class AdjRib {
     try {
       if (hasV4) {
         r.family = 'ipv4';
-        forEachV4(buf, d.nlriStart, d.nlriEnd, (addr, len) => {
-          v4.set(addr, len, s);
-          r.announced++;
-        });
+        announceRange('ipv4', d.nlriStart, d.nlriEnd, s);
       }
-      if (hasMp && mr) {
+      if (hasMp && mr && mrFam) {
         r.family = mrFam;
-        if (mrFam === 'ipv4') {
-          forEachV4(buf, mr.start, mr.end, (addr, len) => {
-            v4.set(addr, len, s);
-            r.announced++;
-          });
-        } else {
-          forEachV6(buf, mr.start, mr.end, (key) => {
-            v6.set(key, s);
-            r.announced++;
-          });
-        }
+        announceRange(mrFam, mr.start, mr.end, s);
       }
     } finally {
       this.pool.release(s);
@@ -437,6 +618,11 @@ export class AdjRib {
 
   exact(prefix: string): RouteEntry | null {
     return this.tableFor(prefix).exact(prefix);
+  }
+
+  /** Every path of one prefix (several when learned with Add-Path). */
+  exactAll(prefix: string): RouteEntry[] {
+    return this.tableFor(prefix).exactAll(prefix);
   }
 
   /** A prefix matches exactly; a bare address (no '/') by longest match (yabgp adj-rib-in semantics). */

@@ -1,6 +1,7 @@
 // BMP (BGP Monitoring Protocol, RFC 7854) decoding. The BGP PDUs that BMP carries (OPEN, UPDATE,
 // NOTIFICATION) go through the wire/ decoders; this file only frames BMP and reads its own fields.
 import {
+  AddPathFamilies,
   BgpError,
   DecodedUpdate,
   HEADER_LEN,
@@ -160,17 +161,21 @@ export interface StatisticsMessage {
 export interface RouteMonitoringMessage {
   type: BmpType.ROUTE_MONITORING;
   peer: PerPeerHeader;
-  /** null when the peer's UPDATEs carry Add-Path path identifiers (see DecodeBmpOptions.addPath). */
-  update: DecodedUpdate | null;
+  update: DecodedUpdate;
+  /**
+   * The Peer Up negotiated Add-Path for this RIB but the NLRI only parse without path identifiers
+   * (as some routers send them): decoded that way instead, and flagged so it can be counted.
+   */
+  addPathMismatch: boolean;
 }
 
 export interface DecodeBmpOptions {
   maxLength?: number;
   /**
-   * True when this peer's UPDATEs carry Add-Path path identifiers (RFC 7911), known only from
-   * its Peer Up: their NLRI would not parse as plain prefixes, so the UPDATE is left undecoded.
+   * Families whose NLRI carry Add-Path path identifiers (RFC 7911) in this peer's Route Monitoring,
+   * known only from its Peer Up (null or absent: none).
    */
-  addPath?: (peer: PerPeerHeader) => boolean;
+  addPath?: (peer: PerPeerHeader) => AddPathFamilies | null;
 }
 
 export interface RouteMirroringMessage {
@@ -363,9 +368,24 @@ function decodeRouteMonitoring(buf: Buffer, off: number, end: number, opts: Deco
   off += BMP_PER_PEER_HEADER_LEN;
   const uEnd = bgpPdu(buf, off, end, MsgType.UPDATE, 'Route Monitoring UPDATE');
   if (uEnd !== end) throw new BmpError('length', `Route Monitoring: ${end - uEnd} bytes after the UPDATE`);
-  if (opts.addPath?.(peer)) return { type: BmpType.ROUTE_MONITORING, peer, update: null };
-  const update = bgp('Route Monitoring UPDATE', () => decodeUpdate(buf, off + HEADER_LEN, uEnd, { as4: !peer.flags.legacyAsPath }));
-  return { type: BmpType.ROUTE_MONITORING, peer, update };
+  const as4 = !peer.flags.legacyAsPath;
+  const addPath = opts.addPath?.(peer) ?? undefined;
+  if (addPath) {
+    try {
+      return { type: BmpType.ROUTE_MONITORING, peer, update: decodeUpdate(buf, off + HEADER_LEN, uEnd, { as4, addPath }), addPathMismatch: false };
+    } catch (e) {
+      if (!(e instanceof BgpError)) throw e;
+      // Some routers (GoBGP 3.x among them) put no path identifiers into Route Monitoring even where
+      // the Peer Up's OPENs negotiated them. If the UPDATE parses without, take it that way, flagged.
+      try {
+        return { type: BmpType.ROUTE_MONITORING, peer, update: decodeUpdate(buf, off + HEADER_LEN, uEnd, { as4 }), addPathMismatch: true };
+      } catch {
+        throw new BmpError('bgp', `Route Monitoring UPDATE: ${e.message}`);
+      }
+    }
+  }
+  const update = bgp('Route Monitoring UPDATE', () => decodeUpdate(buf, off + HEADER_LEN, uEnd, { as4 }));
+  return { type: BmpType.ROUTE_MONITORING, peer, update, addPathMismatch: false };
 }
 
 /** Decodes one complete BMP message (common header included). Throws BmpError when malformed. */

@@ -2,7 +2,7 @@
 // OPENs and what they negotiate, statistics, and the pre- and post-policy Adj-RIB-In kept in
 // bgp-core's compact RIB (AdjRib sharing one AttrPool per station).
 import { AdjRib, AttrPool, Family, familyOf } from '../rib';
-import { NotificationMessage, OpenMessage, describeNotification, formatIPv4, openAsn } from '../wire';
+import { AddPathFamilies, NotificationMessage, OpenMessage, describeNotification, formatIPv4, openAsn } from '../wire';
 import {
   BMP_TYPE_NAMES,
   PEER_DOWN_REASONS,
@@ -26,9 +26,13 @@ export interface BmpNegotiated {
   gracefulRestart: boolean;
   /**
    * Families whose UPDATEs from the peer carry Add-Path path identifiers (RFC 7911): the router
-   * said it can receive them and the peer that it sends them.
+   * said it can receive them and the peer that it sends them. For a Loc-RIB instance (RFC 9069
+   * §5.2: its fabricated OPENs hold the capabilities its Route Monitoring needs), every family
+   * with the Add-Path capability in either OPEN.
    */
   addPath: Family[];
+  /** The same for the router's UPDATEs to the peer (Adj-RIB-Out, RFC 8671): it sends, the peer receives. */
+  addPathOut: Family[];
   /** 0 when either side asked for no keepalives. */
   holdTime: number;
 }
@@ -50,14 +54,17 @@ function families(open: OpenMessage): Family[] {
   return mp.map(([afi, safi]) => familyOf(afi, safi)).filter((f): f is Family => f !== null);
 }
 
-export function negotiate(sent: OpenMessage, received: OpenMessage): BmpNegotiated {
+export function negotiate(sent: OpenMessage, received: OpenMessage, locRib = false): BmpNegotiated {
   const a = sent.capabilities;
   const b = received.capabilities;
   const theirs = families(received);
   // Add-Path mode bits: 1 receive, 2 send.
   const addPathOf = (o: OpenMessage, bit: number): Family[] =>
     o.capabilities.addPath.filter((x) => (x.mode & bit) !== 0).map((x) => familyOf(x.afi, x.safi)).filter((f): f is Family => f !== null);
-  const peerSends = addPathOf(received, 2);
+  const both = (x: Family[], y: Family[]): Family[] => x.filter((f) => y.includes(f));
+  const addPath = locRib
+    ? [...new Set([...addPathOf(sent, 3), ...addPathOf(received, 3)])]
+    : both(addPathOf(sent, 1), addPathOf(received, 2));
   return {
     as4: a.fourOctetAs !== null && b.fourOctetAs !== null,
     families: families(sent).filter((f) => theirs.includes(f)),
@@ -65,7 +72,8 @@ export function negotiate(sent: OpenMessage, received: OpenMessage): BmpNegotiat
     enhancedRouteRefresh: a.enhancedRouteRefresh && b.enhancedRouteRefresh,
     extendedMessage: a.extendedMessage && b.extendedMessage,
     gracefulRestart: a.gracefulRestart !== null && b.gracefulRestart !== null,
-    addPath: addPathOf(sent, 1).filter((f) => peerSends.includes(f)),
+    addPath,
+    addPathOut: locRib ? addPath : both(addPathOf(sent, 2), addPathOf(received, 1)),
     holdTime: sent.holdTime === 0 || received.holdTime === 0 ? 0 : Math.min(sent.holdTime, received.holdTime),
   };
 }
@@ -97,8 +105,14 @@ export class BmpPeer {
   statsTime: Date | null = null;
   readonly prePolicy: AdjRib;
   readonly postPolicy: AdjRib;
-  /** Route Monitoring messages by RIB; addPath: those not decoded because they carry path identifiers. */
-  readonly updates = { prePolicy: 0, postPolicy: 0, adjRibOut: 0, addPath: 0 };
+  /**
+   * Route Monitoring messages by RIB; addPath: those decoded with Add-Path path identifiers;
+   * addPathMismatch: those negotiated with path identifiers that only parsed without them.
+   */
+  readonly updates = { prePolicy: 0, postPolicy: 0, adjRibOut: 0, addPath: 0, addPathMismatch: 0 };
+  /** How this peer's Route Monitoring NLRI are encoded, from its Peer Up (null: no path identifiers). */
+  addPathIn: AddPathFamilies | null = null;
+  addPathOut: AddPathFamilies | null = null;
 
   constructor(readonly key: string, readonly header: PerPeerHeader, pool: AttrPool) {
     this.asn = header.asn;
@@ -128,7 +142,16 @@ export class BmpPeer {
     this.remotePort = m.remotePort;
     this.sentOpen = m.sentOpen;
     this.receivedOpen = m.receivedOpen;
-    this.negotiated = negotiate(m.sentOpen, m.receivedOpen);
+    this.negotiated = negotiate(m.sentOpen, m.receivedOpen, m.peer.peerType === 3);
+    const flags = (fams: Family[]): AddPathFamilies | null =>
+      fams.length ? { ipv4: fams.includes('ipv4'), ipv6: fams.includes('ipv6') } : null;
+    this.addPathIn = flags(this.negotiated.addPath);
+    this.addPathOut = flags(this.negotiated.addPathOut);
+  }
+
+  /** The Add-Path families of the RIB a Route Monitoring message reports (by its O flag). */
+  addPathFor(h: PerPeerHeader): AddPathFamilies | null {
+    return h.flags.adjRibOut ? this.addPathOut : this.addPathIn;
   }
 
   peerDown(m: PeerDownMessage, now: Date): void {
@@ -141,11 +164,8 @@ export class BmpPeer {
 
   routeMonitoring(m: RouteMonitoringMessage): void {
     const f = m.peer.flags;
-    if (!m.update) {
-      // Add-Path NLRI (RFC 7911) are not decoded in this version: counted, the router's feed goes on.
-      this.updates.addPath++;
-      return;
-    }
+    if (m.addPathMismatch) this.updates.addPathMismatch++;
+    else if (m.update.addPath.ipv4 || m.update.addPath.ipv6) this.updates.addPath++;
     if (f.adjRibOut) {
       // Adj-RIB-Out (RFC 8671) is not kept in this version; counted so it shows it arrives.
       this.updates.adjRibOut++;

@@ -111,7 +111,7 @@ export class BmpStation extends EventEmitter<BmpStationEvents> {
   private handle(router: BmpRouter, buf: Buffer): void {
     const m = decodeBmpMessage(buf, {
       maxLength: this.opts.maxMessageLength ?? BMP_MAX_MESSAGE_LEN,
-      addPath: (h) => (router.peers.get(peerKeyOf(h))?.negotiated?.addPath.length ?? 0) > 0,
+      addPath: (h) => router.peers.get(peerKeyOf(h))?.addPathFor(h) ?? null,
     });
     router.count(m.type);
     this.apply(router, m);

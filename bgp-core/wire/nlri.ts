@@ -23,11 +23,15 @@ export function v4KeyToString(key: number): string {
 /**
  * Counts the prefixes in [start, end), or returns -1 when a length byte exceeds maxBits
  * or a prefix overruns the field (RFC 7606 §5.3: the caller resets the session).
+ * With addPath each prefix is preceded by its 4-byte path identifier (RFC 7911 §3).
  */
-export function countPrefixes(buf: Buffer, start: number, end: number, maxBits: number): number {
+export function countPrefixes(buf: Buffer, start: number, end: number, maxBits: number, addPath = false): number {
+  const skip = addPath ? 4 : 0;
   let off = start;
   let n = 0;
   while (off < end) {
+    off += skip;
+    if (off >= end) return -1;
     const len = buf[off];
     if (len > maxBits) return -1;
     off += 1 + ((len + 7) >> 3);
@@ -53,6 +57,24 @@ export function forEachV4(buf: Buffer, start: number, end: number, cb: V4PrefixC
   }
 }
 
+export type V4PathCallback = (addr: number, len: number, pathId: number) => void;
+
+/** forEachV4 for Add-Path NLRI (RFC 7911): each prefix comes after its 4-byte path identifier. */
+export function forEachV4Path(buf: Buffer, start: number, end: number, cb: V4PathCallback): void {
+  let off = start;
+  while (off < end) {
+    const pathId = buf.readUInt32BE(off);
+    off += 4;
+    const len = buf[off++];
+    const nb = (len + 7) >> 3;
+    let a = 0;
+    for (let i = 0; i < 4; i++) a = a * 256 + (i < nb ? buf[off + i] : 0);
+    off += nb;
+    if (len < 32) a = len === 0 ? 0 : (a & (0xffffffff << (32 - len))) >>> 0;
+    cb(a, len, pathId);
+  }
+}
+
 export type V6PrefixCallback = (key: string, len: number) => void;
 
 /** Calls cb(key, len) for each IPv6 prefix; key is the compact string form (see v6Key). */
@@ -72,6 +94,21 @@ export function forEachV6(buf: Buffer, start: number, end: number, cb: V6PrefixC
     }
     off += 1 + nb;
     cb(key, len);
+  }
+}
+
+export type V6PathCallback = (key: string, len: number, pathId: number) => void;
+
+/** forEachV6 for Add-Path NLRI (RFC 7911). */
+export function forEachV6Path(buf: Buffer, start: number, end: number, cb: V6PathCallback): void {
+  let off = start;
+  while (off < end) {
+    const pathId = buf.readUInt32BE(off);
+    off += 4;
+    const len = buf[off];
+    const next = off + 1 + ((len + 7) >> 3);
+    forEachV6(buf, off, next, (key) => cb(key, len, pathId));
+    off = next;
   }
 }
 

@@ -53,11 +53,28 @@ export interface DecodedUpdate {
   problems: string[];
   /** End-of-RIB marker (RFC 4724) for this [afi, safi], or null. */
   endOfRib: [number, number] | null;
+  /** The families whose prefix ranges above carry path identifiers. */
+  addPath: AddPathFamilies;
 }
+
+/** Families whose NLRI carry Add-Path path identifiers (RFC 7911) in the direction being decoded. */
+export interface AddPathFamilies {
+  readonly ipv4: boolean;
+  readonly ipv6: boolean;
+}
+
+export const NO_ADD_PATH: AddPathFamilies = Object.freeze({ ipv4: false, ipv6: false });
 
 export interface DecodeOptions {
   /** 4-octet AS negotiated: AS_PATH and AGGREGATOR carry 4-byte ASNs. */
   as4: boolean;
+  /** Add-Path negotiated for these families (IPv4 covers the withdrawn routes and NLRI fields too). */
+  addPath?: AddPathFamilies;
+}
+
+/** Whether NLRI of this AFI/SAFI carry path identifiers (unicast only: the families bgp-core decodes). */
+export function hasPathIds(ap: AddPathFamilies, afi: number, safi: number): boolean {
+  return safi === 1 && (afi === 1 ? ap.ipv4 : afi === 2 ? ap.ipv6 : false);
 }
 
 const enum Action {
@@ -97,10 +114,11 @@ export function decodeUpdate(buf: Buffer, start: number, end: number, opts: Deco
   const attrStart = withdrawnEnd + 2;
   const attrEnd = attrStart + al;
   if (attrEnd > end) throw new BgpError(3, 1, Buffer.alloc(0), 'total path attribute length overruns message');
-  if (countPrefixes(buf, withdrawnStart, withdrawnEnd, 32) < 0) {
+  const addPath = opts.addPath ?? NO_ADD_PATH;
+  if (countPrefixes(buf, withdrawnStart, withdrawnEnd, 32, addPath.ipv4) < 0) {
     throw new BgpError(3, 10, Buffer.alloc(0), 'malformed withdrawn routes field');
   }
-  if (countPrefixes(buf, attrEnd, end, 32) < 0) throw new BgpError(3, 10, Buffer.alloc(0), 'malformed NLRI field');
+  if (countPrefixes(buf, attrEnd, end, 32, addPath.ipv4) < 0) throw new BgpError(3, 10, Buffer.alloc(0), 'malformed NLRI field');
 
   const res: DecodedUpdate = {
     buf,
@@ -115,6 +133,7 @@ export function decodeUpdate(buf: Buffer, start: number, end: number, opts: Deco
     treatAsWithdraw: false,
     problems: [],
     endOfRib: null,
+    addPath,
   };
   if (wl === 0 && al === 0 && attrEnd === end) {
     res.endOfRib = [1, 1];
@@ -352,7 +371,7 @@ function decodeOne(
       if (ns > ve) return malformed('MP_REACH_NLRI next hop overruns the attribute'), false;
       const bits = safi === 1 ? maxBits(afi) : -1;
       if (bits > 0) {
-        if (countPrefixes(buf, ns, ve, bits) < 0) return malformed('malformed NLRI in MP_REACH_NLRI'), false;
+        if (countPrefixes(buf, ns, ve, bits, hasPathIds(res.addPath, afi, safi)) < 0) return malformed('malformed NLRI in MP_REACH_NLRI'), false;
         if (afi === 1 ? nhl !== 4 && nhl !== 16 && nhl !== 32 : nhl !== 16 && nhl !== 32) {
           return malformed(`next hop length ${nhl} for AFI ${afi}`), false;
         }
@@ -367,7 +386,7 @@ function decodeOne(
       const afi = buf.readUInt16BE(vs);
       const safi = buf[vs + 2];
       const bits = safi === 1 ? maxBits(afi) : -1;
-      if (bits > 0 && countPrefixes(buf, vs + 3, ve, bits) < 0) return malformed('malformed withdrawn routes in MP_UNREACH_NLRI'), false;
+      if (bits > 0 && countPrefixes(buf, vs + 3, ve, bits, hasPathIds(res.addPath, afi, safi)) < 0) return malformed('malformed withdrawn routes in MP_UNREACH_NLRI'), false;
       res.mpUnreach = { afi, safi, start: vs + 3, end: ve };
       a.mpUnreach = { afi, safi, withdraw: [] };
       return true;

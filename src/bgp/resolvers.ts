@@ -108,6 +108,7 @@ class BmpPeerType {
 class BgpRouteType {
   @Field(() => String, { description: 'The prefix' }) prefix!: string;
   @Field(() => JSONScalar, { description: 'Path attributes keyed by type code, as yabgp shows them' }) attributes!: unknown;
+  @Field(() => Int, { nullable: true, description: 'Add-Path path identifier (RFC 7911) when the route was learned with one: a prefix then has a route per path' }) pathId?: number | null;
 }
 
 @InputType({ description: 'Conditions on received routes: every one given must hold' })
@@ -183,7 +184,7 @@ function bmpPeerView(e: BmpPeerEntry): BmpPeerType {
   };
 }
 
-const routeView = (e: RouteEntry): BgpRouteType => ({ prefix: e.prefix, attributes: attrsToJson(e.set.attrs) });
+const routeView = (e: RouteEntry): BgpRouteType => ({ prefix: e.prefix, attributes: attrsToJson(e.set.attrs), pathId: e.pathId ?? null });
 
 interface SubscriptionArgs { routerId?: string; states?: string[]; sessionType?: string }
 
@@ -269,7 +270,7 @@ export class BgpResolver {
     const rib = receivedRib(sessionType, sessionId, policy);
     const max = Math.min(limit ?? ctx.config.paginateCount, ctx.config.maxPageSize || 100_000);
     try {
-      if (filter?.prefix) { const e = rib.exact(filter.prefix); return e ? [routeView(e)] : []; }
+      if (filter?.prefix) return rib.exactAll(filter.prefix).slice(0, max).map(routeView);
       if (filter?.address) { const e = rib.longestMatch(filter.address); return e ? [routeView(e)] : []; }
       let community: number | undefined;
       if (filter?.community) community = parseCommunity(filter.community);

@@ -161,6 +161,23 @@ describe('BMP: matching routers and peers to the data', () => {
     expect(up.source).toBe('bmp');
   });
 
+  test('an Add-Path peer (RFC 7911): each path of a prefix is a route of its own, with its path identifier', async () => {
+    const peer = { address: '203.0.113.5', asn: 64520, bgpId: '203.0.113.5' };
+    const coreOpen = bmp.open(64510, '198.51.100.1', bmp.caps({ fourOctetAs: 64510, addPath: [{ afi: 1, safi: 1, mode: 1 }] }));
+    const via = (asn: number) => ({ origin: 0, asPath: [{ type: 2 as const, asns: [64520, asn] }], nextHop: '203.0.113.5' });
+    core.write(Buffer.concat([
+      bmp.peerUp(peer, coreOpen, bmp.open(64520, '203.0.113.5', bmp.caps({ fourOctetAs: 64520, addPath: [{ afi: 1, safi: 1, mode: 2 }] }))),
+      bmp.routeMonitoring(peer, bmp.addPathUpdate({ attrs: via(64601), nlri: [[1, '10.30.0.0/24'], [1, '10.31.0.0/24']] })),
+      bmp.routeMonitoring(peer, bmp.addPathUpdate({ attrs: via(64602), nlri: [[2, '10.30.0.0/24']] })),
+    ]));
+    await waitFor('three paths counted', async () => (await directRow(ids.direct)).receivedPrefixCount === 3, 15_000);
+    const routes = (await ok(s, `{ bgpReceivedRoutes(sessionType: "direct", sessionId: "${ids.direct}", filter: {prefix: "10.30.0.0/24"}) { prefix pathId attributes } }`)).bgpReceivedRoutes;
+    expect(routes.map((r: { prefix: string; pathId: number; attributes: Record<string, unknown> }) => [r.prefix, r.pathId, r.attributes['2']])).toEqual([
+      ['10.30.0.0/24', 1, [[2, [64520, 64601]]]],
+      ['10.30.0.0/24', 2, [[2, [64520, 64602]]]],
+    ]);
+  });
+
   test('Peer Down (reason 2, FSM event) writes idle with the reason', async () => {
     const fsm = Buffer.alloc(2);
     fsm.writeUInt16BE(18, 0);

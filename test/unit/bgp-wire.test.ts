@@ -31,6 +31,8 @@ import {
   packV4,
   v6KeyToString,
 } from '../../bgp-core/wire';
+import { AdjRib, AttrPool } from '../../bgp-core/rib';
+import { addPathUpdate } from '../helpers/bmp';
 import { seededRandom } from '../helpers/rng';
 
 function body(msg: Buffer): [Buffer, number, number] {
@@ -363,5 +365,42 @@ describe('fuzz: random mutations never escape the decoders', () => {
         if (!(e instanceof BgpError)) throw new Error(`iteration ${i}: ${String(e)} for ${m.toString('hex')}`);
       }
     }
+  });
+
+  it('decodes 30000 mutated Add-Path UPDATEs with only BgpError thrown, and the RIB counts what it holds', () => {
+    const attrs = { origin: 0, asPath: [{ type: 2 as const, asns: [65002, 64501] }], nextHop: '192.0.2.2', communities: [7] };
+    const seeds = [
+      addPathUpdate({ attrs, nlri: [[1, '10.1.0.0/16'], [2, '10.1.0.0/16'], [1, '10.2.0.0/24']], withdraw: [[3, '10.3.0.0/16']] }),
+      addPathUpdate({ attrs: { origin: 0, asPath: [] }, mpReach: { nextHop: '2001:db8::2', nlri: [[7, '2001:db8:1::/48'], [8, '2001:db8:1::/48']] }, mpUnreach: [[8, '2001:db8:2::/48']] }),
+      addPathUpdate({ withdraw: [[1, '10.1.0.0/16'], [2, '10.2.0.0/24']] }),
+    ];
+    const modes = [{ ipv4: true, ipv6: true }, { ipv4: true, ipv6: false }, { ipv4: false, ipv6: true }];
+    const r = seededRandom(7911);
+    const pool = new AttrPool();
+    const rib = new AdjRib(pool);
+    let applied = 0;
+    for (let i = 0; i < 30_000; i++) {
+      const m = Buffer.from(seeds[i % seeds.length]);
+      // Every fourth message unmutated, so the table fills and empties path by path too.
+      const flips = i % 4 === 0 ? 0 : 1 + Math.floor(r() * 3);
+      for (let k = 0; k < flips; k++) {
+        const pos = HEADER_LEN + Math.floor(r() * (m.length - HEADER_LEN));
+        m[pos] = r() < 0.5 ? Math.floor(r() * 256) : m[pos] ^ (1 << Math.floor(r() * 8));
+      }
+      try {
+        const d = decodeUpdate(m, HEADER_LEN, m.length, { as4: true, addPath: modes[Math.floor(i / seeds.length) % 3] });
+        rib.applyUpdate(d);
+        applied++;
+      } catch (e) {
+        if (!(e instanceof BgpError)) throw new Error(`iteration ${i}: ${String(e)} for ${m.toString('hex')}`);
+      }
+      if (i % 100 === 0) {
+        expect(rib.ipv4.count).toBe([...rib.ipv4.entries()].length);
+        expect(rib.ipv6.count).toBe([...rib.ipv6.entries()].length);
+      }
+    }
+    expect(applied).toBeGreaterThan(10_000);
+    rib.clear();
+    expect(pool.size).toBe(0);
   });
 });

@@ -7,7 +7,6 @@ import {
   BmpType,
   buildUpdates,
   decodeBmpMessage,
-  encodeAttributes,
   negotiate,
   type BmpMessage,
 } from '../../bgp-core';
@@ -65,7 +64,7 @@ describe('BMP codec: message types', () => {
     expect(m.receivedOpen).toMatchObject({ myAs: 65002, holdTime: 30, capabilities: { multiprotocol: [[1, 1]] } });
     expect(negotiate(m.sentOpen, m.receivedOpen)).toEqual({
       as4: true, families: ['ipv4'], routeRefresh: true, enhancedRouteRefresh: false, extendedMessage: false,
-      gracefulRestart: false, addPath: [], holdTime: 30,
+      gracefulRestart: false, addPath: [], addPathOut: ['ipv4'], holdTime: 30,
     });
     // Add-Path counts only where the router receives path identifiers and the peer sends them.
     const sends = bmp.open(65002, '192.0.2.2', bmp.caps({ fourOctetAs: 65002, addPath: [{ afi: 1, safi: 1, mode: 2 }, { afi: 2, safi: 1, mode: 2 }] }));
@@ -73,20 +72,85 @@ describe('BMP codec: message types', () => {
     expect(negotiate(up.sentOpen, up.receivedOpen).addPath).toEqual(['ipv4']);
   });
 
-  test('Route Monitoring of an Add-Path peer is left undecoded and counted, not misread', () => {
-    // An UPDATE whose NLRI carries a 4-byte path identifier before each prefix (RFC 7911).
-    const attrs = encodeAttributes({ origin: 0, asPath: [{ type: 2, asns: [65002] }], nextHop: '192.0.2.2' }, { as4: true });
-    const nlri = Buffer.from([0, 0, 0, 7, 24, 10, 7, 0]);
-    const body = Buffer.concat([Buffer.from([0, 0, attrs.length >> 8, attrs.length & 255]), attrs, nlri]);
-    const update = Buffer.concat([Buffer.alloc(16, 0xff), Buffer.from([0, 19 + body.length, 2]), body]);
-    const msg = bmp.routeMonitoring(PEER, update);
-    const m = decodeBmpMessage(msg, { addPath: (h) => h.address === PEER.address });
+  test('Add-Path direction: Adj-RIB-In from the peer, Adj-RIB-Out (O flag) from the router, Loc-RIB from either OPEN', () => {
+    const router = bmp.open(65001, '192.0.2.1', bmp.caps({ addPath: [{ afi: 1, safi: 1, mode: 1 }, { afi: 2, safi: 1, mode: 2 }] }));
+    const peerOpen = bmp.open(65002, '192.0.2.2', bmp.caps({ fourOctetAs: 65002, addPath: [{ afi: 1, safi: 1, mode: 2 }, { afi: 2, safi: 1, mode: 1 }] }));
+    const up = decode(bmp.peerUp(PEER, router, peerOpen), BmpType.PEER_UP);
+    expect(negotiate(up.sentOpen, up.receivedOpen)).toMatchObject({ addPath: ['ipv4'], addPathOut: ['ipv6'] });
+    const peer = new BmpPeer('k', up.peer, new AttrPool());
+    peer.peerUp(up, new Date());
+    expect(peer.addPathFor(up.peer)).toEqual({ ipv4: true, ipv6: false });
+    expect(peer.addPathFor({ ...up.peer, flags: { ...up.peer.flags, adjRibOut: true } })).toEqual({ ipv4: false, ipv6: true });
+    // RFC 9069 §5.2: a Loc-RIB instance's fabricated OPENs carry the capabilities its feed uses.
+    const loc = bmp.open(65001, '192.0.2.1', bmp.caps({ addPath: [{ afi: 2, safi: 1, mode: 2 }] }));
+    const locUp = decode(bmp.peerUp({ ...PEER, peerType: 3 }, loc, bmp.open(65001, '192.0.2.1', bmp.caps())), BmpType.PEER_UP);
+    expect(negotiate(locUp.sentOpen, locUp.receivedOpen, true).addPath).toEqual(['ipv6']);
+    // No Add-Path negotiated: nothing flagged.
+    const plain = decode(bmp.peerUp(PEER, bmp.open(65001, '192.0.2.1', bmp.caps()), bmp.open(65002, '192.0.2.2', bmp.caps())), BmpType.PEER_UP);
+    peer.peerUp(plain, new Date());
+    expect(peer.addPathFor(plain.peer)).toBeNull();
+  });
+
+  test('Route Monitoring of an Add-Path peer: NLRI decoded with path identifiers, each path kept, replaced and withdrawn on its own', () => {
+    const router = bmp.open(65001, '192.0.2.1', bmp.caps({ addPath: [{ afi: 1, safi: 1, mode: 3 }, { afi: 2, safi: 1, mode: 3 }] }));
+    const sender = bmp.open(65002, '192.0.2.2', bmp.caps({ fourOctetAs: 65002, addPath: [{ afi: 1, safi: 1, mode: 2 }, { afi: 2, safi: 1, mode: 2 }] }));
+    const pool = new AttrPool();
+    const up = decode(bmp.peerUp(PEER, router, sender), BmpType.PEER_UP);
+    const peer = new BmpPeer('k', up.peer, pool);
+    peer.peerUp(up, new Date());
+    const feed = (update: Buffer): void => {
+      const m = decodeBmpMessage(bmp.routeMonitoring(PEER, update), { addPath: (h) => peer.addPathFor(h) });
+      if (m.type !== BmpType.ROUTE_MONITORING) throw new Error(`decoded as type ${m.type}`);
+      expect(m.addPathMismatch).toBe(false);
+      peer.routeMonitoring(m);
+    };
+    const via = (asn: number) => ({ origin: 0, asPath: [{ type: 2, asns: [65002, asn] }], nextHop: '192.0.2.2' });
+    // Two paths of 10.7.0.0/24 with different AS paths, one of 10.8.0.0/24 with the same identifier as one of them.
+    feed(bmp.addPathUpdate({ attrs: via(64501), nlri: [[1, '10.7.0.0/24'], [1, '10.8.0.0/24']] }));
+    feed(bmp.addPathUpdate({ attrs: via(64502), nlri: [[2, '10.7.0.0/24']] }));
+    feed(bmp.addPathUpdate({ attrs: { origin: 0, asPath: [{ type: 2, asns: [65002, 64503] }] }, mpReach: { nextHop: '2001:db8::2', nlri: [[1, '2001:db8:7::/48'], [5, '2001:db8:7::/48']] } }));
+    expect(peer.counts).toEqual({ prePolicy: 5, postPolicy: 0 });
+    expect(peer.prePolicy.counts).toEqual({ ipv4: 3, ipv6: 2 });
+    const paths = peer.prePolicy.exactAll('10.7.0.0/24');
+    expect(paths.map((e) => [e.prefix, e.pathId, e.set.attrs.asPath?.[0].asns[1]])).toEqual([['10.7.0.0/24', 1, 64501], ['10.7.0.0/24', 2, 64502]]);
+    expect(peer.prePolicy.exactAll('2001:db8:7::/48').map((e) => e.pathId)).toEqual([1, 5]);
+    expect([...peer.prePolicy.ipv4.entries()].map((e) => `${e.prefix}#${e.pathId}`).sort()).toEqual(['10.7.0.0/24#1', '10.7.0.0/24#2', '10.8.0.0/24#1']);
+    // Path 1 announced again with new attributes replaces only path 1.
+    feed(bmp.addPathUpdate({ attrs: via(64509), nlri: [[1, '10.7.0.0/24']] }));
+    expect(peer.prePolicy.exactAll('10.7.0.0/24').map((e) => [e.pathId, e.set.attrs.asPath?.[0].asns[1]])).toEqual([[1, 64509], [2, 64502]]);
+    expect(peer.counts.prePolicy).toBe(5);
+    // A withdrawal names one path: the prefix's other path stays; an unknown identifier changes nothing.
+    feed(bmp.addPathUpdate({ withdraw: [[1, '10.7.0.0/24'], [9, '10.8.0.0/24']] }));
+    expect(peer.prePolicy.exactAll('10.7.0.0/24').map((e) => e.pathId)).toEqual([2]);
+    expect(peer.prePolicy.exact('10.8.0.0/24')?.pathId).toBe(1);
+    feed(bmp.addPathUpdate({ mpUnreach: [[5, '2001:db8:7::/48']] }));
+    expect(peer.prePolicy.exactAll('2001:db8:7::/48').map((e) => e.pathId)).toEqual([1]);
+    expect(peer.prePolicy.counts).toEqual({ ipv4: 2, ipv6: 1 });
+    expect(peer.prePolicy.longestMatch('10.7.0.9')).toMatchObject({ prefix: '10.7.0.0/24', pathId: 2 });
+    expect(peer.updates).toMatchObject({ prePolicy: 6, addPath: 6, addPathMismatch: 0 });
+    // Attribute sets are shared and released path by path.
+    expect(pool.size).toBe(3);
+    peer.clearRoutes();
+    expect(pool.size).toBe(0);
+  });
+
+  test('Add-Path negotiated but a Route Monitoring without path identifiers is read without them, flagged', () => {
+    const router = bmp.open(65001, '192.0.2.1', bmp.caps({ addPath: [{ afi: 1, safi: 1, mode: 1 }] }));
+    const sender = bmp.open(65002, '192.0.2.2', bmp.caps({ fourOctetAs: 65002, addPath: [{ afi: 1, safi: 1, mode: 2 }] }));
+    const up = decode(bmp.peerUp(PEER, router, sender), BmpType.PEER_UP);
+    const peer = new BmpPeer('k', up.peer, new AttrPool());
+    peer.peerUp(up, new Date());
+    const [plain] = buildUpdates({ attrs: { origin: 0, asPath: [{ type: 2, asns: [65002] }], nextHop: '192.0.2.2' }, nlri: ['10.1.0.0/16', '10.2.0.0/16'] }, { as4: true });
+    const m = decodeBmpMessage(bmp.routeMonitoring(PEER, plain), { addPath: (h) => peer.addPathFor(h) });
     if (m.type !== BmpType.ROUTE_MONITORING) throw new Error(`decoded as type ${m.type}`);
-    expect(m.update).toBeNull();
-    const peer = new BmpPeer('k', m.peer, new AttrPool());
+    expect(m.addPathMismatch).toBe(true);
     peer.routeMonitoring(m);
-    expect(peer.updates.addPath).toBe(1);
-    expect(peer.counts).toEqual({ prePolicy: 0, postPolicy: 0 });
+    expect(peer.prePolicy.exactAll('10.2.0.0/16').map((e) => e.pathId)).toEqual([undefined]);
+    expect(peer.updates).toMatchObject({ prePolicy: 1, addPath: 0, addPathMismatch: 1 });
+    // Neither reading parses (a prefix length of 40 after the identifier, 255 without): malformed, the feed closes.
+    const broken = bmp.addPathUpdate({ attrs: { origin: 0, asPath: [], nextHop: '192.0.2.2' }, nlri: [[0xff000001, '10.9.0.0/16']] });
+    broken[broken.length - 3] = 40;
+    expect(bmpError(() => decodeBmpMessage(bmp.routeMonitoring(PEER, broken), { addPath: (h) => peer.addPathFor(h) })).kind).toBe('bgp');
   });
 
   test('Peer Down reasons 1 and 3 carry the NOTIFICATION, 2 the FSM event, 4 and 5 nothing', () => {
@@ -123,7 +187,7 @@ describe('BMP codec: message types', () => {
     peer.routeMonitoring(decode(bmp.routeMonitoring({ ...PEER, postPolicy: true }, v4), BmpType.ROUTE_MONITORING));
     expect(peer.counts).toEqual({ prePolicy: 3, postPolicy: 2 });
     expect(peer.prePolicy.exact('2001:db8:1::/48')?.set.attrs.mpReach?.nextHop).toBe('2001:db8::2');
-    expect(peer.updates).toEqual({ prePolicy: 2, postPolicy: 1, adjRibOut: 0, addPath: 0 });
+    expect(peer.updates).toEqual({ prePolicy: 2, postPolicy: 1, adjRibOut: 0, addPath: 0, addPathMismatch: 0 });
     // Withdrawals: IPv4 withdrawn field and MP_UNREACH.
     const [wd4] = buildUpdates({ withdraw: ['10.1.0.0/16'] }, { as4: true });
     const [wd6] = buildUpdates({ attrs: { mpUnreach: { afi: 2, safi: 1, withdraw: ['2001:db8:1::/48'] } } }, { as4: true });
@@ -245,7 +309,12 @@ describe('fuzz: mutated BMP messages never escape the decoder', () => {
       bmp.routeMonitoring(PEER, v4),
       bmp.routeMonitoring({ ...PEER6, legacyAsPath: true, postPolicy: true }, v6),
       bmp.routeMirroring(PEER),
+      // Add-Path NLRI (RFC 7911) in every field that carries prefixes.
+      bmp.routeMonitoring(PEER, bmp.addPathUpdate({ attrs: { origin: 0, asPath: [{ type: 2, asns: [65002] }], nextHop: '192.0.2.2' }, nlri: [[1, '10.1.0.0/16'], [2, '10.1.0.0/16']], withdraw: [[3, '10.3.0.0/16']] })),
+      bmp.routeMonitoring(PEER6, bmp.addPathUpdate({ attrs: { origin: 0, asPath: [] }, mpReach: { nextHop: '2001:db8::2', nlri: [[7, '2001:db8:1::/48']] }, mpUnreach: [[8, '2001:db8:2::/48']] })),
     ];
+    // Decoded as a peer without Add-Path, with it for IPv4 only, and for both families.
+    const addPathModes = [null, { ipv4: true, ipv6: false }, { ipv4: true, ipv6: true }];
     const r = seededRandom(7854);
     const pool = new AttrPool();
     let decoded = 0;
@@ -259,7 +328,7 @@ describe('fuzz: mutated BMP messages never escape the decoder', () => {
       }
       const input = r() < 0.2 ? m.subarray(0, Math.floor(r() * m.length)) : m;
       try {
-        const msg = decodeBmpMessage(input);
+        const msg = decodeBmpMessage(input, { addPath: () => addPathModes[Math.floor(i / seeds.length) % 3] });
         decoded++;
         if ('peer' in msg) {
           const peer = new BmpPeer('fuzz', msg.peer, pool);

@@ -90,20 +90,27 @@ describe('BMP station', () => {
     expect(downs.some((d) => /over the limit/.test(d.reason))).toBe(true);
   });
 
-  test('an Add-Path peer\'s routes are counted, not decoded, and the router stays connected', async () => {
+  test('an Add-Path peer\'s routes are stored per path identifier and withdrawn path by path', async () => {
     const s = await connect();
     const ap = { address: '192.0.2.7', asn: 65007, bgpId: '192.0.2.7' };
     const theirs = bmp.open(65007, '192.0.2.7', bmp.caps({ fourOctetAs: 65007, addPath: [{ afi: 1, safi: 1, mode: 3 }] }));
     const ours = bmp.open(65001, '192.0.2.1', bmp.caps({ fourOctetAs: 65001, addPath: [{ afi: 1, safi: 1, mode: 1 }] }));
-    // NLRI with a path identifier: 10.7.0.0/24 as path 1, which read as plain prefixes is garbage.
-    const attrs = Buffer.from([0x40, 1, 1, 0, 0x40, 2, 0, 0x40, 3, 4, 192, 0, 2, 7]);
-    const body = Buffer.concat([Buffer.from([0, 0, 0, attrs.length]), attrs, Buffer.from([0, 0, 0, 1, 24, 10, 7, 0])]);
-    const update = Buffer.concat([Buffer.alloc(16, 0xff), Buffer.from([0, 19 + body.length, 2]), body]);
-    s.write(Buffer.concat([bmp.peerUp(ap, ours, theirs), bmp.routeMonitoring(ap, update), bmp.initiation('still-here', 'd')]));
-    await waitFor('message after the Add-Path UPDATE handled', () => routerOf(s)?.sysName === 'still-here', 5000);
+    const attrs = (asn: number) => ({ origin: 0, asPath: [{ type: 2 as const, asns: [65007, asn] }], nextHop: '192.0.2.7' });
+    s.write(Buffer.concat([
+      bmp.peerUp(ap, ours, theirs),
+      bmp.routeMonitoring(ap, bmp.addPathUpdate({ attrs: attrs(64501), nlri: [[1, '10.7.0.0/24']] })),
+      bmp.routeMonitoring(ap, bmp.addPathUpdate({ attrs: attrs(64502), nlri: [[2, '10.7.0.0/24']] })),
+      bmp.initiation('added', 'd'),
+    ]));
+    await waitFor('both paths stored', () => routerOf(s)?.sysName === 'added', 5000);
     const p = routerOf(s)!.peers.get(`0:0000000000000000:${ap.address}`)!;
     expect(p.negotiated?.addPath).toEqual(['ipv4']);
-    expect(p.updates.addPath).toBe(1);
+    expect(p.counts.prePolicy).toBe(2);
+    expect(p.prePolicy.exactAll('10.7.0.0/24').map((e) => [e.pathId, e.set.attrs.asPath?.[0].asns[1]])).toEqual([[1, 64501], [2, 64502]]);
+    s.write(Buffer.concat([bmp.routeMonitoring(ap, bmp.addPathUpdate({ withdraw: [[1, '10.7.0.0/24']] })), bmp.initiation('withdrawn', 'd')]));
+    await waitFor('withdrawal handled', () => routerOf(s)?.sysName === 'withdrawn', 5000);
+    expect(p.prePolicy.exactAll('10.7.0.0/24').map((e) => e.pathId)).toEqual([2]);
+    expect(p.updates).toMatchObject({ prePolicy: 3, addPath: 3, addPathMismatch: 0 });
   });
 
   test('the station can close one router\'s connection', async () => {
