@@ -121,8 +121,14 @@ export interface BirdPeer {
   disabled?: boolean;
   /** Import nothing (a pure feeder). */
   importNone?: boolean;
+  /** Export every route, not only static ones (a BIRD passing on what it learned). */
+  exportAll?: boolean;
+  /** An IPv6 unicast channel too (over this IPv4 session), with this next hop when exporting. */
+  ipv6?: { nextHop: string };
   /** Graceful restart (RFC 4724) on, with this Restart Time in seconds. */
   gracefulRestart?: number;
+  /** Add-Path (RFC 7911) on the IPv4 channel: send (tx), receive (rx) or both (on). */
+  addPaths?: 'tx' | 'rx' | 'on';
 }
 
 export interface BirdOptions {
@@ -134,6 +140,8 @@ export interface BirdOptions {
   staticRoutes?: string[];
   staticFile?: string;
   nextHop?: string;
+  /** Extra top-level configuration lines (e.g. a timeformat). */
+  globalConfig?: string[];
 }
 
 export interface Bird extends Daemon {
@@ -147,7 +155,7 @@ export interface Bird extends Daemon {
 }
 
 export function birdConfig(o: BirdOptions, dir: string): string {
-  const lines: string[] = [`router id ${o.routerId};`, 'log stderr all;', 'protocol device {}'];
+  const lines: string[] = [`router id ${o.routerId};`, 'log stderr all;', ...(o.globalConfig ?? []), 'protocol device {}'];
   // After a restart with -R, BIRD waits for its peers' End-of-RIB this long at most.
   if (o.peers.some((p) => p.gracefulRestart)) lines.push('graceful restart wait 10;');
   if (o.staticRoutes?.length || o.staticFile) {
@@ -160,8 +168,8 @@ export function birdConfig(o: BirdOptions, dir: string): string {
     lines.push(`include "${file}";`);
   }
   for (const p of o.peers) {
-    const exp = p.exportStatic === false ? 'none' : 'where source = RTS_STATIC';
-    const nh = o.nextHop ? `export filter { if source != RTS_STATIC then reject; bgp_next_hop = ${o.nextHop}; accept; };` : `export ${exp};`;
+    const exp = p.exportAll ? 'all' : p.exportStatic === false ? 'none' : 'where source = RTS_STATIC';
+    const nh = o.nextHop && !p.exportAll ? `export filter { if source != RTS_STATIC then reject; bgp_next_hop = ${o.nextHop}; accept; };` : `export ${exp};`;
     lines.push(
       `protocol bgp ${p.name} {`,
       `  local ${o.address} port ${o.port} as ${p.localAs};`,
@@ -177,7 +185,8 @@ export function birdConfig(o: BirdOptions, dir: string): string {
       p.disabled ? '  disabled yes;' : '',
       p.gracefulRestart ? `  graceful restart on;\n  graceful restart time ${p.gracefulRestart};` : '',
       '  enable route refresh on;',
-      `  ipv4 { import ${p.importNone ? 'none' : 'all'}; ${nh} };`,
+      `  ipv4 { import ${p.importNone ? 'none' : 'all'}; ${nh}${p.addPaths ? ` add paths ${p.addPaths};` : ''} };`,
+      p.ipv6 ? `  ipv6 { import ${p.importNone ? 'none' : 'all'}; export ${exp}; next hop address ${p.ipv6.nextHop}; };` : '',
       '}',
     );
   }
