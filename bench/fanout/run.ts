@@ -17,6 +17,7 @@ import { startPostgres } from '../../test/helpers/postgres';
 import { spawnPeerGate, type PeerGateProcess } from '../../test/helpers/process';
 import { freePort } from '../../test/interop/daemons';
 import { loadavg } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { stats, machine, fmt, writeSection, type Stats } from '../lib';
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
@@ -40,7 +41,20 @@ function event(seq: number): BgpSessionEvent {
 
 /** After the last publish of a run: when half, 99 % and all of the run's deliveries had arrived. */
 interface Tail { p50: number; p99: number; all: number }
-interface Run { delivery: Stats; complete: Stats; afterLast: Tail; lost: number; wallMs: number }
+/** CPU time (ms) a run took: this process (publisher and subscribers) and each gateway. */
+interface Cpu { client: number; gateways: number[] }
+interface Run { delivery: Stats; complete: Stats; afterLast: Tail; lost: number; wallMs: number; cpu: Cpu }
+
+/** User + system CPU time of a process, in ms (Linux /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
 
 /**
  * A graphql-transport-ws subscriber on a raw socket: connection_init with the token, one
@@ -121,6 +135,8 @@ async function main(): Promise<void> {
       arrivals.length = 0;
       lastDelivery.clear();
       measuring = true;
+      const clientCpu = process.cpuUsage();
+      const gatewayCpu = procs.map((p) => cpuMs(p.proc.pid));
       const start = performance.now();
       for (let i = 0; i < count; i++) {
         const s = first + i;
@@ -137,17 +153,20 @@ async function main(): Promise<void> {
       while (deliveries.length < expected && Date.now() < until) await sleep(20);
       measuring = false;
       const wallMs = performance.now() - start;
+      const used = process.cpuUsage(clientCpu);
+      const cpu = { client: (used.user + used.system) / 1000, gateways: procs.map((p, i) => cpuMs(p.proc.pid) - gatewayCpu[i]) };
       const complete = [...lastDelivery].map(([s, at]) => at - sentAt.get(s)!);
       const tail = arrivals.map((at) => at - lastPublish).sort((a, b) => a - b);
       const at = (q: number) => (tail.length ? tail[Math.min(tail.length - 1, Math.floor(q * tail.length))] : NaN);
-      return { delivery: stats(deliveries, 1), complete: stats(complete, 1), afterLast: { p50: at(0.5), p99: at(0.99), all: tail[tail.length - 1] ?? NaN }, lost: expected - deliveries.length, wallMs };
+      return { delivery: stats(deliveries, 1), complete: stats(complete, 1), afterLast: { p50: at(0.5), p99: at(0.99), all: tail[tail.length - 1] ?? NaN }, lost: expected - deliveries.length, wallMs, cpu };
     };
 
     const paced = await run(1, EVENTS, INTERVAL_MS);
     const burst = await run(10_000, BURST, 0);
     const burstPublishMs = publishMs;
     const line = (name: string, r: Run, n: number) =>
-      `| ${name} | ${n} | ${fmt(r.delivery.p50)} | ${fmt(r.delivery.p99)} | ${fmt(r.complete.p99)} | ${fmt(r.afterLast.p50)} | ${fmt(r.afterLast.p99)} | ${fmt(r.afterLast.all)} | ${r.lost} |`;
+      `| ${name} | ${n} | ${fmt(r.delivery.p50)} | ${fmt(r.delivery.p99)} | ${fmt(r.complete.p99)} | ${fmt(r.afterLast.p50)} | ${fmt(r.afterLast.p99)} | ${fmt(r.afterLast.all)} | ${r.lost} | ${r.cpu.gateways.map((c) => fmt(c, 0)).join(' + ')} | ${fmt(r.cpu.client, 0)} |`;
+    const loadAfter = loadavg()[0];
     const body = `
 ${SUBSCRIBERS} graphql-ws subscribers to \`bgpSessionChanged\` (all fields), half on each of two gateway processes
 (\`peergate serve\`, BGP_WORKER=off) sharing one PostgreSQL 15 server; events published with \`PgBus.publishBgpSession\`
@@ -155,17 +174,19 @@ from a third process, which also runs the subscribers (minimal graphql-transport
 JSON.parse per message; client-side time is part of the numbers). Latency is from the publish call to the subscriber's
 \`next\` message on one clock; "all delivered" is the time until the last of the ${SUBSCRIBERS} subscribers had an event;
 "after last publish" is when half, 99 % and all of a run's deliveries had arrived, counted from the moment the bus had sent the run's last event (its INSERT + NOTIFY committed).
-Machine: ${machine()}; load average ${fmt(load, 1)} at start (shared machine). Date: ${new Date().toISOString().slice(0, 10)}.
+CPU columns: CPU time each gateway process and this process (publisher and all subscribers) used during the run.
+Machine: ${machine()}; load average ${fmt(load, 1)} at start, ${fmt(loadAfter, 1)} at the end (shared machine). Date: ${new Date().toISOString().slice(0, 10)}.
 
 Connecting and subscribing all ${SUBSCRIBERS} clients (batches of 50): ${connectMs} ms. Burst: publishing the ${BURST} events took ${fmt(burstPublishMs, 0)} ms (first publish call to the bus having sent the last); first publish to last delivery ${fmt(burst.wallMs, 0)} ms.
 
-| run | events | p50 delivery (ms) | p99 delivery (ms) | p99 all delivered (ms) | p50 after last publish (ms) | p99 after last publish (ms) | all after last publish (ms) | lost |
-|---|---:|---:|---:|---:|---:|---:|---:|---:|
+| run | events | p50 delivery (ms) | p99 delivery (ms) | p99 all delivered (ms) | p50 after last publish (ms) | p99 after last publish (ms) | all after last publish (ms) | lost | gateways CPU (ms) | client CPU (ms) |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 ${line(`paced, one every ${INTERVAL_MS} ms`, paced, EVENTS)}
 ${line('burst, back to back', burst, BURST)}
 
-Path: publish -> INSERT into the event log + NOTIFY in one statement (one sender connection per process, in order) -> LISTEN on each gateway -> graphql-yoga pubsub ->
-graphql-ws, the selection executed once per event for the subscribers with the same document, variables and rights -> WebSocket.
+Path: publish -> INSERT into the event log + NOTIFY, what was published meanwhile in the same statement (one sender connection per process, in order) ->
+LISTEN on each gateway, the notifications heard at once delivered as one batch -> per group of subscribers with the same document, variables and rights:
+one bus listener, each subscriber's own filter, one execution and one serialization per event -> the batch's \`next\` frames written to each socket in one write.
 Reproduce: \`npx tsx bench/fanout/run.ts\`.`;
     console.log(body);
     writeSection(SECTION, body);

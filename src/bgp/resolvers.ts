@@ -6,6 +6,7 @@ import { ASNScalar, JSONScalar } from '../graphql/scalars';
 import { requireRead, requireWrite } from '../graphql/guards';
 import { NotFoundError, ValidationError } from '../graphql/errors';
 import type { GqlContext } from '../graphql/context';
+import { LiveSource } from '../graphql/live-source';
 import type { BgpSessionEvent } from '../events/bus';
 import { SESSION_CONTENT_TYPE, parsePeerKey, type SessionType } from './desired';
 import { localBmp, localWorker } from './local';
@@ -195,31 +196,19 @@ function wanted(e: BgpSessionEvent, args: SubscriptionArgs): boolean {
 }
 
 /**
- * The snapshot of this process's peers, then the bus. The bus is subscribed before the
- * snapshot is taken, so no change falls between them (GoBGP's INIT / END_OF_INIT lesson).
+ * The snapshot of this process's peers, then the bus. The source listens from its making, right
+ * after the snapshot is taken, so no change falls between them (GoBGP's INIT / END_OF_INIT lesson).
  */
-async function* withSnapshot(ctx: GqlContext, args: SubscriptionArgs): AsyncGenerator<BgpSessionEvent> {
+function sessionSource(ctx: GqlContext, args: SubscriptionArgs): LiveSource<'bgpSessionChanged'> {
   requireRead(ctx);
-  const live = ctx.bus.pubSub.subscribe('bgpSessionChanged')[Symbol.asyncIterator]();
-  // The first next() attaches the listener (the iterator is lazy); events queue from here on.
-  let pending = live.next();
-  try {
-    for (const e of [...(localWorker()?.snapshotEvents() ?? []), ...(localBmp()?.snapshotEvents() ?? [])]) if (wanted(e, args)) yield e;
-    for (;;) {
-      const r = await pending;
-      pending = live.next();
-      if (r.done) return;
-      if (wanted(r.value, args)) yield r.value;
-    }
-  } finally {
-    await live.return?.();
-  }
+  const snapshot = [...(localWorker()?.snapshotEvents() ?? []), ...(localBmp()?.snapshotEvents() ?? [])];
+  return new LiveSource(ctx.bus, 'bgpSessionChanged', (e) => wanted(e, args), snapshot);
 }
 
 @Resolver()
 export class BgpResolver {
   @Subscription(() => BgpSessionEventType, {
-    subscribe: ({ args, context }: { args: SubscriptionArgs; context: GqlContext }) => withSnapshot(context, args),
+    subscribe: ({ args, context }: { args: SubscriptionArgs; context: GqlContext }) => sessionSource(context, args),
     description: 'Session state, uptime, counters and last error as the worker sees them: first one event per running peer (reason "snapshot", previousState null), then changes (state at once, counters throttled), and state "deleted" when a peer is removed',
   })
   bgpSessionChanged(

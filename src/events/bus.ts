@@ -65,8 +65,17 @@ export type BusTopics = {
   bgpCommand: [{ command: string; sessionType: string; sessionId: number; payload?: unknown; replyTo?: string }];
 };
 
+export type Topic = keyof BusTopics;
+export type TopicEvent<K extends Topic> = BusTopics[K][0];
+
 export interface EventBus {
   pubSub: ReturnType<typeof createPubSub<BusTopics>>;
+  /**
+   * Calls `listener` for each event of the topic as it is published, from now until the returned
+   * function is called (pubSub.subscribe's iterators start only at their first next(), and each
+   * event costs a promise per iterator; a subscription fan-out group listens once for many).
+   */
+  listen<K extends Topic>(topic: K, listener: (event: TopicEvent<K>) => void): () => void;
   publishObjectChanges(changes: ObjectChange[]): void;
   publishBgpSession(event: BgpSessionEvent): void;
   publishJob(event: JobChangedEvent): void;
@@ -84,8 +93,23 @@ export function toObjectChangedEvent(c: ObjectChange): ObjectChangedEvent {
   };
 }
 
+/** The bus's pubSub and `listen` over one event target. */
+export function busTopics(): Pick<EventBus, 'pubSub' | 'listen'> {
+  const target = new EventTarget();
+  return {
+    pubSub: createPubSub<BusTopics>({ eventTarget: target }),
+    listen(topic, listener) {
+      const heard = (e: Event) => listener((e as CustomEvent).detail);
+      target.addEventListener(topic, heard);
+      return () => target.removeEventListener(topic, heard);
+    },
+  };
+}
+
 export class InProcessBus implements EventBus {
-  readonly pubSub = createPubSub<BusTopics>();
+  private readonly topics = busTopics();
+  readonly pubSub = this.topics.pubSub;
+  readonly listen = this.topics.listen;
   publishObjectChanges(changes: ObjectChange[]): void {
     for (const c of changes) this.pubSub.publish('objectChanged', toObjectChangedEvent(c));
   }

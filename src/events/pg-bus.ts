@@ -5,9 +5,8 @@
 // payloads over NOTIFY's 8000-byte limit travel as a log id, and a process whose
 // listening connection was lost replays what it missed from the log once it is back.
 import { Client } from 'pg';
-import { createPubSub } from '@graphql-yoga/subscription';
 import type { ObjectChange } from '../domain/extras/object-change';
-import { toObjectChangedEvent, type BgpSessionEvent, type BusTopics, type EventBus, type JobChangedEvent } from './bus';
+import { busTopics, toObjectChangedEvent, type BgpSessionEvent, type BusTopics, type EventBus, type JobChangedEvent } from './bus';
 
 const CHANNEL = 'peergate_events';
 const MAX_INLINE = 7000; // bytes; NOTIFY refuses payloads of 8000 or more
@@ -18,20 +17,31 @@ const KEEP = '2 minutes';
 const REPLAY_SLACK = 1000;
 /** Ids remembered to deliver each event once (live and replayed overlap). */
 const SEEN_MAX = 20_000;
+/** Events sent in one statement at most. */
+const SEND_BATCH = 500;
 /** How long a publish waits for a lost sender connection to be replaced before it gives up. */
 const RESEND_WAIT_MS = 10_000;
 
 /** A notification: the log id, the topic, and the payload unless it is too big to carry (null). */
 interface Envelope { id: number; topic: keyof BusTopics; payload: unknown }
+/** Notifications heard on one listening connection, waiting for their delivery job. */
+interface Heard { client: Client; raws: string[] }
+/** An event waiting to be sent. */
+interface Outgoing { topic: keyof BusTopics; payload: unknown }
 
 export class PgBus implements EventBus {
-  readonly pubSub = createPubSub<BusTopics>();
+  private readonly topics = busTopics();
+  readonly pubSub = this.topics.pubSub;
+  readonly listen = this.topics.listen;
   private sender!: Client;
   private listener!: Client;
   private sweep: NodeJS.Timeout | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   /** Deliveries run one after another, so a catch-up replay comes before what was heard after it. */
   private delivery: Promise<unknown> = Promise.resolve();
+  private hearing: Heard | null = null;
+  /** Published and not yet sent: sent together, in order, by the next send job. */
+  private outbox: Outgoing[] = [];
   private readonly seen = new Set<number>();
   private maxSeen = 0;
   /** The log's last id when this process started: nothing before it is this process's to replay. */
@@ -62,7 +72,7 @@ export class PgBus implements EventBus {
     try {
       await client.connect();
       if (listen) {
-        client.on('notification', (msg) => { if (msg.channel === CHANNEL && msg.payload) this.enqueue(() => this.deliver(client, msg.payload!)); });
+        client.on('notification', (msg) => { if (msg.channel === CHANNEL && msg.payload) this.hear(client, msg.payload); });
         await client.query(`listen ${CHANNEL}`);
       }
     } catch (e) {
@@ -118,7 +128,30 @@ export class PgBus implements EventBus {
     return true;
   }
 
-  private async deliver(client: Client, raw: string): Promise<void> {
+  /**
+   * A burst of events (a router reboot) arrives as hundreds of notifications at once: those heard
+   * before the delivery queue gets to them go out as one job, each parsed once for this process.
+   * A new listening connection starts a batch of its own, behind the replay queued for it.
+   */
+  private hear(client: Client, raw: string): void {
+    if (this.hearing?.client !== client) {
+      const batch: Heard = { client, raws: [] };
+      this.hearing = batch;
+      this.enqueue(() => this.deliverHeard(batch));
+    }
+    this.hearing.raws.push(raw);
+  }
+
+  private async deliverHeard(batch: Heard): Promise<void> {
+    if (this.hearing === batch) this.hearing = null;
+    for (const raw of batch.raws) {
+      const fetching = this.deliver(batch.client, raw);
+      if (fetching) await fetching;
+    }
+  }
+
+  /** Publishes one notification's event; a promise only when its payload must be read from the log. */
+  private deliver(client: Client, raw: string): Promise<void> | undefined {
     let env: Envelope;
     try {
       env = JSON.parse(raw) as Envelope;
@@ -127,13 +160,13 @@ export class PgBus implements EventBus {
       return;
     }
     if (!this.firstSight(env.id)) return;
-    let payload = env.payload;
-    if (payload === null) {
-      const r = await client.query(`select body from ${LOG} where id = $1`, [env.id]);
-      if (!r.rows.length) return;
-      payload = r.rows[0].body;
+    if (env.payload !== null) {
+      this.pubSub.publish(env.topic as any, env.payload as any);
+      return;
     }
-    this.pubSub.publish(env.topic as any, payload as any);
+    return client.query(`select body from ${LOG} where id = $1`, [env.id]).then((r) => {
+      if (r.rows.length) this.pubSub.publish(env.topic as any, r.rows[0].body);
+    });
   }
 
   /** The events in the log this process has not delivered, in log order. */
@@ -147,36 +180,53 @@ export class PgBus implements EventBus {
   }
 
   /**
-   * NOTIFYs are sent one after another so their order is the publish order. A send that fails
-   * because the connection was lost is retried on its replacement (for up to RESEND_WAIT_MS).
+   * NOTIFYs are sent one statement after another, so their order is the publish order; what is
+   * published while one is on its way goes out in the next, together (a burst of hundreds of
+   * session changes in a few statements, not hundreds of round trips). A send that fails because
+   * the connection was lost is retried on its replacement (for up to RESEND_WAIT_MS).
    */
   private send(topic: keyof BusTopics, payload: unknown): void {
+    this.outbox.push({ topic, payload });
+    // A send job is queued already and will take this one too.
+    if (this.outbox.length > 1) return;
     this.queue = this.queue.then(async () => {
-      const deadline = Date.now() + RESEND_WAIT_MS;
-      for (;;) {
-        const client = this.sender;
-        try {
-          await this.notify(client, topic, payload);
-          return;
-        } catch (e) {
-          if (this.closed || Date.now() > deadline) throw e;
-          while (this.sender === client && !this.closed && Date.now() <= deadline) await new Promise((r) => setTimeout(r, 50));
-        }
+      while (this.outbox.length) {
+        const batch = this.outbox.splice(0, SEND_BATCH);
+        await this.sendBatch(batch).catch((e) => console.error('event bus: publish failed', (e as Error).message));
       }
-    }).catch((e) => console.error('event bus: publish failed', (e as Error).message));
+    });
+  }
+
+  private async sendBatch(batch: Outgoing[]): Promise<void> {
+    const deadline = Date.now() + RESEND_WAIT_MS;
+    for (;;) {
+      const client = this.sender;
+      try {
+        await this.notify(client, batch);
+        return;
+      } catch (e) {
+        if (this.closed || Date.now() > deadline) throw e;
+        while (this.sender === client && !this.closed && Date.now() <= deadline) await new Promise((r) => setTimeout(r, 50));
+      }
+    }
   }
 
   /**
-   * Logs the event and notifies, in one statement (one transaction: both happen or neither).
-   * The log is `json`, not `jsonb`, which refuses a \u0000 a peer's shutdown message may carry.
+   * Logs the events and notifies, in one statement (one transaction: all happen or none; the
+   * notifications reach listeners at commit, in the order sent, which is log order). The log is
+   * `json`, not `jsonb`, which refuses a \u0000 a peer's shutdown message may carry. A payload
+   * too big to carry travels as its log id (payload null).
    */
-  private async notify(client: Client, topic: keyof BusTopics, payload: unknown): Promise<void> {
-    const body = JSON.stringify(payload);
-    const inline = Buffer.byteLength(body) + topic.length + 60 <= MAX_INLINE;
+  private async notify(client: Client, batch: Outgoing[]): Promise<void> {
     await client.query(
-      `with e as (insert into ${LOG} (topic, body) values ($1, $2::json) returning id)
-       select pg_notify($3, json_build_object('id', e.id, 'topic', $1::text, 'payload', $4::json)::text) from e`,
-      [topic, body, CHANNEL, inline ? body : null],
+      `with e as (
+         insert into ${LOG} (topic, body)
+         select topic, body from unnest($1::text[], $2::json[]) with ordinality as o(topic, body, n) order by n
+         returning id, topic, body)
+       select pg_notify($3, json_build_object('id', id, 'topic', topic,
+         'payload', case when octet_length(body::text) + length(topic) + 60 <= ${MAX_INLINE} then body end)::text)
+       from (select * from e order by id offset 0) as sent`,
+      [batch.map((o) => o.topic), batch.map((o) => JSON.stringify(o.payload)), CHANNEL],
     );
   }
 

@@ -12,6 +12,8 @@ import type { GqlContext } from './context';
 
 /** Whether an event's result was executed for this subscriber or taken from another's execution. */
 export type Execution = 'executed' | 'shared';
+/** Counts `n` (default 1) subscriber deliveries of one kind. */
+export type CountExecutions = (e: Execution, n?: number) => void;
 
 /** Results of one event by share key; events that are not objects cannot be keys and are executed per subscriber. */
 const resultsByEvent = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
@@ -41,7 +43,7 @@ export function shareKey(args: ExecutionArgs): string {
 }
 
 /** The result of `event` for this subscriber: the one already executed for its key, or a new execution. */
-function resultFor(event: unknown, args: ExecutionArgs, key: string, count: (e: Execution) => void): Promise<ExecutionResult> {
+function resultFor(event: unknown, args: ExecutionArgs, key: string, count: CountExecutions): Promise<ExecutionResult> {
   const run = async () => execute({ ...args, rootValue: event }) as ExecutionResult | Promise<ExecutionResult>;
   if (!key || event === null || typeof event !== 'object') {
     count('executed');
@@ -64,33 +66,38 @@ function resultFor(event: unknown, args: ExecutionArgs, key: string, count: (e: 
 }
 
 /**
- * graphql-js's subscribe() with the execution of each event shared as described above; a
- * drop-in for graphql-ws's `subscribe` option. The returned iterator ends its source at once
- * when the client completes, even while no event is pending (an async generator could not).
+ * Iterates one subscriber's source stream with the execution of each event shared as described
+ * above. The returned iterator ends its source at once when the client completes, even while no
+ * event is pending (an async generator could not).
  */
-export function sharedSubscribe(count: (e: Execution) => void = () => undefined) {
+export function sharedIteration(stream: AsyncIterable<unknown>, args: ExecutionArgs, count: CountExecutions): AsyncIterableIterator<ExecutionResult> {
+  const source = stream[Symbol.asyncIterator]();
+  const key = shareKey(args);
+  const done = async (): Promise<IteratorResult<ExecutionResult>> => {
+    await source.return?.();
+    return { value: undefined, done: true };
+  };
+  const iterator: AsyncIterableIterator<ExecutionResult> = {
+    [Symbol.asyncIterator]() { return this; },
+    async next() {
+      const r = await source.next();
+      if (r.done) return { value: undefined, done: true };
+      return { value: await resultFor(r.value, args, key, count), done: false };
+    },
+    return: done,
+    async throw(error: unknown) {
+      await done();
+      throw error;
+    },
+  };
+  return iterator;
+}
+
+/** graphql-js's subscribe() with the execution of each event shared; a drop-in for graphql-ws's `subscribe` option. */
+export function sharedSubscribe(count: CountExecutions = () => undefined) {
   return async (args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
     const stream = await createSourceEventStream(args);
     if (!(Symbol.asyncIterator in stream)) return stream;
-    const source = (stream as AsyncIterable<unknown>)[Symbol.asyncIterator]();
-    const key = shareKey(args);
-    const done = async (): Promise<IteratorResult<ExecutionResult>> => {
-      await source.return?.();
-      return { value: undefined, done: true };
-    };
-    const iterator: AsyncIterableIterator<ExecutionResult> = {
-      [Symbol.asyncIterator]() { return this; },
-      async next() {
-        const r = await source.next();
-        if (r.done) return { value: undefined, done: true };
-        return { value: await resultFor(r.value, args, key, count), done: false };
-      },
-      return: done,
-      async throw(error: unknown) {
-        await done();
-        throw error;
-      },
-    };
-    return iterator;
+    return sharedIteration(stream as AsyncIterable<unknown>, args, count);
   };
 }

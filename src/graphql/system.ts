@@ -12,6 +12,7 @@ import { describe } from '../domain/model';
 import { parseAllowedIps } from '../domain/users/allowed-ips';
 import { credentialsChanged } from '../http/credentials';
 import type { GqlContext } from './context';
+import { LiveSource } from './live-source';
 import type { JobChangedEvent, ObjectChangedEvent } from '../events/bus';
 import { Job } from '../domain/core/job';
 import { JobStatus, ObjectChangeAction } from '../domain/choices';
@@ -100,12 +101,12 @@ export class SystemResolver {
   }
 
   @Subscription(() => JobChangedEventType, {
-    topics: 'jobChanged',
     // Only jobs the subscriber may read (the Job model's grant: one's own, or all for staff).
-    filter: ({ payload, args, context }: { payload: JobChangedEvent; args: { id?: string; name?: string; status?: string[] }; context: GqlContext }) =>
-      canReadRow(context.caller, describe(Job), { user: payload.userId })
-      && (!args.id || String(args.id) === String(payload.id)) && (!args.name || args.name === payload.name)
-      && (!args.status?.length || args.status.includes(payload.status)),
+    subscribe: ({ args, context }: { args: { id?: string; name?: string; status?: string[] }; context: GqlContext }) =>
+      new LiveSource(context.bus, 'jobChanged', (payload: JobChangedEvent) =>
+        canReadRow(context.caller, describe(Job), { user: payload.userId })
+        && (!args.id || String(args.id) === String(payload.id)) && (!args.name || args.name === payload.name)
+        && (!args.status?.length || args.status.includes(payload.status))),
     description: 'Status changes of jobs',
   })
   jobChanged(
@@ -118,11 +119,11 @@ export class SystemResolver {
   }
 
   @Subscription(() => ObjectChangedEventType, {
-    topics: 'objectChanged',
     // Each subscriber gets only the records it may read, as the change log list shows them.
-    filter: ({ payload, args, context }: { payload: ObjectChangedEvent; args: { types?: string[]; actions?: string[] }; context: GqlContext }) =>
-      canReadChangesOf(context.caller, payload.objectType)
-      && (!args.types?.length || args.types.includes(payload.objectType)) && (!args.actions?.length || args.actions.includes(payload.action)),
+    subscribe: ({ args, context }: { args: { types?: string[]; actions?: string[] }; context: GqlContext }) =>
+      new LiveSource(context.bus, 'objectChanged', (payload: ObjectChangedEvent) =>
+        canReadChangesOf(context.caller, payload.objectType)
+        && (!args.types?.length || args.types.includes(payload.objectType)) && (!args.actions?.length || args.actions.includes(payload.action))),
     description: 'Create/update/delete of any model, with the change record',
   })
   objectChanged(

@@ -18,7 +18,8 @@ import { Loaders } from '../graphql/loaders';
 import { limitsFrom, requestRules, validationRules, parseLimited, parseOptions, documentTooLarge, isTokenLimit, withCode, type Limits } from '../graphql/limits';
 import { coercionFields, databaseUnavailable, UNAVAILABLE_MESSAGE } from '../graphql/errors';
 import { Executor } from '../graphql/executor';
-import { sharedSubscribe, type Execution } from '../graphql/shared-subscribe';
+import type { CountExecutions } from '../graphql/shared-subscribe';
+import { subscriptionFanout } from './ws-fanout';
 import type { GqlContext } from '../graphql/context';
 import type { EventBus } from '../events/bus';
 import { authenticate, anonymous } from './auth';
@@ -140,10 +141,10 @@ function limitsPlugin(config: Config, limits: Limits): ApolloServerPlugin<GqlCon
 }
 
 /** Counts subscription executions with the two label sets bound once (it runs per subscriber per event). */
-function executionCounter(metrics: Metrics): (result: Execution) => void {
+function executionCounter(metrics: Metrics): CountExecutions {
   const executed = metrics.subscriptionExecutions.labels({ result: 'executed' });
   const shared = metrics.subscriptionExecutions.labels({ result: 'shared' });
-  return (result) => (result === 'shared' ? shared : executed).inc();
+  return (result, n = 1) => { if (n) (result === 'shared' ? shared : executed).inc(n); };
 }
 
 export async function startApp(deps: AppDeps, port = deps.config.port, host = deps.config.host): Promise<RunningApp> {
@@ -206,12 +207,16 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
     const ok = Object.values(checks).every((v) => v === 'ok');
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', checks });
   });
+  // One source, execution and serialization per event for the subscribers that share document,
+  // variables and rights, its frames written to each socket (src/graphql/fanout.ts).
+  const fanout = subscriptionFanout(executionCounter(metrics));
   // /healthz and /readyz stay anonymous (probes); /metrics wants METRICS_TOKEN when it is set.
   app.get('/metrics', async (req, res) => {
     if (config.metricsToken && !metricsAuthorized(req.headers.authorization, config.metricsToken)) {
       res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').json({ detail: 'Authentication credentials were not provided.' });
       return;
     }
+    metrics.subscriptionGroups.set(fanout.groups.size);
     const pool = (orm.em.getConnection() as any).getKnex?.()?.client?.pool;
     if (pool) {
       metrics.dbPool.set({ state: 'used' }, pool.numUsed());
@@ -229,8 +234,8 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: config.wsMaxPayload });
   const wsCleanup = useServer({
     schema,
-    // One execution per event for the subscribers that share document, variables and rights.
-    subscribe: sharedSubscribe(executionCounter(metrics)),
+    subscribe: fanout.subscribe,
+    onOperation: fanout.onOperation,
     connectionInitWaitTimeout: config.wsConnectionInitTimeout,
     // The limits HTTP applies: parse under the byte and token limits, then graphql's rules and
     // ours. Under LOGIN_REQUIRED onConnect has refused anonymous sockets; the rule is kept anyway.

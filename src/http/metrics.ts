@@ -72,6 +72,11 @@ export class Metrics {
     help: 'Subscription events per subscriber: executed, or shared (the result executed for another subscriber with the same document, variables and rights)',
     labelNames: ['result'], registers: [this.registry],
   });
+  readonly subscriptionGroups = new Gauge({
+    name: 'peergate_subscription_groups',
+    help: 'Subscription fan-out groups: subscribers with the same document, variables and rights, served by one bus listener, one execution and one serialization per event',
+    registers: [this.registry],
+  });
   readonly dbPool = new Gauge({ name: 'peergate_db_pool_connections', help: 'Database pool connections by state', labelNames: ['state'], registers: [this.registry] });
   private readonly operationNames: BoundedNames;
   private readonly bgpPeers: () => BgpPeerSample[];

@@ -162,6 +162,77 @@ describe('subscription fan-out', () => {
     expect(JSON.stringify(subs[2].got)).toBe(JSON.stringify(subs[0].got));
   });
 
+  test('a burst of events for different owners reaches each subscriber with exactly what its rights show, once and in order', async () => {
+    const admin = subscribe(s.token, JOBS);
+    const aliceSub = subscribe(alice.key, JOBS);
+    const bobSub = subscribe(bob.key, JOBS);
+    await untilLive([admin, aliceSub], (n) => s.pg.bus.publishJob(jobEvent(n, alice.id)));
+    await untilLive([bobSub], (n) => s.pg.bus.publishJob(jobEvent(n, bob.id)));
+    admin.got.length = 0;
+    const owner = (i: number) => (i % 3 ? alice.id : bob.id);
+    for (let i = 1; i <= 300; i++) s.pg.bus.publishJob(jobEvent(i, owner(i)));
+    const ids = (x: Sub) => x.got.map((v) => Number(v.data.jobChanged.id));
+    const expected = (keep: (i: number) => boolean) => Array.from({ length: 300 }, (_, k) => k + 1).filter(keep);
+    await waitFor([admin, aliceSub, bobSub], [300, 200, 100]);
+    expect(ids(admin)).toEqual(expected(() => true));
+    expect(ids(aliceSub)).toEqual(expected((i) => owner(i) === alice.id));
+    expect(ids(bobSub)).toEqual(expected((i) => owner(i) === bob.id));
+  });
+
+  test('graphql-transport-ws per subscription: own ids in shared frames, complete ends only that one, groups end with their sockets', async () => {
+    const ws = new WebSocket(`${s.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    const got: any[] = [];
+    ws.on('message', (raw) => { const m = JSON.parse(raw.toString()); if (m.type !== 'ping') got.push(m); });
+    await new Promise((r) => ws.once('open', r));
+    ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Token ${s.token}` } }));
+    for (let n = 0; n < 100 && !got.some((m) => m.type === 'connection_ack'); n++) await sleep(20);
+    const sessionIds = (id: string) => got.filter((m) => m.id === id && m.type === 'next').map((m) => Number(m.payload.data.bgpSessionChanged.sessionId));
+    const live = async (ids: string[]) => {
+      for (let n = 0; n < 100 && !ids.every((id) => sessionIds(id).length); n++) {
+        s.pg.bus.publishBgpSession(bgpEvent(MARKER + n, 2));
+        await sleep(100);
+      }
+      expect(ids.every((id) => sessionIds(id).length)).toBe(true);
+      await sleep(100);
+      got.length = 0;
+    };
+    const subscribeRaw = (id: string, variables: Record<string, unknown> = {}) => ws.send(JSON.stringify({ id, type: 'subscribe', payload: { query: BGP, variables } }));
+    try {
+      subscribeRaw('a');
+      subscribeRaw('b');
+      subscribeRaw('c', { r: '2' });
+      await live(['a', 'b', 'c']);
+      const groups = async () => Number(/^peergate_subscription_groups (\d+)$/m.exec((await s.http('GET', '/metrics', {})).text ?? '')?.[1]);
+      expect(await groups()).toBe(2);
+      for (let i = 1; i <= 4; i++) s.pg.bus.publishBgpSession(bgpEvent(i, i % 2 ? 1 : 2));
+      for (let n = 0; n < 100 && sessionIds('b').length < 4; n++) await sleep(50);
+      // The client completes "a"; a subscription made after it shows that the server has read it.
+      ws.send(JSON.stringify({ id: 'a', type: 'complete' }));
+      subscribeRaw('d');
+      for (let n = 0; n < 100 && !sessionIds('d').length; n++) {
+        s.pg.bus.publishBgpSession(bgpEvent(MARKER + 100 + n, 1));
+        await sleep(100);
+      }
+      const before = got.length;
+      for (let i = 5; i <= 6; i++) s.pg.bus.publishBgpSession(bgpEvent(i, 1));
+      for (let n = 0; n < 100 && got.slice(before).filter((m) => m.id === 'd').length < 2; n++) await sleep(50);
+      await sleep(150);
+      const events = (id: string) => sessionIds(id).filter((x) => x < MARKER);
+      expect(events('a')).toEqual([1, 2, 3, 4]);
+      expect(events('b')).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(events('c')).toEqual([2, 4]);
+      expect(events('d')).toEqual([5, 6]);
+      // A completion the client asked for is not answered; nothing else but next messages came.
+      expect(got.filter((m) => m.type !== 'next')).toEqual([]);
+      expect(new Set(got.map((m) => m.id))).toEqual(new Set(['a', 'b', 'c', 'd']));
+      ws.close();
+      for (let n = 0; n < 50 && (await groups()) !== 0; n++) await sleep(100);
+      expect(await groups()).toBe(0);
+    } finally {
+      ws.terminate();
+    }
+  });
+
   test('the share key tells apart everything access.ts decides by', () => {
     const document = parse(BGP);
     const caller = (id: number, over: Partial<User> = {}, canWrite = true): Caller =>
