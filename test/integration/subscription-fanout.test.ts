@@ -233,6 +233,39 @@ describe('subscription fan-out', () => {
     }
   });
 
+  test('a reader that stops reading is closed with 1013 once 16 MiB wait for it, after what it was sent, in order', async () => {
+    const ws = new WebSocket(`${s.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    const got: any[] = [];
+    let closed = 0;
+    ws.on('message', (raw) => { const m = JSON.parse(raw.toString()); if (m.type !== 'ping') got.push(m); });
+    ws.on('close', (code) => { closed = code; });
+    await new Promise((r) => ws.once('open', r));
+    ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Token ${s.token}` } }));
+    for (let n = 0; n < 100 && !got.some((m) => m.type === 'connection_ack'); n++) await sleep(20);
+    ws.send(JSON.stringify({ id: 'slow', type: 'subscribe', payload: { query: 'subscription { bgpSessionChanged { sessionId lastError } }' } }));
+    for (let n = 0; n < 100 && !got.some((m) => m.type === 'next'); n++) {
+      s.pg.bus.publishBgpSession(bgpEvent(MARKER + n, 1));
+      await sleep(100);
+    }
+    got.length = 0;
+    const raw = (ws as unknown as { _socket: import('node:net').Socket })._socket;
+    raw.pause();
+    // 100 kB events, a turn apart, until the server gives up on the reader (or 64 MiB were sent).
+    for (let i = 1; i <= 640 && ws.readyState === WebSocket.OPEN; i++) {
+      s.pg.bus.publishBgpSession({ ...bgpEvent(i, 1), lastError: 'x'.repeat(100_000) });
+      await new Promise((r) => setImmediate(r));
+      if (i % 20 === 0) await sleep(20);
+    }
+    raw.resume();
+    for (let n = 0; n < 200 && !closed; n++) await sleep(50);
+    expect(closed).toBe(1013);
+    const ids = got.filter((m) => m.type === 'next').map((m) => Number(m.payload.data.bgpSessionChanged.sessionId));
+    // Less than everything, and what came is the start of the stream, without gaps.
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids.length).toBeLessThan(640);
+    expect(ids).toEqual(Array.from({ length: ids.length }, (_, k) => k + 1));
+  });
+
   test('the share key tells apart everything access.ts decides by', () => {
     const document = parse(BGP);
     const caller = (id: number, over: Partial<User> = {}, canWrite = true): Caller =>
