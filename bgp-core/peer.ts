@@ -1,14 +1,20 @@
-// One BGP session: sockets, collision handling, message dispatch, Adj-RIB-In/Out, counters.
+// One BGP session: the FSM, the messages of an established session, Adj-RIB-In and limits; the
+// connections (./connection), negotiation (./negotiation), what is advertised (./adj-rib-out) and
+// the message counters (./message-stats) are their own modules.
 import { EventEmitter } from 'node:events';
-import * as net from 'node:net';
+import type * as net from 'node:net';
+import { AdjRibOut } from './adj-rib-out';
+import { CapabilitySummary, summarizeCapabilities } from './capability-summary';
 import { Clock, realClock } from './clock';
+import { Connection, Connections } from './connection';
+import { carriesCommunication, decodeShutdownCommunication, encodeShutdownCommunication, notificationKind, type DownReasonKind } from './down-reason';
 import { BgpFsm, BgpState, DEFAULT_FSM_CONFIG, FsmActions } from './fsm';
-import { AdjRib, AttrPool, AttrSet, Family, FAMILY_AFI_SAFI, familyOf } from './rib';
 import { StaleRoutes } from './graceful';
-import { carriesCommunication, decodeShutdownCommunication, encodeShutdownCommunication, notificationKind, transportKind, type DownReasonKind } from './down-reason';
+import { MessageCounters, type MessageStats } from './message-stats';
+import { Negotiated, checkRemoteOpen, encodeLocalOpen, localCapabilities, negotiate } from './negotiation';
 import { MaxPrefixWarning, PrefixLimitConfig, PrefixLimits, maxPrefixNotificationData, maxPrefixReason } from './prefix-limit';
+import { AdjRib, AttrPool, Family, FAMILY_AFI_SAFI, familyOf } from './rib';
 import {
-  BgpError,
   Capabilities,
   EncodeError,
   MAX_EXTENDED_MESSAGE_LEN,
@@ -16,31 +22,25 @@ import {
   MsgType,
   OpenMessage,
   RefreshSubtype,
-  StreamFramer,
   UpdateSpec,
-  buildV4Updates,
-  buildV6Updates,
   checkHeader,
-  decodeAttrKey,
   decodeNotification,
   decodeOpen,
   decodeRouteRefresh,
   decodeUpdate,
   describeNotification,
-  emptyCapabilities,
-  encodeAttributes,
   encodeEndOfRib,
   encodeKeepalive,
   encodeNotification,
-  encodeOpen,
   encodeRouteRefresh,
   errorCodeName,
   errorSubcodeName,
   formatIPv4,
-  openAsn,
-  parseIPv4,
-  prepareUpdate,
 } from './wire';
+
+export type { CapabilitySummary } from './capability-summary';
+export type { MessageStats, StatKey } from './message-stats';
+export type { Negotiated } from './negotiation';
 
 /** Plain-object peer configuration. */
 export interface PeerConfig extends PrefixLimitConfig {
@@ -79,21 +79,6 @@ export interface PeerConfig extends PrefixLimitConfig {
   gracefulRestartStaleTime?: number;
 }
 
-export type StatKey = 'Opens' | 'Updates' | 'Keepalives' | 'Notifications' | 'Route Refresh';
-export type MessageStats = Record<StatKey, number>;
-
-const STAT_BY_TYPE: Readonly<Record<number, StatKey>> = {
-  1: 'Opens',
-  2: 'Updates',
-  3: 'Notifications',
-  4: 'Keepalives',
-  5: 'Route Refresh',
-};
-
-function emptyStats(): MessageStats {
-  return { Opens: 0, Updates: 0, Keepalives: 0, Notifications: 0, 'Route Refresh': 0 };
-}
-
 export interface LastError {
   /** 'sent' / 'received' NOTIFICATION, or 'local' (transport, config). */
   direction: 'sent' | 'received' | 'local';
@@ -107,29 +92,6 @@ export interface LastError {
   kind: DownReasonKind;
   /** The RFC 8203/9003 shutdown communication of a Cease 2/4, sent or received; null when none (or malformed). */
   communication: string | null;
-}
-
-export interface Negotiated {
-  as4: boolean;
-  families: Family[];
-  routeRefresh: boolean;
-  enhancedRouteRefresh: boolean;
-  extendedMessage: boolean;
-  holdTime: number;
-  keepaliveTime: number;
-  gracefulRestart: boolean;
-}
-
-/** Capabilities in yabgp's `capability.local/remote` shape. */
-export interface CapabilitySummary {
-  four_bytes_as: boolean;
-  route_refresh: boolean;
-  cisco_route_refresh: boolean;
-  enhanced_route_refresh: boolean;
-  extended_message: boolean;
-  graceful_restart: boolean;
-  add_path: boolean;
-  afi_safi: [string, string][];
 }
 
 export interface PeerInfo {
@@ -178,30 +140,6 @@ export class PeerStateError extends Error {
   }
 }
 
-interface Connection {
-  socket: net.Socket;
-  framer: StreamFramer;
-  direction: 'in' | 'out';
-  open: OpenMessage | null;
-  closed: boolean;
-}
-
-const AFI_NAMES: Readonly<Record<number, string>> = { 1: 'ipv4', 2: 'ipv6' };
-const SAFI_NAMES: Readonly<Record<number, string>> = { 1: 'unicast', 4: 'mpls', 128: 'mpls_vpn', 133: 'flowspec', 73: 'sr_policy' };
-
-function summarize(c: Capabilities): CapabilitySummary {
-  return {
-    four_bytes_as: c.fourOctetAs !== null,
-    route_refresh: c.routeRefresh,
-    cisco_route_refresh: c.ciscoRouteRefresh,
-    enhanced_route_refresh: c.enhancedRouteRefresh,
-    extended_message: c.extendedMessage,
-    graceful_restart: c.gracefulRestart !== null,
-    add_path: c.addPath.length > 0,
-    afi_safi: c.multiprotocol.map(([a, s]) => [AFI_NAMES[a] ?? String(a), SAFI_NAMES[s] ?? String(s)]),
-  };
-}
-
 function normalizeAddress(a: string | undefined): string {
   if (!a) return '';
   return a.startsWith('::ffff:') && a.indexOf('.') > 0 ? a.slice(7) : a;
@@ -211,16 +149,15 @@ export class Peer extends EventEmitter<PeerEvents> {
   readonly fsm: BgpFsm;
   readonly ribIn: AdjRib;
   readonly ribOut: AdjRib;
-  readonly stats = { send: emptyStats(), receive: emptyStats() };
+  private readonly counters = new MessageCounters();
+  readonly stats = { send: this.counters.send, receive: this.counters.receive };
   lastError: LastError | null = null;
   /** Why the session last went down: the last error, except that failed reconnects do not hide a NOTIFICATION. */
   downReason: LastError | null = null;
   negotiated: Negotiated | null = null;
   remoteOpen: OpenMessage | null = null;
-  ttlApplied = false;
-  private main: Connection | null = null;
-  private pendingIn: Connection | null = null;
-  private connecting: net.Socket | null = null;
+  private readonly conns: Connections;
+  private readonly out: AdjRibOut;
   private readonly localCaps: Capabilities;
   private readonly staleRoutes: StaleRoutes;
   private readonly prefixLimits: PrefixLimits;
@@ -240,7 +177,8 @@ export class Peer extends EventEmitter<PeerEvents> {
     super();
     this.ribIn = new AdjRib(pool);
     this.ribOut = new AdjRib(pool);
-    this.localCaps = this.buildLocalCaps();
+    this.out = new AdjRibOut(this.ribOut, config.localAs, this.isIbgp);
+    this.localCaps = localCapabilities(config, this.families);
     this.prefixLimits = new PrefixLimits(config);
     this.staleRoutes = new StaleRoutes(this.ribIn, clock, (f, n) => this.emit('routes', f, 0, n), config.gracefulRestartStaleTime);
     const fsmCfg = {
@@ -252,6 +190,23 @@ export class Peer extends EventEmitter<PeerEvents> {
       idleHoldTimeMax: config.idleHoldTimeMax ?? DEFAULT_FSM_CONFIG.idleHoldTimeMax,
     };
     this.fsm = new BgpFsm(fsmCfg, this.fsmActions(), clock);
+    this.conns = new Connections(config, this.counters, {
+      state: () => this.fsm.state,
+      connected: () => this.fsm.tcpConnected(),
+      failed: (reason, kind, detail) => this.onTransportFailed(reason, kind, detail),
+      message: (c, type, buf, start, end) => this.onMessage(c, type, buf, start, end),
+      protocolError: (err) => {
+        this.fsm.protocolError(err.code, err.subcode, err.data, err.message);
+        this.setLastError('sent', err.code, err.subcode, `NOTIFICATION sent: ${err.message}`);
+      },
+      promoted: (open) => {
+        if (!open) return;
+        this.applyRemoteOpen(open);
+        this.fsm.adoptOpenedConnection(open.holdTime);
+      },
+      checkOpen: (open) => checkRemoteOpen(open, config),
+      ourOpen: () => this.encodeOurOpen(),
+    });
   }
 
   get id(): string {
@@ -268,6 +223,10 @@ export class Peer extends EventEmitter<PeerEvents> {
 
   get isIbgp(): boolean {
     return this.config.localAs === this.config.remoteAs;
+  }
+
+  get ttlApplied(): boolean {
+    return this.conns.ttlApplied;
   }
 
   // ---------------------------------------------------------------- control
@@ -328,54 +287,10 @@ export class Peer extends EventEmitter<PeerEvents> {
    * Throws EncodeError for bad input, including a family the session did not negotiate.
    */
   announce(spec: UpdateSpec): { messages: number } {
-    const p = prepareUpdate(spec);
-    if (this.negotiated) {
-      if ((p.v4Announce.length || p.v4Withdraw.length) && !this.negotiated.families.includes('ipv4')) {
-        throw new EncodeError('address family unsupported, afi=1,safi=1');
-      }
-      if ((p.v6Announce.length || p.v6Withdraw.length) && !this.negotiated.families.includes('ipv6')) {
-        throw new EncodeError('address family unsupported, afi=2,safi=1');
-      }
-    }
-    const hasAnnounce = p.v4Announce.length > 0 || p.v6Announce.length > 0;
-    if (hasAnnounce && this.isIbgp && p.attrs.localPref === undefined) p.attrs.localPref = 100;
-    if (hasAnnounce && !this.isIbgp) {
-      // RFC 4271 §5.1.2: towards an external peer our AS leads the path.
-      const path = p.attrs.asPath ?? [];
-      const first = path[0];
-      if (!(first && first.type === 2 && first.asns[0] === this.config.localAs)) {
-        p.attrs.asPath =
-          first && first.type === 2 && first.asns.length < 255
-            ? [{ type: 2, asns: [this.config.localAs, ...first.asns] }, ...path.slice(1)]
-            : [{ type: 2, asns: [this.config.localAs] }, ...path];
-      }
-    }
-    const tlv = hasAnnounce ? encodeAttributes(p.attrs, { as4: true }) : Buffer.alloc(0);
-    const pool = this.ribOut.pool;
-    const v4set = p.v4Announce.length ? pool.acquire('4\u0000' + tlv.toString('latin1')) : null;
-    const nh = p.v6NextHop;
-    const v6set = p.v6Announce.length && nh ? pool.acquire('4' + String.fromCharCode(nh.length) + nh.toString('latin1') + tlv.toString('latin1')) : null;
-    try {
-      for (const k of p.v4Withdraw) this.ribOut.ipv4.delete(k % 4294967296, Math.floor(k / 4294967296));
-      for (const k of p.v6Withdraw) this.ribOut.ipv6.delete(k);
-      if (v4set) for (const k of p.v4Announce) this.ribOut.ipv4.set(k % 4294967296, Math.floor(k / 4294967296), v4set);
-      if (v6set) for (const k of p.v6Announce) this.ribOut.ipv6.set(k, v6set);
-      if (this.fsm.state !== 'ESTABLISHED' || !this.negotiated) {
-        this.emit('changed');
-        return { messages: 0 };
-      }
-      const max = this.negotiated.extendedMessage ? MAX_EXTENDED_MESSAGE_LEN : MAX_MESSAGE_LEN;
-      const msgs = [
-        ...buildV4Updates(v4set ? this.attrBytesFor(v4set) : null, p.v4Announce, p.v4Withdraw, max),
-        ...buildV6Updates(v6set ? this.attrBytesFor(v6set) : null, nh, p.v6Announce, p.v6Withdraw, max),
-      ];
-      for (const m of msgs) this.sendMessage(m);
-      this.emit('changed');
-      return { messages: msgs.length };
-    } finally {
-      if (v4set) pool.release(v4set);
-      if (v6set) pool.release(v6set);
-    }
+    const established = this.fsm.state === 'ESTABLISHED' && this.negotiated !== null;
+    const messages = this.out.announce(spec, this.negotiated, established ? (m) => this.sendMessage(m) : null);
+    this.emit('changed');
+    return { messages };
   }
 
   /** Sends a complete, hex-decoded UPDATE after validating it; the Adj-RIB-Out follows it. */
@@ -392,7 +307,7 @@ export class Peer extends EventEmitter<PeerEvents> {
       throw e instanceof EncodeError ? e : new EncodeError(`invalid UPDATE: ${(e as Error).message}`);
     }
     if (d.treatAsWithdraw || d.problems.length > 0) throw new EncodeError(`invalid UPDATE: ${d.problems.join('; ')}`);
-    this.ribOut.applyUpdate(d);
+    this.out.applyRaw(d);
     this.sendMessage(Buffer.from(msg));
     this.emit('changed');
   }
@@ -409,7 +324,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   }
 
   info(): PeerInfo {
-    const m = this.main;
+    const m = this.conns.main;
     return {
       id: this.config.id,
       state: this.fsm.state,
@@ -425,90 +340,50 @@ export class Peer extends EventEmitter<PeerEvents> {
       downReason: this.downReason,
       idleHoldRemaining: this.fsm.idleHoldRemaining(),
       adminDown: this.fsm.adminDown,
-      stats: { send: { ...this.stats.send }, receive: { ...this.stats.receive } },
+      stats: this.counters.snapshot(),
       received: this.ribIn.counts,
       advertised: this.ribOut.counts,
       versions: { received: this.ribIn.versions, send: this.ribOut.versions },
       negotiated: this.negotiated ? { ...this.negotiated, families: [...this.negotiated.families] } : null,
       capability: {
-        local: summarize(this.localCaps),
-        remote: this.remoteOpen ? summarize(this.remoteOpen.capabilities) : null,
+        local: summarizeCapabilities(this.localCaps),
+        remote: this.remoteOpen ? summarizeCapabilities(this.remoteOpen.capabilities) : null,
       },
-      ttlApplied: this.ttlApplied,
+      ttlApplied: this.conns.ttlApplied,
       staleFamilies: this.staleRoutes.stale,
     };
   }
 
-  // ---------------------------------------------------------------- inbound connections
-
   /** Called by the speaker for a connection from this peer's address. */
   acceptIncoming(socket: net.Socket): void {
-    const st = this.fsm.state;
-    if (this.disposed || st === 'IDLE') {
-      socket.destroy();
-      return;
-    }
-    if (st === 'CONNECT' || st === 'ACTIVE') {
-      if (this.connecting) {
-        this.connecting.destroy();
-        this.connecting = null;
-      }
-      this.main = this.attach(socket, 'in');
-      this.fsm.tcpConnected();
-      return;
-    }
-    if ((st === 'OPENSENT' || st === 'OPENCONFIRM') && !this.pendingIn && this.main?.direction === 'out') {
-      // Possible collision: run OPEN on the new connection; resolve when an OPEN tells us the peer's id.
-      const c = this.attach(socket, 'in');
-      this.pendingIn = c;
-      this.write(c, this.encodeOurOpen(), MsgType.OPEN);
-      return;
-    }
-    // Established (or a second inbound attempt): keep the existing session (RFC 4271 §6.8).
-    const c = this.attach(socket, 'in');
-    this.closeConn(c, encodeNotification(6, 7));
+    this.conns.accept(socket, this.disposed);
   }
 
   // ---------------------------------------------------------------- internals
 
-  private buildLocalCaps(): Capabilities {
-    const c = emptyCapabilities();
-    c.multiprotocol = this.families.map((f) => FAMILY_AFI_SAFI[f]);
-    c.routeRefresh = true;
-    c.enhancedRouteRefresh = true;
-    c.extendedMessage = this.config.extendedMessage ?? true;
-    c.fourOctetAs = this.config.localAs;
-    c.gracefulRestart = { restartTime: this.config.gracefulRestartTime ?? 0, restarting: false, families: [] };
-    return c;
-  }
-
   private encodeOurOpen(): Buffer {
-    return encodeOpen({
-      asn: this.config.localAs,
-      holdTime: this.fsm.config.holdTime,
-      bgpId: this.config.routerId,
-      capabilities: this.localCaps,
-    });
+    return encodeLocalOpen(this.config, this.fsm.config.holdTime, this.localCaps);
   }
 
   private fsmActions(): FsmActions {
     return {
-      connect: () => this.connectOut(),
-      dropConnection: () => this.dropAll(),
+      connect: () => this.conns.dial(),
+      dropConnection: () => this.conns.dropAll(),
       sendOpen: () => {
-        if (this.main) this.write(this.main, this.encodeOurOpen(), MsgType.OPEN);
+        this.conns.send(this.encodeOurOpen(), MsgType.OPEN);
       },
       sendKeepalive: () => {
-        if (this.main) this.write(this.main, encodeKeepalive(), MsgType.KEEPALIVE);
+        this.conns.send(encodeKeepalive(), MsgType.KEEPALIVE);
       },
       sendNotification: (code, subcode, data) => {
-        if (!this.main) return;
+        const main = this.conns.main;
+        if (!main) return;
         this.notified = true;
         const communication = carriesCommunication(code, subcode) && data ? decodeShutdownCommunication(data).text : null;
         const what = this.notificationText ?? describeNotification({ code, subcode, shutdownMessage: communication ?? undefined });
         this.notificationText = null;
         this.setLastError('sent', code, subcode, `NOTIFICATION sent: ${what}`, undefined, communication);
-        this.write(this.main, encodeNotification(code, subcode, data, this.main.framer.maxLength), MsgType.NOTIFICATION);
+        this.conns.send(encodeNotification(code, subcode, data, main.framer.maxLength), MsgType.NOTIFICATION);
       },
       stateChanged: (from, to, reason) => this.onState(from, to, reason),
     };
@@ -528,147 +403,22 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.emit('changed');
   }
 
-  private connectOut(): void {
-    const cfg = this.config;
-    if (this.connecting) this.connecting.destroy();
-    const sock = net.connect({
-      host: cfg.remoteAddress,
-      port: cfg.remotePort ?? 179,
-      localAddress: cfg.localAddress,
-    });
-    this.connecting = sock;
-    sock.once('connect', () => {
-      if (this.connecting !== sock) return;
-      this.connecting = null;
-      sock.removeAllListeners('error');
-      this.main = this.attach(sock, 'out');
-      this.fsm.tcpConnected();
-    });
-    sock.once('error', (err: NodeJS.ErrnoException) => {
-      sock.destroy();
-      if (this.connecting !== sock) return;
-      this.connecting = null;
-      this.setLastError('local', 0, 0, `connect to ${cfg.remoteAddress}:${cfg.remotePort ?? 179} failed: ${err.code ?? err.message}`, transportKind(err.code));
-      this.fsm.tcpFailed(`connection failed (${err.code ?? err.message})`);
-      this.emit('changed');
-    });
-  }
-
-  private attach(socket: net.Socket, direction: 'in' | 'out'): Connection {
-    socket.setNoDelay(true);
-    const ttl = this.config.multihopTtl;
-    if (ttl !== undefined) {
-      // net.Socket has no TTL setter in Node; use one if a runtime provides it.
-      const s = socket as unknown as { setTTL?: (n: number) => void };
-      if (typeof s.setTTL === 'function') {
-        s.setTTL(ttl);
-        this.ttlApplied = true;
-      }
-    }
-    const conn: Connection = {
-      socket,
-      direction,
-      open: null,
-      closed: false,
-      framer: new StreamFramer((type, buf, start, end) => this.onMessage(conn, type, buf, start, end)),
-    };
-    socket.on('data', (chunk: Buffer) => {
-      if (conn.closed) return;
-      try {
-        conn.framer.push(chunk);
-      } catch (e) {
-        this.onProtocolError(conn, e);
-      }
-    });
-    socket.on('error', (err: NodeJS.ErrnoException) => this.onConnClosed(conn, `socket error: ${err.code ?? err.message}`, transportKind(err.code)));
-    socket.on('close', () => this.onConnClosed(conn, 'connection closed by peer', 'CONNECTION_CLOSED'));
-    return conn;
-  }
-
-  private write(c: Connection, msg: Buffer, type: number): void {
-    if (c.closed) return;
-    c.socket.write(msg);
-    this.stats.send[STAT_BY_TYPE[type]]++;
-  }
-
-  private sendMessage(msg: Buffer): void {
-    if (!this.main) throw new PeerStateError("Please check the peer's state");
-    this.write(this.main, msg, msg[18]);
-    this.fsm.messageSent();
-  }
-
-  private closeConn(c: Connection, notification?: Buffer): void {
-    if (c.closed) return;
-    if (notification) this.write(c, notification, MsgType.NOTIFICATION);
-    c.closed = true;
-    c.socket.end();
-    // Give the NOTIFICATION a moment to flush, then make sure the socket is gone.
-    const t = setTimeout(() => c.socket.destroy(), 1000);
-    t.unref();
-  }
-
-  private dropAll(): void {
-    if (this.connecting) {
-      this.connecting.destroy();
-      this.connecting = null;
-    }
-    if (this.main) this.closeConn(this.main);
-    if (this.pendingIn) this.closeConn(this.pendingIn);
-    this.main = null;
-    this.pendingIn = null;
-  }
-
-  private onConnClosed(c: Connection, reason: string, kind: DownReasonKind): void {
-    if (c.closed) return;
-    c.closed = true;
-    c.socket.destroy();
-    if (c === this.pendingIn) {
-      this.pendingIn = null;
-      return;
-    }
-    if (c !== this.main) return;
-    this.main = null;
-    if (this.pendingIn && this.fsm.state === 'OPENSENT') {
-      // Our connection lost the race on the peer's side; carry on with the inbound one.
-      this.promotePending();
-      return;
-    }
-    if (this.fsm.state !== 'IDLE' && this.fsm.state !== 'CONNECT' && this.fsm.state !== 'ACTIVE') {
+  /** Dialing failed (`detail` says how) or the main connection went away. */
+  private onTransportFailed(reason: string, kind: DownReasonKind, detail: string | null): void {
+    if (detail !== null) this.setLastError('local', 0, 0, detail, kind);
+    else if (this.fsm.state !== 'IDLE' && this.fsm.state !== 'CONNECT' && this.fsm.state !== 'ACTIVE') {
       this.setLastError('local', 0, 0, reason, kind);
     }
     this.fsm.tcpFailed(reason);
     this.emit('changed');
   }
 
-  private promotePending(): void {
-    const p = this.pendingIn as Connection;
-    this.pendingIn = null;
-    this.main = p;
-    if (p.open) {
-      this.applyRemoteOpen(p.open);
-      this.fsm.adoptOpenedConnection(p.open.holdTime);
-    }
-  }
-
-  private onProtocolError(c: Connection, e: unknown): void {
-    const err = e instanceof BgpError ? e : new BgpError(6, 0, Buffer.alloc(0), String((e as Error)?.message ?? e));
-    if (c !== this.main) {
-      this.closeConn(c, encodeNotification(err.code, err.subcode, err.data));
-      if (c === this.pendingIn) this.pendingIn = null;
-      return;
-    }
-    this.fsm.protocolError(err.code, err.subcode, err.data, err.message);
-    this.setLastError('sent', err.code, err.subcode, `NOTIFICATION sent: ${err.message}`);
+  private sendMessage(msg: Buffer): void {
+    if (!this.conns.send(msg, msg[18])) throw new PeerStateError("Please check the peer's state");
+    this.fsm.messageSent();
   }
 
   private onMessage(c: Connection, type: number, buf: Buffer, start: number, end: number): void {
-    if (c.closed) return;
-    this.stats.receive[STAT_BY_TYPE[type]]++;
-    if (c === this.pendingIn) {
-      this.onPendingMessage(c, type, buf, start, end);
-      return;
-    }
-    if (c !== this.main) return;
     switch (type) {
       case MsgType.OPEN:
         this.onOpen(c, decodeOpen(buf, start, end));
@@ -689,85 +439,18 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.emit('changed');
   }
 
-  private onPendingMessage(c: Connection, type: number, buf: Buffer, start: number, end: number): void {
-    if (this.fsm.state === 'ESTABLISHED') {
-      // A session is up: the newcomer loses whatever its identifier (RFC 4271 §6.8).
-      this.closeConn(c, encodeNotification(6, 7));
-      this.pendingIn = null;
-      return;
-    }
-    if (type === MsgType.OPEN) {
-      const open = decodeOpen(buf, start, end);
-      this.validateOpen(open);
-      c.open = open;
-      this.resolveCollision(open.bgpId);
-    } else if (type === MsgType.NOTIFICATION) {
-      this.closeConn(c);
-      this.pendingIn = null;
-    }
-  }
-
-  /** RFC 4271 §6.8: keep the connection opened by the speaker with the higher BGP identifier. */
-  private resolveCollision(remoteId: number): void {
-    const pending = this.pendingIn;
-    const main = this.main;
-    if (!pending || !main) return;
-    const localId = parseIPv4(this.config.routerId);
-    if (localId < remoteId >>> 0 && main.direction === 'out') {
-      this.closeConn(main, encodeNotification(6, 7));
-      this.main = null;
-      this.promotePending();
-    } else {
-      this.closeConn(pending, encodeNotification(6, 7));
-      this.pendingIn = null;
-    }
-  }
-
-  private validateOpen(open: OpenMessage): void {
-    const asn = openAsn(open);
-    if (asn !== this.config.remoteAs) {
-      const data = Buffer.alloc(2);
-      data.writeUInt16BE(open.myAs, 0);
-      throw new BgpError(2, 2, data, `peer AS ${asn}, expected ${this.config.remoteAs}`);
-    }
-    if (this.isIbgp && open.bgpId >>> 0 === parseIPv4(this.config.routerId)) {
-      throw new BgpError(2, 3, Buffer.alloc(0), 'peer uses our BGP identifier');
-    }
-  }
-
   private onOpen(c: Connection, open: OpenMessage): void {
-    this.validateOpen(open);
-    c.open = open;
-    if (this.pendingIn) {
-      this.resolveCollision(open.bgpId);
-      if (this.main !== c) return;
-    }
+    checkRemoteOpen(open, this.config);
+    if (!this.conns.openOnMain(c, open)) return;
     this.applyRemoteOpen(open);
     this.fsm.openReceived(open.holdTime);
   }
 
   private applyRemoteOpen(open: OpenMessage): void {
     this.remoteOpen = open;
-    const rc = open.capabilities;
-    const lc = this.localCaps;
-    // RFC 4760: a peer without multiprotocol capabilities speaks IPv4 unicast only.
-    const remoteFams: Family[] =
-      rc.multiprotocol.length === 0
-        ? ['ipv4']
-        : rc.multiprotocol.map(([a, s]) => familyOf(a, s)).filter((f): f is Family => f !== null);
-    const ext = lc.extendedMessage && rc.extendedMessage;
-    const hold = Math.min(this.fsm.config.holdTime, open.holdTime);
-    this.negotiated = {
-      as4: rc.fourOctetAs !== null,
-      families: this.families.filter((f) => remoteFams.includes(f)),
-      routeRefresh: rc.routeRefresh || rc.ciscoRouteRefresh,
-      enhancedRouteRefresh: rc.enhancedRouteRefresh,
-      extendedMessage: ext,
-      holdTime: hold,
-      keepaliveTime: Math.floor(hold / 3),
-      gracefulRestart: rc.gracefulRestart !== null,
-    };
-    if (this.main) this.main.framer.maxLength = ext ? MAX_EXTENDED_MESSAGE_LEN : MAX_MESSAGE_LEN;
+    this.negotiated = negotiate(this.localCaps, this.families, this.fsm.config.holdTime, open);
+    const main = this.conns.main;
+    if (main) main.framer.maxLength = this.negotiated.extendedMessage ? MAX_EXTENDED_MESSAGE_LEN : MAX_MESSAGE_LEN;
   }
 
   private onEstablished(): void {
@@ -778,41 +461,9 @@ export class Peer extends EventEmitter<PeerEvents> {
     const neg = this.negotiated;
     if (!neg) return;
     for (const f of neg.families) {
-      this.sendTable(f);
+      this.out.sendTable(f, neg, (m) => this.sendMessage(m));
       const [afi, safi] = FAMILY_AFI_SAFI[f];
       this.sendMessage(encodeEndOfRib(afi, safi));
-    }
-  }
-
-  /** Bytes of an AttrSet's attributes in this session's AS width. */
-  private attrBytesFor(s: AttrSet): Buffer {
-    const as4 = this.negotiated?.as4 ?? true;
-    if (s.as4 === as4) return s.tlvBytes();
-    return encodeAttributes(decodeAttrKey(s.key), { as4 });
-  }
-
-  /** Sends the whole Adj-RIB-Out of one family, grouped by attribute set. */
-  private sendTable(f: Family): void {
-    const neg = this.negotiated as Negotiated;
-    const max = neg.extendedMessage ? MAX_EXTENDED_MESSAGE_LEN : MAX_MESSAGE_LEN;
-    if (f === 'ipv4') {
-      const groups = new Map<AttrSet, number[]>();
-      this.ribOut.ipv4.forEach((addr, len, s) => {
-        let g = groups.get(s);
-        if (!g) groups.set(s, (g = []));
-        g.push(len * 4294967296 + addr);
-      });
-      for (const [s, keys] of groups) for (const m of buildV4Updates(this.attrBytesFor(s), keys, [], max)) this.sendMessage(m);
-    } else {
-      const groups = new Map<AttrSet, string[]>();
-      this.ribOut.ipv6.forEach((k, s) => {
-        let g = groups.get(s);
-        if (!g) groups.set(s, (g = []));
-        g.push(k);
-      });
-      for (const [s, keys] of groups) {
-        for (const m of buildV6Updates(this.attrBytesFor(s), s.mpNextHop, keys, [], max)) this.sendMessage(m);
-      }
     }
   }
 
@@ -866,7 +517,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     if (rr.subtype === RefreshSubtype.NORMAL) {
       const [afi, safi] = FAMILY_AFI_SAFI[f];
       if (neg.enhancedRouteRefresh) this.sendMessage(encodeRouteRefresh(afi, safi, RefreshSubtype.BORR));
-      this.sendTable(f);
+      this.out.sendTable(f, neg, (m) => this.sendMessage(m));
       if (neg.enhancedRouteRefresh) this.sendMessage(encodeRouteRefresh(afi, safi, RefreshSubtype.EORR));
       else this.sendMessage(encodeEndOfRib(afi, safi));
     } else if (rr.subtype === RefreshSubtype.BORR) {
@@ -878,7 +529,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   }
 
   private requireEstablished(): void {
-    if (this.fsm.state !== 'ESTABLISHED' || !this.negotiated || !this.main) {
+    if (this.fsm.state !== 'ESTABLISHED' || !this.negotiated || !this.conns.main) {
       throw new PeerStateError("Please check the peer's state");
     }
   }

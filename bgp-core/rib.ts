@@ -9,7 +9,9 @@
 import {
   DecodedUpdate,
   PathAttributes,
+  attrKeyAs4,
   attrKeyMpNextHop,
+  attrKeyTlvs,
   decodeAttrKey,
   formatIPv4,
   forEachV4,
@@ -47,7 +49,7 @@ export class AttrSet {
 
   /** True when the attribute bytes were taken from a 4-octet-AS session. */
   get as4(): boolean {
-    return this.key.charCodeAt(0) === 0x34;
+    return attrKeyAs4(this.key);
   }
 
   get mpNextHop(): Buffer | null {
@@ -56,7 +58,7 @@ export class AttrSet {
 
   /** Encoded attribute TLVs (MP attributes excluded). */
   tlvBytes(): Buffer {
-    return Buffer.from(this.key.slice(2 + this.key.charCodeAt(1)), 'latin1');
+    return attrKeyTlvs(this.key);
   }
 }
 

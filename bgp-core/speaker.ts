@@ -16,7 +16,7 @@ export interface ListenAddress {
 export interface SpeakerOptions {
   /** Where to accept inbound sessions; none means outbound-only. */
   listen?: ListenAddress | ListenAddress[];
-  /** Minimum milliseconds between two `counters`/`route` events of one peer (default 500). */
+  /** Minimum milliseconds between two `counters` events of one peer (default 500). */
   counterIntervalMs?: number;
   clock?: Clock;
 }
@@ -47,21 +47,9 @@ export interface CountersEvent {
   lastError: LastError | null;
 }
 
-export interface RouteEvent {
-  peerId: string;
-  family: Family;
-  /** NLRI announced / withdrawn since the previous route event of this peer and family. */
-  announced: number;
-  withdrawn: number;
-  /** Routes now in the Adj-RIB-In of that family. */
-  total: number;
-  version: number;
-}
-
 export interface SpeakerEvents {
   state: [StateEvent];
   counters: [CountersEvent];
-  route: [RouteEvent];
   endOfRib: [{ peerId: string; family: Family }];
   /** A peer's prefix count reached the warning threshold of its limit. */
   maxPrefixWarning: [MaxPrefixWarning & { peerId: string; remoteAddress: string; remoteAs: number }];
@@ -80,7 +68,6 @@ export interface ReconcileResult {
 interface Throttle {
   timer: TimerHandle | null;
   last: number;
-  routes: Map<Family, { announced: number; withdrawn: number }>;
 }
 
 export class UnknownPeerError extends Error {
@@ -172,7 +159,7 @@ export class BgpSpeaker extends EventEmitter<SpeakerEvents> {
     if (this.peers.has(config.id)) throw new Error(`peer ${config.id} already exists`);
     const peer = new Peer({ ...config }, this.pool, this.clock);
     this.peers.set(config.id, peer);
-    this.throttles.set(config.id, { timer: null, last: 0, routes: new Map() });
+    this.throttles.set(config.id, { timer: null, last: 0 });
     this.wire(peer);
     this.emit('peerAdded', { peerId: config.id, config: { ...config } });
     if (config.enabled ?? true) peer.start();
@@ -273,7 +260,7 @@ export class BgpSpeaker extends EventEmitter<SpeakerEvents> {
     old.ribOut.ipv6.forEach((k, s) => next.ribOut.ipv6.set(k, s));
     this.removePeer(old.id, 6, 'configuration changed');
     this.peers.set(cfg.id, next);
-    this.throttles.set(cfg.id, { timer: null, last: 0, routes: new Map() });
+    this.throttles.set(cfg.id, { timer: null, last: 0 });
     this.wire(next);
     this.emit('peerAdded', { peerId: cfg.id, config: { ...cfg } });
     if (cfg.enabled ?? true) next.start();
@@ -367,17 +354,9 @@ export class BgpSpeaker extends EventEmitter<SpeakerEvents> {
       if (this.peers.get(id) !== peer) return;
       this.emit('maxPrefixWarning', { ...w, peerId: id, remoteAddress: peer.config.remoteAddress, remoteAs: peer.config.remoteAs });
     });
-    peer.on('routes', (family, announced, withdrawn) => {
-      const th = this.throttles.get(id);
-      if (!th) return;
-      const r = th.routes.get(family) ?? { announced: 0, withdrawn: 0 };
-      r.announced += announced;
-      r.withdrawn += withdrawn;
-      th.routes.set(family, r);
-      this.schedule(id);
-    });
+    peer.on('routes', () => this.schedule(id));
     peer.on('endOfRib', (family) => {
-      // Flush the route summary first so the receiver sees the full count at End-of-RIB.
+      // Flush the counters first so the receiver sees the full count at End-of-RIB.
       this.flush(id);
       this.emit('endOfRib', { peerId: id, family });
     });
@@ -403,17 +382,6 @@ export class BgpSpeaker extends EventEmitter<SpeakerEvents> {
     }
     th.last = this.clock.now();
     const info = peer.info();
-    for (const [family, r] of th.routes) {
-      this.emit('route', {
-        peerId: id,
-        family,
-        announced: r.announced,
-        withdrawn: r.withdrawn,
-        total: info.received[family],
-        version: info.versions.received[family],
-      });
-    }
-    th.routes.clear();
     this.emit('counters', {
       peerId: id,
       state: info.state,

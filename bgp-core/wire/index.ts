@@ -5,6 +5,7 @@ export * from './nlri';
 export * from './header';
 export * from './open';
 export * from './attributes';
+export * from './attr-key';
 export * from './update';
 export * from './messages';
 export * from './builder';

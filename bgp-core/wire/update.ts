@@ -11,6 +11,7 @@ import {
   mergeAs4Path,
   parseAsPath,
 } from './attributes';
+import { attrKeyAs4, attrKeyHead, attrKeyMpNextHop, attrKeyTlvs } from './attr-key';
 import { formatIPv4 } from './ip';
 import { countPrefixes } from './nlri';
 
@@ -41,11 +42,7 @@ export interface DecodedUpdate {
   mpReach: MpReachView | null;
   mpUnreach: MpUnreachView | null;
   attrs: PathAttributes;
-  /**
-   * Identity of the attribute set as a latin1 string: '4' or '2' for the AS width, the MP next hop
-   * (length char + bytes), then the kept attribute TLVs (MP attributes excluded).
-   * Identical keys mean identical attributes.
-   */
+  /** Identity of the attribute set (layout: ./attr-key): identical keys mean identical attributes. */
   attrKey: string;
   /** RFC 7606: every NLRI of this UPDATE (both fields and MP_REACH) is to be withdrawn. */
   treatAsWithdraw: boolean;
@@ -137,10 +134,11 @@ export function decodeUpdate(buf: Buffer, start: number, end: number, opts: Deco
   };
   if (wl === 0 && al === 0 && attrEnd === end) {
     res.endOfRib = [1, 1];
-    res.attrKey = (opts.as4 ? '4' : '2') + '\u0000';
+    res.attrKey = attrKeyHead(opts.as4, null);
     return res;
   }
-  const keyParts: string[] = [opts.as4 ? '4' : '2'];
+  // keyParts[0] is the key's head, set once the MP next hop is known; the kept TLVs follow.
+  const keyParts: string[] = [''];
   walkAttributes(buf, attrStart, attrEnd, opts, res, keyParts);
 
   const a = res.attrs;
@@ -152,9 +150,7 @@ export function decodeUpdate(buf: Buffer, start: number, end: number, opts: Deco
     if (a.asPath === undefined) withdraw(res, 'missing AS_PATH');
     if (hasV4Nlri && a.nextHop === undefined) withdraw(res, 'missing NEXT_HOP');
   }
-  // Key layout: AS width char, next-hop length char, MP next hop bytes, kept attribute TLVs.
-  const nh = res.mpReach ? res.mpReach.nextHop : null;
-  keyParts[0] = (opts.as4 ? '4' : '2') + String.fromCharCode(nh ? nh.length : 0) + (nh ? nh.toString('latin1') : '');
+  keyParts[0] = attrKeyHead(opts.as4, res.mpReach ? res.mpReach.nextHop : null);
   res.attrKey = keyParts.join('');
   if (
     res.mpUnreach &&
@@ -400,19 +396,13 @@ function decodeOne(
  * Used lazily when a route's attributes are displayed.
  */
 export function decodeAttrKey(key: string): PathAttributes {
-  const tlvs = Buffer.from(key.slice(2 + key.charCodeAt(1)), 'latin1');
+  const tlvs = attrKeyTlvs(key);
   const body = Buffer.alloc(4 + tlvs.length);
   body.writeUInt16BE(tlvs.length, 2);
   tlvs.copy(body, 4);
-  const d = decodeUpdate(body, 0, body.length, { as4: key[0] === '4' });
+  const d = decodeUpdate(body, 0, body.length, { as4: attrKeyAs4(key) });
   const nh = attrKeyMpNextHop(key);
   // The MP next hop is part of the route's identity; show it as an MP_REACH without prefixes.
   if (nh) d.attrs.mpReach = { afi: nh.length === 4 ? 1 : 2, safi: 1, ...formatMpNextHop(1, nh), nlri: [] };
   return d.attrs;
-}
-
-/** The MP next hop stored in an attribute key, or null. */
-export function attrKeyMpNextHop(key: string): Buffer | null {
-  const n = key.charCodeAt(1);
-  return n > 0 ? Buffer.from(key.slice(2, 2 + n), 'latin1') : null;
 }

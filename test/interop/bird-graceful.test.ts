@@ -32,13 +32,12 @@ describe('interop: graceful restart with BIRD 2', () => {
       peers: [{ name: 'core', localAs: 65002, neighborAddress: '127.0.0.1', neighborPort: corePort, remoteAs: 65001, holdTime: 6, gracefulRestart: RESTART_TIME, passive: true }],
     });
     speaker = new BgpSpeaker({ listen: { address: '127.0.0.1', port: corePort }, counterIntervalMs: 100 });
-    speaker.on('route', (e) => withdrawn.push(e.withdrawn));
     await speaker.start();
     const cfg: PeerConfig = {
       id: 'bird', localAs: 65001, routerId: '127.0.0.1', localAddress: '127.0.0.1', remoteAddress: '127.0.0.2', remotePort: birdPort,
       remoteAs: 65002, holdTime: 6, connectRetryTime: 1, idleHoldTime: 0.5, idleHoldTimeMax: 1, families: ['ipv4'],
     };
-    speaker.addPeer(cfg);
+    speaker.addPeer(cfg).on('routes', (_f, _announced, n) => withdrawn.push(n));
     await established();
     await waitFor('BIRD routes', () => speaker.info('bird').received.ipv4 === 3, 10_000);
   }, 60_000);
