@@ -3,7 +3,7 @@ import { User } from '../../src/domain/users/user';
 import { describe } from '../../src/domain/model';
 import { requireReadGrant, toWhere, writeGrant } from '../../src/domain/access';
 import { withScope } from '../../src/domain/crud';
-import { AuthError } from '../../src/graphql/errors';
+import { AuthError } from '../../src/domain/errors';
 import { issueAuthToken, rotateSecretKey, secretKeyOf, serverKey, userByEmail, checkSecretKey } from '../../src/domain/inventory/secrets';
 import { NsotError, badRequest, notFound } from './errors';
 import { jsonBody, send, writable, type Call } from './call';
@@ -48,7 +48,7 @@ function userOut(u: User, secret?: string): Record<string, unknown> {
 /** The core's permission decisions, in NSoT's status codes. */
 function permitted<T>(decide: () => T): T {
   try { return decide(); } catch (e) {
-    if (e instanceof AuthError) throw new NsotError(e.extensions.code === 'FORBIDDEN' ? 403 : 401, e.message);
+    if (e instanceof AuthError) throw new NsotError(e.code === 'FORBIDDEN' ? 403 : 401, e.message);
     throw e;
   }
 }

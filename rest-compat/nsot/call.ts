@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import type { RunningApp } from '../../src/http/app';
 import type { GqlContext } from '../../src/graphql/context';
 import { requireWrite } from '../../src/graphql/guards';
-import { AuthError } from '../../src/graphql/errors';
+import { AuthError } from '../../src/domain/errors';
 import { readBody } from '../core/http';
 import { NsotError, fromGraphql } from './errors';
 import { nsotContext } from './auth';
@@ -31,7 +31,7 @@ export function makeCall(req: Request, res: Response, running: RunningApp, url: 
 export async function writable(call: Call): Promise<GqlContext> {
   const ctx = await call.ctx();
   try { requireWrite(ctx); } catch (e) {
-    if (e instanceof AuthError) throw new NsotError(e.extensions.code === 'FORBIDDEN' ? 403 : 401, e.message);
+    if (e instanceof AuthError) throw new NsotError(e.code === 'FORBIDDEN' ? 403 : 401, e.message);
     throw e;
   }
   return ctx;

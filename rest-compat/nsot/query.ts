@@ -1,7 +1,7 @@
 // GET /<resource>/query/?query=...&unique=true: the set query runs in SQL as the
 // models' `setQuery` filter; here only NSoT's checks and error texts are added.
 import { setQueryNames } from '../../src/domain/inventory/set-query';
-import { ValidationError } from '../../src/graphql/errors';
+import { ValidationError } from '../../src/domain/errors';
 import { badRequest } from './errors';
 import { run, send, type Call } from './call';
 import { fetchPage, listFilter, scoped, sendList } from './read';

@@ -5,7 +5,7 @@ import type { ModelDescriptor } from '../../src/domain/model';
 import type { RunningApp } from '../../src/http/app';
 import type { GqlContext } from '../../src/graphql/context';
 import { requireRead, requireWrite } from '../../src/graphql/guards';
-import { AuthError } from '../../src/graphql/errors';
+import { AuthError } from '../../src/domain/errors';
 import { RestError, fromGraphqlErrors } from '../core/errors';
 import { readBody, type Responder } from '../core/http';
 import type { Doc } from '../core/documents';

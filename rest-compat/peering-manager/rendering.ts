@@ -3,6 +3,7 @@
 // export render, and generate-email. A template fault answers 400 naming the template and line.
 import { modelByContentType } from '../../src/domain/model';
 import { TemplateError } from '../../src/workflows/templates/errors';
+import { NotFoundError } from '../../src/domain/errors';
 import { renderEmail, renderExportTemplate } from '../../src/workflows/templates/render';
 import { enqueueExportTemplate, enqueueRouterConfiguration } from '../../src/workflows/templates/jobs';
 import { RestError, detail } from '../core/errors';
@@ -21,7 +22,7 @@ async function templateFaults<T>(f: () => Promise<T>): Promise<T> {
     return await f();
   } catch (e) {
     if (e instanceof TemplateError) throw detail(400, e.message);
-    if ((e as { extensions?: { code?: string } }).extensions?.code === 'NOT_FOUND') throw detail(404, (e as Error).message);
+    if (e instanceof NotFoundError) throw detail(404, (e as Error).message);
     throw e;
   }
 }

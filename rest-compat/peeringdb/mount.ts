@@ -6,7 +6,8 @@ import type { GraphQLError } from 'graphql';
 import type { RunningApp } from '../../src/http/app';
 import type { GqlContext } from '../../src/graphql/context';
 import { requireRead } from '../../src/graphql/guards';
-import { AuthError, coercionFields, databaseUnavailable } from '../../src/graphql/errors';
+import { coercionFields, databaseUnavailable } from '../../src/graphql/errors';
+import { AuthError } from '../../src/domain/errors';
 import { pdbType, type PdbTag } from '../../src/domain/peeringdb/tags';
 import { list, listJsonText, single } from './read';
 import { sqlRows } from '../../src/domain/peeringdb/sql';
@@ -43,7 +44,7 @@ async function readable(call: Call): Promise<GqlContext> {
 
 function guard(fn: () => void): void {
   try { fn(); } catch (e) {
-    if (e instanceof AuthError) throw new PdbError(e.extensions.code === 'FORBIDDEN' ? 403 : 401, e.message);
+    if (e instanceof AuthError) throw new PdbError(e.code === 'FORBIDDEN' ? 403 : 401, e.message);
     throw e;
   }
 }

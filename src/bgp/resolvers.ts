@@ -4,7 +4,7 @@ import { Arg, Ctx, Field, Float, ID, InputType, Int, Mutation, ObjectType, Query
 import { DOWN_REASON_KINDS, MAX_COMMUNICATION_BYTES, attrsToJson, jsonToAttrs, parseCommunity, type AdjRib, type PeerInfo, type RouteEntry } from '../../bgp-core';
 import { ASNScalar, JSONScalar } from '../graphql/scalars';
 import { requireRead, requireWrite } from '../graphql/guards';
-import { NotFoundError, ValidationError } from '../graphql/errors';
+import { NotFoundError, ValidationError } from '../domain/errors';
 import type { GqlContext } from '../graphql/context';
 import { LiveSource } from '../graphql/live-source';
 import type { BgpSessionEvent } from '../events/bus';

@@ -3,7 +3,7 @@
 // conditions that every surface compiles the same way: MikroORM conditions for the generic reads,
 // SQL for the PeeringDB reader, a predicate for subscription events and loaded relations.
 import type { Caller } from '../http/auth';
-import { AuthError } from '../graphql/errors';
+import { AuthError } from './errors';
 import type { ModelDescriptor } from './model';
 
 /** Roles in increasing order of rights. */

@@ -5,7 +5,7 @@ import { allModels, describe, type ModelDescriptor, type FieldMeta } from './mod
 import { checkValue, addError, type FieldErrors } from './validate';
 import { inputNames, patchName, refFields, writableFields } from '../graphql/inputs';
 import { filterToWhere } from '../graphql/filters';
-import { AuthError, ConflictError, NotFoundError, ValidationError } from '../graphql/errors';
+import { AuthError, ConflictError, NotFoundError, ValidationError } from './errors';
 import { currentRequest } from '../db/context';
 import type { ObjectChange } from './extras/object-change';
 import { objectRepr } from '../db/snapshot';

@@ -7,7 +7,7 @@ import type { SqlEntityManager } from '@mikro-orm/knex';
 import { allModels, describe, type FieldMeta, type ModelDescriptor } from './model';
 import { orderBy, withScope, type ListArgs, type Paging } from './crud';
 import { filterToWhere } from '../graphql/filters';
-import { ValidationError } from '../graphql/errors';
+import { ValidationError } from './errors';
 
 /** A list field of `owner` whose items are rows of `child`. */
 export interface NestedList {

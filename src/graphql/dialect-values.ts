@@ -7,8 +7,8 @@ import {
   type DocumentNode, type FragmentDefinitionNode, type GraphQLEnumType, type GraphQLInputType, type GraphQLNamedType,
   type GraphQLObjectType, type GraphQLSchema, type SelectionSetNode,
 } from 'graphql';
-import { ValidationError } from './errors';
-import type { FieldErrors } from './errors';
+import { ValidationError } from '../domain/errors';
+import type { FieldErrors } from '../domain/errors';
 
 const byStored = new WeakMap<GraphQLEnumType, Map<string, string>>();
 

@@ -1,34 +1,49 @@
-// Errors every layer raises and every dialect renders in its own shape. The GraphQL
-// form carries extensions.code and, for validation, extensions.fields (or .items for bulk).
-import { GraphQLError } from 'graphql';
+// The GraphQL form of the core's errors (src/domain/errors.ts): extensions.code and, for
+// validation, extensions.fields (or .items for bulk). Every GraphQL edge (Apollo's formatError,
+// graphql-ws, the in-process Executor the REST dialects use) passes its errors through here.
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import { DomainError, ValidationError, type DomainErrorCode, type FieldErrors } from '../domain/errors';
 
-export type FieldErrors = Record<string, string[]>;
+const GRAPHQL_CODES: Record<DomainErrorCode, string> = {
+  INVALID: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+};
 
-export class ValidationError extends GraphQLError {
-  constructor(public fields: FieldErrors, public items?: FieldErrors[], message?: string) {
-    const first = Object.entries(items ? items.find((i) => Object.keys(i).length) ?? {} : fields)[0];
-    super(message ?? (first ? `${first[0]}: ${first[1][0]}` : 'Invalid input.'), {
-      extensions: { code: 'BAD_USER_INPUT', fields, ...(items ? { items } : {}) },
-    });
-  }
+/** A domain error's GraphQL extensions. */
+export function domainExtensions(e: DomainError): Record<string, unknown> {
+  const code = GRAPHQL_CODES[e.code];
+  if (e instanceof ValidationError) return { code, fields: e.fields, ...(e.items ? { items: e.items } : {}) };
+  return { code };
 }
 
-export class NotFoundError extends GraphQLError {
-  constructor(message: string) {
-    super(message, { extensions: { code: 'NOT_FOUND' } });
-  }
+/** The domain error a GraphQL error (or an error Apollo hands over) was raised for, if any. */
+export function domainCause(e: unknown): DomainError | null {
+  if (e instanceof DomainError) return e;
+  const cause = (e as { originalError?: unknown } | null)?.originalError;
+  return cause instanceof DomainError ? cause : null;
 }
 
-export class ConflictError extends GraphQLError {
-  constructor(message: string) {
-    super(message, { extensions: { code: 'CONFLICT' } });
-  }
+/** graphql-js wraps what a resolver throws: give the wrapper its domain error's code. */
+export function withDomainCode(e: GraphQLError): GraphQLError {
+  const cause = domainCause(e);
+  if (!cause) return e;
+  return new GraphQLError(e.message, {
+    nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, originalError: cause,
+    extensions: { ...e.extensions, ...domainExtensions(cause) },
+  });
 }
 
-export class AuthError extends GraphQLError {
-  constructor(code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string) {
-    super(message, { extensions: { code } });
-  }
+/** A domain error raised before execution (while preparing variables), as a GraphQL error. */
+export function fromDomainError(e: DomainError): GraphQLError {
+  return new GraphQLError(e.message, { originalError: e, extensions: domainExtensions(e) });
+}
+
+export function withDomainCodes<T extends ExecutionResult>(result: T): T {
+  return result.errors?.some((e) => domainCause(e)) ? { ...result, errors: result.errors.map(withDomainCode) } : result;
 }
 
 /** graphql-js variable coercion errors name the path: turn them into field messages. */
@@ -76,10 +91,3 @@ export function databaseUnavailable(e: unknown): boolean {
 }
 
 export const UNAVAILABLE_MESSAGE = 'The database is unavailable or did not answer in time; retry the request.';
-
-/** The operation cannot be done now for a reason outside the request (no router, no platform cipher, no live peer): HTTP 503. */
-export class UnavailableError extends GraphQLError {
-  constructor(message: string) {
-    super(message, { extensions: { code: 'SERVICE_UNAVAILABLE' } });
-  }
-}

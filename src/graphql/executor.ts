@@ -4,6 +4,8 @@
 import { execute, validate, specifiedRules, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { GqlContext } from './context';
 import { checkCost, checkLogin, measureDocument, parseLimited, type Limits } from './limits';
+import { fromDomainError, withDomainCodes } from './errors';
+import { DomainError } from '../domain/errors';
 import { resultToStoredValues, selectsEnums, variablesToEnumNames } from './dialect-values';
 
 interface Cached { document: DocumentNode; ceiling: number; enumsInResult: boolean }
@@ -69,9 +71,10 @@ export class Executor {
       variableValues = variablesToEnumNames(this.schema, document, variables);
     } catch (e) {
       if (e instanceof GraphQLError) return { errors: [e] };
+      if (e instanceof DomainError) return { errors: [fromDomainError(e)] };
       throw e;
     }
-    const result = await execute({ schema: this.schema, document, variableValues, contextValue: ctx });
+    const result = withDomainCodes(await execute({ schema: this.schema, document, variableValues, contextValue: ctx }));
     if (c.enumsInResult) resultToStoredValues(this.schema, document, result.data as Record<string, unknown> | null);
     return result;
   }

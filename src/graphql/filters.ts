@@ -5,7 +5,7 @@ import { raw } from '@mikro-orm/core';
 import { describe, fieldDescription, words, type ModelDescriptor, type FieldMeta, type FilterKind } from '../domain/model';
 import { lookupConditions, lookupType } from './lookups';
 import { ipHostFilter, parseIp } from '../domain/ip';
-import { ValidationError } from './errors';
+import { ValidationError } from '../domain/errors';
 
 const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
 

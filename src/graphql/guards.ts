@@ -1,6 +1,6 @@
 // The GraphQL side of the permission model (src/domain/access.ts): whether a request may read at
 // all (LOGIN_REQUIRED), which rows of a model it reads, and whether it may write.
-import { AuthError } from './errors';
+import { AuthError } from '../domain/errors';
 import { NO_CREDENTIALS, NO_PERMISSION, readGrant, requireReadGrant, requireWriter, hasRole, toWhere, writeGrant, type WriteAction } from '../domain/access';
 import type { ModelDescriptor } from '../domain/model';
 import type { GqlContext } from './context';

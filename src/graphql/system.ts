@@ -5,7 +5,7 @@ import { User } from '../domain/users/user';
 import { createToken } from '../domain/users/tokens';
 import { DateTimeScalar, JSONScalar } from './scalars';
 import { requireRead } from './guards';
-import { AuthError, NotFoundError, ValidationError } from './errors';
+import { AuthError, NotFoundError, ValidationError } from '../domain/errors';
 import { canReadChangesOf, canReadRow, toWhere, writeGrant, NO_PERMISSION } from '../domain/access';
 import { withScope } from '../domain/crud';
 import { describe } from '../domain/model';

@@ -2,7 +2,7 @@
 // the GraphQL ID is a row id, the row is within the caller's read scope, and a queued job has an owner.
 import type { GqlContext } from './context';
 import { readScope, requireWrite } from './guards';
-import { AuthError, NotFoundError } from './errors';
+import { AuthError, NotFoundError } from '../domain/errors';
 import { NO_CREDENTIALS } from '../domain/access';
 import { describe } from '../domain/model';
 import * as crud from '../domain/crud';

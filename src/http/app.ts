@@ -16,7 +16,7 @@ import { requestContext, type RequestContext } from '../db/context';
 import { makeSchema } from '../graphql/schema';
 import { Loaders } from '../graphql/loaders';
 import { limitsFrom, requestRules, validationRules, parseLimited, parseOptions, documentTooLarge, isTokenLimit, withCode, type Limits } from '../graphql/limits';
-import { coercionFields, databaseUnavailable, UNAVAILABLE_MESSAGE } from '../graphql/errors';
+import { coercionFields, databaseUnavailable, domainCause, domainExtensions, UNAVAILABLE_MESSAGE, withDomainCode } from '../graphql/errors';
 import { Executor } from '../graphql/executor';
 import type { CountExecutions } from '../graphql/shared-subscribe';
 import { subscriptionFanout } from './ws-fanout';
@@ -58,7 +58,8 @@ export function registerMount(m: Mount): void { mounts.push(m); }
 
 function formatError() {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const ext: Record<string, unknown> = { ...(formatted.extensions ?? {}) };
+    const cause = domainCause(error);
+    const ext: Record<string, unknown> = { ...(formatted.extensions ?? {}), ...(cause ? domainExtensions(cause) : {}) };
     const coerced = coercionFields(formatted.message);
     if (coerced && (ext.code === 'BAD_USER_INPUT' || ext.code === undefined)) {
       ext.code = 'BAD_USER_INPUT';
@@ -252,6 +253,9 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
       if (errors.length) return withCode(errors, 'GRAPHQL_VALIDATION_FAILED');
       return { schema, document, variableValues: variables, operationName: payload.operationName };
     },
+    // The core's errors get their GraphQL codes here too (a refused subscription, a failed event).
+    onError: (_c, _id, _payload, errors) => errors.map((e) => withDomainCode(e).toJSON()),
+    onNext: (_c, _id, _payload, _args, result) => (result.errors?.some((e) => domainCause(e)) ? { ...result, errors: result.errors.map((e) => withDomainCode(e).toJSON()) } : undefined),
     context: async (c) => {
       const auth = (c.connectionParams?.authorization ?? c.connectionParams?.Authorization) as string | undefined;
       return newContext(auth, randomUUID(), c.extra.request.socket.remoteAddress);

@@ -3,7 +3,7 @@ import { loggableError, logInternalError, logger, redactDbMessage } from '../../
 import { openOrm, migrate, type Orm } from '../../src/db/orm';
 import { armEngineTrap } from '../helpers/engine-trap';
 import { mapDbError } from '../../src/domain/crud';
-import { ValidationError } from '../../src/graphql/errors';
+import { ValidationError } from '../../src/domain/errors';
 import { DriverException } from '@mikro-orm/core';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';

@@ -2,7 +2,7 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import type { GqlContext } from '../../graphql/context';
 import { requireModelWrite } from '../../graphql/guards';
-import { ConflictError, NotFoundError } from '../../graphql/errors';
+import { ConflictError, NotFoundError } from '../errors';
 import { describe } from '../model';
 import * as crud from '../crud';
 import { Network } from './resources';

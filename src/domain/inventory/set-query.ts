@@ -3,7 +3,7 @@
 // table, evaluated left to right: no prefix = intersection, + union, - difference.
 // The database does the set algebra; nothing is loaded into JS to filter.
 import { raw } from '@mikro-orm/core';
-import { ValidationError } from '../../graphql/errors';
+import { ValidationError } from '../errors';
 
 export type SetOp = 'intersection' | 'union' | 'difference';
 export interface SetTerm { op: SetOp; name: string; value: string; regex: boolean }

@@ -3,7 +3,7 @@
 // against their site's definitions before the flush; afterwards the value table,
 // the network tree and interface address assignments are rebuilt in SQL.
 import { ChangeSetType, type AnyEntity, type EntityManager, type EventSubscriber, type FlushEventArgs } from '@mikro-orm/core';
-import { ValidationError } from '../../graphql/errors';
+import { ValidationError } from '../errors';
 import { checkAttributes, valueRows, type AttributeDef } from './attribute-rules';
 import { checkConstraints } from './attribute';
 import { parseCidr, cidrText } from './cidr';

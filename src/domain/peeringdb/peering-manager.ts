@@ -7,7 +7,7 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-grap
 import type { AnyEntity } from '@mikro-orm/core';
 import type { GqlContext } from '../../graphql/context';
 import { readScope, requireRead, requireWrite } from '../../graphql/guards';
-import { NotFoundError } from '../../graphql/errors';
+import { NotFoundError } from '../errors';
 import { describe } from '../model';
 import * as crud from '../crud';
 import { AutonomousSystem } from '../peering/autonomous-system';

@@ -8,7 +8,7 @@ import { JSONScalar } from '../../graphql/scalars';
 import type { EntityManager } from '@mikro-orm/core';
 import type { GqlContext } from '../../graphql/context';
 import { requireWrite } from '../../graphql/guards';
-import { ValidationError } from '../../graphql/errors';
+import { ValidationError } from '../errors';
 import { mapDbError } from '../crud';
 import { pdbType, type PdbTag } from './tags';
 import { pdbCreate, pdbDelete, pdbUpdate } from './writes';

@@ -4,7 +4,7 @@
 // PeeringDB's business rules (a netixlan needs a technical poc, ...) are not.
 // Callers run these inside one transaction.
 import type { EntityManager } from '@mikro-orm/core';
-import { ValidationError, NotFoundError } from '../../graphql/errors';
+import { ValidationError, NotFoundError } from '../errors';
 import { pdbTable, type PdbColumn, type PdbTable } from './columns';
 import { PDB_TYPES, type PdbTag } from './tags';
 import { validDate } from '../../graphql/scalars';

@@ -2,7 +2,7 @@
 // every authenticator that accepts a token.
 import { BlockList, isIP } from 'node:net';
 import { parseIp } from '../ip';
-import { ValidationError } from '../../graphql/errors';
+import { ValidationError } from '../errors';
 
 const MAX_NETWORKS = 100;
 

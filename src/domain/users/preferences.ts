@@ -5,7 +5,7 @@ import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { User } from './user';
 import { describe } from '../model';
 import type { GqlContext } from '../../graphql/context';
-import { AuthError, ValidationError } from '../../graphql/errors';
+import { AuthError, ValidationError } from '../errors';
 import { requireRead, requireWrite, NO_CREDENTIALS } from '../../graphql/guards';
 import { JSONScalar, jsonDepthExceeds, jsonTooDeep } from '../../graphql/scalars';
 

@@ -5,7 +5,7 @@ import type { AnyEntity, EntityManager } from '@mikro-orm/core';
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import type { GqlContext } from '../../graphql/context';
 import { readScope, requireModelWrite } from '../../graphql/guards';
-import { NotFoundError, UnavailableError } from '../../graphql/errors';
+import { NotFoundError, UnavailableError } from '../../domain/errors';
 import { JSONScalar } from '../../graphql/scalars';
 import { describe } from '../../domain/model';
 import * as crud from '../../domain/crud';

@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { defineJob, enqueueJob, JobFailed, type JobRun } from '../../jobs/api';
 import type { Job } from '../../domain/core/job';
 import type { Caller } from '../../http/auth';
-import { AuthError } from '../../graphql/errors';
+import { AuthError } from '../../domain/errors';
 import { requireReadGrant, toWhere } from '../../domain/access';
 import { describe } from '../../domain/model';
 import { Router } from '../../domain/devices/router';

@@ -2,7 +2,7 @@
 // values a neighbour gives its session, and the batched write of those values.
 import type { EntityManager } from '@mikro-orm/core';
 import type { Caller } from '../../http/auth';
-import { AuthError } from '../../graphql/errors';
+import { AuthError } from '../../domain/errors';
 import { NO_PERMISSION, writeGrant } from '../../domain/access';
 import { describe } from '../../domain/model';
 import { Router } from '../../domain/devices/router';

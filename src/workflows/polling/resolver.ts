@@ -5,7 +5,7 @@ import type { AnyEntity } from '@mikro-orm/core';
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import type { GqlContext } from '../../graphql/context';
 import { readableIds, requireJobOwner, requireReadable, rowId } from '../../graphql/workflow-guards';
-import { UnavailableError } from '../../graphql/errors';
+import { UnavailableError } from '../../domain/errors';
 import { Job } from '../../domain/core/job';
 import { Router } from '../../domain/devices/router';
 import { Connection } from '../../domain/net/connection';

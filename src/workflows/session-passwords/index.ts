@@ -4,7 +4,7 @@ import type { AnyEntity } from '@mikro-orm/core';
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import type { GqlContext } from '../../graphql/context';
 import { readScope, requireModelWrite } from '../../graphql/guards';
-import { NotFoundError, UnavailableError } from '../../graphql/errors';
+import { NotFoundError, UnavailableError } from '../../domain/errors';
 import { describe } from '../../domain/model';
 import * as crud from '../../domain/crud';
 import { DirectPeeringSession } from '../../domain/peering/direct-peering-session';

@@ -3,7 +3,7 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import type { GqlContext } from '../../graphql/context';
 import { requireRead } from '../../graphql/guards';
-import { ValidationError } from '../../graphql/errors';
+import { ValidationError } from '../../domain/errors';
 import { TemplateError } from './errors';
 import { renderNetworkEmail } from './render';
 import { RenderedEmail } from './resolver';

@@ -4,7 +4,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Caller } from '../../http/auth';
 import { modelByContentType, describe } from '../../domain/model';
-import { NotFoundError } from '../../graphql/errors';
+import { NotFoundError } from '../../domain/errors';
 import { renderTemplate } from './environment';
 import { TemplateError } from './errors';
 import { loadGraph, TooManyObjects, type Graph, type Rec } from './graph';

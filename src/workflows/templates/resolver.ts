@@ -4,7 +4,7 @@ import { Arg, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from 'type
 import type { GqlContext } from '../../graphql/context';
 import { requireModelWrite, requireRead } from '../../graphql/guards';
 import { readableIds, requireJobOwner, requireReadable, rowId } from '../../graphql/workflow-guards';
-import { NotFoundError, ValidationError } from '../../graphql/errors';
+import { NotFoundError, ValidationError } from '../../domain/errors';
 import { describe } from '../../domain/model';
 import { Job } from '../../domain/core/job';
 import { Router } from '../../domain/devices/router';
