@@ -30,6 +30,8 @@ export interface Config {
   bgpMaxPrefixWarningPercent: number;
   /** Seconds a session ended for exceeding its max-prefix limit stays down before it restarts. */
   bgpMaxPrefixRestartSeconds: number;
+  /** How long a gateway waits for bgp-core workers in other processes to answer (BGP_REQUEST_TIMEOUT_MS). */
+  bgpRequestTimeoutMs: number;
   /** BMP station (RFC 7854) port; null: no station (the default). 0 picks a free port. */
   bmpPort: number | null;
   /** Address the BMP station listens on (routers connect to it). */
@@ -156,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bgpWorker,
     bgpMaxPrefixWarningPercent: int(env, 'BGP_MAX_PREFIX_WARNING_PERCENT', 90, 1, 100),
     bgpMaxPrefixRestartSeconds: int(env, 'BGP_MAX_PREFIX_RESTART_SECONDS', 60, 1, 86_400),
+    bgpRequestTimeoutMs: int(env, 'BGP_REQUEST_TIMEOUT_MS', 5000, 100, 60_000),
     ...bmp(env),
     subscriptionRecheckSeconds: int(env, 'SUBSCRIPTION_RECHECK_SECONDS', 30, 1, 3600),
     nsotEmailHeaderAuth: bool(env, 'NSOT_EMAIL_HEADER_AUTH', false),

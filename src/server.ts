@@ -11,6 +11,8 @@ import './rest';
 import { BgpWorker } from './bgp/worker';
 import { setLocalBmp, setLocalWorker } from './bgp/local';
 import { BmpService } from './bgp/bmp';
+import { LocalSpeaker } from './bgp/speaker-api/local';
+import { gatewayNodeId, processSpeakers } from './bgp/speaker-api';
 import { setJsonMaxDepth } from './graphql/scalars';
 
 export interface PeerGate { orm: Orm; bus: EventBus; http: RunningApp; worker: BgpWorker | null; bmp: BmpService | null; close(): Promise<void> }
@@ -35,15 +37,20 @@ export async function startPeerGate(config: Config, opts: { migrate?: boolean; p
   const bus: EventBus = config.databaseUrl.startsWith('postgres') ? await PgBus.connect(config.databaseUrl) : new InProcessBus();
   // Writes made outside a request (CLI, workers) still reach subscribers.
   const unsubscribe = onObjectChanges((rows) => bus.publishObjectChanges(rows));
-  const http = await startApp({ config, orm, bus }, opts.port ?? config.port, opts.host ?? config.host);
+  // Live BGP of this process's worker and BMP station, once they run (src/bgp/speaker-api).
+  const local = new LocalSpeaker();
+  const speakers = processSpeakers(local, bus, { databaseUrl: bus instanceof PgBus ? config.databaseUrl : null, nodeId: gatewayNodeId(), timeoutMs: config.bgpRequestTimeoutMs });
+  const speaker = speakers.api;
+  const http = await startApp({ config, orm, bus, speaker }, opts.port ?? config.port, opts.host ?? config.host);
   // Background jobs (src/jobs): claimed from the database, so every gateway process runs some.
-  const jobs = new JobRunner(orm, { publish: (e) => bus.publishJob(e) });
+  const jobs = new JobRunner(orm, { publish: (e) => bus.publishJob(e), speaker });
   await jobs.start();
   let worker: BgpWorker | null = null;
   if (config.bgpWorker === 'embedded') {
     worker = new BgpWorker(orm, bus, { maxPrefix: { warningPercent: config.bgpMaxPrefixWarningPercent, restartSeconds: config.bgpMaxPrefixRestartSeconds } });
     await worker.start();
     setLocalWorker(worker);
+    local.worker = worker;
   }
   // The BMP station (routers streaming their sessions' state) runs only when BMP_PORT is set.
   let bmp: BmpService | null = null;
@@ -51,14 +58,18 @@ export async function startPeerGate(config: Config, opts: { migrate?: boolean; p
     bmp = new BmpService(orm, bus, { address: config.bmpListenAddress, port: config.bmpPort });
     await bmp.start();
     setLocalBmp(bmp);
+    local.bmp = bmp;
   }
+  // Other processes (gateways without a worker) ask this one about the peers it runs.
+  if (worker || bmp) await speakers.serve();
   return {
     orm, bus, http, worker, bmp,
     close: async () => {
       unsubscribe();
+      await speakers.close();
       await jobs.close();
-      if (bmp) { setLocalBmp(null); await bmp.close(); }
-      if (worker) { setLocalWorker(null); await worker.close(); }
+      if (bmp) { setLocalBmp(null); local.bmp = null; await bmp.close(); }
+      if (worker) { setLocalWorker(null); local.worker = null; await worker.close(); }
       await http.close();
       await bus.close();
       await orm.close(true);

@@ -7,6 +7,7 @@ import type { EventBus } from '../../src/events/bus';
 import type { GqlContext } from '../../src/graphql/context';
 import type { RunningApp } from '../../src/http/app';
 import { Loaders } from '../../src/graphql/loaders';
+import { LocalSpeaker } from '../../src/bgp/speaker-api/local';
 import { modelByContentType } from '../../src/domain/model';
 import { logger } from '../../src/log';
 import { setWebhookDataSerializer, type WebhookDataSerializer } from '../../src/workflows/webhooks/data';
@@ -21,6 +22,8 @@ const RELATIVE_URLS = urlBuilder('');
 // publish nothing on the bus.
 const READ_CONFIG = { loginRequired: false, paginateCount: CHUNK, maxPageSize: 0 } as Config;
 const NO_BUS = null as unknown as EventBus;
+/** Model representations read no live BGP state. */
+const NO_SPEAKER = new LocalSpeaker();
 
 function serializer(running: RunningApp): WebhookDataSerializer {
   return async (em, contentType, ids, caller) => {
@@ -31,7 +34,7 @@ function serializer(running: RunningApp): WebhookDataSerializer {
     const doc = documentFor('list', d, shape);
     for (let i = 0; i < ids.length; i += CHUNK) {
       const chunk = ids.slice(i, i + CHUNK);
-      const ctx: GqlContext = { em, caller, loaders: new Loaders(em, () => caller), requestId: '', config: READ_CONFIG, bus: NO_BUS };
+      const ctx: GqlContext = { em, caller, loaders: new Loaders(em, () => caller), requestId: '', config: READ_CONFIG, bus: NO_BUS, speaker: NO_SPEAKER };
       const r = await running.executor.run(doc.text, { filter: { id: { exact: chunk } }, limit: chunk.length }, ctx);
       if (r.errors?.length) {
         // The write goes on: its deliveries fall back to the change-log snapshot.

@@ -1,19 +1,17 @@
 // Live BGP in GraphQL: the session-state subscription, live peers with counters and
 // capabilities, received routes, and control mutations (start/stop, refresh, announce).
 import { Arg, Ctx, Field, Float, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { DOWN_REASON_KINDS, MAX_COMMUNICATION_BYTES, attrsToJson, jsonToAttrs, parseCommunity, type AdjRib, type PeerInfo, type RouteEntry } from '../../bgp-core';
+import { DOWN_REASON_KINDS, MAX_COMMUNICATION_BYTES } from '../../bgp-core';
 import { ASNScalar, JSONScalar } from '../graphql/scalars';
 import { requireRead, requireWrite } from '../graphql/guards';
-import { NotFoundError, ValidationError } from '../domain/errors';
+import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../domain/errors';
 import type { GqlContext } from '../graphql/context';
 import { LiveSource } from '../graphql/live-source';
 import type { BgpSessionEvent } from '../events/bus';
-import { SESSION_CONTENT_TYPE, parsePeerKey, type SessionType } from './desired';
-import { localBmp, localWorker } from './local';
-import type { BmpPeerEntry } from './bmp';
+import { SESSION_CONTENT_TYPE, type SessionType } from './desired';
+import { SpeakerError, type BmpPeerView, type SessionRef, type SpeakerPeer } from './speaker-api/types';
 import { BGPState } from '../domain/choices';
 import { choiceEnum } from '../graphql/choice-enums';
-import { downReasonOf } from './down-reason';
 
 /** A session event's state: a BGP state, or deleted when the peer is removed. */
 const SessionEventState = choiceEnum({ name: 'BgpSessionEventState', values: [...BGPState.values, { value: 'deleted', label: 'Deleted (the peer was removed)' }] });
@@ -80,6 +78,7 @@ class BgpPeerType {
   @Field(() => BgpDownReasonType, { nullable: true, description: DOWN_REASON }) downReason!: unknown;
   @Field(() => JSONScalar, { description: 'Per address family: received and advertised prefixes' }) prefixes!: unknown;
   @Field(() => JSONScalar, { description: 'Messages sent and received by type (yabgp statistic keys)' }) statistics!: unknown;
+  @Field(() => JSONScalar, { description: 'Changes applied to the Adj-RIB-In (received) and Adj-RIB-Out (send), per family' }) versions!: unknown;
   @Field(() => JSONScalar, { description: 'Capabilities sent (local) and received (remote), per AFI/SAFI' }) capabilities!: unknown;
   @Field(() => JSONScalar, { nullable: true, description: 'What both sides agreed: hold time, 4-octet AS, families' }) negotiated!: unknown;
   @Field(() => [String], { description: STALE_FAMILIES }) staleFamilies!: string[];
@@ -129,63 +128,56 @@ function sessionTypeOf(s: string): SessionType {
   return t;
 }
 
-export function peerView(routerId: number, info: PeerInfo): BgpPeerType {
-  const key = parsePeerKey(info.id)!;
-  return {
-    sessionType: SESSION_CONTENT_TYPE[key.type], sessionId: key.id, routerId, state: info.state.toLowerCase(),
-    localAddress: info.localAddress, localAs: info.localAs, remoteAddress: info.remoteAddress, remotePort: info.remotePort,
-    remoteAs: info.remoteAs, remoteRouterId: info.remoteRouterId, uptime: info.uptime, lastError: info.lastError, downReason: downReasonOf(info.downReason),
-    prefixes: { received: info.received, advertised: info.advertised }, statistics: info.stats,
-    capabilities: info.capability, negotiated: info.negotiated, staleFamilies: info.staleFamilies,
-  };
-}
-
-function livePeer(type: string, id: string) {
-  const worker = localWorker();
-  if (!worker) throw new NotFoundError('No bgp-core worker runs in this process; live state is on the worker that runs the peer.');
-  const found = worker.find(sessionTypeOf(type), Number(id));
-  if (!found) throw new NotFoundError(`Session ${type} ${id} is not running in bgp-core (is its router a BGP speaker and the session enabled?).`);
-  return found;
-}
-
-/** Routes of a session: from the speaker when it runs the session here, else from the BMP router that reports it. */
-function receivedRib(type: string, id: string, policy: string | undefined): AdjRib {
-  if (policy != null && policy !== 'pre' && policy !== 'post') throw new ValidationError({ policy: ['Must be "pre" or "post".'] });
+function sessionRef(type: string, id: string): SessionRef {
   const t = sessionTypeOf(type);
-  if (!localWorker()?.find(t, Number(id))) {
-    const reported = localBmp()?.findSession(t, Number(id));
-    if (reported) return policy === 'post' ? reported.postPolicy : reported.prePolicy;
+  if (!/^\d{1,10}$/.test(id)) throw new ValidationError({ sessionId: [`"${id}" is not a valid id.`] });
+  return { type: t, id: Number(id) };
+}
+
+function optionalId(name: string, id: string | undefined): number | undefined {
+  if (id == null || id === '') return undefined;
+  if (!/^\d{1,10}$/.test(id)) throw new ValidationError({ [name]: [`"${id}" is not a valid id.`] });
+  return Number(id);
+}
+
+/** The speaker API's errors as GraphQL's: every dialect renders these codes in its own shape. */
+async function speaking<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (e) {
+    if (!(e instanceof SpeakerError)) throw e;
+    switch (e.kind) {
+      case 'not-found': throw new NotFoundError(e.message);
+      case 'refused': throw new ConflictError(e.message);
+      case 'invalid': throw new ValidationError({ [e.field ?? 'non_field_errors']: [e.message] });
+      case 'unavailable': throw new UnavailableError(e.message);
+    }
   }
-  return livePeer(type, id).peer.ribIn;
 }
 
-/**
- * Without a worker in this process (a gateway with BGP_WORKER=off), a control command goes
- * over the event bus to whichever standalone worker runs the peer. Returns true when sent.
- */
-function sentToWorkers(ctx: GqlContext, type: string, id: string, command: string, payload?: unknown): boolean {
-  if (localWorker()) return false;
-  const sessionType = SESSION_CONTENT_TYPE[sessionTypeOf(type)];
-  if (!/^\d+$/.test(id)) throw new ValidationError({ sessionId: [`"${id}" is not a valid id.`] });
-  ctx.bus.publishCommand({ command, sessionType, sessionId: Number(id), payload });
-  return true;
-}
-
-function bmpPeerView(e: BmpPeerEntry): BmpPeerType {
-  const { router, peer } = e;
-  const down = peer.lastDown;
+export function peerView(p: SpeakerPeer): BgpPeerType {
   return {
-    bmpRouter: router.id, sysName: router.sysName, routerId: e.routerId,
-    sessionType: e.session ? SESSION_CONTENT_TYPE[e.session.type] : null, sessionId: e.session?.id ?? null,
-    peerType: peer.header.peerType, distinguisher: peer.header.distinguisher, remoteAddress: peer.address, remoteAs: peer.asn, remoteRouterId: peer.bgpId,
-    status: peer.status, uptime: peer.upSince ? Math.max(0, (Date.now() - peer.upSince.getTime()) / 1000) : 0,
-    prefixes: peer.counts, negotiated: peer.negotiated,
-    statistics: Object.fromEntries([...peer.stats].map(([k, v]) => [k, v.value])),
-    lastDown: down ? { reason: down.reason, text: down.text, code: down.notification?.code ?? null, subcode: down.notification?.subcode ?? null, fsmEvent: down.fsmEvent, time: down.time.toISOString() } : null,
+    sessionType: SESSION_CONTENT_TYPE[p.sessionType], sessionId: p.sessionId, routerId: p.routerId, state: p.state.toLowerCase(),
+    localAddress: p.localAddress, localAs: p.localAs, remoteAddress: p.remoteAddress, remotePort: p.remotePort,
+    remoteAs: p.remoteAs, remoteRouterId: p.remoteRouterId, uptime: p.uptime, lastError: p.lastError, downReason: p.downReason,
+    prefixes: { received: p.received, advertised: p.advertised }, statistics: p.statistics, versions: p.versions,
+    capabilities: p.capabilities, negotiated: p.negotiated, staleFamilies: p.staleFamilies,
   };
 }
 
-const routeView = (e: RouteEntry): BgpRouteType => ({ prefix: e.prefix, attributes: attrsToJson(e.set.attrs), pathId: e.pathId ?? null });
+function bmpView(v: BmpPeerView): BmpPeerType {
+  return { ...v, sessionType: v.sessionType ? SESSION_CONTENT_TYPE[v.sessionType] : null };
+}
+
+/** A shutdown communication fits the NOTIFICATION (RFC 9003: at most 255 bytes of UTF-8). */
+function checkCommunication(communication: string | undefined): void {
+  if (communication != null && Buffer.byteLength(communication, 'utf8') > MAX_COMMUNICATION_BYTES) {
+    throw new ValidationError({ communication: [`Ensure this value has at most ${MAX_COMMUNICATION_BYTES} bytes in UTF-8 (it has ${Buffer.byteLength(communication, 'utf8')}).`] });
+  }
+}
+
+/** At most this many prefixes or addresses in one lookup. */
+const MAX_LOOKUPS = 10_000;
 
 interface SubscriptionArgs { routerId?: string; states?: string[]; sessionType?: string }
 
@@ -196,13 +188,17 @@ function wanted(e: BgpSessionEvent, args: SubscriptionArgs): boolean {
 }
 
 /**
- * The snapshot of this process's peers, then the bus. The source listens from its making, right
- * after the snapshot is taken, so no change falls between them (GoBGP's INIT / END_OF_INIT lesson).
+ * The snapshot of every speaker's peers (this process's and, over the bus, the workers'), then the
+ * bus. The source listens before the snapshot is asked for, so no change falls between them
+ * (GoBGP's INIT / END_OF_INIT lesson); a change heard meanwhile comes after the snapshot.
  */
-function sessionSource(ctx: GqlContext, args: SubscriptionArgs): LiveSource<'bgpSessionChanged'> {
+async function sessionSource(ctx: GqlContext, args: SubscriptionArgs): Promise<LiveSource<'bgpSessionChanged'>> {
   requireRead(ctx);
-  const snapshot = [...(localWorker()?.snapshotEvents() ?? []), ...(localBmp()?.snapshotEvents() ?? [])];
-  return new LiveSource(ctx.bus, 'bgpSessionChanged', (e) => wanted(e, args), snapshot);
+  const source = new LiveSource(ctx.bus, 'bgpSessionChanged', (e) => wanted(e, args));
+  // Peers in other processes too; a worker that does not answer in time is left out of the snapshot, not the stream.
+  const first = await ctx.speaker.snapshot().catch(() => [] as BgpSessionEvent[]);
+  source.prepend(first);
+  return source;
 }
 
 @Resolver()
@@ -220,114 +216,121 @@ export class BgpResolver {
     return event;
   }
 
-  @Query(() => [BgpPeerType], { description: 'Peers running in this process\'s bgp-core worker' })
-  bgpPeers(@Ctx() ctx: GqlContext, @Arg('routerId', () => ID, { nullable: true, description: 'Only sessions of this router' }) routerId?: string): BgpPeerType[] {
+  @Query(() => [BgpPeerType], { description: 'Running peers of bgp-core, in this process or in the bgp-core workers reached over the event bus' })
+  async bgpPeers(@Ctx() ctx: GqlContext, @Arg('routerId', () => ID, { nullable: true, description: 'Only sessions of this router' }) routerId?: string,
+    @Arg('remoteAddress', () => String, { nullable: true, description: 'Only peers with this address (any IPv6 spelling)' }) remoteAddress?: string): Promise<BgpPeerType[]> {
     requireRead(ctx);
-    const worker = localWorker();
-    if (!worker) return [];
-    return worker.allPeers().filter((p) => !routerId || String(p.routerId) === String(routerId)).map((p) => peerView(p.routerId, p.info));
+    const peers = await speaking(ctx.speaker.peers({ routerId: optionalId('routerId', routerId), remoteAddress: remoteAddress ?? undefined }));
+    return peers.map(peerView);
   }
 
-  @Query(() => [BmpPeerType], { description: 'Peers that routers connected to this process\'s BMP station report, with the session each was matched to' })
-  bmpPeers(@Ctx() ctx: GqlContext,
+  @Query(() => [BmpPeerType], { description: 'Peers that routers connected to a BMP station of PeerGate report, with the session each was matched to' })
+  async bmpPeers(@Ctx() ctx: GqlContext,
     @Arg('routerId', () => ID, { nullable: true, description: 'Only peers of routers matched to this router' }) routerId?: string,
-    @Arg('unmatched', () => Boolean, { nullable: true, description: 'true: only peers with no session in the data; false: only matched ones' }) unmatched?: boolean): BmpPeerType[] {
+    @Arg('unmatched', () => Boolean, { nullable: true, description: 'true: only peers with no session in the data; false: only matched ones' }) unmatched?: boolean): Promise<BmpPeerType[]> {
     requireRead(ctx);
-    return (localBmp()?.listPeers() ?? [])
-      .filter((e) => (!routerId || String(e.routerId) === String(routerId)) && (unmatched == null || unmatched === !e.session))
-      .map(bmpPeerView);
+    const peers = await speaking(ctx.speaker.bmpPeers({ routerId: optionalId('routerId', routerId), unmatched: unmatched ?? undefined }));
+    return peers.map(bmpView);
   }
 
-  @Query(() => BgpPeerType, { nullable: true, description: 'One running peer of this process\'s bgp-core worker, null when it runs none for the session' })
-  bgpPeer(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String, { description: 'direct or ixp (also their content types, "peering.directpeeringsession" ...)' }) sessionType: string, @Arg('sessionId', () => ID, { description: 'Id of the session' }) sessionId: string): BgpPeerType | null {
+  @Query(() => BgpPeerType, { nullable: true, description: 'One running peer of bgp-core, null when no worker runs the session' })
+  async bgpPeer(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String, { description: 'direct or ixp (also their content types, "peering.directpeeringsession" ...)' }) sessionType: string, @Arg('sessionId', () => ID, { description: 'Id of the session' }) sessionId: string): Promise<BgpPeerType | null> {
     requireRead(ctx);
-    const worker = localWorker();
-    const found = worker?.find(sessionTypeOf(sessionType), Number(sessionId));
-    return found ? peerView(found.routerId, found.peer.info()) : null;
+    const p = await speaking(ctx.speaker.peer(sessionRef(sessionType, sessionId)));
+    return p ? peerView(p) : null;
   }
 
   @Query(() => [BgpRouteType], { description: 'Routes received from a peer (its Adj-RIB-In)' })
-  bgpReceivedRoutes(
+  async bgpReceivedRoutes(
     @Ctx() ctx: GqlContext,
     @Arg('sessionType', () => String, { description: 'direct or ixp (also their content types, "peering.directpeeringsession" ...)' }) sessionType: string,
     @Arg('sessionId', () => ID, { description: 'Id of the session' }) sessionId: string,
     @Arg('filter', () => BgpRouteFilter, { nullable: true, description: 'Only routes matching' }) filter?: BgpRouteFilter,
     @Arg('limit', () => Int, { nullable: true, description: 'At most this many routes' }) limit?: number,
     @Arg('policy', () => String, { nullable: true, description: 'For a session a router reports over BMP: "pre" (default: the routes as the peer sent them) or "post" (after the router\'s import policy)' }) policy?: string,
-  ): BgpRouteType[] {
+  ): Promise<BgpRouteType[]> {
     requireRead(ctx);
-    const rib = receivedRib(sessionType, sessionId, policy);
-    const max = Math.min(limit ?? ctx.config.paginateCount, ctx.config.maxPageSize || 100_000);
-    try {
-      if (filter?.prefix) return rib.exactAll(filter.prefix).slice(0, max).map(routeView);
-      if (filter?.address) { const e = rib.longestMatch(filter.address); return e ? [routeView(e)] : []; }
-      let community: number | undefined;
-      if (filter?.community) community = parseCommunity(filter.community);
-      const family = filter?.family === 'ipv4' || filter?.family === 'ipv6' ? filter.family : undefined;
-      return rib.find({ family, within: filter?.within, asPathContains: filter?.asPathContains, community, limit: max }).map(routeView);
-    } catch (e) {
-      throw new ValidationError({ filter: [(e as Error).message] });
-    }
+    if (policy != null && policy !== 'pre' && policy !== 'post') throw new ValidationError({ policy: ['Must be "pre" or "post".'] });
+    const ref = sessionRef(sessionType, sessionId);
+    const max = Math.max(0, Math.min(limit ?? ctx.config.paginateCount, ctx.config.maxPageSize || 100_000));
+    const family = filter?.family === 'ipv4' || filter?.family === 'ipv6' ? filter.family : undefined;
+    return speaking(ctx.speaker.routes(ref, {
+      rib: 'in', policy: policy ?? undefined, prefix: filter?.prefix ?? undefined, address: filter?.address ?? undefined, within: filter?.within ?? undefined,
+      asPathContains: filter?.asPathContains ?? undefined, community: filter?.community ?? undefined, family, limit: max,
+    }));
   }
 
-  @Mutation(() => Boolean, { description: 'Manual start (from Idle)' })
-  bgpSessionStart(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String, { description: 'direct or ixp (also their content types, "peering.directpeeringsession" ...)' }) sessionType: string, @Arg('sessionId', () => ID, { description: 'Id of the session' }) sessionId: string): boolean {
+  @Query(() => [BgpRouteType], { nullable: 'items', description: 'Looks prefixes up in a peer\'s Adj-RIB-In or Adj-RIB-Out: a prefix exactly, a bare address by longest match; null where nothing matches' })
+  async bgpRouteLookup(
+    @Ctx() ctx: GqlContext,
+    @Arg('sessionType', () => String, { description: 'direct or ixp (also their content types, "peering.directpeeringsession" ...)' }) sessionType: string,
+    @Arg('sessionId', () => ID, { description: 'Id of the session' }) sessionId: string,
+    @Arg('queries', () => [String], { description: `Prefixes or addresses (at most ${MAX_LOOKUPS})` }) queries: string[],
+    @Arg('rib', () => String, { nullable: true, description: '"in" (default: received routes) or "out" (advertised routes)' }) rib?: string,
+  ): Promise<(BgpRouteType | null)[]> {
+    requireRead(ctx);
+    if (rib != null && rib !== 'in' && rib !== 'out') throw new ValidationError({ rib: ['Must be "in" or "out".'] });
+    if (queries.length > MAX_LOOKUPS) throw new ValidationError({ queries: [`Ensure this list has at most ${MAX_LOOKUPS} elements (it has ${queries.length}).`] });
+    return speaking(ctx.speaker.lookupRoutes(sessionRef(sessionType, sessionId), { rib: rib === 'out' ? 'out' : 'in', queries }));
+  }
+
+  @Mutation(() => Boolean, { description: 'Manual start (from Idle); refused (CONFLICT) while the session runs or holds off' })
+  async bgpSessionStart(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String, { description: 'direct or ixp (also their content types, "peering.directpeeringsession" ...)' }) sessionType: string, @Arg('sessionId', () => ID, { description: 'Id of the session' }) sessionId: string): Promise<boolean> {
     requireWrite(ctx);
-    if (sentToWorkers(ctx, sessionType, sessionId, 'start')) return true;
-    const f = livePeer(sessionType, sessionId);
-    const r = f.speaker.manualStart(f.peer.config.id);
-    if (!r.ok) throw new ValidationError({ sessionId: [r.reason ?? 'The session cannot be started now.'] });
+    await speaking(ctx.speaker.start(sessionRef(sessionType, sessionId)));
     return true;
   }
 
   @Mutation(() => Boolean, { description: 'Manual stop: Cease, administrative shutdown, with an optional shutdown communication' })
-  bgpSessionStop(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String, { description: 'direct or ixp (also their content types, "peering.directpeeringsession" ...)' }) sessionType: string, @Arg('sessionId', () => ID, { description: 'Id of the session' }) sessionId: string,
-    @Arg('communication', () => String, { nullable: true, description: `Shutdown communication for the peer's operators (RFC 8203, RFC 9003): UTF-8, at most ${MAX_COMMUNICATION_BYTES} bytes` }) communication?: string): boolean {
+  async bgpSessionStop(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String, { description: 'direct or ixp (also their content types, "peering.directpeeringsession" ...)' }) sessionType: string, @Arg('sessionId', () => ID, { description: 'Id of the session' }) sessionId: string,
+    @Arg('communication', () => String, { nullable: true, description: `Shutdown communication for the peer's operators (RFC 8203, RFC 9003): UTF-8, at most ${MAX_COMMUNICATION_BYTES} bytes` }) communication?: string): Promise<boolean> {
     requireWrite(ctx);
-    if (communication != null && Buffer.byteLength(communication, 'utf8') > MAX_COMMUNICATION_BYTES) {
-      throw new ValidationError({ communication: [`Ensure this value has at most ${MAX_COMMUNICATION_BYTES} bytes in UTF-8 (it has ${Buffer.byteLength(communication, 'utf8')}).`] });
-    }
-    const text = communication || undefined;
-    if (sentToWorkers(ctx, sessionType, sessionId, 'stop', text ? { communication: text } : undefined)) return true;
-    const f = livePeer(sessionType, sessionId);
-    f.speaker.manualStop(f.peer.config.id, text);
+    checkCommunication(communication);
+    await speaking(ctx.speaker.stop(sessionRef(sessionType, sessionId), communication || undefined));
     return true;
   }
 
-  @Mutation(() => Boolean, { description: 'Asks the peer to resend its routes' })
-  bgpRouteRefresh(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String, { description: 'direct or ixp (also their content types, "peering.directpeeringsession" ...)' }) sessionType: string, @Arg('sessionId', () => ID, { description: 'Id of the session' }) sessionId: string,
-    @Arg('afi', () => Int, { nullable: true, description: 'Address family identifier (default: every negotiated family)' }) afi?: number, @Arg('safi', () => Int, { nullable: true, description: 'Subsequent address family identifier' }) safi?: number): boolean {
+  @Mutation(() => Boolean, { description: 'Asks the peer to resend its routes; refused (CONFLICT) unless Established with route refresh and the family negotiated' })
+  async bgpRouteRefresh(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String, { description: 'direct or ixp (also their content types, "peering.directpeeringsession" ...)' }) sessionType: string, @Arg('sessionId', () => ID, { description: 'Id of the session' }) sessionId: string,
+    @Arg('afi', () => Int, { nullable: true, description: 'Address family identifier (default 1, IPv4)' }) afi?: number, @Arg('safi', () => Int, { nullable: true, description: 'Subsequent address family identifier (default 1, unicast)' }) safi?: number,
+    @Arg('subtype', () => Int, { nullable: true, description: 'ROUTE-REFRESH subtype (RFC 7313): 0 normal (default), 1 BoRR, 2 EoRR' }) subtype?: number): Promise<boolean> {
     requireWrite(ctx);
-    if (sentToWorkers(ctx, sessionType, sessionId, 'route-refresh', { afi: afi ?? 1, safi: safi ?? 1 })) return true;
-    const f = livePeer(sessionType, sessionId);
-    try { f.speaker.routeRefresh(f.peer.config.id, afi ?? 1, safi ?? 1); } catch (e) { throw new ValidationError({ afi: [(e as Error).message] }); }
+    for (const [name, v, max] of [['afi', afi, 65535], ['safi', safi, 255], ['subtype', subtype, 255]] as const) {
+      if (v != null && (v < 0 || v > max)) throw new ValidationError({ [name]: [`Must be between 0 and ${max}.`] });
+    }
+    await speaking(ctx.speaker.routeRefresh(sessionRef(sessionType, sessionId), afi ?? 1, safi ?? 1, subtype ?? 0));
     return true;
   }
 
-  @Mutation(() => Int, { description: 'Announces IPv4 prefixes (nlri) and/or IPv6 ones (attribute 14) with yabgp-style attributes; returns the number of UPDATEs sent, or 0 when sent to a standalone worker over the event bus' })
-  bgpAnnounce(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String, { description: 'direct or ixp (also their content types, "peering.directpeeringsession" ...)' }) sessionType: string, @Arg('sessionId', () => ID, { description: 'Id of the session' }) sessionId: string,
-    @Arg('attributes', () => JSONScalar, { description: 'Path attributes, yabgp-style (origin, as_path, next_hop, ...)' }) attributes: unknown, @Arg('prefixes', () => [String], { nullable: true, description: 'The prefixes' }) prefixes?: string[]): number {
+  @Mutation(() => Int, { description: 'Sends one UPDATE\'s worth (split over several messages when it must): withdrawals, and prefixes announced with the path attributes (attribute 14 for IPv6). Returns the number of UPDATEs sent (0 while not Established: kept in the Adj-RIB-Out)' })
+  async bgpSendUpdate(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String, { description: 'direct or ixp (also their content types, "peering.directpeeringsession" ...)' }) sessionType: string, @Arg('sessionId', () => ID, { description: 'Id of the session' }) sessionId: string,
+    @Arg('attributes', () => JSONScalar, { nullable: true, description: 'Path attributes keyed by type code (origin 1, as_path 2, next_hop 3, ...)' }) attributes?: unknown,
+    @Arg('nlri', () => [String], { nullable: true, description: 'IPv4 prefixes announced' }) nlri?: string[],
+    @Arg('withdraw', () => [String], { nullable: true, description: 'IPv4 prefixes withdrawn' }) withdraw?: string[]): Promise<number> {
     requireWrite(ctx);
-    try { jsonToAttrs(attributes); } catch (e) { throw new ValidationError({ attributes: [(e as Error).message] }); }
-    if (sentToWorkers(ctx, sessionType, sessionId, 'announce', { attributes, prefixes: prefixes ?? [] })) return 0;
-    const f = livePeer(sessionType, sessionId);
-    try {
-      return f.speaker.announce(f.peer.config.id, { attrs: jsonToAttrs(attributes), nlri: prefixes ?? [] }).messages;
-    } catch (e) {
-      throw new ValidationError({ attributes: [(e as Error).message] });
-    }
+    return speaking(ctx.speaker.sendUpdate(sessionRef(sessionType, sessionId), { attributes: attributes ?? undefined, nlri: nlri ?? [], withdraw: withdraw ?? [] }));
   }
 
-  @Mutation(() => Int, { description: 'Withdraws prefixes (IPv4 or IPv6); returns the number of UPDATEs sent, or 0 when sent to a standalone worker over the event bus' })
-  bgpWithdraw(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String, { description: 'direct or ixp (also their content types, "peering.directpeeringsession" ...)' }) sessionType: string, @Arg('sessionId', () => ID, { description: 'Id of the session' }) sessionId: string,
-    @Arg('prefixes', () => [String], { description: 'The prefixes' }) prefixes: string[]): number {
+  @Mutation(() => Int, { description: 'Sends complete UPDATE messages given in hex (several back to back), each checked before any is sent; returns how many were sent' })
+  async bgpSendRawUpdate(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String, { description: 'direct or ixp (also their content types, "peering.directpeeringsession" ...)' }) sessionType: string, @Arg('sessionId', () => ID, { description: 'Id of the session' }) sessionId: string,
+    @Arg('hex', () => String, { description: 'The messages, marker included, in hexadecimal' }) hex: string): Promise<number> {
     requireWrite(ctx);
-    if (sentToWorkers(ctx, sessionType, sessionId, 'withdraw', { prefixes })) return 0;
-    const f = livePeer(sessionType, sessionId);
-    try {
-      return f.speaker.withdraw(f.peer.config.id, prefixes).messages;
-    } catch (e) {
-      throw new ValidationError({ prefixes: [(e as Error).message] });
-    }
+    return speaking(ctx.speaker.sendRawUpdate(sessionRef(sessionType, sessionId), hex));
+  }
+
+  @Mutation(() => Int, { description: 'Announces IPv4 prefixes (nlri) and/or IPv6 ones (attribute 14) with yabgp-style attributes; returns the number of UPDATEs sent' })
+  async bgpAnnounce(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String, { description: 'direct or ixp (also their content types, "peering.directpeeringsession" ...)' }) sessionType: string, @Arg('sessionId', () => ID, { description: 'Id of the session' }) sessionId: string,
+    @Arg('attributes', () => JSONScalar, { description: 'Path attributes, yabgp-style (origin, as_path, next_hop, ...)' }) attributes: unknown, @Arg('prefixes', () => [String], { nullable: true, description: 'The prefixes' }) prefixes?: string[]): Promise<number> {
+    requireWrite(ctx);
+    return speaking(ctx.speaker.sendUpdate(sessionRef(sessionType, sessionId), { attributes, nlri: prefixes ?? [] }));
+  }
+
+  @Mutation(() => Int, { description: 'Withdraws prefixes (IPv4 or IPv6); returns the number of UPDATEs sent' })
+  async bgpWithdraw(@Ctx() ctx: GqlContext, @Arg('sessionType', () => String, { description: 'direct or ixp (also their content types, "peering.directpeeringsession" ...)' }) sessionType: string, @Arg('sessionId', () => ID, { description: 'Id of the session' }) sessionId: string,
+    @Arg('prefixes', () => [String], { description: 'The prefixes' }) prefixes: string[]): Promise<number> {
+    requireWrite(ctx);
+    const v6 = prefixes.filter((p) => p.includes(':'));
+    const attributes = v6.length ? { 15: { afi_safi: [2, 1], withdraw: v6 } } : undefined;
+    return speaking(ctx.speaker.sendUpdate(sessionRef(sessionType, sessionId), { attributes, withdraw: prefixes.filter((p) => !p.includes(':')) }));
   }
 }

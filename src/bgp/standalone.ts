@@ -11,6 +11,8 @@ import { Router } from '../domain/devices/router';
 import { BgpWorker } from './worker';
 import { LeaseManager } from './lease';
 import { logger } from '../log';
+import { LocalSpeaker } from './speaker-api/local';
+import { processSpeakers } from './speaker-api';
 
 export interface WorkerSettings { workerId: string; leaseSeconds: number }
 
@@ -50,6 +52,11 @@ export async function startStandaloneWorker(config: Config, settings: WorkerSett
     maxPrefix: { warningPercent: config.bgpMaxPrefixWarningPercent, restartSeconds: config.bgpMaxPrefixRestartSeconds },
   });
   await worker.start();
+  // Gateways ask this worker about its peers and command them over the bus, by its id.
+  const local = new LocalSpeaker();
+  local.worker = worker;
+  const speakers = processSpeakers(local, bus, { databaseUrl: config.databaseUrl, nodeId: settings.workerId, timeoutMs: config.bgpRequestTimeoutMs });
+  await speakers.serve();
   await lease.start();
   // A new or re-enabled router is claimed now rather than at the next lease round.
   const it = bus.pubSub.subscribe('objectChanged')[Symbol.asyncIterator]();
@@ -66,6 +73,7 @@ export async function startStandaloneWorker(config: Config, settings: WorkerSett
     workerId: settings.workerId, worker: w, lease,
     close: async () => {
       await it.return?.();
+      await speakers.close();
       // Speakers stop before the leases go, so the next owner never overlaps with us.
       await w.close();
       await lease.close();

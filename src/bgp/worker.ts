@@ -3,7 +3,7 @@
 // publishes it on the event bus. It talks to the rest of PeerGate only through the
 // database and the bus, so it runs inside `peergate serve` or as its own process.
 import type { MikroORM } from '@mikro-orm/core';
-import { BgpSpeaker, canonicalAddress, jsonToAttrs, type StateEvent, type CountersEvent, type PeerInfo, type BgpState, type Peer, type LastError, type SpeakerEvents } from '../../bgp-core';
+import { BgpSpeaker, canonicalAddress, type StateEvent, type CountersEvent, type PeerInfo, type BgpState, type Peer, type LastError, type SpeakerEvents } from '../../bgp-core';
 import type { BgpSessionEvent, EventBus, BusTopics } from '../events/bus';
 import { loadDesired, parsePeerKey, peerKey, RELEVANT_TYPES, SESSION_CONTENT_TYPE, type DesiredRouter, type MaxPrefixSettings, type SessionType } from './desired';
 import { logger } from '../log';
@@ -44,7 +44,6 @@ export class BgpWorker {
   async start(): Promise<void> {
     await this.reconcile();
     this.unsubscribe.push(this.listen('objectChanged', (e) => { if (RELEVANT_TYPES.has(e.objectType)) this.scheduleReconcile(); }));
-    this.unsubscribe.push(this.listen('bgpCommand', (c) => { void this.command(c); }));
     this.writeTimer = setInterval(() => { void this.writeBack(); }, WRITE_BACK_MS);
     this.writeTimer.unref();
   }
@@ -197,26 +196,6 @@ export class BgpWorker {
     return this.states.flush();
   }
 
-  /** Commands from the bus, acted on by the worker that runs the peer. */
-  private async command(c: BusTopics['bgpCommand'][0]): Promise<void> {
-    const type = (Object.keys(SESSION_CONTENT_TYPE) as SessionType[]).find((t) => SESSION_CONTENT_TYPE[t] === c.sessionType);
-    if (!type) return;
-    const found = this.find(type, c.sessionId);
-    if (!found) return;
-    const p = c.payload as any;
-    try {
-      switch (c.command) {
-        case 'start': found.speaker.manualStart(found.peer.config.id); break;
-        case 'stop': found.speaker.manualStop(found.peer.config.id, typeof p?.communication === 'string' ? p.communication : undefined); break;
-        case 'route-refresh': found.speaker.routeRefresh(found.peer.config.id, p?.afi ?? 1, p?.safi ?? 1); break;
-        case 'announce': found.speaker.announce(found.peer.config.id, { attrs: jsonToAttrs(p?.attributes), nlri: p?.prefixes ?? [] }); break;
-        case 'withdraw': found.speaker.withdraw(found.peer.config.id, p?.prefixes ?? []); break;
-      }
-    } catch (e) {
-      logger.warn({ err: e, command: c.command }, 'bgp worker: command failed');
-    }
-  }
-
   /** The running peer of a session, if this worker runs it. */
   find(type: SessionType, id: number): { routerId: number; speaker: BgpSpeaker; peer: Peer } | null {
     const key = peerKey(type, id);
@@ -225,6 +204,11 @@ export class BgpWorker {
       if (peer) return { routerId: r.routerId, speaker: r.speaker, peer };
     }
     return null;
+  }
+
+  /** Whether this worker runs a speaker for the router now. */
+  runsRouter(routerId: number): boolean {
+    return this.routers.has(routerId);
   }
 
   /** Running peers whose remote address is this one (yabgp addresses peers by IP). */

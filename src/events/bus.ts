@@ -62,11 +62,37 @@ export type BusTopics = {
   objectChanged: [ObjectChangedEvent];
   jobChanged: [JobChangedEvent];
   bgpSessionChanged: [BgpSessionEvent];
-  bgpCommand: [{ command: string; sessionType: string; sessionId: number; payload?: unknown; replyTo?: string }];
+  /** A call of the speaker API for other processes (src/bgp/speaker-api/bus.ts). */
+  bgpRequest: [SpeakerRequest];
+  /** A speaker node's answer to one request, for the process named by `to`. */
+  bgpReply: [SpeakerReply];
 };
 
 export type Topic = keyof BusTopics;
 export type TopicEvent<K extends Topic> = BusTopics[K][0];
+
+export interface SpeakerRequest {
+  /** Correlation id: the replies carry it. */
+  id: string;
+  /** The node that asks and waits for the replies. */
+  replyTo: string;
+  /** The nodes that should answer. */
+  to: string[];
+  method: string;
+  args: unknown[];
+  /** Epoch milliseconds after which nobody waits: a late (or replayed) request is dropped, never acted on. */
+  deadline: number;
+}
+
+export interface SpeakerReply {
+  id: string;
+  to: string;
+  /** The node that answers. */
+  node: string;
+  ok: boolean;
+  data?: unknown;
+  error?: { kind: string; message: string; field?: string };
+}
 
 export interface EventBus {
   pubSub: ReturnType<typeof createPubSub<BusTopics>>;
@@ -79,8 +105,8 @@ export interface EventBus {
   publishObjectChanges(changes: ObjectChange[]): void;
   publishBgpSession(event: BgpSessionEvent): void;
   publishJob(event: JobChangedEvent): void;
-  /** Commands to bgp-core (start/stop, send update, route refresh); whichever worker runs the peer acts. */
-  publishCommand(command: BusTopics['bgpCommand'][0]): void;
+  /** Speaker API requests and replies between processes (src/bgp/speaker-api/bus.ts). */
+  publishSpeaker<K extends 'bgpRequest' | 'bgpReply'>(topic: K, message: BusTopics[K][0]): void;
   /** Throws when the bus cannot deliver (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -119,8 +145,8 @@ export class InProcessBus implements EventBus {
   publishJob(event: JobChangedEvent): void {
     this.pubSub.publish('jobChanged', event);
   }
-  publishCommand(command: BusTopics['bgpCommand'][0]): void {
-    this.pubSub.publish('bgpCommand', command);
+  publishSpeaker<K extends 'bgpRequest' | 'bgpReply'>(topic: K, message: BusTopics[K][0]): void {
+    (this.pubSub.publish as (t: string, m: unknown) => void)(topic, message);
   }
   async ping(): Promise<void> {}
   async close(): Promise<void> {}

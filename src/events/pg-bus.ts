@@ -242,8 +242,8 @@ export class PgBus implements EventBus {
     this.send('jobChanged', event);
   }
 
-  publishCommand(command: BusTopics['bgpCommand'][0]): void {
-    this.send('bgpCommand', command);
+  publishSpeaker<K extends 'bgpRequest' | 'bgpReply'>(topic: K, message: BusTopics[K][0]): void {
+    this.send(topic, message);
   }
 
   async ping(): Promise<void> {

@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import type { EventBus } from '../events/bus';
 import type { Loaders } from './loaders';
 import type { Caller } from '../http/auth';
+import type { SpeakerApi } from '../bgp/speaker-api/types';
 
 export interface GqlContext {
   em: EntityManager;
@@ -13,4 +14,6 @@ export interface GqlContext {
   requestId: string;
   config: Config;
   bus: EventBus;
+  /** Live BGP peers and their commands, in this process or over the bus. */
+  speaker: SpeakerApi;
 }

@@ -19,6 +19,11 @@ export class LiveSource<K extends Topic = Topic> implements AsyncIterable<TopicE
     });
   }
 
+  /** Events that come first, before everything heard so far (a snapshot that had to be asked for). */
+  prepend(first: TopicEvent<K>[]): void {
+    if (this.unlisten) this.heard.unshift(...first);
+  }
+
   /**
    * Stops listening and hands over the first events and what was heard so far, the accepted
    * ones: whoever claims the source listens from here on.

@@ -35,10 +35,13 @@ import { API_VERSION } from './version';
 import { Metrics, metricsAuthorized } from './metrics';
 import { requestLogger, noteGraphql } from './request-log';
 import { localWorker } from '../bgp/local';
+import { LocalSpeaker } from '../bgp/speaker-api/local';
+import type { SpeakerApi } from '../bgp/speaker-api/types';
 import { bgpPeerSamples } from '../bgp/peer-metrics';
 import { logger, logInternalError } from '../log';
 
-export interface AppDeps { config: Config; orm: Orm; bus: EventBus }
+/** `speaker`: live BGP (src/bgp/speaker-api); a process without one answers that no speaker runs here. */
+export interface AppDeps { config: Config; orm: Orm; bus: EventBus; speaker?: SpeakerApi }
 
 export interface RunningApp {
   app: express.Express;
@@ -150,6 +153,7 @@ function executionCounter(metrics: Metrics): CountExecutions {
 
 export async function startApp(deps: AppDeps, port = deps.config.port, host = deps.config.host): Promise<RunningApp> {
   const { config, orm, bus } = deps;
+  const speaker = deps.speaker ?? new LocalSpeaker();
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -165,7 +169,7 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
   const newContext = async (authorization: string | undefined, requestId: string, clientIp: string | undefined): Promise<GqlContext> => {
     const em = orm.em.fork();
     const caller = authorization ? await authenticate(em, authorization, clientIp) : anonymous();
-    const ctx: GqlContext = { em, caller, loaders: null as unknown as Loaders, requestId, config, bus };
+    const ctx: GqlContext = { em, caller, loaders: null as unknown as Loaders, requestId, config, bus, speaker };
     ctx.loaders = new Loaders(em, () => ctx.caller);
     return ctx;
   };

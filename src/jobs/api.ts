@@ -5,6 +5,7 @@ import type { Caller } from '../http/auth';
 import { Job } from '../domain/core/job';
 import { User } from '../domain/users/user';
 import { emptyData } from './data';
+import type { SpeakerApi } from '../bgp/speaker-api/types';
 
 export type JobLevel = 'default' | 'success' | 'info' | 'warning' | 'failure';
 
@@ -15,6 +16,8 @@ export interface JobRun {
   readonly caller: Caller;
   log(level: JobLevel, message: string, object?: { display: string; url?: string | null } | null): void;
   setOutput(text: string): void;
+  /** Live BGP peers (src/bgp/speaker-api), here or over the bus. */
+  readonly speaker: SpeakerApi;
 }
 
 /** maxAttempts > 1: a failed run is pending again after retryBaseMs × 2^(attempt-1) (default 5 s). */

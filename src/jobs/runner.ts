@@ -10,10 +10,13 @@ import { logger as processLog } from '../log';
 import { requestContext } from '../db/context';
 import { JobFailed, jobKind, jobKindNames, onJobEnqueued, type JobLevel, type JobRun } from './api';
 import { appendLog, outputOf, type JobData } from './data';
+import { LocalSpeaker } from '../bgp/speaker-api/local';
+import type { SpeakerApi } from '../bgp/speaker-api/types';
 import './kinds';
 import type { JobChangedEvent } from '../events/bus';
 
-export interface RunnerOptions { concurrency?: number; pollMs?: number; retentionDays?: number; publish?: (e: JobChangedEvent) => void }
+/** `speaker`: live BGP for jobs that read it (polls, imports); none runs here when absent. */
+export interface RunnerOptions { concurrency?: number; pollMs?: number; retentionDays?: number; publish?: (e: JobChangedEvent) => void; speaker?: SpeakerApi }
 
 const intFromEnv = (name: string, fallback: number): number => {
   const n = Number(process.env[name]);
@@ -34,6 +37,7 @@ export class JobRunner {
   private readonly retentionDays: number;
   private readonly unsubscribe: () => void;
   private readonly publish: (e: JobChangedEvent) => void;
+  private readonly speaker: SpeakerApi;
 
   constructor(private readonly orm: Orm, opts: RunnerOptions = {}) {
     this.concurrency = opts.concurrency ?? intFromEnv('JOBS_CONCURRENCY', 2);
@@ -41,6 +45,7 @@ export class JobRunner {
     this.retentionDays = opts.retentionDays ?? intFromEnv('JOB_RETENTION_DAYS', 90);
     this.unsubscribe = onJobEnqueued(() => this.wake());
     this.publish = opts.publish ?? (() => {});
+    this.speaker = opts.speaker ?? new LocalSpeaker();
   }
 
   async start(): Promise<void> {
@@ -134,6 +139,7 @@ export class JobRunner {
       caller: { user, token: null, error: null, canWrite: !!user && !job.params?.readOnly },
       log: (level: JobLevel, message: string, object) => appendLog(data, 'main', level, message, object),
       setOutput: (text: string) => appendLog(data, 'output', 'default', text),
+      speaker: this.speaker,
     };
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

@@ -191,7 +191,7 @@ describe.each(DB_KINDS)('polling without a worker in this process (%s)', (kind) 
   test('no worker holds the router: it cannot be polled', async () => {
     const job = await settledRestJob(s, (await s.http('POST', `${ROUTERS}${routerId}/poll-bgp-sessions/`)).json.id);
     expect(job.status.value).toBe('failed');
-    expect(jobMessages(job)).toContain('warning: No bgp-core worker runs this router now (no worker in this process, and no worker holds its lease).');
+    expect(jobMessages(job)).toContain('warning: No bgp-core worker runs this router now (none answers for it, and no worker holds its lease).');
     const r = await s.http('POST', `${DIRECT}${sessionId}/poll/`);
     expect(r.status).toBe(503);
     expect(r.json.detail).toMatch(/No bgp-core worker runs this router/);

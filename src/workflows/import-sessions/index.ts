@@ -1,6 +1,6 @@
 // Peering Manager's import-sessions (pm-workflows §6.2): IX peering sessions created from the BGP
 // neighbours the IX's routers have. Peering Manager reads them from the router over NAPALM; PeerGate
-// reads what the routers report over BMP to this process's station (the peers each router announces
+// reads what the routers report over BMP to PeerGate's stations (the peers each router announces
 // in its Peer Ups), so only what a router really has is imported, never a guess.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BlockList, isIP } from 'node:net';
@@ -16,18 +16,23 @@ import { InternetExchangePeeringSession } from '../../domain/peering/internet-ex
 import { Connection } from '../../domain/net/connection';
 import { PdbNetwork } from '../../domain/peeringdb/net';
 import { canonicalAddress } from '../../../bgp-core';
-import { localBmp } from '../../bgp/local';
+import type { SpeakerApi } from '../../bgp/speaker-api/types';
 import { peeringdbPrefixes } from '../peeringdb-actions';
 
 export const IMPORT_SESSIONS_JOB = 'peering.internet_exchange.import_sessions';
 
 export interface Neighbour { address: string; asn: number }
 
-/** The neighbours a router reports over BMP to this process; null when it reports none here. */
-export function bmpNeighbours(routerId: number): Neighbour[] | null {
-  const entries = (localBmp()?.listPeers() ?? []).filter((e) => e.routerId === routerId);
-  if (!entries.length) return null;
-  return entries.map((e) => ({ address: canonicalAddress(e.peer.address), asn: e.peer.asn }));
+/** The neighbours each router reports over BMP to a station of PeerGate (routers reporting none are absent). */
+export async function bmpNeighbours(speaker: SpeakerApi): Promise<Map<number, Neighbour[]>> {
+  const out = new Map<number, Neighbour[]>();
+  for (const e of await speaker.bmpPeers()) {
+    if (e.routerId === null) continue;
+    let list = out.get(e.routerId);
+    if (!list) out.set(e.routerId, (list = []));
+    list.push({ address: canonicalAddress(e.remoteAddress), asn: e.remoteAs });
+  }
+  return out;
 }
 
 /** Whether an address lies in one of the prefixes (CIDR strings). */
@@ -59,7 +64,8 @@ defineJob(IMPORT_SESSIONS_JOB, async (r: JobRun) => {
   const connections = await r.em.find(Connection, scoped(r.caller, Connection, { internetExchangePoint: ix.id, router: { $ne: null } }) as any, { orderBy: { id: 'asc' } });
   r.log('info', `Found ${plural(connections.length, 'connection')}.`, object);
 
-  const usable = connections.map((c) => ({ c, neighbours: bmpNeighbours((c.router as any).id) })).filter((u) => u.neighbours !== null);
+  const reported = await bmpNeighbours(r.speaker);
+  const usable = connections.map((c) => ({ c, neighbours: reported.get((c.router as any).id) ?? null })).filter((u) => u.neighbours !== null);
   if (!usable.length) {
     r.log('warning', 'No usable connections: none of their routers reports its BGP neighbours over BMP to this PeerGate.', object);
     return;

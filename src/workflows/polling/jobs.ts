@@ -42,7 +42,7 @@ defineJob(POLL_BGP_SESSIONS_JOB, async (r: JobRun) => {
   }
   if (!router.pollBgpSessionsState) failed('Polling BGP sessions state is off for this router (poll_bgp_sessions_state is false).');
 
-  const live = await readLiveState(r.em, router.id);
+  const live = await readLiveState(r.em, r.speaker, router.id);
   if (!live.ok) return failed(live.reason);
   const polled = live.neighbours.map(polledFrom);
   const now = new Date();

@@ -1,15 +1,14 @@
 // Where a poll reads a router's BGP neighbours: PeerGate's own speaker (bgp-core), never a device.
 //
-// * The worker runs in this process (`peergate serve`, BGP_WORKER=embedded): its peers are read
-//   directly; they are the live state itself.
-// * It runs in another process (`peergate bgp-worker`): no call reaches it, but it holds a lease on
-//   each router it runs and writes each peer's state and prefix counts to the session rows at
-//   least every 2 s. With a live lease those rows are the worker's state, at most one write-back
-//   old, and they are read. Without one no worker runs the router: there is nothing live to read,
-//   so the router cannot be polled (the rows may be hours old; passing them off as a poll would lie).
+// * A speaker runs the router, in this process or in a `peergate bgp-worker` that answers over the
+//   event bus (src/bgp/speaker-api): its peers are read; they are the live state itself.
+// * None answers, but a worker holds a live lease on the router: that worker writes each peer's
+//   state and prefix counts to the session rows at least every 2 s, so those rows are its state,
+//   at most one write-back old, and they are read. Without a lease no worker runs the router:
+//   there is nothing live to read, so the router cannot be polled (the rows may be hours old;
+//   passing them off as a poll would lie).
 import type { EntityManager } from '@mikro-orm/core';
-import type { PeerInfo } from '../../../bgp-core';
-import { localWorker } from '../../bgp/local';
+import type { SpeakerApi, SpeakerPeer } from '../../bgp/speaker-api/types';
 import { LEASE_TABLE } from '../../bgp/lease';
 import { loadDesired, parsePeerKey, type SessionType } from '../../bgp/desired';
 import { DirectPeeringSession } from '../../domain/peering/direct-peering-session';
@@ -30,11 +29,9 @@ export type LiveState = { ok: true; neighbours: Neighbour[] } | { ok: false; rea
 
 const total = (counts: Record<string, number>): number => Object.values(counts).reduce((a, b) => a + b, 0);
 
-function fromPeer(info: PeerInfo): Neighbour | null {
-  const key = parsePeerKey(info.id);
-  if (!key) return null;
-  const received = total(info.received);
-  return { type: key.type, sessionId: key.id, state: info.state, received, accepted: received, advertised: total(info.advertised) };
+function fromPeer(p: SpeakerPeer): Neighbour {
+  const received = total(p.received);
+  return { type: p.sessionType, sessionId: p.sessionId, state: p.state, received, accepted: received, advertised: total(p.advertised) };
 }
 
 /** Whether a worker in another process holds a live lease on the router (no lease table: no such worker ever ran). */
@@ -69,15 +66,12 @@ async function fromWorkerRows(requestEm: EntityManager, routerId: number): Promi
 }
 
 /** The router's neighbours now, or why none can be read. The router must be a running bgp-core speaker. */
-export async function readLiveState(em: EntityManager, routerId: number): Promise<LiveState> {
-  const worker = localWorker();
-  if (worker) {
-    // The embedded worker runs every enabled speaker router: its peers of this router are the neighbours.
-    const neighbours = worker.allPeers().filter((p) => p.routerId === routerId).map((p) => fromPeer(p.info)).filter((n): n is Neighbour => n !== null);
-    return { ok: true, neighbours };
-  }
+export async function readLiveState(em: EntityManager, speaker: SpeakerApi, routerId: number): Promise<LiveState> {
+  // A worker that does not answer in time is read from its rows below, if it holds the lease.
+  const peers = await speaker.routerPeers(routerId).catch(() => null);
+  if (peers) return { ok: true, neighbours: peers.map(fromPeer) };
   if (!(await leasedByWorker(em, routerId))) {
-    return { ok: false, reason: 'No bgp-core worker runs this router now (no worker in this process, and no worker holds its lease).' };
+    return { ok: false, reason: 'No bgp-core worker runs this router now (none answers for it, and no worker holds its lease).' };
   }
   return { ok: true, neighbours: await fromWorkerRows(em, routerId) };
 }

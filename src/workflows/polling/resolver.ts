@@ -46,7 +46,7 @@ async function pollSession(ctx: GqlContext, kind: SessionKind, id: string): Prom
   const unusable = unusableReason(router);
   if (unusable) throw new UnavailableError(`${unusable} (router ${router.name})`);
   if (!router.pollBgpSessionsState) throw new UnavailableError(`Router ${router.name} does not poll BGP sessions state (poll_bgp_sessions_state is false).`);
-  const live = await readLiveState(ctx.em, router.id);
+  const live = await readLiveState(ctx.em, ctx.speaker, router.id);
   if (!live.ok) throw new UnavailableError(live.reason);
   const neighbour = live.neighbours.find((n) => n.type === kind && n.sessionId === session.id);
   if (!neighbour) throw new UnavailableError(`Router ${router.name} has no BGP neighbour for this session (is the session enabled, with an address?).`);

@@ -1,0 +1,217 @@
+// The speaker API over this process's bgp-core worker and BMP station (either may be absent).
+// The only module that touches their objects; everything it returns is plain data.
+import {
+  EncodeError, MAX_EXTENDED_MESSAGE_LEN, MAX_MESSAGE_LEN, PeerStateError, UnknownPeerError, attrsToJson, canonicalAddress,
+  checkHeader, decodeUpdate, isIPv4, isIPv6, jsonToAttrs, parseCommunity, parsePrefix,
+  type AdjRib, type BgpSpeaker, type LastError, type Peer, type PeerInfo, type RouteEntry,
+} from '../../../bgp-core';
+import type { BgpSessionEvent } from '../../events/bus';
+import type { BgpWorker } from '../worker';
+import type { BmpPeerEntry, BmpService } from '../bmp';
+import { downReasonOf } from '../down-reason';
+import { parsePeerKey } from '../desired';
+import {
+  SpeakerError, type BmpFilter, type BmpPeerView, type LastErrorView, type PeerFilter, type RouteLookup, type RouteQuery,
+  type RouteRow, type SessionRef, type SpeakerApi, type SpeakerPeer, type UpdateRequest,
+} from './types';
+
+interface Running { routerId: number; speaker: BgpSpeaker; peer: Peer }
+
+const lastErrorView = (e: LastError | null): LastErrorView | null => (e ? { ...e, time: e.time.toISOString() } : null);
+
+export function speakerPeerOf(routerId: number, info: PeerInfo): SpeakerPeer | null {
+  const key = parsePeerKey(info.id);
+  if (!key) return null;
+  return {
+    sessionType: key.type, sessionId: key.id, routerId, state: info.state,
+    localAddress: info.localAddress, localAs: info.localAs, remoteAddress: info.remoteAddress, remotePort: info.remotePort,
+    remoteAs: info.remoteAs, remoteRouterId: info.remoteRouterId, uptime: info.uptime,
+    lastError: lastErrorView(info.lastError), downReason: downReasonOf(info.downReason),
+    received: { ...info.received }, advertised: { ...info.advertised },
+    versions: { received: { ...info.versions.received }, send: { ...info.versions.send } },
+    statistics: { send: { ...info.stats.send }, receive: { ...info.stats.receive } },
+    capabilities: { local: info.capability.local, remote: info.capability.remote },
+    negotiated: info.negotiated ? { ...info.negotiated } : null,
+    staleFamilies: [...info.staleFamilies],
+  };
+}
+
+export function bmpPeerView(e: BmpPeerEntry): BmpPeerView {
+  const { router, peer } = e;
+  const down = peer.lastDown;
+  return {
+    bmpRouter: router.id, sysName: router.sysName, routerId: e.routerId,
+    sessionType: e.session?.type ?? null, sessionId: e.session?.id ?? null,
+    peerType: peer.header.peerType, distinguisher: peer.header.distinguisher, remoteAddress: peer.address, remoteAs: peer.asn, remoteRouterId: peer.bgpId,
+    status: peer.status, uptime: peer.upSince ? Math.max(0, (Date.now() - peer.upSince.getTime()) / 1000) : 0,
+    prefixes: { ...peer.counts }, negotiated: peer.negotiated,
+    statistics: Object.fromEntries([...peer.stats].map(([k, v]) => [k, v.value])),
+    lastDown: down ? { reason: down.reason, text: down.text, code: down.notification?.code ?? null, subcode: down.notification?.subcode ?? null, fsmEvent: down.fsmEvent, time: down.time.toISOString() } : null,
+  };
+}
+
+const routeRow = (e: RouteEntry): RouteRow => ({ prefix: e.prefix, attributes: attrsToJson(e.set.attrs), pathId: e.pathId ?? null });
+
+const notRunning = (ref: SessionRef): SpeakerError =>
+  new SpeakerError('not-found', `Session ${ref.type} ${ref.id} is not running in bgp-core (is its router a BGP speaker and the session enabled?).`);
+
+/** bgp-core's refusals as the API's: peer state -> refused, bad input -> invalid. */
+function fromCore(e: unknown, field: string): unknown {
+  if (e instanceof SpeakerError) return e;
+  if (e instanceof PeerStateError) return new SpeakerError('refused', e.message);
+  if (e instanceof UnknownPeerError) return new SpeakerError('not-found', e.message);
+  if (e instanceof EncodeError) {
+    // A family the session did not negotiate is a refusal of this session, not bad input.
+    return e.message.startsWith('address family unsupported') ? new SpeakerError('refused', e.message) : new SpeakerError('invalid', e.message, field);
+  }
+  if (e instanceof Error) return new SpeakerError('invalid', e.message, field);
+  return e;
+}
+
+/** Complete UPDATE messages from hex, every one framed and decoded before any is sent. */
+function rawUpdates(hex: string, neg: { as4: boolean; extendedMessage: boolean } | null): Buffer[] {
+  const clean = hex.replace(/^0x/i, '');
+  if (!clean || !/^([0-9a-fA-F]{2})+$/.test(clean)) throw new SpeakerError('invalid', 'must be hexadecimal', 'hex');
+  const buf = Buffer.from(clean, 'hex');
+  const max = neg?.extendedMessage ? MAX_EXTENDED_MESSAGE_LEN : MAX_MESSAGE_LEN;
+  const out: Buffer[] = [];
+  for (let off = 0; off < buf.length;) {
+    try {
+      if (buf.length - off < 19) throw new EncodeError('truncated message header');
+      const len = checkHeader(buf, off, max);
+      if (off + len > buf.length) throw new EncodeError(`header length ${len} but ${buf.length - off} bytes given`);
+      if (buf[off + 18] !== 2) throw new EncodeError('not an UPDATE message');
+      const d = decodeUpdate(buf, off + 19, off + len, { as4: neg?.as4 ?? true });
+      if (d.treatAsWithdraw || d.problems.length) throw new EncodeError(d.problems.join('; ') || 'malformed attributes');
+      out.push(buf.subarray(off, off + len));
+      off += len;
+    } catch (e) {
+      throw new SpeakerError('invalid', `invalid UPDATE: ${e instanceof Error ? e.message : String(e)}`, 'hex');
+    }
+  }
+  return out;
+}
+
+export class LocalSpeaker implements SpeakerApi {
+  worker: BgpWorker | null = null;
+  bmp: BmpService | null = null;
+
+  /** Whether this process runs the session (its speaker, or a BMP router reporting it). */
+  has(ref: SessionRef): boolean {
+    return !!this.worker?.find(ref.type, ref.id) || !!this.bmp?.findSession(ref.type, ref.id);
+  }
+
+  /** Whether this process's speaker runs the router. */
+  runsRouter(routerId: number): boolean {
+    return !!this.worker?.runsRouter(routerId);
+  }
+
+  private running(ref: SessionRef): Running {
+    const found = this.worker?.find(ref.type, ref.id);
+    if (!found) throw notRunning(ref);
+    return found;
+  }
+
+  async peers(filter: PeerFilter = {}): Promise<SpeakerPeer[]> {
+    const w = this.worker;
+    if (!w) return [];
+    let found: { routerId: number; info: PeerInfo }[];
+    if (filter.remoteAddress !== undefined) {
+      if (!isIPv4(filter.remoteAddress) && !isIPv6(filter.remoteAddress)) return [];
+      found = w.findByAddress(canonicalAddress(filter.remoteAddress)).map((f) => ({ routerId: f.routerId, info: f.peer.info() }));
+    } else {
+      found = w.allPeers();
+    }
+    return found.filter((p) => filter.routerId === undefined || p.routerId === filter.routerId)
+      .map((p) => speakerPeerOf(p.routerId, p.info)).filter((p): p is SpeakerPeer => p !== null);
+  }
+
+  async peer(ref: SessionRef): Promise<SpeakerPeer | null> {
+    const f = this.worker?.find(ref.type, ref.id);
+    return f ? speakerPeerOf(f.routerId, f.peer.info()) : null;
+  }
+
+  async routerPeers(routerId: number): Promise<SpeakerPeer[] | null> {
+    return this.runsRouter(routerId) ? this.peers({ routerId }) : null;
+  }
+
+  /** The RIB a query reads: the speaker's peer, else the BMP router that reports the session. */
+  private rib(ref: SessionRef, rib: 'in' | 'out', policy: 'pre' | 'post' | undefined): AdjRib {
+    const f = this.worker?.find(ref.type, ref.id);
+    if (f) return rib === 'out' ? f.peer.ribOut : f.peer.ribIn;
+    const reported = rib === 'in' ? this.bmp?.findSession(ref.type, ref.id) : null;
+    if (reported) return policy === 'post' ? reported.postPolicy : reported.prePolicy;
+    throw notRunning(ref);
+  }
+
+  async routes(ref: SessionRef, q: RouteQuery): Promise<RouteRow[]> {
+    const rib = this.rib(ref, q.rib ?? 'in', q.policy);
+    try {
+      // Every path of the prefix (Add-Path routes learned over BMP have one each).
+      if (q.prefix) return rib.exactAll(q.prefix).slice(0, q.limit).map(routeRow);
+      if (q.address) { const e = rib.longestMatch(q.address); return e ? [routeRow(e)] : []; }
+      const community = q.community ? parseCommunity(q.community) : undefined;
+      return rib.find({ family: q.family, within: q.within, asPathContains: q.asPathContains, community, limit: q.limit }).map(routeRow);
+    } catch (e) {
+      throw new SpeakerError('invalid', (e as Error).message, 'filter');
+    }
+  }
+
+  async lookupRoutes(ref: SessionRef, l: RouteLookup): Promise<(RouteRow | null)[]> {
+    const rib = this.rib(ref, l.rib, undefined);
+    return l.queries.map((q) => {
+      try { parsePrefix(q, true); } catch { throw new SpeakerError('invalid', `"${q}" is not an address or prefix`, 'queries'); }
+      const e = rib.lookup(q);
+      return e ? routeRow(e) : null;
+    });
+  }
+
+  async bmpPeers(filter: BmpFilter = {}): Promise<BmpPeerView[]> {
+    return (this.bmp?.listPeers() ?? [])
+      .filter((e) => (filter.routerId === undefined || e.routerId === filter.routerId) && (filter.unmatched == null || filter.unmatched === !e.session))
+      .map(bmpPeerView);
+  }
+
+  async snapshot(): Promise<BgpSessionEvent[]> {
+    return [...(this.worker?.snapshotEvents() ?? []), ...(this.bmp?.snapshotEvents() ?? [])];
+  }
+
+  async start(ref: SessionRef): Promise<void> {
+    const f = this.running(ref);
+    const r = f.speaker.manualStart(f.peer.config.id);
+    if (!r.ok) throw new SpeakerError('refused', r.reason ?? 'The session cannot be started now.');
+  }
+
+  async stop(ref: SessionRef, communication?: string): Promise<void> {
+    const f = this.running(ref);
+    f.speaker.manualStop(f.peer.config.id, communication || undefined);
+  }
+
+  async routeRefresh(ref: SessionRef, afi: number, safi: number, subtype = 0): Promise<void> {
+    const f = this.running(ref);
+    try { f.speaker.routeRefresh(f.peer.config.id, afi, safi, subtype); } catch (e) { throw fromCore(e, 'afi'); }
+  }
+
+  async sendUpdate(ref: SessionRef, u: UpdateRequest): Promise<number> {
+    const f = this.running(ref);
+    try {
+      const attrs = u.attributes === undefined || u.attributes === null ? undefined : jsonToAttrs(u.attributes);
+      return f.speaker.announce(f.peer.config.id, { attrs, nlri: u.nlri ?? [], withdraw: u.withdraw ?? [] }).messages;
+    } catch (e) {
+      throw fromCore(e, 'attributes');
+    }
+  }
+
+  async sendRawUpdate(ref: SessionRef, hex: string): Promise<number> {
+    const f = this.running(ref);
+    const info = f.peer.info();
+    if (info.state !== 'ESTABLISHED' || !info.negotiated) throw new SpeakerError('refused', "Please check the peer's state");
+    const msgs = rawUpdates(hex, info.negotiated);
+    try {
+      for (const m of msgs) f.speaker.sendRawUpdate(f.peer.config.id, m);
+    } catch (e) {
+      throw fromCore(e, 'hex');
+    }
+    return msgs.length;
+  }
+}
