@@ -161,13 +161,18 @@ class Group {
     // Members that left while the batch was queued or executed are skipped.
     const executor = [...this.members][0];
     if (!executor) return this.closeIfEmpty();
+    // Each event someone takes, executed once (with the oldest member's arguments: the same
+    // document, variables and rights as everyone's here).
     const payloads = new Map<unknown, Promise<Buffer>>();
+    const execute = (e: unknown) => { if (!payloads.has(e)) payloads.set(e, run(executor.args, e)); };
     let deliveries = 0;
+    let anyAll = false;
     for (const share of shares.values()) {
       deliveries += share.events.length;
-      for (const e of share.all ? [] : share.events) if (!payloads.has(e)) payloads.set(e, run(executor.args, e));
+      if (!share.all) for (const e of share.events) execute(e);
+      else if (share.events.length) anyAll = true;
     }
-    if ([...shares.values()].some((s) => s.all && s.events.length)) for (const e of events) if (!payloads.has(e)) payloads.set(e, run(executor.args, e));
+    if (anyAll) for (const e of events) execute(e);
     this.count('executed', payloads.size);
     this.count('shared', deliveries - payloads.size);
     const ready = new Map<unknown, Buffer>();
