@@ -14,10 +14,8 @@ import {
   attrKeyTlvs,
   decodeAttrKey,
   formatIPv4,
-  forEachV4,
-  forEachV4Path,
-  forEachV6,
-  forEachV6Path,
+  v4PrefixAt,
+  v6KeyAt,
   maskV4,
   parsePrefix,
   v6Key,
@@ -517,6 +515,8 @@ export interface RouteFilter {
   limit?: number;
 }
 
+const acceptAll = (): boolean => true;
+
 /** The routes of one peer in one direction, for every family. */
 export class AdjRib {
   readonly ipv4: V4Table;
@@ -535,60 +535,18 @@ export class AdjRib {
    * Applies a decoded UPDATE. IPv4 withdrawn/NLRI fields and MP_REACH/MP_UNREACH for IPv4/IPv6
    * unicast are handled; other families are ignored. Treat-as-withdraw turns every NLRI into a withdraw.
    */
-  applyUpdate(d: DecodedUpdate, accept: (f: Family) => boolean = () => true): ApplyResult {
+  applyUpdate(d: DecodedUpdate, accept: (f: Family) => boolean = acceptAll): ApplyResult {
     const r: ApplyResult = { announced: 0, withdrawn: 0, family: null };
     const buf = d.buf;
-    const v4 = this.ipv4;
-    const v6 = this.ipv6;
-    const ap = d.addPath;
-    const wd4 = (addr: number, len: number): void => {
-      if (v4.delete(addr, len)) r.withdrawn++;
-    };
-    const wd6 = (key: string): void => {
-      if (v6.delete(key)) r.withdrawn++;
-    };
-    // With Add-Path (RFC 7911) a withdrawal names one path of the prefix, by its identifier.
-    const withdrawRange = (f: Family, start: number, end: number): void => {
-      if (f === 'ipv4') {
-        if (!ap.ipv4) forEachV4(buf, start, end, wd4);
-        else forEachV4Path(buf, start, end, (addr, len, id) => v4.deletePath(addr, len, id) && r.withdrawn++);
-      } else if (!ap.ipv6) forEachV6(buf, start, end, wd6);
-      else forEachV6Path(buf, start, end, (key, _len, id) => v6.deletePath(key, id) && r.withdrawn++);
-    };
-    const announceRange = (f: Family, start: number, end: number, s: AttrSet): void => {
-      if (f === 'ipv4') {
-        if (!ap.ipv4) {
-          forEachV4(buf, start, end, (addr, len) => {
-            v4.set(addr, len, s);
-            r.announced++;
-          });
-        } else {
-          forEachV4Path(buf, start, end, (addr, len, id) => {
-            v4.setPath(addr, len, id, s);
-            r.announced++;
-          });
-        }
-      } else if (!ap.ipv6) {
-        forEachV6(buf, start, end, (key) => {
-          v6.set(key, s);
-          r.announced++;
-        });
-      } else {
-        forEachV6Path(buf, start, end, (key, _len, id) => {
-          v6.setPath(key, id, s);
-          r.announced++;
-        });
-      }
-    };
     if (d.withdrawnEnd > d.withdrawnStart) {
       r.family = 'ipv4';
-      withdrawRange('ipv4', d.withdrawnStart, d.withdrawnEnd);
+      r.withdrawn += this.withdrawRange('ipv4', buf, d.withdrawnStart, d.withdrawnEnd, d.addPath.ipv4);
     }
     const mu = d.mpUnreach;
     const muFam = mu ? familyOf(mu.afi, mu.safi) : null;
     if (mu && muFam && accept(muFam)) {
       r.family = muFam;
-      withdrawRange(muFam, mu.start, mu.end);
+      r.withdrawn += this.withdrawRange(muFam, buf, mu.start, mu.end, d.addPath[muFam]);
     }
     const mr = d.mpReach;
     const mrFam = mr ? familyOf(mr.afi, mr.safi) : null;
@@ -596,8 +554,8 @@ export class AdjRib {
     const hasMp = mr !== null && mrFam !== null && mr.end > mr.start && accept(mrFam);
     if (!hasV4 && !hasMp) return r;
     if (d.treatAsWithdraw) {
-      if (hasV4) withdrawRange('ipv4', d.nlriStart, d.nlriEnd);
-      if (hasMp && mr && mrFam) withdrawRange(mrFam, mr.start, mr.end);
+      if (hasV4) r.withdrawn += this.withdrawRange('ipv4', buf, d.nlriStart, d.nlriEnd, d.addPath.ipv4);
+      if (hasMp && mr && mrFam) r.withdrawn += this.withdrawRange(mrFam, buf, mr.start, mr.end, d.addPath[mrFam]);
       r.family = hasMp ? mrFam : 'ipv4';
       return r;
     }
@@ -606,16 +564,50 @@ export class AdjRib {
     try {
       if (hasV4) {
         r.family = 'ipv4';
-        announceRange('ipv4', d.nlriStart, d.nlriEnd, s);
+        r.announced += this.announceRange('ipv4', buf, d.nlriStart, d.nlriEnd, d.addPath.ipv4, s);
       }
       if (hasMp && mr && mrFam) {
         r.family = mrFam;
-        announceRange(mrFam, mr.start, mr.end, s);
+        r.announced += this.announceRange(mrFam, buf, mr.start, mr.end, d.addPath[mrFam], s);
       }
     } finally {
       this.pool.release(s);
     }
     return r;
+  }
+
+  /**
+   * Stores every prefix of a checked NLRI range (plain loops, no callbacks: this runs for every
+   * prefix of a full table). With path identifiers (RFC 7911) each path is a route of its own.
+   */
+  private announceRange(f: Family, buf: Buffer, start: number, end: number, pathIds: boolean, s: AttrSet): number {
+    let n = 0;
+    const skip = pathIds ? 4 : 0;
+    for (let off = start; off < end; n++) {
+      const p = off + skip;
+      if (f === 'ipv4') {
+        if (pathIds) this.ipv4.setPath(v4PrefixAt(buf, p), buf[p], buf.readUInt32BE(off), s);
+        else this.ipv4.set(v4PrefixAt(buf, p), buf[p], s);
+      } else if (pathIds) this.ipv6.setPath(v6KeyAt(buf, p), buf.readUInt32BE(off), s);
+      else this.ipv6.set(v6KeyAt(buf, p), s);
+      off = p + 1 + ((buf[p] + 7) >> 3);
+    }
+    return n;
+  }
+
+  /** Withdraws every prefix of a checked range (one path of it where path identifiers apply); returns those that were there. */
+  private withdrawRange(f: Family, buf: Buffer, start: number, end: number, pathIds: boolean): number {
+    let n = 0;
+    const skip = pathIds ? 4 : 0;
+    for (let off = start; off < end; ) {
+      const p = off + skip;
+      let gone: boolean;
+      if (f === 'ipv4') gone = pathIds ? this.ipv4.deletePath(v4PrefixAt(buf, p), buf[p], buf.readUInt32BE(off)) : this.ipv4.delete(v4PrefixAt(buf, p), buf[p]);
+      else gone = pathIds ? this.ipv6.deletePath(v6KeyAt(buf, p), buf.readUInt32BE(off)) : this.ipv6.delete(v6KeyAt(buf, p));
+      if (gone) n++;
+      off = p + 1 + ((buf[p] + 7) >> 3);
+    }
+    return n;
   }
 
   exact(prefix: string): RouteEntry | null {

@@ -40,76 +40,61 @@ export function countPrefixes(buf: Buffer, start: number, end: number, maxBits: 
   return off === end ? n : -1;
 }
 
+/**
+ * The IPv4 prefix whose length byte is buf[off], as its masked address (trailing bits past the
+ * length are ignored on receipt, RFC 4271 §4.3). The next prefix starts at off + prefixWireLen(buf[off]).
+ */
+export function v4PrefixAt(buf: Buffer, off: number): number {
+  const len = buf[off];
+  const nb = (len + 7) >> 3;
+  let a = 0;
+  for (let i = 0; i < 4; i++) a = a * 256 + (i < nb ? buf[off + 1 + i] : 0);
+  if (len < 32) a = len === 0 ? 0 : (a & (0xffffffff << (32 - len))) >>> 0;
+  return a;
+}
+
 export type V4PrefixCallback = (addr: number, len: number) => void;
 
 /** Calls cb(addr, len) for each IPv4 prefix; the range must have passed countPrefixes. */
 export function forEachV4(buf: Buffer, start: number, end: number, cb: V4PrefixCallback): void {
-  let off = start;
-  while (off < end) {
-    const len = buf[off++];
-    const nb = (len + 7) >> 3;
-    let a = 0;
-    for (let i = 0; i < 4; i++) a = a * 256 + (i < nb ? buf[off + i] : 0);
-    off += nb;
-    // Trailing bits past the length are ignored on receipt (RFC 4271 §4.3).
-    if (len < 32) a = len === 0 ? 0 : (a & (0xffffffff << (32 - len))) >>> 0;
-    cb(a, len);
-  }
+  for (let off = start; off < end; off += 1 + ((buf[off] + 7) >> 3)) cb(v4PrefixAt(buf, off), buf[off]);
 }
 
 export type V4PathCallback = (addr: number, len: number, pathId: number) => void;
 
 /** forEachV4 for Add-Path NLRI (RFC 7911): each prefix comes after its 4-byte path identifier. */
 export function forEachV4Path(buf: Buffer, start: number, end: number, cb: V4PathCallback): void {
-  let off = start;
-  while (off < end) {
-    const pathId = buf.readUInt32BE(off);
-    off += 4;
-    const len = buf[off++];
-    const nb = (len + 7) >> 3;
-    let a = 0;
-    for (let i = 0; i < 4; i++) a = a * 256 + (i < nb ? buf[off + i] : 0);
-    off += nb;
-    if (len < 32) a = len === 0 ? 0 : (a & (0xffffffff << (32 - len))) >>> 0;
-    cb(a, len, pathId);
+  for (let off = start; off < end; off += 5 + ((buf[off + 4] + 7) >> 3)) cb(v4PrefixAt(buf, off + 4), buf[off + 4], buf.readUInt32BE(off));
+}
+
+/** The compact key (see v6Key) of the IPv6 prefix whose length byte is buf[off], masked to its length. */
+export function v6KeyAt(buf: Buffer, off: number): string {
+  const len = buf[off];
+  const nb = (len + 7) >> 3;
+  const rem = len & 7;
+  let key = String.fromCharCode(len);
+  if (nb > 0) {
+    if (rem === 0) key += buf.toString('latin1', off + 1, off + 1 + nb);
+    else {
+      if (nb > 1) key += buf.toString('latin1', off + 1, off + nb);
+      key += String.fromCharCode(buf[off + nb] & (0xff << (8 - rem)) & 0xff);
+    }
   }
+  return key;
 }
 
 export type V6PrefixCallback = (key: string, len: number) => void;
 
 /** Calls cb(key, len) for each IPv6 prefix; key is the compact string form (see v6Key). */
 export function forEachV6(buf: Buffer, start: number, end: number, cb: V6PrefixCallback): void {
-  let off = start;
-  while (off < end) {
-    const len = buf[off];
-    const nb = (len + 7) >> 3;
-    const rem = len & 7;
-    let key = String.fromCharCode(len);
-    if (nb > 0) {
-      if (rem === 0) key += buf.toString('latin1', off + 1, off + 1 + nb);
-      else {
-        if (nb > 1) key += buf.toString('latin1', off + 1, off + nb);
-        key += String.fromCharCode(buf[off + nb] & (0xff << (8 - rem)) & 0xff);
-      }
-    }
-    off += 1 + nb;
-    cb(key, len);
-  }
+  for (let off = start; off < end; off += 1 + ((buf[off] + 7) >> 3)) cb(v6KeyAt(buf, off), buf[off]);
 }
 
 export type V6PathCallback = (key: string, len: number, pathId: number) => void;
 
 /** forEachV6 for Add-Path NLRI (RFC 7911). */
 export function forEachV6Path(buf: Buffer, start: number, end: number, cb: V6PathCallback): void {
-  let off = start;
-  while (off < end) {
-    const pathId = buf.readUInt32BE(off);
-    off += 4;
-    const len = buf[off];
-    const next = off + 1 + ((len + 7) >> 3);
-    forEachV6(buf, off, next, (key) => cb(key, len, pathId));
-    off = next;
-  }
+  for (let off = start; off < end; off += 5 + ((buf[off + 4] + 7) >> 3)) cb(v6KeyAt(buf, off + 4), buf[off + 4], buf.readUInt32BE(off));
 }
 
 export function v6Key(bytes: Buffer, len: number): string {

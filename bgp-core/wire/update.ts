@@ -137,9 +137,8 @@ export function decodeUpdate(buf: Buffer, start: number, end: number, opts: Deco
     res.attrKey = attrKeyHead(opts.as4, null);
     return res;
   }
-  // keyParts[0] is the key's head, set once the MP next hop is known; the kept TLVs follow.
-  const keyParts: string[] = [''];
-  walkAttributes(buf, attrStart, attrEnd, opts, res, keyParts);
+  const kept = new KeptTlvs(buf);
+  walkAttributes(buf, attrStart, attrEnd, opts, res, kept);
 
   const a = res.attrs;
   const hasV4Nlri = end > attrEnd;
@@ -150,27 +149,65 @@ export function decodeUpdate(buf: Buffer, start: number, end: number, opts: Deco
     if (a.asPath === undefined) withdraw(res, 'missing AS_PATH');
     if (hasV4Nlri && a.nextHop === undefined) withdraw(res, 'missing NEXT_HOP');
   }
-  keyParts[0] = attrKeyHead(opts.as4, res.mpReach ? res.mpReach.nextHop : null);
-  res.attrKey = keyParts.join('');
+  res.attrKey = kept.key(attrKeyHead(opts.as4, res.mpReach ? res.mpReach.nextHop : null));
   if (
     res.mpUnreach &&
     res.mpUnreach.start === res.mpUnreach.end &&
     !res.mpReach &&
     wl === 0 &&
     !hasV4Nlri &&
-    keyParts.length === 1
+    kept.count === 0
   ) {
     res.endOfRib = [res.mpUnreach.afi, res.mpUnreach.safi];
   }
   return res;
 }
 
+/**
+ * The attribute TLVs kept for the attribute key, as runs of the message: kept TLVs are usually
+ * contiguous (the MP attribute, which is left out, comes first), so the key is one slice, not a
+ * string per attribute joined.
+ */
+class KeptTlvs {
+  count = 0;
+  private start = 0;
+  private end = 0;
+  private parts: string[] | null = null;
+
+  constructor(private readonly buf: Buffer) {}
+
+  add(start: number, end: number): void {
+    if (this.count++ > 0 && start === this.end) {
+      this.end = end;
+      return;
+    }
+    if (this.end > this.start) (this.parts ??= []).push(this.buf.toString('latin1', this.start, this.end));
+    this.start = start;
+    this.end = end;
+  }
+
+  key(prefix: string): string {
+    const last = this.buf.toString('latin1', this.start, this.end);
+    return this.parts ? prefix + this.parts.join('') + last : prefix + last;
+  }
+}
+
+// Read once: in the per-attribute loop these would otherwise be property reads through module objects.
+const MP_REACH = AttrType.MP_REACH_NLRI;
+const MP_UNREACH = AttrType.MP_UNREACH_NLRI;
+const EXTENDED_LENGTH = FLAG_EXTENDED_LENGTH;
+const OPTIONAL = FLAG_OPTIONAL;
+const KNOWN_FLAGS = ATTR_FLAGS;
+
 function withdraw(res: DecodedUpdate, why: string): void {
   res.treatAsWithdraw = true;
   res.problems.push(`treat-as-withdraw: ${why}`);
 }
 
-const hasAsZero = (path: AsPathSegment[]): boolean => path.some((seg) => seg.asns.includes(0));
+function hasAsZero(path: AsPathSegment[]): boolean {
+  for (const seg of path) if (seg.asns.includes(0)) return true;
+  return false;
+}
 
 function maxBits(afi: number): number {
   return afi === 1 ? 32 : afi === 2 ? 128 : -1;
@@ -182,11 +219,10 @@ function walkAttributes(
   end: number,
   opts: DecodeOptions,
   res: DecodedUpdate,
-  keyParts: string[],
+  kept: KeptTlvs,
 ): void {
   const a = res.attrs;
-  const seen = new Set<number>();
-  let as4Path: AsPathSegment[] | undefined;
+  const seen = nextSeenMark();
   let off = start;
   while (off < end) {
     if (off + 3 > end) {
@@ -195,7 +231,7 @@ function walkAttributes(
     }
     const flags = buf[off];
     const code = buf[off + 1];
-    const ext = (flags & FLAG_EXTENDED_LENGTH) !== 0;
+    const ext = (flags & EXTENDED_LENGTH) !== 0;
     if (ext && off + 4 > end) {
       withdraw(res, 'truncated attribute header');
       return;
@@ -211,45 +247,69 @@ function walkAttributes(
     const tlvStart = off;
     off = ve;
 
-    if (seen.has(code)) {
-      if (code === AttrType.MP_REACH_NLRI || code === AttrType.MP_UNREACH_NLRI) {
+    if (seenMarks[code] === seen) {
+      if (code === MP_REACH || code === MP_UNREACH) {
         throw new BgpError(3, 1, Buffer.alloc(0), `attribute ${code} appears twice`);
       }
       res.problems.push(`discarded duplicate attribute ${code}`);
       continue;
     }
-    seen.add(code);
+    seenMarks[code] = seen;
 
-    const known = ATTR_FLAGS[code];
+    const known = KNOWN_FLAGS[code];
     if (known === undefined) {
-      if (!(flags & FLAG_OPTIONAL)) {
+      if (!(flags & OPTIONAL)) {
         throw new BgpError(3, 2, buf.subarray(tlvStart, ve), `unrecognized well-known attribute ${code}`);
       }
       // Unknown optional: transitive ones are kept as-is; non-transitive ones are dropped quietly.
       if (flags & 0x40) {
         const u: UnknownAttribute = { flags, code, value: Buffer.from(buf.subarray(vs, ve)) };
         (a.unknown ??= []).push(u);
-        keyParts.push(buf.toString('latin1', tlvStart, ve));
+        kept.add(tlvStart, ve);
       }
       continue;
     }
-    const malformed = (why: string): void => {
-      const act = MALFORMED_ACTION[code];
-      if (act === Action.RESET) throw new BgpError(3, 9, buf.subarray(tlvStart, ve), why);
-      if (act === Action.DISCARD) res.problems.push(`discarded attribute ${code}: ${why}`);
-      else withdraw(res, `attribute ${code}: ${why}`);
-    };
     if ((flags & 0xc0) !== known) {
       // RFC 7606 §3.c: a flags conflict is treat-as-withdraw even for attributes whose malformed
       // value would only be discarded; only the session-reset attributes keep their stronger rule.
       if (MALFORMED_ACTION[code] === Action.DISCARD) withdraw(res, `attribute ${code}: flags conflict with the type code`);
-      else malformed('attribute flags conflict with the type code');
+      else malformed(res, buf, code, tlvStart, ve, 'attribute flags conflict with the type code');
       continue;
     }
-    if (!decodeOne(buf, code, vs, ve, opts, res, malformed, (p) => (as4Path = p))) continue;
-    if (code !== AttrType.MP_REACH_NLRI && code !== AttrType.MP_UNREACH_NLRI) keyParts.push(buf.toString('latin1', tlvStart, ve));
+    if (!decodeOne(buf, code, tlvStart, vs, ve, opts, res)) continue;
+    if (code !== MP_REACH && code !== MP_UNREACH) kept.add(tlvStart, ve);
   }
-  if (!opts.as4) finishAs4(a, as4Path, res);
+  if (!opts.as4) finishAs4(a, a.as4Path, res);
+}
+
+/**
+ * Attribute codes seen in the UPDATE being walked: seenMarks[code] === the walk's mark. One array for
+ * every walk (decoding is never re-entered midway), so no set is allocated per UPDATE.
+ */
+const seenMarks = new Uint32Array(256);
+let seenMark = 0;
+
+function nextSeenMark(): number {
+  if (++seenMark > 0xfffffff0) {
+    seenMarks.fill(0);
+    seenMark = 1;
+  }
+  return seenMark;
+}
+
+/** RFC 7606 §7: the action for a malformed attribute (its TLV is buf[tlvStart, ve)). Returns false: not kept. */
+function malformed(res: DecodedUpdate, buf: Buffer, code: number, tlvStart: number, ve: number, why: string): false {
+  const act = MALFORMED_ACTION[code];
+  if (act === Action.RESET) throw new BgpError(3, 9, buf.subarray(tlvStart, ve), why);
+  if (act === Action.DISCARD) res.problems.push(`discarded attribute ${code}: ${why}`);
+  else withdraw(res, `attribute ${code}: ${why}`);
+  return false;
+}
+
+/** No confederation segments (types 3 and 4), which AS4_PATH must not carry. */
+function confedFree(path: AsPathSegment[]): boolean {
+  for (const seg of path) if (seg.type > 2) return false;
+  return true;
 }
 
 /** RFC 6793 §4.2.3: combine AS4_PATH/AS4_AGGREGATOR into the 2-byte attributes. */
@@ -265,81 +325,72 @@ function finishAs4(a: PathAttributes, as4Path: AsPathSegment[] | undefined, res:
   if (useAs4Path && a.asPath && as4Path) a.asPath = mergeAs4Path(a.asPath, as4Path);
 }
 
-function decodeOne(
-  buf: Buffer,
-  code: number,
-  vs: number,
-  ve: number,
-  opts: DecodeOptions,
-  res: DecodedUpdate,
-  malformed: (why: string) => void,
-  setAs4Path: (p: AsPathSegment[]) => void,
-): boolean {
+function decodeOne(buf: Buffer, code: number, tlvStart: number, vs: number, ve: number, opts: DecodeOptions, res: DecodedUpdate): boolean {
   const a = res.attrs;
   const len = ve - vs;
   switch (code) {
     case AttrType.ORIGIN:
-      if (len !== 1 || buf[vs] > 2) return malformed('ORIGIN must be one byte 0..2'), false;
+      if (len !== 1 || buf[vs] > 2) return malformed(res, buf, code, tlvStart, ve, 'ORIGIN must be one byte 0..2');
       a.origin = buf[vs];
       return true;
     case AttrType.AS_PATH: {
       const p = parseAsPath(buf, vs, ve, opts.as4 ? 4 : 2);
-      if (!p) return malformed('malformed AS_PATH'), false;
-      if (hasAsZero(p)) return malformed('AS 0 in AS_PATH (RFC 7607)'), false;
+      if (!p) return malformed(res, buf, code, tlvStart, ve, 'malformed AS_PATH');
+      if (hasAsZero(p)) return malformed(res, buf, code, tlvStart, ve, 'AS 0 in AS_PATH (RFC 7607)');
       a.asPath = p;
       return true;
     }
     case AttrType.NEXT_HOP:
-      if (len !== 4) return malformed('NEXT_HOP length is not 4'), false;
+      if (len !== 4) return malformed(res, buf, code, tlvStart, ve, 'NEXT_HOP length is not 4');
       a.nextHop = formatIPv4(buf.readUInt32BE(vs));
       return true;
     case AttrType.MED:
-      if (len !== 4) return malformed('MED length is not 4'), false;
+      if (len !== 4) return malformed(res, buf, code, tlvStart, ve, 'MED length is not 4');
       a.med = buf.readUInt32BE(vs);
       return true;
     case AttrType.LOCAL_PREF:
-      if (len !== 4) return malformed('LOCAL_PREF length is not 4'), false;
+      if (len !== 4) return malformed(res, buf, code, tlvStart, ve, 'LOCAL_PREF length is not 4');
       a.localPref = buf.readUInt32BE(vs);
       return true;
     case AttrType.ATOMIC_AGGREGATE:
-      if (len !== 0) return malformed('ATOMIC_AGGREGATE length is not 0'), false;
+      if (len !== 0) return malformed(res, buf, code, tlvStart, ve, 'ATOMIC_AGGREGATE length is not 0');
       a.atomicAggregate = true;
       return true;
     case AttrType.AGGREGATOR: {
       const w = opts.as4 ? 4 : 2;
-      if (len !== w + 4) return malformed(`AGGREGATOR length is not ${w + 4}`), false;
+      if (len !== w + 4) return malformed(res, buf, code, tlvStart, ve, `AGGREGATOR length is not ${w + 4}`);
       const asn = w === 4 ? buf.readUInt32BE(vs) : buf.readUInt16BE(vs);
-      if (asn === 0) return malformed('AGGREGATOR with AS 0 (RFC 7607)'), false;
+      if (asn === 0) return malformed(res, buf, code, tlvStart, ve, 'AGGREGATOR with AS 0 (RFC 7607)');
       a.aggregator = { asn, address: formatIPv4(buf.readUInt32BE(vs + w)) };
       return true;
     }
     case AttrType.COMMUNITIES: {
-      if (len === 0 || len % 4 !== 0) return malformed('COMMUNITIES length is not a positive multiple of 4'), false;
+      if (len === 0 || len % 4 !== 0) return malformed(res, buf, code, tlvStart, ve, 'COMMUNITIES length is not a positive multiple of 4');
       const cs = new Array<number>(len / 4);
       for (let i = 0; i < cs.length; i++) cs[i] = buf.readUInt32BE(vs + 4 * i);
       a.communities = cs;
       return true;
     }
     case AttrType.ORIGINATOR_ID:
-      if (len !== 4) return malformed('ORIGINATOR_ID length is not 4'), false;
+      if (len !== 4) return malformed(res, buf, code, tlvStart, ve, 'ORIGINATOR_ID length is not 4');
       a.originatorId = formatIPv4(buf.readUInt32BE(vs));
       return true;
     case AttrType.CLUSTER_LIST: {
-      if (len === 0 || len % 4 !== 0) return malformed('CLUSTER_LIST length is not a positive multiple of 4'), false;
+      if (len === 0 || len % 4 !== 0) return malformed(res, buf, code, tlvStart, ve, 'CLUSTER_LIST length is not a positive multiple of 4');
       const ids: string[] = [];
       for (let o = vs; o < ve; o += 4) ids.push(formatIPv4(buf.readUInt32BE(o)));
       a.clusterList = ids;
       return true;
     }
     case AttrType.EXTENDED_COMMUNITIES: {
-      if (len === 0 || len % 8 !== 0) return malformed('EXTENDED_COMMUNITIES length is not a positive multiple of 8'), false;
+      if (len === 0 || len % 8 !== 0) return malformed(res, buf, code, tlvStart, ve, 'EXTENDED_COMMUNITIES length is not a positive multiple of 8');
       const out: string[] = [];
       for (let o = vs; o < ve; o += 8) out.push(formatExtCommunity(buf, o));
       a.extCommunities = out;
       return true;
     }
     case AttrType.LARGE_COMMUNITIES: {
-      if (len === 0 || len % 12 !== 0) return malformed('LARGE_COMMUNITY length is not a positive multiple of 12'), false;
+      if (len === 0 || len % 12 !== 0) return malformed(res, buf, code, tlvStart, ve, 'LARGE_COMMUNITY length is not a positive multiple of 12');
       const out: [number, number, number][] = [];
       for (let o = vs; o < ve; o += 12) out.push([buf.readUInt32BE(o), buf.readUInt32BE(o + 4), buf.readUInt32BE(o + 8)]);
       a.largeCommunities = out;
@@ -347,29 +398,28 @@ function decodeOne(
     }
     case AttrType.AS4_PATH: {
       const p = parseAsPath(buf, vs, ve, 4);
-      if (!p || p.some((s) => s.type > 2)) return malformed('malformed AS4_PATH'), false;
-      if (hasAsZero(p)) return malformed('AS 0 in AS4_PATH (RFC 7607)'), false;
+      if (!p || !confedFree(p)) return malformed(res, buf, code, tlvStart, ve, 'malformed AS4_PATH');
+      if (hasAsZero(p)) return malformed(res, buf, code, tlvStart, ve, 'AS 0 in AS4_PATH (RFC 7607)');
       a.as4Path = p;
-      setAs4Path(p);
       return true;
     }
     case AttrType.AS4_AGGREGATOR:
-      if (len !== 8) return malformed('AS4_AGGREGATOR length is not 8'), false;
-      if (buf.readUInt32BE(vs) === 0) return malformed('AS4_AGGREGATOR with AS 0 (RFC 7607)'), false;
+      if (len !== 8) return malformed(res, buf, code, tlvStart, ve, 'AS4_AGGREGATOR length is not 8');
+      if (buf.readUInt32BE(vs) === 0) return malformed(res, buf, code, tlvStart, ve, 'AS4_AGGREGATOR with AS 0 (RFC 7607)');
       a.as4Aggregator = { asn: buf.readUInt32BE(vs), address: formatIPv4(buf.readUInt32BE(vs + 4)) };
       return true;
     case AttrType.MP_REACH_NLRI: {
-      if (len < 5) return malformed('MP_REACH_NLRI shorter than 5 bytes'), false;
+      if (len < 5) return malformed(res, buf, code, tlvStart, ve, 'MP_REACH_NLRI shorter than 5 bytes');
       const afi = buf.readUInt16BE(vs);
       const safi = buf[vs + 2];
       const nhl = buf[vs + 3];
       const ns = vs + 5 + nhl;
-      if (ns > ve) return malformed('MP_REACH_NLRI next hop overruns the attribute'), false;
+      if (ns > ve) return malformed(res, buf, code, tlvStart, ve, 'MP_REACH_NLRI next hop overruns the attribute');
       const bits = safi === 1 ? maxBits(afi) : -1;
       if (bits > 0) {
-        if (countPrefixes(buf, ns, ve, bits, hasPathIds(res.addPath, afi, safi)) < 0) return malformed('malformed NLRI in MP_REACH_NLRI'), false;
+        if (countPrefixes(buf, ns, ve, bits, hasPathIds(res.addPath, afi, safi)) < 0) return malformed(res, buf, code, tlvStart, ve, 'malformed NLRI in MP_REACH_NLRI');
         if (afi === 1 ? nhl !== 4 && nhl !== 16 && nhl !== 32 : nhl !== 16 && nhl !== 32) {
-          return malformed(`next hop length ${nhl} for AFI ${afi}`), false;
+          return malformed(res, buf, code, tlvStart, ve, `next hop length ${nhl} for AFI ${afi}`);
         }
       }
       const nextHop = Buffer.from(buf.subarray(vs + 4, vs + 4 + nhl));
@@ -378,11 +428,11 @@ function decodeOne(
       return true;
     }
     case AttrType.MP_UNREACH_NLRI: {
-      if (len < 3) return malformed('MP_UNREACH_NLRI shorter than 3 bytes'), false;
+      if (len < 3) return malformed(res, buf, code, tlvStart, ve, 'MP_UNREACH_NLRI shorter than 3 bytes');
       const afi = buf.readUInt16BE(vs);
       const safi = buf[vs + 2];
       const bits = safi === 1 ? maxBits(afi) : -1;
-      if (bits > 0 && countPrefixes(buf, vs + 3, ve, bits, hasPathIds(res.addPath, afi, safi)) < 0) return malformed('malformed withdrawn routes in MP_UNREACH_NLRI'), false;
+      if (bits > 0 && countPrefixes(buf, vs + 3, ve, bits, hasPathIds(res.addPath, afi, safi)) < 0) return malformed(res, buf, code, tlvStart, ve, 'malformed withdrawn routes in MP_UNREACH_NLRI');
       res.mpUnreach = { afi, safi, start: vs + 3, end: ve };
       a.mpUnreach = { afi, safi, withdraw: [] };
       return true;
