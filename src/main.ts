@@ -26,6 +26,7 @@ const load = {
   sync: () => require('./domain/peeringdb/cli') as typeof import('./domain/peeringdb/cli'),
   bgp: () => require('./cli/bgp/command') as typeof import('./cli/bgp/command'),
   log: () => require('./log') as typeof import('./log'),
+  bus: () => require('./events/pg-bus') as typeof import('./events/pg-bus'),
 };
 
 const HELP = `peergate ${VERSION} — peering source of truth with a live BGP speaker inside
@@ -271,6 +272,13 @@ async function tokenCommand(config: Config, action: Extract<Action, { kind: `tok
     }
     const n = await em.nativeDelete(Token, { id: action.id });
     if (!n) { console.error(`peergate token revoke: no token with id ${action.id}`); return 1; }
+    // Gateways on the same PostgreSQL server forget their cached lookups of it now (the embedded
+    // database has no other process: it is locked while a gateway runs).
+    if (config.databaseUrl.startsWith('postgres')) {
+      const bus = await load.bus().PgBus.connect(config.databaseUrl);
+      bus.publishCredentialsChanged();
+      await bus.close();
+    }
     console.log(`Token ${action.id} revoked.`);
     return 0;
   } finally {

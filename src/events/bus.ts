@@ -66,6 +66,8 @@ export type BusTopics = {
   bgpRequest: [SpeakerRequest];
   /** A speaker node's answer to one request, for the process named by `to`. */
   bgpReply: [SpeakerReply];
+  /** A token was revoked or a user changed: every gateway forgets its cached token lookups. */
+  credentialsChanged: [{ time: string }];
 };
 
 export type Topic = keyof BusTopics;
@@ -107,6 +109,8 @@ export interface EventBus {
   publishJob(event: JobChangedEvent): void;
   /** Speaker API requests and replies between processes (src/bgp/speaker-api/bus.ts). */
   publishSpeaker<K extends 'bgpRequest' | 'bgpReply'>(topic: K, message: BusTopics[K][0]): void;
+  /** A token was revoked or a user changed (src/domain/users/credential-changes.ts). */
+  publishCredentialsChanged(): void;
   /** Throws when the bus cannot deliver (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -147,6 +151,9 @@ export class InProcessBus implements EventBus {
   }
   publishSpeaker<K extends 'bgpRequest' | 'bgpReply'>(topic: K, message: BusTopics[K][0]): void {
     (this.pubSub.publish as (t: string, m: unknown) => void)(topic, message);
+  }
+  publishCredentialsChanged(): void {
+    this.pubSub.publish('credentialsChanged', { time: new Date().toISOString() });
   }
   async ping(): Promise<void> {}
   async close(): Promise<void> {}

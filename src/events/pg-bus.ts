@@ -246,6 +246,10 @@ export class PgBus implements EventBus {
     this.send(topic, message);
   }
 
+  publishCredentialsChanged(): void {
+    this.send('credentialsChanged', { time: new Date().toISOString() });
+  }
+
   async ping(): Promise<void> {
     await this.listener.query('select 1');
     await this.sender.query('select 1');

@@ -10,7 +10,6 @@ import { canReadChangesOf, canReadRow, toWhere, writeGrant, NO_PERMISSION } from
 import { withScope } from '../domain/crud';
 import { describe } from '../domain/model';
 import { parseAllowedIps } from '../domain/users/allowed-ips';
-import { credentialsChanged } from '../http/credentials';
 import type { GqlContext } from './context';
 import { LiveSource } from './live-source';
 import type { JobChangedEvent, ObjectChangedEvent } from '../events/bus';
@@ -94,9 +93,9 @@ export class SystemResolver {
     const n = Number(id);
     const token = Number.isSafeInteger(n) && n > 0 && n <= 2147483647 ? await ctx.em.findOne(Token, withScope({ id: n }, toWhere(grant.ownRows)) as any) : null;
     if (!token) throw new NotFoundError('No Token matches the given query.');
+    // Every gateway forgets its cached lookups and ends the subscriptions holding this token now,
+    // not at their next check (src/domain/users/credential-changes.ts watches the flush).
     await ctx.em.remove(token).flush();
-    // Open subscriptions holding this token end now, not at their next check.
-    credentialsChanged();
     return true;
   }
 

@@ -24,6 +24,9 @@ import type { GqlContext } from '../graphql/context';
 import type { EventBus } from '../events/bus';
 import { authenticate, anonymous } from './auth';
 import { SubscriptionSessions } from './ws-sessions';
+import { TokenCache } from './token-cache';
+import { credentialsChanged } from './credentials';
+import { CredentialChanges } from '../domain/users/credential-changes';
 import { batchWrites } from './ws-batching';
 import { graphqlJsonBody } from './json-body';
 import { graphiqlRouter, wantsHtml, graphiqlPage } from './graphiql';
@@ -49,6 +52,8 @@ export interface RunningApp {
   server: Server;
   schema: GraphQLSchema;
   executor: Executor;
+  /** This gateway's short-lived token lookups, forgotten on every credential change (token-cache.ts). */
+  tokens: TokenCache;
   /** Builds the request context the way an HTTP request would, for in-process callers. */
   contextFor(req: Request): Promise<GqlContext>;
   close(): Promise<void>;
@@ -165,10 +170,15 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
   const metrics = new Metrics({ bgpPeers: () => bgpPeerSamples(localWorker()) });
   const limits = limitsFrom(config);
   const executor = new Executor(schema, limits);
+  const tokens = new TokenCache();
+  // A credential written here: forget at once, and tell every gateway (this one included, whose
+  // open subscriptions then check their caller again).
+  orm.em.getEventManager().registerSubscriber(new CredentialChanges(() => { tokens.invalidate(); bus.publishCredentialsChanged(); }));
+  const stopHearingCredentials = bus.listen('credentialsChanged', () => { tokens.invalidate(); credentialsChanged(); });
 
   const newContext = async (authorization: string | undefined, requestId: string, clientIp: string | undefined): Promise<GqlContext> => {
     const em = orm.em.fork();
-    const caller = authorization ? await authenticate(em, authorization, clientIp) : anonymous();
+    const caller = authorization ? await authenticate(em, authorization, clientIp, { cache: tokens }) : anonymous();
     const ctx: GqlContext = { em, caller, loaders: null as unknown as Loaders, requestId, config, bus, speaker };
     ctx.loaders = new Loaders(em, () => ctx.caller);
     return ctx;
@@ -268,7 +278,7 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
       const auth = (c.connectionParams?.authorization ?? c.connectionParams?.Authorization) as string | undefined;
       if (!auth && !config.loginRequired) return true;
       const { socket, request } = c.extra;
-      const caller = await authenticate(orm.em.fork(), auth, request.socket.remoteAddress);
+      const caller = await authenticate(orm.em.fork(), auth, request.socket.remoteAddress, { cache: tokens });
       const ok = !caller.error && (!config.loginRequired || !!caller.user);
       if (ok && auth) sessions.hold(socket, auth, request.socket.remoteAddress);
       return ok;
@@ -318,8 +328,9 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
   app.use('/graphql', jsonBody, documentBytes, expressMiddleware(apollo, { context: async ({ req }) => contextFor(req) }));
 
   const running: RunningApp = {
-    app, metrics, server, schema, executor, contextFor,
+    app, metrics, server, schema, executor, tokens, contextFor,
     close: async () => {
+      stopHearingCredentials();
       sessions.close();
       await apollo.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));

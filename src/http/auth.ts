@@ -2,6 +2,7 @@
 // Peering Manager's token authentication decides it. Dialects render the outcome.
 import type { EntityManager } from '@mikro-orm/core';
 import { findToken } from '../domain/users/tokens';
+import type { TokenCache } from './token-cache';
 import type { Token } from '../domain/users/token';
 import type { User } from '../domain/users/user';
 import { ipAllowed } from '../domain/users/allowed-ips';
@@ -28,14 +29,15 @@ export function tokenRefusal(token: Token, clientIp: string | undefined): string
   return null;
 }
 
-export async function authenticate(em: EntityManager, header: string | undefined, clientIp?: string, opts: { touch?: boolean } = {}): Promise<Caller> {
+/** `cache`: the gateway's short-lived token lookups (token-cache.ts); without it every call reads the row. */
+export async function authenticate(em: EntityManager, header: string | undefined, clientIp?: string, opts: { touch?: boolean; cache?: TokenCache } = {}): Promise<Caller> {
   if (!header) return anonymous();
   const parts = header.trim().split(/\s+/);
   const scheme = parts[0]?.toLowerCase();
   if (scheme !== 'token' && scheme !== 'bearer') return anonymous();
   if (parts.length === 1) return { ...anonymous(), error: 'Invalid token header. No credentials provided.' };
   if (parts.length > 2) return { ...anonymous(), error: 'Invalid token header. Token string should not contain spaces.' };
-  const token = await findToken(em, parts[1]);
+  const token = opts.cache ? await opts.cache.find(em, parts[1]) : await findToken(em, parts[1]);
   if (!token) return { ...anonymous(), error: 'Invalid token' };
   const refused = tokenRefusal(token, clientIp);
   if (refused) return { ...anonymous(), error: refused };

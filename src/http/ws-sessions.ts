@@ -1,9 +1,9 @@
 // Open graphql-ws connections check their caller again: a token revoked, expired or moved out
 // of its allowed networks, or a user deactivated, ends that caller's subscriptions (close 4403)
-// within SUBSCRIPTION_RECHECK_SECONDS, and at once when the change was made in this process.
+// within SUBSCRIPTION_RECHECK_SECONDS, and at once when a gateway hears of a revoked token or a
+// changed user on the event bus (src/http/app.ts).
 import type { WebSocket } from 'ws';
 import type { Orm } from '../db/orm';
-import { onObjectChanges } from '../db/change-log';
 import { authenticate } from './auth';
 import { onCredentialsChanged } from './credentials';
 import { logger } from '../log';
@@ -22,10 +22,7 @@ export class SubscriptionSessions {
 
   constructor(private orm: Orm, everySeconds: number) {
     this.timer = setInterval(() => void this.check(), everySeconds * 1000).unref();
-    this.unsubscribe = [
-      onCredentialsChanged(() => void this.check()),
-      onObjectChanges((rows) => { if (rows.some((r) => r.changedObjectType === 'users.user')) void this.check(); }),
-    ];
+    this.unsubscribe = [onCredentialsChanged(() => void this.check())];
   }
 
   /** A connection that authenticated with these credentials (anonymous ones have nothing to lose). */
