@@ -365,6 +365,11 @@ export function allModels(): ModelDescriptor[] {
   return [...registry.values()];
 }
 
+/** The model whose GraphQL object type has this name. */
+export function modelByTypeName(name: string): ModelDescriptor | undefined {
+  return [...registry.values()].find((d) => d.name === name);
+}
+
 export function modelByContentType(ct: string): ModelDescriptor | undefined {
   return [...registry.values()].find((d) => d.contentType === ct);
 }

@@ -13,6 +13,7 @@ import { nestedScope, requireRead, requireWrite, readScope } from './guards';
 import { selectedFields } from './selection';
 import { nestedLists, type NestedList } from '../domain/nested';
 import type { GqlContext } from './context';
+import { compiledDetail, compiledList, isCompiled } from './read-compiler';
 
 /** 'BGPGroup' -> 'bgpGroup', 'AutonomousSystem' -> 'autonomousSystem', all-capital 'BFD'/'BFDs' -> 'bfd'/'bfds'. */
 export const fieldName = (s: string) => s.replace(/^[A-Z]+s?$|^[A-Z]+(?=[A-Z][a-z])|^[A-Z]/, (m) => m.toLowerCase());
@@ -51,6 +52,7 @@ const ID_ARG = 'Its id';
 function nestedListField(proto: any, list: NestedList, paging: (ctx: GqlContext) => { paginateCount: number; maxPageSize: number }): void {
   const Filter = filterInput(list.child);
   define(proto, `nested_${list.name}`, async (obj: AnyEntity, filter: any, ordering: string[] | undefined, limit: number | undefined, ctx: GqlContext) => {
+    if (isCompiled(obj)) return obj[list.name];
     const scope = nestedScope(ctx, list.child);
     return scope ? ctx.loaders.nested(obj, list, { filter, ordering, limit }, paging(ctx), scope.rows) : [];
   }, (p, k, desc) => {
@@ -77,6 +79,8 @@ export function modelResolver(d: ModelDescriptor): Function {
 
   define(proto, one, async (id: string, ctx: GqlContext, info: GraphQLResolveInfo) => {
     requireRead(ctx);
+    const compiled = await compiledDetail(ctx, info, d, id, paging(ctx));
+    if (compiled !== undefined) return compiled;
     return crud.get(ctx.em, d, id, selectedFields(info), readScope(ctx, d));
   }, (p, k, desc) => {
     Query(() => d.cls, { nullable: true, name: one, description: `One ${d.verboseName} by id` })(p, k, desc);
@@ -85,6 +89,8 @@ export function modelResolver(d: ModelDescriptor): Function {
 
   define(proto, many, async (filter: any, ordering: string[] | undefined, limit: number | undefined, offset: number | undefined, ctx: GqlContext, info: GraphQLResolveInfo) => {
     requireRead(ctx);
+    const compiled = await compiledList(ctx, info, d, { filter, ordering, limit, offset }, paging(ctx));
+    if (compiled) return compiled;
     const top = selectedFields(info, false);
     const page = await crud.list(ctx.em, d, { filter, ordering, limit, offset }, paging(ctx), { count: top.has('totalCount'), selected: selectedFields(info), scope: readScope(ctx, d) });
     return { items: page.items, totalCount: page.totalCount };
@@ -153,14 +159,14 @@ export function modelResolver(d: ModelDescriptor): Function {
   }
 
   // Field resolvers: display, relations through loaders, computed values.
-  define(proto, 'display', async (obj: AnyEntity, ctx: GqlContext) => String(await d.display(obj, ctx.loaders.load)), (p, k, desc) => {
+  define(proto, 'display', async (obj: AnyEntity, ctx: GqlContext) => (isCompiled(obj) ? obj.display : String(await d.display(obj, ctx.loaders.load))), (p, k, desc) => {
     FieldResolver(() => String, { name: 'display', description: 'The object as text' })(p, k, desc);
     Root()(p, k, 0); Ctx()(p, k, 1);
   });
   for (const f of d.fields) {
     if (f.kind === 'fk') {
       const target = f.target!;
-      define(proto, `resolve_${f.name}`, (obj: AnyEntity, ctx: GqlContext) => ctx.loaders.related(obj, f.name), (p, k, desc) => {
+      define(proto, `resolve_${f.name}`, (obj: AnyEntity, ctx: GqlContext) => (isCompiled(obj) ? obj[f.name] : ctx.loaders.related(obj, f.name)), (p, k, desc) => {
         FieldResolver(() => target(), { name: f.name, nullable: true, description: fieldDescription(f) })(p, k, desc);
         Root()(p, k, 0); Ctx()(p, k, 1);
       });
@@ -169,7 +175,7 @@ export function modelResolver(d: ModelDescriptor): Function {
   for (const list of nestedLists(d)) nestedListField(proto, list, paging);
   for (const [name, c] of Object.entries(d.computed ?? {})) {
     const type = c.type === 'string' ? String : c.type === 'bool' ? Boolean : c.type === 'int' ? Int : JSONScalar;
-    define(proto, `computed_${name}`, (obj: AnyEntity, ctx: GqlContext) => c.resolve(obj, ctx.loaders.load), (p, k, desc) => {
+    define(proto, `computed_${name}`, (obj: AnyEntity, ctx: GqlContext) => (isCompiled(obj) ? obj[name] : c.resolve(obj, ctx.loaders.load)), (p, k, desc) => {
       FieldResolver(() => type, { name, nullable: c.nullable ?? true, description: c.description ?? fieldDescription({ name }) })(p, k, desc);
       Root()(p, k, 0); Ctx()(p, k, 1);
     });

@@ -1,0 +1,113 @@
+// Derived values (`display`, computed fields) stay declared once on the model as functions over
+// the row; the compiled statement brings each object's row, and the related rows those functions
+// load, so they run after the statement without another query. Which relations a function loads is
+// found once per function by running it over stand-in rows that record every `load` (a relation
+// reached only on some branch is still found: every stand-in is present, so every branch that
+// needs a related row takes it).
+import { describe, type ModelDescriptor, type RelationLoader } from '../../domain/model';
+import { Unsupported, type ObjectPlan } from './plan';
+
+/** Foreign keys a derived function loads, nested as it follows them (a connection's IXP). */
+export type Loads = Map<string, Loads>;
+
+const traces = new Map<Function, Promise<Loads | null>>();
+
+async function trace(d: ModelDescriptor, fn: (o: any, load: RelationLoader) => unknown): Promise<Loads | null> {
+  const nodes = new WeakMap<object, { d: ModelDescriptor; loads: Loads }>();
+  const standIn = (m: ModelDescriptor, loads: Loads) => {
+    const p = new Proxy({}, { get: () => undefined });
+    nodes.set(p, { d: m, loads });
+    return p;
+  };
+  const root: Loads = new Map();
+  const load: RelationLoader = async (obj, field) => {
+    const n = nodes.get(obj);
+    const f = n?.d.field(field);
+    if (!n || f?.kind !== 'fk') throw new Unsupported(`load of ${field}`);
+    const sub = n.loads.get(field) ?? new Map();
+    n.loads.set(field, sub);
+    return standIn(describe(f.target!()), sub) as any;
+  };
+  try {
+    await fn(standIn(d, root), load);
+    return root;
+  } catch {
+    return null; // the function needs more than rows and relations: not compiled
+  }
+}
+
+function derivedFn(d: ModelDescriptor, name: string): (o: any, load: RelationLoader) => unknown {
+  return name === 'display' ? d.display : d.computed![name].resolve;
+}
+
+/** The relations the derived fields of `plan` load, merged; Unsupported when one cannot be traced. */
+export async function loadsOf(plan: ObjectPlan): Promise<Loads> {
+  const merged: Loads = new Map();
+  for (const name of plan.derived) {
+    const fn = derivedFn(plan.model, name);
+    let t = traces.get(fn);
+    if (!t) traces.set(fn, (t = trace(plan.model, fn)));
+    const loads = await t;
+    if (!loads) throw new Unsupported(`${plan.model.name}.${name} cannot be traced`);
+    merge(merged, loads);
+  }
+  return merged;
+}
+
+function merge(into: Loads, from: Loads): void {
+  for (const [k, v] of from) {
+    if (!into.has(k)) into.set(k, new Map());
+    merge(into.get(k)!, v);
+  }
+}
+
+/** The key holding an object's row for its derived fields. */
+export const ROW_KEY = '__row';
+
+/** JSON values back into what the model's functions read (dates as Date), loaded relations included. */
+function hydrate(d: ModelDescriptor, row: Record<string, any> | null, loads: Loads): Record<string, any> | null {
+  if (!row) return row;
+  for (const f of d.fields) {
+    if (f.kind === 'datetime' && typeof row[f.name] === 'string') row[f.name] = new Date(row[f.name]);
+  }
+  for (const [k, sub] of loads) {
+    const f = d.field(k)!;
+    row[k] = hydrate(describe(f.target!()), row[k], sub);
+  }
+  return row;
+}
+
+const loadFromRow: RelationLoader = async (obj, field) => (obj?.[field] ?? null);
+
+/**
+ * Sets the derived fields of the objects of `plan` (and of the objects nested in them), from
+ * their rows; `loads` are the relations each plan's row carries (computed by the statement builder).
+ */
+export async function derive(plan: ObjectPlan, objects: Record<string, any>[], loadsByPlan: Map<ObjectPlan, Loads>): Promise<void> {
+  const work: Promise<void>[] = [];
+  if (plan.derived.length) {
+    const d = plan.model;
+    const loads = loadsByPlan.get(plan)!;
+    for (const obj of objects) {
+      const row = hydrate(d, obj[ROW_KEY], loads);
+      delete obj[ROW_KEY];
+      for (const name of plan.derived) {
+        work.push((async () => {
+          const v = await derivedFn(d, name)(row, loadFromRow);
+          obj[name] = name === 'display' ? String(v) : v;
+        })());
+      }
+    }
+  }
+  for (const fk of plan.fks) {
+    if (needsDerive(fk.plan)) work.push(derive(fk.plan, objects.map((o) => o[fk.field.name]).filter(Boolean), loadsByPlan));
+  }
+  for (const l of plan.lists) {
+    if (needsDerive(l.plan)) work.push(derive(l.plan, objects.flatMap((o) => o[l.list.name] ?? []), loadsByPlan));
+  }
+  await Promise.all(work);
+}
+
+export function needsDerive(plan: ObjectPlan): boolean {
+  return plan.derived.length > 0 || plan.fks.some((f) => needsDerive(f.plan)) || plan.lists.some((l) => needsDerive(l.plan));
+}

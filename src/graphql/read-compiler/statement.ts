@@ -1,0 +1,151 @@
+// A plan (./plan.ts) as ONE SQL statement whose rows are the response's objects as JSON: each
+// object a json_build_object of its columns, each foreign key a correlated subquery for one
+// object, each nested list a json_agg over a correlated, filtered, ordered and limited subquery.
+// The caller's read grant of every model reached is a WHERE condition at the place it is reached,
+// so a relation never shows a row its model's rule hides. Filters are the GraphQL filter inputs as
+// MikroORM renders them (filterToWhere), inlined as `id in (subquery)`.
+import type { EntityMetadata, EntityProperty, MetadataStorage } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
+import type { ModelDescriptor } from '../../domain/model';
+import { describe } from '../../domain/model';
+import { readGrant, toSql, type RowCondition } from '../../domain/access';
+import { orderBy, withScope, type ListArgs, type Paging } from '../../domain/crud';
+import { nestedLimit } from '../../domain/nested';
+import type { Caller } from '../../http/auth';
+import { filterToWhere } from '../filters';
+import { ident, joinSql, param, sql, Sql } from './sql';
+import { ROW_KEY, type Loads } from './derived';
+import type { ObjectPlan } from './plan';
+
+/** A key every compiled object carries: field resolvers return its values as they are. */
+export const COMPILED = '__compiled';
+
+/** json_build_object takes at most 100 arguments: longer objects are built in parts and merged. */
+const PAIRS_PER_CALL = 50;
+
+export class StatementBuilder {
+  private aliases = 0;
+  /** `loads`: the relations each plan's derived fields load (./derived.ts loadsOf). */
+  constructor(private em: SqlEntityManager, private caller: Caller, private paging: Paging, readonly loadsByPlan: Map<ObjectPlan, Loads>) {}
+
+  private get metadata(): MetadataStorage { return this.em.getMetadata(); }
+  meta(d: ModelDescriptor): EntityMetadata { return this.metadata.find(d.cls.name)!; }
+  alias(): string { return `_c${++this.aliases}`; }
+
+  column(d: ModelDescriptor, alias: string, field: string): string {
+    return `${alias}.${ident(this.meta(d).properties[field].fieldNames[0])}`;
+  }
+
+  /** The caller's row conditions on `d` over `alias`, as SQL. */
+  scope(d: ModelDescriptor, alias: string, rows: RowCondition[]): Sql[] {
+    const s = toSql(rows, alias, (f) => ident(this.meta(d).properties[f].fieldNames[0]));
+    let i = 0;
+    return s.sql.map((text) => {
+      const n = (text.match(/\?/g) ?? []).length;
+      const part = new Sql(text, s.args.slice(i, i + n));
+      i += n;
+      return part;
+    });
+  }
+
+  /** A filter input on `d` as `alias.id in (...)`, rendered by MikroORM's query builder; null when empty. */
+  filter(d: ModelDescriptor, alias: string, filter: ListArgs['filter']): Sql | null {
+    const where = filterToWhere(d, filter ?? null);
+    if (!Object.keys(where).length) return null;
+    const q = this.em.createQueryBuilder(d.cls as any, 'f').select('f.id').where(withScope(where, null) as any).getKnexQuery().toSQL();
+    return new Sql(`${alias}."id" in (${q.sql})`, q.bindings as unknown[]);
+  }
+
+  /** ORDER BY of a root or nested list (the root list's ordering keys; relation paths through a lookup). */
+  order(d: ModelDescriptor, alias: string, ordering: string[] | null | undefined): string {
+    const meta = this.meta(d);
+    return orderBy(d, ordering).map((o) => {
+      const [key, v] = Object.entries(o)[0];
+      const prop = meta.properties[key];
+      if (typeof v === 'string') return `${alias}.${ident(prop.fieldNames[0])} ${v === 'desc' ? 'desc' : 'asc'}`;
+      const [sub, dir] = Object.entries(v as Record<string, string>)[0];
+      const target = this.metadata.find(prop.type)!;
+      const t = this.alias();
+      return `(select ${t}.${ident(target.properties[sub].fieldNames[0])} from ${ident(target.tableName)} ${t} where ${t}."id" = ${alias}.${ident(prop.fieldNames[0])}) ${dir === 'desc' ? 'desc' : 'asc'}`;
+    }).join(', ');
+  }
+
+  /** The JSON object of one row of `plan.model` at `alias`. */
+  object(plan: ObjectPlan, alias: string): Sql {
+    const d = plan.model;
+    const pairs: [string, Sql | string][] = [[COMPILED, 'true']];
+    for (const c of plan.columns) pairs.push([c.field.name, c.hidden ? 'null' : this.column(d, alias, c.field.name)]);
+    for (const fk of plan.fks) pairs.push([fk.field.name, this.related(d, alias, fk.field.name, fk.rows, (a) => this.object(fk.plan, a))]);
+    for (const l of plan.lists) pairs.push([l.list.name, this.list(l, alias)]);
+    if (plan.derived.length) pairs.push([ROW_KEY, this.row(d, alias, this.loadsByPlan.get(plan)!)]);
+    return buildObject(pairs);
+  }
+
+  /** The row a derived function reads: every column but heavy and secret ones, its formulas, the relations it loads. */
+  private row(d: ModelDescriptor, alias: string, loads: Loads): Sql {
+    const meta = this.meta(d);
+    const pairs: [string, Sql | string][] = [];
+    for (const f of d.fields) {
+      if (f.heavy || f.secret || f.writeOnly || f.kind === 'm2m') continue;
+      if (f.kind !== 'fk') { pairs.push([f.name, this.column(d, alias, f.name)]); continue; }
+      const sub = loads.get(f.name);
+      const col = this.column(d, alias, f.name);
+      const g = sub ? readGrant(this.caller, describe(f.target!())) : null;
+      pairs.push([f.name, sub
+        ? this.related(d, alias, f.name, g!.allowed ? g!.rows : null, (a) => this.row(describe(f.target!()), a, sub))
+        : `case when ${col} is null then null else json_build_object('id', ${col}) end`]);
+    }
+    for (const prop of meta.props.filter((p: EntityProperty) => p.formula)) {
+      const table = { alias, name: meta.tableName, qualifiedName: meta.tableName, toString: () => alias };
+      pairs.push([prop.name, `(${prop.formula!(table as any, meta.createColumnMappingObject() as any)})`]);
+    }
+    return buildObject(pairs);
+  }
+
+  /** One related object through a foreign key, or null when absent or hidden from the caller. */
+  private related(d: ModelDescriptor, alias: string, field: string, rows: RowCondition[] | null, body: (a: string) => Sql): Sql | string {
+    if (!rows) return 'null';
+    const target = describe(d.field(field)!.target!());
+    const a = this.alias();
+    const conds = [new Sql(`${a}."id" = ${this.column(d, alias, field)}`), ...this.scope(target, a, rows)];
+    return sql`(select ${body(a)} from ${ident(this.meta(target).tableName)} ${a} where ${joinSql(conds, ' and ')})`;
+  }
+
+  /** A nested list of one owner row: its members within the caller's scope, filtered, ordered, limited. */
+  private list(l: ObjectPlan['lists'][number], ownerAlias: string): Sql | string {
+    const limit = nestedLimit(l.args.limit, this.paging);
+    if (!l.rows || limit === 0) return `'[]'::json`;
+    const child = l.list.child;
+    const c = this.alias();
+    const { from, ownerCol } = this.membership(l.list, c);
+    const conds: Sql[] = [new Sql(`${ownerCol} = ${ownerAlias}."id"`), ...this.scope(child, c, l.rows)];
+    const f = this.filter(child, c, l.args.filter);
+    if (f) conds.push(f);
+    const s = this.alias();
+    return sql`coalesce((select json_agg(${s}.j) from (select ${this.object(l.plan, c)} as j from ${from} where ${joinSql(conds, ' and ')} order by ${this.order(child, c, l.args.ordering)} limit ${param(limit)}) ${s}), '[]'::json)`;
+  }
+
+  /** Where the (owner, child) pairs of a list live: the pivot table of a many-to-many, or the child's own table. */
+  private membership(list: ObjectPlan['lists'][number]['list'], c: string): { from: string; ownerCol: string } {
+    const childMeta = this.meta(list.child);
+    const childTable = ident(childMeta.tableName);
+    if (list.via === 'reverse') return { from: `${childTable} ${c}`, ownerCol: `${c}.${ident(childMeta.properties[list.field.name].fieldNames[0])}` };
+    let prop: EntityProperty = this.meta(list.owner).properties[list.field.name];
+    let [ownerCol, childCol] = [prop.joinColumns[0], prop.inverseJoinColumns[0]];
+    if (!prop.owner) {
+      prop = childMeta.properties[prop.mappedBy];
+      [ownerCol, childCol] = [prop.inverseJoinColumns[0], prop.joinColumns[0]];
+    }
+    const m = this.alias();
+    return { from: `${ident(prop.pivotTable)} ${m} join ${childTable} ${c} on ${c}."id" = ${m}.${ident(childCol)}`, ownerCol: `${m}.${ident(ownerCol)}` };
+  }
+}
+
+function buildObject(pairs: [string, Sql | string][]): Sql {
+  const calls: Sql[] = [];
+  for (let i = 0; i < pairs.length; i += PAIRS_PER_CALL) {
+    const args = pairs.slice(i, i + PAIRS_PER_CALL).map(([k, v]) => sql`'${k.replace(/'/g, "''")}', ${v}`);
+    calls.push(sql`json_build_object(${joinSql(args, ', ')})`);
+  }
+  return calls.length === 1 ? calls[0] : sql`(${joinSql(calls.map((c) => sql`${c}::jsonb`), ' || ')})::json`;
+}
