@@ -83,11 +83,11 @@ function build<T>(fn: () => T): T | null {
   }
 }
 
-function where(builder: StatementBuilder, d: ModelDescriptor, alias: string, rows: ReturnType<typeof requireReadGrant>, filter: ListArgs['filter']): Sql | string {
+function conditions(builder: StatementBuilder, d: ModelDescriptor, alias: string, rows: ReturnType<typeof requireReadGrant>, filter: ListArgs['filter']): Sql[] {
   const conds = builder.scope(d, alias, rows);
   const f = builder.filter(d, alias, filter);
   if (f) conds.push(f);
-  return conds.length ? sql` where ${joinSql(conds, ' and ')}` : '';
+  return conds;
 }
 
 /** A root list page, or undefined when this selection is read the old way. */
@@ -101,9 +101,11 @@ export async function compiledList(ctx: GqlContext, info: GraphQLResolveInfo, d:
     const limit = pageLimit(args.limit, paging);
     const table = ident(p.builder.meta(d).tableName);
     const r = p.builder.alias();
-    const page = limit === 0 ? null : sql`select ${p.builder.object(p.plan, r)} as j from ${table} ${r}${where(p.builder, d, r, rows, args.filter)} order by ${p.builder.order(d, r, args.ordering)}${limit === undefined ? '' : sql` limit ${param(limit)}`}${offset ? sql` offset ${param(offset)}` : ''}`;
+    const limitOffset = sql`${limit === undefined ? '' : sql` limit ${param(limit)}`}${offset ? sql` offset ${param(offset)}` : ''}`;
+    const page = limit === 0 ? null : p.builder.page(p.plan, `${table} ${r}`, r, conditions(p.builder, d, r, rows, args.filter), args.ordering, limitOffset);
     // The filter is rendered again: MikroORM's raw fragments are single-use.
-    const count = p.count ? sql`select count(*)::int as n from ${table} ${r}${where(p.builder, d, r, rows, args.filter)}` : null;
+    const where = conditions(p.builder, d, r, rows, args.filter);
+    const count = p.count ? sql`select count(*)::int as n from ${table} ${r}${where.length ? sql` where ${joinSql(where, ' and ')}` : ''}` : null;
     return { page, count };
   });
   if (!statements) return undefined;

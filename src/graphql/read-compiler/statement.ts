@@ -70,6 +70,17 @@ export class StatementBuilder {
     }).join(', ');
   }
 
+  /**
+   * The objects of `plan` from the rows of `from` (which binds `alias`) meeting `conds`, ordered,
+   * limited and offset. The page's rows are picked first and only they are turned into JSON:
+   * PostgreSQL computes a select list below LIMIT/OFFSET, so objects of skipped rows would be built.
+   */
+  page(plan: ObjectPlan, from: string, alias: string, conds: Sql[], ordering: string[] | null | undefined, limitOffset: Sql | string): Sql {
+    const d = plan.model;
+    const where = conds.length ? sql` where ${joinSql(conds, ' and ')}` : '';
+    return sql`select ${this.object(plan, alias)} as j from (select ${alias}.* from ${from}${where} order by ${this.order(d, alias, ordering)}${limitOffset}) ${alias} order by ${this.order(d, alias, ordering)}`;
+  }
+
   /** The JSON object of one row of `plan.model` at `alias`. */
   object(plan: ObjectPlan, alias: string): Sql {
     const d = plan.model;
@@ -122,7 +133,7 @@ export class StatementBuilder {
     const f = this.filter(child, c, l.args.filter);
     if (f) conds.push(f);
     const s = this.alias();
-    return sql`coalesce((select json_agg(${s}.j) from (select ${this.object(l.plan, c)} as j from ${from} where ${joinSql(conds, ' and ')} order by ${this.order(child, c, l.args.ordering)} limit ${param(limit)}) ${s}), '[]'::json)`;
+    return sql`coalesce((select json_agg(${s}.j) from (${this.page(l.plan, from, c, conds, l.args.ordering, sql` limit ${param(limit)}`)}) ${s}), '[]'::json)`;
   }
 
   /** Where the (owner, child) pairs of a list live: the pivot table of a many-to-many, or the child's own table. */
