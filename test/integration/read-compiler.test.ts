@@ -96,7 +96,7 @@ describe.each(DB_KINDS)('read compiler on %s', (kind) => {
   async function run(who: string, query: string, compiled: boolean): Promise<{ data: any; statements: number }> {
     const em = s.pg.orm.em.fork();
     const caller = await authenticate(em, `Token ${tokens[who]}`);
-    const ctx: GqlContext = { em, caller, loaders: new Loaders(em, () => caller), requestId: '', config: s.config, bus: s.pg.bus };
+    const ctx: GqlContext = { em, caller, loaders: new Loaders(em, () => caller), requestId: '', config: s.config, bus: s.pg.bus, speaker: null as unknown as GqlContext['speaker'] };
     const store = { requestId: '00000000-0000-0000-0000-000000000000', userId: null, userName: '', queryCount: 0 };
     readCompiler.enabled = compiled;
     try {

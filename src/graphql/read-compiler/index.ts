@@ -15,7 +15,7 @@ import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { ModelDescriptor } from '../../domain/model';
 import { requireReadGrant } from '../../domain/access';
 import { pageLimit, type ListArgs, type Paging } from '../../domain/crud';
-import { ValidationError } from '../errors';
+import { ValidationError } from '../../domain/errors';
 import type { GqlContext } from '../context';
 import { logger } from '../../log';
 import { Planner, Unsupported, type ObjectPlan } from './plan';
