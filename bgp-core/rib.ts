@@ -60,6 +60,14 @@ export class AttrSet {
   }
 }
 
+/**
+ * A copy of a latin1 string as one flat string. Keys are built by concatenation, which V8 keeps as
+ * a rope (a node pointing at its parts); a key kept for the life of a route should not carry that.
+ */
+function flatString(s: string): string {
+  return Buffer.from(s, 'latin1').toString('latin1');
+}
+
 /** Interns AttrSets by key; shared by all peers of a speaker. */
 export class AttrPool {
   private readonly sets = new Map<string, AttrSet>();
@@ -67,8 +75,8 @@ export class AttrPool {
   acquire(key: string): AttrSet {
     let s = this.sets.get(key);
     if (!s) {
-      s = new AttrSet(key);
-      this.sets.set(key, s);
+      s = new AttrSet(flatString(key));
+      this.sets.set(s.key, s);
     }
     s.refs++;
     return s;
