@@ -124,13 +124,11 @@ class Group {
 
   private async drain(): Promise<void> {
     this.draining = true;
-    try {
-      while (this.queue.length) await this.deliver(this.queue.splice(0));
-    } catch (e) {
-      logger.error({ err: (e as Error).message }, 'subscription fan-out failed');
-    } finally {
-      this.draining = false;
+    while (this.queue.length) {
+      // A batch that fails is logged; the next one still goes out.
+      await this.deliver(this.queue.splice(0)).catch((e) => logger.error({ err: (e as Error).message }, 'subscription fan-out failed'));
     }
+    this.draining = false;
   }
 
   /** Who takes which events of the batch, in order; members join at their place in it. */
@@ -182,7 +180,7 @@ class Group {
     const shared = new Map<string, unknown>();
     for (const [m, share] of shares) {
       if (m.ended || !m.member || !share.events.length) continue;
-      const failure = share.events.find((e) => failed.has(e));
+      const failure = failed.size ? share.events.find((e) => failed.has(e)) : undefined;
       if (failure !== undefined) {
         m.fail(failed.get(failure));
         continue;
