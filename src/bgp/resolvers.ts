@@ -181,10 +181,12 @@ const MAX_LOOKUPS = 10_000;
 
 interface SubscriptionArgs { routerId?: string; states?: string[]; sessionType?: string }
 
-function wanted(e: BgpSessionEvent, args: SubscriptionArgs): boolean {
-  return (!args.routerId || String(e.routerId) === String(args.routerId)) &&
+/** The subscription's filter; its arguments are checked once, when subscribing (a bad sessionType is refused then, not at each event). */
+function wanted(args: SubscriptionArgs): (e: BgpSessionEvent) => boolean {
+  const sessionType = args.sessionType ? SESSION_CONTENT_TYPE[sessionTypeOf(args.sessionType)] : null;
+  return (e) => (!args.routerId || String(e.routerId) === String(args.routerId)) &&
     (!args.states?.length || args.states.includes(e.state)) &&
-    (!args.sessionType || e.sessionType === SESSION_CONTENT_TYPE[sessionTypeOf(args.sessionType)]);
+    (!sessionType || e.sessionType === sessionType);
 }
 
 /**
@@ -194,7 +196,7 @@ function wanted(e: BgpSessionEvent, args: SubscriptionArgs): boolean {
  */
 async function sessionSource(ctx: GqlContext, args: SubscriptionArgs): Promise<LiveSource<'bgpSessionChanged'>> {
   requireRead(ctx);
-  const source = new LiveSource(ctx.bus, 'bgpSessionChanged', (e) => wanted(e, args));
+  const source = new LiveSource(ctx.bus, 'bgpSessionChanged', wanted(args));
   // Peers in other processes too; a worker that does not answer in time is left out of the snapshot, not the stream.
   const first = await ctx.speaker.snapshot().catch(() => [] as BgpSessionEvent[]);
   source.prepend(first);

@@ -61,17 +61,20 @@ export class FanoutSubscription implements AsyncIterableIterator<ExecutionResult
 
   /** No more messages: the group forgets it and its iteration ends. */
   leave(): void {
+    this.finish(() => this.settle.resolve(DONE));
+  }
+
+  /** As leave, and its iteration throws `error` (graphql-ws sends it as the `error` message). */
+  fail(error: unknown): void {
+    this.finish(() => this.settle.reject(error));
+  }
+
+  private finish(settle: () => void): void {
     if (this.ended) return;
     this.ended = true;
     this.source.close();
     this.group?.leave(this);
-    this.settle.resolve(DONE);
-  }
-
-  fail(error: unknown): void {
-    if (this.ended) return;
-    this.leave();
-    this.settle.reject(error);
+    settle();
   }
 }
 
@@ -80,8 +83,11 @@ class Join {
   constructor(readonly subscription: FanoutSubscription, readonly first: unknown[]) {}
 }
 
-/** What one member gets of a batch; `all` when that is every event of the batch. */
-interface Share { events: unknown[]; all: boolean }
+/**
+ * What one member gets of a batch; `all` when that is every event of the batch; `error` when its
+ * filter threw (the member gets the events before it, then its subscription ends with the error).
+ */
+interface Share { events: unknown[]; all: boolean; error?: unknown }
 
 class Group {
   private readonly members = new Set<FanoutSubscription>();
@@ -147,8 +153,14 @@ class Group {
       }
       events.push(item);
       for (const [m, share] of shares) {
-        if (m.source.accepts(item as never)) share.events.push(item);
-        else share.all = false;
+        if (share.error !== undefined) continue;
+        try {
+          if (m.source.accepts(item as never)) share.events.push(item);
+          else share.all = false;
+        } catch (e) {
+          share.error = e ?? new Error('subscription filter failed');
+          share.all = false;
+        }
       }
     }
     return { events, shares };
@@ -179,14 +191,15 @@ class Group {
     const whole = events.every((e) => ready.has(e)) ? events.map((e) => ready.get(e)!) : null;
     const shared = new Map<string, unknown>();
     for (const [m, share] of shares) {
-      if (m.ended || !m.member || !share.events.length) continue;
+      if (m.ended || !m.member) continue;
       const failure = failed.size ? share.events.find((e) => failed.has(e)) : undefined;
       if (failure !== undefined) {
         m.fail(failed.get(failure));
         continue;
       }
       if (share.all && whole) m.member.send(whole, shared);
-      else m.member.send(share.events.map((e) => ready.get(e)!), null);
+      else if (share.events.length) m.member.send(share.events.map((e) => ready.get(e)!), null);
+      if (share.error !== undefined) m.fail(share.error);
     }
   }
 }

@@ -225,6 +225,17 @@ describe('subscription fan-out', () => {
       // A completion the client asked for is not answered; nothing else but next messages came.
       expect(got.filter((m) => m.type !== 'next')).toEqual([]);
       expect(new Set(got.map((m) => m.id))).toEqual(new Set(['a', 'b', 'c', 'd']));
+      // A bad argument is refused when subscribing, for that subscription only.
+      got.length = 0;
+      ws.send(JSON.stringify({ id: 'bad', type: 'subscribe', payload: { query: 'subscription { bgpSessionChanged(sessionType: "bogus") { sessionId } }' } }));
+      for (let n = 0; n < 100 && !got.some((m) => m.id === 'bad' && m.type === 'complete'); n++) await sleep(20);
+      const bad = got.filter((m) => m.id === 'bad');
+      expect(bad.map((m) => m.type)).toEqual(['next', 'complete']);
+      expect(bad[0].payload.errors).toHaveLength(1);
+      expect(bad[0].payload.errors[0].message).toMatch(/direct|ixp|sessionType/i);
+      s.pg.bus.publishBgpSession(bgpEvent(7, 1));
+      for (let n = 0; n < 100 && !sessionIds('b').includes(7); n++) await sleep(20);
+      expect(sessionIds('b')).toEqual([7]);
       ws.close();
       for (let n = 0; n < 50 && (await groups()) !== 0; n++) await sleep(100);
       expect(await groups()).toBe(0);

@@ -3,7 +3,7 @@
 // event gets nothing of it; first events (a snapshot) come before the group's; nothing published
 // between a source's making and its joining is lost; leaving ends delivery and an empty group
 // stops listening.
-import { GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString, createSourceEventStream, parse, type ExecutionArgs } from 'graphql';
+import { GraphQLBoolean, GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString, createSourceEventStream, parse, type ExecutionArgs } from 'graphql';
 import { InProcessBus, type JobChangedEvent } from '../../src/events/bus';
 import { LiveSource } from '../../src/graphql/live-source';
 import { FanoutGroups, type FanoutSubscription } from '../../src/graphql/fanout';
@@ -25,15 +25,19 @@ const schema = new GraphQLSchema({
     fields: {
       jobChanged: {
         type: Job,
-        args: { userId: { type: GraphQLInt } },
-        subscribe: (_root, args: { userId?: number }, ctx: Ctx) =>
-          new LiveSource(bus, 'jobChanged', (e) => args.userId == null || e.userId === args.userId, ctx.first),
+        args: { userId: { type: GraphQLInt }, strict: { type: GraphQLBoolean } },
+        // A strict subscriber's filter throws at a status it cannot judge.
+        subscribe: (_root, args: { userId?: number; strict?: boolean }, ctx: Ctx) =>
+          new LiveSource(bus, 'jobChanged', (e) => {
+            if (args.strict && e.status === 'unknown') throw new Error('unknown status');
+            return args.userId == null || e.userId === args.userId;
+          }, ctx.first),
         resolve: (e: JobChangedEvent) => e,
       },
     },
   }),
 });
-const document = parse('subscription($u: Int) { jobChanged(userId: $u) { id userId status } }');
+const document = parse('subscription($u: Int, $strict: Boolean) { jobChanged(userId: $u, strict: $strict) { id userId status } }');
 
 const caller = (id: number): Caller => ({ user: { id, isSuperuser: true, isStaff: true, isActive: true } as User, token: null, error: null, canWrite: true });
 
@@ -47,7 +51,7 @@ const groups = new FanoutGroups((kind, n = 1) => { counted[kind] += n; });
 interface Subscriber { sub: FanoutSubscription; got: number[]; ids: Set<string> }
 
 /** A subscription made (its resolver ran, its source listens), not yet joined. */
-async function made(variables: { u?: number }, first: JobChangedEvent[] = []): Promise<{ args: ExecutionArgs; sub: FanoutSubscription }> {
+async function made(variables: { u?: number; strict?: boolean }, first: JobChangedEvent[] = []): Promise<{ args: ExecutionArgs; sub: FanoutSubscription }> {
   const args: ExecutionArgs = { schema, document, variableValues: variables, contextValue: { caller: caller(1), first } satisfies Ctx };
   const source = await createSourceEventStream(args);
   expect(source).toBeInstanceOf(LiveSource);
@@ -66,7 +70,7 @@ function join(sub: FanoutSubscription, id = 'sub'): Subscriber {
   return s;
 }
 
-async function subscriber(variables: { u?: number } = {}, first: JobChangedEvent[] = []): Promise<Subscriber> {
+async function subscriber(variables: { u?: number; strict?: boolean } = {}, first: JobChangedEvent[] = []): Promise<Subscriber> {
   return join((await made(variables, first)).sub);
 }
 
@@ -157,6 +161,24 @@ test('a member that leaves gets nothing more, its iteration ends, and an empty g
   bus.publishJob(job(4, 1));
   await settle();
   expect(counted).toEqual(before);
+});
+
+test('a filter that throws ends only its own subscription with the error, after the events it took before', async () => {
+  const strict = await subscriber({ strict: true });
+  const other = await subscriber();
+  const ending = strict.sub.next();
+  bus.publishJob(job(1, 1));
+  bus.publishJob(job(2, 1, 'unknown'));
+  bus.publishJob(job(3, 1));
+  await settle();
+  await expect(ending).rejects.toThrow('unknown status');
+  expect(strict.got).toEqual([1]);
+  bus.publishJob(job(4, 1));
+  await settle();
+  expect(strict.got).toEqual([1]);
+  expect(other.got).toEqual([1, 2, 3, 4]);
+  await other.sub.return();
+  expect(groups.size).toBe(0);
 });
 
 test('a source iterated on its own (no fan-out) gives its first events, then what it takes, and ends at return()', async () => {
