@@ -51,8 +51,8 @@ const ID_ARG = 'Its id';
  */
 function nestedListField(proto: any, list: NestedList, paging: (ctx: GqlContext) => { paginateCount: number; maxPageSize: number }): void {
   const Filter = filterInput(list.child);
-  define(proto, `nested_${list.name}`, async (obj: AnyEntity, filter: any, ordering: string[] | undefined, limit: number | undefined, ctx: GqlContext) => {
-    if (isCompiled(obj)) return obj[list.name];
+  define(proto, `nested_${list.name}`, async (obj: AnyEntity, filter: any, ordering: string[] | undefined, limit: number | undefined, ctx: GqlContext, info: GraphQLResolveInfo) => {
+    if (isCompiled(obj)) return obj[info.path.key];
     const scope = nestedScope(ctx, list.child);
     return scope ? ctx.loaders.nested(obj, list, { filter, ordering, limit }, paging(ctx), scope.rows) : [];
   }, (p, k, desc) => {
@@ -62,7 +62,7 @@ function nestedListField(proto: any, list: NestedList, paging: (ctx: GqlContext)
     Arg('filter', () => Filter, { nullable: true, description: 'Only those matching; as the root list filters' })(p, k, 1);
     Arg('ordering', () => [String], { nullable: true, description: `Field names, '-' for descending; default ${list.child.ordering.join(', ')}` })(p, k, 2);
     Arg('limit', () => Int, { nullable: true, description: 'At most this many per object; default the page size, 0 the maximum page size' })(p, k, 3);
-    Ctx()(p, k, 4);
+    Ctx()(p, k, 4); Info()(p, k, 5);
   });
 }
 
@@ -158,26 +158,27 @@ export function modelResolver(d: ModelDescriptor): Function {
     });
   }
 
-  // Field resolvers: display, relations through loaders, computed values.
-  define(proto, 'display', async (obj: AnyEntity, ctx: GqlContext) => (isCompiled(obj) ? obj.display : String(await d.display(obj, ctx.loaders.load))), (p, k, desc) => {
+  // Field resolvers: display, relations through loaders, computed values; a compiled object's
+  // value is under the response key (src/graphql/read-compiler).
+  define(proto, 'display', async (obj: AnyEntity, ctx: GqlContext, info: GraphQLResolveInfo) => (isCompiled(obj) ? obj[info.path.key] : String(await d.display(obj, ctx.loaders.load))), (p, k, desc) => {
     FieldResolver(() => String, { name: 'display', description: 'The object as text' })(p, k, desc);
-    Root()(p, k, 0); Ctx()(p, k, 1);
+    Root()(p, k, 0); Ctx()(p, k, 1); Info()(p, k, 2);
   });
   for (const f of d.fields) {
     if (f.kind === 'fk') {
       const target = f.target!;
-      define(proto, `resolve_${f.name}`, (obj: AnyEntity, ctx: GqlContext) => (isCompiled(obj) ? obj[f.name] : ctx.loaders.related(obj, f.name)), (p, k, desc) => {
+      define(proto, `resolve_${f.name}`, (obj: AnyEntity, ctx: GqlContext, info: GraphQLResolveInfo) => (isCompiled(obj) ? obj[info.path.key] : ctx.loaders.related(obj, f.name)), (p, k, desc) => {
         FieldResolver(() => target(), { name: f.name, nullable: true, description: fieldDescription(f) })(p, k, desc);
-        Root()(p, k, 0); Ctx()(p, k, 1);
+        Root()(p, k, 0); Ctx()(p, k, 1); Info()(p, k, 2);
       });
     }
   }
   for (const list of nestedLists(d)) nestedListField(proto, list, paging);
   for (const [name, c] of Object.entries(d.computed ?? {})) {
     const type = c.type === 'string' ? String : c.type === 'bool' ? Boolean : c.type === 'int' ? Int : JSONScalar;
-    define(proto, `computed_${name}`, (obj: AnyEntity, ctx: GqlContext) => (isCompiled(obj) ? obj[name] : c.resolve(obj, ctx.loaders.load)), (p, k, desc) => {
+    define(proto, `computed_${name}`, (obj: AnyEntity, ctx: GqlContext, info: GraphQLResolveInfo) => (isCompiled(obj) ? obj[info.path.key] : c.resolve(obj, ctx.loaders.load)), (p, k, desc) => {
       FieldResolver(() => type, { name, nullable: c.nullable ?? true, description: c.description ?? fieldDescription({ name }) })(p, k, desc);
-      Root()(p, k, 0); Ctx()(p, k, 1);
+      Root()(p, k, 0); Ctx()(p, k, 1); Info()(p, k, 2);
     });
   }
   Resolver(() => d.cls)(cls);

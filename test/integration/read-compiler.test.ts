@@ -143,7 +143,9 @@ describe.each(DB_KINDS)('read compiler on %s', (kind) => {
   test('nested list arguments and scopes: filter, ordering, limit; a user sees only visible contacts', async () => {
     const q = `{ autonomousSystems(ordering: ["-asn"], filter: {asn: {gte: 65101}}) { items { asn tags(ordering: ["-name"], limit: 1) { name } importRoutingPolicies(filter: {name: {exact: ["nope"]}}) { id } } }
       pdbNetworks { items { name contacts(ordering: ["name"]) { name visible } } } }`;
+    const before = compileStats.fallback;
     const viaSql = await run('user', q, true);
+    expect(compileStats.fallback).toBe(before);
     const viaOrm = await run('user', q, false);
     expect(viaSql.data).toEqual(viaOrm.data);
     expect(viaSql.data.autonomousSystems.items.map((x: any) => x.asn)).toEqual([65102, 65101]);
@@ -152,6 +154,26 @@ describe.each(DB_KINDS)('read compiler on %s', (kind) => {
     const contacts = viaSql.data.pdbNetworks.items.flatMap((n: any) => n.contacts.map((c: any) => c.visible));
     expect(contacts.length).toBeGreaterThan(0);
     expect(contacts).not.toContain('Private');
+    expect(viaSql.statements).toBe(2);
+  });
+
+  test('aliases: one field under several response keys, each with its own arguments and selection', async () => {
+    const q = `{ autonomousSystems(ordering: ["asn"], limit: 2) { items { asn
+      first: tags(ordering: ["name"], limit: 1) { name } last: tags(ordering: ["-name"], limit: 1) { slug } tags { id }
+      label: display text: display policies: importRoutingPolicies { name } } }
+      router: routers(limit: 1) { items { asn: localAutonomousSystem { asn } as2: localAutonomousSystem { name tags(limit: 1) { name } } } } }`;
+    const before = compileStats.fallback;
+    const viaSql = await run('superuser', q, true);
+    expect(compileStats.fallback).toBe(before);
+    const viaOrm = await run('superuser', q, false);
+    expect(viaSql.data).toEqual(viaOrm.data);
+    const as = viaSql.data.autonomousSystems.items[0];
+    expect(as.first).toEqual([{ name: 'T1' }]);
+    expect(as.last).toEqual([{ slug: 't2' }]);
+    expect(as.tags).toHaveLength(2);
+    expect(as.label).toBe('AS65100 - AS 0');
+    expect(as.text).toBe(as.label);
+    expect(viaSql.data.router.items[0].asn).toEqual({ asn: 65100 });
     expect(viaSql.statements).toBe(2);
   });
 });

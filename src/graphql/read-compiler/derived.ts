@@ -43,7 +43,7 @@ function derivedFn(d: ModelDescriptor, name: string): (o: any, load: RelationLoa
 /** The relations the derived fields of `plan` load, merged; Unsupported when one cannot be traced. */
 export async function loadsOf(plan: ObjectPlan): Promise<Loads> {
   const merged: Loads = new Map();
-  for (const name of plan.derived) {
+  for (const { name } of plan.derived) {
     const fn = derivedFn(plan.model, name);
     let t = traces.get(fn);
     if (!t) traces.set(fn, (t = trace(plan.model, fn)));
@@ -91,19 +91,19 @@ export async function derive(plan: ObjectPlan, objects: Record<string, any>[], l
     for (const obj of objects) {
       const row = hydrate(d, obj[ROW_KEY], loads);
       delete obj[ROW_KEY];
-      for (const name of plan.derived) {
+      for (const { key, name } of plan.derived) {
         work.push((async () => {
           const v = await derivedFn(d, name)(row, loadFromRow);
-          obj[name] = name === 'display' ? String(v) : v;
+          obj[key] = name === 'display' ? String(v) : v;
         })());
       }
     }
   }
   for (const fk of plan.fks) {
-    if (needsDerive(fk.plan)) work.push(derive(fk.plan, objects.map((o) => o[fk.field.name]).filter(Boolean), loadsByPlan));
+    if (needsDerive(fk.plan)) work.push(derive(fk.plan, objects.map((o) => o[fk.key]).filter(Boolean), loadsByPlan));
   }
   for (const l of plan.lists) {
-    if (needsDerive(l.plan)) work.push(derive(l.plan, objects.flatMap((o) => o[l.list.name] ?? []), loadsByPlan));
+    if (needsDerive(l.plan)) work.push(derive(l.plan, objects.flatMap((o) => o[l.key] ?? []), loadsByPlan));
   }
   await Promise.all(work);
 }

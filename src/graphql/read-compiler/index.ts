@@ -5,7 +5,6 @@
 // Not compiled yet (the root field is then read through the ORM and DataLoaders, as before):
 // - fields that are not declared on a model descriptor (custom field resolvers such as the
 //   PeeringDB actions' sharedIxps or a session's isAbandoned);
-// - one field selected twice with different arguments (two aliases of a nested list);
 // - a derived field (display, computed) whose function needs more than its row and the rows it
 //   loads through foreign keys;
 // - fragments on another type than the object's own.
@@ -36,7 +35,7 @@ function fellBack(reason: string): void {
   logger.debug({ reason }, 'read compiler: selection read through the ORM');
 }
 
-/** Whether a value in a field resolver came from a compiled statement. */
+/** Whether a value in a field resolver came from a compiled statement; its value is then under the response key (info.path.key). */
 export const isCompiled = (obj: unknown): obj is Record<string, unknown> => !!obj && (obj as Record<string, unknown>)[COMPILED] === true;
 
 async function loadsOfTree(plan: ObjectPlan, out: Map<ObjectPlan, Loads>): Promise<Map<ObjectPlan, Loads>> {

@@ -3,6 +3,9 @@
 // and which derived values (display, computed fields), with the caller's read grant of every
 // model reached. Everything is taken from the model descriptors; a selection that reaches a field
 // no descriptor declares (a custom resolver) is Unsupported and the caller reads it the old way.
+// Values a field resolver hands through (relations, lists, derived values) are keyed by response
+// key, so aliases of one field with different arguments each get theirs; columns, read by the
+// default resolver, by field name.
 import {
   getArgumentValues, getDirectiveValues, GraphQLIncludeDirective, GraphQLSkipDirective, Kind,
   type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo, type SelectionSetNode,
@@ -22,14 +25,14 @@ export interface ObjectPlan {
   /** Own columns (and the id), keyed by field name; `hidden`: a secret this caller may not see (null). */
   columns: { field: FieldMeta; hidden: boolean }[];
   /** Foreign keys; `rows` null when the caller reads none of the target (the value is null). */
-  fks: { field: FieldMeta; plan: ObjectPlan; rows: RowCondition[] | null }[];
+  fks: { key: string; field: FieldMeta; plan: ObjectPlan; rows: RowCondition[] | null }[];
   /** Lists inside the object; `rows` null when the caller reads none of the child (the list is empty). */
-  lists: { list: NestedList; args: ListArgs; plan: ObjectPlan; rows: RowCondition[] | null }[];
-  /** `display` and computed field names, derived after the statement from the row (./derived.ts). */
-  derived: string[];
+  lists: { key: string; list: NestedList; args: ListArgs; plan: ObjectPlan; rows: RowCondition[] | null }[];
+  /** `display` and computed fields (name, response key), derived after the statement from the row (./derived.ts). */
+  derived: { key: string; name: string }[];
 }
 
-/** Selected fields of one object type by field name, merged over fragments; aliases of one field must agree on arguments. */
+/** Selected fields of one object type by response key, merged over fragments (validation made each key one field with one set of arguments). */
 function collect(info: GraphQLResolveInfo, type: GraphQLObjectType, sets: readonly (SelectionSetNode | undefined)[]): Map<string, FieldNode[]> {
   const out = new Map<string, FieldNode[]>();
   const walk = (set: SelectionSetNode | undefined) => {
@@ -37,8 +40,8 @@ function collect(info: GraphQLResolveInfo, type: GraphQLObjectType, sets: readon
       if (getDirectiveValues(GraphQLSkipDirective, sel, info.variableValues)?.if === true) continue;
       if (getDirectiveValues(GraphQLIncludeDirective, sel, info.variableValues)?.if === false) continue;
       if (sel.kind === Kind.FIELD) {
-        const name = sel.name.value;
-        (out.get(name) ?? out.set(name, []).get(name)!).push(sel);
+        const key = sel.alias?.value ?? sel.name.value;
+        (out.get(key) ?? out.set(key, []).get(key)!).push(sel);
       } else {
         const cond = sel.kind === Kind.INLINE_FRAGMENT ? sel.typeCondition : info.fragments[sel.name.value]?.typeCondition;
         if (cond && cond.name.value !== type.name) throw new Unsupported(`fragment on ${cond.name.value}`);
@@ -50,14 +53,13 @@ function collect(info: GraphQLResolveInfo, type: GraphQLObjectType, sets: readon
   return out;
 }
 
-/** The arguments of a field selected one or more times; different arguments under different aliases are Unsupported. */
+/** The arguments of the field under one response key (the same on every node: validation checked it). */
 function argsOf(info: GraphQLResolveInfo, type: GraphQLObjectType, nodes: FieldNode[]): Record<string, any> {
-  const def = type.getFields()[nodes[0].name.value];
-  const values = nodes.map((n) => getArgumentValues(def, n, info.variableValues));
-  const first = JSON.stringify(values[0]);
-  if (values.some((v) => JSON.stringify(v) !== first)) throw new Unsupported(`${type.name}.${def.name} with different arguments`);
-  return values[0];
+  return getArgumentValues(type.getFields()[nodes[0].name.value], nodes[0], info.variableValues);
 }
+
+/** Keys a compiled object uses for itself. */
+const RESERVED = new Set(['__compiled', '__row']);
 
 const fieldsByName = new Map<ModelDescriptor, Map<string, FieldMeta>>();
 function gqlFields(d: ModelDescriptor): Map<string, FieldMeta> {
@@ -83,29 +85,38 @@ export class Planner {
     const secretsShown = canSeeSecrets(this.caller, d);
     const own = gqlFields(d);
     const lists = new Map(nestedLists(d).map((l) => [l.name, l]));
-    for (const [name, nodes] of collect(this.info, type, sets)) {
+    const columns = new Set<string>();
+    const handed = new Set<string>();
+    for (const [key, nodes] of collect(this.info, type, sets)) {
+      const name = nodes[0].name.value;
       if (name === '__typename') continue;
       const f = own.get(name);
       // A field declared under another GraphQL name would be read by its property name.
       if (f?.gqlName) throw new Unsupported(`${d.name}.${name} renamed`);
       const subSets = nodes.map((n) => n.selectionSet);
       if (name === 'display' || (d.computed && Object.hasOwn(d.computed, name))) {
-        plan.derived.push(name);
+        plan.derived.push({ key, name });
+        handed.add(key);
       } else if (f?.kind === 'fk') {
         const target = describe(f.target!());
         const g = readGrant(this.caller, target);
-        plan.fks.push({ field: f, plan: this.object(target, subSets), rows: g.allowed ? g.rows : null });
+        plan.fks.push({ key, field: f, plan: this.object(target, subSets), rows: g.allowed ? g.rows : null });
+        handed.add(key);
       } else if (lists.has(name)) {
         const list = lists.get(name)!;
         const args = argsOf(this.info, type, nodes);
         const g = readGrant(this.caller, list.child);
-        plan.lists.push({ list, args: { filter: args.filter, ordering: args.ordering, limit: args.limit }, plan: this.object(list.child, subSets), rows: g.allowed ? g.rows : null });
+        plan.lists.push({ key, list, args: { filter: args.filter, ordering: args.ordering, limit: args.limit }, plan: this.object(list.child, subSets), rows: g.allowed ? g.rows : null });
+        handed.add(key);
       } else if (f && f.kind !== 'm2m') {
-        plan.columns.push({ field: f, hidden: !!f.secret && !secretsShown });
+        if (!columns.has(f.name)) plan.columns.push({ field: f, hidden: !!f.secret && !secretsShown });
+        columns.add(f.name);
       } else {
         throw new Unsupported(`${d.name}.${name}`);
       }
     }
+    // An alias equal to a column's name would take the column's place in the object.
+    for (const k of handed) if (columns.has(k) || RESERVED.has(k)) throw new Unsupported(`${d.name}: response key ${k} is also a column`);
     return plan;
   }
 

@@ -86,8 +86,8 @@ export class StatementBuilder {
     const d = plan.model;
     const pairs: [string, Sql | string][] = [[COMPILED, 'true']];
     for (const c of plan.columns) pairs.push([c.field.name, c.hidden ? 'null' : this.column(d, alias, c.field.name)]);
-    for (const fk of plan.fks) pairs.push([fk.field.name, this.related(d, alias, fk.field.name, fk.rows, (a) => this.object(fk.plan, a))]);
-    for (const l of plan.lists) pairs.push([l.list.name, this.list(l, alias)]);
+    for (const fk of plan.fks) pairs.push([fk.key, this.related(d, alias, fk.field.name, fk.rows, (a) => this.object(fk.plan, a))]);
+    for (const l of plan.lists) pairs.push([l.key, this.list(l, alias)]);
     if (plan.derived.length) pairs.push([ROW_KEY, this.row(d, alias, this.loadsByPlan.get(plan)!)]);
     return buildObject(pairs);
   }
