@@ -144,6 +144,8 @@ export interface ModelDescriptor extends Omit<ModelOptions, 'name' | 'plural' | 
 
 const pendingFields = new Map<Function, FieldMeta[]>();
 const registry = new Map<Function, ModelDescriptor>();
+/** By GraphQL type name: a compiled read's rows are plain objects, named only by their type. */
+const byTypeName = new Map<string, ModelDescriptor>();
 
 export const snake = (s: string): string => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
 export const words = (s: string): string => snake(s).replace(/_/g, ' ');
@@ -340,6 +342,7 @@ export function Model<T>(opts: ModelOptions<T>) {
       if (d.field(n)?.secret) throw new Error(`${name}: secret field ${n} cannot be searched or ordered by`);
     }
     registry.set(cls, d);
+    byTypeName.set(name, d);
   };
 }
 
@@ -367,7 +370,7 @@ export function allModels(): ModelDescriptor[] {
 
 /** The model whose GraphQL object type has this name. */
 export function modelByTypeName(name: string): ModelDescriptor | undefined {
-  return [...registry.values()].find((d) => d.name === name);
+  return byTypeName.get(name);
 }
 
 export function modelByContentType(ct: string): ModelDescriptor | undefined {
