@@ -1,21 +1,31 @@
 // The yabgp dialect at /v1: yabgp's paths, JSON shapes and `{"status": false, "code"}`
-// errors over the bgp-core worker of this process. Handlers only translate: bgp-core
-// validates, encodes, splits and sends; the worker finds the peer.
+// errors, translated onto GraphQL operations (./call): the peer is found with bgpPeers, acted
+// on with the control mutations, wherever its bgp-core worker runs. Handlers only translate:
+// bgp-core validates, encodes, splits and sends.
 import express, { type Express, type Request, type Response, type Router } from 'express';
-import { EncodeError, MAX_COMMUNICATION_BYTES, MAX_EXTENDED_MESSAGE_LEN, MAX_MESSAGE_LEN, PeerStateError, buildUpdates } from '../../bgp-core';
+import { MAX_COMMUNICATION_BYTES, MAX_EXTENDED_MESSAGE_LEN, MAX_MESSAGE_LEN, buildUpdates } from '../../bgp-core';
 import type { RunningApp } from '../../src/http/app';
+import type { GqlContext } from '../../src/graphql/context';
 import { wantsHtml } from '../../src/http/graphiql';
 import { logInternalError } from '../../src/log';
 import { bodyTooDeep } from '../core/http';
 import { yabgpCaller, type Access } from './auth';
+import { DOCS, run } from './call';
 import { CODES, YabgpError, refusal, sendError } from './errors';
-import { resolvePeer, type YabgpPeer } from './peer';
-import { encodeFailure, rawUpdates, updateSpec } from './update';
-import { ribFamily, ribLookup, stateView, versionView } from './views';
+import { resolvePeer, sessionOf, type YabgpPeer } from './peer';
+import { binaryData, encodeFailure, updateSpec } from './update';
+import { checkLookups, ribAnswers, ribFamily, stateView, versionView } from './views';
 
 const VERSION = { status: 'stable', updated: '2015-01-22T00:00:00Z', version: 'v1' } as const;
 
-interface Call { req: Request; res: Response; found: YabgpPeer; body(): Promise<unknown> }
+interface Call {
+  req: Request;
+  res: Response;
+  found: YabgpPeer;
+  body(): Promise<unknown>;
+  /** Runs a GraphQL operation on the found peer's session (its type and id are added). */
+  gql<T = Record<string, unknown>>(doc: string, variables?: Record<string, unknown>): Promise<T>;
+}
 type Handler = (c: Call) => Promise<unknown> | unknown;
 
 /** Reads the body as text and parses it here, so an unparseable body is a yabgp-shaped 400. */
@@ -36,26 +46,19 @@ async function readJson(req: Request, res: Response, limit: string): Promise<unk
 
 /** Refuses (200, as yabgp's makesure_peer_establish) unless the session is Established. */
 function established(c: Call): void {
-  if (c.found.peer.state !== 'ESTABLISHED' || !c.found.peer.negotiated) throw refusal(CODES.peerState);
-}
-
-/** bgp-core's refusals: peer state -> 200, bad input -> 400/200 by kind. */
-function fromCore(e: unknown): unknown {
-  if (e instanceof PeerStateError) return refusal(e.message);
-  if (e instanceof EncodeError) return encodeFailure(e);
-  return e;
+  if (c.found.state !== 'ESTABLISHED' || !c.found.negotiated) throw refusal(CODES.peerState);
 }
 
 function peerRoute(running: RunningApp, access: Access, fn: Handler) {
   return async (req: Request, res: Response): Promise<void> => {
     try {
-      const { config } = await yabgpCaller(req, running, access);
-      const found = resolvePeer(req);
-      const out = await fn({ req, res, found, body: () => readJson(req, res, config.bodyLimit) });
+      const { config, ctx } = await yabgpCaller(req, running, access);
+      const found = await resolvePeer(req, running, ctx);
+      const gql = <T>(doc: string, variables: Record<string, unknown> = {}) => run<T>(running, ctx as GqlContext, doc, { ...sessionOf(found), ...variables });
+      const out = await fn({ req, res, found, gql, body: () => readJson(req, res, config.bodyLimit) });
       res.json(out);
-    } catch (e0) {
-      const e = fromCore(e0);
-      if (e instanceof YabgpError) { sendError(res, e); return; }
+    } catch (e) {
+      if (e instanceof YabgpError && e.status !== 500) { sendError(res, e); return; }
       logInternalError(e, { requestId: res.locals.requestId }, 'yabgp: unhandled error');
       res.status(500).json({ status: false, code: CODES.sendFailed });
     }
@@ -83,19 +86,19 @@ export function yabgpRouter(running: RunningApp): Router {
 
   r.get('/', (_req, res) => { res.json(VERSION); });
 
-  get('/peer/:ip/state', 'read', ({ found }) => stateView(found.peer.info()));
-  get('/peer/:ip/version/send', 'read', ({ found }) => versionView(found.peer.ribOut.versions));
-  get('/peer/:ip/version/received', 'read', ({ found }) => versionView(found.peer.ribIn.versions));
-  get('/peer/:ip/statistic', 'read', ({ found }) => ({ send: { ...found.peer.stats.send }, receive: { ...found.peer.stats.receive } }));
+  get('/peer/:ip/state', 'read', ({ found }) => stateView(found));
+  get('/peer/:ip/version/send', 'read', ({ found }) => versionView(found.versions.send));
+  get('/peer/:ip/version/received', 'read', ({ found }) => versionView(found.versions.received));
+  get('/peer/:ip/statistic', 'read', ({ found }) => ({ send: { ...found.statistics.send }, receive: { ...found.statistics.receive } }));
 
-  get('/peer/:ip/manual-start', 'write', ({ found }) => {
-    const r0 = found.speaker.manualStart(found.peer.config.id);
-    if (!r0.ok) throw refusal(r0.reason ?? 'peer already established');
+  // Refusals ('peer already established', 'Idle Hold, please wait') come back as CONFLICT: 200, status false.
+  get('/peer/:ip/manual-start', 'write', async (c) => {
+    await c.gql(DOCS.start);
     return { status: true };
   });
-  get('/peer/:ip/manual-stop', 'write', ({ req, found }) => {
+  get('/peer/:ip/manual-stop', 'write', async (c) => {
     // Cease, administrative shutdown (RFC 4486 subcode 2); PeerGate's `?message=` is its shutdown communication (RFC 9003).
-    found.speaker.manualStop(found.peer.config.id, shutdownMessage(req.query.message));
+    await c.gql(DOCS.stop, { communication: shutdownMessage(c.req.query.message) ?? null });
     return { status: true };
   });
 
@@ -106,31 +109,37 @@ export function yabgpRouter(running: RunningApp): Router {
     const afi = int(b.afi);
     const safi = int(b.safi);
     const res = b.res === undefined || b.res === null ? 0 : int(b.res);
-    if (!afi || !safi || res === null) throw refusal(CODES.postData);
-    c.found.speaker.routeRefresh(c.found.peer.config.id, afi, safi, res);
+    if (!afi || !safi || res === null || afi > 65535 || safi > 255 || res > 255) throw refusal(CODES.postData);
+    await c.gql(DOCS.refresh, { afi, safi, subtype: res });
     return { status: true };
   });
 
   post('/peer/:ip/send/update', 'write', async (c) => {
-    const spec = updateSpec(await c.body());
+    const body = await c.body();
+    updateSpec(body);
     established(c);
-    c.found.speaker.announce(c.found.peer.config.id, spec);
+    const b = body as Record<string, unknown>;
+    // bgp-core's encoder complaints (400) name the attribute; a family not negotiated is a refusal (CONFLICT).
+    await c.gql(DOCS.update, { attributes: b.attr ?? null, nlri: b.nlri ?? [], withdraw: b.withdraw ?? [] });
     return { status: true };
   });
 
   post('/peer/:ip/json_to_bin', 'read', async (c) => {
     const spec = updateSpec(await c.body());
-    const neg = c.found.peer.negotiated;
+    const neg = c.found.negotiated;
     // Encoded as given (yabgp's json_to_bin), in the session's AS width; several UPDATEs back to back when it must split.
-    const msgs = buildUpdates(spec, { as4: neg?.as4 ?? true, maxLength: neg?.extendedMessage ? MAX_EXTENDED_MESSAGE_LEN : MAX_MESSAGE_LEN });
-    return { bin: Buffer.concat(msgs).toString('hex') };
+    try {
+      const msgs = buildUpdates(spec, { as4: neg?.as4 ?? true, maxLength: neg?.extendedMessage ? MAX_EXTENDED_MESSAGE_LEN : MAX_MESSAGE_LEN });
+      return { bin: Buffer.concat(msgs).toString('hex') };
+    } catch (e) {
+      throw encodeFailure(e);
+    }
   });
 
   post('/peer/:ip/send/bin_update', 'write', async (c) => {
-    const body = await c.body();
+    const hex = binaryData(await c.body());
     established(c);
-    const msgs = rawUpdates(body, c.found.peer);
-    for (const m of msgs) c.found.speaker.sendRawUpdate(c.found.peer.config.id, m);
+    await c.gql(DOCS.raw, { hex });
     return { status: true };
   });
 
@@ -139,7 +148,10 @@ export function yabgpRouter(running: RunningApp): Router {
     const body = await c.body();
     const data = (body as { data?: unknown } | null)?.data;
     if (!Array.isArray(data) || data.some((x) => typeof x !== 'string')) throw new YabgpError(400, `${CODES.postData}: data must be a list of prefixes or addresses`);
-    return { status: true, data: ribLookup(dir === 'in' ? c.found.peer.ribIn : c.found.peer.ribOut, family, data as string[]) };
+    const queries = data as string[];
+    checkLookups(family, queries);
+    const found = await c.gql<{ bgpRouteLookup: ({ prefix: string; attributes: unknown } | null)[] }>(DOCS.lookup, { queries, rib: dir });
+    return { status: true, data: ribAnswers(queries, found.bgpRouteLookup) };
   };
   post('/peer/:ip/adj-rib-in', 'read', rib('in'));
   post('/peer/:ip/adj-rib-out', 'read', rib('out'));

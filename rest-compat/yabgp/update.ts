@@ -1,9 +1,6 @@
-// The send paths: a yabgp update body becomes a bgp-core UpdateSpec (validated by
-// bgp-core's jsonToAttrs/prepareUpdate), and raw hex UPDATEs are checked before any is sent.
-import {
-  EncodeError, MAX_EXTENDED_MESSAGE_LEN, MAX_MESSAGE_LEN, checkHeader, decodeUpdate, jsonToAttrs,
-  type Peer, type UpdateSpec,
-} from '../../bgp-core';
+// The send paths' bodies: a yabgp update body is checked as a bgp-core UpdateSpec (bgp-core's
+// jsonToAttrs) before the peer's state, so a bad request is reported as such while it is down.
+import { jsonToAttrs, type UpdateSpec } from '../../bgp-core';
 import { CODES, YabgpError, refusal } from './errors';
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -38,30 +35,12 @@ export function updateSpec(body: unknown): UpdateSpec {
 }
 
 /**
- * `binary_data`: hex of one UPDATE (or several back to back, as json_to_bin may return).
- * Every message is framed and decoded here first so none is sent unless all are valid.
+ * `binary_data`: hex of one UPDATE (or several back to back, as json_to_bin may return); the core
+ * frames and decodes every message before it sends any (bgpSendRawUpdate).
  */
-export function rawUpdates(body: unknown, peer: Peer): Buffer[] {
+export function binaryData(body: unknown): string {
   if (!isObject(body) || typeof body.binary_data !== 'string') throw new YabgpError(400, `${CODES.postData}: binary_data is required`);
   const hex = body.binary_data.replace(/^0x/i, '');
   if (!hex || !/^([0-9a-fA-F]{2})+$/.test(hex)) throw new YabgpError(400, `${CODES.postData}: binary_data must be hexadecimal`);
-  const buf = Buffer.from(hex, 'hex');
-  const neg = peer.negotiated;
-  const max = neg?.extendedMessage ? MAX_EXTENDED_MESSAGE_LEN : MAX_MESSAGE_LEN;
-  const out: Buffer[] = [];
-  for (let off = 0; off < buf.length;) {
-    try {
-      if (buf.length - off < 19) throw new EncodeError('truncated message header');
-      const len = checkHeader(buf, off, max);
-      if (off + len > buf.length) throw new EncodeError(`header length ${len} but ${buf.length - off} bytes given`);
-      if (buf[off + 18] !== 2) throw new EncodeError('not an UPDATE message');
-      const d = decodeUpdate(buf, off + 19, off + len, { as4: neg?.as4 ?? true });
-      if (d.treatAsWithdraw || d.problems.length) throw new EncodeError(d.problems.join('; ') || 'malformed attributes');
-      out.push(buf.subarray(off, off + len));
-      off += len;
-    } catch (e) {
-      throw new YabgpError(400, `invalid UPDATE: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-  return out;
+  return hex;
 }

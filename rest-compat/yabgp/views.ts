@@ -1,6 +1,7 @@
-// yabgp's JSON shapes built from bgp-core's PeerInfo and Adj-RIBs.
-import { attrsToJson, parsePrefix, type AdjRib, type CapabilitySummary, type Family, type JsonAttributes, type LastError, type PeerInfo } from '../../bgp-core';
+// yabgp's JSON shapes built from what GraphQL answers (BgpPeer, BgpRoute).
+import { parsePrefix, type Family } from '../../bgp-core';
 import { YabgpError, refusal } from './errors';
+import type { DownReason, YabgpPeer } from './peer';
 
 export interface StateView {
   peer: {
@@ -10,7 +11,7 @@ export interface StateView {
     remote_addr: string;
     remote_as: number;
     uptime: number;
-    capability: { local: CapabilitySummary; remote: CapabilitySummary | Record<string, never> };
+    capability: { local: unknown; remote: unknown };
     /** PeerGate's addition: why the session last went down, in yabgp's snake_case (absent when it never did). */
     last_down?: LastDownView;
   };
@@ -27,43 +28,43 @@ export interface LastDownView {
   time: number;
 }
 
-/** bgp-core's down reason in yabgp's words: snake_case names, seconds since the epoch as yabgp's timestamps. */
-export function lastDownView(d: LastError): LastDownView {
-  const notification = d.direction !== 'local';
+/** The down reason in yabgp's words: snake_case names, seconds since the epoch as yabgp's timestamps. */
+export function lastDownView(d: DownReason): LastDownView {
+  const direction = d.direction ? d.direction.toLowerCase() as 'sent' | 'received' : null;
   return {
     reason: d.kind.toLowerCase(),
-    direction: notification ? d.direction as 'sent' | 'received' : null,
-    error_code: notification ? d.code : null,
-    error_subcode: notification ? d.subcode : null,
-    error_name: notification ? `${d.codeName}/${d.subcodeName}` : null,
+    direction,
+    error_code: direction ? d.code : null,
+    error_subcode: direction ? d.subcode : null,
+    error_name: direction ? `${d.codeName}/${d.subcodeName}` : null,
     shutdown_message: d.communication,
-    detail: d.text,
-    time: d.time.getTime() / 1000,
+    detail: d.detail,
+    time: Date.parse(d.time) / 1000,
   };
 }
 
-export function stateView(info: PeerInfo): StateView {
+export function stateView(p: YabgpPeer): StateView {
   return {
     peer: {
-      fsm: info.state,
-      local_addr: info.localAddress,
-      local_as: info.localAs,
-      remote_addr: info.remoteAddress,
-      remote_as: info.remoteAs,
-      uptime: info.state === 'ESTABLISHED' ? info.uptime : 0,
+      fsm: p.state,
+      local_addr: p.localAddress,
+      local_as: p.localAs,
+      remote_addr: p.remoteAddress,
+      remote_as: p.remoteAs,
+      uptime: p.state === 'ESTABLISHED' ? p.uptime : 0,
       // Before an OPEN arrives yabgp shows an empty remote capability.
-      capability: { local: info.capability.local, remote: info.capability.remote ?? {} },
-      ...(info.downReason ? { last_down: lastDownView(info.downReason) } : {}),
+      capability: { local: p.capabilities.local, remote: p.capabilities.remote ?? {} },
+      ...(p.downReason ? { last_down: lastDownView(p.downReason) } : {}),
     },
   };
 }
 
 /** yabgp's four families plus ipv6; bgp-core runs unicast only, so the others stay 0. */
-export function versionView(v: Record<Family, number>): { version: Record<string, number> } {
-  return { version: { ipv4: v.ipv4, ipv6: v.ipv6, flowspec: 0, mpls_vpn: 0, sr_policy: 0 } };
+export function versionView(v: Record<string, number>): { version: Record<string, number> } {
+  return { version: { ipv4: v.ipv4 ?? 0, ipv6: v.ipv6 ?? 0, flowspec: 0, mpls_vpn: 0, sr_policy: 0 } };
 }
 
-export interface RibAnswer { prefix: string; attr: JsonAttributes }
+export interface RibAnswer { prefix: string; attr: unknown }
 
 /** `?afi_safi=` of the adj-rib lookups: ipv4 (default) or ipv6. */
 export function ribFamily(q: unknown): Family {
@@ -72,15 +73,21 @@ export function ribFamily(q: unknown): Family {
   throw refusal(`address family unsupported, afi_safi=${v}`);
 }
 
-/** A prefix matches exactly, a bare address by longest match; no match gives `{}`. */
-export function ribLookup(rib: AdjRib, family: Family, queries: string[]): Record<string, RibAnswer | Record<string, never>> {
-  const out: Record<string, RibAnswer | Record<string, never>> = {};
+/** Every entry must be an address or prefix of the family asked (400 otherwise). */
+export function checkLookups(family: Family, queries: string[]): void {
   for (const q of queries) {
     let afi: number;
     try { afi = parsePrefix(q, true).afi; } catch { throw new YabgpError(400, `please check your post data: "${q}" is not an address or prefix`); }
     if (afi !== (family === 'ipv4' ? 1 : 2)) throw new YabgpError(400, `please check your post data: "${q}" is not an ${family} address or prefix`);
-    const e = rib.lookup(q);
-    out[q] = e ? { prefix: e.prefix, attr: attrsToJson(e.set.attrs) } : {};
   }
+}
+
+/** A prefix matched exactly, a bare address by longest match; no match gives `{}`. */
+export function ribAnswers(queries: string[], found: ({ prefix: string; attributes: unknown } | null)[]): Record<string, RibAnswer | Record<string, never>> {
+  const out: Record<string, RibAnswer | Record<string, never>> = {};
+  queries.forEach((q, i) => {
+    const e = found[i];
+    out[q] = e ? { prefix: e.prefix, attr: e.attributes } : {};
+  });
   return out;
 }
