@@ -9,8 +9,10 @@ import { allModels, type ModelDescriptor } from '../domain/model';
 import { ObjectChange } from '../domain/extras/object-change';
 import { currentRequest } from './context';
 import { snapshot, objectRepr } from './snapshot';
+import { insertObjects } from './json-rows';
 
-interface Pending {
+/** One written object to record: its action, its model, and its content before the write (updates, deletes). */
+export interface PendingChange {
   action: 'create' | 'update' | 'delete';
   entity: AnyEntity;
   model: ModelDescriptor;
@@ -18,8 +20,7 @@ interface Pending {
   id: number | null;
 }
 
-const pendingByEm = new WeakMap<EntityManager, Pending[]>();
-const INSERT_CHUNK = 500;
+const pendingByEm = new WeakMap<EntityManager, PendingChange[]>();
 
 /** Listeners told about committed-to-be changes (the event bus hooks in here). */
 export type ChangeListener = (rows: ObjectChange[]) => void;
@@ -58,7 +59,7 @@ function modelOf(entity: AnyEntity): ModelDescriptor | undefined {
 
 export class ChangeLogSubscriber implements EventSubscriber {
   async onFlush(args: FlushEventArgs): Promise<void> {
-    const pending: Pending[] = pendingByEm.get(args.em) ?? [];
+    const pending: PendingChange[] = pendingByEm.get(args.em) ?? [];
     const seen = new Set<AnyEntity>();
     for (const cs of args.uow.getChangeSets()) {
       const model = modelOf(cs.entity);
@@ -89,38 +90,44 @@ export class ChangeLogSubscriber implements EventSubscriber {
     const pending = pendingByEm.get(args.em);
     if (!pending?.length) return;
     pendingByEm.delete(args.em);
-    const ctx = currentRequest();
-    const requestId = ctx?.requestId ?? randomUUID();
-    const time = new Date();
-    const rows: ObjectChange[] = [];
-    for (const p of pending) {
-      const oc = new ObjectChange();
-      oc.time = time;
-      oc.requestId = requestId;
-      oc.user = ctx?.userId ? (args.em.getReference('User', ctx.userId) as any) : null;
-      oc.userName = ctx?.userName ?? '';
-      oc.action = p.action;
-      oc.changedObjectType = p.model.contentType;
-      oc.changedObjectId = p.id ?? p.entity.id;
-      oc.objectRepr = (await objectRepr(args.em, p.model, p.entity)).slice(0, 200);
-      oc.prechangeData = p.pre;
-      oc.postchangeData = p.action === 'delete' ? null : snapshot(p.model, p.entity);
-      rows.push(oc);
-    }
-    // Chunks keep each INSERT's bind parameters moderate: one statement with 100,000
-    // parameters (a 10,000-object bulk write) is many times slower than 20 of 5,000.
-    for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-      const chunk = rows.slice(start, start + INSERT_CHUNK);
-      const ids = await args.em.insertMany(ObjectChange, chunk.map((r) => ({
-        time: r.time, requestId: r.requestId, user: r.user ?? null, userName: r.userName, action: r.action,
-        changedObjectType: r.changedObjectType, changedObjectId: r.changedObjectId, objectRepr: r.objectRepr,
-        prechangeData: r.prechangeData ?? null, postchangeData: r.postchangeData ?? null,
-      }) as any));
-      chunk.forEach((r, i) => { r.id = ids[i] as number; });
-    }
-    for (const fn of inTransactionHooks) await fn(args.em, rows);
-    const forRequest = ctx as (typeof ctx & { changes?: ObjectChange[] }) | undefined;
-    if (forRequest) (forRequest.changes ??= []).push(...rows);
-    else for (const fn of listeners) fn(rows);
+    await recordChanges(args.em, pending);
   }
+}
+
+/**
+ * Writes the change records of written objects in the write's transaction, runs the in-transaction
+ * hooks, and hands the records to the request (published after COMMIT) or, outside one, to the
+ * listeners. The flush subscriber calls it, and so do writes that insert rows without a flush.
+ */
+export async function recordChanges(em: EntityManager, pending: PendingChange[]): Promise<ObjectChange[]> {
+  const ctx = currentRequest();
+  const requestId = ctx?.requestId ?? randomUUID();
+  const time = new Date();
+  const user = ctx?.userId ? (em.getReference('User', ctx.userId) as any) : null;
+  const rows: ObjectChange[] = [];
+  for (const p of pending) {
+    const oc = new ObjectChange();
+    oc.time = time;
+    oc.requestId = requestId;
+    oc.user = user;
+    oc.userName = ctx?.userName ?? '';
+    oc.action = p.action;
+    oc.changedObjectType = p.model.contentType;
+    oc.changedObjectId = p.id ?? p.entity.id;
+    oc.objectRepr = (await objectRepr(em, p.model, p.entity)).slice(0, 200);
+    oc.prechangeData = p.pre;
+    oc.postchangeData = p.action === 'delete' ? null : snapshot(p.model, p.entity);
+    rows.push(oc);
+  }
+  const ids = await insertObjects(em, 'ObjectChange', rows.map((r) => ({
+    time: r.time, requestId: r.requestId, user: r.user ?? null, userName: r.userName, action: r.action,
+    changedObjectType: r.changedObjectType, changedObjectId: r.changedObjectId, objectRepr: r.objectRepr,
+    prechangeData: r.prechangeData ?? null, postchangeData: r.postchangeData ?? null,
+  })));
+  rows.forEach((r, i) => { r.id = Number(ids[i].id); });
+  for (const fn of inTransactionHooks) await fn(em, rows);
+  const forRequest = ctx as (typeof ctx & { changes?: ObjectChange[] }) | undefined;
+  if (forRequest) (forRequest.changes ??= []).push(...rows);
+  else for (const fn of listeners) fn(rows);
+  return rows;
 }

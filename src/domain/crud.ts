@@ -7,6 +7,7 @@ import { inputNames, patchName, refFields, writableFields } from '../graphql/inp
 import { filterToWhere } from '../graphql/filters';
 import { AuthError, ConflictError, NotFoundError, ValidationError } from './errors';
 import { currentRequest } from '../db/context';
+import { insertEntities, insertsDirectly } from '../db/direct-insert';
 import type { ObjectChange } from './extras/object-change';
 import { objectRepr } from '../db/snapshot';
 import { hashPasswordAsync } from './users/passwords';
@@ -314,7 +315,8 @@ async function refuseIfOthers(em: EntityManager, d: ModelDescriptor, grant: Writ
 export async function create(em: EntityManager, d: ModelDescriptor, inputs: Input[], caller: Caller, publish?: Publish, bulk = false): Promise<AnyEntity[]> {
   guardWritable(d);
   const grant = writeGrant(caller, d, 'create');
-  const ids = await inTransaction(em, publish, async (tem) => {
+  const direct = insertsDirectly(em, d);
+  const written = await inTransaction(em, publish, async (tem) => {
     const related = new RelatedResolver(tem, caller);
     await related.preload(d, inputs);
     const entities: AnyEntity[] = [];
@@ -327,11 +329,16 @@ export async function create(em: EntityManager, d: ModelDescriptor, inputs: Inpu
     checkOwned(d, grant, entities);
     await finish(d, tem, entities, errors);
     throwIfInvalid(errors, bulk);
+    if (direct) {
+      await insertEntities(tem, d, entities);
+      return entities;
+    }
     tem.persist(entities);
     await tem.flush();
-    return entities.map((e) => e.id as number);
+    return entities;
   });
-  return reload(em, d, ids);
+  // Inserted directly, the entities are whole (the database's defaults were copied back).
+  return direct ? written : reload(em, d, written.map((e) => e.id as number));
 }
 
 export interface UpdateItem { id: string | number; input: Input }

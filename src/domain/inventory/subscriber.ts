@@ -40,6 +40,11 @@ async function loadDefs(em: EntityManager, siteIds: number[]): Promise<Map<strin
 }
 
 export class InventorySubscriber implements EventSubscriber {
+  /** The models whose writes must pass through this subscriber's flush (src/db/direct-insert reads it). */
+  getSubscribedEntities(): string[] {
+    return [...RESOURCES];
+  }
+
   async onFlush(args: FlushEventArgs): Promise<void> {
     const p: Pending = { values: [], removed: [], networks: [], interfaces: [] };
     const toCheck: { resource: string; entity: AnyEntity; site: number | null }[] = [];

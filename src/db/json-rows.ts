@@ -1,0 +1,75 @@
+// Many rows in one INSERT with one parameter: the rows travel as a JSON array that
+// json_populate_recordset turns into the table's own row type, so PostgreSQL parses each
+// value by its column's type. Bind parameters per value (what the ORM sends) cost the
+// driver and the server far more for 10,000 rows, and overflow PGlite's protocol buffer.
+import { JsonType, ReferenceKind, type EntityManager, type EntityMetadata, type EntityProperty } from '@mikro-orm/core';
+
+/** Rows per statement: bounds the size of one parameter (a change-log row carries two JSON copies of an object). */
+const CHUNK = 2000;
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+export function tableOf(meta: EntityMetadata): string {
+  return meta.schema ? `${quote(meta.schema)}.${quote(meta.tableName)}` : quote(meta.tableName);
+}
+
+/** A property's value as JSON that the column's input function reads back as the same value. */
+function columnValue(em: EntityManager, prop: EntityProperty, v: unknown): unknown {
+  if (v === undefined || v === null) return null;
+  if (prop.kind === ReferenceKind.MANY_TO_ONE || prop.kind === ReferenceKind.ONE_TO_ONE) return (v as { id?: unknown }).id ?? v;
+  // A json or jsonb column takes the JSON value as it is.
+  if (prop.customType instanceof JsonType) return v;
+  if (v instanceof Date) return v.toISOString();
+  if (prop.customType) return prop.customType.convertToDatabaseValue(v, em.getPlatform(), { mode: 'query' } as any);
+  return v;
+}
+
+/** The properties stored in the entity's own row (scalars and owning foreign keys), not the generated id. */
+export function rowProperties(meta: EntityMetadata): EntityProperty[] {
+  return Object.values(meta.props).filter((p) => p.persist !== false && !p.formula && !(p.primary && p.autoincrement)
+    && (p.kind === ReferenceKind.SCALAR || p.kind === ReferenceKind.MANY_TO_ONE || (p.kind === ReferenceKind.ONE_TO_ONE && p.owner)));
+}
+
+/**
+ * Inserts objects (property name -> value) into the entity's table and returns the RETURNING rows in
+ * the objects' order, with column names (`returning` must include the generated id). A property left undefined takes the column's default, so
+ * objects are grouped by the properties they set (one statement per group and chunk).
+ */
+export async function insertObjects(em: EntityManager, entityName: string, objects: Record<string, unknown>[], returning = 'id'): Promise<Record<string, any>[]> {
+  const meta = em.getMetadata().find(entityName)!;
+  const props = rowProperties(meta);
+  const out: Record<string, any>[] = new Array(objects.length);
+  const groups = new Map<string, number[]>();
+  objects.forEach((o, i) => {
+    const key = props.map((p) => (o[p.name] === undefined ? '0' : '1')).join('');
+    (groups.get(key) ?? groups.set(key, []).get(key)!).push(i);
+  });
+  for (const [key, indexes] of groups) {
+    const set = props.filter((_, j) => key[j] === '1');
+    const columns = set.map((p) => quote(p.fieldNames[0])).join(', ');
+    for (let start = 0; start < indexes.length; start += CHUNK) {
+      const chunk = indexes.slice(start, start + CHUNK);
+      const json = JSON.stringify(chunk.map((i) => Object.fromEntries(set.map((p) => [p.fieldNames[0], columnValue(em, p, objects[i][p.name])]))));
+      const rows = await execute(em, `insert into ${tableOf(meta)} (${columns}) select ${columns} from json_populate_recordset(null::${tableOf(meta)}, ?::json) returning ${returning}`, [json]);
+      // Ids come from the sequence in insertion order, which is the array's order.
+      rows.sort((a, b) => Number(a.id) - Number(b.id));
+      rows.forEach((r, j) => { out[chunk[j]] = r; });
+    }
+  }
+  return out;
+}
+
+/** Inserts (owner id, target id) pairs into a many-to-many relation's pivot table. */
+export async function insertPivotRows(em: EntityManager, prop: EntityProperty, pairs: [number, number][]): Promise<void> {
+  if (!pairs.length) return;
+  const [owner, target] = [prop.joinColumns[0], prop.inverseJoinColumns[0]];
+  const table = quote(prop.pivotTable);
+  for (let start = 0; start < pairs.length; start += CHUNK * 5) {
+    const json = JSON.stringify(pairs.slice(start, start + CHUNK * 5).map(([a, b]) => ({ [owner]: a, [target]: b })));
+    await execute(em, `insert into ${table} (${quote(owner)}, ${quote(target)}) select ${quote(owner)}, ${quote(target)} from json_populate_recordset(null::${table}, ?::json)`, [json]);
+  }
+}
+
+function execute(em: EntityManager, sql: string, params: unknown[]): Promise<Record<string, any>[]> {
+  return em.getConnection().execute(sql, params as any[], 'all', em.getTransactionContext());
+}
