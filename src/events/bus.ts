@@ -1,6 +1,6 @@
 // One event bus for object changes and BGP session events. The in-process
 // implementation lives here; a PostgreSQL LISTEN/NOTIFY one shares the interface.
-import { createPubSub } from '@graphql-yoga/subscription';
+import { FixedBuffer, Repeater, type createPubSub } from '@graphql-yoga/subscription';
 import type { ObjectChange } from '../domain/extras/object-change';
 import type { DownReasonView } from '../bgp/down-reason';
 
@@ -123,11 +123,42 @@ export function toObjectChangedEvent(c: ObjectChange): ObjectChangedEvent {
   };
 }
 
+/** Events a subscription may fall behind by: a bulk write of 10,000 objects publishes 10,000 at once. */
+const SUBSCRIBER_BUFFER = 20_000;
+
+/**
+ * graphql-yoga's pub/sub over `target`, except that each subscription has a buffer of its own.
+ * Without one, a subscription takes at most 1024 events published in one turn (a repeater's
+ * pending pushes) and the next threw out of the publisher; yoga's own buffer option is one buffer
+ * object shared by every subscription. A subscription further behind than its buffer is ended
+ * with the overflow error: it fails on its own, not the publisher, and keeps what it was sent.
+ */
+function bufferedPubSub(target: EventTarget): EventBus['pubSub'] {
+  return {
+    publish(topic: string, payload: unknown) {
+      target.dispatchEvent(new CustomEvent(topic, { detail: payload }));
+    },
+    subscribe(topic: string) {
+      return new Repeater((push, stop) => {
+        const heard = (event: Event) => {
+          try {
+            void push((event as CustomEvent).detail).catch(() => undefined);
+          } catch (e) {
+            stop(e);
+          }
+        };
+        target.addEventListener(topic, heard);
+        void stop.then(() => target.removeEventListener(topic, heard));
+      }, new FixedBuffer(SUBSCRIBER_BUFFER));
+    },
+  } as unknown as EventBus['pubSub'];
+}
+
 /** The bus's pubSub and `listen` over one event target. */
 export function busTopics(): Pick<EventBus, 'pubSub' | 'listen'> {
   const target = new EventTarget();
   return {
-    pubSub: createPubSub<BusTopics>({ eventTarget: target }),
+    pubSub: bufferedPubSub(target),
     listen(topic, listener) {
       const heard = (e: Event) => listener((e as CustomEvent).detail);
       target.addEventListener(topic, heard);
