@@ -10,6 +10,7 @@ import { pageFromQuery, gqlLimit, pageLinks } from '../core/pagination';
 import { toInput, itemId, type FieldErrors, type Mode } from '../core/body';
 import { RestError, detail } from '../core/errors';
 import { body, readable, run, writable, type Call } from './call';
+import { writtenObjects } from '../../src/graphql/resolvers';
 
 const list = (s: string | null) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
 
@@ -80,23 +81,32 @@ function reject(errors: FieldErrors[], asList: boolean): void {
 }
 
 const full = (d: ModelDescriptor) => shapeFor(d, {});
+/** What a write mutation selects: the ids only; the representations are read from the written objects. */
+const written = (d: ModelDescriptor) => shapeFor(d, { fields: ['id'] });
+
+/** The full representations of what the write just returned (src/graphql/resolvers writtenObjects). */
+async function representWritten(call: Call, ctx: GqlContext, d: ModelDescriptor): Promise<Record<string, unknown>[]> {
+  const shape = full(d);
+  const env = { ctx, schema: call.running.executor.schema };
+  const items = await Promise.all(writtenObjects(ctx).map((e) => shape.read(e, env)));
+  return items.map((i) => shape.render(i, call.urls));
+}
 
 /** POST on a list: one object, or a list of them created all-or-none. */
 export async function createObjects(call: Call, d: ModelDescriptor): Promise<void> {
   const ctx = await writable(call);
   const data = (await body(call)) ?? {};
-  const shape = full(d);
   if (Array.isArray(data)) {
     const translated = data.map((item) => toInput(d, item, 'create'));
     reject(translated.map((t) => t.errors), true);
-    const rows = await run<any[]>(call, ctx, documentFor('createMany', d, shape), { inputs: translated.map((t) => t.input) }, { d, bulkShape: 'list', bulkSize: data.length });
-    call.reply.send(201, rows.map((r) => shape.render(r, call.urls)));
+    await run<any[]>(call, ctx, documentFor('createMany', d, written(d)), { inputs: translated.map((t) => t.input) }, { d, bulkShape: 'list', bulkSize: data.length });
+    call.reply.send(201, await representWritten(call, ctx, d));
     return;
   }
   const { input, errors } = toInput(d, data, 'create');
   reject([errors], false);
-  const row = await run(call, ctx, documentFor('create', d, shape), { input }, { d });
-  call.reply.send(201, shape.render(row, call.urls));
+  await run(call, ctx, documentFor('create', d, written(d)), { input }, { d });
+  call.reply.send(201, (await representWritten(call, ctx, d))[0]);
 }
 
 /** PUT/PATCH on a detail URL. */
@@ -104,9 +114,8 @@ export async function updateObject(call: Call, d: ModelDescriptor, id: string, m
   const ctx = await writable(call);
   const { input, errors } = toInput(d, (await body(call)) ?? {}, mode);
   reject([errors], false);
-  const shape = full(d);
-  const row = await run(call, ctx, documentFor(mode === 'patch' ? 'update' : 'replace', d, shape), { id, input }, { d });
-  call.reply.send(200, shape.render(row, call.urls));
+  await run(call, ctx, documentFor(mode === 'patch' ? 'update' : 'replace', d, written(d)), { id, input }, { d });
+  call.reply.send(200, (await representWritten(call, ctx, d))[0]);
 }
 
 /** The `[{id, ...}]` body of bulk update and delete; a missing or non-integer id is a 400 per item. */
@@ -126,9 +135,8 @@ export async function updateObjects(call: Call, d: ModelDescriptor, mode: Mode):
   const { items, ids } = await bulkItems(call);
   const translated = items.map(({ id: _id, ...rest }) => toInput(d, rest, mode));
   reject(translated.map((t) => t.errors), false);
-  const shape = full(d);
-  const rows = await run<any[]>(call, ctx, documentFor('updateMany', d, shape), { inputs: translated.map((t, i) => ({ id: String(ids[i]), ...t.input })) }, { d, bulkShape: 'first', bulkSize: items.length });
-  call.reply.send(200, rows.map((r) => shape.render(r, call.urls)));
+  await run<any[]>(call, ctx, documentFor('updateMany', d, written(d)), { inputs: translated.map((t, i) => ({ id: String(ids[i]), ...t.input })) }, { d, bulkShape: 'first', bulkSize: items.length });
+  call.reply.send(200, await representWritten(call, ctx, d));
 }
 
 export async function deleteObject(call: Call, d: ModelDescriptor, id: string): Promise<void> {

@@ -39,6 +39,22 @@ export function listType(d: ModelDescriptor): Function {
   return cls;
 }
 
+const returned = new WeakMap<GqlContext, AnyEntity[]>();
+
+/**
+ * The objects the last write mutation of this context returned. An in-process caller (a REST
+ * dialect) that selected only their ids renders them from here, instead of having GraphQL execute
+ * thousands of full objects it would then translate again.
+ */
+export function writtenObjects(ctx: GqlContext): AnyEntity[] {
+  return returned.get(ctx) ?? [];
+}
+
+function keep<T extends AnyEntity | AnyEntity[]>(ctx: GqlContext, written: T): T {
+  returned.set(ctx, Array.isArray(written) ? written : [written]);
+  return written;
+}
+
 function publisher(ctx: GqlContext) {
   return (changes: any[]) => ctx.bus.publishObjectChanges(changes);
 }
@@ -109,35 +125,35 @@ export function modelResolver(d: ModelDescriptor): Function {
     const BulkUpdate = modelInput(d, 'BulkUpdate');
     define(proto, `create${d.name}`, async (input: any, ctx: GqlContext) => {
       requireWrite(ctx);
-      return (await crud.create(ctx.em, d, [input], ctx.caller, publisher(ctx)))[0];
+      return keep(ctx, (await crud.create(ctx.em, d, [input], ctx.caller, publisher(ctx)))[0]);
     }, (p, k, desc) => {
       Mutation(() => d.cls, { name: `create${d.name}`, description: `Creates a ${d.verboseName}` })(p, k, desc);
       Arg('input', () => Create, { description: `The new ${d.verboseName}` })(p, k, 0); Ctx()(p, k, 1);
     });
     define(proto, `create${d.plural}`, async (inputs: any[], ctx: GqlContext) => {
       requireWrite(ctx);
-      return crud.create(ctx.em, d, inputs, ctx.caller, publisher(ctx), true);
+      return keep(ctx, await crud.create(ctx.em, d, inputs, ctx.caller, publisher(ctx), true));
     }, (p, k, desc) => {
       Mutation(() => [d.cls], { name: `create${d.plural}`, description: `Creates ${d.verboseNamePlural}, all or none` })(p, k, desc);
       Arg('inputs', () => [Create], { description: `The new ${d.verboseNamePlural}` })(p, k, 0); Ctx()(p, k, 1);
     });
     define(proto, `update${d.name}`, async (id: string, input: any, ctx: GqlContext) => {
       requireWrite(ctx);
-      return (await crud.update(ctx.em, d, [{ id, input }], true, ctx.caller, publisher(ctx)))[0];
+      return keep(ctx, (await crud.update(ctx.em, d, [{ id, input }], true, ctx.caller, publisher(ctx)))[0]);
     }, (p, k, desc) => {
       Mutation(() => d.cls, { name: `update${d.name}`, description: `Changes the given fields of a ${d.verboseName} (PATCH)` })(p, k, desc);
       Arg('id', () => ID, { description: ID_ARG })(p, k, 0); Arg('input', () => Update, { description: 'The fields to change' })(p, k, 1); Ctx()(p, k, 2);
     });
     define(proto, `replace${d.name}`, async (id: string, input: any, ctx: GqlContext) => {
       requireWrite(ctx);
-      return (await crud.update(ctx.em, d, [{ id, input }], false, ctx.caller, publisher(ctx)))[0];
+      return keep(ctx, (await crud.update(ctx.em, d, [{ id, input }], false, ctx.caller, publisher(ctx)))[0]);
     }, (p, k, desc) => {
       Mutation(() => d.cls, { name: `replace${d.name}`, description: `Replaces a ${d.verboseName} (PUT): required fields must be given` })(p, k, desc);
       Arg('id', () => ID, { description: ID_ARG })(p, k, 0); Arg('input', () => Create, { description: `The ${d.verboseName} as it becomes` })(p, k, 1); Ctx()(p, k, 2);
     });
     define(proto, `update${d.plural}`, async (inputs: any[], ctx: GqlContext) => {
       requireWrite(ctx);
-      return crud.update(ctx.em, d, inputs.map(({ id, ...input }) => ({ id, input })), true, ctx.caller, publisher(ctx), true);
+      return keep(ctx, await crud.update(ctx.em, d, inputs.map(({ id, ...input }) => ({ id, input })), true, ctx.caller, publisher(ctx), true));
     }, (p, k, desc) => {
       Mutation(() => [d.cls], { name: `update${d.plural}`, description: `Changes ${d.verboseNamePlural}, all or none; unknown ids are skipped` })(p, k, desc);
       Arg('inputs', () => [BulkUpdate], { description: 'Each with its id and the fields to change' })(p, k, 0); Ctx()(p, k, 1);
