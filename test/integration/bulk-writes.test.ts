@@ -1,0 +1,140 @@
+// Bulk creates insert rows, pivot rows and change records without the ORM's unit of work
+// (src/db/direct-insert.ts): what they write must be what the flush writes, a failure
+// anywhere must leave nothing, and every change must reach the bus and webhooks once.
+import { startTestServer, type TestServer } from '../helpers/server';
+import { DB_KINDS } from '../helpers/db';
+import { AS, asn, post } from '../helpers/pm';
+import { AutonomousSystem } from '../../src/domain/peering/autonomous-system';
+import { Tag } from '../../src/domain/extras/tag';
+import { waitFor } from '../interop/daemons';
+
+describe.each(DB_KINDS)('bulk writes (%s)', (kind) => {
+  let s: TestServer;
+  beforeAll(async () => { s = await startTestServer(kind); });
+  afterAll(async () => { await s?.close(); });
+
+  const sql = (text: string, params: unknown[] = []) => s.pg.orm.em.fork().getConnection().execute(text, params) as Promise<any[]>;
+  const changesOf = (requestId: string) => sql('select * from core_object_change where request_id = ? order by id', [requestId]);
+  /** A change record without what differs between two writes of the same content. */
+  const comparable = (row: any) => {
+    const { id: _i, time: _t, request_id: _r, changed_object_id: _c, user_id: _u, user_name: _n, ...rest } = row;
+    const post = typeof rest.postchange_data === 'string' ? JSON.parse(rest.postchange_data) : rest.postchange_data;
+    const { id: _pi, created: _pc, ...content } = post;
+    return { ...rest, postchange_data: content };
+  };
+
+  test('a bulk create writes the same change records as the ORM flush writes for the same objects', async () => {
+    const tag = await post(s, '/api/extras/tags/', { name: `bulk-${kind}`, slug: `bulk-${kind}` });
+    const items = [
+      { asn: asn(), name: 'Bulk One', irr_as_set: 'AS-ONE', ipv4_max_prefixes: 10, tags: [tag.id], comments: 'c' },
+      { asn: asn(), name: 'Bulk Two', affiliated: true },
+    ];
+    const r = await s.http('POST', AS, { body: items });
+    expect(r.status).toBe(201);
+    expect(r.json.map((o: any) => o.tags.map((t: any) => t.id))).toEqual([[tag.id], []]);
+    const bulk = await changesOf(r.headers.get('x-request-id')!);
+    expect(bulk.map((c) => Number(c.changed_object_id))).toEqual(r.json.map((o: any) => o.id));
+
+    // The same content written through a flush (the path updates and inventory models take).
+    const em = s.pg.orm.em.fork();
+    const viaFlush = items.map((i) => {
+      const a = new AutonomousSystem();
+      Object.assign(a, { asn: i.asn + 100_000, name: i.name, irrAsSet: i.irr_as_set ?? null, ipv4MaxPrefixes: i.ipv4_max_prefixes ?? 0, comments: i.comments ?? '', affiliated: i.affiliated ?? false });
+      return a;
+    });
+    const tags = await em.find(Tag, { id: { $in: [tag.id] } });
+    viaFlush[0].tags.set(tags);
+    await em.persistAndFlush(viaFlush);
+    const flushed = await sql('select * from core_object_change where changed_object_type = ? and changed_object_id in (?, ?) order by id', ['peering.autonomoussystem', ...viaFlush.map((a) => a.id)]);
+    expect(flushed).toHaveLength(2);
+    const normalise = (row: any) => {
+      const c = comparable(row);
+      return { ...c, object_repr: c.object_repr.replace(/^AS\d+/, 'AS?'), postchange_data: { ...c.postchange_data, asn: 0 } };
+    };
+    expect(bulk.map(normalise)).toEqual(flushed.map(normalise));
+    // The stored rows match what was answered, the database's defaults included.
+    const stored = await s.http('GET', `${AS}${r.json[0].id}/`);
+    expect(stored.json).toEqual(r.json[0]);
+  });
+
+  test('a bulk create of one object answers and logs as a single create does', async () => {
+    const a = asn();
+    const single = await s.http('POST', AS, { body: { asn: a, name: 'same' } });
+    const bulk = await s.http('POST', AS, { body: [{ asn: a + 1, name: 'same' }] });
+    expect(bulk.status).toBe(201);
+    const strip = (o: any) => ({ ...o, id: 0, url: '', display_url: '', display: o.display.replace(/^AS\d+/, ''), asn: 0, created: '', updated: '' });
+    expect(strip(bulk.json[0])).toEqual(strip(single.json));
+    const [one] = await changesOf(single.headers.get('x-request-id')!);
+    const [many] = await changesOf(bulk.headers.get('x-request-id')!);
+    const content = (c: any) => { const x = comparable(c); return { ...x, object_repr: '', postchange_data: { ...x.postchange_data, asn: 0 } }; };
+    expect(content(many)).toEqual(content(one));
+  });
+
+  test('a row the database refuses mid-batch leaves nothing: no rows, pivots, change records, jobs or events', async () => {
+    const tag = await post(s, '/api/extras/tags/', { name: `rb-${kind}`, slug: `rb-${kind}` });
+    await post(s, '/api/extras/webhooks/', { name: `rb-${kind}`, content_types: ['peering.autonomoussystem'], type_create: true, payload_url: 'http://127.0.0.1:9/none' });
+    // Constraints validation does not know: one on the row (second statement of the batch), one on its change record.
+    await sql(`alter table peering_autonomoussystem add constraint bulk_test_no_boom check (name <> 'boom')`);
+    await sql(`create function bulk_test_refuse() returns trigger language plpgsql as $$ begin
+      if new.object_repr like '%log-boom' then raise exception 'refused' using errcode = '23514'; end if; return new; end $$`);
+    await sql('create trigger bulk_test_refuse before insert on core_object_change for each row execute function bulk_test_refuse()');
+    const events: unknown[] = [];
+    const sub = s.pg.bus.pubSub.subscribe('objectChanged');
+    void (async () => { for await (const e of sub) events.push(e); })();
+    try {
+      const count = async () => (await s.http('GET', `${AS}?limit=1`)).json.count;
+      const before = await count();
+      const jobs = async () => Number((await sql(`select count(*) as n from core_job where name = 'extras.webhook.process'`))[0].n);
+      const jobsBefore = await jobs();
+      const pivots = async () => Number((await sql('select count(*) as n from peering_autonomoussystem_tags where tag_id = ?', [tag.id]))[0].n);
+      for (const failing of ['boom', 'log-boom']) {
+        const base = asn() * 10;
+        const items = Array.from({ length: 2500 }, (_, i) => ({ asn: base + i, name: i === 2400 ? failing : `rb ${i}`, tags: [tag.id] }));
+        const r = await s.http('POST', AS, { body: items });
+        expect(r.status).toBe(400);
+        expect(await count()).toBe(before);
+        expect(await changesOf(r.headers.get('x-request-id')!)).toEqual([]);
+        expect(await pivots()).toBe(0);
+        expect(await jobs()).toBe(jobsBefore);
+      }
+      // The same write without the refused row goes through whole.
+      const ok = await s.http('POST', AS, { body: [{ asn: asn() * 10, name: 'fine', tags: [tag.id] }] });
+      expect(ok.status).toBe(201);
+      await waitFor('the event of the good write', async () => events.some((e: any) => e.objectId === ok.json[0].id), 10_000, 50);
+      expect(events.filter((e: any) => e.objectType === 'peering.autonomoussystem').map((e: any) => e.objectId)).toEqual([ok.json[0].id]);
+      expect(await jobs()).toBe(jobsBefore + 1);
+    } finally {
+      await sub.return();
+      await sql('drop trigger bulk_test_refuse on core_object_change');
+      await sql('drop function bulk_test_refuse()');
+      await sql('alter table peering_autonomoussystem drop constraint bulk_test_no_boom');
+    }
+  });
+
+  test('every change of a bulk write reaches the bus and the webhook queue exactly once, in order', async () => {
+    const hook = await post(s, '/api/extras/webhooks/', { name: `once-${kind}`, content_types: ['peering.autonomoussystem'], type_create: true, type_update: true, payload_url: 'http://127.0.0.1:9/none' });
+    const events: any[] = [];
+    const sub = s.pg.bus.pubSub.subscribe('objectChanged');
+    void (async () => { for await (const e of sub) events.push(e); })();
+    try {
+      // More than one batch of the PostgreSQL bus (500 events per statement).
+      const base = asn() * 10;
+      const r = await s.http('POST', AS, { body: Array.from({ length: 1234 }, (_, i) => ({ asn: base + i, name: `once ${i}` })) });
+      expect(r.status).toBe(201);
+      const ids = r.json.map((o: any) => o.id);
+      const rid = r.headers.get('x-request-id');
+      const changes = await changesOf(rid!);
+      const mine = () => events.filter((e) => e.requestId === rid);
+      await waitFor('every event', async () => mine().length >= ids.length, 30_000, 50);
+      await new Promise((done) => setTimeout(done, 300)); // a duplicate would arrive by now
+      expect(mine().map((e) => e.objectId)).toEqual(ids);
+      expect(mine().map((e) => e.id)).toEqual(changes.map((c) => Number(c.id)));
+      expect(mine().every((e) => e.action === 'create')).toBe(true);
+      const queued = await sql(`select params from core_job where name = 'extras.webhook.process' and (params->>'webhookId')::int = ?`, [hook.id]);
+      const changeIds = queued.map((j: any) => Number((typeof j.params === 'string' ? JSON.parse(j.params) : j.params).changeId)).sort((a: number, b: number) => a - b);
+      expect(changeIds).toEqual(changes.map((c) => Number(c.id)));
+    } finally {
+      await sub.return();
+    }
+  });
+});
