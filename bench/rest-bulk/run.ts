@@ -92,7 +92,8 @@ async function main(): Promise<void> {
     const pid = g.proc.pid!;
     const cpu0 = cpuSeconds(pid);
     const t = performance.now();
-    const res = await fetch(g.url, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json', Authorization: `Token ${token}` }, body });
+    const res = await fetch(g.url, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json', Authorization: `Token ${token}` }, body })
+      .catch((e) => { throw new Error(`${g.label}: ${e.cause ?? e}\n${g.out().slice(-2000)}`); });
     const out = await res.json() as Record<string, unknown>[];
     const ms = performance.now() - t;
     if (res.status !== 201 || out.length !== N || typeof out[0].display !== 'string') throw new Error(`${g.label} bulk POST: ${res.status} ${JSON.stringify(out).slice(0, 300)}`);
