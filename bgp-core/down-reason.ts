@@ -25,6 +25,7 @@ export const DOWN_REASON_KINDS = {
   CONNECTION_CLOSED: 'The peer closed the TCP connection without a NOTIFICATION',
   CONNECTION_FAILED: 'The TCP connection failed otherwise (timeout, unreachable host ...)',
   UNSUPPORTED_CONFIGURATION: 'The session cannot run as configured (for example a TCP MD5 password)',
+  SPEAKER_RESTARTED: "The speaker's thread stopped unexpectedly; the session starts again in a new one",
 } as const;
 
 export type DownReasonKind = keyof typeof DOWN_REASON_KINDS;

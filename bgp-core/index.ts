@@ -8,3 +8,4 @@ export * from './prefix-limit';
 export * from './down-reason';
 export * from './speaker';
 export * from './bmp';
+export * from './thread/client';

@@ -525,6 +525,9 @@ export interface RouteFilter {
 
 const acceptAll = (): boolean => true;
 
+/** One question to a RIB, as plain data (it crosses the speaker thread's port). */
+export type RouteQuery = { exact: string; limit?: number } | { longestMatch: string } | { filter: RouteFilter };
+
 /** The routes of one peer in one direction, for every family. */
 export class AdjRib {
   readonly ipv4: V4Table;
@@ -639,6 +642,16 @@ export class AdjRib {
 
   moreSpecifics(prefix: string, limit?: number): RouteEntry[] {
     return this.tableFor(prefix).moreSpecifics(prefix, limit);
+  }
+
+  /** Answers a RouteQuery: every path of the exact prefix (up to its limit), the longest match, or the filter's scan. */
+  query(q: RouteQuery): RouteEntry[] {
+    if ('exact' in q) return this.exactAll(q.exact).slice(0, q.limit ?? Infinity);
+    if ('longestMatch' in q) {
+      const e = this.longestMatch(q.longestMatch);
+      return e ? [e] : [];
+    }
+    return this.find(q.filter);
   }
 
   /** Scans routes with attribute filters; the verdict is cached per AttrSet, so a scan decodes each set once. */

@@ -3,6 +3,8 @@
 // weighted mix over GraphQL and every REST dialect. Any error fails the run.
 //   npx tsx bench/load/run.ts [--clients 200] [--seconds 60]
 //   npx tsx bench/load/run.ts --soak [--minutes 30] [--clients 50]   RSS/fd sampled every 30 s
+//   npx tsx bench/load/run.ts --bgp [--clients 200] [--seconds 60]  plus a 3 s hold-time BIRD session run by
+//       the gateway's embedded speaker thread, and both event loops' delay (section load-bgp)
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { startPostgres } from '../../test/helpers/postgres';
@@ -14,6 +16,7 @@ import { Recorder } from './recorder';
 import { runClients } from './mix';
 import { seed, type Dataset } from './seed';
 import { rssSlope, sampleProc, type ProcSample } from './proc';
+import { establish, loopTable, loopWindow, sessionVerdict, startBgpPeer, type BgpSetup, type LoopWindow, type Session } from './bgp-session';
 
 const SAMPLE_EVERY_S = 30;
 const WARM_UP = 0.2;
@@ -26,8 +29,9 @@ const MAX_FD_DELTA = 12;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Acquires waiting for a database connection, from the gateway's /metrics: where the clients queue. */
-async function poolWaiting(base: string): Promise<number> {
+async function poolWaiting(base: string, seen: (text: string) => void = () => undefined): Promise<number> {
   const text = await (await fetch(`${base}/metrics`)).text();
+  seen(text);
   return Number(/peergate_db_pool_connections\{state="pending"\} (\d+)/.exec(text)?.[1] ?? 0);
 }
 
@@ -67,6 +71,7 @@ function soakVerdict(samples: ProcSample[], before: ProcSample, after: ProcSampl
 
 async function main(): Promise<number> {
   const soak = process.argv.includes('--soak');
+  const withBgp = process.argv.includes('--bgp');
   const clients = arg('--clients', soak ? 50 : 200);
   const seconds = soak ? arg('--minutes', 30) * 60 : arg('--seconds', 60);
   const command = `npx tsx bench/load/run.ts ${process.argv.slice(2).join(' ')}`.trim();
@@ -74,8 +79,9 @@ async function main(): Promise<number> {
   const token = randomBytes(20).toString('hex');
   const pgServer = await startPostgres();
   const port = await freePort('127.0.0.1');
+  const bgp: BgpSetup | null = withBgp ? await startBgpPeer() : null;
   const gateway = spawnPeerGate('gateway', ['serve', '--migrate'], {
-    DATABASE_URL: pgServer.url, PEERGATE_ADMIN_TOKEN: token, PORT: String(port), HOST: '127.0.0.1', BGP_WORKER: 'off', LOG_LEVEL: 'warn',
+    DATABASE_URL: pgServer.url, PEERGATE_ADMIN_TOKEN: token, PORT: String(port), HOST: '127.0.0.1', BGP_WORKER: bgp ? 'embedded' : 'off', LOG_LEVEL: 'warn',
   });
   const base = `http://127.0.0.1:${port}`;
   const http = new Http(base, token, clients);
@@ -87,8 +93,16 @@ async function main(): Promise<number> {
     const data = await seed(pgServer.url, seedHttp);
     seedHttp.close();
     console.log(`seeded in ${fmt((performance.now() - t0) / 1000, 1)} s: ${datasetLine(data)}`);
+    let session: Session | null = null;
+    const windows: LoopWindow[] = [];
+    if (bgp) {
+      session = await establish(http, bgp);
+      console.log(`BGP session ${session.id} Established with BIRD`);
+    }
     await sleep(1000);
     const before = sampleProc(pid);
+    const sessionBefore = session ? await session.view() : null;
+    if (bgp) await fetch(`${base}/metrics`); // starts both loops' windows
 
     const rec = new Recorder();
     const started = Date.now();
@@ -97,7 +111,7 @@ async function main(): Promise<number> {
     const progress = setInterval(async () => {
       const s = sampleProc(pid, (Date.now() - started) / 1000);
       if (soak) samples.push(s);
-      const waiting = await poolWaiting(base).catch(() => 0);
+      const waiting = await poolWaiting(base, (text) => { if (bgp) windows.push(loopWindow(text, (Date.now() - started) / 1000)); }).catch(() => 0);
       maxWaiting = Math.max(maxWaiting, waiting);
       console.log(`${fmt(s.atS, 0)} s: ${rec.requests} requests, ${rec.errorCount} errors, RSS ${fmt(s.rssMiB, 1)} MiB, ${s.fds} fds, ${waiting} waiting for a database connection`);
     }, (soak ? SAMPLE_EVERY_S : 10) * 1000);
@@ -105,6 +119,9 @@ async function main(): Promise<number> {
     clearInterval(progress);
     const wallS = (Date.now() - started) / 1000;
     const end = sampleProc(pid, wallS);
+    if (bgp) windows.push(loopWindow(await (await fetch(`${base}/metrics`)).text(), wallS));
+    const sessionAfter = session ? await session.view() : null;
+    const birdAfter = session ? await session.bird() : '';
     if (soak && wallS - samples[samples.length - 1].atS > SAMPLE_EVERY_S / 2) samples.push(end); // unless the last tick just took it
     http.close();
     await sleep(2000);
@@ -116,9 +133,10 @@ async function main(): Promise<number> {
     const errorText = errors
       ? `\nFirst errors:\n\n\`\`\`\n${rec.firstErrors.join('\n')}\n\`\`\`\n` : '';
     const verdict = soak ? soakVerdict(samples, before, after, seconds) : null;
+    const bgpVerdict = sessionBefore && sessionAfter ? sessionVerdict(sessionBefore, sessionAfter, birdAfter, wallS) : null;
     const body = `Run ${new Date().toISOString()} on ${machine()}; load average ${fmt(load, 1)} at start. The machine is shared
 with other jobs running tests, so latencies are noisy; the load clients (this process), the gateway and PostgreSQL share its cores.
-\`${command}\`: PostgreSQL 15 (throwaway server), the gateway as its own process (\`peergate serve --migrate\`, BGP_WORKER=off,
+\`${command}\`: PostgreSQL 15 (throwaway server), the gateway as its own process (\`peergate serve --migrate\`, BGP_WORKER=${bgp ? 'embedded' : 'off'},
 database pool of 10), ${clients} keep-alive clients for ${fmt(wallS, 0)} s running a weighted mix (about a quarter writes; each
 client writes only ASNs of its own range, so any non-2xx or GraphQL error is a fault). Seeded first: ${datasetLine(data)}.
 yabgp's peer routes need a running bgp-core worker, so only its version document (\`GET /v1/\`) is in the mix.
@@ -135,14 +153,22 @@ ${errorText}
 ${procLine('before the load (after seeding)', before)}
 ${procLine('end of the load (clients connected)', end)}
 ${procLine('2 s after the clients disconnected', after)}
-${soak ? `\nSamples every ${SAMPLE_EVERY_S} s:\n\n| s | RSS MiB | open fds |\n| ---: | ---: | ---: |\n${samples.map((s) => `| ${fmt(s.atS, 0)} | ${fmt(s.rssMiB, 1)} | ${s.fds} |`).join('\n')}\n\n${verdict!.text}\n` : ''}`;
+${bgpVerdict ? `\nThe gateway ran bgp-core embedded (BGP_WORKER=embedded): its speaker in a worker thread, with one session to BIRD (hold time 3 s, keepalive 1 s).
+Event-loop delay of the gateway's main loop (requests) and of the speaker thread's loop, measured alike (perf_hooks.monitorEventLoopDelay, 1 ms resolution,
+so an idle loop shows about 1 ms), each window since the previous /metrics scrape (every 10 s):
+
+${loopTable(windows)}
+
+${bgpVerdict.text}
+` : ''}${soak ? `\nSamples every ${SAMPLE_EVERY_S} s:\n\n| s | RSS MiB | open fds |\n| ---: | ---: | ---: |\n${samples.map((s) => `| ${fmt(s.atS, 0)} | ${fmt(s.rssMiB, 1)} | ${s.fds} |`).join('\n')}\n\n${verdict!.text}\n` : ''}`;
     console.log(body);
-    writeSection(soak ? 'soak' : 'load', body);
+    writeSection(soak ? 'soak' : bgp ? 'load-bgp' : 'load', body);
     if (logged.length) console.error(`gateway warnings and errors (last 20):\n${logged.slice(-20).join('\n')}`);
-    return errors || logged.length || (verdict && !verdict.pass) ? 1 : 0;
+    return errors || logged.length || (verdict && !verdict.pass) || (bgpVerdict && !bgpVerdict.pass) ? 1 : 0;
   } finally {
     http.close();
     await gateway.stop();
+    await bgp?.bird.stop();
     pgServer.stop();
   }
 }

@@ -2,8 +2,12 @@
 // its peers in step with the data, writes live state back to the sessions and
 // publishes it on the event bus. It talks to the rest of PeerGate only through the
 // database and the bus, so it runs inside `peergate serve` or as its own process.
+// The speakers themselves (sockets, FSMs, timers, RIBs) run in a worker thread
+// (bgp-core/thread), so request work on this thread never delays a KEEPALIVE; the
+// database and the bus stay here. What it knows of each peer is the PeerInfo the
+// thread sent last (with every state change and counter update).
 import type { MikroORM } from '@mikro-orm/core';
-import { BgpSpeaker, canonicalAddress, type StateEvent, type CountersEvent, type PeerInfo, type BgpState, type Peer, type LastError, type SpeakerEvents } from '../../bgp-core';
+import { SpeakerThread, canonicalAddress, type RemoteSpeaker, type StateEvent, type CountersEvent, type PeerInfo, type BgpState, type LastError, type SpeakerEvents, type SpeakerThreadOptions } from '../../bgp-core';
 import type { BgpSessionEvent, EventBus, BusTopics } from '../events/bus';
 import { loadDesired, parsePeerKey, peerKey, RELEVANT_TYPES, SESSION_CONTENT_TYPE, type DesiredRouter, type MaxPrefixSettings, type SessionType } from './desired';
 import { logger } from '../log';
@@ -13,7 +17,16 @@ import { deconfiguredReason, downReasonOf, type DownReasonView } from './down-re
 const WRITE_BACK_MS = 2000;
 const RECONCILE_DEBOUNCE_MS = 250;
 
-interface RunningRouter { routerId: number; speaker: BgpSpeaker; listenKey: string }
+interface RunningRouter {
+  routerId: number;
+  speaker: RemoteSpeaker;
+  listenKey: string;
+  /** The last PeerInfo of each peer, and when it was taken (uptime moves on from there). */
+  peers: Map<string, { info: PeerInfo; at: number }>;
+}
+
+/** A peer running in one of the worker's speakers: its last known info; commands and fresh reads go through `speaker`. */
+export interface RunningPeer { routerId: number; speaker: RemoteSpeaker; peerId: string; info: PeerInfo }
 
 type MaxPrefixWarningEvent = SpeakerEvents['maxPrefixWarning'][0];
 
@@ -24,6 +37,8 @@ export interface WorkerOptions {
   routers?: () => number[] | undefined;
   /** Warning threshold and restart delay of the peer ASes' prefix limits (bgp-core defaults when absent). */
   maxPrefix?: MaxPrefixSettings;
+  /** Bounds of the speaker thread (requests in flight, timeouts, restart back-off). */
+  thread?: SpeakerThreadOptions;
 }
 
 export class BgpWorker {
@@ -37,8 +52,13 @@ export class BgpWorker {
   /** Address and AS of every peer added, so its deletion event can still name it. */
   private known = new Map<string, { remoteAddress: string; remoteAs: number }>();
 
+  /** Where the speakers run. */
+  readonly thread: SpeakerThread;
+
   constructor(private orm: MikroORM, private bus: EventBus, private opts: WorkerOptions = {}) {
     this.states = new SessionStateWriter(orm, 'bgp worker');
+    this.thread = new SpeakerThread(opts.thread);
+    this.thread.on('crashed', (err) => logger.error({ err }, 'bgp worker: the speaker thread stopped; its sessions are down, a new thread starts'));
   }
 
   async start(): Promise<void> {
@@ -88,28 +108,43 @@ export class BgpWorker {
     let r = this.routers.get(d.routerId);
     if (r && r.listenKey !== listenKey) { await this.stopRouter(r); r = undefined; }
     if (!r) {
-      const speaker = new BgpSpeaker(d.listen ? { listen: d.listen } : {});
-      speaker.on('state', (e) => this.onState(d.routerId, e));
-      speaker.on('counters', (e) => this.onCounters(d.routerId, e));
-      speaker.on('maxPrefixWarning', (e) => this.onMaxPrefixWarning(d.routerId, e));
+      const speaker = await this.thread.createSpeaker(d.listen ? { listen: [d.listen] } : {});
+      const running: RunningRouter = { routerId: d.routerId, speaker, listenKey, peers: new Map() };
+      speaker.on('state', (e, info) => this.onState(running, e, info));
+      speaker.on('counters', (e, info) => this.onCounters(running, e, info));
+      speaker.on('maxPrefixWarning', (e, info) => this.onMaxPrefixWarning(running, e, info));
       speaker.on('peerAdded', (e) => this.known.set(e.peerId, { remoteAddress: e.config.remoteAddress, remoteAs: e.config.remoteAs }));
-      speaker.on('peerRemoved', (e) => this.onRemoved(d.routerId, e.peerId, e.reason));
+      speaker.on('peerRemoved', (e) => { running.peers.delete(e.peerId); this.onRemoved(d.routerId, e.peerId, e.reason); });
+      speaker.on('lost', (err) => this.onLost(running, err));
       try {
         await speaker.start();
       } catch (e) {
         logger.error({ err: e, router: d.name }, 'bgp worker: cannot listen');
       }
-      r = { routerId: d.routerId, speaker, listenKey };
+      r = running;
       this.routers.set(d.routerId, r);
     }
-    const result = r.speaker.reconcile(d.peers);
+    const result = await r.speaker.reconcile(d.peers);
     if (result.added.length || result.removed.length || result.changed.length) {
       logger.info({ router: d.name, ...result, unchanged: result.unchanged.length }, 'bgp worker: peers reconciled');
     }
+    this.remember(r, await r.speaker.snapshot());
+  }
+
+  private remember(r: RunningRouter, infos: PeerInfo[]): void {
+    const at = Date.now();
+    for (const info of infos) r.peers.set(info.id, { info, at });
+  }
+
+  /** A peer's last info, its uptime carried forward to now. */
+  private current(entry: { info: PeerInfo; at: number }): PeerInfo {
+    const { info, at } = entry;
+    return info.state === 'ESTABLISHED' ? { ...info, uptime: info.uptime + (Date.now() - at) / 1000 } : info;
   }
 
   private async stopRouter(r: RunningRouter): Promise<void> {
     await r.speaker.stop();
+    r.peers.clear();
   }
 
   private event(routerId: number, peerId: string, info: Pick<PeerInfo, 'remoteAddress' | 'remoteAs' | 'uptime' | 'received' | 'advertised' | 'stats' | 'lastError' | 'downReason' | 'staleFamilies'>, state: BgpState | 'DELETED', previous: BgpState | null, reason: string | null = null, downReason: DownReasonView | null = downReasonOf(info.downReason)): BgpSessionEvent | null {
@@ -132,11 +167,10 @@ export class BgpWorker {
     };
   }
 
-  private onState(routerId: number, e: StateEvent): void {
-    const r = this.routers.get(routerId);
-    const peer = r?.speaker.getPeer(e.peerId);
-    const info = peer ? peer.info() : { remoteAddress: e.remoteAddress, remoteAs: e.remoteAs, uptime: e.uptime, received: {}, advertised: {}, stats: { send: {}, receive: {} }, lastError: e.lastError, downReason: e.downReason, staleFamilies: [] } as any;
-    const ev = this.event(routerId, e.peerId, info, e.to, e.from, e.reason);
+  private onState(r: RunningRouter, e: StateEvent, peerInfo: PeerInfo | null): void {
+    if (peerInfo) this.remember(r, [peerInfo]);
+    const info = peerInfo ?? { remoteAddress: e.remoteAddress, remoteAs: e.remoteAs, uptime: e.uptime, received: {}, advertised: {}, stats: { send: {}, receive: {} }, lastError: e.lastError, downReason: e.downReason, staleFamilies: [] } as any;
+    const ev = this.event(r.routerId, e.peerId, info, e.to, e.from, e.reason);
     if (ev) this.bus.publishBgpSession(ev);
     const p = this.states.for(e.peerId);
     p.bgpState = e.to.toLowerCase();
@@ -145,14 +179,39 @@ export class BgpWorker {
   }
 
   /** A peer nears its AS's prefix limit: an event with the reason, and a log line. */
-  private onMaxPrefixWarning(routerId: number, w: MaxPrefixWarningEvent): void {
+  private onMaxPrefixWarning(r: RunningRouter, w: MaxPrefixWarningEvent, info: PeerInfo | null): void {
     const reason = `max-prefix warning: ${w.count} ${w.family} prefixes received, ${w.percent}% threshold of the limit ${w.limit} reached`;
     logger.warn({ peer: w.peerId, remoteAddress: w.remoteAddress, remoteAs: w.remoteAs, family: w.family, count: w.count, limit: w.limit }, `bgp worker: ${reason}`);
-    const peer = this.routers.get(routerId)?.speaker.getPeer(w.peerId);
-    if (!peer) return;
-    const info = peer.info();
-    const ev = this.event(routerId, w.peerId, info, info.state, null, reason);
+    if (!info) return;
+    this.remember(r, [info]);
+    const ev = this.event(r.routerId, w.peerId, info, info.state, null, reason);
     if (ev) this.bus.publishBgpSession(ev);
+  }
+
+  /**
+   * The speaker thread stopped: every session it ran is down (reported with a typed reason and
+   * written back), and the next reconcile starts them again in a new thread.
+   */
+  private onLost(r: RunningRouter, err: Error): void {
+    if (this.routers.get(r.routerId) !== r) return;
+    this.routers.delete(r.routerId);
+    const time = new Date();
+    for (const { info } of r.peers.values()) {
+      if (info.state === 'IDLE') continue;
+      const reason: LastError = {
+        direction: 'local', code: 0, subcode: 0, codeName: '', subcodeName: '', kind: 'SPEAKER_RESTARTED', communication: null,
+        text: `speaker thread stopped: ${err.message}`, time,
+      };
+      const down = { ...info, state: 'IDLE' as const, uptime: 0, lastError: reason, downReason: reason, received: { ipv4: 0, ipv6: 0 } };
+      const ev = this.event(r.routerId, info.id, down, 'IDLE', info.state, reason.text);
+      if (ev) this.bus.publishBgpSession(ev);
+      const p = this.states.for(info.id);
+      p.bgpState = 'idle';
+      p.receivedPrefixCount = 0;
+    }
+    r.peers.clear();
+    void this.writeBack();
+    this.scheduleReconcile();
   }
 
   /** A peer left the configuration: subscribers drop its row (GoBGP's PEER_DELETED). */
@@ -170,21 +229,17 @@ export class BgpWorker {
   /** Every running peer as an event (previousState null, reason 'snapshot'): what a new subscriber sees first. */
   snapshotEvents(): BgpSessionEvent[] {
     const out: BgpSessionEvent[] = [];
-    for (const r of this.routers.values()) {
-      for (const peer of r.speaker.listPeers()) {
-        const info = peer.info();
-        const ev = this.event(r.routerId, info.id, info, info.state, null, 'snapshot');
-        if (ev) out.push(ev);
-      }
+    for (const { routerId, info } of this.allPeers()) {
+      const ev = this.event(routerId, info.id, info, info.state, null, 'snapshot');
+      if (ev) out.push(ev);
     }
     return out;
   }
 
-  private onCounters(routerId: number, e: CountersEvent): void {
-    const r = this.routers.get(routerId);
-    const peer = r?.speaker.getPeer(e.peerId);
-    if (!peer) return;
-    const ev = this.event(routerId, e.peerId, peer.info(), e.state, null);
+  private onCounters(r: RunningRouter, e: CountersEvent, info: PeerInfo | null): void {
+    if (!info) return;
+    this.remember(r, [info]);
+    const ev = this.event(r.routerId, e.peerId, info, e.state, null);
     if (ev) this.bus.publishBgpSession(ev);
     const p = this.states.for(e.peerId);
     p.receivedPrefixCount = sum(e.received);
@@ -197,11 +252,11 @@ export class BgpWorker {
   }
 
   /** The running peer of a session, if this worker runs it. */
-  find(type: SessionType, id: number): { routerId: number; speaker: BgpSpeaker; peer: Peer } | null {
+  find(type: SessionType, id: number): RunningPeer | null {
     const key = peerKey(type, id);
     for (const r of this.routers.values()) {
-      const peer = r.speaker.getPeer(key);
-      if (peer) return { routerId: r.routerId, speaker: r.speaker, peer };
+      const entry = r.peers.get(key);
+      if (entry) return { routerId: r.routerId, speaker: r.speaker, peerId: key, info: this.current(entry) };
     }
     return null;
   }
@@ -212,16 +267,36 @@ export class BgpWorker {
   }
 
   /** Running peers whose remote address is this one (yabgp addresses peers by IP). */
-  findByAddress(address: string): { routerId: number; speaker: BgpSpeaker; peer: Peer }[] {
+  findByAddress(address: string): RunningPeer[] {
     // Compared in canonical form so any IPv6 spelling finds the peer.
     const want = canonicalAddress(address);
-    const out: { routerId: number; speaker: BgpSpeaker; peer: Peer }[] = [];
-    for (const r of this.routers.values()) for (const peer of r.speaker.listPeers()) if (canonicalAddress(peer.config.remoteAddress) === want) out.push({ routerId: r.routerId, speaker: r.speaker, peer });
+    const out: RunningPeer[] = [];
+    for (const r of this.routers.values()) {
+      for (const [peerId, entry] of r.peers) {
+        if (canonicalAddress(entry.info.remoteAddress) === want) out.push({ routerId: r.routerId, speaker: r.speaker, peerId, info: this.current(entry) });
+      }
+    }
     return out;
   }
 
+  /** Every running peer's info as the speaker thread has it now (the last known where it does not answer). */
+  async currentPeers(): Promise<{ routerId: number; info: PeerInfo }[]> {
+    const out: { routerId: number; info: PeerInfo }[] = [];
+    for (const r of this.routers.values()) {
+      try {
+        const infos = await r.speaker.snapshot();
+        this.remember(r, infos);
+        for (const info of infos) out.push({ routerId: r.routerId, info });
+      } catch {
+        for (const e of r.peers.values()) out.push({ routerId: r.routerId, info: this.current(e) });
+      }
+    }
+    return out;
+  }
+
+  /** Every running peer with its last known info (uptime current). */
   allPeers(): { routerId: number; info: PeerInfo }[] {
-    return [...this.routers.values()].flatMap((r) => r.speaker.snapshot().map((info) => ({ routerId: r.routerId, info })));
+    return [...this.routers.values()].flatMap((r) => [...r.peers.values()].map((e) => ({ routerId: r.routerId, info: this.current(e) })));
   }
 
   async close(): Promise<void> {
@@ -232,6 +307,7 @@ export class BgpWorker {
     await this.reconciling;
     for (const r of this.routers.values()) await this.stopRouter(r);
     this.routers.clear();
+    await this.thread.close();
     await this.writeBack();
   }
 }

@@ -167,7 +167,7 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   const schema = await makeSchema(bus);
-  const metrics = new Metrics({ bgpPeers: () => bgpPeerSamples(localWorker()) });
+  const metrics = new Metrics({ bgpPeers: () => bgpPeerSamples(localWorker()), bgpLoopDelay: async () => (await localWorker()?.thread.loopDelay(true)) ?? null });
   const limits = limitsFrom(config);
   const executor = new Executor(schema, limits);
   const tokens = new TokenCache();

@@ -9,6 +9,7 @@
 import { Registry, Histogram, Gauge, Counter, collectDefaultMetrics } from 'prom-client';
 import type { Request, Response, NextFunction } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 /** One running BGP peer as the metrics see it (what the worker's peer info holds). */
 export interface BgpPeerSample {
@@ -30,9 +31,14 @@ export interface BgpPeerSample {
   messagesOut: Record<string, number>;
 }
 
+/** Event-loop delay over a window, in milliseconds. */
+export interface LoopDelaySample { p50: number; p99: number; max: number }
+
 export interface MetricsOptions {
   /** The BGP peers this process runs, read at every scrape (none when absent). */
   bgpPeers?: () => BgpPeerSample[];
+  /** The BGP speaker thread's event-loop delay since the previous scrape (null when no speaker thread runs). */
+  bgpLoopDelay?: () => Promise<LoopDelaySample | null>;
   /** Distinct GraphQL operation names labelled before the rest count as `other` (default 100). */
   operationNameCap?: number;
 }
@@ -87,6 +93,33 @@ export class Metrics {
     this.operationNames = new BoundedNames(opts.operationNameCap ?? 100);
     this.bgpPeers = opts.bgpPeers ?? (() => []);
     this.registerBgp();
+    this.registerLoopDelay(opts.bgpLoopDelay ?? (async () => null));
+  }
+
+  /**
+   * Event-loop delay of this (the request) thread and of the BGP speaker thread, measured alike
+   * (perf_hooks.monitorEventLoopDelay, 1 ms resolution) over the time since the previous scrape,
+   * so the two can be compared: request load shows on `main`, and must not on `bgp`.
+   * Measuring starts at the first scrape.
+   */
+  private registerLoopDelay(bgp: () => Promise<LoopDelaySample | null>): void {
+    let main: ReturnType<typeof monitorEventLoopDelay> | null = null;
+    new Gauge({
+      name: 'peergate_eventloop_delay_seconds', help: 'Event-loop delay since the previous scrape (1 ms resolution), by loop (main: requests; bgp: the speaker thread) and statistic (p50, p99, max)',
+      labelNames: ['loop', 'stat'], registers: [this.registry],
+      async collect() {
+        this.reset();
+        if (!main) {
+          main = monitorEventLoopDelay({ resolution: 1 });
+          main.enable();
+        }
+        const put = (loop: string, d: LoopDelaySample) => { for (const stat of ['p50', 'p99', 'max'] as const) this.set({ loop, stat }, d[stat] / 1000); };
+        put('main', { p50: main.percentile(50) / 1e6, p99: main.percentile(99) / 1e6, max: main.max / 1e6 });
+        main.reset();
+        const b = await bgp().catch(() => null);
+        if (b) put('bgp', b);
+      },
+    });
   }
 
   /** The `name` label of a GraphQL operation: bounded (first names seen up to the cap, then `other`). */

@@ -1,7 +1,7 @@
 // The speaker API over the event bus, on the in-process bus: lists merge every node's peers, a
 // command reaches the node that runs the session, errors keep their kind, and nothing waits
 // without end (no node, a silent node, a stale request) or stays pending afterwards.
-import { BgpSpeaker, type PeerConfig } from '../../bgp-core';
+import { BgpSpeaker, attrsToJson, type PeerConfig, type RouteQuery, type UpdateSpec } from '../../bgp-core';
 import { InProcessBus, type SpeakerRequest } from '../../src/events/bus';
 import { BusSpeaker, SpeakerResponder } from '../../src/bgp/speaker-api/bus';
 import { LocalSpeaker } from '../../src/bgp/speaker-api/local';
@@ -11,13 +11,26 @@ import { parsePeerKey } from '../../src/bgp/desired';
 import type { BgpWorker } from '../../src/bgp/worker';
 import { waitFor } from '../interop/daemons';
 
-/** A worker running one router's speaker, as LocalSpeaker sees it (no database). */
+/** A worker running one router's speaker, as LocalSpeaker sees it (no database, no thread: the speaker's async surface over a local one). */
 function fakeWorker(routerId: number, speaker: BgpSpeaker): BgpWorker {
-  const found = (id: string) => { const peer = speaker.getPeer(id); return peer ? { routerId, speaker, peer } : null; };
+  const remote = {
+    info: async (id: string) => speaker.info(id),
+    snapshot: async () => speaker.snapshot(),
+    manualStart: async (id: string) => speaker.manualStart(id),
+    manualStop: async (id: string, m?: string) => speaker.manualStop(id, m),
+    routeRefresh: async (id: string, afi: number, safi: number, sub?: number) => speaker.routeRefresh(id, afi, safi, sub),
+    announce: async (id: string, spec: UpdateSpec) => speaker.announce(id, spec),
+    routes: async (id: string, dir: 'in' | 'out', q: RouteQuery) => {
+      const p = speaker.getPeer(id)!;
+      return (dir === 'out' ? p.ribOut : p.ribIn).query(q).map((e) => ({ prefix: e.prefix, attributes: attrsToJson(e.set.attrs), pathId: e.pathId ?? null }));
+    },
+  };
+  const running = (id: string) => (speaker.getPeer(id) ? { routerId, speaker: remote, peerId: id, info: speaker.info(id) } : null);
   return {
-    find: (type: string, id: number) => found(`${type}:${id}`),
-    findByAddress: (a: string) => speaker.listPeers().filter((p) => p.config.remoteAddress === a).map((p) => ({ routerId, speaker, peer: p })),
+    find: (type: string, id: number) => running(`${type}:${id}`),
+    findByAddress: (a: string) => speaker.listPeers().filter((p) => p.config.remoteAddress === a).map((p) => running(p.id)),
     allPeers: () => speaker.snapshot().map((info) => ({ routerId, info })),
+    currentPeers: async () => speaker.snapshot().map((info) => ({ routerId, info })),
     runsRouter: (id: number) => id === routerId,
     snapshotEvents: () => speaker.snapshot().map((info) => ({ sessionType: 'x', sessionId: parsePeerKey(info.id)!.id, state: info.state.toLowerCase() }) as any),
   } as unknown as BgpWorker;

@@ -1,12 +1,12 @@
 // The speaker API over this process's bgp-core worker and BMP station (either may be absent).
 // The only module that touches their objects; everything it returns is plain data.
 import {
-  EncodeError, MAX_EXTENDED_MESSAGE_LEN, MAX_MESSAGE_LEN, PeerStateError, UnknownPeerError, attrsToJson, canonicalAddress,
+  EncodeError, MAX_EXTENDED_MESSAGE_LEN, MAX_MESSAGE_LEN, PeerStateError, SpeakerThreadError, UnknownPeerError, attrsToJson, canonicalAddress,
   checkHeader, decodeUpdate, isIPv4, isIPv6, jsonToAttrs, parseCommunity, parsePrefix,
-  type AdjRib, type BgpSpeaker, type LastError, type Peer, type PeerInfo, type RouteEntry,
+  type LastError, type PeerInfo, type RouteEntry, type RouteQuery as RibQuery,
 } from '../../../bgp-core';
 import type { BgpSessionEvent } from '../../events/bus';
-import type { BgpWorker } from '../worker';
+import type { BgpWorker, RunningPeer } from '../worker';
 import type { BmpPeerEntry, BmpService } from '../bmp';
 import { downReasonOf } from '../down-reason';
 import { parsePeerKey } from '../desired';
@@ -14,8 +14,6 @@ import {
   SpeakerError, type BmpFilter, type BmpPeerView, type LastErrorView, type PeerFilter, type RouteLookup, type RouteQuery,
   type RouteRow, type SessionRef, type SpeakerApi, type SpeakerPeer, type UpdateRequest,
 } from './types';
-
-interface Running { routerId: number; speaker: BgpSpeaker; peer: Peer }
 
 const lastErrorView = (e: LastError | null): LastErrorView | null => (e ? { ...e, time: e.time.toISOString() } : null);
 
@@ -58,6 +56,8 @@ const notRunning = (ref: SessionRef): SpeakerError =>
 /** bgp-core's refusals as the API's: peer state -> refused, bad input -> invalid. */
 function fromCore(e: unknown, field: string): unknown {
   if (e instanceof SpeakerError) return e;
+  // The speaker thread died or did not answer: it is restarting, not the caller's fault.
+  if (e instanceof SpeakerThreadError) return new SpeakerError('unavailable', e.message);
   if (e instanceof PeerStateError) return new SpeakerError('refused', e.message);
   if (e instanceof UnknownPeerError) return new SpeakerError('not-found', e.message);
   if (e instanceof EncodeError) {
@@ -106,7 +106,7 @@ export class LocalSpeaker implements SpeakerApi {
     return !!this.worker?.runsRouter(routerId);
   }
 
-  private running(ref: SessionRef): Running {
+  private running(ref: SessionRef): RunningPeer {
     const found = this.worker?.find(ref.type, ref.id);
     if (!found) throw notRunning(ref);
     return found;
@@ -118,9 +118,10 @@ export class LocalSpeaker implements SpeakerApi {
     let found: { routerId: number; info: PeerInfo }[];
     if (filter.remoteAddress !== undefined) {
       if (!isIPv4(filter.remoteAddress) && !isIPv6(filter.remoteAddress)) return [];
-      found = w.findByAddress(canonicalAddress(filter.remoteAddress)).map((f) => ({ routerId: f.routerId, info: f.peer.info() }));
+      const running = w.findByAddress(canonicalAddress(filter.remoteAddress));
+      found = await Promise.all(running.map(async (f) => ({ routerId: f.routerId, info: await f.speaker.info(f.peerId).catch(() => f.info) })));
     } else {
-      found = w.allPeers();
+      found = await w.currentPeers();
     }
     return found.filter((p) => filter.routerId === undefined || p.routerId === filter.routerId)
       .map((p) => speakerPeerOf(p.routerId, p.info)).filter((p): p is SpeakerPeer => p !== null);
@@ -128,39 +129,51 @@ export class LocalSpeaker implements SpeakerApi {
 
   async peer(ref: SessionRef): Promise<SpeakerPeer | null> {
     const f = this.worker?.find(ref.type, ref.id);
-    return f ? speakerPeerOf(f.routerId, f.peer.info()) : null;
+    if (!f) return null;
+    // Fresh from the speaker thread; the last known state if the peer went away meanwhile.
+    return speakerPeerOf(f.routerId, await f.speaker.info(f.peerId).catch(() => f.info));
   }
 
   async routerPeers(routerId: number): Promise<SpeakerPeer[] | null> {
     return this.runsRouter(routerId) ? this.peers({ routerId }) : null;
   }
 
-  /** The RIB a query reads: the speaker's peer, else the BMP router that reports the session. */
-  private rib(ref: SessionRef, rib: 'in' | 'out', policy: 'pre' | 'post' | undefined): AdjRib {
-    const f = this.worker?.find(ref.type, ref.id);
-    if (f) return rib === 'out' ? f.peer.ribOut : f.peer.ribIn;
+  /** The BMP router's RIB that reports the session (routes received only), when the speaker does not run it. */
+  private bmpRib(ref: SessionRef, rib: 'in' | 'out', policy: 'pre' | 'post' | undefined) {
     const reported = rib === 'in' ? this.bmp?.findSession(ref.type, ref.id) : null;
     if (reported) return policy === 'post' ? reported.postPolicy : reported.prePolicy;
     throw notRunning(ref);
   }
 
   async routes(ref: SessionRef, q: RouteQuery): Promise<RouteRow[]> {
-    const rib = this.rib(ref, q.rib ?? 'in', q.policy);
+    let query: RibQuery;
     try {
       // Every path of the prefix (Add-Path routes learned over BMP have one each).
-      if (q.prefix) return rib.exactAll(q.prefix).slice(0, q.limit).map(routeRow);
-      if (q.address) { const e = rib.longestMatch(q.address); return e ? [routeRow(e)] : []; }
-      const community = q.community ? parseCommunity(q.community) : undefined;
-      return rib.find({ family: q.family, within: q.within, asPathContains: q.asPathContains, community, limit: q.limit }).map(routeRow);
+      if (q.prefix) query = { exact: q.prefix, limit: q.limit };
+      else if (q.address) query = { longestMatch: q.address };
+      else query = { filter: { family: q.family, within: q.within, asPathContains: q.asPathContains, community: q.community ? parseCommunity(q.community) : undefined, limit: q.limit } };
     } catch (e) {
       throw new SpeakerError('invalid', (e as Error).message, 'filter');
+    }
+    const f = this.worker?.find(ref.type, ref.id);
+    try {
+      if (f) return await f.speaker.routes(f.peerId, q.rib ?? 'in', query);
+      return this.bmpRib(ref, q.rib ?? 'in', q.policy).query(query).map(routeRow);
+    } catch (e) {
+      throw fromCore(e, 'filter');
     }
   }
 
   async lookupRoutes(ref: SessionRef, l: RouteLookup): Promise<(RouteRow | null)[]> {
-    const rib = this.rib(ref, l.rib, undefined);
-    return l.queries.map((q) => {
+    for (const q of l.queries) {
       try { parsePrefix(q, true); } catch { throw new SpeakerError('invalid', `"${q}" is not an address or prefix`, 'queries'); }
+    }
+    const f = this.worker?.find(ref.type, ref.id);
+    if (f) {
+      try { return await f.speaker.lookupRoutes(f.peerId, l.rib, l.queries); } catch (e) { throw fromCore(e, 'queries'); }
+    }
+    const rib = this.bmpRib(ref, l.rib, undefined);
+    return l.queries.map((q) => {
       const e = rib.lookup(q);
       return e ? routeRow(e) : null;
     });
@@ -178,25 +191,26 @@ export class LocalSpeaker implements SpeakerApi {
 
   async start(ref: SessionRef): Promise<void> {
     const f = this.running(ref);
-    const r = f.speaker.manualStart(f.peer.config.id);
+    let r: { ok: boolean; reason?: string };
+    try { r = await f.speaker.manualStart(f.peerId); } catch (e) { throw fromCore(e, 'sessionId'); }
     if (!r.ok) throw new SpeakerError('refused', r.reason ?? 'The session cannot be started now.');
   }
 
   async stop(ref: SessionRef, communication?: string): Promise<void> {
     const f = this.running(ref);
-    f.speaker.manualStop(f.peer.config.id, communication || undefined);
+    try { await f.speaker.manualStop(f.peerId, communication || undefined); } catch (e) { throw fromCore(e, 'communication'); }
   }
 
   async routeRefresh(ref: SessionRef, afi: number, safi: number, subtype = 0): Promise<void> {
     const f = this.running(ref);
-    try { f.speaker.routeRefresh(f.peer.config.id, afi, safi, subtype); } catch (e) { throw fromCore(e, 'afi'); }
+    try { await f.speaker.routeRefresh(f.peerId, afi, safi, subtype); } catch (e) { throw fromCore(e, 'afi'); }
   }
 
   async sendUpdate(ref: SessionRef, u: UpdateRequest): Promise<number> {
     const f = this.running(ref);
     try {
       const attrs = u.attributes === undefined || u.attributes === null ? undefined : jsonToAttrs(u.attributes);
-      return f.speaker.announce(f.peer.config.id, { attrs, nlri: u.nlri ?? [], withdraw: u.withdraw ?? [] }).messages;
+      return (await f.speaker.announce(f.peerId, { attrs, nlri: u.nlri ?? [], withdraw: u.withdraw ?? [] })).messages;
     } catch (e) {
       throw fromCore(e, 'attributes');
     }
@@ -204,11 +218,12 @@ export class LocalSpeaker implements SpeakerApi {
 
   async sendRawUpdate(ref: SessionRef, hex: string): Promise<number> {
     const f = this.running(ref);
-    const info = f.peer.info();
+    let info: PeerInfo;
+    try { info = await f.speaker.info(f.peerId); } catch (e) { throw fromCore(e, 'hex'); }
     if (info.state !== 'ESTABLISHED' || !info.negotiated) throw new SpeakerError('refused', "Please check the peer's state");
     const msgs = rawUpdates(hex, info.negotiated);
     try {
-      for (const m of msgs) f.speaker.sendRawUpdate(f.peer.config.id, m);
+      for (const m of msgs) await f.speaker.sendRawUpdate(f.peerId, m);
     } catch (e) {
       throw fromCore(e, 'hex');
     }
