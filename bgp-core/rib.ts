@@ -528,6 +528,10 @@ const acceptAll = (): boolean => true;
 /** One question to a RIB, as plain data (it crosses the speaker thread's port). */
 export type RouteQuery = { exact: string; limit?: number } | { longestMatch: string } | { filter: RouteFilter };
 
+// Bound once here: called per prefix, an imported function is read through its module's export getter each time.
+const prefixV4At = v4PrefixAt;
+const prefixV6At = v6KeyAt;
+
 /** The routes of one peer in one direction, for every family. */
 export class AdjRib {
   readonly ipv4: V4Table;
@@ -593,15 +597,20 @@ export class AdjRib {
    */
   private announceRange(f: Family, buf: Buffer, start: number, end: number, pathIds: boolean, s: AttrSet): number {
     let n = 0;
-    const skip = pathIds ? 4 : 0;
-    for (let off = start; off < end; n++) {
-      const p = off + skip;
-      if (f === 'ipv4') {
-        if (pathIds) this.ipv4.setPath(v4PrefixAt(buf, p), buf[p], buf.readUInt32BE(off), s);
-        else this.ipv4.set(v4PrefixAt(buf, p), buf[p], s);
-      } else if (pathIds) this.ipv6.setPath(v6KeyAt(buf, p), buf.readUInt32BE(off), s);
-      else this.ipv6.set(v6KeyAt(buf, p), s);
-      off = p + 1 + ((buf[p] + 7) >> 3);
+    let off = start;
+    // One loop per case, so the per-prefix work has no family or Add-Path branch.
+    if (f === 'ipv4' && !pathIds) {
+      const t = this.ipv4;
+      for (; off < end; n++, off += 1 + ((buf[off] + 7) >> 3)) t.set(prefixV4At(buf, off), buf[off], s);
+    } else if (f === 'ipv6' && !pathIds) {
+      const t = this.ipv6;
+      for (; off < end; n++, off += 1 + ((buf[off] + 7) >> 3)) t.set(prefixV6At(buf, off), s);
+    } else if (f === 'ipv4') {
+      const t = this.ipv4;
+      for (; off < end; n++, off += 5 + ((buf[off + 4] + 7) >> 3)) t.setPath(prefixV4At(buf, off + 4), buf[off + 4], buf.readUInt32BE(off), s);
+    } else {
+      const t = this.ipv6;
+      for (; off < end; n++, off += 5 + ((buf[off + 4] + 7) >> 3)) t.setPath(prefixV6At(buf, off + 4), buf.readUInt32BE(off), s);
     }
     return n;
   }
@@ -613,8 +622,8 @@ export class AdjRib {
     for (let off = start; off < end; ) {
       const p = off + skip;
       let gone: boolean;
-      if (f === 'ipv4') gone = pathIds ? this.ipv4.deletePath(v4PrefixAt(buf, p), buf[p], buf.readUInt32BE(off)) : this.ipv4.delete(v4PrefixAt(buf, p), buf[p]);
-      else gone = pathIds ? this.ipv6.deletePath(v6KeyAt(buf, p), buf.readUInt32BE(off)) : this.ipv6.delete(v6KeyAt(buf, p));
+      if (f === 'ipv4') gone = pathIds ? this.ipv4.deletePath(prefixV4At(buf, p), buf[p], buf.readUInt32BE(off)) : this.ipv4.delete(prefixV4At(buf, p), buf[p]);
+      else gone = pathIds ? this.ipv6.deletePath(prefixV6At(buf, p), buf.readUInt32BE(off)) : this.ipv6.delete(prefixV6At(buf, p));
       if (gone) n++;
       off = p + 1 + ((buf[p] + 7) >> 3);
     }
