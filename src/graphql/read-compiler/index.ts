@@ -9,6 +9,12 @@
 //   loads through foreign keys;
 // - fragments on another type than the object's own.
 // compileStats counts both outcomes and keeps the last reason a selection fell back.
+//
+// Still to do for issue 16: the PeeringDB dialect (rest-compat/peeringdb/read.ts and
+// src/domain/peeringdb/sql.ts, its own SQL engine) as GraphQL documents on this path, its
+// semantics as filter inputs and selections; custom field resolvers as declared SQL (or derived)
+// fields so nothing falls back; then the ORM read path (crud.list/get, Loaders.nested, readNested)
+// can go, leaving the loaders to writes' answers.
 import type { GraphQLResolveInfo } from 'graphql';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { ModelDescriptor } from '../../domain/model';
