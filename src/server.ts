@@ -13,7 +13,7 @@ import { setLocalBmp, setLocalWorker } from './bgp/local';
 import { BmpService } from './bgp/bmp';
 import { LocalSpeaker } from './bgp/speaker-api/local';
 import { gatewayNodeId, processSpeakers } from './bgp/speaker-api';
-import { setJsonMaxDepth } from './graphql/scalars';
+import { setJsonMaxDepth } from './domain/values';
 
 export interface PeerGate { orm: Orm; bus: EventBus; http: RunningApp; worker: BgpWorker | null; bmp: BmpService | null; close(): Promise<void> }
 

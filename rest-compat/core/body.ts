@@ -3,10 +3,10 @@
 // Django REST framework does ("true", numeric strings) before GraphQL sees them,
 // so every mistake is reported per field, all at once.
 import { describe, type FieldMeta, type ModelDescriptor } from '../../src/domain/model';
-import { inputNames, refFields, writableFields } from '../../src/graphql/inputs';
+import { inputNames, refFields, writableFields } from '../../src/domain/inputs';
 import { fullFields } from './fields';
 import { dict, FormBody, formObject } from './form';
-import { validDate } from '../../src/graphql/scalars';
+import { validDate } from '../../src/domain/values';
 
 export type FieldErrors = Record<string, string[]>;
 export type Mode = 'create' | 'replace' | 'patch';

@@ -2,7 +2,7 @@
 // has, in which order, and which GraphQL field each one reads. Derived only from
 // FieldMeta and the descriptor, so a new model gets its REST shape for free.
 import { describe, snake, type FieldMeta, type ModelDescriptor } from '../../src/domain/model';
-import { inputNames } from '../../src/graphql/inputs';
+import { inputNames } from '../../src/domain/inputs';
 
 export type RestFieldKind = 'id' | 'url' | 'display_url' | 'display' | 'scalar' | 'choice' | 'fk' | 'm2m' | 'computed';
 

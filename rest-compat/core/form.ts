@@ -5,8 +5,8 @@
 // their text, '' as null for relations and nullable fields, and an absent boolean as false
 // (an unticked checkbox) except on PATCH.
 import type { ModelDescriptor } from '../../src/domain/model';
-import { writableFields } from '../../src/graphql/inputs';
-import { jsonTextDepthExceeds, jsonTooDeep } from '../../src/graphql/scalars';
+import { writableFields } from '../../src/domain/inputs';
+import { jsonTextDepthExceeds, jsonTooDeep } from '../../src/domain/values';
 
 /**
  * An object keyed by what a client sent (field names, parameters): no prototype, so a key

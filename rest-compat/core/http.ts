@@ -5,7 +5,7 @@ import express, { type Request, type Response } from 'express';
 import { RestError, detail } from './errors';
 import { parseInTurn } from '../../src/http/heavy-turns';
 import { FormBody, FormError, parseMultipart, parseUrlencoded } from './form';
-import { jsonMaxDepth, jsonTextDepthExceeds } from '../../src/graphql/scalars';
+import { jsonMaxDepth, jsonTextDepthExceeds } from '../../src/domain/values';
 
 /**
  * Levels a REST body may nest beyond JSON_MAX_DEPTH: its own envelope (a bulk list, the

@@ -4,7 +4,7 @@
 // here so a wrong-typed parameter is a 400 naming it, never a 500.
 import { snake, type FilterKind, type ModelDescriptor } from '../../src/domain/model';
 import { filterFields, type FilterField } from '../../src/graphql/filters';
-import { validDate } from '../../src/graphql/scalars';
+import { validDate } from '../../src/domain/values';
 import { dict } from './form';
 
 export type ParamErrors = Record<string, string[]>;

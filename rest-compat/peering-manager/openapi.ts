@@ -1,7 +1,7 @@
 // The OpenAPI 3 document of /api/, generated from the same descriptors and REST
 // field lists the handlers use, so it cannot drift from what they serve.
 import { modelByContentType, type FieldMeta, type ModelDescriptor } from '../../src/domain/model';
-import { writableFields } from '../../src/graphql/inputs';
+import { writableFields } from '../../src/domain/inputs';
 import { API_VERSION } from '../../src/http/version';
 import { briefFields, fullFields, type RestField } from '../core/fields';
 import { filterParams } from '../core/query';

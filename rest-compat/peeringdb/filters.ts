@@ -5,7 +5,7 @@
 // Unknown fields and suffixes are ignored, as PeeringDB ignores them.
 import { pdbTable, type PdbColumn, type PdbTable } from '../../src/domain/peeringdb/columns';
 import { PdbError } from './errors';
-import { validDate } from '../../src/graphql/scalars';
+import { validDate } from '../../src/domain/values';
 import { fold, foldSql } from './fold';
 import { addNameSearch } from './search';
 import { LOCATION_FILTERS } from './spatial';

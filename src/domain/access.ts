@@ -2,7 +2,7 @@
 // rule (`access` on @Model); this module turns a rule and a Caller into decisions and into row
 // conditions that every surface compiles the same way: MikroORM conditions for the generic reads,
 // SQL for the PeeringDB reader, a predicate for subscription events and loaded relations.
-import type { Caller } from '../http/auth';
+import type { Caller } from './users/caller';
 import { AuthError } from './errors';
 import type { ModelDescriptor } from './model';
 

@@ -3,7 +3,7 @@
 import { FlushMode, wrap, type EntityManager, type AnyEntity, type QueryOrderMap } from '@mikro-orm/core';
 import { allModels, describe, type ModelDescriptor, type FieldMeta } from './model';
 import { checkValue, addError, type FieldErrors } from './validate';
-import { inputNames, patchName, refFields, writableFields } from '../graphql/inputs';
+import { inputNames, patchName, refFields, writableFields } from './inputs';
 import { filterToWhere } from '../graphql/filters';
 import { AuthError, ConflictError, NotFoundError, ValidationError } from './errors';
 import { currentRequest } from '../db/context';
@@ -12,7 +12,7 @@ import type { ObjectChange } from './extras/object-change';
 import { objectRepr } from '../db/snapshot';
 import { hashPasswordAsync } from './users/passwords';
 import { readGrant, rowMatches, toWhere, writeGrant, NO_PERMISSION, type WriteGrant } from './access';
-import type { Caller } from '../http/auth';
+import type { Caller } from './users/caller';
 
 export interface ListArgs {
   filter?: Record<string, unknown> | null;

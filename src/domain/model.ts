@@ -1,13 +1,8 @@
 // The one declaration of a model. A field decorator here maps the property for
-// MikroORM, exposes it on the GraphQL object type and records what every
-// dialect derives from it (filters, inputs, validation, REST names, OPTIONS).
+// MikroORM and records what every surface derives from it: the GraphQL object type
+// (src/graphql/model-types.ts), filters, inputs, validation, REST names, OPTIONS.
 import 'reflect-metadata';
 import { BigIntType, Entity, ManyToMany, ManyToOne, PrimaryKey, Property, Unique, type Constructor } from '@mikro-orm/core';
-import { Field, ID, Int, Float, ObjectType, UseMiddleware } from 'type-graphql';
-import { hideSecretFromReaders } from '../graphql/secret';
-import type { GraphQLScalarType } from 'graphql';
-import { ASNScalar, DateTimeScalar, JSONScalar } from '../graphql/scalars';
-import { choiceEnum } from '../graphql/choice-enums';
 import type { ChoiceSet } from './choices';
 import { resolveAccess, setModelLookup, type AccessRule, type ResolvedAccess } from './access';
 
@@ -171,6 +166,11 @@ function ownFields(cls: Function): FieldMeta[] {
   return pendingFields.get(cls)!;
 }
 
+/** The fields a class declares itself, in order (a base class's are its own). */
+export function declaredFields(cls: Function): readonly FieldMeta[] {
+  return pendingFields.get(cls) ?? [];
+}
+
 /** Fields in declaration order, base classes first. */
 function collectFields(cls: Function): FieldMeta[] {
   const chain: Function[] = [];
@@ -178,19 +178,6 @@ function collectFields(cls: Function): FieldMeta[] {
   const byName = new Map<string, FieldMeta>();
   for (const c of chain) for (const f of pendingFields.get(c) ?? []) byName.set(f.name, f);
   return [...byName.values()];
-}
-
-function gqlType(kind: FieldKind): () => GraphQLScalarType | Function {
-  switch (kind) {
-    case 'id': return () => ID;
-    case 'int': return () => Int;
-    case 'bigint': case 'asn': return () => ASNScalar;
-    case 'float': return () => Float;
-    case 'bool': return () => Boolean;
-    case 'json': return () => JSONScalar;
-    case 'datetime': return () => DateTimeScalar;
-    default: return () => String;
-  }
 }
 
 function ormType(kind: FieldKind): unknown {
@@ -244,11 +231,6 @@ function scalar(kind: FieldKind, opts: FieldOptions = {}, choices?: ChoiceSet): 
       ...(opts.auto ? { onCreate: () => new Date() } : {}),
       ...(opts.auto === 'update' ? { onUpdate: () => new Date() } : {}),
     })(proto, name);
-    if (opts.writeOnly) return;
-    // Registered now: type-graphql reads its enums before it calls the type functions.
-    const choiceType = kind === 'choice' ? choiceEnum(choices!, opts.blank) : null;
-    Field((choiceType ? () => choiceType : gqlType(kind)) as any, { nullable: nullable || kind === 'json' || !!opts.secret, name: opts.gqlName, description: fieldDescription({ ...opts, name }) })(proto, name);
-    if (opts.secret) UseMiddleware(hideSecretFromReaders)(proto, name);
   };
 }
 
@@ -306,11 +288,10 @@ export function IdField(opts: { autoincrement?: boolean } = {}): PropertyDecorat
   return (proto: object, key: string | symbol) => {
     ownFields(proto.constructor).push({ name: String(key), restName: 'id', kind: 'id', filterKind: 'numeric', readOnly: true });
     PrimaryKey({ type: 'integer', autoincrement: opts.autoincrement ?? true })(proto, String(key));
-    Field(() => ID, { description: 'Unique identifier' })(proto, String(key));
   };
 }
 
-/** Class decorator: MikroORM entity + GraphQL object type + descriptor. */
+/** Class decorator: MikroORM entity + descriptor (its GraphQL object type is derived from it). */
 export function Model<T>(opts: ModelOptions<T>) {
   return (cls: Constructor<T>) => {
     const className = opts.name ?? cls.name;
@@ -320,7 +301,6 @@ export function Model<T>(opts: ModelOptions<T>) {
     const modelName = opts.modelName ?? cls.name.toLowerCase();
     const description = opts.description ?? `${sentence(verboseName)} (${opts.app}.${modelName})`;
     Entity({ tableName: table })(cls);
-    ObjectType(name, { description })(cls);
     for (const u of opts.uniqueTogether ?? []) Unique({ properties: u as any })(cls);
     const fields = collectFields(cls);
     const d: ModelDescriptor = {
@@ -350,8 +330,6 @@ export function Model<T>(opts: ModelOptions<T>) {
 export function Base() {
   return (cls: Function) => {
     Entity({ abstract: true })(cls as any);
-    // type-graphql inherits fields from decorated superclasses only; unreferenced, it is never emitted.
-    ObjectType(`${pascalWords(cls.name)}Base`, { description: `Fields shared by models of ${words(cls.name)}` })(cls);
     abstractBases.push(cls);
   };
 }

@@ -3,16 +3,7 @@ import { Field, ID, InputType, Int, Float } from 'type-graphql';
 import { describe, fieldDescription, type ModelDescriptor, type FieldMeta } from '../domain/model';
 import { ASNScalar, DateTimeScalar, JSONScalar } from './scalars';
 import { choiceEnum } from './choice-enums';
-
-export const singular = (s: string): string =>
-  s.endsWith('ies') ? `${s.slice(0, -3)}y` : s.endsWith('ses') ? s.slice(0, -2) : s.endsWith('s') ? s.slice(0, -1) : s;
-
-/** Names of the input fields that write one model field. */
-export function inputNames(f: FieldMeta): { id?: string; ref: string } {
-  if (f.kind === 'fk') return { id: `${f.name}Id`, ref: f.name };
-  if (f.kind === 'm2m') return { id: `${singular(f.name)}Ids`, ref: f.name };
-  return { ref: f.name };
-}
+import { inputNames, patchName, refFields, writableFields } from '../domain/inputs';
 
 export function scalarInputType(f: Pick<FieldMeta, 'kind' | 'choices' | 'blank'>): () => any {
   switch (f.kind) {
@@ -25,11 +16,6 @@ export function scalarInputType(f: Pick<FieldMeta, 'kind' | 'choices' | 'blank'>
     case 'choice': return () => choiceEnum(f.choices!, f.blank);
     default: return () => String;
   }
-}
-
-/** Fields an API client may write. */
-export function writableFields(d: ModelDescriptor): FieldMeta[] {
-  return d.fields.filter((f) => !f.readOnly && f.kind !== 'id');
 }
 
 const refInputs = new Map<ModelDescriptor, Function>();
@@ -46,14 +32,6 @@ export function refInput(d: ModelDescriptor): Function {
   refInputs.set(d, cls);
   return cls;
 }
-
-/** Attributes a related-object lookup may use. */
-export function refFields(d: ModelDescriptor): FieldMeta[] {
-  return d.fields.filter((f) => f.kind !== 'id' && f.kind !== 'fk' && f.kind !== 'm2m' && f.kind !== 'json' && !f.secret && !f.writeOnly);
-}
-
-/** The input field that merges into a mergePatch JSON field. */
-export const patchName = (f: FieldMeta): string => `${f.name}Patch`;
 
 type Mode = 'Create' | 'Update' | 'BulkUpdate';
 const modelInputs = new Map<string, Function>();

@@ -5,6 +5,7 @@ import { printSchema, lexicographicSortSchema, type GraphQLSchema } from 'graphq
 import '../domain';
 import { allModels } from '../domain/model';
 import { modelResolver } from './resolvers';
+import { exposeModelTypes } from './model-types';
 import { SystemResolver } from './system';
 import { InventoryResolver } from '../domain/inventory/resolver';
 import { PeeringDBResolver } from '../domain/peeringdb/resolver';
@@ -29,6 +30,7 @@ function allResolvers(): Function[] {
 }
 
 export async function makeSchema(bus: EventBus): Promise<GraphQLSchema> {
+  exposeModelTypes();
   const schema = await buildSchema({
     resolvers: allResolvers() as any,
     pubSub: bus.pubSub as any,

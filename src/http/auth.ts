@@ -6,16 +6,10 @@ import type { TokenCache } from './token-cache';
 import type { Token } from '../domain/users/token';
 import type { User } from '../domain/users/user';
 import { ipAllowed } from '../domain/users/allowed-ips';
+import { anonymous, type Caller } from '../domain/users/caller';
 
-export interface Caller {
-  user: User | null;
-  token: Token | null;
-  /** Set when credentials were sent but refused; the text is Peering Manager's. */
-  error: string | null;
-  canWrite: boolean;
-}
-
-export const anonymous = (): Caller => ({ user: null, token: null, error: null, canWrite: false });
+// The caller is the core's type; the surfaces import it from here with the authentication.
+export { anonymous, type Caller };
 
 const LAST_USED_EVERY_MS = 60_000;
 /** When this process last wrote each token's last_used. */

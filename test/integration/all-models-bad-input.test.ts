@@ -2,7 +2,7 @@
 // carries extensions.code (never an internal error) and leaves stored data unchanged.
 import '../../src/domain';
 import { allModels, type ModelDescriptor } from '../../src/domain/model';
-import { inputNames, writableFields } from '../../src/graphql/inputs';
+import { inputNames, writableFields } from '../../src/domain/inputs';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 const writable = allModels().filter((d) => !d.readOnly);

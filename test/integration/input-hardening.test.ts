@@ -5,7 +5,7 @@
 import { DB_KINDS } from '../helpers/db';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { tableSnapshot } from '../helpers/snapshot';
-import { jsonDepthExceeds, jsonTextDepthExceeds } from '../../src/graphql/scalars';
+import { jsonDepthExceeds, jsonTextDepthExceeds } from '../../src/domain/values';
 
 const AS = '/api/peering/autonomous-systems/';
 const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };

@@ -13,7 +13,7 @@ import { pdbPost, seedPdb } from '../helpers/pdb';
 import '../../src/domain';
 import { allModels, describe as describeModel, type ModelDescriptor } from '../../src/domain/model';
 import { fieldName } from '../../src/graphql/resolvers';
-import { inputNames } from '../../src/graphql/inputs';
+import { inputNames } from '../../src/domain/inputs';
 import { PDB_TYPES, type PdbTag } from '../../src/domain/peeringdb/tags';
 import { allResources } from '../../rest-compat/nsot/resources';
 

@@ -1,6 +1,6 @@
 // GraphQL over HTTP to a running PeerGate, as any API client would: POST /graphql with
 // `Authorization: Token ...`. Every failure becomes a CliFailure: one line and an exit code.
-import { fetchFailure } from '../../http/fetch-failure';
+import { fetchFailure } from '../../fetch-failure';
 import { CREDENTIALS_REFUSED_EXIT } from './args';
 
 /** What the command prints on stderr (after "peergate bgp: ") and exits with. */

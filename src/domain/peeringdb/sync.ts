@@ -9,8 +9,8 @@ import type { EntityManager } from '@mikro-orm/core';
 import { pdbTable, type PdbTable } from './columns';
 import { SYNC_ORDER, type PdbTag } from './tags';
 import { sqlRows, qi, type Row } from './sql';
-import { jsonDepthExceeds, jsonTooDeep } from '../../graphql/scalars';
-import { fetchFailure } from '../../http/fetch-failure';
+import { jsonDepthExceeds, jsonTooDeep } from '../values';
+import { fetchFailure } from '../../fetch-failure';
 
 export const DEFAULT_PEERINGDB_URL = 'https://www.peeringdb.com/api';
 /** peeringdb-py's PDB_SYNC_LOOKBACK: `updated` has whole seconds and the server compares with >. */

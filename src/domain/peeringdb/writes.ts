@@ -7,7 +7,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { ValidationError, NotFoundError } from '../errors';
 import { pdbTable, type PdbColumn, type PdbTable } from './columns';
 import { PDB_TYPES, type PdbTag } from './tags';
-import { validDate } from '../../graphql/scalars';
+import { validDate } from '../values';
 
 import { sqlRows as rows, qi, type Row } from './sql';
 

@@ -7,7 +7,8 @@ import { describe } from '../model';
 import type { GqlContext } from '../../graphql/context';
 import { AuthError, ValidationError } from '../errors';
 import { requireRead, requireWrite, NO_CREDENTIALS } from '../../graphql/guards';
-import { JSONScalar, jsonDepthExceeds, jsonTooDeep } from '../../graphql/scalars';
+import { JSONScalar } from '../../graphql/scalars';
+import { jsonDepthExceeds, jsonTooDeep } from '../values';
 
 @Entity({ tableName: 'users_userpreferences' })
 export class UserPreferences {
