@@ -3,7 +3,7 @@
 // lookup suffixes (`asn__gt=5` -> `{ asn: { gt: 5 } }`). Values are checked
 // here so a wrong-typed parameter is a 400 naming it, never a 500.
 import { snake, type FilterKind, type ModelDescriptor } from '../../src/domain/model';
-import { filterFields, type FilterField } from '../../src/graphql/filters';
+import { filterFields, type FilterField } from '../../src/domain/filters';
 import { validDate } from '../../src/domain/values';
 import { dict } from './form';
 

@@ -4,7 +4,7 @@ import { FlushMode, wrap, type EntityManager, type AnyEntity, type QueryOrderMap
 import { allModels, describe, type ModelDescriptor, type FieldMeta } from './model';
 import { checkValue, addError, type FieldErrors } from './validate';
 import { inputNames, patchName, refFields, writableFields } from './inputs';
-import { filterToWhere } from '../graphql/filters';
+import { filterToWhere } from './filters';
 import { AuthError, ConflictError, NotFoundError, ValidationError } from './errors';
 import { currentRequest } from '../db/context';
 import { insertEntities, insertsDirectly } from '../db/direct-insert';

@@ -6,7 +6,7 @@ import type { AnyEntity, EntityManager, EntityMetadata, EntityProperty } from '@
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { allModels, describe, type FieldMeta, type ModelDescriptor } from './model';
 import { orderBy, withScope, type ListArgs, type Paging } from './crud';
-import { filterToWhere } from '../graphql/filters';
+import { filterToWhere } from './filters';
 import { ValidationError } from './errors';
 
 /** A list field of `owner` whose items are rows of `child`. */

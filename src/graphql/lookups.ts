@@ -1,12 +1,11 @@
 // Lookup inputs, one per filter kind, named after Peering Manager's lookup
 // expressions so `asn__gt=5` maps to `{ asn: { gt: 5 } }` without special cases.
 import { Field, ID, InputType, Int } from 'type-graphql';
-import { raw } from '@mikro-orm/core';
 import { ASNScalar, DateTimeScalar } from './scalars';
 import { choiceEnum } from './choice-enums';
 import type { FilterKind, FieldMeta } from '../domain/model';
 import type { ChoiceSet } from '../domain/choices';
-import { pascalWords, snake, words } from '../domain/model';
+import { pascalWords, words } from '../domain/model';
 
 @InputType({ description: 'Integer lookups: exact values (OR), n (none of), lt, lte, gt, gte, empty' })
 export class IntLookup {
@@ -113,63 +112,4 @@ export function lookupType(kind: FilterKind, field: Pick<FieldMeta, 'kind' | 'ch
     case 'ip': return IpLookup;
     case 'uuid': return UuidLookup;
   }
-}
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-/** One lookup input -> MikroORM conditions on `column` (a property path). */
-export function lookupConditions(kind: FilterKind, prop: string, value: Record<string, any>): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  const on = (cond: unknown) => out.push({ [prop]: cond });
-  const like = (values: string[] | undefined, pattern: (v: string) => string, negate: boolean) => {
-    if (!values?.length) return;
-    const ors = values.map((v) => ({ [prop]: { $ilike: pattern(escapeLike(v)) } }));
-    out.push(negate ? { $not: { $or: ors } } : { $or: ors });
-  };
-  if (kind === 'ip') return ipConditions(prop, value);
-  for (const [op, v] of Object.entries(value)) {
-    if (v === undefined || v === null) continue;
-    switch (op) {
-      case 'exact':
-        if (kind === 'bool') on(v);
-        else on({ $in: v });
-        break;
-      case 'n': on({ $nin: v }); break;
-      case 'lt': case 'lte': case 'gt': case 'gte': on({ [`$${op}`]: v }); break;
-      case 'empty':
-        if (kind === 'string') out.push(v ? { $or: [{ [prop]: null }, { [prop]: '' }] } : { [prop]: { $nin: [''] }, $and: [{ [prop]: { $ne: null } }] });
-        else on(v ? null : { $ne: null });
-        break;
-      case 'ic': like(v, (s) => `%${s}%`, false); break;
-      case 'nic': like(v, (s) => `%${s}%`, true); break;
-      case 'isw': like(v, (s) => `${s}%`, false); break;
-      case 'nisw': like(v, (s) => `${s}%`, true); break;
-      case 'iew': like(v, (s) => `%${s}`, false); break;
-      case 'niew': like(v, (s) => `%${s}`, true); break;
-      case 'ie': like(v, (s) => s, false); break;
-      case 'nie': like(v, (s) => s, true); break;
-    }
-  }
-  return out;
-}
-
-function ipConditions(prop: string, value: Record<string, any>): Record<string, unknown>[] {
-  const col = snake(prop);
-  const expr = (sql: (a: string) => string) => raw((a: string) => sql(a));
-  const out: Record<string, unknown>[] = [];
-  const hostIn = (vals: string[], negate: boolean) => {
-    const cond = { [expr((a) => `host(${a}.${col})`)]: { $in: vals.map((v) => v.split('/')[0]) } };
-    out.push(negate ? { $not: cond } : cond);
-  };
-  if (value.exact?.length) hostIn(value.exact, false);
-  if (value.n?.length) hostIn(value.n, true);
-  for (const [op, pat] of [['ic', (s: string) => `%${s}%`], ['isw', (s: string) => `${s}%`]] as const) {
-    if (value[op]?.length) out.push({ $or: value[op].map((v: string) => ({ [expr((a) => `${a}.${col}::text`)]: { $ilike: pat(escapeLike(v)) } })) });
-  }
-  // Values were checked as addresses by validateLookupIps before they reach SQL.
-  if (value.within) out.push({ [raw((a: string) => `(${a}.${col} <<= ?::inet)`, [value.within])]: true });
-  if (value.contains) out.push({ [raw((a: string) => `(${a}.${col} >>= ?::inet)`, [value.contains])]: true });
-  if (value.family) out.push({ [expr((a) => `family(${a}.${col})`)]: value.family });
-  if (value.empty !== undefined && value.empty !== null) out.push({ [prop]: value.empty ? null : { $ne: null } });
-  return out;
 }

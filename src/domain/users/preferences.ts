@@ -1,13 +1,9 @@
 // User preferences (spec pm-workflows §7): one JSON object per user, read and deep-merged by
 // its owner only. Not a generic model: no list, no other user's row, not in the change log.
 import { Entity, OneToOne, PrimaryKey, Property, type EntityManager, type Rel } from '@mikro-orm/core';
-import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { User } from './user';
 import { describe } from '../model';
-import type { GqlContext } from '../../graphql/context';
-import { AuthError, ValidationError } from '../errors';
-import { requireRead, requireWrite, NO_CREDENTIALS } from '../../graphql/guards';
-import { JSONScalar } from '../../graphql/scalars';
+import { ValidationError } from '../errors';
 import { jsonDepthExceeds, jsonTooDeep } from '../values';
 
 @Entity({ tableName: 'users_userpreferences' })
@@ -58,27 +54,4 @@ export async function mergePreferences(em: EntityManager, userId: number, patch:
     await tem.flush();
     return merged;
   });
-}
-
-/** The signed-in user; preferences belong to a person, so anonymous callers have none. */
-function signedIn(ctx: GqlContext): User {
-  requireRead(ctx);
-  const user = ctx.caller.user;
-  if (!user) throw new AuthError('UNAUTHENTICATED', NO_CREDENTIALS);
-  return user;
-}
-
-@Resolver()
-export class PreferencesResolver {
-  @Query(() => JSONScalar, { description: 'The caller\'s own preferences (Peering Manager\'s userpref), e.g. {"context": {"as": 3}, "pagination": {"per_page": 50}}' })
-  async myPreferences(@Ctx() ctx: GqlContext): Promise<Preferences> {
-    return preferencesOf(ctx.em, signedIn(ctx).id);
-  }
-
-  @Mutation(() => JSONScalar, { description: 'Deep-merges an object into the caller\'s own preferences (objects merge, lists and scalars replace, nothing is deleted); returns the whole result.' })
-  async updateMyPreferences(@Arg('preferences', () => JSONScalar, { description: 'The keys to set, as an object' }) preferences: unknown, @Ctx() ctx: GqlContext): Promise<Preferences> {
-    const user = signedIn(ctx);
-    requireWrite(ctx);
-    return mergePreferences(ctx.em, user.id, preferences);
-  }
 }

@@ -12,7 +12,7 @@ import { readGrant, toSql, type RowCondition } from '../../domain/access';
 import { orderBy, withScope, type ListArgs, type Paging } from '../../domain/crud';
 import { nestedLimit } from '../../domain/nested';
 import type { Caller } from '../../http/auth';
-import { filterToWhere } from '../filters';
+import { filterToWhere } from '../../domain/filters';
 import { ident, joinSql, param, sql, Sql } from './sql';
 import { ROW_KEY, type Loads } from './derived';
 import type { ObjectPlan } from './plan';

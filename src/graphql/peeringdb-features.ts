@@ -5,19 +5,19 @@
 import DataLoader from 'dataloader';
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import type { AnyEntity } from '@mikro-orm/core';
-import type { GqlContext } from '../../graphql/context';
-import { readScope, requireRead, requireWrite } from '../../graphql/guards';
-import { NotFoundError } from '../errors';
-import { describe } from '../model';
-import * as crud from '../crud';
-import { AutonomousSystem } from '../peering/autonomous-system';
-import { InternetExchange } from '../peering/internet-exchange';
-import { InternetExchangePeeringSession } from '../peering/internet-exchange-peering-session';
-import { Connection } from '../net/connection';
-import { HiddenPeer } from './hidden-peer';
-import { PdbNetwork } from './net';
-import { PdbNetworkIXLan } from './netixlan';
-import { sqlRows, qi } from './sql';
+import type { GqlContext } from './context';
+import { readScope, requireRead, requireWrite } from './guards';
+import { NotFoundError } from '../domain/errors';
+import { describe } from '../domain/model';
+import * as crud from '../domain/crud';
+import { AutonomousSystem } from '../domain/peering/autonomous-system';
+import { InternetExchange } from '../domain/peering/internet-exchange';
+import { InternetExchangePeeringSession } from '../domain/peering/internet-exchange-peering-session';
+import { Connection } from '../domain/net/connection';
+import { HiddenPeer } from '../domain/peeringdb/hidden-peer';
+import { PdbNetwork } from '../domain/peeringdb/net';
+import { PdbNetworkIXLan } from '../domain/peeringdb/netixlan';
+import { sqlRows, qi } from '../domain/peeringdb/sql';
 
 /** One DataLoader per request and purpose, kept beside the request's context. */
 const perRequest = new WeakMap<GqlContext, Map<string, DataLoader<number, any>>>();

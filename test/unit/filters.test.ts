@@ -1,4 +1,4 @@
-// src/graphql/filters.ts: the `<Model>Filter` fields derived from the descriptor, and a filter
+// src/domain/filters.ts: the filterable fields derived from the descriptor, and a filter
 // input -> one MikroORM condition (lookups AND together, values inside one lookup OR), with bad
 // values refused as validation errors that name the filter field.
 import 'reflect-metadata';
@@ -8,7 +8,7 @@ import { DirectPeeringSession } from '../../src/domain/peering/direct-peering-se
 import { Router } from '../../src/domain/devices/router';
 import { allModels, describe as model } from '../../src/domain/model';
 import { ValidationError } from '../../src/domain/errors';
-import { filterFields, filterToWhere } from '../../src/graphql/filters';
+import { filterFields, filterToWhere } from '../../src/domain/filters';
 
 const as = model(AutonomousSystem);
 const session = model(DirectPeeringSession);

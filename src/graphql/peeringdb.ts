@@ -1,17 +1,17 @@
 // GraphQL operations of the PeeringDB mirror beyond the generated lists: writes with
 // PeeringDB's semantics (the /pdb/api/ dialect runs these), keyed by reftag.
 import { Arg, Ctx, ID, Int, Mutation, Resolver } from 'type-graphql';
-import { Job } from '../core/job';
-import { requireStaff } from '../../graphql/guards';
-import { awaitJob, enqueueSyncJob, SYNC_TIMEOUT_MS } from './sync-job';
-import { JSONScalar } from '../../graphql/scalars';
+import { Job } from '../domain/core/job';
+import { requireStaff } from './guards';
+import { awaitJob, enqueueSyncJob, SYNC_TIMEOUT_MS } from '../domain/peeringdb/sync-job';
+import { JSONScalar } from './scalars';
 import type { EntityManager } from '@mikro-orm/core';
-import type { GqlContext } from '../../graphql/context';
-import { requireWrite } from '../../graphql/guards';
-import { ValidationError } from '../errors';
-import { mapDbError } from '../crud';
-import { pdbType, type PdbTag } from './tags';
-import { pdbCreate, pdbDelete, pdbUpdate } from './writes';
+import type { GqlContext } from './context';
+import { requireWrite } from './guards';
+import { ValidationError } from '../domain/errors';
+import { mapDbError } from '../domain/crud';
+import { pdbType, type PdbTag } from '../domain/peeringdb/tags';
+import { pdbCreate, pdbDelete, pdbUpdate } from '../domain/peeringdb/writes';
 
 function tagArg(tag: string): PdbTag {
   const t = pdbType(tag);

@@ -1,11 +1,11 @@
 // GraphQL operations of the inventory beyond generic CRUD.
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
-import type { GqlContext } from '../../graphql/context';
-import { requireModelWrite } from '../../graphql/guards';
-import { ConflictError, NotFoundError } from '../errors';
-import { describe } from '../model';
-import * as crud from '../crud';
-import { Network } from './resources';
+import type { GqlContext } from './context';
+import { requireModelWrite } from './guards';
+import { ConflictError, NotFoundError } from '../domain/errors';
+import { describe } from '../domain/model';
+import * as crud from '../domain/crud';
+import { Network } from '../domain/inventory/resources';
 
 @Resolver()
 export class InventoryResolver {
