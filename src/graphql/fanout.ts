@@ -6,6 +6,7 @@
 // LiveSource, whose filter decides for each event whether this subscriber gets it.
 import { execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { logger } from '../log';
+import { withDomainCode } from './errors';
 import type { LiveSource } from './live-source';
 import { shareKey, type CountExecutions } from './shared-subscribe';
 
@@ -204,10 +205,13 @@ class Group {
   }
 }
 
-/** The event run through the subscription's selection, serialized as a `next` payload is. */
+/**
+ * The event run through the subscription's selection, serialized as a `next` payload is (the
+ * core's errors with their GraphQL codes, as graphql-ws's onNext gives the other subscriptions).
+ */
 async function run(args: ExecutionArgs, event: unknown): Promise<Buffer> {
   const { errors, ...result } = await execute({ ...args, rootValue: event });
-  return Buffer.from(JSON.stringify(errors ? { ...result, errors: errors.map((e) => e.toJSON()) } : result));
+  return Buffer.from(JSON.stringify(errors ? { ...result, errors: errors.map((e) => withDomainCode(e).toJSON()) } : result));
 }
 
 /** The groups of one server, by share key. */
