@@ -7,6 +7,8 @@ export interface Config {
   adminToken: string | null;
   paginateCount: number;
   maxPageSize: number; // 0 = no limit
+  /** Objects one list export (`?export=`, `export<Plural>`) may render; more is a 4xx. */
+  exportMaxRows: number;
   loginRequired: boolean;
   bodyLimit: string;
   /** Failed logins allowed per client address and per login name in a window; null: no limit (LOGIN_RATE_LIMIT=off). */
@@ -144,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: adminToken?.toLowerCase() ?? null,
     paginateCount: int(env, 'PAGINATE_COUNT', 50, 1, 1_000_000),
     maxPageSize: int(env, 'MAX_PAGE_SIZE', 1000, 0, 1_000_000),
+    exportMaxRows: int(env, 'EXPORT_MAX_ROWS', 10_000, 1, 1_000_000),
     loginRequired: bool(env, 'LOGIN_REQUIRED', false),
     bodyLimit: bodyLimit(env),
     loginRateLimit: loginRateLimit(env),

@@ -42,11 +42,17 @@ async function unknownChoices(ctx: GqlContext, choices: ChoiceIds[]): Promise<Pa
   return errors;
 }
 
-export async function listObjects(call: Call, d: ModelDescriptor): Promise<void> {
-  const ctx = await readable(call);
+/** The list's filter from the query string; bad parameters are a 400 per parameter. */
+export async function listFilter(call: Call, ctx: GqlContext, d: ModelDescriptor): Promise<Record<string, unknown> | null> {
   const { filter, errors, choices } = filterFromQuery(d, call.params);
   Object.assign(errors, await unknownChoices(ctx, choices));
   if (Object.keys(errors).length) throw new RestError(400, errors);
+  return filter;
+}
+
+export async function listObjects(call: Call, d: ModelDescriptor): Promise<void> {
+  const ctx = await readable(call);
+  const filter = await listFilter(call, ctx, d);
   const shape = shapeFor(d, projection(call));
   const page = pageFromQuery(call.params, ctx.config);
   const data = await run<{ totalCount: number; items: any[] }>(call, ctx, documentFor('list', d, shape), {

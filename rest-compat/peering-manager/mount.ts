@@ -14,6 +14,7 @@ import * as crud from './crud';
 import { metadata, titleCase } from './options';
 import { findAction, plainView, runAction } from './actions';
 import { servedOpenApiDocument } from './openapi';
+import { exportList } from './rendering';
 import { swaggerAssets, swaggerInit, swaggerPage } from './swagger';
 import { statusBody } from './status';
 import { TOKEN_CONTENT_TYPE, createTokenCall, revokeTokenCall } from './tokens';
@@ -57,7 +58,7 @@ async function modelList(call: Call, e: Endpoint): Promise<void> {
   const isToken = e.d.contentType === TOKEN_CONTENT_TYPE;
   switch (method) {
     case 'GET': case 'HEAD':
-      if (call.params.get('export')) throw detail(501, 'Rendering export templates (Jinja2) is not available in PeerGate.');
+      if (call.params.get('export')) return exportList(call, e.d, call.params.get('export')!);
       return crud.listObjects(call, e.d);
     case 'OPTIONS': return options(call, e, false, allow);
     case 'POST': return isToken ? createTokenCall(call, e.d) : crud.createObjects(call, e.d);

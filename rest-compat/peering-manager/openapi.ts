@@ -3,6 +3,7 @@
 import { modelByContentType, type FieldMeta, type ModelDescriptor } from '../../src/domain/model';
 import { writableFields } from '../../src/domain/inputs';
 import { API_VERSION } from '../../src/http/version';
+import { EXPORT_RESPONSES } from './rendering';
 import { briefFields, fullFields, type RestField } from '../core/fields';
 import { filterParams } from '../core/query';
 import { endpoints } from './registry';
@@ -85,6 +86,17 @@ const denied = { 403: problem('Authentication or permission failure') };
 const notFound = { 404: problem('Not found') };
 const errorResponses = { 400: problem('Validation error', 'ValidationError'), ...denied };
 
+/** A page as JSON, or with `?export=` the rendered text (rendering.ts EXPORT_RESPONSES). */
+function listResponses(d: ModelDescriptor): Schema {
+  const page = json(ref(`Paginated${d.className}List`)) as { content: Schema };
+  return {
+    200: { description: `A page; ${EXPORT_RESPONSES[200]}`, content: { ...page.content, 'text/plain': { schema: { type: 'string' } } } },
+    400: problem(`Validation error. ${EXPORT_RESPONSES[400]}`, 'ValidationError'),
+    ...denied,
+    404: problem(EXPORT_RESPONSES[404]),
+  };
+}
+
 function listParameters(d: ModelDescriptor): Schema[] {
   const base = [
     { name: 'limit', in: 'query', schema: { type: 'integer' }, description: 'Page size; 0 = the maximum page size' },
@@ -93,6 +105,7 @@ function listParameters(d: ModelDescriptor): Schema[] {
     { name: 'brief', in: 'query', schema: { type: 'boolean' } },
     { name: 'fields', in: 'query', schema: { type: 'string' }, description: 'Comma-separated fields to return (wins over brief)' },
     { name: 'exclude', in: 'query', schema: { type: 'string' }, description: 'Comma-separated fields to leave out' },
+    { name: 'export', in: 'query', schema: { type: 'string' }, description: 'Name of an export template of this model: answers the list (filters and ordering applied, every page, at most EXPORT_MAX_ROWS objects) rendered through it, as text/plain' },
   ];
   const filters = filterParams(d).map((p) => ({
     name: p.name, in: 'query', required: false, explode: true,
@@ -116,7 +129,7 @@ export function openApiDocument(): Schema {
     schemas[`Nested${d.className}`] = objectSchema(briefFields(d), true);
     schemas[`Paginated${d.className}List`] = { type: 'object', properties: { count: { type: 'integer' }, next: { type: 'string', nullable: true }, previous: { type: 'string', nullable: true }, results: { type: 'array', items: ref(d.className) } } };
     const op = (id: string, summary: string, extra: Schema) => ({ operationId: `${e.app}_${e.path.replace(/-/g, '_')}_${id}${e.alias ? '_alias' : ''}`, tags: [tag], summary, ...extra });
-    const list: Schema = { get: op('list', `List ${d.verboseNamePlural}`, { parameters: listParameters(d), responses: { 200: { description: 'A page', ...json(ref(`Paginated${d.className}List`)) }, ...errorResponses } }) };
+    const list: Schema = { get: op('list', `List ${d.verboseNamePlural}`, { parameters: listParameters(d), responses: listResponses(d) }) };
     const detail: Schema = { get: op('retrieve', `One ${d.verboseName}`, { parameters: [idParam], responses: { 200: { description: title, ...json(ref(d.className)) }, ...denied, ...notFound } }) };
     if (!d.readOnly) {
       schemas[`Writable${d.className}Request`] = writeSchema(d, false);

@@ -9,7 +9,9 @@ import { enqueueExportTemplate, enqueueRouterConfiguration } from '../../src/wor
 import { RestError, detail } from '../core/errors';
 import { FormBody } from '../core/form';
 import { body, readable, run, writable, type Call } from './call';
-import { loadObject } from './crud';
+import { listFilter, loadObject } from './crud';
+import { orderingFromQuery } from '../core/query';
+import type { ModelDescriptor } from '../../src/domain/model';
 import { jobBody } from './jobs';
 import { EMPTY_ROUTERS } from '../../src/workflows/templates/configure';
 import { NO_CREDENTIALS } from '../../src/domain/access';
@@ -54,6 +56,26 @@ export async function exportTemplateSynchronous(call: Call, id: string): Promise
   const o = await loadObject(call, ctx, modelByContentType('extras.exporttemplate')!, id, ['id']);
   const { text } = await templateFaults(() => renderExportTemplate({ em: ctx.em as any, caller: ctx.caller }, Number(o.id)));
   return [200, { rendered: text }];
+}
+
+/**
+ * GET <list>/?export=<name>: the list (its filters and ordering, every page) rendered through the
+ * model's export template of that name, as text/plain. No such template: 404 "Not found."; a
+ * template error: 400 {"detail"} as render-synchronous answers; too many objects: 400 {"export"}.
+ */
+export async function exportList(call: Call, d: ModelDescriptor, template: string): Promise<void> {
+  const ctx = await readable(call);
+  const filter = await listFilter(call, ctx, d);
+  const doc = { root: `export${d.plural}`, text: `query($t: String!, $filter: ${d.name}Filter, $ordering: [String!]) { export${d.plural}(template: $t, filter: $filter, ordering: $ordering) }` };
+  let text: string;
+  try {
+    text = await run<string>(call, ctx, doc, { t: template, filter, ordering: orderingFromQuery(d, call.params) }, { d: null });
+  } catch (e) {
+    const b = e instanceof RestError && e.status === 400 ? (e.body as Record<string, unknown>) : null;
+    if (b && Array.isArray(b.template)) throw detail(400, String(b.template[0]));
+    throw e;
+  }
+  call.res.status(200).type('text/plain; charset=utf-8').send(text);
 }
 
 /** POST /api/peering/autonomous-systems/{id}/generate-email/ {"email": id} → 200 {"subject","body"}. */
@@ -133,5 +155,10 @@ export const CONFIGURE_RESPONSES: Record<number, string> = {
   202: 'One job per router found (devices.router.set_napalm_configuration): each renders the configuration as its output; PeerGate cannot push to routers and the job log says so',
   400: 'A bad body: field errors, or ["routers list must not be empty"]',
   404: 'None of the routers exists (empty body)',
+};
+export const EXPORT_RESPONSES: Record<number, string> = {
+  200: 'With `?export=<name>`: the list (filters and ordering applied, every page) rendered through the export template of that name for this model, as text/plain',
+  400: 'A bad filter, a template error ({"detail": ...} naming the template and line), or more objects than EXPORT_MAX_ROWS ({"export": [...]})',
+  404: 'No export template of that name for this model',
 };
 export const EMAIL_RESPONSES: Record<number, string> = { 200: 'The rendered e-mail: {"subject": str, "body": str}', 400: 'A missing or non-integer `email`, or a template error naming the template and line' };

@@ -12,6 +12,7 @@ import { PeeringDBResolver } from './peeringdb';
 import { ASPeeringDBResolver, IXPeeringDBResolver, SessionPeeringDBResolver } from './peeringdb-features';
 import { BgpResolver } from '../bgp/resolvers';
 import { TemplateRenderResolver } from '../workflows/templates/resolver';
+import { exportListResolver } from '../workflows/templates/export-list';
 import { NetworkEmailResolver } from '../workflows/templates/network-email';
 import { SessionPasswordResolver } from '../workflows/session-passwords';
 import { PollingResolver } from '../workflows/polling/resolver';
@@ -25,7 +26,7 @@ let resolvers: Function[] | null = null;
 
 /** Resolver classes are generated once per process; schemas may be built many times. */
 function allResolvers(): Function[] {
-  resolvers ??= [...allModels().map(modelResolver), SystemResolver, BgpResolver, PeeringDBResolver, ASPeeringDBResolver, IXPeeringDBResolver, SessionPeeringDBResolver, InventoryResolver, SessionPasswordResolver, PreferencesResolver, TemplateRenderResolver, NetworkEmailResolver, SharedWithAffiliatedResolver, InternetExchangePeeringDBActionsResolver, PollingResolver, ImportSessionsResolver];
+  resolvers ??= [...allModels().map(modelResolver), ...allModels().map(exportListResolver), SystemResolver, BgpResolver, PeeringDBResolver, ASPeeringDBResolver, IXPeeringDBResolver, SessionPeeringDBResolver, InventoryResolver, SessionPasswordResolver, PreferencesResolver, TemplateRenderResolver, NetworkEmailResolver, SharedWithAffiliatedResolver, InternetExchangePeeringDBActionsResolver, PollingResolver, ImportSessionsResolver];
   return resolvers;
 }
 

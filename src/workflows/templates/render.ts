@@ -104,13 +104,18 @@ function exportModels(ct: string): string[] {
   return [ct, ...related, ...(PEERING_MODELS.includes(ct) ? PEERING_MODELS : ['extras.tag'])];
 }
 
-async function exportTemplateText(r: Renderer, t: Rec, depth: number): Promise<string> {
+/**
+ * An export template's text. `ids`: the dataset is these objects in this order (a filtered list),
+ * those the render may read; without it, every object of the content type.
+ */
+async function exportTemplateText(r: Renderer, t: Rec, depth: number, ids?: number[]): Promise<string> {
   const ct = String(t.row.content_type);
   const name = String(t.row.name);
   if (!modelByContentType(ct)) throw new TemplateError(`unknown content type "${ct}"`, name, null);
   const g = await graphFor(r, [...exportModels(ct), ...TEMPLATE_MODELS], name);
   const includes = depth < MAX_INCLUDE_DEPTH ? await includesOf(r, g, String(t.row.template), name) : new Map<string, string>();
-  const dataset = g.all(ct).map((x) => g.view(x));
+  const rows = ids ? ids.map((id) => g.get(ct, id)).filter((x): x is Rec => !!x) : g.all(ct);
+  const dataset = rows.map((x) => g.view(x));
   return run(g, { name, source: String(t.row.template), trim: !!t.row.jinja2_trim, lstrip: !!t.row.jinja2_lstrip }, { dataset }, includes);
 }
 
@@ -120,6 +125,17 @@ export async function renderExportTemplate(r: Renderer, templateId: number): Pro
   const t = g.get('extras.exporttemplate', templateId);
   if (!t) throw new NotFoundError('No ExportTemplate matches the given query.');
   return { text: await exportTemplateText(r, t, 0), template: t };
+}
+
+/**
+ * Peering Manager's `?export=<name>` on a list: the export template of content type `ct` named
+ * `name`, rendered with `dataset` = the objects among `ids` (the filtered, ordered list) the caller reads.
+ */
+export async function renderExportOfList(r: Renderer, ct: string, name: string, ids: number[]): Promise<{ text: string; template: Rec }> {
+  const g = await graphFor(r, ['extras.exporttemplate'], `export template ${name}`);
+  const t = g.all('extras.exporttemplate').find((x) => x.row.content_type === ct && x.row.name === name);
+  if (!t) throw new NotFoundError('Not found.');
+  return { text: await exportTemplateText(r, t, 0, ids), template: t };
 }
 
 /** An e-mail (subject and body rendered separately, same context) for an autonomous system. */

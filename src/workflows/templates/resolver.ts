@@ -23,7 +23,7 @@ export class RenderedEmail {
 }
 
 /** A template fault is the caller's input: BAD_USER_INPUT with the message naming template and line. */
-async function rendering<T>(f: () => Promise<T>): Promise<T> {
+export async function rendering<T>(f: () => Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (e) {
