@@ -3,7 +3,8 @@
 // caller would read with the same filter and ordering, every page of it, up to EXPORT_MAX_ROWS.
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
 import type { GqlContext } from '../../graphql/context';
-import { filterInput, filterToWhere } from '../../graphql/filters';
+import { filterInput } from '../../graphql/filters';
+import { filterToWhere } from '../../domain/filters';
 import { readScope } from '../../graphql/guards';
 import { orderBy, withScope } from '../../domain/crud';
 import { NotFoundError, ValidationError } from '../../domain/errors';
