@@ -6,10 +6,11 @@
 import type { Request } from 'express';
 import type { GqlContext } from '../../src/graphql/context';
 import type { RunningApp } from '../../src/http/app';
-import type { RequestContext } from '../../src/db/context';
 import { User } from '../../src/domain/users/user';
 import { checkSecretKey, serverKey, userByEmail, verifyAuthToken } from '../../src/domain/inventory/secrets';
 import { limitedLogin, throttledMessage } from '../../src/http/login-limit';
+import { recordCaller } from '../../src/http/auth';
+import { anonymousContext, authenticateRequest } from '../core/auth';
 import { NsotError } from './errors';
 
 const EMAIL = /^[^@\s]+@[^@\s]+$/;
@@ -20,44 +21,47 @@ function callerFor(user: User) {
 }
 
 function setCaller(req: Request, ctx: GqlContext, user: User): void {
-  ctx.caller = callerFor(user);
-  const store = req.res!.locals.store as RequestContext;
-  store.userId = user.id;
-  store.userName = user.username;
+  recordCaller(req.res!, ctx, callerFor(user));
 }
 
 export async function nsotContext(req: Request, running: RunningApp): Promise<GqlContext> {
-  const ctx = await running.contextFor(req);
   const auth = req.headers.authorization?.trim() ?? '';
-  if (/^authtoken\s/i.test(auth)) {
-    const cred = auth.replace(/^authtoken\s+/i, '');
-    const cut = cred.indexOf(':');
-    if (cut < 1) throw new NsotError(401, 'Invalid token header. No credentials provided.');
-    const email = cred.slice(0, cut), secret = cred.slice(cut + 1);
-    const key = serverKey(ctx.config);
-    const login = await limitedLogin(req, ctx.config, email, async () => {
-      const user = await userByEmail(ctx.em, email);
-      const ok = !!user && user.isActive && (verifyAuthToken(secret, email, key) || (await checkSecretKey(ctx.em, user, secret, key)));
-      return ok ? user : null;
-    });
-    if (!login.ok) throw login.retryAfter === null ? new NsotError(400, { auth_token: 'Invalid/expired auth_token.' }) : new NsotError(429, throttledMessage(login.retryAfter));
-    setCaller(req, ctx, login.value!);
-    return ctx;
-  }
-  const header = ctx.config.nsotEmailHeaderAuth ? req.get(ctx.config.nsotEmailHeader) : undefined;
-  if (header !== undefined && !auth) {
-    const email = header.trim();
-    if (!EMAIL.test(email)) throw new NsotError(400, { email: 'Enter a valid email address.' });
-    let user = await userByEmail(ctx.em, email);
-    if (!user) {
-      // Auto-created, as NSoT does, but never as a superuser (PeerGate's decision).
-      user = ctx.em.create(User, { username: email.slice(0, 150), email, isActive: true, isStaff: false, isSuperuser: false } as any);
-      await ctx.em.persist(user).flush();
-    }
-    setCaller(req, ctx, user);
-    return ctx;
-  }
-  if (ctx.caller.error) throw new NsotError(401, ctx.caller.error);
+  if (/^authtoken\s/i.test(auth)) return authTokenLogin(req, await anonymousContext(req, running), auth);
+  const { ctx, refused } = await authenticateRequest(req, running);
+  const header = !auth && ctx.config.nsotEmailHeaderAuth ? req.get(ctx.config.nsotEmailHeader) : undefined;
+  if (header !== undefined) return emailHeaderLogin(req, ctx, header);
+  if (refused?.kind === 'token') throw new NsotError(401, refused.message);
   if (!ctx.caller.user) throw new NsotError(401, 'Authentication credentials were not provided.');
+  return ctx;
+}
+
+/** `AuthToken <email>:<auth_token or secret_key>`, under the failed-login limits. */
+async function authTokenLogin(req: Request, ctx: GqlContext, auth: string): Promise<GqlContext> {
+  const cred = auth.replace(/^authtoken\s+/i, '');
+  const cut = cred.indexOf(':');
+  if (cut < 1) throw new NsotError(401, 'Invalid token header. No credentials provided.');
+  const email = cred.slice(0, cut), secret = cred.slice(cut + 1);
+  const key = serverKey(ctx.config);
+  const login = await limitedLogin(req, ctx.config, email, async () => {
+    const user = await userByEmail(ctx.em, email);
+    const ok = !!user && user.isActive && (verifyAuthToken(secret, email, key) || (await checkSecretKey(ctx.em, user, secret, key)));
+    return ok ? user : null;
+  });
+  if (!login.ok) throw login.retryAfter === null ? new NsotError(400, { auth_token: 'Invalid/expired auth_token.' }) : new NsotError(429, throttledMessage(login.retryAfter));
+  setCaller(req, ctx, login.value!);
+  return ctx;
+}
+
+/** The trusted e-mail header (NSOT_EMAIL_HEADER_AUTH), when no Authorization header was sent. */
+async function emailHeaderLogin(req: Request, ctx: GqlContext, header: string): Promise<GqlContext> {
+  const email = header.trim();
+  if (!EMAIL.test(email)) throw new NsotError(400, { email: 'Enter a valid email address.' });
+  let user = await userByEmail(ctx.em, email);
+  if (!user) {
+    // Auto-created, as NSoT does, but never as a superuser (PeerGate's decision).
+    user = ctx.em.create(User, { username: email.slice(0, 150), email, isActive: true, isStaff: false, isSuperuser: false } as any);
+    await ctx.em.persist(user).flush();
+  }
+  setCaller(req, ctx, user);
   return ctx;
 }

@@ -20,6 +20,7 @@ import { statusBody } from './status';
 import { TOKEN_CONTENT_TYPE, createTokenCall, revokeTokenCall } from './tokens';
 import { logInternalError } from '../../src/log';
 import { registerWebhookData } from './webhook-data';
+import { authenticateRequest } from '../core/auth';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const notFound = () => detail(404, 'Not found.');
@@ -155,7 +156,8 @@ async function dispatch(req: Request, res: Response, running: RunningApp): Promi
     let ctx: Promise<GqlContext> | null = null;
     const call: Call = {
       req, res, running, params, base, reply, urls: urlBuilder(base),
-      ctx: () => (ctx ??= running.contextFor(req)),
+      // Token and Bearer only; a refused token is the caller's error, which the guards answer with 403 (call.ts).
+      ctx: () => (ctx ??= authenticateRequest(req, running).then((a) => a.ctx)),
     };
     await route(call, rel.split('/').filter(Boolean).map(decodeURIComponent));
   } catch (e) {

@@ -22,7 +22,7 @@ import type { CountExecutions } from '../graphql/shared-subscribe';
 import { subscriptionFanout } from './ws-fanout';
 import type { GqlContext } from '../graphql/context';
 import type { EventBus } from '../events/bus';
-import { authenticate, anonymous } from './auth';
+import { authenticate, anonymous, recordCaller } from './auth';
 import { SubscriptionSessions } from './ws-sessions';
 import { TokenCache } from './token-cache';
 import { credentialsChanged } from './credentials';
@@ -207,9 +207,7 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
     const res = req.res!;
     const ctx = await newContext(req.headers.authorization, res.locals.changeRequestId, req.socket.remoteAddress);
     responseOf.set(ctx.em, res);
-    const store = res.locals.store as RequestContext;
-    store.userId = ctx.caller.user?.id ?? null;
-    store.userName = ctx.caller.user?.username ?? '';
+    recordCaller(res, ctx, ctx.caller);
     return ctx;
   };
 

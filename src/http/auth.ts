@@ -1,6 +1,9 @@
 // Who is calling: from `Authorization: Token <key>` (or `Bearer <key>`), as
 // Peering Manager's token authentication decides it. Dialects render the outcome.
 import type { EntityManager } from '@mikro-orm/core';
+import type { Response } from 'express';
+import type { RequestContext } from '../db/context';
+import type { GqlContext } from '../graphql/context';
 import { findToken } from '../domain/users/tokens';
 import type { TokenCache } from './token-cache';
 import type { Token } from '../domain/users/token';
@@ -10,6 +13,17 @@ import { anonymous, type Caller } from '../domain/users/caller';
 
 // The caller is the core's type; the surfaces import it from here with the authentication.
 export { anonymous, type Caller };
+
+/**
+ * Makes `caller` the request's: its GraphQL context's, and the request store's, which the change
+ * log and the request log read. Every surface and scheme goes through here.
+ */
+export function recordCaller(res: Response, ctx: GqlContext, caller: Caller): void {
+  ctx.caller = caller;
+  const store = res.locals.store as RequestContext;
+  store.userId = caller.user?.id ?? null;
+  store.userName = caller.user?.username ?? '';
+}
 
 const LAST_USED_EVERY_MS = 60_000;
 /** When this process last wrote each token's last_used. */
