@@ -1,5 +1,6 @@
 // What a session advertises: the Adj-RIB-Out and the UPDATEs that carry it to the peer.
 import { Negotiated } from './negotiation';
+import { PeerStateError, refusal } from './refusal';
 import { AdjRib, AttrSet, Family } from './rib';
 import {
   DecodedUpdate,
@@ -37,10 +38,10 @@ export class AdjRibOut {
     const p = prepareUpdate(spec);
     if (negotiated) {
       if ((p.v4Announce.length || p.v4Withdraw.length) && !negotiated.families.includes('ipv4')) {
-        throw new EncodeError('address family unsupported, afi=1,safi=1');
+        throw new PeerStateError(refusal('family-not-negotiated', { afi: 1, safi: 1 }));
       }
       if ((p.v6Announce.length || p.v6Withdraw.length) && !negotiated.families.includes('ipv6')) {
-        throw new EncodeError('address family unsupported, afi=2,safi=1');
+        throw new PeerStateError(refusal('family-not-negotiated', { afi: 2, safi: 1 }));
       }
     }
     const hasAnnounce = p.v4Announce.length > 0 || p.v6Announce.length > 0;

@@ -1,15 +1,17 @@
-// Capabilities in yabgp's `capability.local/remote` shape.
+// What one OPEN offers, summarised: the capabilities an API shows per side (each API names them
+// its own way; yabgp's snake_case names live in rest-compat/yabgp).
 import { Capabilities } from './wire';
 
 export interface CapabilitySummary {
-  four_bytes_as: boolean;
-  route_refresh: boolean;
-  cisco_route_refresh: boolean;
-  enhanced_route_refresh: boolean;
-  extended_message: boolean;
-  graceful_restart: boolean;
-  add_path: boolean;
-  afi_safi: [string, string][];
+  fourOctetAs: boolean;
+  routeRefresh: boolean;
+  ciscoRouteRefresh: boolean;
+  enhancedRouteRefresh: boolean;
+  extendedMessage: boolean;
+  gracefulRestart: boolean;
+  addPath: boolean;
+  /** Multiprotocol families as [AFI name, SAFI name] (a number when unnamed). */
+  families: [string, string][];
 }
 
 const AFI_NAMES: Readonly<Record<number, string>> = { 1: 'ipv4', 2: 'ipv6' };
@@ -17,13 +19,13 @@ const SAFI_NAMES: Readonly<Record<number, string>> = { 1: 'unicast', 4: 'mpls', 
 
 export function summarizeCapabilities(c: Capabilities): CapabilitySummary {
   return {
-    four_bytes_as: c.fourOctetAs !== null,
-    route_refresh: c.routeRefresh,
-    cisco_route_refresh: c.ciscoRouteRefresh,
-    enhanced_route_refresh: c.enhancedRouteRefresh,
-    extended_message: c.extendedMessage,
-    graceful_restart: c.gracefulRestart !== null,
-    add_path: c.addPath.length > 0,
-    afi_safi: c.multiprotocol.map(([a, s]) => [AFI_NAMES[a] ?? String(a), SAFI_NAMES[s] ?? String(s)]),
+    fourOctetAs: c.fourOctetAs !== null,
+    routeRefresh: c.routeRefresh,
+    ciscoRouteRefresh: c.ciscoRouteRefresh,
+    enhancedRouteRefresh: c.enhancedRouteRefresh,
+    extendedMessage: c.extendedMessage,
+    gracefulRestart: c.gracefulRestart !== null,
+    addPath: c.addPath.length > 0,
+    families: c.multiprotocol.map(([a, s]) => [AFI_NAMES[a] ?? String(a), SAFI_NAMES[s] ?? String(s)]),
   };
 }

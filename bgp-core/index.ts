@@ -4,6 +4,7 @@ export * from './clock';
 export * from './fsm';
 export * from './rib';
 export * from './peer';
+export * from './refusal';
 export * from './prefix-limit';
 export * from './down-reason';
 export * from './speaker';

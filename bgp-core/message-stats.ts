@@ -1,18 +1,19 @@
 // Per-session message counters, by message type and direction.
 
-export type StatKey = 'Opens' | 'Updates' | 'Keepalives' | 'Notifications' | 'Route Refresh';
+/** By message type (RFC 4271 §4.1, RFC 2918); each API names them its own way (yabgp's in rest-compat/yabgp). */
+export type StatKey = 'open' | 'update' | 'notification' | 'keepalive' | 'routeRefresh';
 export type MessageStats = Record<StatKey, number>;
 
 const STAT_BY_TYPE: Readonly<Record<number, StatKey>> = {
-  1: 'Opens',
-  2: 'Updates',
-  3: 'Notifications',
-  4: 'Keepalives',
-  5: 'Route Refresh',
+  1: 'open',
+  2: 'update',
+  3: 'notification',
+  4: 'keepalive',
+  5: 'routeRefresh',
 };
 
 export function emptyStats(): MessageStats {
-  return { Opens: 0, Updates: 0, Keepalives: 0, Notifications: 0, 'Route Refresh': 0 };
+  return { open: 0, update: 0, notification: 0, keepalive: 0, routeRefresh: 0 };
 }
 
 export class MessageCounters {

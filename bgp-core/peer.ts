@@ -12,6 +12,7 @@ import { BgpFsm, BgpState, DEFAULT_FSM_CONFIG, FsmActions } from './fsm';
 import { StaleRoutes } from './graceful';
 import { MessageCounters, type MessageStats } from './message-stats';
 import { Negotiated, checkRemoteOpen, encodeLocalOpen, localCapabilities, negotiate } from './negotiation';
+import { PeerStateError, refusal, type Refusal } from './refusal';
 import { MaxPrefixWarning, PrefixLimitConfig, PrefixLimits, maxPrefixNotificationData, maxPrefixReason } from './prefix-limit';
 import { AdjRib, AttrPool, Family, FAMILY_AFI_SAFI, familyOf } from './rib';
 import {
@@ -39,7 +40,7 @@ import {
 } from './wire';
 
 export type { CapabilitySummary } from './capability-summary';
-export type { MessageStats, StatKey } from './message-stats';
+export { emptyStats, type MessageStats, type StatKey } from './message-stats';
 export type { Negotiated } from './negotiation';
 
 /** Plain-object peer configuration. */
@@ -132,13 +133,9 @@ export interface PeerEvents {
   maxPrefixWarning: [MaxPrefixWarning];
 }
 
-/** Peer-state refusals for API calls (yabgp answers them with status false). */
-export class PeerStateError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PeerStateError';
-  }
-}
+
+/** A manual start: done, or refused with the reason. */
+export type StartResult = { ok: true } | { ok: false; refusal: Refusal };
 
 function normalizeAddress(a: string | undefined): string {
   if (!a) return '';
@@ -232,14 +229,14 @@ export class Peer extends EventEmitter<PeerEvents> {
   // ---------------------------------------------------------------- control
 
   /** ManualStart. Returns false (and why) when the peer is not Idle or cannot run. */
-  start(): { ok: boolean; reason?: string } {
-    if (this.disposed) return { ok: false, reason: 'peer removed' };
+  start(): StartResult {
+    if (this.disposed) return { ok: false, refusal: refusal('peer-removed') };
     if (this.config.password) {
       this.setLastError('local', 0, 0, 'TCP MD5 authentication (RFC 2385) is not supported by bgp-core; session not started', 'UNSUPPORTED_CONFIGURATION');
       this.emit('changed');
-      return { ok: false, reason: 'tcp md5 not supported' };
+      return { ok: false, refusal: refusal('md5-unsupported') };
     }
-    if (this.fsm.state !== 'IDLE') return { ok: false, reason: 'peer already established' };
+    if (this.fsm.state !== 'IDLE') return { ok: false, refusal: refusal('already-started') };
     this.fsm.manualStart();
     return { ok: true };
   }
@@ -316,10 +313,10 @@ export class Peer extends EventEmitter<PeerEvents> {
   routeRefresh(afi: number, safi: number, subtype = 0): void {
     this.requireEstablished();
     const neg = this.negotiated as Negotiated;
-    if (!neg.routeRefresh) throw new PeerStateError('route refresh not negotiated with this peer');
+    if (!neg.routeRefresh) throw new PeerStateError(refusal('route-refresh-not-negotiated'));
     const fam = familyOf(afi, safi);
-    if (!fam || !neg.families.includes(fam)) throw new PeerStateError(`address family unsupported, afi=${afi},safi=${safi}`);
-    if (subtype !== 0 && !neg.enhancedRouteRefresh) throw new PeerStateError('enhanced route refresh not negotiated');
+    if (!fam || !neg.families.includes(fam)) throw new PeerStateError(refusal('family-not-negotiated', { afi, safi }));
+    if (subtype !== 0 && !neg.enhancedRouteRefresh) throw new PeerStateError(refusal('enhanced-route-refresh-not-negotiated'));
     this.sendMessage(encodeRouteRefresh(afi, safi, subtype));
   }
 
@@ -414,7 +411,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   }
 
   private sendMessage(msg: Buffer): void {
-    if (!this.conns.send(msg, msg[18])) throw new PeerStateError("Please check the peer's state");
+    if (!this.conns.send(msg, msg[18])) throw new PeerStateError(refusal('not-established'));
     this.fsm.messageSent();
   }
 
@@ -530,7 +527,7 @@ export class Peer extends EventEmitter<PeerEvents> {
 
   private requireEstablished(): void {
     if (this.fsm.state !== 'ESTABLISHED' || !this.negotiated || !this.conns.main) {
-      throw new PeerStateError("Please check the peer's state");
+      throw new PeerStateError(refusal('not-established'));
     }
   }
 

@@ -3,7 +3,8 @@ import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
 import { Clock, TimerHandle, realClock } from './clock';
 import { BgpState } from './fsm';
-import { LastError, MessageStats, Peer, PeerConfig, PeerInfo } from './peer';
+import { LastError, MessageStats, Peer, PeerConfig, PeerInfo, type StartResult } from './peer';
+import { refusal } from './refusal';
 import { AttrPool, Family } from './rib';
 import { MaxPrefixWarning, sameLimits } from './prefix-limit';
 import { UpdateSpec, formatIPv6, parseIPv6 } from './wire';
@@ -274,10 +275,10 @@ export class BgpSpeaker extends EventEmitter<SpeakerEvents> {
     return p;
   }
 
-  manualStart(id: string): { ok: boolean; reason?: string } {
+  manualStart(id: string): StartResult {
     const p = this.need(id);
     if (p.state === 'IDLE' && p.fsm.idleHoldRemaining() > 0 && !p.fsm.adminDown) {
-      return { ok: false, reason: 'Idle Hold, please wait' };
+      return { ok: false, refusal: refusal('idle-hold') };
     }
     return p.start();
   }

@@ -70,7 +70,7 @@ export function loopTable(windows: LoopWindow[]): string {
 
 /** What the session did over the load: Established throughout, keepalives flowing, no NOTIFICATION. */
 export function sessionVerdict(before: PeerView, after: PeerView, birdAfter: string, seconds: number): { pass: boolean; text: string } {
-  const ka = (v: PeerView, d: 'send' | 'receive') => v.statistics[d].Keepalives ?? 0;
+  const ka = (v: PeerView, d: 'send' | 'receive') => v.statistics[d].keepalive ?? 0;
   const notes = (v: PeerView) => (v.statistics.send.Notifications ?? 0) + (v.statistics.receive.Notifications ?? 0);
   const stayed = after.state === 'ESTABLISHED' && after.uptime >= before.uptime + seconds;
   const birdUp = /\bEstablished\b/.test(birdAfter) && !/Hold timer expired/i.test(birdAfter);

@@ -7,7 +7,8 @@ import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { PeerConfig, PeerInfo } from '../peer';
-import { PeerStateError } from '../peer';
+import { PeerStateError, refusal, type Refusal } from '../refusal';
+import type { StartResult } from '../peer';
 import type { RouteQuery } from '../rib';
 import { UnknownPeerError, type ListenAddress, type ReconcileResult, type SpeakerEvents } from '../speaker';
 import { EncodeError, type UpdateSpec } from '../wire';
@@ -23,7 +24,7 @@ export class SpeakerThreadError extends Error {
   }
 }
 
-const ERRORS: Record<string, new (message: string) => Error> = { PeerStateError, EncodeError, SpeakerThreadError };
+const ERRORS: Record<string, new (message: string) => Error> = { EncodeError, SpeakerThreadError };
 
 function rebuild(e: WireError): Error {
   if (e.name === 'UnknownPeerError') {
@@ -31,6 +32,7 @@ function rebuild(e: WireError): Error {
     err.message = e.message;
     return err;
   }
+  if (e.name === 'PeerStateError') return new PeerStateError(e.refusal ?? ({ ...refusal('not-established'), message: e.message } as Refusal));
   const Ctor = ERRORS[e.name];
   if (Ctor) return new Ctor(e.message);
   const err = new Error(e.message);
@@ -287,7 +289,7 @@ export class RemoteSpeaker extends EventEmitter<RemoteSpeakerEvents> {
     return this.call('reconcile', configs);
   }
 
-  manualStart(id: string): Promise<{ ok: boolean; reason?: string }> {
+  manualStart(id: string): Promise<StartResult> {
     return this.call('manualStart', id);
   }
 

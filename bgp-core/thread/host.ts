@@ -6,6 +6,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { BgpSpeaker, type SpeakerEvents } from '../speaker';
 import type { RouteEntry, RouteQuery } from '../rib';
 import { attrsToJson } from '../wire';
+import { PeerStateError } from '../refusal';
 import type { UpdateSpec } from '../wire';
 import type { EventMessage, LoopDelay, Reply, Request, RouteRow, SpeakerOp } from './protocol';
 
@@ -101,7 +102,7 @@ export function serveSpeakers(port: MessagePort): void {
       post({ kind: 'reply', id: req.id, ok: true, value });
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
-      post({ kind: 'reply', id: req.id, ok: false, error: { name: err.name, message: err.message } });
+      post({ kind: 'reply', id: req.id, ok: false, error: { name: err.name, message: err.message, ...(err instanceof PeerStateError ? { refusal: err.refusal } : {}) } });
     }
   });
 }

@@ -1,6 +1,7 @@
 // The messages between BgpSpeakers in a worker thread (./host) and their proxies (./client).
 // Everything is plain data for the structured clone: Buffers arrive as Uint8Arrays, Dates stay Dates.
 import type { ListenAddress } from '../speaker';
+import type { Refusal } from '../refusal';
 
 /** Speaker operations callable across the port (./host implements each). */
 export type SpeakerOp =
@@ -29,6 +30,8 @@ export type Request =
 export interface WireError {
   name: string;
   message: string;
+  /** A PeerStateError's refusal, so it crosses the thread as data. */
+  refusal?: Refusal;
 }
 
 export type Reply = { kind: 'reply'; id: number; ok: true; value: unknown } | { kind: 'reply'; id: number; ok: false; error: WireError };

@@ -3,6 +3,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import type { RunningApp } from '../../src/http/app';
 import type { GqlContext } from '../../src/graphql/context';
+import type { RefusalReason } from '../../src/bgp/speaker-api/types';
 import { CODES, YabgpError, refusal } from './errors';
 
 /** What the dialect reads of a peer: enough for state, statistic, versions and the send paths. */
@@ -23,6 +24,17 @@ export const DOCS = {
   lookup: `query(${SESSION}, $queries: [String!]!, $rib: String) { bgpRouteLookup(${AT}, queries: $queries, rib: $rib) { prefix attributes } }`,
 } as const;
 
+/** bgp-core's refusals in yabgp's own words (scripts match on them); others keep the core's message. */
+function refusalText(r: RefusalReason | undefined): string | null {
+  switch (r?.kind) {
+    case 'not-established': return CODES.peerState;
+    case 'already-started': return CODES.alreadyStarted;
+    case 'idle-hold': return CODES.idleHold;
+    case 'family-not-negotiated': return `address family unsupported, afi=${r.afi},safi=${r.safi}`;
+    default: return null;
+  }
+}
+
 /** The first message of a validation error's fields (the field name is GraphQL's, not yabgp's). */
 function fieldMessage(e: GraphQLFormattedError): string {
   const fields = e.extensions?.fields as Record<string, string[]> | undefined;
@@ -33,7 +45,7 @@ function fieldMessage(e: GraphQLFormattedError): string {
 /** GraphQL's error codes in yabgp's terms: refusals answer 200 with `status: false`, as yabgp does. */
 export function yabgpErrorOf(e: GraphQLFormattedError): YabgpError {
   switch (e.extensions?.code) {
-    case 'CONFLICT': return refusal(e.message);
+    case 'CONFLICT': return refusal(refusalText(e.extensions?.reason as RefusalReason | undefined) ?? e.message);
     case 'BAD_USER_INPUT': return new YabgpError(400, fieldMessage(e));
     case 'NOT_FOUND': return new YabgpError(404, e.message);
     case 'SERVICE_UNAVAILABLE': return new YabgpError(503, e.message);

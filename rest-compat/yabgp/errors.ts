@@ -5,6 +5,8 @@ import type { Response } from 'express';
 /** yabgp's own refusal texts, reused verbatim so scripts matching on them keep working. */
 export const CODES = {
   peerState: "Please check the peer's state",
+  alreadyStarted: 'peer already established',
+  idleHold: 'Idle Hold, please wait',
   postData: 'please check your post data',
   sendFailed: 'failed when send this message out',
   unauthorized: 'Unauthorized Access',

@@ -14,7 +14,7 @@ import { DOCS, run } from './call';
 import { CODES, YabgpError, refusal, sendError } from './errors';
 import { resolvePeer, sessionOf, type YabgpPeer } from './peer';
 import { binaryData, encodeFailure, updateSpec } from './update';
-import { checkLookups, ribAnswers, ribFamily, stateView, versionView } from './views';
+import { checkLookups, ribAnswers, ribFamily, stateView, statisticView, versionView } from './views';
 
 const VERSION = { status: 'stable', updated: '2015-01-22T00:00:00Z', version: 'v1' } as const;
 
@@ -89,7 +89,7 @@ export function yabgpRouter(running: RunningApp): Router {
   get('/peer/:ip/state', 'read', ({ found }) => stateView(found));
   get('/peer/:ip/version/send', 'read', ({ found }) => versionView(found.versions.send));
   get('/peer/:ip/version/received', 'read', ({ found }) => versionView(found.versions.received));
-  get('/peer/:ip/statistic', 'read', ({ found }) => ({ send: { ...found.statistics.send }, receive: { ...found.statistics.receive } }));
+  get('/peer/:ip/statistic', 'read', ({ found }) => statisticView(found.statistics));
 
   // Refusals ('peer already established', 'Idle Hold, please wait') come back as CONFLICT: 200, status false.
   get('/peer/:ip/manual-start', 'write', async (c) => {

@@ -1,4 +1,5 @@
-// yabgp's JSON shapes built from what GraphQL answers (BgpPeer, BgpRoute).
+// yabgp's JSON shapes built from what GraphQL answers (BgpPeer, BgpRoute): yabgp's names
+// (snake_case capabilities, its statistic keys, its refusal texts in ./call) are given here.
 import { parsePrefix, type Family } from '../../bgp-core';
 import { YabgpError, refusal } from './errors';
 import type { DownReason, YabgpPeer } from './peer';
@@ -43,6 +44,29 @@ export function lastDownView(d: DownReason): LastDownView {
   };
 }
 
+/** yabgp's capability summary (`capability.local/remote`): its snake_case names for bgp-core's. */
+export function capabilityView(c: Record<string, unknown> | null | undefined): Record<string, unknown> {
+  if (!c) return {};
+  return {
+    four_bytes_as: !!c.fourOctetAs,
+    route_refresh: !!c.routeRefresh,
+    cisco_route_refresh: !!c.ciscoRouteRefresh,
+    enhanced_route_refresh: !!c.enhancedRouteRefresh,
+    extended_message: !!c.extendedMessage,
+    graceful_restart: !!c.gracefulRestart,
+    add_path: !!c.addPath,
+    afi_safi: Array.isArray(c.families) ? c.families : [],
+  };
+}
+
+/** yabgp's statistic names for bgp-core's message counters. */
+const STAT_NAMES: [string, string][] = [['open', 'Opens'], ['update', 'Updates'], ['keepalive', 'Keepalives'], ['notification', 'Notifications'], ['routeRefresh', 'Route Refresh']];
+
+export function statisticView(s: YabgpPeer['statistics']): { send: Record<string, number>; receive: Record<string, number> } {
+  const named = (counts: Record<string, number>) => Object.fromEntries(STAT_NAMES.map(([key, name]) => [name, counts[key] ?? 0]));
+  return { send: named(s.send), receive: named(s.receive) };
+}
+
 export function stateView(p: YabgpPeer): StateView {
   return {
     peer: {
@@ -53,7 +77,7 @@ export function stateView(p: YabgpPeer): StateView {
       remote_as: p.remoteAs,
       uptime: p.state === 'ESTABLISHED' ? p.uptime : 0,
       // Before an OPEN arrives yabgp shows an empty remote capability.
-      capability: { local: p.capabilities.local, remote: p.capabilities.remote ?? {} },
+      capability: { local: capabilityView(p.capabilities.local as Record<string, unknown>), remote: capabilityView(p.capabilities.remote as Record<string, unknown> | null) },
       ...(p.downReason ? { last_down: lastDownView(p.downReason) } : {}),
     },
   };

@@ -77,7 +77,7 @@ class BgpPeerType {
   @Field(() => JSONScalar, { nullable: true, description: 'The last error: code, subcode and message' }) lastError!: unknown;
   @Field(() => BgpDownReasonType, { nullable: true, description: DOWN_REASON }) downReason!: unknown;
   @Field(() => JSONScalar, { description: 'Per address family: received and advertised prefixes' }) prefixes!: unknown;
-  @Field(() => JSONScalar, { description: 'Messages sent and received by type (yabgp statistic keys)' }) statistics!: unknown;
+  @Field(() => JSONScalar, { description: 'Messages sent and received by type: open, update, notification, keepalive, routeRefresh' }) statistics!: unknown;
   @Field(() => JSONScalar, { description: 'Changes applied to the Adj-RIB-In (received) and Adj-RIB-Out (send), per family' }) versions!: unknown;
   @Field(() => JSONScalar, { description: 'Capabilities sent (local) and received (remote), per AFI/SAFI' }) capabilities!: unknown;
   @Field(() => JSONScalar, { nullable: true, description: 'What both sides agreed: hold time, 4-octet AS, families' }) negotiated!: unknown;
@@ -148,7 +148,7 @@ async function speaking<T>(work: Promise<T>): Promise<T> {
     if (!(e instanceof SpeakerError)) throw e;
     switch (e.kind) {
       case 'not-found': throw new NotFoundError(e.message);
-      case 'refused': throw new ConflictError(e.message);
+      case 'refused': throw new ConflictError(e.message, e.reason ? { ...e.reason } : undefined);
       case 'invalid': throw new ValidationError({ [e.field ?? 'non_field_errors']: [e.message] });
       case 'unavailable': throw new UnavailableError(e.message);
     }

@@ -7,7 +7,7 @@
 // database and the bus stay here. What it knows of each peer is the PeerInfo the
 // thread sent last (with every state change and counter update).
 import type { MikroORM } from '@mikro-orm/core';
-import { SpeakerThread, canonicalAddress, type RemoteSpeaker, type StateEvent, type CountersEvent, type PeerInfo, type BgpState, type LastError, type SpeakerEvents, type SpeakerThreadOptions } from '../../bgp-core';
+import { SpeakerThread, canonicalAddress, emptyStats, type RemoteSpeaker, type StateEvent, type CountersEvent, type PeerInfo, type BgpState, type LastError, type SpeakerEvents, type SpeakerThreadOptions } from '../../bgp-core';
 import type { BgpSessionEvent, EventBus, BusTopics } from '../events/bus';
 import { loadDesired, parsePeerKey, peerKey, RELEVANT_TYPES, SESSION_CONTENT_TYPE, type DesiredRouter, type MaxPrefixSettings, type SessionType } from './desired';
 import { logger } from '../log';
@@ -220,7 +220,7 @@ export class BgpWorker {
     if (reason === 'configuration changed') return;
     const who = this.known.get(peerId) ?? { remoteAddress: '', remoteAs: 0 };
     this.known.delete(peerId);
-    const zero = { Opens: 0, Updates: 0, Keepalives: 0, Notifications: 0, 'Route Refresh': 0 };
+    const zero = emptyStats();
     const info = { ...who, uptime: 0, received: { ipv4: 0, ipv6: 0 }, advertised: { ipv4: 0, ipv6: 0 }, stats: { send: zero, receive: zero }, lastError: null, downReason: null, staleFamilies: [] };
     const ev = this.event(routerId, peerId, info, 'DELETED', null, reason, deconfiguredReason(reason));
     if (ev) this.bus.publishBgpSession(ev);

@@ -36,7 +36,8 @@ export class NotFoundError extends DomainError {
 
 export class ConflictError extends DomainError {
   readonly code = 'CONFLICT';
-  constructor(message: string) {
+  /** `reason`: what the conflict is, as data for the edges that word it their own way (a BGP refusal's kind, afi, safi). */
+  constructor(message: string, readonly reason?: Record<string, unknown>) {
     super(message);
     this.name = 'ConflictError';
   }

@@ -93,7 +93,7 @@ export interface SpeakerReply {
   node: string;
   ok: boolean;
   data?: unknown;
-  error?: { kind: string; message: string; field?: string };
+  error?: { kind: string; message: string; field?: string; reason?: { kind: string; afi?: number; safi?: number } };
 }
 
 export interface EventBus {

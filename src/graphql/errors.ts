@@ -2,7 +2,7 @@
 // validation, extensions.fields (or .items for bulk). Every GraphQL edge (Apollo's formatError,
 // graphql-ws, the in-process Executor the REST dialects use) passes its errors through here.
 import { GraphQLError, type ExecutionResult } from 'graphql';
-import { DomainError, ValidationError, type DomainErrorCode, type FieldErrors } from '../domain/errors';
+import { ConflictError, DomainError, ValidationError, type DomainErrorCode, type FieldErrors } from '../domain/errors';
 
 const GRAPHQL_CODES: Record<DomainErrorCode, string> = {
   INVALID: 'BAD_USER_INPUT',
@@ -17,6 +17,7 @@ const GRAPHQL_CODES: Record<DomainErrorCode, string> = {
 export function domainExtensions(e: DomainError): Record<string, unknown> {
   const code = GRAPHQL_CODES[e.code];
   if (e instanceof ValidationError) return { code, fields: e.fields, ...(e.items ? { items: e.items } : {}) };
+  if (e instanceof ConflictError && e.reason) return { code, reason: e.reason };
   return { code };
 }
 

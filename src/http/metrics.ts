@@ -26,7 +26,7 @@ export interface BgpPeerSample {
   /** Per address family (ipv4, ipv6). */
   received: Record<string, number>;
   advertised: Record<string, number>;
-  /** Per message type (bgp-core's names: Opens, Updates, Keepalives, Notifications, Route Refresh). */
+  /** Per message type (bgp-core's names: open, update, keepalive, notification, routeRefresh). */
   messagesIn: Record<string, number>;
   messagesOut: Record<string, number>;
 }
@@ -44,7 +44,7 @@ export interface MetricsOptions {
 }
 
 export const BGP_STATES = ['idle', 'connect', 'active', 'opensent', 'openconfirm', 'established'] as const;
-const MESSAGE_TYPES: Record<string, string> = { Opens: 'open', Updates: 'update', Keepalives: 'keepalive', Notifications: 'notification', 'Route Refresh': 'route_refresh' };
+const MESSAGE_TYPES: Record<string, string> = { open: 'open', update: 'update', keepalive: 'keepalive', notification: 'notification', routeRefresh: 'route_refresh' };
 const PEER_LABELS = ['router_id', 'session_type', 'session_id', 'remote_address', 'remote_as'] as const;
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 

@@ -195,10 +195,10 @@ describe('peergate bgp neighbor', () => {
     expect(peers[2].prefixes).toEqual({ prePolicy: 3, postPolicy: 2 });
     expect(peers[3].lastDown).toMatchObject({ reason: 3, code: 6, subcode: 2 });
     expect(peers[0].prefixes.advertised.ipv4).toBe(2);
-    expect(peers[1].capabilities.remote.four_bytes_as).toBe(true);
+    expect(peers[1].capabilities.remote.fourOctetAs).toBe(true);
     const one = JSON.parse((await bgp(['127.0.0.61', '--json'], env)).stdout);
     expect(one).toHaveLength(1);
-    expect(one[0]).toMatchObject({ remoteAs: 65161, sessionId: ids.s2, statistics: { receive: { Opens: 1 } } });
+    expect(one[0]).toMatchObject({ remoteAs: 65161, sessionId: ids.s2, statistics: { receive: { open: 1 } } });
     const routes = JSON.parse((await bgp(['127.0.0.61', 'adj-in', '192.0.2.0/24', '--json'], env)).stdout);
     expect(routes).toEqual([{ prefix: '192.0.2.0/24', attributes: { 1: 0, 2: [[2, [65161]]], 3: '127.0.0.61', 4: 10, 8: ['65161:100'] } }]);
     // A read-only token reads it all.

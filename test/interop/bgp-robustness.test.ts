@@ -464,9 +464,9 @@ describe('BGP session robustness: a hostile scripted peer next to BIRD sessions'
     };
     /** Sends the UPDATEs, then a KEEPALIVE-free round trip (a ROUTE-REFRESH answered with End-of-RIB) so all are processed. */
     const sendAndSync = async (...m: Buffer[]): Promise<void> => {
-      const before = speaker.info('raw').stats.send.Updates;
+      const before = speaker.info('raw').stats.send.update;
       p.send(...m, msg(5, [0, 1, 0, 1]));
-      await p.until('the answer to ROUTE-REFRESH', () => (speaker.info('raw').stats.send.Updates > before ? true : undefined));
+      await p.until('the answer to ROUTE-REFRESH', () => (speaker.info('raw').stats.send.update > before ? true : undefined));
       expect(speaker.info('raw').state).toBe('ESTABLISHED');
     };
     const announced = (): Buffer => update({ attrs: BASE, nlri: [ROUTE] });
@@ -816,9 +816,9 @@ describe('BGP session robustness: a hostile scripted peer next to BIRD sessions'
             pfx.forEach((x) => model.delete(x));
           }
         }
-        const before = speaker.info('raw').stats.send.Updates;
+        const before = speaker.info('raw').stats.send.update;
         p.send(...batch, msg(5, [0, 1, 0, 1]));
-        await p.until('End-of-RIB after the batch', () => (speaker.info('raw').stats.send.Updates > before ? true : undefined));
+        await p.until('End-of-RIB after the batch', () => (speaker.info('raw').stats.send.update > before ? true : undefined));
         expect(speaker.info('raw').state).toBe('ESTABLISHED');
         const got = rib();
         const want = [...model].sort();

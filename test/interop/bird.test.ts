@@ -56,7 +56,7 @@ describe('interop: BIRD 2', () => {
     const info = speaker.info('bird');
     expect(info.negotiated).toMatchObject({ as4: true, families: ['ipv4'], routeRefresh: true, holdTime: 6, keepaliveTime: 2 });
     expect(info.remoteRouterId).toBe('127.0.0.2');
-    expect(info.capability.remote?.four_bytes_as).toBe(true);
+    expect(info.capability.remote?.fourOctetAs).toBe(true);
     expect(await bird.birdc('show', 'protocols', 'core')).toMatch(/Established/);
   });
 
@@ -69,7 +69,7 @@ describe('interop: BIRD 2', () => {
     expect(hit?.set.attrs.nextHop).toBe('198.18.0.2');
     expect(peer.ribIn.find({ asPathContains: 65002 }).length).toBe(N);
     expect(speaker.info('bird').versions.received.ipv4).toBeGreaterThanOrEqual(N);
-    expect(speaker.info('bird').stats.receive.Updates).toBeGreaterThan(0);
+    expect(speaker.info('bird').stats.receive.update).toBeGreaterThan(0);
   });
 
   it('announces a route BIRD then shows, and withdraws it', async () => {
@@ -93,9 +93,9 @@ describe('interop: BIRD 2', () => {
   });
 
   it('route refresh makes BIRD resend its routes', async () => {
-    const before = speaker.info('bird').stats.receive.Updates;
+    const before = speaker.info('bird').stats.receive.update;
     speaker.routeRefresh('bird', 1, 1);
-    await waitFor('updates after route refresh', () => speaker.info('bird').stats.receive.Updates > before, 10000);
+    await waitFor('updates after route refresh', () => speaker.info('bird').stats.receive.update > before, 10000);
     await waitFor('table intact after refresh', () => speaker.info('bird').received.ipv4 === N, 5000);
   });
 
@@ -110,7 +110,7 @@ describe('interop: BIRD 2', () => {
     expect(out).toMatch(/maintenance/);
     expect(speaker.info('bird').received.ipv4).toBe(0);
     expect(speaker.manualStart('bird').ok).toBe(true);
-    expect(speaker.manualStart('bird')).toMatchObject({ ok: false, reason: 'peer already established' });
+    expect(speaker.manualStart('bird')).toMatchObject({ ok: false, refusal: { kind: 'already-started' } });
     await established();
     await waitFor('routes again', () => speaker.info('bird').received.ipv4 === N, 10000);
     // Adj-RIB-Out survives the restart and is re-sent.

@@ -82,10 +82,10 @@ describe('interop: GoBGP', () => {
   });
 
   it('route refresh makes GoBGP resend', async () => {
-    const before = speaker.info('gobgp').stats.receive.Updates;
+    const before = speaker.info('gobgp').stats.receive.update;
     speaker.routeRefresh('gobgp', 1, 1);
-    expect(speaker.info('gobgp').stats.send['Route Refresh']).toBe(1);
-    await waitFor('updates after route refresh', () => speaker.info('gobgp').stats.receive.Updates >= before + 1, 10000);
+    expect(speaker.info('gobgp').stats.send.routeRefresh).toBe(1);
+    await waitFor('updates after route refresh', () => speaker.info('gobgp').stats.receive.update >= before + 1, 10000);
     expect(speaker.info('gobgp').received.ipv4).toBe(N);
   });
 

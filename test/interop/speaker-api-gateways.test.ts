@@ -80,7 +80,7 @@ describe('speaker API through two gateways and one bgp-worker on PostgreSQL', ()
     for (const port of [ports.a, ports.b]) {
       const [peer] = (await gql(port, PEERS)).data.bgpPeers;
       expect(peer).toMatchObject({ sessionType: 'peering.directpeeringsession', sessionId, state: 'ESTABLISHED', remoteAddress: BIRD_IP, remoteAs: 65003 });
-      expect(peer.statistics.receive.Opens).toBe(1);
+      expect(peer.statistics.receive.open).toBe(1);
       const state = await stateVia(port);
       expect(state).toMatchObject({ fsm: 'ESTABLISHED', remote_addr: BIRD_IP, remote_as: 65003, local_as: 65010 });
       expect(state.capability.remote.afi_safi).toContainEqual(['ipv4', 'unicast']);

@@ -69,10 +69,10 @@ describe('the embedded speaker off the main thread, against BIRD', () => {
     const after = await running().speaker.info(running().peerId);
     expect(after.state).toBe('ESTABLISHED');
     // Keepalives went both ways during the block, and no NOTIFICATION (hold timer or any other).
-    expect(after.stats.receive.Keepalives).toBeGreaterThan(before.stats.receive.Keepalives);
-    expect(after.stats.send.Keepalives).toBeGreaterThan(before.stats.send.Keepalives);
-    expect(after.stats.send.Notifications).toBe(before.stats.send.Notifications);
-    expect(after.stats.receive.Notifications).toBe(before.stats.receive.Notifications);
+    expect(after.stats.receive.keepalive).toBeGreaterThan(before.stats.receive.keepalive);
+    expect(after.stats.send.keepalive).toBeGreaterThan(before.stats.send.keepalive);
+    expect(after.stats.send.notification).toBe(before.stats.send.notification);
+    expect(after.stats.receive.notification).toBe(before.stats.receive.notification);
     expect(mine().slice(seen).filter((e) => e.previousState === 'ESTABLISHED' || e.state !== 'ESTABLISHED')).toEqual([]);
     const birdSide = await bird.birdc('show', 'protocols', 'all', 'peergate');
     expect(birdSide).toMatch(/Established/);

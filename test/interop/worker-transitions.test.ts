@@ -65,12 +65,12 @@ describe('bgp-core worker: session transitions seen by a subscriber', () => {
 
   test('route refresh makes the peer resend, seen in the published message counters', async () => {
     for (const id of [birdSession, gobgpSession]) {
-      const before = (await peer(id)).statistics.receive.Updates;
+      const before = (await peer(id)).statistics.receive.update;
       const mark = of(id).length;
       const inBefore = of(id).at(-1)?.messagesIn ?? 0;
       const r = await s.gql(`mutation { bgpRouteRefresh(sessionType: "direct", sessionId: "${id}", afi: 1, safi: 1) }`);
       expect(r.errors).toBeUndefined();
-      await waitFor('peer resent', async () => (await peer(id)).statistics.receive.Updates > before, 10_000);
+      await waitFor('peer resent', async () => (await peer(id)).statistics.receive.update > before, 10_000);
       await waitFor('counters published', () => of(id).slice(mark).find((e) => e.messagesIn > inBefore), 5_000);
       expect(of(id).at(-1)!.receivedPrefixCount).toBe(id === birdSession ? ROUTES.length : 1);
     }

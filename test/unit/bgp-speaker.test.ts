@@ -55,7 +55,7 @@ describe('BgpSpeaker (bgp-core to bgp-core)', () => {
     expect(counters.length).toBeLessThanOrEqual(Math.ceil((Date.now() - started) / 200) + 3);
     expect(counters[counters.length - 1].received.ipv4).toBe(5000);
     expect(b.getPeer('a')!.ribIn.lookup('10.3.4.5')?.set.attrs.asPath).toEqual([{ type: 2, asns: [65001] }]);
-    expect(b.info('a').stats.receive.Updates).toBeLessThan(40); // packed, not one per prefix
+    expect(b.info('a').stats.receive.update).toBeLessThan(40); // packed, not one per prefix
   });
 
   it('reconcile adds, changes and removes peers without touching the others', async () => {

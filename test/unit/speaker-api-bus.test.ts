@@ -83,7 +83,7 @@ describe('speaker API over the bus', () => {
     // Plain data: what crossed the bus is what JSON keeps.
     const one = all.find((p) => p.sessionId === 7)!;
     expect(JSON.parse(JSON.stringify(one))).toEqual(one);
-    expect(one.statistics.send).toEqual(expect.objectContaining({ Opens: expect.any(Number) }));
+    expect(one.statistics.send).toEqual(expect.objectContaining({ open: expect.any(Number) }));
   });
 
   test('one session: the node that runs it answers; the others are "not here"', async () => {
@@ -100,7 +100,7 @@ describe('speaker API over the bus', () => {
     expect(speakers[0].info('direct:7')).toMatchObject({ state: 'IDLE', adminDown: true });
     expect(speakers[1].info('direct:8').adminDown).toBe(false);
     await api.start({ type: 'direct', id: 7 });
-    await expect(api.start({ type: 'direct', id: 7 })).rejects.toMatchObject({ kind: 'refused', message: 'peer already established' });
+    await expect(api.start({ type: 'direct', id: 7 })).rejects.toMatchObject({ kind: 'refused', reason: { kind: 'already-started' } });
     await expect(api.routeRefresh({ type: 'direct', id: 7 }, 1, 1)).rejects.toMatchObject({ kind: 'refused' });
     await expect(api.sendUpdate({ type: 'direct', id: 7 }, { attributes: { 1: 9 }, nlri: ['192.0.2.0/24'] })).rejects.toMatchObject({ kind: 'invalid', field: 'attributes' });
     await expect(api.sendRawUpdate({ type: 'direct', id: 7 }, 'zz')).rejects.toMatchObject({ kind: 'refused' });

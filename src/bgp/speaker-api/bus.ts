@@ -38,7 +38,7 @@ const NOBODY = 'No bgp-core worker is reachable: no `peergate bgp-worker` (or ga
 
 function errorOf(r: SpeakerReply): SpeakerError {
   const kind = (SPEAKER_ERROR_KINDS as readonly string[]).includes(r.error?.kind ?? '') ? r.error!.kind as SpeakerErrorKind : 'unavailable';
-  return new SpeakerError(kind, r.error?.message ?? 'the worker failed', r.error?.field);
+  return new SpeakerError(kind, r.error?.message ?? 'the worker failed', r.error?.field, r.error?.reason);
 }
 
 /** Asks the other processes' speakers. */

@@ -2,8 +2,8 @@
 // The only module that touches their objects; everything it returns is plain data.
 import {
   EncodeError, MAX_EXTENDED_MESSAGE_LEN, MAX_MESSAGE_LEN, PeerStateError, SpeakerThreadError, UnknownPeerError, attrsToJson, canonicalAddress,
-  checkHeader, decodeUpdate, isIPv4, isIPv6, jsonToAttrs, parseCommunity, parsePrefix,
-  type LastError, type PeerInfo, type RouteEntry, type RouteQuery as RibQuery,
+  checkHeader, decodeUpdate, isIPv4, isIPv6, jsonToAttrs, parseCommunity, parsePrefix, refusal,
+  type LastError, type PeerInfo, type Refusal, type RouteEntry, type RouteQuery as RibQuery, type StartResult,
 } from '../../../bgp-core';
 import type { BgpSessionEvent } from '../../events/bus';
 import type { BgpWorker, RunningPeer } from '../worker';
@@ -53,17 +53,16 @@ const routeRow = (e: RouteEntry): RouteRow => ({ prefix: e.prefix, attributes: a
 const notRunning = (ref: SessionRef): SpeakerError =>
   new SpeakerError('not-found', `Session ${ref.type} ${ref.id} is not running in bgp-core (is its router a BGP speaker and the session enabled?).`);
 
+const refused = (r: Refusal): SpeakerError => new SpeakerError('refused', r.message, undefined, { kind: r.kind, afi: r.afi, safi: r.safi });
+
 /** bgp-core's refusals as the API's: peer state -> refused, bad input -> invalid. */
 function fromCore(e: unknown, field: string): unknown {
   if (e instanceof SpeakerError) return e;
   // The speaker thread died or did not answer: it is restarting, not the caller's fault.
   if (e instanceof SpeakerThreadError) return new SpeakerError('unavailable', e.message);
-  if (e instanceof PeerStateError) return new SpeakerError('refused', e.message);
+  if (e instanceof PeerStateError) return refused(e.refusal);
   if (e instanceof UnknownPeerError) return new SpeakerError('not-found', e.message);
-  if (e instanceof EncodeError) {
-    // A family the session did not negotiate is a refusal of this session, not bad input.
-    return e.message.startsWith('address family unsupported') ? new SpeakerError('refused', e.message) : new SpeakerError('invalid', e.message, field);
-  }
+  if (e instanceof EncodeError) return new SpeakerError('invalid', e.message, field);
   if (e instanceof Error) return new SpeakerError('invalid', e.message, field);
   return e;
 }
@@ -191,9 +190,9 @@ export class LocalSpeaker implements SpeakerApi {
 
   async start(ref: SessionRef): Promise<void> {
     const f = this.running(ref);
-    let r: { ok: boolean; reason?: string };
+    let r: StartResult;
     try { r = await f.speaker.manualStart(f.peerId); } catch (e) { throw fromCore(e, 'sessionId'); }
-    if (!r.ok) throw new SpeakerError('refused', r.reason ?? 'The session cannot be started now.');
+    if (!r.ok) throw refused(r.refusal);
   }
 
   async stop(ref: SessionRef, communication?: string): Promise<void> {
@@ -220,7 +219,7 @@ export class LocalSpeaker implements SpeakerApi {
     const f = this.running(ref);
     let info: PeerInfo;
     try { info = await f.speaker.info(f.peerId); } catch (e) { throw fromCore(e, 'hex'); }
-    if (info.state !== 'ESTABLISHED' || !info.negotiated) throw new SpeakerError('refused', "Please check the peer's state");
+    if (info.state !== 'ESTABLISHED' || !info.negotiated) throw refused(refusal('not-established'));
     const msgs = rawUpdates(hex, info.negotiated);
     try {
       for (const m of msgs) await f.speaker.sendRawUpdate(f.peerId, m);

@@ -135,14 +135,17 @@ export interface SpeakerApi {
  */
 export type SpeakerErrorKind = 'not-found' | 'refused' | 'invalid' | 'unavailable';
 
+/** Why a refused call was refused, as bgp-core says it (its RefusalKind, and the family when one is named). */
+export interface RefusalReason { kind: string; afi?: number; safi?: number }
+
 export class SpeakerError extends Error {
-  constructor(readonly kind: SpeakerErrorKind, message: string, readonly field?: string) {
+  constructor(readonly kind: SpeakerErrorKind, message: string, readonly field?: string, readonly reason?: RefusalReason) {
     super(message);
     this.name = 'SpeakerError';
   }
 
-  toJSON(): { kind: SpeakerErrorKind; message: string; field?: string } {
-    return { kind: this.kind, message: this.message, ...(this.field ? { field: this.field } : {}) };
+  toJSON(): { kind: SpeakerErrorKind; message: string; field?: string; reason?: RefusalReason } {
+    return { kind: this.kind, message: this.message, ...(this.field ? { field: this.field } : {}), ...(this.reason ? { reason: this.reason } : {}) };
   }
 }
 

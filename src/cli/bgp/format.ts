@@ -29,17 +29,17 @@ export function neighborTable(all: Neighbor[]): string {
 const both = (local: boolean, remote: boolean | null): string | null =>
   local && remote ? 'advertised and received' : local ? 'advertised' : remote ? 'received' : null;
 
-/** The yabgp-style capability summaries of both OPENs, as gobgp lists them. */
+/** The capability summaries of both OPENs, as gobgp lists them. */
 function capabilityLines(local: Record<string, any>, remote: Record<string, any> | null): string[] {
   const rows: [string, string][] = [['multiprotocol:', '']];
-  const families = (c: Record<string, any> | null): string[] => ((c?.afi_safi ?? []) as [string, string][]).map(([a, s]) => `${a}-${s}`);
+  const families = (c: Record<string, any> | null): string[] => ((c?.families ?? []) as [string, string][]).map(([a, s]) => `${a}-${s}`);
   const ours = families(local);
   const theirs = families(remote);
   for (const f of [...new Set([...ours, ...theirs])]) rows.push([`    ${f}:`, both(ours.includes(f), remote ? theirs.includes(f) : null) ?? '']);
   const names: [string, string][] = [
-    ['four_bytes_as', '4-octet-as'], ['route_refresh', 'route-refresh'], ['cisco_route_refresh', 'cisco-route-refresh'],
-    ['enhanced_route_refresh', 'enhanced-route-refresh'], ['extended_message', 'extended-message'],
-    ['graceful_restart', 'graceful-restart'], ['add_path', 'add-path'],
+    ['fourOctetAs', '4-octet-as'], ['routeRefresh', 'route-refresh'], ['ciscoRouteRefresh', 'cisco-route-refresh'],
+    ['enhancedRouteRefresh', 'enhanced-route-refresh'], ['extendedMessage', 'extended-message'],
+    ['gracefulRestart', 'graceful-restart'], ['addPath', 'add-path'],
   ];
   for (const [key, name] of names) {
     const shown = both(!!local[key], remote ? !!remote[key] : null);
@@ -49,7 +49,8 @@ function capabilityLines(local: Record<string, any>, remote: Record<string, any>
   return rows.map(([name, text]) => `    ${name.padEnd(width)}  ${text}`.trimEnd());
 }
 
-const MESSAGE_KINDS = ['Opens', 'Notifications', 'Updates', 'Keepalives', 'Route Refresh'];
+/** Message counters in gobgp's order, with the names it prints. */
+const MESSAGE_KINDS: [string, string][] = [['open', 'Opens'], ['notification', 'Notifications'], ['update', 'Updates'], ['keepalive', 'Keepalives'], ['routeRefresh', 'Route Refresh']];
 
 /** RFC 7854 §4.8 statistic types (and RFC 8671's Adj-RIB-Out ones), for a BMP peer's last report. */
 const BMP_STAT_NAMES: Record<string, string> = {
@@ -92,11 +93,11 @@ export function neighborDetail(n: Neighbor): string {
     out.push('  Neighbor capabilities:', ...capabilityLines(p.capabilities.local, p.capabilities.remote));
     out.push('  Message statistics:', `    ${''.padEnd(14)}${'Sent'.padStart(10)}${'Rcvd'.padStart(10)}`);
     const total = { send: 0, receive: 0 };
-    for (const kind of MESSAGE_KINDS) {
+    for (const [kind, label] of MESSAGE_KINDS) {
       const [s, r] = [p.statistics.send?.[kind] ?? 0, p.statistics.receive?.[kind] ?? 0];
       total.send += s;
       total.receive += r;
-      out.push(`    ${`${kind}:`.padEnd(14)}${String(s).padStart(10)}${String(r).padStart(10)}`);
+      out.push(`    ${`${label}:`.padEnd(14)}${String(s).padStart(10)}${String(r).padStart(10)}`);
     }
     out.push(`    ${'Total:'.padEnd(14)}${String(total.send).padStart(10)}${String(total.receive).padStart(10)}`);
     out.push('  Route statistics:');
