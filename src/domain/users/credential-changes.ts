@@ -2,7 +2,11 @@
 // (active flag, roles) or deleted (its tokens go with it). Tokens are not in the change log, so a
 // flush subscriber watches both entities; the gateway (src/http/app.ts) forgets its cached token
 // lookups and tells the other gateways over the event bus.
-import { ChangeSetType, type ChangeSet, type EntityManager, type EventSubscriber, type FlushEventArgs } from '@mikro-orm/core';
+//
+// It tells them once the change is committed, not when it is flushed: a gateway that checks its
+// subscribers' credentials again before the commit would still read the old rows (and on the
+// embedded database, whose one connection the transaction holds, that check would queue behind it).
+import { ChangeSetType, type ChangeSet, type EntityManager, type EventSubscriber, type FlushEventArgs, type TransactionEventArgs } from '@mikro-orm/core';
 import { Token } from './token';
 import { User } from './user';
 
@@ -12,6 +16,7 @@ function changesCredential(cs: ChangeSet<object>): boolean {
 }
 
 export class CredentialChanges implements EventSubscriber {
+  /** Entity managers that flushed a credential change not yet committed. */
   private changed = new WeakSet<EntityManager>();
 
   constructor(private readonly onChange: () => void) {}
@@ -21,8 +26,16 @@ export class CredentialChanges implements EventSubscriber {
     if (uow.getChangeSets().some(changesCredential)) this.changed.add(em);
   }
 
+  /** A flush outside a transaction committed its own: done. Inside one, wait for its commit. */
   async afterFlush({ em }: FlushEventArgs): Promise<void> {
-    if (!this.changed.delete(em)) return;
-    this.onChange();
+    if (!em.isInTransaction() && this.changed.delete(em)) this.onChange();
+  }
+
+  async afterTransactionCommit({ em }: TransactionEventArgs): Promise<void> {
+    if (this.changed.delete(em)) this.onChange();
+  }
+
+  async afterTransactionRollback({ em }: TransactionEventArgs): Promise<void> {
+    this.changed.delete(em);
   }
 }
