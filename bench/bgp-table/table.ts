@@ -3,6 +3,7 @@
 // today's full tables, grouped into a given number of distinct attribute sets. Deterministic (seeded),
 // so the feeder process and the benchmark build the same table.
 import { AsPathSegment, PathAttributes, encodeAttributes, packV4, v6Key } from '../../bgp-core';
+import { seededRandom } from '../../test/helpers/rng';
 
 export interface TableOptions {
   v4: number;
@@ -30,18 +31,6 @@ export interface Table {
   v6: number;
   /** AS path lengths (after prepending) -> number of attribute sets. */
   pathLengths: Map<number, number>;
-}
-
-/** mulberry32: small, fast, good enough for shaping test data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Picks a key of `weights` with probability proportional to its weight. */
@@ -163,7 +152,7 @@ function spread<T>(r: () => number, prefixes: T[], groups: T[][]): void {
 }
 
 export function generateTable(o: TableOptions): Table {
-  const r = rng(o.seed ?? 20261206);
+  const r = seededRandom(o.seed ?? 20261206);
   const v4 = v4Prefixes(r, o.v4);
   const v6 = v6Prefixes(r, o.v6);
   const total = o.v4 + o.v6;

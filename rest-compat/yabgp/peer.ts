@@ -6,6 +6,7 @@ import type { Request } from 'express';
 import { isIPv4, isIPv6 } from '../../bgp-core';
 import type { RunningApp } from '../../src/http/app';
 import type { GqlContext } from '../../src/graphql/context';
+import type { DownReasonView } from '../../src/bgp/down-reason';
 import { DOCS, run } from './call';
 import { YabgpError } from './errors';
 
@@ -27,17 +28,8 @@ export interface YabgpPeer {
   negotiated: { as4: boolean; extendedMessage: boolean } | null;
 }
 
-export interface DownReason {
-  kind: string;
-  direction: string | null;
-  code: number | null;
-  subcode: number | null;
-  codeName: string | null;
-  subcodeName: string | null;
-  communication: string | null;
-  detail: string;
-  time: string;
-}
+/** Why the session last went down, as GraphQL's BgpDownReason gives it. */
+export type DownReason = DownReasonView;
 
 /** The arguments naming the peer's session in a GraphQL operation. */
 export const sessionOf = (p: YabgpPeer): { type: string; id: string } => ({ type: p.sessionType, id: p.sessionId });
