@@ -151,7 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: bodyLimit(env),
     loginRateLimit: loginRateLimit(env),
     graphqlMaxDepth: int(env, 'GRAPHQL_MAX_DEPTH', 12, 1, 100),
-    graphqlMaxComplexity: int(env, 'GRAPHQL_MAX_COMPLEXITY', 50_000, 1, 100_000_000),
+    graphqlMaxComplexity: int(env, 'GRAPHQL_MAX_COMPLEXITY', 80_000, 1, 100_000_000),
     graphqlMaxTokens: int(env, 'GRAPHQL_MAX_TOKENS', 10_000, 0, 10_000_000),
     graphqlMaxDocumentBytes: int(env, 'GRAPHQL_MAX_DOCUMENT_BYTES', 100_000, 0, 100_000_000),
     wsMaxPayload: int(env, 'WS_MAX_PAYLOAD', 1_048_576, 1024, 100 * 1_048_576),
