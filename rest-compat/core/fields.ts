@@ -35,7 +35,7 @@ function build(d: ModelDescriptor) {
     { rest: 'display_url', gql: '', kind: 'display_url', readOnly: true, heavy: false },
     { rest: 'display', gql: 'display', kind: 'display', readOnly: true, heavy: false },
   ];
-  const shown = d.fields.filter((f) => f.kind !== 'id' && !f.writeOnly);
+  const shown = d.fields.filter((f) => f.kind !== 'id' && !f.writeOnly && !f.graphqlOnly);
   // Timestamps close the representation, as in Peering Manager's serializers.
   const stamps = shown.filter((f) => f.name === 'created' || f.name === 'updated');
   const body = shown.filter((f) => !stamps.includes(f)).map(fromMeta);

@@ -16,7 +16,7 @@ import { parseIp } from '../domain/ip';
 import { RELEVANT_TYPES, SESSION_CONTENT_TYPE, peerKey, type SessionType } from './desired';
 import { logger } from '../log';
 import { SessionStateWriter, type SessionState } from './write-back';
-import { bmpDownReason } from './down-reason';
+import { bmpDownReason, storedDownReason } from './down-reason';
 
 const WRITE_BACK_MS = 2000;
 
@@ -209,6 +209,10 @@ export class BmpService {
     const p = this.states.for(sessionKey(m));
     p.bgpState = state;
     if (at.status === 'up') p.lastEstablishedState = at.upSince ?? new Date();
+    else {
+      const down = bmpDownReason(at.lastDown);
+      if (down) p.lastDownReason = storedDownReason(down);
+    }
     this.setCounts(peer, p);
     this.flushSoon();
   }

@@ -16,6 +16,11 @@ export interface DownReasonView {
   time: string;
 }
 
+/** The reason as a session row keeps it (`lastDownReason`): spelled as GraphQL's BgpDownReason shows it. */
+export function storedDownReason(v: DownReasonView): Record<string, unknown> {
+  return { ...v, direction: v.direction?.toUpperCase() ?? null };
+}
+
 export function downReasonOf(e: LastError | null | undefined): DownReasonView | null {
   if (!e) return null;
   const notification = e.direction !== 'local';

@@ -12,7 +12,7 @@ import type { BgpSessionEvent, EventBus, BusTopics } from '../events/bus';
 import { loadDesired, parsePeerKey, peerKey, RELEVANT_TYPES, SESSION_CONTENT_TYPE, type DesiredRouter, type MaxPrefixSettings, type SessionType } from './desired';
 import { logger } from '../log';
 import { SessionStateWriter } from './write-back';
-import { deconfiguredReason, downReasonOf, type DownReasonView } from './down-reason';
+import { deconfiguredReason, downReasonOf, storedDownReason, type DownReasonView } from './down-reason';
 
 const WRITE_BACK_MS = 2000;
 const RECONCILE_DEBOUNCE_MS = 250;
@@ -175,6 +175,7 @@ export class BgpWorker {
     const p = this.states.for(e.peerId);
     p.bgpState = e.to.toLowerCase();
     if (e.to === 'ESTABLISHED') p.lastEstablishedState = e.time;
+    else if (ev?.downReason) p.lastDownReason = storedDownReason(ev.downReason);
     if (e.from === 'ESTABLISHED' || e.to === 'ESTABLISHED') void this.writeBack();
   }
 
@@ -208,6 +209,7 @@ export class BgpWorker {
       const p = this.states.for(info.id);
       p.bgpState = 'idle';
       p.receivedPrefixCount = 0;
+      if (ev?.downReason) p.lastDownReason = storedDownReason(ev.downReason);
     }
     r.peers.clear();
     void this.writeBack();

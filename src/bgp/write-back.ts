@@ -12,6 +12,8 @@ export interface SessionState {
   receivedPrefixCount?: number;
   acceptedPrefixCount?: number;
   advertisedPrefixCount?: number;
+  /** Why the session last went down (storedDownReason), kept while it is up again. */
+  lastDownReason?: Record<string, unknown>;
 }
 
 /** Changed state per session, keyed by peer key (`direct:12`, `ixp:7`), until the next write. */

@@ -30,6 +30,8 @@ export interface FieldOptions {
   restName?: string;       // snake_case name when it is not derived
   gqlName?: string;
   heavy?: boolean;         // left out of default REST lists (Peering Manager #969)
+  /** Shown by GraphQL only: a PeerGate addition the REST dialects' representations (another API's shape) leave out. */
+  graphqlOnly?: boolean;
   /** FK filters by attributes of the target: REST `<fk>_<via>` and GraphQL `<fk><Via>`. */
   via?: string[];
   /** The REST filter `<fk>=` compares this attribute of the target (Peering Manager's name filters). */

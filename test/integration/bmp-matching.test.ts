@@ -186,6 +186,9 @@ describe('BMP: matching routers and peers to the data', () => {
     const down = await waitFor('down event', () => events.find((e) => e.sessionType === 'peering.internetexchangepeeringsession' && e.sessionId === ids.v6 && e.state === 'IDLE'), 10_000);
     expect(down.reason).toBe('local system closed the session without a NOTIFICATION (FSM event 18)');
     expect(down.lastError).toBe(down.reason);
+    // The reason is written back with the state, as the speaker's are.
+    const row = (await ok(s, `{ internetExchangePeeringSession(id: "${ids.v6}") { lastDownReason } }`)).internetExchangePeeringSession;
+    expect(row.lastDownReason).toMatchObject({ kind: 'CONNECTION_FAILED', direction: null, code: null, detail: down.reason });
   });
 
   test('a peer whose session is created while it is up is matched on the next round', async () => {

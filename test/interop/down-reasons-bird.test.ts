@@ -62,6 +62,17 @@ describe('interop: typed down reasons and shutdown communication against BIRD', 
       return /Message:\s+PeerGate: planned maintenance ✓/.test(out) ? out : null;
     }, 10_000);
     expect(shown).toMatch(/Last error:\s+Received: Administrative shutdown/);
+    // Written back to the session with its state; GraphQL shows it, Peering Manager's representation has no such field.
+    const row = await waitFor('the down reason on the session', async () => {
+      const d = (await s.gql(`{ directPeeringSession(id: "${sessionId}") { bgpState lastDownReason } }`)).data?.directPeeringSession;
+      return d?.lastDownReason ? d : null;
+    }, 10_000);
+    expect(row.bgpState).not.toBe('ESTABLISHED');
+    expect(row.lastDownReason).toMatchObject({ kind: 'ADMINISTRATIVE_SHUTDOWN', direction: 'SENT', code: 6, subcode: 2, codeName: 'Cease', communication: 'PeerGate: planned maintenance ✓' });
+    const rest = await s.http('GET', `/api/peering/direct-peering-sessions/${sessionId}/`);
+    expect(rest.status).toBe(200);
+    expect(rest.json.bgp_state).toBe(String(row.bgpState).toLowerCase());
+    expect(Object.keys(rest.json)).not.toContain('last_down_reason');
     const again = mine().length;
     expect((await s.gql(`mutation { bgpSessionStart(sessionType: "direct", sessionId: "${sessionId}") }`)).errors).toBeUndefined();
     await established(again);
@@ -101,10 +112,11 @@ describe('interop: typed down reasons and shutdown communication against BIRD', 
       bird.signal('SIGCONT');
     }
     // BIRD, running again, reads PeerGate's NOTIFICATION, then waits out its error wait before it listens (Passive) again.
+    let shown = '';
     await waitFor('BIRD got the Hold Timer Expired and listens again', async () => {
-      const out = await showCore();
-      return /Last error:\s+Received: Hold timer expired/.test(out) && /BGP state:\s+Passive/.test(out) ? true : null;
-    }, 15_000);
+      shown = await showCore();
+      return /Last error:\s+Received: Hold timer expired/.test(shown) && /BGP state:\s+Passive/.test(shown) ? true : null;
+    }, 15_000).catch((e: Error) => { throw new Error(`${e.message}; BIRD shows:\n${shown}`); });
     // The idle hold after this failure grows with the earlier ones (turned-away redials above): redial now.
     const back = mine().length;
     expect((await s.gql(`mutation { bgpSessionStop(sessionType: "direct", sessionId: "${sessionId}") }`)).errors).toBeUndefined();

@@ -28,5 +28,10 @@ export abstract class BGPSession extends Primary {
   @F.int({ min: 0, default: 0, filter: false }) acceptedPrefixCount: number = 0;
   @F.int({ min: 0, default: 0, filter: false }) advertisedPrefixCount: number = 0;
   @F.datetime({ nullable: true, filter: false }) lastEstablishedState?: Date | null;
+  /** Written back by bgp-core and the BMP station; Peering Manager's session has no such field, so REST leaves it out. */
+  @F.json({
+    nullable: true, readOnly: true, graphqlOnly: true, label: 'Last down reason',
+    help: 'Why the BGP session last went down, as BgpDownReason: kind, direction, NOTIFICATION code and subcode with their names, shutdown communication, detail, time',
+  }) lastDownReason?: Record<string, unknown> | null;
   @F.localContext() localContextData?: Record<string, unknown> | null;
 }
