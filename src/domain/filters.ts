@@ -105,7 +105,7 @@ export function filterToWhere(d: ModelDescriptor, filter: Record<string, any> | 
 }
 
 /** PostgreSQL text cannot hold NUL; a value with one can match nothing and must not reach SQL. */
-function rejectNulBytes(value: unknown, field: string): void {
+export function rejectNulBytes(value: unknown, field: string): void {
   if (typeof value === 'string') {
     if (value.includes('\u0000')) throw new ValidationError({ [field || 'filter']: ['Null characters are not allowed.'] });
   } else if (Array.isArray(value)) {

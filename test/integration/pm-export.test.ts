@@ -56,6 +56,9 @@ describe('?export=<template> on list endpoints', () => {
     const bad = await s.http('GET', `${AS}?asn=x&export=ases`);
     expect(bad.status).toBe(400);
     expect(bad.json.asn).toBeDefined();
+    // A template name PostgreSQL text cannot hold is refused before it reaches SQL.
+    const nul = await s.http('GET', `${AS}?export=a%00b`);
+    expect([nul.status, nul.json]).toEqual([400, { export: ['Null characters are not allowed.'] }]);
   });
 
   test('the caller needs to read the model and export templates; the dataset holds only rows it may read', async () => {
