@@ -6,6 +6,9 @@ import { DB_KINDS } from '../helpers/db';
 import { AS, asn, post } from '../helpers/pm';
 import { AutonomousSystem } from '../../src/domain/peering/autonomous-system';
 import { Tag } from '../../src/domain/extras/tag';
+import { User } from '../../src/domain/users/user';
+import { describe as model } from '../../src/domain/model';
+import { insertsDirectly } from '../../src/db/direct-insert';
 import { waitFor } from '../interop/daemons';
 
 describe.each(DB_KINDS)('bulk writes (%s)', (kind) => {
@@ -22,6 +25,11 @@ describe.each(DB_KINDS)('bulk writes (%s)', (kind) => {
     const { id: _pi, created: _pc, ...content } = post;
     return { ...rest, postchange_data: content };
   };
+
+  test("the gateway's flush subscribers (change log, inventory, credentials) leave other models' creates to the direct insert", () => {
+    expect(insertsDirectly(s.pg.orm.em, model(AutonomousSystem))).toBe(true);
+    expect(insertsDirectly(s.pg.orm.em, model(User))).toBe(false);
+  });
 
   test('a bulk create writes the same change records as the ORM flush writes for the same objects', async () => {
     const tag = await post(s, '/api/extras/tags/', { name: `bulk-${kind}`, slug: `bulk-${kind}` });

@@ -21,6 +21,11 @@ export class CredentialChanges implements EventSubscriber {
 
   constructor(private readonly onChange: () => void) {}
 
+  /** Declared so that writes of other models may skip the flush (src/db/direct-insert.ts insertsDirectly). */
+  getSubscribedEntities() {
+    return [Token, User];
+  }
+
   /** The change sets are gone once written, so they are looked at here. */
   async onFlush({ em, uow }: FlushEventArgs): Promise<void> {
     if (uow.getChangeSets().some(changesCredential)) this.changed.add(em);
