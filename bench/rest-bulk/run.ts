@@ -9,6 +9,7 @@
 //   BENCH_BASELINE=<dir> ...   also runs the gateway of another checkout of PeerGate (before/after),
 //                              e.g. mkdir /tmp/base && git archive <commit> | tar -x -C /tmp/base &&
 //                              ln -s $PWD/node_modules /tmp/base/node_modules
+//   BENCH_CPU_PROF=<dir> ...   gateways run with --cpu-prof and write their profiles there when the run ends
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -40,7 +41,8 @@ interface Gateway { label: string; proc: ChildProcess; url: string; out: () => s
 async function startGateway(label: string, dir: string, databaseUrl: string, token: string): Promise<Gateway> {
   const port = await freePort();
   // As `npm start` runs it (production mode, the larger young generation), from source.
-  const proc = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', 'src/main.ts', 'serve', '--migrate'], {
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const proc = spawn(process.execPath, ['--max-semi-space-size=64', ...profile, '--import', 'tsx', 'src/main.ts', 'serve', '--migrate'], {
     cwd: dir, stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_OPTIONS: '', NODE_ENV: 'production', DATABASE_URL: databaseUrl, PEERGATE_ADMIN_TOKEN: token, PORT: String(port), HOST: '127.0.0.1', BGP_WORKER: 'off', LOG_LEVEL: 'warn', BODY_LIMIT: '50mb' },
   });
@@ -152,6 +154,8 @@ Reproduce: \`${server ? 'BENCH_DB=postgres ' : ''}${baselineDir ? 'BENCH_BASELIN
   writeSection(server ? 'rest-bulk (PostgreSQL)' : 'rest-bulk', body);
   console.log(body);
   await pg.close();
+  // A profiled gateway writes its profile when it exits by itself (SIGINT: its graceful stop).
+  if (process.env.BENCH_CPU_PROF) await Promise.all(gateways.map((g) => new Promise((r) => { g.proc.once('exit', r); g.proc.kill('SIGINT'); })));
 }
 
 main().then(() => process.exit(0), (e) => { console.error(String(e?.stack ?? e).slice(0, 3000)); process.exit(1); });
