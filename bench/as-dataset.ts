@@ -3,6 +3,8 @@
 // written by raw multi-row INSERTs so seeding takes seconds.
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import type { PGlite } from '@electric-sql/pglite';
+import type { EmbeddedDatabase } from '../src/db/embedded';
 import { loadConfig } from '../src/config';
 import { startPeerGate, type PeerGate } from '../src/server';
 import { startPostgres, type PgServer } from '../test/helpers/postgres';
@@ -17,6 +19,10 @@ export interface BenchServer {
   exec: (sql: string, params?: unknown[]) => Promise<any>;
   /** 'embedded PGlite (in memory)' or 'PostgreSQL server' */
   db: string;
+  /** The PostgreSQL server, with BENCH_DB=postgres. */
+  postgres: PgServer | null;
+  /** The PGlite instance the gateway runs on, without BENCH_DB=postgres. */
+  pglite: PGlite | null;
   close(): Promise<void>;
 }
 
@@ -32,6 +38,8 @@ export async function startBenchServer(): Promise<BenchServer> {
     base: `http://127.0.0.1:${(pg.http.server.address() as { port: number }).port}`,
     exec: (sql, params = []) => conn.execute(sql, params as any[]),
     db: server ? 'PostgreSQL server' : 'embedded PGlite (in memory)',
+    postgres: server,
+    pglite: server ? null : (pg.orm.config.get('driverOptions') as { embedded: EmbeddedDatabase }).embedded.pglite,
     close: async () => { await pg.close(); server?.stop(); },
   };
 }
@@ -58,4 +66,4 @@ export async function seedAutonomousSystems(exec: BenchServer['exec'], rows = AS
   console.log(`seeded ${rows} autonomous systems in ${fmt((performance.now() - t0) / 1000, 1)} s`);
 }
 
-export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export { median } from './lib';

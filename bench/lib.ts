@@ -27,6 +27,13 @@ export async function measure(n: number, concurrency: number, fn: (i: number) =>
   return stats(samples, performance.now() - start);
 }
 
+export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Rounds of one path, as one row: the median of each figure. */
+export function mergeRounds(rounds: Stats[]): Pick<Stats, 'p50' | 'p99' | 'perSecond'> {
+  return { p50: median(rounds.map((x) => x.p50)), p99: median(rounds.map((x) => x.p99)), perSecond: median(rounds.map((x) => x.perSecond)) };
+}
+
 export function machine(): string {
   return `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 }

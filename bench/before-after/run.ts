@@ -6,52 +6,27 @@
 //   BENCH_BEFORE=<git ref> npx tsx bench/before-after/run.ts                 (PGlite in memory)
 //   BENCH_BEFORE=<git ref> BENCH_DB=postgres npx tsx bench/before-after/run.ts (a PostgreSQL 15 server each)
 // The "after" side is this working tree; the "before" side a temporary worktree of the ref.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { measure, machine, fmt, writeSection, type Stats } from '../lib';
 import { AS_ROWS as ROWS, median } from '../as-dataset';
 import { PAGE, graphqlListPage, restListPage } from '../as-requests';
+import { cpuMs, startScript, startServerProcess, type ServerProcess } from '../servers';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
-const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 const here = resolve(__dirname, '../..');
 
-interface Side { name: string; root: string; start: string; child: ChildProcess; base: string; token: string; pid: number; db: string }
-
-/** NODE_ENV and node's own flags of a tree's `npm start` (e.g. `NODE_ENV=production node --max-semi-space-size=64 dist/...`). */
-function startScript(root: string): { env: Record<string, string>; flags: string[]; text: string } {
-  const text: string = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start;
-  const words = text.split(/\s+/);
-  const env: Record<string, string> = {};
-  let i = 0;
-  for (; i < words.length && /^\w+=/.test(words[i]); i++) { const [k, v] = words[i].split('='); env[k] = v; }
-  const flags: string[] = [];
-  for (i += 1; i < words.length && words[i].startsWith('--'); i++) flags.push(words[i]);
-  return { env, flags, text };
-}
+interface Ready { base: string; token: string; pid: number; db: string }
+interface Side extends Ready { name: string; start: string; server: ServerProcess<Ready> }
 
 async function startSide(name: string, root: string): Promise<Side> {
   const s = startScript(root);
-  const child = spawn(process.execPath, [...s.flags, '--import', 'tsx', join(here, 'bench/before-after/serve.ts'), root], {
-    cwd: root, env: { ...process.env, ...s.env, LOG_LEVEL: 'silent' }, stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout! });
-  const ready = await new Promise<{ base: string; token: string; pid: number; db: string }>((ok, fail) => {
-    child.once('exit', (code) => fail(new Error(`${name} side exited with ${code}`)));
-    lines.on('line', (line) => { if (line.startsWith('{')) ok(JSON.parse(line)); else console.log(`[${name}] ${line}`); });
-  });
-  return { name, root, start: s.text, child, ...ready };
-}
-
-/** User + system CPU of a process so far, in ms. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  const server = await startServerProcess<Ready>(name, join(here, 'bench/before-after/serve.ts'), [root], { cwd: root, env: { ...s.env, LOG_LEVEL: 'silent' }, nodeFlags: s.flags });
+  return { name, start: s.text, server, ...server.ready };
 }
 
 type Workload = 'graphql' | 'rest';
@@ -116,8 +91,7 @@ ${lines.join('\n')}
     writeSection(`before-after (${db.startsWith('PostgreSQL') ? 'PostgreSQL' : 'PGlite'})`, body);
     console.log(body);
   } finally {
-    for (const s of sides) s.child.stdin!.end();
-    await Promise.all(sides.map((s) => new Promise((ok) => (s.child.exitCode !== null ? ok(null) : s.child.once('exit', ok)))));
+    await Promise.all(sides.map((s) => s.server.stop()));
     execFileSync('git', ['worktree', 'remove', '--force', tree], { cwd: here, stdio: 'ignore' });
     rmSync(resolve(tree, '..'), { recursive: true, force: true });
   }

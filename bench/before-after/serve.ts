@@ -2,15 +2,14 @@
 // (its own bench/as-dataset.ts, so an older commit runs its own code), seeded, then one JSON
 // line on stdout with its address, token and pid; it serves until stdin closes.
 import { join } from 'node:path';
+import { serveUntilStdinCloses } from '../servers';
 
 async function main(): Promise<void> {
   const root = process.argv[2];
   const dataset = require(join(root, 'bench/as-dataset')) as typeof import('../as-dataset');
   const bench = await dataset.startBenchServer();
   await dataset.seedAutonomousSystems(bench.exec);
-  process.stdout.write(`${JSON.stringify({ base: bench.base, token: bench.token, pid: process.pid, db: bench.db })}\n`);
-  process.stdin.resume();
-  process.stdin.once('end', () => void bench.close().then(() => process.exit(0)));
+  serveUntilStdinCloses({ base: bench.base, token: bench.token, pid: process.pid, db: bench.db }, () => bench.close());
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

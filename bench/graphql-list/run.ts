@@ -5,8 +5,8 @@
 // through the ORM and DataLoaders (the compiler switched off), alternating.
 //   npx tsx bench/graphql-list/run.ts                 (embedded PGlite in memory)
 //   BENCH_DB=postgres npx tsx bench/graphql-list/run.ts (a throwaway PostgreSQL 15 server)
-import { measure, machine, fmt, writeSection, type Stats } from '../lib';
-import { AS_ROWS as ROWS, median, seedAutonomousSystems, startBenchServer } from '../as-dataset';
+import { measure, machine, fmt, mergeRounds, writeSection, type Stats } from '../lib';
+import { AS_ROWS as ROWS, seedAutonomousSystems, startBenchServer } from '../as-dataset';
 import { PAGE, graphqlListPage } from '../as-requests';
 import { readCompiler } from '../../src/graphql/read-compiler';
 
@@ -53,10 +53,9 @@ async function main(): Promise<void> {
     compiled(true);
     results.raw.push(await measure(REQUESTS / 4, CONCURRENCY, viaRawSql));
   }
-  const merge = (xs: Stats[]) => ({ p50: median(xs.map((x) => x.p50)), p99: median(xs.map((x) => x.p99)), perSecond: median(xs.map((x) => x.perSecond)) });
-  const g = merge(results.gql);
-  const o = merge(results.orm);
-  const r = merge(results.raw);
+  const g = mergeRounds(results.gql);
+  const o = mergeRounds(results.orm);
+  const r = mergeRounds(results.raw);
   const db = bench.db;
   const body = `Run ${new Date().toISOString().slice(0, 10)} on ${machine()}; ${db}.
 One page of ${PAGE} autonomous systems (with tags, import and export policies) at varying offsets from ${ROWS.toLocaleString('en')} rows,

@@ -26,6 +26,10 @@ const MAX_GROWTH_MIB = 64;
 const MAX_GROWTH_RATIO = 0.2;
 const MAX_FD_DELTA = 12;
 
+// Issue 16's baseline: the 200-client run of 2026-12-01 (0 errors); its goal is >= 4x with 0 errors.
+const BASELINE = { requestsPerSecond: 109.2, date: '2026-12-01', clients: 200 };
+const GOAL_FACTOR = 4;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Acquires waiting for a database connection, from the gateway's /metrics: where the clients queue. */
@@ -67,6 +71,13 @@ function soakVerdict(samples: ProcSample[], before: ProcSample, after: ProcSampl
       + `(${fmt((100 * growth) / base, 1)}% of ${fmt(base, 1)} MiB; limit < ${MAX_GROWTH_MIB} MiB and < ${MAX_GROWTH_RATIO * 100}%). `
       + `Open fds after the clients disconnected: ${after.fds} vs ${before.fds} before the load (delta ${fdDelta}; limit ±${MAX_FD_DELTA}). **${pass ? 'PASS' : 'FAIL'}**.`,
   };
+}
+
+/** Against issue 16's baseline, for the 200-client run. */
+function baselineVerdict(perSecond: number, errors: number): string {
+  const factor = perSecond / BASELINE.requestsPerSecond;
+  const met = factor >= GOAL_FACTOR && errors === 0;
+  return `${fmt(factor)}x the ${BASELINE.requestsPerSecond} requests/s of ${BASELINE.date} (goal >= ${GOAL_FACTOR}x with 0 errors): **${met ? 'met' : 'NOT met'}**.`;
 }
 
 async function main(): Promise<number> {
@@ -144,7 +155,7 @@ ${soak ? `This is the soak variant, ${fmt(seconds / 60, 0)} minutes${seconds ===
 | op | n | errors | p50 ms | p99 ms | max ms |
 ${opTable(rec).split('\n').slice(1).join('\n')}
 
-**${rec.requests} requests, ${errors} errors, ${fmt(rec.requests / wallS, 1)} requests/s.** Warnings and errors in the gateway's log: ${logged.length}.
+**${rec.requests} requests, ${errors} errors, ${fmt(rec.requests / wallS, 1)} requests/s.** Warnings and errors in the gateway's log: ${logged.length}.${!soak && !bgp && clients === BASELINE.clients ? `\n${baselineVerdict(rec.requests / wallS, errors)}` : ''}
 At most ${maxWaiting} acquires were waiting for one of the gateway's 10 database connections when sampled (every ${soak ? SAMPLE_EVERY_S : 10} s,
 from /metrics); with many more clients than connections, most of the latency is that wait (compare \`GET /v1/\`, which needs no database).
 ${errorText}
