@@ -11,9 +11,12 @@ export interface ServerProcess<R> { name: string; child: ChildProcess; ready: R;
 /**
  * Runs `script` (TypeScript, through tsx) with `args`; resolves with the first line on its
  * stdout that starts with '{', parsed. Its other lines are echoed with its name.
+ * BENCH_CPU_PROF=<dir>: it runs with --cpu-prof and writes its profiles to <dir>/<name> when stopped.
  */
 export async function startServerProcess<R>(name: string, script: string, args: string[], opts: { cwd?: string; env?: Record<string, string>; nodeFlags?: string[] } = {}): Promise<ServerProcess<R>> {
-  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), '--import', 'tsx', script, ...args], {
+  const dir = process.env.BENCH_CPU_PROF;
+  const profile = dir ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, name)}`] : []; // a folder each: tsx's loader thread writes one too
+  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), ...profile, '--import', 'tsx', script, ...args], {
     cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });

@@ -11,6 +11,8 @@
 // per request is theirs and, on PostgreSQL, the database server's.
 //   npx tsx bench/read-ratios/run.ts                    (PGlite in memory; PostGraphile through pglite-socket)
 //   BENCH_DB=postgres npx tsx bench/read-ratios/run.ts  (a throwaway PostgreSQL 15 server)
+//   BENCH_CPU_PROF=<dir> ...                            the servers write CPU profiles there (bench/servers)
+//   BENCH_PATHS=rest,anchor ...                         only these paths (floor, rest, graphql, anchor), e.g. to profile one
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { measure, machine, fmt, mergeRounds, median, writeSection, type Stats } from '../lib';
@@ -106,8 +108,10 @@ async function main(): Promise<void> {
   const anchor = await startServerProcess<{ base: string; pid: number }>('postgraphile', join(__dirname, '../anchor/serve.ts'), [gw.anchorDatabaseUrl, gw.postmaster ? '10' : '1'], run)
     .catch(async (e) => { await gateway.stop(); throw e; });
   try {
-    const ps = paths(gw, anchor.ready.base);
-    for (const offset of [0, 100, ROWS - PAGE]) await checkSamePage(ps, offset);
+    const all = paths(gw, anchor.ready.base);
+    for (const offset of [0, 100, ROWS - PAGE]) await checkSamePage(all, offset);
+    const only = process.env.BENCH_PATHS?.split(',');
+    const ps = only ? all.filter((p) => only.includes(p.key)) : all;
     const offsets = Array.from({ length: REQUESTS * ROUNDS }, (_, i) => (i * 7919) % (ROWS - PAGE));
     const fullPage = (p: Path) => async (offset: number) => {
       const page = await p.read(offset);
@@ -133,6 +137,10 @@ async function main(): Promise<void> {
       const db = median(r.db);
       return { key: p.key, label: p.label, ...mergeRounds(r.stats), nodeCpu: node, dbCpu: db, cpu: median(r.node.map((n, i) => n + r.db[i])) };
     });
+    if (only) { // a partial run (a profile) is not the bench's result
+      console.log(pathTable(rows, gw.postmaster !== null));
+      return;
+    }
     const body = report(rows, gw, load);
     writeSection(`read-ratios (${gw.postmaster ? 'PostgreSQL' : 'PGlite'})`, body);
     console.log(body);
@@ -140,6 +148,12 @@ async function main(): Promise<void> {
     await anchor.stop();
     await gateway.stop();
   }
+}
+
+function pathTable(rows: Row[], postgres: boolean): string {
+  return `| path | requests/s | p50 ms | p99 ms | node CPU ms/request | ${postgres ? 'PostgreSQL' : 'database (in node)'} CPU ms/request | server CPU ms/request |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+${rows.map((r) => `| ${r.label} | ${fmt(r.perSecond, 0)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.nodeCpu)} | ${postgres ? fmt(r.dbCpu) : '-'} | ${fmt(r.cpu)} |`).join('\n')}`;
 }
 
 function report(rows: Row[], gw: GatewayReady, load: number): string {
@@ -161,9 +175,7 @@ all four are checked to answer the same page (count, rows, related ids). Server 
 gateway process (which also serves the floor) and PostGraphile's process${postgres ? ', plus the PostgreSQL server\'s processes' : '; PGlite runs inside the gateway process (PostGraphile reaches it through pglite-socket), so the database is in the gateway\'s figure'}.
 PostGraphile runs with one pool ${postgres ? 'of 10 connections, as the gateway\'s' : 'of one connection, as the gateway\'s embedded driver'}, no authentication (PeerGate's paths check a token).
 
-| path | requests/s | p50 ms | p99 ms | node CPU ms/request | ${postgres ? 'PostgreSQL' : 'database (in node)'} CPU ms/request | server CPU ms/request |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: |
-${rows.map((r) => `| ${r.label} | ${fmt(r.perSecond, 0)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.nodeCpu)} | ${postgres ? fmt(r.dbCpu) : '-'} | ${fmt(r.cpu)} |`).join('\n')}
+${pathTable(rows, postgres)}
 
 | ratio (time of the first / time of the second) | by requests/s | p50 | p99 | server CPU |
 | --- | ---: | ---: | ---: | ---: |
