@@ -4,6 +4,7 @@
 import { modelByContentType } from '../../src/domain/model';
 import { TemplateError } from '../../src/workflows/templates/errors';
 import { NotFoundError } from '../../src/domain/errors';
+import { NUL_REFUSED } from '../../src/graphql/nul-arguments';
 import { renderEmail, renderExportTemplate } from '../../src/workflows/templates/render';
 import { enqueueExportTemplate, enqueueRouterConfiguration } from '../../src/workflows/templates/jobs';
 import { RestError, detail } from '../core/errors';
@@ -72,6 +73,8 @@ export async function exportList(call: Call, d: ModelDescriptor, template: strin
     text = await run<string>(call, ctx, doc, { t: template, filter, ordering: orderingFromQuery(d, call.params) }, { d: null });
   } catch (e) {
     const b = e instanceof RestError && e.status === 400 ? (e.body as Record<string, unknown>) : null;
+    // The `template` argument is this dialect's `export` parameter; a fault inside the template is a detail.
+    if (b && Array.isArray(b.template) && b.template[0] === NUL_REFUSED) throw new RestError(400, { export: b.template });
     if (b && Array.isArray(b.template)) throw detail(400, String(b.template[0]));
     throw e;
   }

@@ -217,7 +217,7 @@ const mergesStored = (d: ModelDescriptor, items: UpdateItem[]): boolean =>
 async function checkUnique(em: EntityManager, d: ModelDescriptor, entities: AnyEntity[], errors: FieldErrors[]): Promise<void> {
   const ids = entities.map((e) => e.id).filter((id) => id !== undefined);
   for (const f of d.fields.filter((x) => x.unique && x.kind !== 'id')) {
-    // A value that already failed validation (e.g. a NUL byte) must not reach SQL.
+    // A value that already failed validation (too long, not a choice) is not looked up.
     const checkable = (e: AnyEntity, i: number) => e[f.name] !== null && e[f.name] !== undefined && !errors[i][f.name];
     const values = entities.filter(checkable).map((e) => e[f.name]);
     if (!values.length) continue;

@@ -67,7 +67,6 @@ function checkUuids(ff: FilterField, value: Record<string, any>): void {
 /** A filter input -> one MikroORM `where`. Lookups AND together; values inside one lookup OR. */
 export function filterToWhere(d: ModelDescriptor, filter: Record<string, any> | null | undefined): Record<string, unknown> {
   if (!filter) return {};
-  rejectNulBytes(filter, '');
   const and: Record<string, unknown>[] = [];
   const byName = new Map(filterFields(d).map((f) => [f.name, f]));
   for (const [key, value] of Object.entries(filter)) {
@@ -102,17 +101,6 @@ export function filterToWhere(d: ModelDescriptor, filter: Record<string, any> | 
     }
   }
   return and.length ? { $and: and } : {};
-}
-
-/** PostgreSQL text cannot hold NUL; a value with one can match nothing and must not reach SQL. */
-export function rejectNulBytes(value: unknown, field: string): void {
-  if (typeof value === 'string') {
-    if (value.includes('\u0000')) throw new ValidationError({ [field || 'filter']: ['Null characters are not allowed.'] });
-  } else if (Array.isArray(value)) {
-    for (const v of value) rejectNulBytes(v, field);
-  } else if (value && typeof value === 'object' && !(value instanceof Date)) {
-    for (const [k, v] of Object.entries(value)) rejectNulBytes(v, field || k);
-  }
 }
 
 /** `{ 'a.b': cond }` -> `{ a: { b: cond } }` (MikroORM wants nested relation conditions). */

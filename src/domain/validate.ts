@@ -20,7 +20,6 @@ export function checkValue(f: FieldMeta, value: unknown, errors: FieldErrors): u
       const s = String(value);
       if (f.required && !f.nullable && s.trim() === '' && f.default === undefined) addError(errors, f.name, 'This field may not be blank.');
       if (f.maxLength && s.length > f.maxLength) addError(errors, f.name, `Ensure this field has no more than ${f.maxLength} characters.`);
-      if (s.includes('\u0000')) addError(errors, f.name, 'Null characters are not allowed.');
       if (f.pattern && !f.pattern[0].test(s)) addError(errors, f.name, f.pattern[1]);
       return s;
     }
@@ -47,7 +46,6 @@ export function checkValue(f: FieldMeta, value: unknown, errors: FieldErrors): u
       return String(value).trim();
     }
     case 'json':
-      if (JSON.stringify(value).includes('\\u0000')) addError(errors, f.name, 'Null characters are not allowed.');
       if (f.objectOnly && (typeof value !== 'object' || Array.isArray(value))) addError(errors, f.name, 'JSON data must be in object form');
       return value;
     default:

@@ -18,6 +18,7 @@ import { SessionPasswordResolver } from '../workflows/session-passwords';
 import { PollingResolver } from '../workflows/polling/resolver';
 import { ImportSessionsResolver } from '../workflows/import-sessions/resolver';
 import { PreferencesResolver } from './preferences';
+import { refuseNulInArguments } from './nul-arguments';
 import { InternetExchangePeeringDBActionsResolver, SharedWithAffiliatedResolver } from '../workflows/peeringdb-actions';
 import type { EventBus } from '../events/bus';
 import { InProcessBus } from '../events/bus';
@@ -43,6 +44,8 @@ export async function makeSchema(bus: EventBus): Promise<GraphQLSchema> {
     const t = type === 'Query' ? schema.getQueryType() : type === 'Mutation' ? schema.getMutationType() : schema.getSubscriptionType();
     if (t) t.description = description;
   }
+  // PostgreSQL text cannot hold U+0000: refused once here, for every surface.
+  refuseNulInArguments(schema);
   return schema;
 }
 

@@ -93,7 +93,6 @@ export function setQueryFilter(resourceName: string, table: string) {
       type: 'string' as const,
       restName: 'set_query',
       apply: (value: string): Record<string, unknown> => {
-        if (String(value).includes('\u0000')) throw new ValidationError({ query: ['Null characters are not allowed.'] });
         // Build the SQL once here so syntax errors are reported before the query runs.
         const parsed = setQuerySql(resourceName, table, String(value), '__alias__');
         return { [raw((a: string) => `(${parsed.sql.split('__alias__').join(a)})`, parsed.params)]: true } as Record<string, unknown>;

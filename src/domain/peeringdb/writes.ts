@@ -57,7 +57,6 @@ function coerce(c: PdbColumn, v: unknown, errors: Errors): unknown {
     }
     default:
       if (typeof v === 'object') { add(errors, c.rest, 'Not a valid string.'); return undefined; }
-      if (String(v).includes('\u0000')) { add(errors, c.rest, 'Null characters are not allowed.'); return undefined; }
       if (c.field.required && String(v).trim() === '') add(errors, c.rest, 'This field may not be blank.');
       return String(v);
   }

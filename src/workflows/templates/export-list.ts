@@ -4,7 +4,7 @@
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
 import type { GqlContext } from '../../graphql/context';
 import { filterInput } from '../../graphql/filters';
-import { filterToWhere, rejectNulBytes } from '../../domain/filters';
+import { filterToWhere } from '../../domain/filters';
 import { readScope } from '../../graphql/guards';
 import { orderBy, withScope } from '../../domain/crud';
 import { NotFoundError, ValidationError } from '../../domain/errors';
@@ -33,7 +33,6 @@ export function exportListResolver(d: ModelDescriptor): Function {
   proto[name] = async function (template: string, filter: Record<string, unknown> | null, ordering: string[] | null, ctx: GqlContext): Promise<string> {
     // Both lists must be readable, the model's and the export templates' (else FORBIDDEN); an
     // unknown template is NOT_FOUND before the list is counted.
-    rejectNulBytes(template, 'export');
     const scope = readScope(ctx, d);
     const templates = describe(ExportTemplate);
     const where = withScope({ contentType: d.contentType, name: template }, readScope(ctx, templates));
