@@ -153,7 +153,7 @@ async function main(): Promise<void> {
 function pathTable(rows: Row[], postgres: boolean): string {
   return `| path | requests/s | p50 ms | p99 ms | node CPU ms/request | ${postgres ? 'PostgreSQL' : 'database (in node)'} CPU ms/request | server CPU ms/request |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
-${rows.map((r) => `| ${r.label} | ${fmt(r.perSecond, 0)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.nodeCpu)} | ${postgres ? fmt(r.dbCpu) : '-'} | ${fmt(r.cpu)} |`).join('\n')}`;
+${rows.map((r) => `| ${r.label} | ${fmt(r.perSecond, 1)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.nodeCpu)} | ${postgres ? fmt(r.dbCpu) : '-'} | ${fmt(r.cpu)} |`).join('\n')}`;
 }
 
 function report(rows: Row[], gw: GatewayReady, load: number): string {
@@ -188,8 +188,8 @@ ${ratio('floor / PostGraphile', by.floor, by.anchor)}
 Issue 16's goals, by requests/s:
 ${goal(`REST <= 1.5x the floor: ${fmt(restFloor)}x`, restFloor <= 1.5)}
 ${goal(`GraphQL <= 1.1x REST: ${fmt(gqlRest)}x`, gqlRest <= 1.1)}
-${goal(`REST ahead of PostGraphile: ${fmt(by.rest.perSecond, 0)} vs ${fmt(by.anchor.perSecond, 0)} requests/s`, by.rest.perSecond > by.anchor.perSecond)}
-${goal(`GraphQL ahead of PostGraphile: ${fmt(by.graphql.perSecond, 0)} vs ${fmt(by.anchor.perSecond, 0)} requests/s`, by.graphql.perSecond > by.anchor.perSecond)}
+${goal(`REST ahead of PostGraphile: ${fmt(by.rest.perSecond, 1)} vs ${fmt(by.anchor.perSecond, 1)} requests/s`, by.rest.perSecond > by.anchor.perSecond)}
+${goal(`GraphQL ahead of PostGraphile: ${fmt(by.graphql.perSecond, 1)} vs ${fmt(by.anchor.perSecond, 1)} requests/s`, by.graphql.perSecond > by.anchor.perSecond)}
 `;
 }
 
