@@ -4,6 +4,7 @@
 import type { ModelDescriptor } from '../../src/domain/model';
 import type { GqlContext } from '../../src/graphql/context';
 import { shapeFor, type Projection } from '../core/projection';
+import { isPromise } from '../../src/domain/maybe';
 import { documentFor } from '../core/documents';
 import { filterFromQuery, invalidChoice, orderingFromQuery, type ChoiceIds, type ParamErrors } from '../core/query';
 import { pageFromQuery, gqlLimit, pageLinks } from '../core/pagination';
@@ -94,7 +95,8 @@ const written = (d: ModelDescriptor) => shapeFor(d, { fields: ['id'] });
 async function representWritten(call: Call, ctx: GqlContext, d: ModelDescriptor): Promise<Record<string, unknown>[]> {
   const shape = full(d);
   const env = { ctx, schema: call.running.executor.schema };
-  const items = await Promise.all(writtenObjects(ctx).map((e) => shape.read(e, env)));
+  const read = writtenObjects(ctx).map((e) => shape.read(e, env));
+  const items = read.some(isPromise) ? await Promise.all(read) : (read as Record<string, unknown>[]);
   return items.map((i) => shape.render(i, call.urls));
 }
 

@@ -6,7 +6,8 @@ import {
 } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { allModels, type ModelDescriptor } from '../domain/model';
-import { ObjectChange } from '../domain/extras/object-change';
+import type { ObjectChange } from '../domain/extras/object-change';
+import { isPromise } from '../domain/maybe';
 import { currentRequest } from './context';
 import { snapshot, objectRepr } from './snapshot';
 import { insertObjects } from './json-rows';
@@ -104,26 +105,21 @@ export async function recordChanges(em: EntityManager, pending: PendingChange[])
   const requestId = ctx?.requestId ?? randomUUID();
   const time = new Date();
   const user = ctx?.userId ? (em.getReference('User', ctx.userId) as any) : null;
+  const userName = ctx?.userName ?? '';
+  // Plain records with the entity's fields (nothing flushes them): an ObjectChange instance costs
+  // a tracked property per field, 10,000 times in a bulk write.
   const rows: ObjectChange[] = [];
   for (const p of pending) {
-    const oc = new ObjectChange();
-    oc.time = time;
-    oc.requestId = requestId;
-    oc.user = user;
-    oc.userName = ctx?.userName ?? '';
-    oc.action = p.action;
-    oc.changedObjectType = p.model.contentType;
-    oc.changedObjectId = p.id ?? p.entity.id;
-    oc.objectRepr = (await objectRepr(em, p.model, p.entity)).slice(0, 200);
-    oc.prechangeData = p.pre;
-    oc.postchangeData = p.action === 'delete' ? null : snapshot(p.model, p.entity);
-    rows.push(oc);
+    // One at a time when a display string loads a related object: the next one may need the same.
+    let repr = objectRepr(em, p.model, p.entity);
+    if (isPromise(repr)) repr = await repr;
+    rows.push({
+      id: undefined as unknown as number, time, requestId, user, userName, action: p.action,
+      changedObjectType: p.model.contentType, changedObjectId: p.id ?? p.entity.id, objectRepr: repr.slice(0, 200),
+      prechangeData: p.pre ?? null, postchangeData: p.action === 'delete' ? null : snapshot(p.model, p.entity),
+    });
   }
-  const ids = await insertObjects(em, 'ObjectChange', rows.map((r) => ({
-    time: r.time, requestId: r.requestId, user: r.user ?? null, userName: r.userName, action: r.action,
-    changedObjectType: r.changedObjectType, changedObjectId: r.changedObjectId, objectRepr: r.objectRepr,
-    prechangeData: r.prechangeData ?? null, postchangeData: r.postchangeData ?? null,
-  })));
+  const ids = await insertObjects(em, 'ObjectChange', rows as unknown as Record<string, unknown>[]);
   rows.forEach((r, i) => { r.id = Number(ids[i].id); });
   for (const fn of inTransactionHooks) await fn(em, rows);
   const forRequest = ctx as (typeof ctx & { changes?: ObjectChange[] }) | undefined;

@@ -31,11 +31,13 @@ export async function insertEntities(em: EntityManager, d: ModelDescriptor, enti
   if (!entities.length) return;
   const meta = em.getMetadata().find(d.cls.name)!;
   const props = rowProperties(meta);
-  for (const e of entities) for (const p of props) if (p.onCreate && e[p.name] == null) e[p.name] = p.onCreate(e, em);
+  const onCreate = props.filter((p) => p.onCreate);
+  for (const e of entities) for (const p of onCreate) if (e[p.name] == null) e[p.name] = p.onCreate!(e, em);
   // Columns some entity leaves to the database's default come back, so every entity is whole.
   const defaulted = props.filter((p) => entities.some((e) => e[p.name] === undefined));
   const returning = ['id', ...defaulted.map((p) => `"${p.fieldNames[0]}"`)].join(', ');
-  const rows = await insertObjects(em, meta.className, entities.map((e) => Object.fromEntries(props.map((p) => [p.name, e[p.name]]))), returning);
+  // The entities themselves are the objects to insert (property name -> value).
+  const rows = await insertObjects(em, meta.className, entities, returning);
   const platform = em.getPlatform();
   entities.forEach((e, i) => {
     e.id = Number(rows[i].id);

@@ -13,15 +13,18 @@ export function tableOf(meta: EntityMetadata): string {
   return meta.schema ? `${quote(meta.schema)}.${quote(meta.tableName)}` : quote(meta.tableName);
 }
 
-/** A property's value as JSON that the column's input function reads back as the same value. */
-function columnValue(em: EntityManager, prop: EntityProperty, v: unknown): unknown {
-  if (v === undefined || v === null) return null;
-  if (prop.kind === ReferenceKind.MANY_TO_ONE || prop.kind === ReferenceKind.ONE_TO_ONE) return (v as { id?: unknown }).id ?? v;
+/** A property's values as JSON that the column's input function reads back as the same values (decided once per property, used per row). */
+function columnValue(em: EntityManager, prop: EntityProperty): (v: unknown) => unknown {
+  if (prop.kind === ReferenceKind.MANY_TO_ONE || prop.kind === ReferenceKind.ONE_TO_ONE) return (v) => (v === undefined || v === null ? null : (v as { id?: unknown }).id ?? v);
   // A json or jsonb column takes the JSON value as it is.
-  if (prop.customType instanceof JsonType) return v;
-  if (v instanceof Date) return v.toISOString();
-  if (prop.customType) return prop.customType.convertToDatabaseValue(v, em.getPlatform(), { mode: 'query' } as any);
-  return v;
+  if (prop.customType instanceof JsonType) return (v) => v ?? null;
+  const type = prop.customType;
+  const platform = em.getPlatform();
+  return (v) => {
+    if (v === undefined || v === null) return null;
+    if (v instanceof Date) return v.toISOString();
+    return type ? type.convertToDatabaseValue(v, platform, { mode: 'query' } as any) : v;
+  };
 }
 
 /** The properties stored in the entity's own row (scalars and owning foreign keys), not the generated id. */
@@ -41,15 +44,21 @@ export async function insertObjects(em: EntityManager, entityName: string, objec
   const out: Record<string, any>[] = new Array(objects.length);
   const groups = new Map<string, number[]>();
   objects.forEach((o, i) => {
-    const key = props.map((p) => (o[p.name] === undefined ? '0' : '1')).join('');
+    let key = '';
+    for (const p of props) key += o[p.name] === undefined ? '0' : '1';
     (groups.get(key) ?? groups.set(key, []).get(key)!).push(i);
   });
   for (const [key, indexes] of groups) {
-    const set = props.filter((_, j) => key[j] === '1');
-    const columns = set.map((p) => quote(p.fieldNames[0])).join(', ');
+    const set = props.filter((_, j) => key[j] === '1').map((p) => ({ name: p.name, column: p.fieldNames[0], value: columnValue(em, p) }));
+    const columns = set.map((c) => quote(c.column)).join(', ');
+    const row = (o: Record<string, unknown>) => {
+      const r: Record<string, unknown> = {};
+      for (const c of set) r[c.column] = c.value(o[c.name]);
+      return r;
+    };
     for (let start = 0; start < indexes.length; start += CHUNK) {
       const chunk = indexes.slice(start, start + CHUNK);
-      const json = JSON.stringify(chunk.map((i) => Object.fromEntries(set.map((p) => [p.fieldNames[0], columnValue(em, p, objects[i][p.name])]))));
+      const json = JSON.stringify(chunk.map((i) => row(objects[i])));
       const rows = await execute(em, `insert into ${tableOf(meta)} (${columns}) select ${columns} from json_populate_recordset(null::${tableOf(meta)}, ?::json) returning ${returning}`, [json]);
       // Ids come from the sequence in insertion order, which is the array's order.
       rows.sort((a, b) => Number(a.id) - Number(b.id));

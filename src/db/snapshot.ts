@@ -1,7 +1,8 @@
 // Serialises an object for the change log the way Peering Manager does: foreign keys
 // as ids, many-to-many as id lists, tags as names; secrets and `updated` left out.
 import { wrap, type AnyEntity, type EntityManager } from '@mikro-orm/core';
-import type { ModelDescriptor, RelationLoader } from '../domain/model';
+import type { FieldMeta, ModelDescriptor, RelationLoader } from '../domain/model';
+import { isPromise, type Maybe } from '../domain/maybe';
 
 function plain(v: unknown): unknown {
   if (v instanceof Date) return v.toISOString();
@@ -15,10 +16,17 @@ function idsOf(coll: any, pre: boolean): unknown[] | undefined {
   return items.map((e) => e.id);
 }
 
+const snapshotFields = new WeakMap<ModelDescriptor, FieldMeta[]>();
+
+function fieldsOf(model: ModelDescriptor): FieldMeta[] {
+  let fields = snapshotFields.get(model);
+  if (!fields) snapshotFields.set(model, fields = model.fields.filter((f) => !(f.secret || f.name === 'updated' || f.heavy)));
+  return fields;
+}
+
 export function snapshot(model: ModelDescriptor, entity: AnyEntity, original?: Record<string, unknown>, pre = false): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const f of model.fields) {
-    if (f.secret || f.name === 'updated' || f.heavy) continue;
+  for (const f of fieldsOf(model)) {
     if (f.kind === 'm2m') {
       const coll = entity[f.name];
       if (f.name === 'tags') {
@@ -35,17 +43,19 @@ export function snapshot(model: ModelDescriptor, entity: AnyEntity, original?: R
   return out;
 }
 
-/** The object's display string, loading related objects it needs through the same transaction. */
-export async function objectRepr(em: EntityManager, model: ModelDescriptor, entity: AnyEntity): Promise<string> {
+/** The object's display string, loading related objects it needs through the same transaction (only then a promise). */
+export function objectRepr(em: EntityManager, model: ModelDescriptor, entity: AnyEntity): Maybe<string> {
   const load: RelationLoader = async (obj, field) => {
     const ref = obj?.[field];
     if (!ref) return null;
     if (!wrap(ref, true).isInitialized()) await em.refresh(ref).catch(() => null);
     return ref;
   };
+  const fallback = () => `${model.name} #${entity.id}`;
   try {
-    return String(await model.display(entity, load));
+    const shown = model.display(entity, load);
+    return isPromise(shown) ? shown.then(String, fallback) : String(shown);
   } catch {
-    return `${model.name} #${entity.id}`;
+    return fallback();
   }
 }

@@ -10,6 +10,7 @@ import { currentRequest } from '../db/context';
 import { insertEntities, insertsDirectly } from '../db/direct-insert';
 import type { ObjectChange } from './extras/object-change';
 import { objectRepr } from '../db/snapshot';
+import { isPromise, type Maybe } from './maybe';
 import { hashPasswordAsync } from './users/passwords';
 import { readGrant, rowMatches, toWhere, writeGrant, NO_PERMISSION, type WriteGrant } from './access';
 import type { Caller } from './users/caller';
@@ -118,7 +119,8 @@ class RelatedResolver {
     }
   }
 
-  async byId(f: FieldMeta, id: unknown, errors: FieldErrors): Promise<AnyEntity | null> {
+  /** From the preloaded rows: no I/O. */
+  byId(f: FieldMeta, id: unknown, errors: FieldErrors): AnyEntity | null {
     const s = String(id);
     const hit = /^\d+$/.test(s) ? this.found.get(f.target!())?.get(Number(s)) : undefined;
     if (!hit) addError(errors, f.name, `Related object not found using the provided numeric ID: ${s}`);
@@ -147,51 +149,70 @@ class RelatedResolver {
   }
 }
 
-async function applyInput(d: ModelDescriptor, entity: AnyEntity, input: Input, mode: Mode, related: RelatedResolver): Promise<FieldErrors> {
+/**
+ * Applies an input to an entity; its field errors. A promise only when a field needs I/O (a related
+ * object named by attributes, a password to hash): fields are applied in order either way.
+ */
+function applyInput(d: ModelDescriptor, entity: AnyEntity, input: Input, mode: Mode, related: RelatedResolver): Maybe<FieldErrors> {
   const errors: FieldErrors = {};
-  for (const f of writableFields(d)) {
-    const names = inputNames(f);
-    const hasId = names.id !== undefined && input[names.id] !== undefined;
-    const hasRef = input[names.ref] !== undefined;
-    if (f.kind === 'fk') {
-      if (hasId && input[names.id!] !== null) entity[f.name] = await related.byId(f, input[names.id!], errors);
-      else if (hasRef && input[names.ref] !== null) entity[f.name] = await related.byAttributes(f, input[names.ref], errors);
-      else if (hasId || hasRef) {
-        if (f.nullable) entity[f.name] = null;
-        else addError(errors, f.name, 'This field may not be null.');
-      } else if (mode !== 'patch' && (f.required || (mode === 'create' && d.presentOnCreate?.includes(f.name)))) {
-        addError(errors, f.name, 'This field is required.');
-      }
-      continue;
+  const fields = writableFields(d);
+  let i = 0;
+  const rest = (): Maybe<FieldErrors> => {
+    while (i < fields.length) {
+      const pending = applyField(d, fields[i++], entity, input, mode, related, errors);
+      if (pending) return pending.then(rest);
     }
-    if (f.kind === 'm2m') {
-      if (!hasId && !hasRef) continue;
-      const items: AnyEntity[] = [];
-      for (const id of (hasId ? input[names.id!] : []) ?? []) {
-        const e = await related.byId(f, id, errors);
-        if (e) items.push(e);
-      }
-      for (const attrs of (hasRef ? input[names.ref] : []) ?? []) {
+    for (const f of d.fields.filter((x) => x.mergePatch)) applyPatch(f, entity, input[patchName(f)], errors);
+    return errors;
+  };
+  return rest();
+}
+
+function applyField(d: ModelDescriptor, f: FieldMeta, entity: AnyEntity, input: Input, mode: Mode, related: RelatedResolver, errors: FieldErrors): Promise<void> | undefined {
+  const names = inputNames(f);
+  const hasId = names.id !== undefined && input[names.id] !== undefined;
+  const hasRef = input[names.ref] !== undefined;
+  if (f.kind === 'fk') {
+    if (hasId && input[names.id!] !== null) entity[f.name] = related.byId(f, input[names.id!], errors);
+    else if (hasRef && input[names.ref] !== null) return related.byAttributes(f, input[names.ref], errors).then((e) => { entity[f.name] = e; });
+    else if (hasId || hasRef) {
+      if (f.nullable) entity[f.name] = null;
+      else addError(errors, f.name, 'This field may not be null.');
+    } else if (mode !== 'patch' && (f.required || (mode === 'create' && d.presentOnCreate?.includes(f.name)))) {
+      addError(errors, f.name, 'This field is required.');
+    }
+    return;
+  }
+  if (f.kind === 'm2m') {
+    if (!hasId && !hasRef) return;
+    const items: AnyEntity[] = [];
+    for (const id of (hasId ? input[names.id!] : []) ?? []) {
+      const e = related.byId(f, id, errors);
+      if (e) items.push(e);
+    }
+    const refs: Input[] = (hasRef ? input[names.ref] : []) ?? [];
+    if (!refs.length) {
+      entity[f.name].set(items);
+      return;
+    }
+    return (async () => {
+      for (const attrs of refs) {
         const e = await related.byAttributes(f, attrs, errors);
         if (e) items.push(e);
       }
       entity[f.name].set(items);
-      continue;
-    }
-    if (input[f.name] === undefined) {
-      if (mode !== 'patch' && f.required && f.default === undefined && entity[f.name] === undefined) addError(errors, f.name, 'This field is required.');
-      else if (mode === 'replace' && f.required && f.default === undefined) addError(errors, f.name, 'This field is required.');
-      continue;
-    }
-    const value = checkValue(f, input[f.name], errors);
-    if (f.writeOnly && f.name === 'password' && typeof value === 'string' && value) {
-      entity[f.name] = await hashPasswordAsync(value);
-    } else {
-      entity[f.name] = value;
-    }
+    })();
   }
-  for (const f of d.fields.filter((x) => x.mergePatch)) applyPatch(f, entity, input[patchName(f)], errors);
-  return errors;
+  if (input[f.name] === undefined) {
+    if (mode !== 'patch' && f.required && f.default === undefined && entity[f.name] === undefined) addError(errors, f.name, 'This field is required.');
+    else if (mode === 'replace' && f.required && f.default === undefined) addError(errors, f.name, 'This field is required.');
+    return;
+  }
+  const value = checkValue(f, input[f.name], errors);
+  if (f.writeOnly && f.name === 'password' && typeof value === 'string' && value) {
+    return hashPasswordAsync(value).then((hash) => { entity[f.name] = hash; });
+  }
+  entity[f.name] = value;
 }
 
 /** `<field>Patch` onto the stored object: a key with a value sets it, a key with null removes it. */
@@ -260,7 +281,11 @@ async function finish(d: ModelDescriptor, em: EntityManager, entities: AnyEntity
   for (let i = 0; i < entities.length; i++) {
     if (Object.keys(errors[i]).length) continue;
     d.compute?.(entities[i]);
-    if (d.validate) for (const [k, v] of Object.entries(await d.validate(entities[i], load as any))) for (const m of v ?? []) addError(errors[i], k, m);
+    if (!d.validate) continue;
+    // Awaited only when the model's validation needed I/O for this object.
+    let found = d.validate(entities[i], load as any);
+    if (isPromise(found)) found = await found;
+    for (const [k, v] of Object.entries(found)) for (const m of v ?? []) addError(errors[i], k, m);
   }
   await checkUnique(em, d, entities, errors);
 }
@@ -323,7 +348,8 @@ export async function create(em: EntityManager, d: ModelDescriptor, inputs: Inpu
     const errors: FieldErrors[] = [];
     for (const input of inputs) {
       const entity = new (d.cls as any)();
-      errors.push(await applyInput(d, entity, input, 'create', related));
+      const applied = applyInput(d, entity, input, 'create', related);
+      errors.push(isPromise(applied) ? await applied : applied);
       entities.push(entity);
     }
     checkOwned(d, grant, entities);
@@ -369,7 +395,8 @@ export async function update(em: EntityManager, d: ModelDescriptor, items: Updat
         await refuseIfOthers(tem, d, grant, wanted);
         throw new NotFoundError(`No ${d.className} matches the given query.`);
       }
-      errors.push(await applyInput(d, entity, item.input, partial ? 'patch' : 'replace', related));
+      const applied = applyInput(d, entity, item.input, partial ? 'patch' : 'replace', related);
+      errors.push(isPromise(applied) ? await applied : applied);
       entities.push(entity);
     }
     checkOwned(d, grant, entities);
