@@ -1,11 +1,11 @@
 // HTTP plumbing shared by the REST dialects: reading a JSON body after the
 // caller was authorised, and answering in JSON or, for browsers, in a readable
 // HTML page showing the same JSON.
-import express, { type Request, type Response } from 'express';
+import type { Request, Response } from 'express';
 import { RestError, detail } from './errors';
-import { parseInTurn } from '../../src/http/heavy-turns';
+import { BodyError, parseJsonInTurn, readBodyText } from '../../src/http/body';
 import { FormBody, FormError, parseMultipart, parseUrlencoded } from './form';
-import { jsonMaxDepth, jsonTextDepthExceeds } from '../../src/domain/values';
+import { jsonMaxDepth } from '../../src/domain/values';
 
 /**
  * Levels a REST body may nest beyond JSON_MAX_DEPTH: its own envelope (a bulk list, the
@@ -14,13 +14,9 @@ import { jsonMaxDepth, jsonTextDepthExceeds } from '../../src/domain/values';
  */
 export const ENVELOPE_DEPTH = 4;
 
-/**
- * Whether a JSON body nests deeper than any dialect takes, checked on the text, before
- * JSON.parse builds it: a body 100,000 levels deep is refused at the cost of one scan.
- */
-export function bodyTooDeep(text: string): number | null {
-  const max = jsonMaxDepth() + ENVELOPE_DEPTH;
-  return jsonTextDepthExceeds(text, max) ? max : null;
+/** A dialect's JSON body, nested no deeper than any dialect takes (a BodyError otherwise). */
+export function parseRestJson(text: string): Promise<unknown> {
+  return parseJsonInTurn(text, jsonMaxDepth() + ENVELOPE_DEPTH);
 }
 
 export function wantsHtml(req: Request, params: URLSearchParams): boolean {
@@ -93,34 +89,27 @@ export function responder(req: Request, res: Response, params: URLSearchParams, 
 }
 
 /**
- * Reads the raw body (size-limited) and parses it as JSON, or with `forms` also as a
- * form (a FormBody). Undefined when there is none.
+ * Reads the body (size-limited) and parses it as JSON, or with `forms` also as a form (a
+ * FormBody), in Django REST framework's words. Undefined when there is none.
  */
 export async function readBody(req: Request, res: Response, limit: string, forms = false): Promise<unknown> {
-  const parser = express.text({ type: () => true, limit, defaultCharset: 'utf-8' });
-  try {
-    await new Promise<void>((resolve, reject) => parser(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
-  } catch (e: any) {
-    if (e?.type === 'entity.too.large') throw detail(413, 'Request body is too large.');
-    if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') throw detail(415, `Unsupported media type "${req.headers['content-type']}" in request.`);
-    throw detail(400, `Could not read the request body: ${e?.message ?? e}`);
-  }
-  const text = typeof req.body === 'string' ? req.body : '';
-  if (text.trim() === '') return undefined;
+  const text = await readBodyText(req, res, limit).catch((e) => { throw drfBodyError(e, req); });
+  if (!text || text.trim() === '') return undefined;
   const contentType = req.headers['content-type'] ?? 'application/json';
   const type = contentType.split(';')[0].trim().toLowerCase();
   if (forms && (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data')) return readForm(text, type, contentType);
   if (type !== 'application/json' && !type.endsWith('+json')) throw detail(415, `Unsupported media type "${type}" in request.`);
-  // The depth scan and the parse of a large body wait for their turn (src/http/heavy-turns.ts).
-  return parseInTurn(text.length, () => {
-    const tooDeep = bodyTooDeep(text);
-    if (tooDeep !== null) throw new RestError(400, { detail: `JSON parse error - nested deeper than ${tooDeep} levels` });
-    try {
-      return JSON.parse(text);
-    } catch (e) {
-      throw new RestError(400, { detail: `JSON parse error - ${(e as Error).message}` });
-    }
-  });
+  return parseRestJson(text).catch((e) => { throw drfBodyError(e, req); });
+}
+
+function drfBodyError(e: unknown, req: Request): unknown {
+  if (!(e instanceof BodyError)) return e;
+  switch (e.fault) {
+    case 'too-large': return detail(413, 'Request body is too large.');
+    case 'unsupported-encoding': return detail(415, `Unsupported media type "${req.headers['content-type']}" in request.`);
+    case 'unreadable': return detail(400, `Could not read the request body: ${e.message}`);
+    default: return detail(400, `JSON parse error - ${e.message}`);
+  }
 }
 
 function readForm(text: string, type: string, contentType: string): FormBody {

@@ -1,7 +1,7 @@
 // The PeeringDB dialect at /pdb/api/: PeeringDB's paths, envelope, status codes and
 // errors. Reads use the query module (read.ts); writes run the peeringdb* GraphQL
 // mutations through the executor, in the request's context.
-import express, { type Express, type Request, type Response } from 'express';
+import type { Express, Request, Response } from 'express';
 import type { GraphQLError } from 'graphql';
 import type { RunningApp } from '../../src/http/app';
 import type { GqlContext } from '../../src/graphql/context';
@@ -15,7 +15,8 @@ import { pdbContext } from './auth';
 import { PdbError, REASON } from './errors';
 import { sendJson, sendRaw } from './respond';
 import { logInternalError } from '../../src/log';
-import { bodyTooDeep } from '../core/http';
+import { parseRestJson } from '../core/http';
+import { BodyError, readBodyText } from '../../src/http/body';
 
 const DOCS = {
   create: 'mutation($tag: String!, $data: JSON!) { peeringdbCreate(tag: $tag, data: $data) }',
@@ -51,26 +52,25 @@ function guard(fn: () => void): void {
 
 /** The body of a write, after the caller was found allowed to write. */
 async function body(call: Call, limit: string): Promise<unknown> {
-  const parser = express.text({ type: () => true, limit, defaultCharset: 'utf-8' });
-  try {
-    await new Promise<void>((resolve, reject) => parser(call.req, call.res, (err?: unknown) => (err ? reject(err) : resolve())));
-  } catch (e: any) {
-    if (e?.type === 'entity.too.large') throw new PdbError(413, 'Request Entity Too Large');
-    throw new PdbError(400, 'No data was supplied with the POST request');
-  }
-  const text = typeof call.req.body === 'string' ? call.req.body : '';
-  if (!text.trim()) throw new PdbError(400, 'No data was supplied with the POST request');
-  // Nesting is checked on the text, so a body 100,000 levels deep is never built.
-  const tooDeep = bodyTooDeep(text);
-  if (tooDeep !== null) throw new PdbError(400, `JSON parse error - nested deeper than ${tooDeep} levels`);
-  let data: unknown;
-  try { data = JSON.parse(text); } catch { throw new PdbError(400, 'JSON parse error'); }
+  const text = await readBodyText(call.req, call.res, limit).catch((e) => { throw pdbBodyError(e); });
+  if (!text?.trim()) throw new PdbError(400, 'No data was supplied with the POST request');
+  const data = await parseRestJson(text).catch((e) => { throw pdbBodyError(e); });
   // Every PeeringDB write takes one object; anything else (a list, a scalar, deeply nested
   // arrays) is refused here, before it reaches GraphQL variable coercion.
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
     throw new PdbError(400, 'Bad Request', { non_field_errors: ['Invalid data. Expected a dictionary.'] });
   }
   return data;
+}
+
+function pdbBodyError(e: unknown): unknown {
+  if (!(e instanceof BodyError)) return e;
+  switch (e.fault) {
+    case 'too-large': return new PdbError(413, 'Request Entity Too Large');
+    case 'too-deep': return new PdbError(400, `JSON parse error - ${e.message}`);
+    case 'malformed': return new PdbError(400, 'JSON parse error');
+    default: return new PdbError(400, 'No data was supplied with the POST request');
+  }
 }
 
 /** A GraphQL error as PeeringDB's response. */

@@ -8,7 +8,8 @@ import type { RunningApp } from '../../src/http/app';
 import type { GqlContext } from '../../src/graphql/context';
 import { wantsHtml } from '../../src/http/graphiql';
 import { logInternalError } from '../../src/log';
-import { bodyTooDeep } from '../core/http';
+import { parseRestJson } from '../core/http';
+import { BodyError, readBodyText } from '../../src/http/body';
 import { yabgpCaller, type Access } from './auth';
 import { DOCS, run } from './call';
 import { CODES, YabgpError, refusal, sendError } from './errors';
@@ -28,20 +29,21 @@ interface Call {
 }
 type Handler = (c: Call) => Promise<unknown> | unknown;
 
-/** Reads the body as text and parses it here, so an unparseable body is a yabgp-shaped 400. */
+/** The JSON body; an unreadable or unparseable one is a yabgp-shaped 400. */
 async function readJson(req: Request, res: Response, limit: string): Promise<unknown> {
-  const parser = express.text({ type: () => true, limit, defaultCharset: 'utf-8' });
-  try {
-    await new Promise<void>((resolve, reject) => parser(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
-  } catch (e: any) {
-    if (e?.type === 'entity.too.large') throw new YabgpError(413, CODES.tooLarge);
-    throw new YabgpError(400, `${CODES.postData}: unreadable body`);
+  const text = await readBodyText(req, res, limit).catch((e) => { throw yabgpBodyError(e); });
+  if (!text?.trim()) throw new YabgpError(400, `${CODES.postData}: empty body`);
+  return parseRestJson(text).catch((e) => { throw yabgpBodyError(e); });
+}
+
+function yabgpBodyError(e: unknown): unknown {
+  if (!(e instanceof BodyError)) return e;
+  switch (e.fault) {
+    case 'too-large': return new YabgpError(413, CODES.tooLarge);
+    case 'too-deep': return new YabgpError(400, `${CODES.postData}: JSON ${e.message}`);
+    case 'malformed': return new YabgpError(400, `${CODES.postData}: malformed JSON`);
+    default: return new YabgpError(400, `${CODES.postData}: unreadable body`);
   }
-  const text = typeof req.body === 'string' ? req.body : '';
-  if (!text.trim()) throw new YabgpError(400, `${CODES.postData}: empty body`);
-  const tooDeep = bodyTooDeep(text);
-  if (tooDeep !== null) throw new YabgpError(400, `${CODES.postData}: JSON nested deeper than ${tooDeep} levels`);
-  try { return JSON.parse(text); } catch { throw new YabgpError(400, `${CODES.postData}: malformed JSON`); }
 }
 
 /** Refuses (200, as yabgp's makesure_peer_establish) unless the session is Established. */

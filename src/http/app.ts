@@ -29,6 +29,7 @@ import { credentialsChanged } from './credentials';
 import { CredentialChanges } from '../domain/users/credential-changes';
 import { batchWrites } from './ws-batching';
 import { graphqlJsonBody } from './json-body';
+import { BodyError } from './body';
 import { graphiqlRouter, wantsHtml, graphiqlPage } from './graphiql';
 import { dashboardRouter } from './dashboard';
 import { cors } from './cors';
@@ -341,10 +342,10 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
   // Body errors on /graphql (malformed JSON, too large) in GraphQL's shape.
   app.use((err: any, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
-    const status = err?.type === 'entity.too.large' ? 413 : err?.type === 'entity.parse.failed' || err instanceof SyntaxError ? 400 : err?.status && err.status < 500 ? err.status : 500;
-    const message = status === 413 ? 'Request body is too large.' : status === 400 ? 'Malformed JSON in request body.' : 'Internal server error';
+    const status = err instanceof BodyError ? err.status : err instanceof SyntaxError ? 400 : err?.status && err.status < 500 ? err.status : 500;
+    const message = status === 413 ? 'Request body is too large.' : status === 415 ? `Unsupported request body: ${err.message}` : status === 400 ? 'Malformed JSON in request body.' : 'Internal server error';
     if (status >= 500) logInternalError(err, { requestId: res.locals.requestId }, 'unhandled error');
-    res.status(status).json({ errors: [{ message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 400 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
+    res.status(status).json({ errors: [{ message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 400 || status === 415 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
   });
 
   await new Promise<void>((resolve, reject) => {

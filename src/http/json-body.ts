@@ -1,8 +1,8 @@
-// The JSON body of /graphql: read as text within BODY_LIMIT, then parsed in its turn (see
-// heavy-turns.ts). Errors carry body-parser's types, which the GraphQL error handler renders.
+// The JSON body of /graphql: read and parsed by the body reader every surface shares (body.ts).
+// Its BodyErrors reach the GraphQL error handler in app.ts, which answers in GraphQL's shape.
 import type { IncomingMessage } from 'node:http';
-import express, { type NextFunction, type Request, type Response } from 'express';
-import { parseInTurn } from './heavy-turns';
+import type { NextFunction, Request, Response } from 'express';
+import { parseJsonInTurn, readBodyText } from './body';
 
 const isJson = (req: IncomingMessage) => {
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
@@ -10,17 +10,12 @@ const isJson = (req: IncomingMessage) => {
 };
 
 export function graphqlJsonBody(limit: string) {
-  const text = express.text({ type: isJson, limit, defaultCharset: 'utf-8' });
   return (req: Request, res: Response, next: NextFunction) => {
-    text(req, res, (err?: unknown) => {
-      if (err) return next(err);
-      if (typeof req.body !== 'string') return next();
-      const body = req.body;
-      if (body.trim() === '') { req.body = {}; return next(); }
-      parseInTurn(body.length, () => JSON.parse(body)).then(
-        (parsed) => { req.body = parsed; next(); },
-        (e: Error) => next(Object.assign(new SyntaxError(e.message), { type: 'entity.parse.failed', status: 400 })),
-      );
-    });
+    readBodyText(req, res, limit, isJson)
+      .then(async (text) => {
+        if (text === undefined) return;
+        req.body = text.trim() === '' ? {} : await parseJsonInTurn(text);
+      })
+      .then(() => next(), next);
   };
 }
