@@ -51,7 +51,7 @@ interface Path { key: string; label: string; read(offset: number): Promise<Page>
 
 function paths(gw: GatewayReady, anchorBase: string): Path[] {
   const d = endpoint('peering', 'autonomous-systems')!.d;
-  const restDocument = documentFor('list', d, shapeFor(d, {})).text;
+  const restDocument = documentFor('list', d, shapeFor(d, {}).selection).text;
   const fromRest = (b: any): Page => ({
     count: b.count,
     rows: b.results.map((r: any) => ({ id: r.id, related: [r.tags, r.import_routing_policies, r.export_routing_policies, r.communities] })),

@@ -1,23 +1,35 @@
-// GraphQL documents for REST operations, one text per (operation, model, shape).
-// The texts are cached here and the executor caches their parsed, validated form,
-// so a REST request costs no parsing or validation after the first of its shape.
+// GraphQL documents for REST operations, one text per (operation, model, selection), built here
+// for every dialect. The texts are cached here and the executor caches their parsed, validated
+// form, so a REST request costs no parsing or validation after the first of its shape.
 import type { ModelDescriptor } from '../../src/domain/model';
 import { fieldName } from '../../src/graphql/resolvers';
-import type { Shape } from './projection';
 
-export type Operation = 'list' | 'detail' | 'create' | 'createMany' | 'update' | 'replace' | 'updateMany' | 'delete' | 'deleteMany';
+/** `list` counts (a page with totalCount); `listItems` only lists (every page of a full list). */
+export type Operation = 'list' | 'listItems' | 'detail' | 'create' | 'createMany' | 'update' | 'replace' | 'updateMany' | 'delete' | 'deleteMany';
 
 export interface Doc { text: string; root: string }
 
 const docs = new Map<string, Doc>();
+/** Selections follow clients' projections (`fields=`, `omit=`): past this many shapes the cache starts over. */
+const MAX_CACHED = 5000;
+
+function cached(key: string, build: () => Doc): Doc {
+  let doc = docs.get(key);
+  if (!doc) {
+    if (docs.size >= MAX_CACHED) docs.clear();
+    doc = build();
+    docs.set(key, doc);
+  }
+  return doc;
+}
 
 function build(op: Operation, d: ModelDescriptor, sel: string): Doc {
   const one = fieldName(d.name);
   const many = fieldName(d.plural);
   switch (op) {
-    case 'list':
+    case 'list': case 'listItems':
       return { root: many, text: `query($filter: ${d.name}Filter, $ordering: [String!], $limit: Int, $offset: Int) {
-  ${many}(filter: $filter, ordering: $ordering, limit: $limit, offset: $offset) { totalCount items ${sel} } }` };
+  ${many}(filter: $filter, ordering: $ordering, limit: $limit, offset: $offset) { ${op === 'list' ? 'totalCount ' : ''}items ${sel} } }` };
     case 'detail':
       return { root: one, text: `query($id: ID!) { ${one}(id: $id) ${sel} }` };
     case 'create':
@@ -37,12 +49,12 @@ function build(op: Operation, d: ModelDescriptor, sel: string): Doc {
   }
 }
 
-export function documentFor(op: Operation, d: ModelDescriptor, shape?: Shape): Doc {
-  const key = `${op}|${shape?.key ?? d.name}`;
-  let doc = docs.get(key);
-  if (!doc) {
-    doc = build(op, d, shape?.selection ?? '');
-    docs.set(key, doc);
-  }
-  return doc;
+/** The document of a model operation selecting `selection` (`{ id name }`; none for deletes). */
+export function documentFor(op: Operation, d: ModelDescriptor, selection = ''): Doc {
+  return cached(`${op}|${d.name}|${selection}`, () => build(op, d, selection));
+}
+
+/** `mutation($id: ID!) { <mutation>(id: $id) { id } }`: an action on one object, answering its id. */
+export function actionDocument(mutation: string): Doc {
+  return cached(`action|${mutation}`, () => ({ root: mutation, text: `mutation($id: ID!) { ${mutation}(id: $id) { id } }` }));
 }

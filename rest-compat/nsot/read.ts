@@ -1,9 +1,9 @@
 // Reads: list documents (full array, or limit/offset pages with count/next/previous),
 // object lookups by id or natural key (scoped to the site on nested routes),
 // and NSoT's list filters turned into the models' GraphQL filter input.
-import { fieldName } from '../../src/graphql/resolvers';
 import { parseBool } from '../core/query';
 import { pageLinks } from '../core/pagination';
+import { documentFor } from '../core/documents';
 import { NsotError, badRequest } from './errors';
 import { run, type Call } from './call';
 import { shapeFor, projectionFrom, type Shape } from './shape';
@@ -11,21 +11,6 @@ import type { Resource } from './resources';
 
 type Filter = Record<string, unknown>;
 type Item = Record<string, any>;
-
-const listDocs = new Map<string, string>();
-
-function listDoc(r: Resource, selection: string, counted: boolean): string {
-  const key = `${r.key}|${counted}|${selection}`;
-  let doc = listDocs.get(key);
-  if (!doc) {
-    const many = fieldName(r.d.plural);
-    doc = `query($filter: ${r.d.name}Filter, $limit: Int, $offset: Int, $ordering: [String!]) {
-  ${many}(filter: $filter, limit: $limit, offset: $offset, ordering: $ordering) { ${counted ? 'totalCount ' : ''}items ${selection} } }`;
-    if (listDocs.size > 5000) listDocs.clear();
-    listDocs.set(key, doc);
-  }
-  return doc;
-}
 
 export function scoped(call: Call, r: Resource, filter: Filter = {}): Filter {
   return call.siteId !== null && r.siteScoped ? { ...filter, [r.siteFilter]: { exact: [String(call.siteId)] } } : filter;
@@ -35,19 +20,20 @@ export function scoped(call: Call, r: Resource, filter: Filter = {}): Filter {
 export async function fetchAll(call: Call, r: Resource, filter: Filter, selection: string, ordering?: string[]): Promise<Item[]> {
   const ctx = await call.ctx();
   const page = ctx.config.maxPageSize;
-  const doc = listDoc(r, selection, false);
+  const doc = documentFor('listItems', r.d, selection);
   const out: Item[] = [];
   for (let offset = 0; ; offset += page) {
-    const data = await run(call, doc, { filter, limit: 0, offset, ordering }, r);
-    const items = (data[fieldName(r.d.plural)] as any).items as Item[];
+    const data = await run(call, doc.text, { filter, limit: 0, offset, ordering }, r);
+    const items = (data[doc.root] as any).items as Item[];
     out.push(...items);
     if (!page || items.length < page) return out;
   }
 }
 
 export async function fetchPage(call: Call, r: Resource, filter: Filter, selection: string, limit: number, offset: number, ordering?: string[]): Promise<{ items: Item[]; count: number }> {
-  const data = await run(call, listDoc(r, selection, true), { filter, limit, offset, ordering }, r);
-  const page = data[fieldName(r.d.plural)] as any;
+  const doc = documentFor('list', r.d, selection);
+  const data = await run(call, doc.text, { filter, limit, offset, ordering }, r);
+  const page = data[doc.root] as any;
   return { items: page.items, count: page.totalCount };
 }
 

@@ -10,6 +10,7 @@ import { run, send, writable, type Call } from './call';
 import { fetchAll, fetchOne, fetchPage, lookupId, scoped, sendList } from './read';
 import { shapeFor, projectionFrom } from './shape';
 import { resource, type Resource } from './resources';
+import { documentFor } from '../core/documents';
 
 type Item = Record<string, any>;
 type Filter = Record<string, unknown>;
@@ -115,9 +116,9 @@ async function nextFree(call: Call, r: Resource, net: Item, action: 'next_networ
   await writable(call);
   const state = flag(call, 'reserve', false) ? 'reserved' : 'allocated';
   const shape = shapeFor(r, projectionFrom(call.params));
-  const data = await run(call, `mutation($inputs: [NetworkCreateInput!]!) { createNetworks(inputs: $inputs) ${shape.selection} }`,
-    { inputs: cidrs.map((cidr) => ({ cidr, state, siteId: String(net.site.id) })) }, r);
-  send(call, 201, (data.createNetworks as unknown as Item[]).map(shape.render));
+  const doc = documentFor('createMany', r.d, shape.selection);
+  const data = await run(call, doc.text, { inputs: cidrs.map((cidr) => ({ cidr, state, siteId: String(net.site.id) })) }, r);
+  send(call, 201, (data[doc.root] as unknown as Item[]).map(shape.render));
 }
 
 /** closest_parent/ works for a CIDR that need not exist. */

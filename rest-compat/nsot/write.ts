@@ -5,6 +5,7 @@ import { run, send, jsonBody, writable, type Call } from './call';
 import { fetchAll, lookupId, scoped } from './read';
 import { shapeFor, projectionFrom } from './shape';
 import type { InField, Resource } from './resources';
+import { documentFor } from '../core/documents';
 
 type Input = Record<string, unknown>;
 type Obj = Record<string, unknown>;
@@ -45,18 +46,6 @@ const createRequired = (r: Resource): string[] => {
   return req[r.key] ?? [];
 };
 
-function mutationDoc(r: Resource, op: 'create' | 'createMany' | 'update' | 'updateMany' | 'delete' | 'deleteMany', selection: string): { text: string; root: string } {
-  const n = r.d.name, p = r.d.plural;
-  switch (op) {
-    case 'create': return { root: `create${n}`, text: `mutation($input: ${n}CreateInput!) { create${n}(input: $input) ${selection} }` };
-    case 'createMany': return { root: `create${p}`, text: `mutation($inputs: [${n}CreateInput!]!) { create${p}(inputs: $inputs) ${selection} }` };
-    case 'update': return { root: `update${n}`, text: `mutation($id: ID!, $input: ${n}UpdateInput!) { update${n}(id: $id, input: $input) ${selection} }` };
-    case 'updateMany': return { root: `update${p}`, text: `mutation($inputs: [${n}BulkUpdateInput!]!) { update${p}(inputs: $inputs) ${selection} }` };
-    case 'delete': return { root: `delete${n}`, text: `mutation($id: ID!) { delete${n}(id: $id) }` };
-    case 'deleteMany': return { root: `delete${p}`, text: `mutation($ids: [ID!]!) { delete${p}(ids: $ids) }` };
-  }
-}
-
 /** POST on a list: one object (201 + Location) or a JSON array (bulk, all or none). */
 export async function create(call: Call, r: Resource): Promise<void> {
   await writable(call);
@@ -64,12 +53,12 @@ export async function create(call: Call, r: Resource): Promise<void> {
   const shape = shapeFor(r, projectionFrom(call.params));
   if (Array.isArray(body)) {
     const inputs = body.map((b) => toInput(call, r, b, r.create, createRequired(r)));
-    const doc = mutationDoc(r, 'createMany', shape.selection);
+    const doc = documentFor('createMany', r.d, shape.selection);
     const rows = (await run(call, doc.text, { inputs }, r))[doc.root] as unknown as Obj[];
     send(call, 201, rows.map(shape.render));
     return;
   }
-  const doc = mutationDoc(r, 'create', `{ id ${shape.selection.slice(1, -1)} }`);
+  const doc = documentFor('create', r.d, `{ id ${shape.selection.slice(1, -1)} }`);
   const row = (await run(call, doc.text, { input: toInput(call, r, body, r.create, createRequired(r)) }, r))[doc.root] as unknown as Obj;
   send(call, 201, shape.render(row), { Location: `${call.path}${row.id}/` });
 }
@@ -94,7 +83,7 @@ export async function update(call: Call, r: Resource, key: string, partial: bool
   const body = await jsonBody(call);
   const [{ id: _id, ...input }] = await updateInputs(call, r, [{ id, body }], partial);
   const shape = shapeFor(r, projectionFrom(call.params));
-  const doc = mutationDoc(r, 'update', shape.selection);
+  const doc = documentFor('update', r.d, shape.selection);
   const row = (await run(call, doc.text, { id: String(id), input }, r))[doc.root] as unknown as Obj;
   send(call, 200, shape.render(row));
 }
@@ -112,7 +101,7 @@ export async function bulkUpdate(call: Call, r: Resource, partial: boolean): Pro
   }
   const inputs = (await updateInputs(call, r, items, partial)).map((i) => ({ ...i, id: String(i.id) }));
   const shape = shapeFor(r, projectionFrom(call.params));
-  const doc = mutationDoc(r, 'updateMany', shape.selection);
+  const doc = documentFor('updateMany', r.d, shape.selection);
   const rows = (await run(call, doc.text, { inputs }, r))[doc.root] as unknown as Obj[];
   send(call, 200, rows.map(shape.render));
 }
@@ -123,7 +112,7 @@ export async function remove(call: Call, r: Resource, key: string): Promise<void
   if (r.key === 'networks' && /^(1|true|yes)$/i.test(call.params.get('force_delete') ?? '')) {
     await run(call, 'mutation($id: ID!) { forceDeleteNetwork(id: $id) }', { id: String(id) }, r);
   } else {
-    const doc = mutationDoc(r, 'delete', '');
+    const doc = documentFor('delete', r.d);
     await run(call, doc.text, { id: String(id) }, r);
   }
   send(call, 204);
@@ -147,7 +136,7 @@ export async function bulkRemove(call: Call, r: Resource): Promise<void> {
     const at = call.siteId !== null && r.siteScoped ? `(site_id, id) = (${call.siteId}, ${missing[0]})` : `(id) = (${missing[0]})`;
     throw new NsotError(404, `No such ${r.label} found at ${at}`);
   }
-  const doc = mutationDoc(r, 'deleteMany', '');
+  const doc = documentFor('deleteMany', r.d);
   await run(call, doc.text, { ids: ids.map(String) }, r);
   send(call, 204);
 }

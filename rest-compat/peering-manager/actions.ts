@@ -13,20 +13,25 @@ import { NO_AFFILIATED_AS, isPrivateAsn } from '../../src/workflows/peeringdb-ac
 import { RENDER_NETWORK_EMAIL_RESPONSES, renderNetworkEmail, updateLocalCache } from './peeringdb';
 import { POLL_FAN_OUT_RESPONSES, POLL_ROUTER_RESPONSES, POLL_SESSION_RESPONSES, pollRouter, pollRoutersOf, pollSession } from './polling';
 import { jobBody } from './jobs';
+import { actionDocument, documentFor, type Doc } from '../core/documents';
 import type { Job } from '../../src/domain/core/job';
 
 /** Runs a GraphQL operation of the core for an action; its errors become DRF responses (404, 403, 503 ...). */
-async function core<T = unknown>(call: Call, text: string, root: string, variables: Record<string, unknown>, contentType?: string): Promise<T> {
+async function core<T = unknown>(call: Call, doc: Doc, variables: Record<string, unknown>, contentType?: string): Promise<T> {
   const ctx = await call.ctx();
-  return run<T>(call, ctx, { text, root }, variables, { d: contentType ? modelByContentType(contentType)! : null });
+  return run<T>(call, ctx, doc, variables, { d: contentType ? modelByContentType(contentType)! : null });
 }
+
+// Looked up when used: models register as their modules load.
+const AS = () => modelByContentType('peering.autonomoussystem')!;
+const IX = () => modelByContentType('peering.internetexchange')!;
 
 const ENCRYPT_RESPONSES = { 200: 'The password is encrypted (no body)', 503: 'No router, no platform or the router does not encrypt passwords' };
 
 /** POST …/{id}/encrypt-password/ (spec pm-workflows §5): 200 with no body, 503 when the router cannot encrypt. */
 function encryptPasswordAction(mutation: string, contentType: string) {
   return async (call: Call, id: string): Promise<[number, unknown]> => {
-    await core(call, `mutation($id: ID!) { ${mutation}(id: $id) { id } }`, mutation, { id }, contentType);
+    await core(call, actionDocument(mutation), { id }, contentType);
     return [200, undefined];
   };
 }
@@ -40,11 +45,11 @@ const notFound = (contentType: string) => detail(404, `No ${modelByContentType(c
 
 /** POST …/autonomous-systems/{id}/sync-with-peeringdb/ (§6.1): 200 synced or private ASN, 204 not in PeeringDB. */
 async function syncWithPeeringdb(call: Call, id: string): Promise<[number, unknown]> {
-  const as = await core<{ asn: number } | null>(call, 'query($id: ID!) { autonomousSystem(id: $id) { asn } }', 'autonomousSystem', { id });
+  const as = await core<{ asn: number } | null>(call, documentFor('detail', AS(), '{ asn }'), { id });
   if (!as) throw notFound('peering.autonomoussystem');
   if (isPrivateAsn(as.asn)) return [200, undefined];
   try {
-    await core(call, 'mutation($id: ID!) { syncAutonomousSystemWithPeeringdb(id: $id) { id } }', 'syncAutonomousSystemWithPeeringdb', { id }, 'peering.autonomoussystem');
+    await core(call, actionDocument('syncAutonomousSystemWithPeeringdb'), { id }, 'peering.autonomoussystem');
   } catch (e) {
     // Not in the mirror (the AS itself exists: read above), or the values do not fit the AS: PM answers 204.
     if (e instanceof RestError && (e.status === 404 || e.status === 400)) return [204, undefined];
@@ -58,7 +63,7 @@ function sharedWithAffiliated(field: 'sharedInternetExchanges' | 'sharedFaciliti
   const shape = () => (field === 'sharedInternetExchanges' ? restShape('peering.internetexchange', { brief: true }) : restShape('peeringdb.pdbfacility'));
   return async (call: Call, id: string): Promise<[number, unknown]> => {
     const sh = shape();
-    const as = await core<Record<string, any[]> | null>(call, `query($id: ID!) { autonomousSystem(id: $id) { ${field} ${sh.selection} } }`, 'autonomousSystem', { id });
+    const as = await core<Record<string, any[]> | null>(call, documentFor('detail', AS(), `{ ${field} ${sh.selection} }`), { id });
     if (!as) throw notFound('peering.autonomoussystem');
     return [200, as[field].map((o) => sh.render(o, call.urls))];
   };
@@ -66,7 +71,7 @@ function sharedWithAffiliated(field: 'sharedInternetExchanges' | 'sharedFaciliti
 
 /** POST …/internet-exchanges/{id}/link-to-peeringdb/ (§6.2): 200 linked, 503 no or conflicting netixlans. */
 async function linkToPeeringdb(call: Call, id: string): Promise<[number, unknown]> {
-  await core(call, 'mutation($id: ID!) { linkInternetExchangeToPeeringdb(id: $id) { id } }', 'linkInternetExchangeToPeeringdb', { id }, 'peering.internetexchange');
+  await core(call, actionDocument('linkInternetExchangeToPeeringdb'), { id }, 'peering.internetexchange');
   return [200, undefined];
 }
 
@@ -75,7 +80,7 @@ const AVAILABLE_PEER_FIELDS = ['id', 'asn', 'ipaddr4', 'ipaddr6', 'is_rs_peer', 
 /** GET …/internet-exchanges/{id}/available-peers/ (§6.2): PeeringDB netixlans worth a session; [] when not linked. */
 async function availablePeers(call: Call, id: string): Promise<[number, unknown]> {
   const sh = restShape('peeringdb.pdbnetworkixlan', { fields: AVAILABLE_PEER_FIELDS });
-  const ix = await core<{ availablePeers: any[] } | null>(call, `query($id: ID!) { internetExchange(id: $id) { availablePeers ${sh.selection} } }`, 'internetExchange', { id });
+  const ix = await core<{ availablePeers: any[] } | null>(call, documentFor('detail', IX(), `{ availablePeers ${sh.selection} }`), { id });
   if (!ix) throw notFound('peering.internetexchange');
   const idOf = (v: unknown) => (v && typeof v === 'object' ? (v as { id: unknown }).id : v);
   // PM's rows name the network and the IX LAN by id; the facility sides stay objects.
@@ -87,7 +92,7 @@ async function availablePeers(call: Call, id: string): Promise<[number, unknown]
 
 /** POST …/internet-exchanges/{id}/import-sessions/ (§6.2): 202 + Job peering.internet_exchange.import_sessions. */
 async function importSessions(call: Call, id: string): Promise<[number, unknown]> {
-  const job = await core<Job>(call, 'mutation($id: ID!) { importInternetExchangePeeringSessions(id: $id) { id } }', 'importInternetExchangePeeringSessions', { id }, 'peering.internetexchange');
+  const job = await core<Job>(call, actionDocument('importInternetExchangePeeringSessions'), { id }, 'peering.internetexchange');
   return [202, await jobBody(call, job)];
 }
 
@@ -95,7 +100,7 @@ const IMPORT_SESSIONS_RESPONSES = { 202: 'The queued job importing the BGP neigh
 
 /** GET …/internet-exchanges/{id}/prefixes/ (§6.2, deprecated in PM): the PeeringDB LAN's prefixes by family. */
 async function ixPrefixes(call: Call, id: string): Promise<[number, unknown]> {
-  const ix = await core<{ peeringdbPrefixes: unknown } | null>(call, 'query($id: ID!) { internetExchange(id: $id) { peeringdbPrefixes } }', 'internetExchange', { id });
+  const ix = await core<{ peeringdbPrefixes: unknown } | null>(call, documentFor('detail', IX(), '{ peeringdbPrefixes }'), { id });
   if (!ix) throw notFound('peering.internetexchange');
   return [200, ix.peeringdbPrefixes];
 }
@@ -186,7 +191,7 @@ async function userPreferences(call: Call): Promise<void> {
   await (safe ? readable(call) : writable(call));
   if (!safe && method !== 'PATCH') throw new RestError(405, { detail: `Method "${method}" not allowed.`, allow: ['GET', 'HEAD', 'PATCH'] });
   if (safe) {
-    call.reply.send(200, await core(call, '{ myPreferences }', 'myPreferences', {}));
+    call.reply.send(200, await core(call, { text: '{ myPreferences }', root: 'myPreferences' }, {}));
     return;
   }
   const patch = await body(call);
@@ -194,7 +199,7 @@ async function userPreferences(call: Call): Promise<void> {
   if (patch === undefined || patch === null || patch instanceof FormBody) {
     throw new RestError(400, { non_field_errors: [`Invalid data. Expected a dictionary, but got ${patch === undefined ? 'nothing' : patch === null ? 'null' : 'form data'}.`] });
   }
-  call.reply.send(200, await core(call, 'mutation($p: JSON!) { updateMyPreferences(preferences: $p) }', 'updateMyPreferences', { p: patch }));
+  call.reply.send(200, await core(call, { text: 'mutation($p: JSON!) { updateMyPreferences(preferences: $p) }', root: 'updateMyPreferences' }, { p: patch }));
 }
 
 /** Plain views without a model (spec §1 and §6). */

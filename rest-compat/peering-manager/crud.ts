@@ -56,7 +56,7 @@ export async function listObjects(call: Call, d: ModelDescriptor): Promise<void>
   const filter = await listFilter(call, ctx, d);
   const shape = shapeFor(d, projection(call));
   const page = pageFromQuery(call.params, ctx.config);
-  const data = await run<{ totalCount: number; items: any[] }>(call, ctx, documentFor('list', d, shape), {
+  const data = await run<{ totalCount: number; items: any[] }>(call, ctx, documentFor('list', d, shape.selection), {
     filter, ordering: orderingFromQuery(d, call.params), limit: gqlLimit(page), offset: page.offset,
   }, { d });
   const { next, previous } = pageLinks(absolute(call), page, data.totalCount);
@@ -67,7 +67,7 @@ export async function listObjects(call: Call, d: ModelDescriptor): Promise<void>
 async function fetchOne(call: Call, ctx: GqlContext, d: ModelDescriptor, id: string, p: Projection): Promise<Record<string, unknown>> {
   const shape = shapeFor(d, p);
   // Rows outside the caller's read scope (the model's readScope) come back null: a 404 too.
-  const item = await run(call, ctx, documentFor('detail', d, shape), { id }, { d });
+  const item = await run(call, ctx, documentFor('detail', d, shape.selection), { id }, { d });
   if (!item) throw notFound(d);
   return shape.render(item, call.urls);
 }
@@ -107,13 +107,13 @@ export async function createObjects(call: Call, d: ModelDescriptor): Promise<voi
   if (Array.isArray(data)) {
     const translated = data.map((item) => toInput(d, item, 'create'));
     reject(translated.map((t) => t.errors), true);
-    await run<any[]>(call, ctx, documentFor('createMany', d, written(d)), { inputs: translated.map((t) => t.input) }, { d, bulkShape: 'list', bulkSize: data.length });
+    await run<any[]>(call, ctx, documentFor('createMany', d, written(d).selection), { inputs: translated.map((t) => t.input) }, { d, bulkShape: 'list', bulkSize: data.length });
     call.reply.send(201, await representWritten(call, ctx, d));
     return;
   }
   const { input, errors } = toInput(d, data, 'create');
   reject([errors], false);
-  await run(call, ctx, documentFor('create', d, written(d)), { input }, { d });
+  await run(call, ctx, documentFor('create', d, written(d).selection), { input }, { d });
   call.reply.send(201, (await representWritten(call, ctx, d))[0]);
 }
 
@@ -122,7 +122,7 @@ export async function updateObject(call: Call, d: ModelDescriptor, id: string, m
   const ctx = await writable(call);
   const { input, errors } = toInput(d, (await body(call)) ?? {}, mode);
   reject([errors], false);
-  await run(call, ctx, documentFor(mode === 'patch' ? 'update' : 'replace', d, written(d)), { id, input }, { d });
+  await run(call, ctx, documentFor(mode === 'patch' ? 'update' : 'replace', d, written(d).selection), { id, input }, { d });
   call.reply.send(200, (await representWritten(call, ctx, d))[0]);
 }
 
@@ -143,7 +143,7 @@ export async function updateObjects(call: Call, d: ModelDescriptor, mode: Mode):
   const { items, ids } = await bulkItems(call);
   const translated = items.map(({ id: _id, ...rest }) => toInput(d, rest, mode));
   reject(translated.map((t) => t.errors), false);
-  await run<any[]>(call, ctx, documentFor('updateMany', d, written(d)), { inputs: translated.map((t, i) => ({ id: String(ids[i]), ...t.input })) }, { d, bulkShape: 'first', bulkSize: items.length });
+  await run<any[]>(call, ctx, documentFor('updateMany', d, written(d).selection), { inputs: translated.map((t, i) => ({ id: String(ids[i]), ...t.input })) }, { d, bulkShape: 'first', bulkSize: items.length });
   call.reply.send(200, await representWritten(call, ctx, d));
 }
 

@@ -11,6 +11,6 @@ export async function jobBody(call: Call, job: Job): Promise<unknown> {
   const d = describe(Job);
   const shape = shapeFor(d, {});
   // Read through the caller's grant like any detail: a job is visible to whoever enqueued it.
-  const item = await run(call, ctx, documentFor('detail', d, shape), { id: String(job.id) }, { d });
+  const item = await run(call, ctx, documentFor('detail', d, shape.selection), { id: String(job.id) }, { d });
   return item ? shape.render(item, call.urls) : { id: job.id, job_id: job.jobId, status: { value: job.status, label: job.status } };
 }

@@ -5,10 +5,11 @@ import { modelByContentType } from '../../src/domain/model';
 import type { Job } from '../../src/domain/core/job';
 import { run, type Call } from './call';
 import { jobBody } from './jobs';
+import { actionDocument } from '../core/documents';
 
 async function mutate<T>(call: Call, mutation: string, id: string, contentType: string): Promise<T> {
   const ctx = await call.ctx();
-  return run<T>(call, ctx, { text: `mutation($id: ID!) { ${mutation}(id: $id) { id } }`, root: mutation }, { id }, { d: modelByContentType(contentType)! });
+  return run<T>(call, ctx, actionDocument(mutation), { id }, { d: modelByContentType(contentType)! });
 }
 
 /** POST /api/devices/routers/{id}/poll-bgp-sessions/ → 202 + Job devices.router.poll_bgp_sessions. */

@@ -31,7 +31,7 @@ function serializer(running: RunningApp): WebhookDataSerializer {
     const d = modelByContentType(contentType);
     if (!d) return out;
     const shape = shapeFor(d, {});
-    const doc = documentFor('list', d, shape);
+    const doc = documentFor('list', d, shape.selection);
     for (let i = 0; i < ids.length; i += CHUNK) {
       const chunk = ids.slice(i, i + CHUNK);
       const ctx: GqlContext = { em, caller, loaders: new Loaders(em, () => caller), requestId: '', config: READ_CONFIG, bus: NO_BUS, speaker: NO_SPEAKER };
