@@ -13,7 +13,7 @@ import { nestedScope, requireRead, requireWrite, readScope } from './guards';
 import { selectedFields } from './selection';
 import { nestedLists, type NestedList } from '../domain/nested';
 import type { GqlContext } from './context';
-import { compiledDetail, compiledList, isCompiled } from './read-compiler';
+import { compiledDetail, compiledList, compiledValue, isCompiled } from './read-compiler';
 
 /** 'BGPGroup' -> 'bgpGroup', 'AutonomousSystem' -> 'autonomousSystem', all-capital 'BFD'/'BFDs' -> 'bfd'/'bfds'. */
 export const fieldName = (s: string) => s.replace(/^[A-Z]+s?$|^[A-Z]+(?=[A-Z][a-z])|^[A-Z]/, (m) => m.toLowerCase());
@@ -68,7 +68,7 @@ const ID_ARG = 'Its id';
 function nestedListField(proto: any, list: NestedList, paging: (ctx: GqlContext) => { paginateCount: number; maxPageSize: number }): void {
   const Filter = filterInput(list.child);
   define(proto, `nested_${list.name}`, async (obj: AnyEntity, filter: any, ordering: string[] | undefined, limit: number | undefined, ctx: GqlContext, info: GraphQLResolveInfo) => {
-    if (isCompiled(obj)) return obj[info.path.key];
+    if (isCompiled(obj)) return compiledValue(obj, info);
     const scope = nestedScope(ctx, list.child);
     return scope ? ctx.loaders.nested(obj, list, { filter, ordering, limit }, paging(ctx), scope.rows) : [];
   }, (p, k, desc) => {
@@ -176,14 +176,14 @@ export function modelResolver(d: ModelDescriptor): Function {
 
   // Field resolvers: display, relations through loaders, computed values; a compiled object's
   // value is under the response key (src/graphql/read-compiler).
-  define(proto, 'display', async (obj: AnyEntity, ctx: GqlContext, info: GraphQLResolveInfo) => (isCompiled(obj) ? obj[info.path.key] : String(await d.display(obj, ctx.loaders.load))), (p, k, desc) => {
+  define(proto, 'display', async (obj: AnyEntity, ctx: GqlContext, info: GraphQLResolveInfo) => (isCompiled(obj) ? compiledValue(obj, info) : String(await d.display(obj, ctx.loaders.load))), (p, k, desc) => {
     FieldResolver(() => String, { name: 'display', description: 'The object as text' })(p, k, desc);
     Root()(p, k, 0); Ctx()(p, k, 1); Info()(p, k, 2);
   });
   for (const f of d.fields) {
     if (f.kind === 'fk') {
       const target = f.target!;
-      define(proto, `resolve_${f.name}`, (obj: AnyEntity, ctx: GqlContext, info: GraphQLResolveInfo) => (isCompiled(obj) ? obj[info.path.key] : ctx.loaders.related(obj, f.name)), (p, k, desc) => {
+      define(proto, `resolve_${f.name}`, (obj: AnyEntity, ctx: GqlContext, info: GraphQLResolveInfo) => (isCompiled(obj) ? compiledValue(obj, info) : ctx.loaders.related(obj, f.name)), (p, k, desc) => {
         FieldResolver(() => target(), { name: f.name, nullable: true, description: fieldDescription(f) })(p, k, desc);
         Root()(p, k, 0); Ctx()(p, k, 1); Info()(p, k, 2);
       });
@@ -192,7 +192,7 @@ export function modelResolver(d: ModelDescriptor): Function {
   for (const list of nestedLists(d)) nestedListField(proto, list, paging);
   for (const [name, c] of Object.entries(d.computed ?? {})) {
     const type = c.type === 'string' ? String : c.type === 'bool' ? Boolean : c.type === 'int' ? Int : JSONScalar;
-    define(proto, `computed_${name}`, (obj: AnyEntity, ctx: GqlContext, info: GraphQLResolveInfo) => (isCompiled(obj) ? obj[info.path.key] : c.resolve(obj, ctx.loaders.load)), (p, k, desc) => {
+    define(proto, `computed_${name}`, (obj: AnyEntity, ctx: GqlContext, info: GraphQLResolveInfo) => (isCompiled(obj) ? compiledValue(obj, info) : c.resolve(obj, ctx.loaders.load)), (p, k, desc) => {
       FieldResolver(() => type, { name, nullable: c.nullable ?? true, description: c.description ?? fieldDescription({ name }) })(p, k, desc);
       Root()(p, k, 0); Ctx()(p, k, 1); Info()(p, k, 2);
     });

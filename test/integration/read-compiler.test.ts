@@ -1,6 +1,7 @@
 // The read compiler (src/graphql/read-compiler): for every model, a list and a detail document
-// derived from the schema at depth 2 (every field the model declares, and under each foreign key
-// and nested list every field its target declares) cost ONE SQL statement per root field, plus
+// derived from the schema at depth 2 (every field the model declares, SQL-declared fields such as
+// an IX's availablePeers included, and under each foreign key and nested list every field its
+// target declares) cost ONE SQL statement per root field, plus
 // one for totalCount, and answer exactly what the ORM path answers, for a superuser and for an
 // ordinary user (whose scopes hide rows of some models), on PGlite and PostgreSQL.
 import { getNamedType, isLeafType, isObjectType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
@@ -15,14 +16,20 @@ import { Loaders } from '../../src/graphql/loaders';
 import { authenticate } from '../../src/http/auth';
 import { requestContext } from '../../src/db/context';
 import { compileStats, readCompiler } from '../../src/graphql/read-compiler';
+import { declaredField } from '../../src/graphql/read-compiler/declared';
 import type { GqlContext } from '../../src/graphql/context';
 
 const LIMITS = { GRAPHQL_MAX_COMPLEXITY: '100000000', GRAPHQL_MAX_TOKENS: '1000000', GRAPHQL_MAX_DOCUMENT_BYTES: '10000000', GRAPHQL_MAX_DEPTH: '20', LOGIN_RATE_LIMIT: 'off' };
 
-/** The fields of a model's type that its descriptor declares (columns, relations, lists, display, computed). */
+/**
+ * The fields of a model's type that its descriptor declares (columns, relations, lists, display,
+ * computed) and the SQL-declared ones that take no argument (an IX's availablePeers, a session's
+ * isAbandoned: src/graphql/read-compiler/declared.ts).
+ */
 function declared(schema: GraphQLSchema, d: ModelDescriptor): { leaves: string[]; objects: { name: string; target: GraphQLObjectType }[] } {
   const type = schema.getType(d.name) as GraphQLObjectType;
-  const names = new Set([...d.fields.map((f) => f.name), 'display', ...Object.keys(d.computed ?? {}), ...nestedLists(d).map((l) => l.name)]);
+  const sqlDeclared = Object.values(type.getFields()).filter((f) => !f.args.length && declaredField(d, f.name)).map((f) => f.name);
+  const names = new Set([...d.fields.map((f) => f.name), 'display', ...Object.keys(d.computed ?? {}), ...nestedLists(d).map((l) => l.name), ...sqlDeclared]);
   const leaves: string[] = [];
   const objects: { name: string; target: GraphQLObjectType }[] = [];
   for (const f of Object.values(type.getFields())) {
@@ -175,5 +182,49 @@ describe.each(DB_KINDS)('read compiler on %s', (kind) => {
     expect(as.text).toBe(as.label);
     expect(viaSql.data.router.items[0].asn).toEqual({ asn: 65100 });
     expect(viaSql.statements).toBe(2);
+  });
+  test('SQL-declared fields (PeeringDB features): one statement with the whole selection, the values their REST actions answer', async () => {
+    // Public ASNs (private ones are never looked up in PeeringDB) on one PeeringDB IX LAN; 3001 and 3002 share a facility.
+    const org = (await pdbPost(s, 'org', { name: 'DF Org', country: 'CH' })).id;
+    const fac = (await pdbPost(s, 'fac', { org_id: org, name: 'DF Fac', city: 'Zurich', country: 'CH' })).id;
+    const nets = [];
+    for (const asn of [3001, 3002, 3003]) nets.push((await pdbPost(s, 'net', { org_id: org, name: `DF Net ${asn}`, asn })).id);
+    const ixlan = (await pdbPost(s, 'ix', { org_id: org, name: 'DF IX', city: 'Zurich', country: 'CH', prefix: '198.18.0.0/24' })).id;
+    await pdbPost(s, 'ixpfx', { ixlan_id: ixlan, prefix: '2001:db8:18::/64', protocol: 'IPv6' });
+    for (const [i, net] of nets.entries()) await pdbPost(s, 'netixlan', { net_id: net, ixlan_id: ixlan, speed: 1000, ipaddr4: `198.18.0.${10 + i}`, ipaddr6: i === 2 ? '2001:db8:18::12' : null });
+    for (const net of nets.slice(0, 2)) await pdbPost(s, 'netfac', { net_id: net, fac_id: fac });
+    const a = await gqlOk(s, `mutation { us: createAutonomousSystem(input: {asn: 3001, name: "DF us"}) { id } them: createAutonomousSystem(input: {asn: 3002, name: "DF them"}) { id }
+      gone: createAutonomousSystem(input: {asn: 3004, name: "DF gone"}) { id } }`);
+    const ix = (await gqlOk(s, `mutation { createInternetExchange(input: {name: "DF IX", slug: "df-ix", localAutonomousSystemId: "${a.us.id}", peeringdbIxlan: ${ixlan}}) { id } }`)).createInternetExchange.id;
+    const conn = (await gqlOk(s, `mutation { createConnection(input: {internetExchangePointId: "${ix}", routerId: null, ipv4Address: "198.18.0.1/24"}) { id } }`)).createConnection.id;
+    await gqlOk(s, `mutation { live: createInternetExchangePeeringSession(input: {ixpConnectionId: "${conn}", autonomousSystemId: "${a.them.id}", ipAddress: "198.18.0.11"}) { id }
+      gone: createInternetExchangePeeringSession(input: {ixpConnectionId: "${conn}", autonomousSystemId: "${a.gone.id}", ipAddress: "198.18.0.99"}) { id } }`);
+    const q = `{ internetExchanges(filter: {slug: {exact: ["df-ix"]}}) { items { name peeringdbPrefixes peers: availablePeers { asn ipaddr4 net { name } display }
+        connections { internetExchangePeeringSessions(ordering: ["ipAddress"]) { ipAddress existsInPeeringdb abandoned: isAbandoned autonomousSystem { asn } } } } }
+      autonomousSystem(id: "${a.them.id}") { asn sharedInternetExchanges(affiliatedId: "${a.us.id}") { name availablePeers { asn } }
+        sharedFacilities(affiliatedId: "${a.us.id}") { name } none: sharedFacilities(affiliatedId: "${a.gone.id}") { id } } }`;
+    const before = compileStats.fallback;
+    const viaSql = await run('superuser', q, true);
+    expect(compileStats.fallback).toBe(before);
+    expect(viaSql.statements).toBe(2); // one per root field
+    expect(viaSql.data).toEqual({
+      internetExchanges: { items: [{
+        name: 'DF IX', peeringdbPrefixes: { ipv6: ['2001:db8:18::/64'], ipv4: ['198.18.0.0/24'] },
+        // 3001 is the IX's own AS, 3002's only address has a session on every connection.
+        peers: [{ asn: 3003, ipaddr4: '198.18.0.12', net: { name: 'DF Net 3003' }, display: 'AS3003 on DF IX' }],
+        connections: [{ internetExchangePeeringSessions: [
+          { ipAddress: '198.18.0.11', existsInPeeringdb: true, abandoned: false, autonomousSystem: { asn: 3002 } },
+          { ipAddress: '198.18.0.99', existsInPeeringdb: false, abandoned: true, autonomousSystem: { asn: 3004 } },
+        ] }],
+      }] },
+      autonomousSystem: { asn: 3002, sharedInternetExchanges: [{ name: 'DF IX', availablePeers: [{ asn: 3003 }] }], sharedFacilities: [{ name: 'DF Fac' }], none: [] },
+    });
+    // Objects that are not compiled rows (a mutation's answer) read the same fields by one statement each.
+    const written = await gqlOk(s, `mutation { updateInternetExchange(id: "${ix}", input: {description: "x"}) { peeringdbPrefixes availablePeers { asn } } }`);
+    expect(written.updateInternetExchange).toEqual({ peeringdbPrefixes: viaSql.data.internetExchanges.items[0].peeringdbPrefixes, availablePeers: [{ asn: 3003 }] });
+    // Without an affiliated AS (no argument, no preference) the field is refused where it is, as before.
+    const refused = await s.gql(`{ autonomousSystem(id: "${a.them.id}") { asn sharedInternetExchanges { id } } }`);
+    expect(refused.errors.map((e: any) => [e.path, e.extensions.code])).toEqual([[['autonomousSystem', 'sharedInternetExchanges'], 'SERVICE_UNAVAILABLE']]);
+    expect(refused.data).toEqual({ autonomousSystem: null });
   });
 });

@@ -99,15 +99,24 @@ export async function derive(plan: ObjectPlan, objects: Record<string, any>[], l
       }
     }
   }
+  // A field whose arguments were refused, or whose preparation failed, carries its error.
+  for (const { key, error } of [...plan.failed, ...plan.declaredLists.filter((l) => l.error) as { key: string; error: Error }[]]) {
+    for (const obj of objects) obj[key] = error;
+  }
+  for (const l of plan.declaredLists) {
+    if (l.field.refused && !l.error) for (const obj of objects) if (obj[l.key] === null) obj[l.key] = l.field.refused.error();
+  }
   for (const fk of plan.fks) {
     if (needsDerive(fk.plan)) work.push(derive(fk.plan, objects.map((o) => o[fk.key]).filter(Boolean), loadsByPlan));
   }
-  for (const l of plan.lists) {
-    if (needsDerive(l.plan)) work.push(derive(l.plan, objects.flatMap((o) => o[l.key] ?? []), loadsByPlan));
+  for (const l of [...plan.lists, ...plan.declaredLists]) {
+    if (needsDerive(l.plan)) work.push(derive(l.plan, objects.flatMap((o) => (Array.isArray(o[l.key]) ? o[l.key] : [])), loadsByPlan));
   }
   await Promise.all(work);
 }
 
+/** Whether objects of `plan` (or nested in them) need work after the statement: derived values, errors. */
 export function needsDerive(plan: ObjectPlan): boolean {
-  return plan.derived.length > 0 || plan.fks.some((f) => needsDerive(f.plan)) || plan.lists.some((l) => needsDerive(l.plan));
+  return plan.derived.length > 0 || plan.failed.length > 0 || plan.declaredLists.some((l) => l.error || l.field.refused || needsDerive(l.plan))
+    || plan.fks.some((f) => needsDerive(f.plan)) || plan.lists.some((l) => needsDerive(l.plan));
 }

@@ -2,22 +2,23 @@
 // nested selection, read with ONE SQL statement (plus one for `totalCount` when selected) whose
 // rows are already the response's objects; the schema's field resolvers hand their values through.
 //
+// Fields that are not columns, relations or derived values of a descriptor (an IX's
+// availablePeers, a session's isAbandoned) are declared as SQL (./declared.ts) and compiled too; a
+// nested argument the caller gets wrong (a negative limit) is that field's error on each object.
+//
 // Not compiled yet (the root field is then read through the ORM and DataLoaders, as before):
-// - fields that are not declared on a model descriptor (custom field resolvers such as the
-//   PeeringDB actions' sharedIxps or a session's isAbandoned);
 // - a derived field (display, computed) whose function needs more than its row and the rows it
-//   loads through foreign keys;
-// - fragments on another type than the object's own.
+//   loads through foreign keys (none today: the depth-2 test reads every model's);
+// - a response key that is both a column and another field under an alias.
 // compileStats counts both outcomes and keeps the last reason a selection fell back.
 //
 // Still to do for issue 16: the PeeringDB dialect (rest-compat/peeringdb/read.ts and
-// src/domain/peeringdb/sql.ts, its own SQL engine) as GraphQL documents on this path, its
-// semantics as filter inputs and selections; custom field resolvers as declared SQL (or derived)
-// fields so nothing falls back; then the ORM read path (crud.list/get, Loaders.nested, readNested)
-// can go, leaving the loaders to writes' answers.
-import type { GraphQLResolveInfo } from 'graphql';
+// src/domain/peeringdb/sql.ts, its own SQL engine) as GraphQL documents on this path; then the
+// ORM read path (crud.list/get, Loaders.nested, readNested) can go, leaving the loaders to writes'
+// answers.
+import { Kind, type GraphQLResolveInfo } from 'graphql';
 import type { SqlEntityManager } from '@mikro-orm/knex';
-import type { ModelDescriptor } from '../../domain/model';
+import { describe, type ModelDescriptor } from '../../domain/model';
 import { requireReadGrant } from '../../domain/access';
 import { pageLimit, type ListArgs, type Paging } from '../../domain/crud';
 import { ValidationError } from '../../domain/errors';
@@ -44,11 +45,35 @@ function fellBack(reason: string): void {
 /** Whether a value in a field resolver came from a compiled statement; its value is then under the response key (info.path.key). */
 export const isCompiled = (obj: unknown): obj is Record<string, unknown> => !!obj && (obj as Record<string, unknown>)[COMPILED] === true;
 
+/** The value a compiled object holds for the field being resolved; an error held there is the field's error. */
+export function compiledValue(obj: Record<string, unknown>, info: GraphQLResolveInfo): unknown {
+  const v = obj[info.path.key as string];
+  if (v instanceof Error) throw v;
+  return v;
+}
+
 async function loadsOfTree(plan: ObjectPlan, out: Map<ObjectPlan, Loads>): Promise<Map<ObjectPlan, Loads>> {
   if (plan.derived.length) out.set(plan, await loadsOf(plan));
   for (const fk of plan.fks) await loadsOfTree(fk.plan, out);
-  for (const l of plan.lists) await loadsOfTree(l.plan, out);
+  for (const l of [...plan.lists, ...plan.declaredLists]) await loadsOfTree(l.plan, out);
   return out;
+}
+
+/** What the arguments of the plan's declared lists mean for this request (./declared.ts prepare); a failure is the field's error. */
+async function prepareDeclared(ctx: GqlContext, plan: ObjectPlan): Promise<void> {
+  for (const l of plan.declaredLists) {
+    if (l.field.prepare && l.rows) {
+      try {
+        l.prepared = await l.field.prepare(ctx, l.args);
+      } catch (e) {
+        if (!(e instanceof Error)) throw e;
+        l.error = e;
+      }
+    }
+    await prepareDeclared(ctx, l.plan);
+  }
+  for (const fk of plan.fks) await prepareDeclared(ctx, fk.plan);
+  for (const l of plan.lists) await prepareDeclared(ctx, l.plan);
 }
 
 interface Prepared { plan: ObjectPlan; builder: StatementBuilder; count: boolean }
@@ -59,6 +84,7 @@ async function prepare(ctx: GqlContext, info: GraphQLResolveInfo, paging: Paging
   try {
     const { items, count } = pick(new Planner(info, ctx.caller));
     const loads = await loadsOfTree(items, new Map());
+    await prepareDeclared(ctx, items);
     return { plan: items, count, builder: new StatementBuilder(ctx.em as SqlEntityManager, ctx.caller, paging, loads) };
   } catch (e) {
     if (!(e instanceof Unsupported)) throw e;
@@ -140,4 +166,23 @@ export async function compiledDetail(ctx: GqlContext, info: GraphQLResolveInfo, 
   const obj = json(found[0].j);
   if (needsDerive(p.plan)) await derive(p.plan, [obj], p.builder.loadsByPlan);
   return obj;
+}
+
+/**
+ * The value of a declared field (./declared.ts) for the field resolver: handed through from a
+ * compiled object, or, for an object that is not a compiled row (a mutation's answer), read by
+ * one compiled statement for that object.
+ */
+export async function handThrough(obj: Record<string, any>, ctx: GqlContext, info: GraphQLResolveInfo): Promise<unknown> {
+  if (isCompiled(obj)) return compiledValue(obj, info);
+  const d = describe(obj.constructor);
+  const plan = new Planner(info, ctx.caller).object(d, [{ kind: Kind.SELECTION_SET, selections: info.fieldNodes }]);
+  await prepareDeclared(ctx, plan);
+  const builder = new StatementBuilder(ctx.em as SqlEntityManager, ctx.caller, { paginateCount: ctx.config.paginateCount, maxPageSize: ctx.config.maxPageSize }, await loadsOfTree(plan, new Map()));
+  const r = builder.alias();
+  const found = await run(ctx, sql`select ${builder.object(plan, r)} as j from ${ident(builder.meta(d).tableName)} ${r} where ${r}."id" = ${param(obj.id)}`);
+  compileStats.compiled++;
+  const row = json(found[0].j);
+  if (needsDerive(plan)) await derive(plan, [row], builder.loadsByPlan);
+  return compiledValue(row, info);
 }

@@ -1,8 +1,9 @@
 // What a GraphQL selection asks of the models: for each object in the response, which columns,
 // which foreign keys (an object each), which nested lists (with their filter, ordering and limit)
-// and which derived values (display, computed fields), with the caller's read grant of every
-// model reached. Everything is taken from the model descriptors; a selection that reaches a field
-// no descriptor declares (a custom resolver) is Unsupported and the caller reads it the old way.
+// which derived values (display, computed fields) and which SQL-declared fields (./declared.ts),
+// with the caller's read grant of every model reached. Everything is taken from the model
+// descriptors and the declarations; a selection the compiler cannot read is Unsupported and the
+// caller reads it the old way.
 // Values a field resolver hands through (relations, lists, derived values) are keyed by response
 // key, so aliases of one field with different arguments each get theirs; columns, read by the
 // default resolver, by field name.
@@ -16,6 +17,7 @@ import { canSeeSecrets, readGrant, type RowCondition } from '../../domain/access
 import { nestedLists, type NestedList } from '../../domain/nested';
 import type { ListArgs } from '../../domain/crud';
 import type { Caller } from '../../http/auth';
+import { declaredField, type ListField, type ScalarField } from './declared';
 
 /** A selection the compiler does not (yet) turn into SQL; the resolver falls back to the ORM path. */
 export class Unsupported extends Error {}
@@ -30,6 +32,15 @@ export interface ObjectPlan {
   lists: { key: string; list: NestedList; args: ListArgs; plan: ObjectPlan; rows: RowCondition[] | null }[];
   /** `display` and computed fields (name, response key), derived after the statement from the row (./derived.ts). */
   derived: { key: string; name: string }[];
+  /** Declared scalar fields (./declared.ts), expressions over the row. */
+  scalars: { key: string; field: ScalarField }[];
+  /**
+   * Declared lists of another model (./declared.ts) with their arguments; `prepared` is what
+   * their arguments mean (set before the statement is built), `error` the field's error instead.
+   */
+  declaredLists: { key: string; field: ListField; args: Record<string, unknown>; plan: ObjectPlan; rows: RowCondition[] | null; prepared?: unknown; error?: Error }[];
+  /** Nested lists whose arguments are refused (a negative limit, a bad filter value): the field's error on every object. */
+  failed: { key: string; error: Error }[];
 }
 
 /** Selected fields of one object type by response key, merged over fragments (validation made each key one field with one set of arguments). */
@@ -81,7 +92,7 @@ export class Planner {
   /** The plan of objects of `d` with these selection sets. */
   object(d: ModelDescriptor, sets: readonly (SelectionSetNode | undefined)[]): ObjectPlan {
     const type = this.typeOf(d);
-    const plan: ObjectPlan = { model: d, columns: [], fks: [], lists: [], derived: [] };
+    const plan: ObjectPlan = { model: d, columns: [], fks: [], lists: [], derived: [], scalars: [], declaredLists: [], failed: [] };
     const secretsShown = canSeeSecrets(this.caller, d);
     const own = gqlFields(d);
     const lists = new Map(nestedLists(d).map((l) => [l.name, l]));
@@ -94,7 +105,16 @@ export class Planner {
       // A field declared under another GraphQL name would be read by its property name.
       if (f?.gqlName) throw new Unsupported(`${d.name}.${name} renamed`);
       const subSets = nodes.map((n) => n.selectionSet);
-      if (name === 'display' || (d.computed && Object.hasOwn(d.computed, name))) {
+      const decl = declaredField(d, name);
+      if (decl?.kind === 'scalar') {
+        plan.scalars.push({ key, field: decl });
+        handed.add(key);
+      } else if (decl?.kind === 'list') {
+        const target = describe(decl.target());
+        const g = readGrant(this.caller, target);
+        plan.declaredLists.push({ key, field: decl, args: argsOf(this.info, type, nodes), plan: this.object(target, subSets), rows: g.allowed ? g.rows : null });
+        handed.add(key);
+      } else if (name === 'display' || (d.computed && Object.hasOwn(d.computed, name))) {
         plan.derived.push({ key, name });
         handed.add(key);
       } else if (f?.kind === 'fk') {

@@ -13,6 +13,7 @@ import { orderBy, withScope, type ListArgs, type Paging } from '../../domain/cru
 import { nestedLimit } from '../../domain/nested';
 import type { Caller } from '../../http/auth';
 import { filterToWhere } from '../../domain/filters';
+import { ValidationError } from '../../domain/errors';
 import { ident, joinSql, param, sql, Sql } from './sql';
 import { ROW_KEY, type Loads } from './derived';
 import type { ObjectPlan } from './plan';
@@ -87,7 +88,9 @@ export class StatementBuilder {
     const pairs: [string, Sql | string][] = [[COMPILED, 'true']];
     for (const c of plan.columns) pairs.push([c.field.name, c.hidden ? 'null' : this.column(d, alias, c.field.name)]);
     for (const fk of plan.fks) pairs.push([fk.key, this.related(d, alias, fk.field.name, fk.rows, (a) => this.object(fk.plan, a))]);
-    for (const l of plan.lists) pairs.push([l.key, this.list(l, alias)]);
+    for (const l of plan.lists) pairs.push([l.key, this.list(plan, l, alias)]);
+    for (const x of plan.scalars) pairs.push([x.key, x.field.sql((f) => this.column(d, alias, f), alias)]);
+    for (const l of plan.declaredLists) pairs.push([l.key, this.declaredList(d, l, alias)]);
     if (plan.derived.length) pairs.push([ROW_KEY, this.row(d, alias, this.loadsByPlan.get(plan)!)]);
     return buildObject(pairs);
   }
@@ -123,17 +126,47 @@ export class StatementBuilder {
   }
 
   /** A nested list of one owner row: its members within the caller's scope, filtered, ordered, limited. */
-  private list(l: ObjectPlan['lists'][number], ownerAlias: string): Sql | string {
-    const limit = nestedLimit(l.args.limit, this.paging);
-    if (!l.rows || limit === 0) return `'[]'::json`;
+  private list(owner: ObjectPlan, l: ObjectPlan['lists'][number], ownerAlias: string): Sql | string {
+    if (!l.rows) return `'[]'::json`;
     const child = l.list.child;
     const c = this.alias();
+    let limit: number;
+    let f: Sql | null;
+    try {
+      limit = nestedLimit(l.args.limit, this.paging);
+      f = limit === 0 ? null : this.filter(child, c, l.args.filter);
+    } catch (e) {
+      // A refused argument is this field's error on each object, where GraphQL reports it.
+      if (!(e instanceof ValidationError)) throw e;
+      if (!owner.failed.some((x) => x.key === l.key)) owner.failed.push({ key: l.key, error: e });
+      return 'null';
+    }
+    if (limit === 0) return `'[]'::json`;
     const { from, ownerCol } = this.membership(l.list, c);
     const conds: Sql[] = [new Sql(`${ownerCol} = ${ownerAlias}."id"`), ...this.scope(child, c, l.rows)];
-    const f = this.filter(child, c, l.args.filter);
     if (f) conds.push(f);
     const s = this.alias();
     return sql`coalesce((select json_agg(${s}.j) from (${this.page(l.plan, from, c, conds, l.args.ordering, sql` limit ${param(limit)}`)}) ${s}), '[]'::json)`;
+  }
+
+  /** A declared list (./declared.ts) of one owner row: the target's rows meeting its conditions, within the caller's scope. */
+  private declaredList(d: ModelDescriptor, l: ObjectPlan['declaredLists'][number], ownerAlias: string): Sql | string {
+    if (l.error) return 'null';
+    if (!l.rows) return `'[]'::json`;
+    const target = l.plan.model;
+    const c = this.alias();
+    const readable = (cls: Function, a: string): Sql[] => {
+      const g = readGrant(this.caller, describe(cls));
+      return g.allowed ? this.scope(describe(cls), a, g.rows) : [new Sql('false')];
+    };
+    const conds = [
+      ...l.field.where({ col: (f) => this.column(d, ownerAlias, f), row: ownerAlias }, { col: (f) => this.column(target, c, f), row: c }, l.prepared, readable),
+      ...this.scope(target, c, l.rows),
+    ];
+    const s = this.alias();
+    const list = sql`coalesce((select json_agg(${s}.j) from (${this.page(l.plan, `${ident(this.meta(target).tableName)} ${c}`, c, conds, l.field.ordering, '')}) ${s}), '[]'::json)`;
+    // null marks a refused field (./derived.ts puts its error there).
+    return l.field.refused ? sql`case when ${l.field.refused.when(l.prepared, readable)} then null else ${list} end` : list;
   }
 
   /** Where the (owner, child) pairs of a list live: the pivot table of a many-to-many, or the child's own table. */

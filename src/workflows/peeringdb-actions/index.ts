@@ -2,7 +2,8 @@
 // own PeeringDB mirror: IXPs and facilities an AS shares with the user's affiliated AS, linking an
 // IX to its PeeringDB LAN from its connections, an IX's PeeringDB prefixes.
 import type { AnyEntity, EntityManager } from '@mikro-orm/core';
-import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Mutation, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { GqlContext } from '../../graphql/context';
 import { readScope, requireModelWrite } from '../../graphql/guards';
 import { NotFoundError, UnavailableError } from '../../domain/errors';
@@ -15,6 +16,9 @@ import { Connection } from '../../domain/net/connection';
 import { PdbFacility } from '../../domain/peeringdb/fac';
 import { sqlRows, qi } from '../../domain/peeringdb/sql';
 import { preferencesOf } from '../../domain/users/preferences';
+import { declareField, type Readable } from '../../graphql/read-compiler/declared';
+import { handThrough } from '../../graphql/read-compiler';
+import { joinSql, param, sql, Sql } from '../../graphql/read-compiler/sql';
 
 /** ASNs that are never in PeeringDB: reserved, documentation and private ranges (spec §6). */
 export function isPrivateAsn(asn: number): boolean {
@@ -24,51 +28,62 @@ export function isPrivateAsn(asn: number): boolean {
 
 export const NO_AFFILIATED_AS = 'User did not choose an affiliated AS.';
 
-/** The AS named by `id`, or by the caller's `context.as` preference; 503 when neither names a readable AS. */
-export async function affiliatedAs(ctx: GqlContext, id?: string | null): Promise<AutonomousSystem> {
-  let ref: unknown = id;
+/** SQL: whether the AS number `asn` is private (isPrivateAsn). */
+const privateAsnSql = (asn: Sql | string) => sql`(${asn} in (0, 23456, 65535, 4294967295) or ${asn} between 64496 and 131071 or ${asn} between 4200000000 and 4294967294)`;
+
+/** SQL: whether the AS number `asn` has a live PeeringDB network. */
+const inPeeringdbSql = (asn: Sql | string) => sql`exists (select 1 from peeringdb_net pn where pn.asn = ${asn} and pn.status = 'ok')`;
+
+/**
+ * The id of the affiliated AS a field shared with it compares with: its `affiliatedId` argument,
+ * else the caller's `context.as` preference; 503 when neither names one. Whether the caller reads
+ * that AS is part of the statement (refusedWithout).
+ */
+async function affiliatedId(ctx: GqlContext, args: Record<string, unknown>): Promise<number> {
+  let ref: unknown = args.affiliatedId;
   if (ref === undefined || ref === null) {
     const user = ctx.caller.user;
     const context = user ? (await preferencesOf(ctx.em, user.id)).context : undefined;
     ref = context && typeof context === 'object' ? (context as Record<string, unknown>).as : undefined;
   }
-  const d = describe(AutonomousSystem);
-  const as = ref === undefined || ref === null || !/^\d+$/.test(String(ref)) ? null : await crud.get(ctx.em, d, String(ref), undefined, readScope(ctx, d));
-  if (!as) throw new UnavailableError(NO_AFFILIATED_AS);
-  return as as AutonomousSystem;
+  const id = ref === undefined || ref === null || !/^\d+$/.test(String(ref)) ? NaN : Number(ref);
+  if (!Number.isSafeInteger(id) || id > 2147483647) throw new UnavailableError(NO_AFFILIATED_AS);
+  return id;
 }
 
-async function hasNetwork(ctx: GqlContext, asn: number): Promise<boolean> {
-  if (isPrivateAsn(asn)) return false;
-  return (await sqlRows(ctx.em, `select 1 from peeringdb_net where asn = ? and status = 'ok' limit 1`, [asn])).length > 0;
-}
+/** SQL: the ASN of the affiliated AS `id`, when the caller reads it. */
+const affiliatedAsn = (id: number, readable: Readable) => sql`(select aff.asn from ${qi(describe(AutonomousSystem).table)} aff where aff.id = ${param(id)}${joinSql(readable(AutonomousSystem, 'aff').map((c) => sql` and ${c}`), '')})`;
 
-/** Both ASes have a PeeringDB network and they are different networks (otherwise nothing is shared). */
-async function bothInPeeringdb(ctx: GqlContext, a: AutonomousSystem, b: AutonomousSystem): Promise<boolean> {
-  return a.asn !== b.asn && (await hasNetwork(ctx, a.asn)) && (await hasNetwork(ctx, b.asn));
-}
+/** 503 on every object when the affiliated AS is not one the caller reads. */
+const refusedWithout = { when: (id: number, readable: Readable) => sql`${affiliatedAsn(id, readable)} is null`, error: () => new UnavailableError(NO_AFFILIATED_AS) };
+
+/**
+ * Conditions of a field shared with the affiliated AS on the AS row `as`: both ASes have a
+ * PeeringDB network and they are different networks (otherwise nothing is shared).
+ */
+const bothInPeeringdb = (as: string, affAsn: Sql): Sql =>
+  sql`${as}.asn <> ${affAsn} and not ${privateAsnSql(`${as}.asn`)} and not ${privateAsnSql(affAsn)} and ${inPeeringdbSql(`${as}.asn`)} and ${inPeeringdbSql(affAsn)}`;
 
 /** Our IXPs of the affiliated AS whose PeeringDB LAN has both networks (PM's shared_ixps). */
-export async function sharedInternetExchanges(ctx: GqlContext, as: AutonomousSystem, affiliated: AutonomousSystem): Promise<AnyEntity[]> {
-  if (!(await bothInPeeringdb(ctx, as, affiliated))) return [];
-  const rows = await sqlRows(ctx.em, `select distinct a.ixlan_id as ixlan from peeringdb_netixlan a
-    join peeringdb_netixlan b on b.ixlan_id = a.ixlan_id and b.status = 'ok' and b.asn = ?
-    where a.status = 'ok' and a.asn = ?`, [affiliated.asn, as.asn]);
-  if (!rows.length) return [];
-  const d = describe(InternetExchange);
-  const where = crud.withScope({ localAutonomousSystem: affiliated.id, peeringdbIxlan: { $in: rows.map((r) => Number(r.ixlan)) } }, readScope(ctx, d));
-  return (await ctx.em.find(InternetExchange, where as any, { orderBy: { name: 'asc', slug: 'asc', id: 'asc' } })) as AnyEntity[];
-}
+declareField(AutonomousSystem, 'sharedInternetExchanges', {
+  kind: 'list', target: () => InternetExchange, ordering: ['name', 'slug'], prepare: affiliatedId, refused: refusedWithout,
+  where: ({ row: as }, { row: ix }, id: number, readable) => {
+    const affAsn = affiliatedAsn(id, readable);
+    return [bothInPeeringdb(as, affAsn), sql`${ix}.local_autonomous_system_id = ${param(id)} and ${ix}.peeringdb_ixlan in (select a.ixlan_id from peeringdb_netixlan a
+      join peeringdb_netixlan b on b.ixlan_id = a.ixlan_id and b.status = 'ok' and b.asn = ${affAsn}
+      where a.status = 'ok' and a.asn = ${as}.asn)`];
+  },
+});
 
 /** PeeringDB facilities where both networks are present (PM's shared_facilities). */
-export async function sharedFacilities(ctx: GqlContext, as: AutonomousSystem, affiliated: AutonomousSystem): Promise<AnyEntity[]> {
-  if (!(await bothInPeeringdb(ctx, as, affiliated))) return [];
-  const present = `select nf.fac_id from peeringdb_netfac nf join peeringdb_net n on n.id = nf.net_id and n.status = 'ok' where nf.status = 'ok' and n.asn = ?`;
-  const rows = await sqlRows(ctx.em, `select f.id from peeringdb_fac f where f.status = 'ok' and f.id in (${present}) and f.id in (${present}) order by f.id`, [as.asn, affiliated.asn]);
-  if (!rows.length) return [];
-  const d = describe(PdbFacility);
-  return (await ctx.em.find(PdbFacility, crud.withScope({ id: { $in: rows.map((r) => Number(r.id)) } }, readScope(ctx, d)) as any, { orderBy: { id: 'asc' } })) as AnyEntity[];
-}
+const presentAt = (asn: Sql | string) => sql`select nf.fac_id from peeringdb_netfac nf join peeringdb_net n on n.id = nf.net_id and n.status = 'ok' where nf.status = 'ok' and n.asn = ${asn}`;
+declareField(AutonomousSystem, 'sharedFacilities', {
+  kind: 'list', target: () => PdbFacility, ordering: ['id'], prepare: affiliatedId, refused: refusedWithout,
+  where: ({ row: as }, { row: f }, id: number, readable) => [
+    bothInPeeringdb(as, affiliatedAsn(id, readable)),
+    sql`${f}.status = 'ok' and ${f}.id in (${presentAt(`${as}.asn`)}) and ${f}.id in (${presentAt(affiliatedAsn(id, readable))})`,
+  ],
+});
 
 /** Links an IX to the PeeringDB LAN its connections' netixlans are on; 503 when there is none or more than one. */
 export async function linkInternetExchangeToPeeringdb(ctx: GqlContext, id: string): Promise<AnyEntity> {
@@ -104,21 +119,34 @@ const AFFILIATED_ARG = 'Id of the affiliated AS to compare with (default: the ca
 @Resolver(() => AutonomousSystem)
 export class SharedWithAffiliatedResolver {
   @FieldResolver(() => [InternetExchange], { description: 'IXPs of the affiliated AS whose PeeringDB LAN has both this AS\'s and the affiliated AS\'s networks (Peering Manager\'s shared-ixps)' })
-  async sharedInternetExchanges(@Root() as: AutonomousSystem, @Ctx() ctx: GqlContext, @Arg('affiliatedId', () => ID, { nullable: true, description: AFFILIATED_ARG }) affiliatedId?: string | null): Promise<AnyEntity[]> {
-    return sharedInternetExchanges(ctx, as, await affiliatedAs(ctx, affiliatedId));
+  sharedInternetExchanges(@Root() as: Record<string, any>, @Ctx() ctx: GqlContext, @Info() info: GraphQLResolveInfo, @Arg('affiliatedId', () => ID, { nullable: true, description: AFFILIATED_ARG }) _affiliatedId?: string | null): Promise<unknown> {
+    return handThrough(as, ctx, info);
   }
 
   @FieldResolver(() => [PdbFacility], { description: 'PeeringDB facilities where both this AS\'s and the affiliated AS\'s networks are present (Peering Manager\'s shared-facilities)' })
-  async sharedFacilities(@Root() as: AutonomousSystem, @Ctx() ctx: GqlContext, @Arg('affiliatedId', () => ID, { nullable: true, description: AFFILIATED_ARG }) affiliatedId?: string | null): Promise<AnyEntity[]> {
-    return sharedFacilities(ctx, as, await affiliatedAs(ctx, affiliatedId));
+  sharedFacilities(@Root() as: Record<string, any>, @Ctx() ctx: GqlContext, @Info() info: GraphQLResolveInfo, @Arg('affiliatedId', () => ID, { nullable: true, description: AFFILIATED_ARG }) _affiliatedId?: string | null): Promise<unknown> {
+    return handThrough(as, ctx, info);
   }
 }
+
+/**
+ * The IX LAN's prefixes in PeeringDB by family, IPv6 first, a family only when it has some, each
+ * prefix once in the order PeeringDB added them (as peeringdbPrefixes).
+ */
+declareField(InternetExchange, 'peeringdbPrefixes', {
+  kind: 'scalar',
+  sql: (_, ix) => new Sql(`(select coalesce(json_object_agg(fam.family, fam.prefixes order by fam.family = 'ipv4'), '{}'::json) from (
+      select p.family, json_agg(p.prefix order by p.first) as prefixes from (
+        select case when position(':' in x.prefix) > 0 then 'ipv6' else 'ipv4' end as family, x.prefix, min(x.id) as first
+        from peeringdb_ixpfx x where x.ixlan_id = ${ix}.peeringdb_ixlan and x.status = 'ok' group by x.prefix) p
+      group by p.family) fam)`),
+});
 
 @Resolver(() => InternetExchange)
 export class InternetExchangePeeringDBActionsResolver {
   @FieldResolver(() => JSONScalar, { description: 'The prefixes of the IX\'s PeeringDB LAN, {"ipv6": [...], "ipv4": [...]} with a family only when it has some; {} when not linked' })
-  async peeringdbPrefixes(@Root() ix: InternetExchange, @Ctx() ctx: GqlContext): Promise<Record<string, string[]>> {
-    return peeringdbPrefixes(ctx.em as EntityManager, ix.peeringdbIxlan);
+  peeringdbPrefixes(@Root() ix: Record<string, any>, @Ctx() ctx: GqlContext, @Info() info: GraphQLResolveInfo): Promise<unknown> {
+    return handThrough(ix, ctx, info);
   }
 
   @Mutation(() => InternetExchange, { description: 'Sets the IX\'s PeeringDB LAN to the one its connections\' PeeringDB netixlans are on; SERVICE_UNAVAILABLE when none is linked or they disagree (Peering Manager\'s link-to-peeringdb).' })
