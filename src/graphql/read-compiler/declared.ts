@@ -5,7 +5,6 @@
 // on its rows (which the caller's read grant of that model narrows as any nested list). The field
 // resolver of such a field only hands the compiled value through (./index.ts handThrough).
 import type { ModelDescriptor } from '../../domain/model';
-import { describe } from '../../domain/model';
 import type { GqlContext } from '../context';
 import type { Sql } from './sql';
 
@@ -39,15 +38,15 @@ export type Readable = (cls: Function, alias: string) => Sql[];
 
 export type DeclaredField = ScalarField | ListField<any>;
 
-const declared = new Map<ModelDescriptor, Map<string, DeclaredField>>();
+// By class: a descriptor is not asked for while modules load (describe() settles a model's access rule).
+const declared = new Map<Function, Map<string, DeclaredField>>();
 
 /** Declares the SQL of field `name` of model `cls` (next to its GraphQL field resolver). */
 export function declareField<P>(cls: Function, name: string, field: ScalarField | ListField<P>): void {
-  const d = describe(cls);
-  if (!declared.has(d)) declared.set(d, new Map());
-  declared.get(d)!.set(name, field);
+  if (!declared.has(cls)) declared.set(cls, new Map());
+  declared.get(cls)!.set(name, field);
 }
 
 export function declaredField(d: ModelDescriptor, name: string): DeclaredField | undefined {
-  return declared.get(d)?.get(name);
+  return declared.get(d.cls)?.get(name);
 }
