@@ -33,16 +33,21 @@ export async function insertEntities(em: EntityManager, d: ModelDescriptor, enti
   const props = rowProperties(meta);
   const onCreate = props.filter((p) => p.onCreate);
   for (const e of entities) for (const p of onCreate) if (e[p.name] == null) e[p.name] = p.onCreate!(e, em);
+  // Each tracked property read once (an entity's property is an accessor on the instance).
+  const objects = entities.map((e) => {
+    const o: Record<string, unknown> = {};
+    for (const p of props) o[p.name] = e[p.name];
+    return o;
+  });
   // Columns some entity leaves to the database's default come back, so every entity is whole.
-  const defaulted = props.filter((p) => entities.some((e) => e[p.name] === undefined));
+  const defaulted = props.filter((p) => objects.some((o) => o[p.name] === undefined));
   const returning = ['id', ...defaulted.map((p) => `"${p.fieldNames[0]}"`)].join(', ');
-  // The entities themselves are the objects to insert (property name -> value).
-  const rows = await insertObjects(em, meta.className, entities, returning);
+  const rows = await insertObjects(em, meta.className, objects, returning);
   const platform = em.getPlatform();
   entities.forEach((e, i) => {
     e.id = Number(rows[i].id);
     for (const p of defaulted) {
-      if (e[p.name] !== undefined) continue;
+      if (objects[i][p.name] !== undefined) continue;
       const v = rows[i][p.fieldNames[0]];
       if (v === null || v === undefined) e[p.name] = null;
       else if (p.kind !== ReferenceKind.SCALAR) e[p.name] = em.getReference(p.type, v);

@@ -3,6 +3,8 @@
 // value by its column's type. Bind parameters per value (what the ORM sends) cost the
 // driver and the server far more for 10,000 rows, and overflow PGlite's protocol buffer.
 import { JsonType, ReferenceKind, type EntityManager, type EntityMetadata, type EntityProperty } from '@mikro-orm/core';
+import type { AbstractSqlConnection, Knex } from '@mikro-orm/knex';
+import { EmbeddedConnection } from './embedded';
 
 /** Rows per statement: bounds the size of one parameter (a change-log row carries two JSON copies of an object). */
 const CHUNK = 2000;
@@ -79,6 +81,19 @@ export async function insertPivotRows(em: EntityManager, prop: EntityProperty, p
   }
 }
 
+/**
+ * One statement with its values as bind parameters, in the entity manager's transaction. On a
+ * server MikroORM's execute inlines values into the text, escaping a megabyte of JSON character by
+ * character; knex sends them as parameters. The embedded connection sends parameters itself.
+ */
 function execute(em: EntityManager, sql: string, params: unknown[]): Promise<Record<string, any>[]> {
-  return em.getConnection().execute(sql, params as any[], 'all', em.getTransactionContext());
+  const conn = em.getConnection() as AbstractSqlConnection;
+  const trx = em.getTransactionContext<Knex.Transaction>();
+  if (conn instanceof EmbeddedConnection) return conn.execute(sql, params as any[], 'all', trx);
+  // Through executeQuery, so the query is counted as every other (logged without its values).
+  return (conn as unknown as { executeQuery<T>(q: string, cb: () => Promise<T>, ctx: object): Promise<T> }).executeQuery(sql, async () => {
+    const query = conn.getKnex().raw(sql, params as Knex.RawBinding[]);
+    if (trx) query.transacting(trx);
+    return ((await query) as { rows: Record<string, any>[] }).rows;
+  }, { query: sql, params: [] });
 }
