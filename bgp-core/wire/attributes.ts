@@ -322,43 +322,41 @@ export function encodeAttributes(a: PathAttributes, opts: EncodeAttrOptions): Bu
   return Buffer.concat(parts.map((p) => p.buf));
 }
 
+/**
+ * An optional attribute's header (flags, type, length; extended past 255) with room for the first
+ * `fixed` bytes of its value, which start at `at`; the other `restLen` bytes (NLRI) follow on the wire.
+ */
+function optionalAttrHead(type: number, fixed: number, restLen: number): { head: Buffer; at: number } {
+  const valueLen = fixed + restLen;
+  const ext = valueLen > 255;
+  const at = ext ? 4 : 3;
+  const head = Buffer.alloc(at + fixed);
+  head[0] = FLAG_OPTIONAL | (ext ? FLAG_EXTENDED_LENGTH : 0);
+  head[1] = type;
+  if (ext) head.writeUInt16BE(valueLen, 2);
+  else head[2] = valueLen;
+  return { head, at };
+}
+
 /** MP_REACH_NLRI attribute header + next hop + reserved byte, ready for NLRI bytes to follow. */
 export function mpReachPrefix(afi: number, safi: number, nextHop: Buffer, nlriLen: number): Buffer {
-  const valueLen = 5 + nextHop.length + nlriLen;
-  const ext = valueLen > 255;
-  const head = Buffer.alloc((ext ? 4 : 3) + 5 + nextHop.length);
-  let o = 0;
-  head[o++] = FLAG_OPTIONAL | (ext ? FLAG_EXTENDED_LENGTH : 0);
-  head[o++] = AttrType.MP_REACH_NLRI;
-  if (ext) {
-    head.writeUInt16BE(valueLen, o);
-    o += 2;
-  } else head[o++] = valueLen;
-  head.writeUInt16BE(afi, o);
-  head[o + 2] = safi;
-  head[o + 3] = nextHop.length;
-  nextHop.copy(head, o + 4);
-  head[o + 4 + nextHop.length] = 0;
+  const { head, at } = optionalAttrHead(AttrType.MP_REACH_NLRI, 5 + nextHop.length, nlriLen);
+  head.writeUInt16BE(afi, at);
+  head[at + 2] = safi;
+  head[at + 3] = nextHop.length;
+  nextHop.copy(head, at + 4);
+  head[at + 4 + nextHop.length] = 0;
   return head;
 }
 
+/** MP_UNREACH_NLRI attribute header + AFI/SAFI, ready for withdrawn NLRI bytes to follow. */
 export function mpUnreachPrefix(afi: number, safi: number, withdrawnLen: number): Buffer {
-  const valueLen = 3 + withdrawnLen;
-  const ext = valueLen > 255;
-  const head = Buffer.alloc((ext ? 4 : 3) + 3);
-  let o = 0;
-  head[o++] = FLAG_OPTIONAL | (ext ? FLAG_EXTENDED_LENGTH : 0);
-  head[o++] = AttrType.MP_UNREACH_NLRI;
-  if (ext) {
-    head.writeUInt16BE(valueLen, o);
-    o += 2;
-  } else head[o++] = valueLen;
-  head.writeUInt16BE(afi, o);
-  head[o + 2] = safi;
+  const { head, at } = optionalAttrHead(AttrType.MP_UNREACH_NLRI, 3, withdrawnLen);
+  head.writeUInt16BE(afi, at);
+  head[at + 2] = safi;
   return head;
 }
 
-/** IPv6 MP next hop bytes: global, optionally followed by link-local (RFC 2545). */
 export function ipv6NextHopBytes(global: string, linkLocal?: string): Buffer {
   const g = parseIPv6(global);
   return linkLocal ? Buffer.concat([g, parseIPv6(linkLocal)]) : g;
