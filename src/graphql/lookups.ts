@@ -1,5 +1,6 @@
 // Lookup inputs, one per filter kind, named after Peering Manager's lookup
 // expressions so `asn__gt=5` maps to `{ asn: { gt: 5 } }` without special cases.
+import type { GraphQLScalarType } from 'graphql';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { ASNScalar, DateTimeScalar } from './scalars';
 import { choiceEnum } from './choice-enums';
@@ -7,27 +8,25 @@ import type { FilterKind, FieldMeta } from '../domain/model';
 import type { ChoiceSet } from '../domain/choices';
 import { pascalWords, words } from '../domain/model';
 
-@InputType({ description: 'Integer lookups: exact values (OR), n (none of), lt, lte, gt, gte, empty' })
-export class IntLookup {
-  @Field(() => [Int], { nullable: true, description: 'Equal to one of these' }) exact?: number[];
-  @Field(() => [Int], { nullable: true, description: 'Equal to none of these' }) n?: number[];
-  @Field(() => Int, { nullable: true, description: 'Less than' }) lt?: number;
-  @Field(() => Int, { nullable: true, description: 'Less than or equal to' }) lte?: number;
-  @Field(() => Int, { nullable: true, description: 'Greater than' }) gt?: number;
-  @Field(() => Int, { nullable: true, description: 'Greater than or equal to' }) gte?: number;
-  @Field(() => Boolean, { nullable: true, description: 'true: no value; false: any value' }) empty?: boolean;
+/** A lookup input of ordered values: exact values (OR), n (none of), lt, lte, gt, gte, empty. */
+function rangeLookup(name: string, scalar: GraphQLScalarType, description: string): Function {
+  const cls = { [name]: class {} }[name];
+  const list = () => [scalar];
+  const one = () => scalar;
+  Field(list, { nullable: true, description: 'Equal to one of these' })(cls.prototype, 'exact');
+  Field(list, { nullable: true, description: 'Equal to none of these' })(cls.prototype, 'n');
+  Field(one, { nullable: true, description: 'Less than' })(cls.prototype, 'lt');
+  Field(one, { nullable: true, description: 'Less than or equal to' })(cls.prototype, 'lte');
+  Field(one, { nullable: true, description: 'Greater than' })(cls.prototype, 'gt');
+  Field(one, { nullable: true, description: 'Greater than or equal to' })(cls.prototype, 'gte');
+  Field(() => Boolean, { nullable: true, description: 'true: no value; false: any value' })(cls.prototype, 'empty');
+  InputType(name, { description })(cls);
+  return cls;
 }
 
-@InputType({ description: 'Lookups on 64-bit-safe integers such as ASNs' })
-export class BigIntLookup {
-  @Field(() => [ASNScalar], { nullable: true, description: 'Equal to one of these' }) exact?: number[];
-  @Field(() => [ASNScalar], { nullable: true, description: 'Equal to none of these' }) n?: number[];
-  @Field(() => ASNScalar, { nullable: true, description: 'Less than' }) lt?: number;
-  @Field(() => ASNScalar, { nullable: true, description: 'Less than or equal to' }) lte?: number;
-  @Field(() => ASNScalar, { nullable: true, description: 'Greater than' }) gt?: number;
-  @Field(() => ASNScalar, { nullable: true, description: 'Greater than or equal to' }) gte?: number;
-  @Field(() => Boolean, { nullable: true, description: 'true: no value; false: any value' }) empty?: boolean;
-}
+export const IntLookup = rangeLookup('IntLookup', Int, 'Integer lookups: exact values (OR), n (none of), lt, lte, gt, gte, empty');
+export const BigIntLookup = rangeLookup('BigIntLookup', ASNScalar, 'Lookups on 64-bit-safe integers such as ASNs');
+export const DateTimeLookup = rangeLookup('DateTimeLookup', DateTimeScalar, 'Date-time lookups: exact values (OR), n (none of), lt, lte, gt, gte, empty');
 
 @InputType({ description: 'String lookups, case-insensitive except exact/n: ic contains, isw starts with, iew ends with, ie equals; n-prefixed forms negate' })
 export class StringLookup {
@@ -54,17 +53,6 @@ export class IdLookup {
 @InputType({ description: 'Boolean lookup: exact value' })
 export class BoolLookup {
   @Field(() => Boolean, { nullable: true, description: 'Equal to one of these' }) exact?: boolean;
-}
-
-@InputType({ description: 'Date-time lookups: exact values (OR), n (none of), lt, lte, gt, gte, empty' })
-export class DateTimeLookup {
-  @Field(() => [DateTimeScalar], { nullable: true, description: 'Equal to one of these' }) exact?: Date[];
-  @Field(() => [DateTimeScalar], { nullable: true, description: 'Equal to none of these' }) n?: Date[];
-  @Field(() => DateTimeScalar, { nullable: true, description: 'Less than' }) lt?: Date;
-  @Field(() => DateTimeScalar, { nullable: true, description: 'Less than or equal to' }) lte?: Date;
-  @Field(() => DateTimeScalar, { nullable: true, description: 'Greater than' }) gt?: Date;
-  @Field(() => DateTimeScalar, { nullable: true, description: 'Greater than or equal to' }) gte?: Date;
-  @Field(() => Boolean, { nullable: true, description: 'true: no value; false: any value' }) empty?: boolean;
 }
 
 @InputType({ description: 'IP address or prefix lookups: exact host, within a prefix, containing an address, family' })
