@@ -215,18 +215,20 @@ export class PgBus implements EventBus {
    * Logs the events and notifies, in one statement (one transaction: all happen or none; the
    * notifications reach listeners at commit, in the order sent, which is log order). The log is
    * `json`, not `jsonb`, which refuses a \u0000 a peer's shutdown message may carry. A payload
-   * too big to carry travels as its log id (payload null).
+   * too big to carry travels as its log id (payload null). The batch travels as one JSON array
+   * (a json value keeps each body's text as sent): as text[] and json[], the driver would quote
+   * every body into an array literal character by character.
    */
   private async notify(client: Client, batch: Outgoing[]): Promise<void> {
     await client.query(
       `with e as (
          insert into ${LOG} (topic, body)
-         select topic, body from unnest($1::text[], $2::json[]) with ordinality as o(topic, body, n) order by n
+         select o.value->>'topic', o.value->'body' from json_array_elements($1::json) with ordinality as o(value, n) order by n
          returning id, topic, body)
-       select pg_notify($3, json_build_object('id', id, 'topic', topic,
+       select pg_notify($2, json_build_object('id', id, 'topic', topic,
          'payload', case when octet_length(body::text) + length(topic) + 60 <= ${MAX_INLINE} then body end)::text)
        from (select * from e order by id offset 0) as sent`,
-      [batch.map((o) => o.topic), batch.map((o) => JSON.stringify(o.payload)), CHANNEL],
+      [JSON.stringify(batch.map((o) => ({ topic: o.topic, body: o.payload }))), CHANNEL],
     );
   }
 
