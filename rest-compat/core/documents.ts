@@ -4,8 +4,11 @@
 import type { ModelDescriptor } from '../../src/domain/model';
 import { fieldName } from '../../src/graphql/resolvers';
 
-/** `list` counts (a page with totalCount); `listItems` only lists (every page of a full list). */
-export type Operation = 'list' | 'listItems' | 'detail' | 'create' | 'createMany' | 'update' | 'replace' | 'updateMany' | 'delete' | 'deleteMany';
+/**
+ * `list` counts (a page with totalCount); `listItems` only lists (every page of a full list);
+ * `export` renders the whole filtered list through an export template (`$t`, its name).
+ */
+export type Operation = 'list' | 'listItems' | 'export' | 'detail' | 'create' | 'createMany' | 'update' | 'replace' | 'updateMany' | 'delete' | 'deleteMany';
 
 export interface Doc { text: string; root: string }
 
@@ -30,6 +33,8 @@ function build(op: Operation, d: ModelDescriptor, sel: string): Doc {
     case 'list': case 'listItems':
       return { root: many, text: `query($filter: ${d.name}Filter, $ordering: [String!], $limit: Int, $offset: Int) {
   ${many}(filter: $filter, ordering: $ordering, limit: $limit, offset: $offset) { ${op === 'list' ? 'totalCount ' : ''}items ${sel} } }` };
+    case 'export':
+      return { root: `export${d.plural}`, text: `query($t: String!, $filter: ${d.name}Filter, $ordering: [String!]) { export${d.plural}(template: $t, filter: $filter, ordering: $ordering) }` };
     case 'detail':
       return { root: one, text: `query($id: ID!) { ${one}(id: $id) ${sel} }` };
     case 'create':

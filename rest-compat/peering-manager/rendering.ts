@@ -8,6 +8,7 @@ import { NUL_REFUSED } from '../../src/graphql/nul-arguments';
 import { renderEmail, renderExportTemplate } from '../../src/workflows/templates/render';
 import { enqueueExportTemplate, enqueueRouterConfiguration } from '../../src/workflows/templates/jobs';
 import { RestError, detail } from '../core/errors';
+import { documentFor } from '../core/documents';
 import { FormBody } from '../core/form';
 import { body, readable, run, writable, type Call } from './call';
 import { listFilter, loadObject } from './crud';
@@ -67,7 +68,7 @@ export async function exportTemplateSynchronous(call: Call, id: string): Promise
 export async function exportList(call: Call, d: ModelDescriptor, template: string): Promise<void> {
   const ctx = await readable(call);
   const filter = await listFilter(call, ctx, d);
-  const doc = { root: `export${d.plural}`, text: `query($t: String!, $filter: ${d.name}Filter, $ordering: [String!]) { export${d.plural}(template: $t, filter: $filter, ordering: $ordering) }` };
+  const doc = documentFor('export', d);
   let text: string;
   try {
     text = await run<string>(call, ctx, doc, { t: template, filter, ordering: orderingFromQuery(d, call.params) }, { d: null });

@@ -9,6 +9,7 @@ import { RestError } from '../core/errors';
 import { coerceScalar, typeName } from '../core/body';
 import { dict, FormBody } from '../core/form';
 import { body, run, writable, type Call } from './call';
+import { documentFor } from '../core/documents';
 
 export const TOKEN_CONTENT_TYPE = 'users.token';
 
@@ -45,10 +46,8 @@ export async function createTokenCall(call: Call, d: ModelDescriptor): Promise<v
   }
   if (Object.keys(errors).length) throw new RestError(400, errors);
   const shape = shapeFor(d, {});
-  const made = await run<{ key: string; token: any }>(call, ctx, {
-    root: 'createToken',
-    text: `mutation($input: TokenCreateInput!) { createToken(input: $input) { key token ${shape.selection} } }`,
-  }, { input }, { d });
+  // createToken answers the key once, beside the token.
+  const made = await run<{ key: string; token: any }>(call, ctx, documentFor('create', d, `{ key token ${shape.selection} }`), { input }, { d });
   call.reply.send(201, { ...shape.render(made.token, call.urls), key: made.key });
 }
 
