@@ -19,6 +19,8 @@ export interface Config {
   graphqlMaxTokens: number;
   /** Bytes of GraphQL document text (every transport); 0: no limit. */
   graphqlMaxDocumentBytes: number;
+  /** Queries and mutations run as graphql-jit compiled functions (src/graphql/compiled-execution.ts); off: graphql-js. */
+  graphqlJit: boolean;
   /** Largest graphql-ws message in bytes, also before connection_init; larger closes the socket (1009). */
   wsMaxPayload: number;
   /** Milliseconds a graphql-ws socket may stay without an accepted connection_init. */
@@ -154,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphqlMaxComplexity: int(env, 'GRAPHQL_MAX_COMPLEXITY', 80_000, 1, 100_000_000),
     graphqlMaxTokens: int(env, 'GRAPHQL_MAX_TOKENS', 10_000, 0, 10_000_000),
     graphqlMaxDocumentBytes: int(env, 'GRAPHQL_MAX_DOCUMENT_BYTES', 100_000, 0, 100_000_000),
+    graphqlJit: bool(env, 'GRAPHQL_JIT', true),
     wsMaxPayload: int(env, 'WS_MAX_PAYLOAD', 1_048_576, 1024, 100 * 1_048_576),
     wsConnectionInitTimeout: int(env, 'WS_CONNECTION_INIT_TIMEOUT', 3_000, 100, 600_000),
     metricsToken,

@@ -1,8 +1,9 @@
 // Runs GraphQL documents for callers inside the process (the REST dialects):
-// parsed and validated once per document text, then executed per request, with choices in
-// the dialects' stored values (./dialect-values).
-import { execute, validate, specifiedRules, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+// parsed, validated and compiled (./compiled-execution) once per document text, then executed
+// per request, with choices in the dialects' stored values (./dialect-values).
+import { validate, specifiedRules, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { GqlContext } from './context';
+import { CompiledExecution } from './compiled-execution';
 import { checkCost, checkLogin, measureDocument, parseLimited, type Limits } from './limits';
 import { fromDomainError, withDomainCodes } from './errors';
 import { DomainError } from '../domain/errors';
@@ -14,7 +15,11 @@ export class Executor {
   private documents = new Map<string, Cached>();
 
   /** Without limits (tests, tools), documents are only parsed and validated. */
-  constructor(readonly schema: GraphQLSchema, readonly limits: Limits | null = null) {}
+  constructor(
+    readonly schema: GraphQLSchema,
+    readonly limits: Limits | null = null,
+    private readonly execution = new CompiledExecution(schema),
+  ) {}
 
   /**
    * A parsed and validated document, cached by its text. The documents are PeerGate's
@@ -74,7 +79,7 @@ export class Executor {
       if (e instanceof DomainError) return { errors: [fromDomainError(e)] };
       throw e;
     }
-    const result = withDomainCodes(await execute({ schema: this.schema, document, variableValues, contextValue: ctx }));
+    const result = withDomainCodes(await this.execution.execute({ document, source, variableValues, contextValue: ctx }));
     if (c.enumsInResult) resultToStoredValues(this.schema, document, result.data as Record<string, unknown> | null);
     return result;
   }

@@ -18,6 +18,8 @@ import { Loaders } from '../graphql/loaders';
 import { limitsFrom, requestRules, validationRules, parseLimited, parseOptions, documentTooLarge, isTokenLimit, withCode, type Limits } from '../graphql/limits';
 import { coercionFields, databaseUnavailable, domainCause, domainExtensions, UNAVAILABLE_MESSAGE, withDomainCode } from '../graphql/errors';
 import { Executor } from '../graphql/executor';
+import { CompiledExecution } from '../graphql/compiled-execution';
+import { localGateway } from './jit-gateway';
 import type { CountExecutions } from '../graphql/shared-subscribe';
 import { subscriptionFanout } from './ws-fanout';
 import type { GqlContext } from '../graphql/context';
@@ -170,7 +172,9 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
   const schema = await makeSchema(bus);
   const metrics = new Metrics({ bgpPeers: () => bgpPeerSamples(localWorker()), bgpLoopDelay: async () => (await localWorker()?.thread.loopDelay(true)) ?? null });
   const limits = limitsFrom(config);
-  const executor = new Executor(schema, limits);
+  // One compiled-document cache for Apollo and the dialects (GRAPHQL_JIT=false: graphql-js).
+  const execution = new CompiledExecution(schema, config.graphqlJit);
+  const executor = new Executor(schema, limits, execution);
   const tokens = new TokenCache();
   // A credential written here: forget at once, and tell every gateway (this one included, whose
   // open subscriptions then check their caller again).
@@ -293,7 +297,8 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
   });
 
   const apollo = new ApolloServer<GqlContext>({
-    schema,
+    // Without jit, Apollo's own graphql-js execution, exactly as before it existed.
+    ...(config.graphqlJit ? { gateway: localGateway(schema, execution) } : { schema }),
     formatError: formatError(),
     includeStacktraceInErrorResponses: false,
     introspection: true,

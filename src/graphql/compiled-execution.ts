@@ -1,0 +1,110 @@
+// Queries and mutations run as functions graphql-jit compiles once per document (text and
+// operation name), kept in a bounded LRU: graphql-js would walk the document, collect fields
+// and look up resolvers again on every request. Used by Apollo (./jit-gateway) and by the
+// dialects' in-process executor (./executor), so both answer alike.
+//
+// Where graphql-jit would answer differently from graphql-js, the difference is closed here:
+// variables are coerced by graphql-js first (its messages are what clients and coercionFields
+// read; graphql-jit words some of them differently), graphql-jit's error objects become
+// graphql-js GraphQLErrors (Apollo reads `extensions.code` of every error, and graphql-jit
+// leaves `extensions` undefined), and documents graphql-jit cannot compile (introspection,
+// several operations without a name) run on graphql-js.
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import {
+  execute, getOperationAST, getVariableValues, GraphQLError, Kind, visit, BREAK,
+  type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode,
+} from 'graphql';
+
+export interface ExecutionRequest {
+  document: DocumentNode;
+  /** The document's text: the cache key. Without it the request runs on graphql-js. */
+  source?: string;
+  operationName?: string | null;
+  variableValues?: Record<string, unknown> | null;
+  contextValue: unknown;
+}
+
+interface Compiled { query: CompiledQuery; operation: OperationDefinitionNode }
+
+/** Distinct documents kept compiled: PeerGate's dialects use a few hundred; clients' ad-hoc ones come and go. */
+const DEFAULT_CACHE_SIZE = 1000;
+
+export class CompiledExecution {
+  /** Insertion order is recency (a hit is moved to the end); null: this document runs on graphql-js. */
+  private readonly compiled = new Map<string, Compiled | null>();
+
+  constructor(readonly schema: GraphQLSchema, readonly jit = true, private readonly cacheSize = DEFAULT_CACHE_SIZE) {}
+
+  async execute(request: ExecutionRequest): Promise<ExecutionResult> {
+    const compiled = this.jit && request.source !== undefined ? this.compiledFor(request.source, request) : null;
+    if (!compiled) {
+      return execute({
+        schema: this.schema, document: request.document, operationName: request.operationName,
+        variableValues: request.variableValues, contextValue: request.contextValue,
+      });
+    }
+    const variables = request.variableValues ?? {};
+    if (compiled.operation.variableDefinitions?.length) {
+      // graphql-js's own coercion and limit, as execute() runs it; graphql-jit coerces again from the same input.
+      const coerced = getVariableValues(this.schema, compiled.operation.variableDefinitions, variables, { maxErrors: 50 });
+      if (coerced.errors) return { errors: coerced.errors };
+    }
+    const result = await compiled.query.query(undefined, request.contextValue, variables);
+    return result.errors ? { ...result, errors: result.errors.map(asGraphqlJsError) } : result;
+  }
+
+  /** How many cached documents run compiled (the others fell back to graphql-js). */
+  get compiledDocuments(): number {
+    let n = 0;
+    for (const c of this.compiled.values()) if (c) n++;
+    return n;
+  }
+
+  private compiledFor(source: string, request: ExecutionRequest): Compiled | null {
+    const key = request.operationName ? `${request.operationName}\0${source}` : source;
+    let compiled = this.compiled.get(key);
+    if (compiled !== undefined) {
+      this.compiled.delete(key);
+      this.compiled.set(key, compiled);
+      return compiled;
+    }
+    compiled = this.compile(request.document, request.operationName ?? undefined);
+    if (this.compiled.size >= this.cacheSize) this.compiled.delete(this.compiled.keys().next().value!);
+    this.compiled.set(key, compiled);
+    return compiled;
+  }
+
+  private compile(document: DocumentNode, operationName: string | undefined): Compiled | null {
+    const operation = getOperationAST(document, operationName);
+    if (!operation || operation.operation === 'subscription' || introspects(document)) return null;
+    const query = compileQuery(this.schema, document, operationName);
+    return isCompiledQuery(query) ? { query, operation } : null;
+  }
+}
+
+/** graphql-jit resolves fields of the schema's types only, not `__schema` and `__type`. */
+function introspects(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    [Kind.FIELD](node) {
+      if (node.name.value === '__schema' || node.name.value === '__type') { found = true; return BREAK; }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/**
+ * The error graphql-js's locatedError would have made: same message, path and locations, the
+ * resolver's error as originalError and its extensions (a DomainError's code is found through it).
+ */
+export function asGraphqlJsError(error: GraphQLError): GraphQLError {
+  if (error.constructor === GraphQLError) return error;
+  const original = error.originalError;
+  const extensions = original && typeof (original as { extensions?: unknown }).extensions === 'object'
+    ? (original as GraphQLError).extensions
+    : undefined;
+  const located = new GraphQLError(error.message, { path: error.path, originalError: original ?? undefined, extensions });
+  if (error.locations) (located as { locations?: unknown }).locations = error.locations;
+  return located;
+}
