@@ -6,6 +6,8 @@
 //   BENCH_BEFORE=<git ref> npx tsx bench/before-after/run.ts                 (PGlite in memory)
 //   BENCH_BEFORE=<git ref> BENCH_DB=postgres npx tsx bench/before-after/run.ts (a PostgreSQL 15 server each)
 // The "after" side is this working tree; the "before" side a temporary worktree of the ref.
+// BENCH_ALSO="GRAPHQL_JIT=false" adds a third side: this tree again with those variables set
+// (e.g. graphql-jit off), measured in the same rounds.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,12 +23,12 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const here = resolve(__dirname, '../..');
 
 interface Ready { base: string; token: string; pid: number; db: string }
-interface Side extends Ready { name: string; start: string; server: ServerProcess<Ready> }
+interface Side extends Ready { name: string; label: string; start: string; server: ServerProcess<Ready> }
 
-async function startSide(name: string, root: string): Promise<Side> {
+async function startSide(name: string, label: string, root: string, extraEnv: Record<string, string> = {}): Promise<Side> {
   const s = startScript(root);
-  const server = await startServerProcess<Ready>(name, join(here, 'bench/before-after/serve.ts'), [root], { cwd: root, env: { ...s.env, LOG_LEVEL: 'silent' }, nodeFlags: s.flags });
-  return { name, start: s.text, server, ...server.ready };
+  const server = await startServerProcess<Ready>(name, join(here, 'bench/before-after/serve.ts'), [root], { cwd: root, env: { ...s.env, ...extraEnv, LOG_LEVEL: 'silent' }, nodeFlags: s.flags });
+  return { name, label, start: s.text, server, ...server.ready };
 }
 
 type Workload = 'graphql' | 'rest';
@@ -44,8 +46,13 @@ async function main(): Promise<void> {
   const sides: Side[] = [];
   try {
     // One at a time: seeding is heavy, and the two must not slow each other's start.
-    sides.push(await startSide('before', tree));
-    sides.push(await startSide('after', here));
+    sides.push(await startSide('before', `before (${commit})`, tree));
+    sides.push(await startSide('after', `after (${head})`, here));
+    const also = process.env.BENCH_ALSO?.trim();
+    if (also) {
+      const env = Object.fromEntries(also.split(/\s+/).map((kv) => kv.split('=', 2) as [string, string]));
+      sides.push(await startSide('also', `after, ${also}`, here, env));
+    }
     const offsets = Array.from({ length: REQUESTS * ROUNDS }, (_, i) => (i * 7919) % (ROWS - PAGE));
     const workloads: Workload[] = ['graphql', 'rest'];
     for (const s of sides) for (const w of workloads) await measure(20, 1, (i) => call(w)(s.base, s.token, offsets[i]));
@@ -72,17 +79,22 @@ async function main(): Promise<void> {
     const db = sides[1].db;
     const lines: string[] = [];
     for (const w of workloads) {
-      const [b, a] = [row(sides[0], w), row(sides[1], w)];
-      lines.push(`| ${w} | before (${commit}) | ${fmt(b.perSecond, 0)} | ${fmt(b.p50)} | ${fmt(b.p99)} | ${fmt(b.cpu, 1)} |`);
-      lines.push(`| ${w} | after (${head}) | ${fmt(a.perSecond, 0)} | ${fmt(a.p50)} | ${fmt(a.p99)} | ${fmt(a.cpu, 1)} |`);
-      lines.push(`| ${w} | after / before | ${fmt(a.perSecond / b.perSecond)}x | ${fmt(a.p50 / b.p50)}x | ${fmt(a.p99 / b.p99)}x | ${fmt(a.cpu / b.cpu)}x |`);
+      const b = row(sides[0], w);
+      for (const s of sides) {
+        const a = row(s, w);
+        lines.push(`| ${w} | ${s.label} | ${fmt(a.perSecond, 0)} | ${fmt(a.p50)} | ${fmt(a.p99)} | ${fmt(a.cpu, 1)} |`);
+      }
+      for (const s of sides.slice(1)) {
+        const a = row(s, w);
+        lines.push(`| ${w} | ${s.label} / before | ${fmt(a.perSecond / b.perSecond)}x | ${fmt(a.p50 / b.p50)}x | ${fmt(a.p99 / b.p99)}x | ${fmt(a.cpu / b.cpu)}x |`);
+      }
     }
     const body = `Run ${new Date().toISOString().slice(0, 10)} on ${machine()}; ${db}, one per side.
 bench/graphql-list's query and bench/rest-list's \`GET /api/peering/autonomous-systems/?limit=${PAGE}\` (one page of ${PAGE} of ${ROWS.toLocaleString('en')}
 autonomous systems at varying offsets), ${CONCURRENCY} concurrent clients, ${ROUNDS} rounds of ${REQUESTS} requests per side and workload,
 the sides alternating (medians of the rounds shown). Server CPU is the gateway process's user + system time per request
 (${db.startsWith('PostgreSQL') ? 'the PostgreSQL server processes are not in it' : 'PGlite runs inside it, so the database is in it'}).
-before: \`${sides[0].start}\` at ${commit}; after: \`${sides[1].start}\` at ${head}.
+before: \`${sides[0].start}\` at ${commit}; after: \`${sides[1].start}\` at ${head}${also ? `; also: the same with ${also}` : ''}.
 
 | workload | side | requests/s | p50 ms | p99 ms | server CPU ms/request |
 | --- | --- | ---: | ---: | ---: | ---: |

@@ -15,7 +15,7 @@ import { databaseHealth, type Orm } from '../db/orm';
 import { requestContext, type RequestContext } from '../db/context';
 import { makeSchema } from '../graphql/schema';
 import { Loaders } from '../graphql/loaders';
-import { limitsFrom, requestRules, validationRules, parseLimited, parseOptions, documentTooLarge, isTokenLimit, withCode, type Limits } from '../graphql/limits';
+import { limitsFrom, checkCost, checkLogin, validationRules, parseLimited, parseOptions, documentTooLarge, isTokenLimit, withCode, type Limits } from '../graphql/limits';
 import { coercionFields, databaseUnavailable, domainCause, domainExtensions, UNAVAILABLE_MESSAGE, withDomainCode } from '../graphql/errors';
 import { Executor } from '../graphql/executor';
 import { CompiledExecution } from '../graphql/compiled-execution';
@@ -141,7 +141,9 @@ function limitsPlugin(config: Config, limits: Limits): ApolloServerPlugin<GqlCon
             });
           }
           const anonymousRefused = config.loginRequired && !contextValue.caller.user;
-          const errors = validate(schema, document, requestRules({ limits, variables: request.variables ?? {}, anonymousRefused }));
+          // The request rules' checks called directly: validate() would walk the whole document
+          // with a TypeInfo per request for rules that only read the Document node.
+          const errors = [...checkLogin(document, anonymousRefused), ...checkCost(schema, document, limits, request.variables ?? {})];
           if (errors.length) {
             const status = errors[0].extensions?.code === 'UNAUTHENTICATED' ? 401 : 400;
             throw new GraphQLError(errors[0].message, { extensions: { ...errors[0].extensions, http: { status } } });
