@@ -37,22 +37,28 @@ const BUCKETS: [string, (f: Node['callFrame']) => boolean][] = [
   ['other (native; graphql-jit\'s compiled queries)', () => true],
 ];
 
-function summarize(profile: Profile): [string, number][] {
+/** Self time by bucket, then the functions with the most self time, in % of busy CPU. */
+function summarize(profile: Profile): { buckets: [string, number][]; functions: [string, number][] } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const totals = new Map<string, number>();
+  const functions = new Map<string, number>();
   let all = 0;
   profile.samples.forEach((id, i) => {
     const dt = profile.timeDeltas[i] ?? 0;
     const frame = byId.get(id)!.callFrame;
     const bucket = BUCKETS.find(([, match]) => match(frame))![0];
     totals.set(bucket, (totals.get(bucket) ?? 0) + dt);
-    if (bucket !== 'idle / program') all += dt;
+    if (bucket === 'idle / program') return;
+    all += dt;
+    const fn = `${frame.functionName || '(anonymous)'} ${frame.url.replace(/^.*node_modules\//, '').replace(here, '')}`;
+    functions.set(fn, (functions.get(fn) ?? 0) + dt);
   });
   totals.delete('idle / program');
-  return [...totals].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, (100 * v) / all]);
+  const percent = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, (100 * v) / all] as [string, number]);
+  return { buckets: percent(totals), functions: percent(functions).slice(0, Number(process.env.BENCH_TOP ?? 25)) };
 }
 
-async function profileWorkload(w: 'graphql' | 'rest'): Promise<[string, number][]> {
+async function profileWorkload(w: 'graphql' | 'rest'): Promise<ReturnType<typeof summarize>> {
   const dir = mkdtempSync(join(tmpdir(), 'peergate-prof-'));
   const file = join(dir, 'profile.cpuprofile');
   const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', join(here, 'bench/before-after/profile-serve.ts'), file], {
@@ -85,9 +91,11 @@ async function profileWorkload(w: 'graphql' | 'rest'): Promise<[string, number][
 
 async function main(): Promise<void> {
   for (const w of ['graphql', 'rest'] as const) {
-    const rows = await profileWorkload(w);
+    const { buckets, functions } = await profileWorkload(w);
     console.log(`\n${w} (${REQUESTS} requests, 4 concurrent, after 50 to warm up), % of busy CPU:`);
-    for (const [k, v] of rows) console.log(`  ${k.padEnd(34)} ${v.toFixed(1)}%`);
+    for (const [k, v] of buckets) console.log(`  ${k.padEnd(34)} ${v.toFixed(1)}%`);
+    console.log('  functions with the most self time:');
+    for (const [k, v] of functions) console.log(`    ${v.toFixed(1).padStart(5)}%  ${k}`);
   }
 }
 

@@ -27,14 +27,18 @@ function exposeFields(cls: Function): void {
   const proto = cls.prototype;
   for (const f of declaredFields(cls)) {
     if (f.kind === 'fk' || f.kind === 'm2m' || f.writeOnly) continue;
+    // `simple`: no type-graphql resolver around a plain property (it would build resolver data and
+    // run an empty middleware chain per field per row); graphql-jit then reads the property inline.
+    // Kept where a middleware runs (secrets) or the GraphQL name is not the property's.
     if (f.kind === 'id') {
-      Field(() => ID, { description: 'Unique identifier' })(proto, f.name);
+      Field(() => ID, { description: 'Unique identifier', simple: true })(proto, f.name);
       continue;
     }
     // Registered now: type-graphql reads its enums before it calls the type functions.
     const choiceType = f.kind === 'choice' ? choiceEnum(f.choices!, f.blank) : null;
     Field((choiceType ? () => choiceType : scalarType(f.kind)) as any, {
       nullable: !!f.nullable || f.kind === 'json' || !!f.secret, name: f.gqlName, description: fieldDescription(f),
+      simple: !f.secret && (!f.gqlName || f.gqlName === f.name),
     })(proto, f.name);
     if (f.secret) UseMiddleware(hideSecretFromReaders)(proto, f.name);
   }
