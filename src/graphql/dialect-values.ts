@@ -80,60 +80,59 @@ function choiceErrors(bad: Bad[]): ValidationError {
   return new ValidationError({}, items);
 }
 
-/** Result data with enum names -> the stored values, in place. */
-export function resultToStoredValues(schema: GraphQLSchema, document: DocumentNode, data: Record<string, unknown> | null | undefined): void {
+/**
+ * Where a document's result holds enum values: per response key, the enum, or the steps below it.
+ * Built once per document (the executor caches it), so a result is walked only along these keys.
+ */
+export type StoredValuesPlan = Step[];
+type Step = { key: string; enum: GraphQLEnumType; children?: undefined } | { key: string; enum?: undefined; children: Step[] };
+
+/** The plan of a document's operation, or null when it selects no enum field (its results need no walk). */
+export function storedValuesPlan(schema: GraphQLSchema, document: DocumentNode): StoredValuesPlan | null {
   const op = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
-  if (!data || !op || op.kind !== Kind.OPERATION_DEFINITION) return;
+  if (!op || op.kind !== Kind.OPERATION_DEFINITION) return null;
   const root = op.operation === 'mutation' ? schema.getMutationType() : op.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
   const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
-  if (root) storedIn(schema, op.selectionSet, root, data, fragments);
+  const plan = root ? stepsOf(schema, op.selectionSet, root, fragments) : [];
+  return plan.length ? plan : null;
 }
 
-function storedIn(schema: GraphQLSchema, set: SelectionSetNode, parent: GraphQLObjectType, data: unknown, fragments: Map<string, FragmentDefinitionNode>): void {
-  if (Array.isArray(data)) { for (const d of data) storedIn(schema, set, parent, d, fragments); return; }
-  if (!data || typeof data !== 'object') return;
-  const obj = data as Record<string, unknown>;
+/** A fragment's steps join its parent's: its fields are read on the same object. */
+function stepsOf(schema: GraphQLSchema, set: SelectionSetNode, parent: GraphQLObjectType, fragments: Map<string, FragmentDefinitionNode>): Step[] {
+  const steps: Step[] = [];
   for (const sel of set.selections) {
     if (sel.kind === Kind.FIELD) {
       const def = parent.getFields()[sel.name.value];
       if (!def) continue;
       const key = sel.alias?.value ?? sel.name.value;
       const named = getNamedType(def.type);
-      if (isEnumType(named)) obj[key] = storedValue(named, obj[key]);
-      else if (sel.selectionSet && (isObjectType(named) || isInterfaceType(named))) storedIn(schema, sel.selectionSet, named as GraphQLObjectType, obj[key], fragments);
+      if (isEnumType(named)) steps.push({ key, enum: named });
+      else if (sel.selectionSet && (isObjectType(named) || isInterfaceType(named))) {
+        const children = stepsOf(schema, sel.selectionSet, named as GraphQLObjectType, fragments);
+        if (children.length) steps.push({ key, children });
+      }
     } else {
       const fragment = sel.kind === Kind.INLINE_FRAGMENT ? sel : fragments.get(sel.name.value);
       if (!fragment) continue;
       const on = fragment.typeCondition ? schema.getType(fragment.typeCondition.name.value) : parent;
-      if (on && isObjectType(on)) storedIn(schema, fragment.selectionSet, on, data, fragments);
+      if (on && isObjectType(on)) steps.push(...stepsOf(schema, fragment.selectionSet, on, fragments));
     }
+  }
+  return steps;
+}
+
+/** Result data with enum names -> the stored values, in place, along the document's plan. */
+export function toStoredValues(plan: StoredValuesPlan, data: unknown): void {
+  if (Array.isArray(data)) { for (const d of data) toStoredValues(plan, d); return; }
+  if (!data || typeof data !== 'object') return;
+  const obj = data as Record<string, unknown>;
+  for (const step of plan) {
+    if (step.enum) obj[step.key] = storedValue(step.enum, obj[step.key]);
+    else toStoredValues(step.children, obj[step.key]);
   }
 }
 
 function storedValue(e: GraphQLEnumType, v: unknown): unknown {
   if (Array.isArray(v)) return v.map((x) => storedValue(e, x));
   return typeof v === 'string' ? (e.getValue(v)?.value ?? v) : v;
-}
-
-/** Whether a document selects any enum field (results of the others need no walk). */
-export function selectsEnums(schema: GraphQLSchema, document: DocumentNode): boolean {
-  const seen = new Set<string>();
-  const walk = (set: SelectionSetNode, parent: GraphQLNamedType | null | undefined): boolean => {
-    if (!parent || !(isObjectType(parent) || isInterfaceType(parent))) return false;
-    return set.selections.some((sel) => {
-      if (sel.kind === Kind.FIELD) {
-        const def = parent.getFields()[sel.name.value];
-        if (!def) return false;
-        const named = getNamedType(def.type);
-        return isEnumType(named) || (!!sel.selectionSet && walk(sel.selectionSet, named));
-      }
-      if (sel.kind === Kind.INLINE_FRAGMENT) return walk(sel.selectionSet, sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : parent);
-      if (seen.has(sel.name.value)) return false;
-      seen.add(sel.name.value);
-      const f = document.definitions.find((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === sel.name.value);
-      return !!f && walk(f.selectionSet, schema.getType(f.typeCondition.name.value));
-    });
-  };
-  return document.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION
-    && walk(d.selectionSet, d.operation === 'mutation' ? schema.getMutationType() : d.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType()));
 }

@@ -7,9 +7,10 @@ import { CompiledExecution } from './compiled-execution';
 import { checkCost, checkLogin, measureDocument, parseLimited, type Limits } from './limits';
 import { fromDomainError, withDomainCodes } from './errors';
 import { DomainError } from '../domain/errors';
-import { resultToStoredValues, selectsEnums, variablesToEnumNames } from './dialect-values';
+import { storedValuesPlan, toStoredValues, variablesToEnumNames, type StoredValuesPlan } from './dialect-values';
 
-interface Cached { document: DocumentNode; ceiling: number; enumsInResult: boolean }
+/** `limits`: this document's, its complexity ceiling in place of GRAPHQL_MAX_COMPLEXITY (see cached()). */
+interface Cached { document: DocumentNode; limits: Limits; storedValues: StoredValuesPlan | null }
 
 export class Executor {
   private documents = new Map<string, Cached>();
@@ -48,7 +49,7 @@ export class Executor {
         if (cost.depth > limits.maxDepth) throw new GraphQLError(`Query depth ${cost.depth} exceeds the maximum of ${limits.maxDepth}.`, { extensions: { code: 'QUERY_TOO_DEEP' } });
         ceiling = Math.max(ceiling, cost.complexity);
       }
-      c = { document, ceiling, enumsInResult: selectsEnums(this.schema, document) };
+      c = { document, limits: { ...limits, maxComplexity: ceiling }, storedValues: storedValuesPlan(this.schema, document) };
       this.documents.set(source, c);
     }
     return c;
@@ -67,7 +68,7 @@ export class Executor {
       // Per request: the dialects' `limit` variables come from their clients.
       const errors = [
         ...checkLogin(document, ctx.config.loginRequired && !ctx.caller.user),
-        ...checkCost(this.schema, document, { ...this.limits, maxComplexity: c.ceiling }, variables),
+        ...checkCost(this.schema, document, c.limits, variables),
       ];
       if (errors.length) return { errors };
     }
@@ -80,7 +81,7 @@ export class Executor {
       throw e;
     }
     const result = withDomainCodes(await this.execution.execute({ document, source, variableValues, contextValue: ctx }));
-    if (c.enumsInResult) resultToStoredValues(this.schema, document, result.data as Record<string, unknown> | null);
+    if (c.storedValues && result.data) toStoredValues(c.storedValues, result.data);
     return result;
   }
 }
