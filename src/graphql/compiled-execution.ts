@@ -1,6 +1,7 @@
 // Queries and mutations run as functions graphql-jit compiles once per document (text and
 // operation name), kept in a bounded LRU: graphql-js would walk the document, collect fields
-// and look up resolvers again on every request. Used by Apollo (./jit-gateway) and by the
+// and look up resolvers again on every request. A document is compiled the second time it
+// runs (the first runs on graphql-js), so one-off documents never pay for a compilation. Used by Apollo (./jit-gateway) and by the
 // dialects' in-process executor (./executor), so both answer alike.
 //
 // Where graphql-jit would answer differently from graphql-js, the difference is closed here:
@@ -25,13 +26,16 @@ export interface ExecutionRequest {
 }
 
 interface Compiled { query: CompiledQuery; operation: OperationDefinitionNode }
+/** A cache entry: compiled; null, runs on graphql-js for good; SEEN_ONCE, not compiled yet. */
+type Entry = Compiled | null | typeof SEEN_ONCE;
+const SEEN_ONCE = 'seen once';
 
 /** Distinct documents kept compiled: PeerGate's dialects use a few hundred; clients' ad-hoc ones come and go. */
 const DEFAULT_CACHE_SIZE = 1000;
 
 export class CompiledExecution {
-  /** Insertion order is recency (a hit is moved to the end); null: this document runs on graphql-js. */
-  private readonly compiled = new Map<string, Compiled | null>();
+  /** Insertion order is recency (a hit is moved to the end). */
+  private readonly compiled = new Map<string, Entry>();
 
   constructor(readonly schema: GraphQLSchema, readonly jit = true, private readonly cacheSize = DEFAULT_CACHE_SIZE) {}
 
@@ -56,22 +60,22 @@ export class CompiledExecution {
   /** How many cached documents run compiled (the others fell back to graphql-js). */
   get compiledDocuments(): number {
     let n = 0;
-    for (const c of this.compiled.values()) if (c) n++;
+    for (const c of this.compiled.values()) if (c && c !== SEEN_ONCE) n++;
     return n;
   }
 
   private compiledFor(source: string, request: ExecutionRequest): Compiled | null {
     const key = request.operationName ? `${request.operationName}\0${source}` : source;
-    let compiled = this.compiled.get(key);
-    if (compiled !== undefined) {
-      this.compiled.delete(key);
-      this.compiled.set(key, compiled);
-      return compiled;
+    let entry = this.compiled.get(key);
+    if (entry === undefined) {
+      if (this.compiled.size >= this.cacheSize) this.compiled.delete(this.compiled.keys().next().value!);
+      this.compiled.set(key, SEEN_ONCE);
+      return null;
     }
-    compiled = this.compile(request.document, request.operationName ?? undefined);
-    if (this.compiled.size >= this.cacheSize) this.compiled.delete(this.compiled.keys().next().value!);
-    this.compiled.set(key, compiled);
-    return compiled;
+    if (entry === SEEN_ONCE) entry = this.compile(request.document, request.operationName ?? undefined);
+    this.compiled.delete(key);
+    this.compiled.set(key, entry);
+    return entry;
   }
 
   private compile(document: DocumentNode, operationName: string | undefined): Compiled | null {
