@@ -12,7 +12,11 @@ import { storedValuesPlan, toStoredValues, variablesToEnumNames, type StoredValu
 /** `limits`: this document's, its complexity ceiling in place of GRAPHQL_MAX_COMPLEXITY (see cached()). */
 interface Cached { document: DocumentNode; limits: Limits; storedValues: StoredValuesPlan | null }
 
+/** Documents kept: the dialects' shapes follow clients' projections (NSoT `fields`, PeeringDB `depth`), so bounded. */
+const MAX_DOCUMENTS = 5000;
+
 export class Executor {
+  /** Insertion order: the oldest document is dropped first once MAX_DOCUMENTS are kept. */
   private documents = new Map<string, Cached>();
 
   /** Without limits (tests, tools), documents are only parsed and validated. */
@@ -50,6 +54,7 @@ export class Executor {
         ceiling = Math.max(ceiling, cost.complexity);
       }
       c = { document, limits: { ...limits, maxComplexity: ceiling }, storedValues: storedValuesPlan(this.schema, document) };
+      if (this.documents.size >= MAX_DOCUMENTS) this.documents.delete(this.documents.keys().next().value!);
       this.documents.set(source, c);
     }
     return c;
