@@ -81,7 +81,9 @@ export class CompiledExecution {
   private compile(document: DocumentNode, operationName: string | undefined): Compiled | null {
     const operation = getOperationAST(document, operationName);
     if (!operation || operation.operation === 'subscription' || introspects(document)) return null;
-    const query = compileQuery(this.schema, document, operationName);
+    // Path-based @skip/@include: graphql-jit's older handling loses a fragment's fields when the
+    // same fragment is spread under different conditions (test/unit/compiled-execution.test.ts).
+    const query = compileQuery(this.schema, document, operationName, { useExperimentalPathBasedSkipInclude: true });
     return isCompiledQuery(query) ? { query, operation } : null;
   }
 }
