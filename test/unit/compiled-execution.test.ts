@@ -99,6 +99,7 @@ describe('compiled execution answers as graphql-js does', () => {
     ['resolvers throwing: a domain error, a GraphQLError with a code, a programming error, in a list and nested',
       '{ loose { id missing refused crashed parent { id missing } } }'],
     ['aliases and fragments', 'query Q { a: loose { ...F } } fragment F on Item { x: id kind }'],
+    ['__typename at the root, on objects and aliased (as Apollo Client asks)', '{ __typename loose { __typename t: __typename id kind parent { __typename id } } }'],
   ])('%s', async (_name, source) => {
     const r = await both(source);
     expect(r.compiled).toBe(1);
