@@ -4,6 +4,7 @@
 // a refused operation never reaches a resolver, so it cannot need either.
 import 'reflect-metadata';
 import { execute, parse, subscribe, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { makeSchema } from '../../src/graphql/schema';
 import { InProcessBus } from '../../src/events/bus';
 import { ValidationError } from '../../src/domain/errors';
@@ -46,6 +47,15 @@ describe('NUL in arguments', () => {
   test('a bulk write names the item', async () => {
     const r = await run('mutation($i: [AutonomousSystemCreateInput!]!) { createAutonomousSystems(inputs: $i) { id } }', { i: [{ asn: 64500, name: 'ok' }, { asn: 64501, name: '\u0000' }] });
     expect(refusal(r)).toEqual({ fields: {}, items: [{}, { name: [NUL_REFUSED] }] });
+  });
+
+  test('compiled execution (graphql-jit, as the dialects\' executor runs a repeated document) inherits it', async () => {
+    const query = compileQuery(schema, parse('query($f: InternetExchangePeeringSessionFilter) { autonomousSystems { items { internetExchangePeeringSessions(filter: $f) { id } } } }'), undefined, { useExperimentalPathBasedSkipInclude: true });
+    if (!isCompiledQuery(query)) throw new Error('not compiled');
+    for (const q of ['a\u0000', 'b\u0000']) {
+      const r = (await query.query(undefined, {}, { f: { q } })) as ExecutionResult;
+      expect(r.errors?.[0]?.message).toBe(`q: ${NUL_REFUSED}`);
+    }
   });
 
   test('a subscription is refused before it subscribes', async () => {
