@@ -8,6 +8,7 @@ import { filterToWhere } from './filters';
 import { AuthError, ConflictError, NotFoundError, ValidationError } from './errors';
 import { currentRequest } from '../db/context';
 import { insertEntities, insertsDirectly } from '../db/direct-insert';
+import { takenValues } from '../db/json-rows';
 import type { ObjectChange } from './extras/object-change';
 import { objectRepr } from '../db/snapshot';
 import { isPromise, type Maybe } from './maybe';
@@ -242,8 +243,8 @@ async function checkUnique(em: EntityManager, d: ModelDescriptor, entities: AnyE
     const checkable = (e: AnyEntity, i: number) => e[f.name] !== null && e[f.name] !== undefined && !errors[i][f.name];
     const values = entities.filter(checkable).map((e) => e[f.name]);
     if (!values.length) continue;
-    const rows = (await em.find(d.cls as any, { [f.name]: { $in: values }, ...(ids.length ? { id: { $nin: ids } } : {}) } as any, { fields: ['id', f.name] as any })) as AnyEntity[];
-    const taken = new Set(rows.map((r) => String(r[f.name])));
+    const taken = await takenValues(em, d.cls.name, f.name, values, ids)
+      ?? new Set(((await em.find(d.cls as any, { [f.name]: { $in: values }, ...(ids.length ? { id: { $nin: ids } } : {}) } as any, { fields: ['id', f.name] as any })) as AnyEntity[]).map((r) => String(r[f.name])));
     const inBatch = new Map<string, number>();
     entities.forEach((e, i) => {
       const v = e[f.name];
