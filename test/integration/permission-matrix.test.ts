@@ -299,7 +299,22 @@ describe.each(DB_KINDS)('permission matrix on %s', (kind) => {
       return client;
     });
     try {
-      await new Promise((r) => setTimeout(r, 500));
+      // Subscribed once every client has seen a warm-up tag created after its subscribe (no fixed wait:
+      // under load a subscribe can take longer than any guess); events reach each client in order, so
+      // after the last warm-up tag no earlier one can arrive.
+      const warmDeadline = Date.now() + 20000;
+      let last = '';
+      for (let i = 0; Date.now() < warmDeadline; i++) {
+        last = `Warm-up ${i}`;
+        await gqlOk(s, `mutation { createTag(input: {name: "${last}", slug: "warm-up-${i}"}) { id } }`);
+        const seenBy = () => callers.every((c) => got.get(c)!.some((e) => e.objectRepr === last));
+        for (let t = 0; t < 10 && !seenBy(); t++) await new Promise((r) => setTimeout(r, 50));
+        if (seenBy()) break;
+      }
+      for (const c of callers) {
+        if (!got.get(c)!.some((e) => e.objectRepr === last)) throw new Error(`${c.name} never received a warm-up tag event`);
+        got.set(c, []);
+      }
       await gqlOk(s, `mutation { updateUser(id: "${users.bob}", input: {lastName: "Subscribed"}) { id } }`);
       await gqlOk(s, 'mutation { createTag(input: {name: "Sub tag", slug: "sub-tag"}) { id } }');
       const deadline = Date.now() + 5000;
