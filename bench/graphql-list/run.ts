@@ -1,14 +1,13 @@
 // GraphQL list latency against the floor: one page of 50 autonomous systems with
 // their tags and policies, from 30,000 rows, over HTTP through the whole stack,
 // versus the same rows from one raw SQL query serialised to JSON in-process. The GraphQL page is
-// read both ways in the same run: compiled to one SQL statement (src/graphql/read-compiler) and
-// through the ORM and DataLoaders (the compiler switched off), alternating.
+// compiled to one SQL statement (src/graphql/read-compiler, the only read path since issue 16; the
+// section's earlier runs also timed the ORM and DataLoaders path it replaced).
 //   npx tsx bench/graphql-list/run.ts                 (embedded PGlite in memory)
 //   BENCH_DB=postgres npx tsx bench/graphql-list/run.ts (a throwaway PostgreSQL 15 server)
 import { measure, machine, fmt, mergeRounds, writeSection, type Stats } from '../lib';
 import { AS_ROWS as ROWS, seedAutonomousSystems, startBenchServer } from '../as-dataset';
 import { PAGE, graphqlListPage } from '../as-requests';
-import { readCompiler } from '../../src/graphql/read-compiler';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
@@ -37,38 +36,26 @@ async function main(): Promise<void> {
     const rows = await exec(RAW, [offsets[i]]) as unknown[];
     if (JSON.stringify(rows).length === 0 || rows.length !== PAGE) throw new Error('short page');
   };
-  const compiled = (on: boolean) => { readCompiler.enabled = on; };
-  // Warm up every path, then measure them alternately so machine noise hits all.
-  compiled(true);
-  await measure(20, 1, viaGraphql);
-  compiled(false);
+  // Warm up both paths, then measure them alternately so machine noise hits both.
   await measure(20, 1, viaGraphql);
   await measure(20, 1, viaRawSql);
-  const results: { gql: Stats[]; orm: Stats[]; raw: Stats[] } = { gql: [], orm: [], raw: [] };
+  const results: { gql: Stats[]; raw: Stats[] } = { gql: [], raw: [] };
   for (let round = 0; round < 3; round++) {
-    compiled(true);
     results.gql.push(await measure(REQUESTS / 4, CONCURRENCY, viaGraphql));
-    compiled(false);
-    results.orm.push(await measure(REQUESTS / 4, CONCURRENCY, viaGraphql));
-    compiled(true);
     results.raw.push(await measure(REQUESTS / 4, CONCURRENCY, viaRawSql));
   }
   const g = mergeRounds(results.gql);
-  const o = mergeRounds(results.orm);
   const r = mergeRounds(results.raw);
   const db = bench.db;
   const body = `Run ${new Date().toISOString().slice(0, 10)} on ${machine()}; ${db}.
 One page of ${PAGE} autonomous systems (with tags, import and export policies) at varying offsets from ${ROWS.toLocaleString('en')} rows,
-${CONCURRENCY} concurrent clients, 3 alternating rounds (compiled, ORM path, raw) of ${REQUESTS / 4} requests each (medians shown).
+${CONCURRENCY} concurrent clients, 3 alternating rounds (compiled, raw) of ${REQUESTS / 4} requests each (medians shown).
 
 | path | requests/s | p50 ms | p99 ms |
 | --- | ---: | ---: | ---: |
 | GraphQL over HTTP, page compiled to one SQL statement (read compiler) | ${fmt(g.perSecond, 0)} | ${fmt(g.p50)} | ${fmt(g.p99)} |
-| GraphQL over HTTP, page through the ORM and DataLoaders (compiler off: before) | ${fmt(o.perSecond, 0)} | ${fmt(o.p50)} | ${fmt(o.p99)} |
 | one raw SQL query (json_agg) + JSON.stringify in-process | ${fmt(r.perSecond, 0)} | ${fmt(r.p50)} | ${fmt(r.p99)} |
 | ratio compiled / raw | ${fmt(r.perSecond / g.perSecond)}x slower | ${fmt(g.p50 / r.p50)}x | ${fmt(g.p99 / r.p99)}x |
-| ratio ORM path / raw | ${fmt(r.perSecond / o.perSecond)}x slower | ${fmt(o.p50 / r.p50)}x | ${fmt(o.p99 / r.p99)}x |
-| ratio ORM path / compiled | ${fmt(g.perSecond / o.perSecond)}x slower | ${fmt(o.p50 / g.p50)}x | ${fmt(o.p99 / g.p99)}x |
 `;
   writeSection(`graphql-list (${db.startsWith('PostgreSQL') ? 'PostgreSQL' : 'PGlite'})`, body);
   console.log(body);

@@ -59,20 +59,6 @@ function excluded(d: ModelDescriptor, selected?: Set<string>): string[] {
   return d.fields.filter((f) => f.heavy && !selected?.has(f.name)).map((f) => f.name);
 }
 
-export async function list(em: EntityManager, d: ModelDescriptor, args: ListArgs, paging: Paging, opts: { count: boolean; selected?: Set<string>; scope?: Record<string, unknown> | null }) {
-  // Raw SQL fragments in a condition are single-use in MikroORM: build one per query.
-  const where = () => withScope(filterToWhere(d, args.filter ?? null), opts.scope);
-  const offset = args.offset ?? 0;
-  if (offset < 0) throw new ValidationError({ offset: ['Ensure this value is greater than or equal to 0.'] });
-  const limit = pageLimit(args.limit, paging);
-  const exclude = excluded(d, opts.selected);
-  const [items, totalCount] = await Promise.all([
-    limit === 0 ? [] : em.find(d.cls as any, where() as any, { orderBy: orderBy(d, args.ordering) as any, limit, offset, ...(exclude.length ? { exclude: exclude as any } : {}) }),
-    opts.count ? em.count(d.cls as any, where() as any) : Promise.resolve(-1),
-  ]);
-  return { items: items as AnyEntity[], totalCount };
-}
-
 export async function get(em: EntityManager, d: ModelDescriptor, id: string | number, selected?: Set<string>, scope?: Record<string, unknown> | null): Promise<AnyEntity | null> {
   const n = Number(id);
   if (!Number.isSafeInteger(n) || n < 1 || n > 2147483647) return null;

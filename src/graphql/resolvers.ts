@@ -1,6 +1,7 @@
 // The GraphQL API of every model, generated from its descriptor: detail and list
-// queries, single and bulk mutations, and field resolvers that follow relations
-// through the request's DataLoaders.
+// queries (read by the read compiler, src/graphql/read-compiler), single and bulk mutations, and
+// field resolvers that hand compiled values through, or, on objects a mutation answers with,
+// follow relations through the request's DataLoaders.
 import { Arg, Ctx, Field, FieldResolver, ID, Info, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { JSONScalar } from './scalars';
 import type { GraphQLResolveInfo } from 'graphql';
@@ -9,8 +10,7 @@ import { fieldDescription, sentence, words, type ModelDescriptor } from '../doma
 import * as crud from '../domain/crud';
 import { filterInput } from './filters';
 import { modelInput } from './inputs';
-import { nestedScope, requireRead, requireWrite, readScope } from './guards';
-import { selectedFields } from './selection';
+import { nestedScope, requireRead, requireWrite } from './guards';
 import { nestedLists, type NestedList } from '../domain/nested';
 import type { GqlContext } from './context';
 import { compiledDetail, compiledList, compiledValue, isCompiled } from './read-compiler';
@@ -63,7 +63,8 @@ const ID_ARG = 'Its id';
 
 /**
  * A list inside an object (many-to-many or reverse foreign key): the root list's filter, ordering
- * and limit, read within the caller's scope of the listed model, batched over the page of owners.
+ * and limit, within the caller's scope of the listed model; compiled into a read's statement, or
+ * batched over the objects a mutation answers with.
  */
 function nestedListField(proto: any, list: NestedList, paging: (ctx: GqlContext) => { paginateCount: number; maxPageSize: number }): void {
   const Filter = filterInput(list.child);
@@ -95,9 +96,7 @@ export function modelResolver(d: ModelDescriptor): Function {
 
   define(proto, one, async (id: string, ctx: GqlContext, info: GraphQLResolveInfo) => {
     requireRead(ctx);
-    const compiled = await compiledDetail(ctx, info, d, id, paging(ctx));
-    if (compiled !== undefined) return compiled;
-    return crud.get(ctx.em, d, id, selectedFields(info), readScope(ctx, d));
+    return compiledDetail(ctx, info, d, id, paging(ctx));
   }, (p, k, desc) => {
     Query(() => d.cls, { nullable: true, name: one, description: `One ${d.verboseName} by id` })(p, k, desc);
     Arg('id', () => ID, { description: ID_ARG })(p, k, 0); Ctx()(p, k, 1); Info()(p, k, 2);
@@ -105,11 +104,7 @@ export function modelResolver(d: ModelDescriptor): Function {
 
   define(proto, many, async (filter: any, ordering: string[] | undefined, limit: number | undefined, offset: number | undefined, ctx: GqlContext, info: GraphQLResolveInfo) => {
     requireRead(ctx);
-    const compiled = await compiledList(ctx, info, d, { filter, ordering, limit, offset }, paging(ctx));
-    if (compiled) return compiled;
-    const top = selectedFields(info, false);
-    const page = await crud.list(ctx.em, d, { filter, ordering, limit, offset }, paging(ctx), { count: top.has('totalCount'), selected: selectedFields(info), scope: readScope(ctx, d) });
-    return { items: page.items, totalCount: page.totalCount };
+    return compiledList(ctx, info, d, { filter, ordering, limit, offset }, paging(ctx));
   }, (p, k, desc) => {
     Query(() => List, { name: many, description: `${d.verboseNamePlural}, filtered, ordered and paginated` })(p, k, desc);
     Arg('filter', () => Filter, { nullable: true, description: 'Only those matching every condition given' })(p, k, 0);

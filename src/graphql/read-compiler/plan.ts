@@ -2,11 +2,10 @@
 // which foreign keys (an object each), which nested lists (with their filter, ordering and limit)
 // which derived values (display, computed fields) and which SQL-declared fields (./declared.ts),
 // with the caller's read grant of every model reached. Everything is taken from the model
-// descriptors and the declarations; a selection the compiler cannot read is Unsupported and the
-// caller reads it the old way.
-// Values a field resolver hands through (relations, lists, derived values) are keyed by response
-// key, so aliases of one field with different arguments each get theirs; columns, read by the
-// default resolver, by field name.
+// descriptors and the declarations.
+// Values a field resolver hands through (relations, lists, derived and declared values) are kept
+// under their response key's slot (slot()), so aliases of one field with different arguments each
+// get theirs and none takes a column's place; columns, read by the default resolver, by field name.
 import {
   getArgumentValues, getDirectiveValues, GraphQLIncludeDirective, GraphQLSkipDirective, Kind,
   type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo, type SelectionSetNode,
@@ -19,8 +18,11 @@ import type { ListArgs } from '../../domain/crud';
 import type { Caller } from '../../http/auth';
 import { declaredField, type ListField, type ScalarField } from './declared';
 
-/** A selection the compiler does not (yet) turn into SQL; the resolver falls back to the ORM path. */
+/** A selection the compiler cannot read; validation and the descriptors' checks leave none (an internal error). */
 export class Unsupported extends Error {}
+
+/** Where a compiled object keeps the value a field resolver hands through for a response key. */
+export const slot = (responseKey: string): string => `@${responseKey}`;
 
 export interface ObjectPlan {
   model: ModelDescriptor;
@@ -69,9 +71,6 @@ function argsOf(info: GraphQLResolveInfo, type: GraphQLObjectType, nodes: FieldN
   return getArgumentValues(type.getFields()[nodes[0].name.value], nodes[0], info.variableValues);
 }
 
-/** Keys a compiled object uses for itself. */
-const RESERVED = new Set(['__compiled', '__row']);
-
 const fieldsByName = new Map<ModelDescriptor, Map<string, FieldMeta>>();
 function gqlFields(d: ModelDescriptor): Map<string, FieldMeta> {
   let m = fieldsByName.get(d);
@@ -97,37 +96,30 @@ export class Planner {
     const own = gqlFields(d);
     const lists = new Map(nestedLists(d).map((l) => [l.name, l]));
     const columns = new Set<string>();
-    const handed = new Set<string>();
-    for (const [key, nodes] of collect(this.info, type, sets)) {
+    for (const [responseKey, nodes] of collect(this.info, type, sets)) {
       const name = nodes[0].name.value;
       if (name === '__typename') continue;
       const f = own.get(name);
-      // A field declared under another GraphQL name would be read by its property name.
-      if (f?.gqlName) throw new Unsupported(`${d.name}.${name} renamed`);
+      const key = slot(responseKey);
       const subSets = nodes.map((n) => n.selectionSet);
       const decl = declaredField(d, name);
       if (decl?.kind === 'scalar') {
         plan.scalars.push({ key, field: decl });
-        handed.add(key);
       } else if (decl?.kind === 'list') {
         const target = describe(decl.target());
         const g = readGrant(this.caller, target);
         plan.declaredLists.push({ key, field: decl, args: argsOf(this.info, type, nodes), plan: this.object(target, subSets), rows: g.allowed ? g.rows : null });
-        handed.add(key);
       } else if (name === 'display' || (d.computed && Object.hasOwn(d.computed, name))) {
         plan.derived.push({ key, name });
-        handed.add(key);
       } else if (f?.kind === 'fk') {
         const target = describe(f.target!());
         const g = readGrant(this.caller, target);
         plan.fks.push({ key, field: f, plan: this.object(target, subSets), rows: g.allowed ? g.rows : null });
-        handed.add(key);
       } else if (lists.has(name)) {
         const list = lists.get(name)!;
         const args = argsOf(this.info, type, nodes);
         const g = readGrant(this.caller, list.child);
         plan.lists.push({ key, list, args: { filter: args.filter, ordering: args.ordering, limit: args.limit }, plan: this.object(list.child, subSets), rows: g.allowed ? g.rows : null });
-        handed.add(key);
       } else if (f && f.kind !== 'm2m') {
         if (!columns.has(f.name)) plan.columns.push({ field: f, hidden: !!f.secret && !secretsShown });
         columns.add(f.name);
@@ -135,8 +127,6 @@ export class Planner {
         throw new Unsupported(`${d.name}.${name}`);
       }
     }
-    // An alias equal to a column's name would take the column's place in the object.
-    for (const k of handed) if (columns.has(k) || RESERVED.has(k)) throw new Unsupported(`${d.name}: response key ${k} is also a column`);
     return plan;
   }
 
