@@ -12,6 +12,7 @@ import { loadRows } from '../../src/domain/peeringdb/sync';
 import { SYNC_ORDER } from '../../src/domain/peeringdb/tags';
 import { generatePdb } from '../pdb-gen/generate';
 import { measure, machine, fmt, writeSection } from '../lib';
+import { pdbCases } from './cases';
 import { startPostgres, type PgServer } from '../../test/helpers/postgres';
 
 async function main(): Promise<void> {
@@ -26,33 +27,13 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${(pg.http.server.address() as { port: number }).port}/pdb/api`;
   try {
     for (const tag of SYNC_ORDER) await loadRows(pg.orm.em.fork(), tag, data[tag]);
-    const asns = data.net.map((n) => n.asn as number);
     const get = async (path: string) => {
       const r = await fetch(`${base}/${path}`, { headers: { Authorization: `Api-Key ${token}` } });
       const text = await r.text();
       if (r.status !== 200) throw new Error(`${path}: ${r.status} ${text.slice(0, 200)}`);
       return text.length;
     };
-    const cases: [string, (i: number) => string, number, number][] = [
-      ['`net` (full list)', () => 'net', 5, 1],
-      ['`netixlan` (full list)', () => 'netixlan', 5, 1],
-      ['`net?asn=<asn>`', (i) => `net?asn=${asns[(i * 7919) % asns.length]}`, 400, 4],
-      ['`net?asn__in=<150 asns>`', (i) => `net?asn__in=${asns.slice((i * 150) % (asns.length - 150), ((i * 150) % (asns.length - 150)) + 150).join(',')}`, 100, 4],
-      ['`netixlan?net__asn=<asn>`', (i) => `netixlan?net__asn=${asns[(i * 7919) % asns.length]}`, 200, 4],
-      ['`netixlan?asn__in=<150 asns>`', (i) => `netixlan?asn__in=${asns.slice((i * 150) % (asns.length - 150), ((i * 150) % (asns.length - 150)) + 150).join(',')}`, 100, 4],
-      ['`net?depth=2&limit=250` (sets as objects)', (i) => `net?depth=2&limit=250&skip=${(i * 250) % (data.net.length - 250)}`, 40, 2],
-      ['`net?name__contains=<x>`', (i) => `net?name__contains=work ${1000 + (i % 9000)}`, 100, 4],
-      ['`net?name=<x>` (accents and case folded)', (i) => `net?name=network ${1 + ((i * 7919) % data.net.length)}`, 200, 4],
-      ['`fac?city=zurich` (finds Zürich)', () => 'fac?city=zurich', 100, 4],
-      ['`net?name_search=<two words>`', (i) => `net?name_search=network ${1000 + (i % 9000)}`, 100, 4],
-      ['`ix?asn_overlap=<2 asns>`', (i) => `ix?asn_overlap=${asns[(i * 7919) % asns.length]},${asns[(i * 104729) % asns.length]}`, 100, 4],
-      ['`ix?capacity__gt=<Mbit/s>`', (i) => `ix?capacity__gt=${100_000 * (1 + (i % 50))}`, 50, 4],
-      ['`fac?distance=500&latitude=&longitude=`', (i) => `fac?distance=500&latitude=${((i * 37) % 140) - 70}&longitude=${((i * 53) % 340) - 170}`, 100, 4],
-      ['`net/<id>` (default depth 2, with org)', (i) => `net/${1 + ((i * 7919) % data.net.length)}`, 400, 4],
-      ['`ix/<id>?depth=2` (largest IXes)', (i) => `ix/${1 + (i % 10)}?depth=2`, 50, 4],
-      ['`ixlan?depth=2` (250 rows, nets as objects)', () => 'ixlan?depth=2', 20, 2],
-      ['`net?since=<1 day ago>`', () => `net?since=${Math.floor(new Date('2025-12-31T00:00:00Z').getTime() / 1000)}`, 50, 4],
-    ];
+    const cases = pdbCases(data);
     const lines = ['| request | n | conc | p50 ms | p99 ms | req/s | response bytes |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |'];
     for (const [name, path, n, conc] of cases) {
       let bytes = 0;

@@ -38,6 +38,12 @@ export function parseBool(v: string): boolean {
   throw new ParamError(invalidChoice(v));
 }
 
+function parseFloat(v: string): number {
+  const n = Number(v.trim());
+  if (v.trim() === '' || !Number.isFinite(n)) throw new ParamError('Enter a number.');
+  return n;
+}
+
 function parseInt(v: string, big: boolean): number {
   const s = v.trim();
   if (!/^-?\d+$/.test(s)) throw new ParamError('Enter a number.');
@@ -76,7 +82,7 @@ function convert(ff: FilterField, op: string, v: string): unknown {
 
 interface Index {
   byRest: Map<string, FilterField>;
-  custom: Map<string, { key: string; type: 'int' | 'bool' | 'string' }>;
+  custom: Map<string, { key: string; type: 'int' | 'float' | 'bool' | 'string' }>;
   hasTags: boolean;
 }
 const indexes = new Map<ModelDescriptor, Index>();
@@ -104,7 +110,7 @@ export function filterParams(d: ModelDescriptor): { name: string; kind: FilterKi
     out.push({ name, kind: ff.kind });
     for (const s of SUFFIXES[ff.kind]) out.push({ name: `${name}__${s}`, kind: s === 'empty' ? 'bool' : ff.kind });
   }
-  for (const [name, c] of ix.custom) out.push({ name, kind: c.type === 'bool' ? 'bool' : c.type });
+  for (const [name, c] of ix.custom) out.push({ name, kind: c.type === 'bool' ? 'bool' : c.type === 'float' ? 'numeric' : c.type });
   out.push({ name: 'q', kind: 'string' });
   if (ix.hasTags) out.push({ name: 'tag', kind: 'string' });
   if (d.changeLogged) out.push({ name: 'created_by_request', kind: 'uuid' }, { name: 'updated_by_request', kind: 'uuid' });
@@ -138,7 +144,7 @@ export function filterFromQuery(d: ModelDescriptor, params: URLSearchParams): Pa
       }
       const custom = ix.custom.get(key);
       if (custom) {
-        filter[custom.key] = custom.type === 'int' ? parseInt(last, false) : custom.type === 'bool' ? parseBool(last) : last;
+        filter[custom.key] = custom.type === 'int' ? parseInt(last, false) : custom.type === 'float' ? parseFloat(last) : custom.type === 'bool' ? parseBool(last) : last;
         continue;
       }
       const cut = key.lastIndexOf('__');

@@ -2,14 +2,16 @@
 // errors. Reads use the query module (read.ts); writes run the peeringdb* GraphQL
 // mutations through the executor, in the request's context.
 import type { Express, Request, Response } from 'express';
-import type { GraphQLError } from 'graphql';
 import type { RunningApp } from '../../src/http/app';
 import type { GqlContext } from '../../src/graphql/context';
 import { requireRead } from '../../src/graphql/guards';
-import { coercionFields, databaseUnavailable } from '../../src/graphql/errors';
 import { AuthError } from '../../src/domain/errors';
 import { pdbType, type PdbTag } from '../../src/domain/peeringdb/tags';
-import { list, listJsonText, single } from './read';
+import { list, listJsonText } from './read';
+import { detail } from './detail';
+import { compiledList, type ListResult } from './list';
+import { fromGraphql } from './graphql-errors';
+import { intParam } from './params';
 import { sqlRows } from '../../src/domain/peeringdb/sql';
 import { pdbContext } from './auth';
 import { PdbError, REASON } from './errors';
@@ -73,22 +75,6 @@ function pdbBodyError(e: unknown): unknown {
   }
 }
 
-/** A GraphQL error as PeeringDB's response. */
-function fromGraphql(e: GraphQLError): PdbError {
-  const code = e.extensions?.code;
-  if (code === 'BAD_USER_INPUT') return new PdbError(400, 'Bad Request', (e.extensions.fields ?? {}) as Record<string, unknown>);
-  if (code === 'NOT_FOUND') return new PdbError(404, 'Entity not found');
-  if (code === 'UNAUTHENTICATED') return new PdbError(401, e.message);
-  if (code === 'FORBIDDEN' || code === 'CONFLICT') return new PdbError(403, e.message);
-  if (code === 'QUERY_TOO_DEEP' || code === 'QUERY_TOO_COMPLEX' || code === 'QUERY_TOO_LARGE') return new PdbError(400, e.message); // src/graphql/limits.ts
-  // Variable coercion (a body of the wrong JSON type, e.g. `null`) is the client's error.
-  const coerced = coercionFields(e.message);
-  if (coerced) return new PdbError(400, 'Bad Request', coerced.fields);
-  if (databaseUnavailable(e)) return new PdbError(503, REASON[503]);
-  logInternalError(e, {}, 'PeeringDB API: internal error');
-  return new PdbError(500, 'Internal Server Error');
-}
-
 async function mutate(call: Call, ctx: GqlContext, doc: string, vars: Record<string, unknown>): Promise<number> {
   const r = await call.running.executor.run(doc, vars, ctx);
   if (r.errors?.length) throw fromGraphql(r.errors[0]);
@@ -107,6 +93,8 @@ async function collection(call: Call, tag: PdbTag): Promise<void> {
   const { req, res, params, pretty } = call;
   if (req.method === 'GET' || req.method === 'HEAD') {
     const ctx = await readable(call);
+    const compiled = await compiledList(call.running, ctx, tag, params);
+    if (compiled) { sendList(call, tag, compiled); return; }
     // Plain depth-0 lists skip the object path: the database writes the JSON.
     const text = !pretty && !params.has('fields') ? await listJsonText(ctx.em, ctx.caller, tag, params) : null;
     if (text !== null) {
@@ -117,14 +105,7 @@ async function collection(call: Call, tag: PdbTag): Promise<void> {
       }
       return;
     }
-    const r = await list(ctx.em, ctx.caller, tag, params);
-    // An empty answer to an id (or a net's asn) lookup is PeeringDB's 404.
-    if (!r.data.length && (params.has('id') || (tag === 'net' && params.has('asn')))) {
-      sendJson(res, 404, { data: [], meta: { error: 'Entity not found' } }, pretty);
-      return;
-    }
-    const meta = { ...(r.truncated ? { truncated: r.truncated } : {}), ...(r.pagination ? { pagination: r.pagination } : {}) };
-    sendJson(res, 200, { data: r.data.map((o) => pick(o, params)), meta }, pretty);
+    sendList(call, tag, await list(ctx.em, ctx.caller, tag, params));
     return;
   }
   if (req.method === 'POST') {
@@ -132,11 +113,22 @@ async function collection(call: Call, tag: PdbTag): Promise<void> {
     if (!pdbType(tag)!.methods.includes('POST')) throw new PdbError(405, `Method "POST" not allowed.`);
     const data = await body(call, ctx.config.bodyLimit);
     const id = await mutate(call, ctx, DOCS.create, { tag, data });
-    const obj = await single(ctx.em, ctx.caller, tag, id, new URLSearchParams('depth=0'));
+    const obj = await detail(call.running, ctx, tag, id, 0);
     sendJson(res, 201, { data: [obj], meta: {} }, pretty);
     return;
   }
   throw await notAllowed(call);
+}
+
+function sendList(call: Call, tag: PdbTag, r: ListResult): void {
+  const { res, params, pretty } = call;
+  // An empty answer to an id (or a net's asn) lookup is PeeringDB's 404.
+  if (!r.data.length && (params.has('id') || (tag === 'net' && params.has('asn')))) {
+    sendJson(res, 404, { data: [], meta: { error: 'Entity not found' } }, pretty);
+    return;
+  }
+  const meta = { ...(r.truncated ? { truncated: r.truncated } : {}), ...(r.pagination ? { pagination: r.pagination } : {}) };
+  sendJson(res, 200, { data: r.data.map((o) => pick(o, params)), meta }, pretty);
 }
 
 /** Credentials are checked before the method (DRF's order): only a writer learns what is not allowed. */
@@ -150,7 +142,7 @@ async function member(call: Call, tag: PdbTag, rawId: string): Promise<void> {
   const methods = pdbType(tag)!.methods;
   if (req.method === 'GET' || req.method === 'HEAD') {
     const ctx = await readable(call);
-    const obj = await single(ctx.em, ctx.caller, tag, idOf(rawId), params);
+    const obj = await detail(call.running, ctx, tag, idOf(rawId), intParam(params, 'depth', 2, 4));
     if (!obj) { sendJson(res, 404, { data: [], meta: { error: 'Entity not found' } }, pretty); return; }
     sendJson(res, 200, { data: [pick(obj, params)], meta: {} }, pretty);
     return;
@@ -164,7 +156,7 @@ async function member(call: Call, tag: PdbTag, rawId: string): Promise<void> {
     const id = idOf(rawId);
     const data = await body(call, ctx.config.bodyLimit);
     await mutate(call, ctx, DOCS.update, { tag, id: String(id), data });
-    const obj = await single(ctx.em, ctx.caller, tag, id, new URLSearchParams('depth=0'));
+    const obj = await detail(call.running, ctx, tag, id, 0);
     sendJson(res, 200, { data: [obj], meta: {} }, pretty);
     return;
   }

@@ -11,19 +11,10 @@ import { addFilters } from './filters';
 import { addDistance, centreOf, distanceOf } from './spatial';
 import { q, type Where } from './where';
 import { PdbError } from './errors';
+import { intParam } from './params';
+import { DEPTH_ROW_LIMIT, refuseNul, type ListResult, type Pagination } from './list';
 
 export type Obj = Record<string, unknown>;
-
-/** PeeringDB's API_DEPTH_ROW_LIMIT: lists with depth > 0 stop here. */
-export const DEPTH_ROW_LIMIT = 250;
-
-/** `meta.pagination` of a page-based list (`page`, `per_page`). */
-export interface Pagination {
-  count: number; has_next: boolean; has_previous: boolean; next: number | null; previous: number | null;
-  page: number; per_page: number; total_pages: number;
-}
-
-export interface ListResult { data: Obj[]; truncated?: string; pagination?: Pagination }
 
 const PER_PAGE = 250;
 
@@ -40,25 +31,12 @@ function visibleRows(caller: Caller, tag: PdbTag, alias: string, w: Where): void
   w.args.push(...rows.args);
 }
 
-/** Largest limit, skip, page or per_page: PostgreSQL's LIMIT and OFFSET are bigint, and JavaScript's numbers lose digits past 2^53. */
-const MAX_PAGING = 2147483647;
-
-function intParam(params: URLSearchParams, name: string, dflt: number, max?: number): number {
-  const v = params.get(name);
-  if (v === null || v === '') return dflt;
-  if (!/^-?\d+$/.test(v.trim())) throw new PdbError(400, `Invalid value for ${name}: "${v}"`);
-  const n = Math.max(0, Number(v));
-  if (n > MAX_PAGING) throw new PdbError(400, `Invalid value for ${name}: "${v}" (at most ${MAX_PAGING})`);
-  return max === undefined ? n : Math.min(n, max);
-}
-
 interface ListPlan { t: PdbTable; depth: number; where: Where; order: string; limit: number; skip: number; page?: { page: number; perPage: number } }
 
 /** Filters, since, visibility and paging of a list, shared by both ways of answering it. */
 async function plan(em: EntityManager, caller: Caller, tag: PdbTag, params: URLSearchParams): Promise<ListPlan> {
   const t = pdbTable(tag);
-  // PostgreSQL text cannot hold NUL: a 400 here, not an error from the database.
-  for (const [k, v] of params) if (v.includes('\u0000')) throw new PdbError(400, `Invalid value for ${k}: NUL characters are not allowed`);
+  refuseNul(params);
   const depth = intParam(params, 'depth', 0, 3);
   const where: Where = { sql: [], args: [] };
   const since = params.get('since');
@@ -143,34 +121,6 @@ export async function listJsonText(em: EntityManager, caller: Caller, tag: PdbTa
   if (p.depth > 0 || p.page || tag === 'poc' || !expr) return null;
   const [r] = await select(em, `select coalesce(json_agg(x.j order by x.n), '[]')::text as data from (select ${expr} as j, row_number() over (order by ${p.order}) as n from ${q(p.t.table)} t ${tail(p)}) x`, p.where.args);
   return String(r.data);
-}
-
-/** One object by id (ok or pending), sets to `depth` and, at depth >= 1, its parents. */
-export async function single(em: EntityManager, caller: Caller, tag: PdbTag, id: number, params: URLSearchParams): Promise<Obj | null> {
-  const t = pdbTable(tag);
-  const depth = intParam(params, 'depth', 2, 4);
-  const w: Where = { sql: [`t.id = ?`, `t.status in ('ok', 'pending')`], args: [id] };
-  visibleRows(caller, tag, 't', w);
-  const rows = await select(em, `select t.* from ${q(t.table)} t where ${w.sql.join(' and ')}`, w.args);
-  if (!rows.length) return null;
-  const obj = renderRow(t, rows[0]);
-  await expandSets(em, caller, tag, [obj], depth);
-  if (depth >= 1) await expandParents(em, caller, t, obj);
-  return obj;
-}
-
-/** Parents (org of a net, net and ixlan of a netixlan): writable FKs, rendered flat. */
-async function expandParents(em: EntityManager, caller: Caller, t: PdbTable, obj: Obj): Promise<void> {
-  for (const c of t.columns) {
-    if (!c.fk || c.field.readOnly) continue;
-    const id = obj[c.rest];
-    if (id === null || id === undefined) { obj[c.fk.name] = null; continue; }
-    const pt = pdbTable(c.fk.tag);
-    const w: Where = { sql: ['t.id = ?'], args: [id] };
-    visibleRows(caller, c.fk.tag, 't', w);
-    const rows = await select(em, `select t.* from ${q(pt.table)} t where ${w.sql.join(' and ')}`, w.args);
-    obj[c.fk.name] = rows.length ? renderRow(pt, rows[0]) : null;
-  }
 }
 
 /**

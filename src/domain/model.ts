@@ -107,7 +107,7 @@ export interface ComputedField<T = any> {
 
 /** Filters that are not a plain column comparison (Peering Manager's "method" filters). */
 export interface CustomFilter {
-  type: 'int' | 'bool' | 'string';
+  type: 'int' | 'float' | 'bool' | 'string';
   /** For the schema (default: the name in words). */
   description?: string;
   restName?: string;

@@ -1,6 +1,6 @@
 // `<Model>Filter` inputs, generated from the model descriptor's filterable fields: no filter code
 // is written per model. What a filter means (its MikroORM condition) is src/domain/filters.ts.
-import { Field, InputType, Int } from 'type-graphql';
+import { Field, Float, InputType, Int } from 'type-graphql';
 import { fieldDescription, words, type ModelDescriptor } from '../domain/model';
 import { filterFields, type FilterField } from '../domain/filters';
 import { lookupType } from './lookups';
@@ -22,7 +22,7 @@ export function filterInput(d: ModelDescriptor): Function {
     Field(() => Lookup, { nullable: true, description: filterDescription(d, ff) })(proto, ff.name);
   }
   for (const [key, cf] of Object.entries(d.customFilters ?? {})) {
-    Field(() => (cf.type === 'int' ? Int : cf.type === 'bool' ? Boolean : String), { nullable: true, description: cf.description ?? fieldDescription({ name: key }) })(proto, key);
+    Field(() => (cf.type === 'int' ? Int : cf.type === 'float' ? Float : cf.type === 'bool' ? Boolean : String), { nullable: true, description: cf.description ?? fieldDescription({ name: key }) })(proto, key);
   }
   if (d.changeLogged) {
     Field(() => String, { nullable: true, description: 'Created by the request with this id' })(proto, 'createdByRequest');

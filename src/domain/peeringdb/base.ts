@@ -1,7 +1,8 @@
 // What every mirrored PeeringDB record carries (django-handleref): the upstream's own
 // id, a status and whole-second created/updated stamps. Names follow PeeringDB.
 import { Index } from '@mikro-orm/core';
-import { Base, F, IdField } from '../model';
+import { raw } from '@mikro-orm/core';
+import { Base, F, IdField, type CustomFilter } from '../model';
 import type { ChoiceSet } from '../choices';
 
 export const PdbStatus: ChoiceSet = {
@@ -50,3 +51,18 @@ export abstract class PdbAddressed extends PdbNamed {
   @F.float({ nullable: true }) latitude?: number | null;
   @F.float({ nullable: true }) longitude?: number | null;
 }
+
+/**
+ * Filters every mirrored type has: `since`, PeeringDB's incremental read (rows created or updated
+ * after a Unix time; stamps are whole seconds, so the comparison is on whole seconds).
+ */
+export const PDB_FILTERS: Record<string, CustomFilter> = {
+  since: {
+    type: 'float',
+    description: 'Created or updated after this Unix time (seconds)',
+    apply: (s: number) => {
+      const t = Math.floor(s);
+      return { [raw((a: string) => `(${a}.created > to_timestamp(?) or ${a}.updated > to_timestamp(?))`, [t, t])]: true };
+    },
+  },
+};

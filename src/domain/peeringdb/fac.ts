@@ -1,18 +1,18 @@
 import { Index, type Rel } from '@mikro-orm/core';
 import { Model, F } from '../model';
-import { PdbAddressed, T, TN } from './base';
+import { PdbAddressed, T, TN, PDB_FILTERS } from './base';
 import { PdbOrganization } from './org';
 import { PdbCampus } from './campus';
 
 /** PeeringDB `fac`: a colocation facility. */
 @Model<PdbFacility>({
   app: 'peeringdb', table: 'peeringdb_fac', restPath: 'facilities', plural: 'PdbFacilities', display: (o) => o.name,
-  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong'], changeLogged: false, readOnly: true,
+  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS,
 })
 export class PdbFacility extends PdbAddressed {
-  @Index() @F.fk(() => PdbOrganization, { required: true }) org!: Rel<PdbOrganization>;
+  @Index() @F.fk(() => PdbOrganization, { required: true, reverse: 'facilities' }) org!: Rel<PdbOrganization>;
   @T({ readOnly: true }) orgName: string = '';
-  @Index() @F.fk(() => PdbCampus, { nullable: true }) campus?: Rel<PdbCampus> | null;
+  @Index() @F.fk(() => PdbCampus, { nullable: true, reverse: 'facilities' }) campus?: Rel<PdbCampus> | null;
   @T() clli: string = '';
   @T({ readOnly: true }) rencode: string = '';
   @T() npanxx: string = '';

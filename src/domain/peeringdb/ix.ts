@@ -1,15 +1,15 @@
 import { Index, type Rel } from '@mikro-orm/core';
 import { Model, F } from '../model';
-import { PdbNamed, T, TN } from './base';
+import { PdbNamed, T, TN, PDB_FILTERS } from './base';
 import { PdbOrganization } from './org';
 
 /** PeeringDB `ix`: an Internet exchange. */
 @Model<PdbInternetExchange>({
   app: 'peeringdb', table: 'peeringdb_ix', restPath: 'internet-exchanges', display: (o) => o.name,
-  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong'], changeLogged: false, readOnly: true,
+  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS,
 })
 export class PdbInternetExchange extends PdbNamed {
-  @Index() @F.fk(() => PdbOrganization, { required: true }) org!: Rel<PdbOrganization>;
+  @Index() @F.fk(() => PdbOrganization, { required: true, reverse: 'exchanges' }) org!: Rel<PdbOrganization>;
   @T() city: string = '';
   @T() country: string = '';
   @T() regionContinent: string = '';

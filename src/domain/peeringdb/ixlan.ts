@@ -1,15 +1,15 @@
 import { Index, type Rel } from '@mikro-orm/core';
 import { Model, F } from '../model';
-import { PdbObject, T, TN } from './base';
+import { PdbObject, T, TN, PDB_FILTERS } from './base';
 import { PdbInternetExchange } from './ix';
 
 /** PeeringDB `ixlan`: the peering LAN of an IX (its id equals the IX's). */
 @Model<PdbIXLan>({
   app: 'peeringdb', table: 'peeringdb_ixlan', restPath: 'ixlans', display: (o) => o.name || `IX LAN ${o.id}`,
-  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'descr'], changeLogged: false, readOnly: true,
+  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'descr'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS,
 })
 export class PdbIXLan extends PdbObject {
-  @Index() @F.fk(() => PdbInternetExchange, { required: true }) ix!: Rel<PdbInternetExchange>;
+  @Index() @F.fk(() => PdbInternetExchange, { required: true, reverse: 'ixLans' }) ix!: Rel<PdbInternetExchange>;
   @T() name: string = '';
   @T() descr: string = '';
   @F.int({ nullable: true }) mtu?: number | null;

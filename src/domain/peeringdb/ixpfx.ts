@@ -1,15 +1,15 @@
 import { Index, type Rel } from '@mikro-orm/core';
 import { Model, F } from '../model';
-import { PdbObject, T } from './base';
+import { PdbObject, T, PDB_FILTERS } from './base';
 import { PdbIXLan } from './ixlan';
 
 /** PeeringDB `ixpfx`: a prefix of an IX LAN (kept as text, exactly as the upstream writes it). */
 @Model<PdbIXLanPrefix>({
   app: 'peeringdb', table: 'peeringdb_ixpfx', restPath: 'ixlan-prefixes', plural: 'PdbIXLanPrefixes', display: (o) => o.prefix,
-  brief: ['id', 'prefix', 'status'], ordering: ['id'], q: ['prefix'], changeLogged: false, readOnly: true,
+  brief: ['id', 'prefix', 'status'], ordering: ['id'], q: ['prefix'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS,
 })
 export class PdbIXLanPrefix extends PdbObject {
-  @Index() @F.fk(() => PdbIXLan, { required: true }) ixlan!: Rel<PdbIXLan>;
+  @Index() @F.fk(() => PdbIXLan, { required: true, reverse: 'prefixes' }) ixlan!: Rel<PdbIXLan>;
   @T({ default: 'IPv4' }) protocol: string = 'IPv4';
   @T({ required: true }) prefix!: string;
   @F.bool({ default: true }) inDfz: boolean = true;

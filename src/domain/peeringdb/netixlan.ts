@@ -1,6 +1,6 @@
 import { Index, type Rel } from '@mikro-orm/core';
 import { Model, F } from '../model';
-import { PdbObject, T, TN } from './base';
+import { PdbObject, T, TN, PDB_FILTERS } from './base';
 import { PdbNetwork } from './net';
 import { PdbIXLan } from './ixlan';
 import { PdbInternetExchange } from './ix';
@@ -10,11 +10,11 @@ import { PdbFacility } from './fac';
 @Model<PdbNetworkIXLan>({
   app: 'peeringdb', table: 'peeringdb_netixlan', restPath: 'network-ixlans', display: (o) => `AS${o.asn} on ${o.name}`,
   brief: ['id', 'asn', 'ipaddr4', 'ipaddr6', 'status'], ordering: ['id'], q: ['name', 'ipaddr4', 'ipaddr6'], qNumeric: ['asn'],
-  changeLogged: false, readOnly: true,
+  changeLogged: false, readOnly: true, customFilters: PDB_FILTERS,
 })
 export class PdbNetworkIXLan extends PdbObject {
-  @Index() @F.fk(() => PdbNetwork, { required: true }) net!: Rel<PdbNetwork>;
-  @Index() @F.fk(() => PdbIXLan, { required: true }) ixlan!: Rel<PdbIXLan>;
+  @Index() @F.fk(() => PdbNetwork, { required: true, reverse: 'networkIxLans' }) net!: Rel<PdbNetwork>;
+  @Index() @F.fk(() => PdbIXLan, { required: true, reverse: 'networkIxLans' }) ixlan!: Rel<PdbIXLan>;
   // Derived from the IX LAN; stored so `ix_id` filters and renders without a join.
   @F.fk(() => PdbInternetExchange, { nullable: true, readOnly: true }) ix?: Rel<PdbInternetExchange> | null;
   @T({ readOnly: true }) name: string = '';

@@ -1,9 +1,9 @@
 import { Model } from '../model';
-import { PdbAddressed } from './base';
+import { PdbAddressed, PDB_FILTERS } from './base';
 
 /** PeeringDB `org`. */
 @Model<PdbOrganization>({
   app: 'peeringdb', table: 'peeringdb_org', restPath: 'organizations', display: (o) => o.name,
-  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong'], changeLogged: false, readOnly: true,
+  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS,
 })
 export class PdbOrganization extends PdbAddressed {}

@@ -1,0 +1,168 @@
+// PeeringDB lists (`/api/<tag>?...`) as GraphQL documents on the read-compiled path: the query
+// string becomes the type's filter input (numeric and boolean fields with PeeringDB's suffixes,
+// `since`, the default status), `depth` the selection (./shape.ts), limit/skip or page/per_page
+// the paging. A parameter not translated yet (text filters with accent folding, relation and
+// link filters, name_search, distance) leaves the list to the SQL engine in ./read.ts.
+import { pdbTable, type PdbColumn } from '../../src/domain/peeringdb/columns';
+import { pdbDescriptor, type PdbTag } from '../../src/domain/peeringdb/tags';
+import { fieldName } from '../../src/graphql/resolvers';
+import type { GqlContext } from '../../src/graphql/context';
+import type { RunningApp } from '../../src/http/app';
+import { objectSelection, renderObject } from './shape';
+import { setsWhole } from './detail';
+import { fromGraphql } from './graphql-errors';
+import { intParam } from './params';
+import { PdbError } from './errors';
+import { list as valueList, number } from './where';
+
+type Obj = Record<string, unknown>;
+
+/** PeeringDB's API_DEPTH_ROW_LIMIT: lists with depth > 0 stop here. */
+export const DEPTH_ROW_LIMIT = 250;
+const PER_PAGE = 250;
+
+/** `meta.pagination` of a page-based list (`page`, `per_page`). */
+export interface Pagination {
+  count: number; has_next: boolean; has_previous: boolean; next: number | null; previous: number | null;
+  page: number; per_page: number; total_pages: number;
+}
+
+export interface ListResult { data: Obj[]; truncated?: string; pagination?: Pagination }
+
+/** Parameters that shape the answer, not filter it. */
+const SHAPING = new Set(['limit', 'skip', 'depth', 'fields', 'since', 'pretty', 'format', 'page', 'per_page', 'ordering']);
+const NUMERIC = new Set(['id', 'fk', 'int', 'bigint', 'asn']);
+const OPS = new Set(['lt', 'lte', 'gt', 'gte']);
+const INT32 = 2147483647;
+const MAX_ASN = 4294967295;
+
+interface Query { filter: Record<string, unknown>; ordering: string[]; depth: number; limit: number; offset: number; page?: { page: number; perPage: number } }
+
+/** PostgreSQL text cannot hold NUL: a 400 here, not an error from the database. */
+export function refuseNul(params: URLSearchParams): void {
+  for (const [k, v] of params) if (v.includes('\u0000')) throw new PdbError(400, `Invalid value for ${k}: NUL characters are not allowed`);
+}
+
+/** A field by its PeeringDB name; a bare FK name (`org=5`) means its id. */
+function column(tag: PdbTag, name: string): PdbColumn | undefined {
+  const t = pdbTable(tag);
+  const c = t.byRest.get(name) ?? t.columns.find((x) => x.fk?.name === name);
+  return c && !c.field.writeOnly ? c : undefined;
+}
+
+/** A whole number the column's lookup holds, or undefined when it holds none (the SQL engine then answers). */
+function whole(c: PdbColumn, v: string, key: string): number | undefined {
+  const n = number(v, key);
+  if (!Number.isInteger(n)) return undefined;
+  const [min, max] = c.kind === 'asn' || c.kind === 'bigint' ? [1, MAX_ASN] : [-INT32 - 1, INT32];
+  return n >= min && n <= max ? n : undefined;
+}
+
+/** The lookup of one numeric or boolean parameter; undefined when it is not translated. */
+function lookup(c: PdbColumn, suffix: string, value: string, key: string): Record<string, unknown> | undefined {
+  if (c.kind === 'bool') return suffix ? undefined : { exact: /^(true|1|yes|on)$/i.test(value.trim()) };
+  if (!NUMERIC.has(c.kind)) return undefined;
+  const asId = (n: number) => (c.kind === 'fk' ? String(n) : n);
+  if (suffix === '' || suffix === 'in') {
+    const raw = suffix === 'in' ? valueList(value) : [value];
+    const ns = raw.map((v) => whole(c, v, key));
+    if (!ns.length || ns.some((n) => n === undefined)) return undefined;
+    return { exact: ns.map((n) => asId(n!)) };
+  }
+  if (!OPS.has(suffix) || c.kind === 'fk') return undefined;
+  const n = whole(c, value, key);
+  return n === undefined ? undefined : { [suffix]: n };
+}
+
+/** The list's arguments, or null when a parameter is left to the SQL engine. */
+function translate(tag: PdbTag, params: URLSearchParams): Query | null {
+  refuseNul(params);
+  const depth = intParam(params, 'depth', 0, 3);
+  const filter: Record<string, unknown> = {};
+  for (const key of new Set(params.keys())) {
+    if (SHAPING.has(key)) continue;
+    const parts = key.split('__');
+    if (parts.length > 2) return null;
+    const c = column(tag, parts[0]);
+    const field = c && (c.field.gqlName ?? c.prop);
+    if (!c || !field || field in filter) return null;
+    const l = lookup(c, parts[1] ?? '', params.get(key) ?? '', key);
+    if (!l) return null;
+    filter[field] = l;
+  }
+  const since = params.get('since');
+  let ordering = ['id'];
+  if (since !== null && since !== '') {
+    const ts = Number(since);
+    // Seconds since the epoch that PostgreSQL's timestamps can hold (to_timestamp overflows past them).
+    if (!Number.isFinite(ts) || ts < -1e10 || ts > 1e11) throw new PdbError(400, `Invalid value for since: "${since}"`);
+    // Deleted rows too, so a mirror learns of them; campuses also while pending.
+    filter.since = ts;
+    filter.status = { exact: tag === 'campus' ? ['ok', 'deleted', 'pending'] : ['ok', 'deleted'] };
+    ordering = ['updated', 'id'];
+  } else {
+    filter.status = { exact: ['ok'] };
+  }
+  if (params.has('page')) {
+    // Page-based pagination replaces limit/skip; a page is at most 250 rows, so depth never truncates it.
+    const page = Math.max(1, intParam(params, 'page', 1));
+    const perPage = Math.max(1, intParam(params, 'per_page', PER_PAGE, PER_PAGE));
+    return { filter, ordering, depth, limit: perPage, offset: (page - 1) * perPage, page: { page, perPage } };
+  }
+  let limit = intParam(params, 'limit', 0);
+  const offset = intParam(params, 'skip', 0);
+  if (depth > 0 && (limit === 0 || limit > DEPTH_ROW_LIMIT)) limit = DEPTH_ROW_LIMIT + 1; // one more tells whether it was cut
+  return { filter, ordering, depth, limit, offset };
+}
+
+const documents = new Map<string, { text: string; root: string }>();
+
+function documentFor(tag: PdbTag, depth: number, count: boolean): { text: string; root: string } {
+  const key = `${tag}|${depth}|${count}`;
+  let doc = documents.get(key);
+  if (!doc) {
+    const d = pdbDescriptor(tag);
+    const root = fieldName(d.plural);
+    doc = {
+      root,
+      text: `query($filter: ${d.name}Filter, $ordering: [String!], $limit: Int, $offset: Int) {
+  ${root}(filter: $filter, ordering: $ordering, limit: $limit, offset: $offset) { ${count ? 'totalCount ' : ''}items ${objectSelection(tag, depth, false)} } }`,
+    };
+    documents.set(key, doc);
+  }
+  return doc;
+}
+
+/** Django's paginator: at least one (possibly empty) page; a page past the last is a 404. */
+function pagination(count: number, at: { page: number; perPage: number }): Pagination {
+  const totalPages = Math.max(1, Math.ceil(count / at.perPage));
+  if (at.page > totalPages) throw new PdbError(404, 'Invalid page.');
+  const hasNext = at.page < totalPages;
+  const hasPrevious = at.page > 1;
+  return {
+    count, has_next: hasNext, has_previous: hasPrevious, next: hasNext ? at.page + 1 : null, previous: hasPrevious ? at.page - 1 : null,
+    page: at.page, per_page: at.perPage, total_pages: totalPages,
+  };
+}
+
+/** The list through GraphQL, or null when a parameter needs the SQL engine (./read.ts). */
+export async function compiledList(running: RunningApp, ctx: GqlContext, tag: PdbTag, params: URLSearchParams): Promise<ListResult | null> {
+  const q = translate(tag, params);
+  if (!q) return null;
+  const doc = documentFor(tag, q.depth, !!q.page);
+  // limit 0 is PeeringDB's "no limit": GraphQL's "the largest page", which the dialect's context leaves unbounded.
+  const r = await running.executor.run(doc.text, { filter: q.filter, ordering: q.ordering, limit: q.limit, offset: q.offset }, setsWhole(ctx));
+  if (r.errors?.length) throw fromGraphql(r.errors[0]);
+  const page = (r.data as any)[doc.root] as { totalCount?: number; items: Obj[] };
+  let items = page.items;
+  let truncated: string | undefined;
+  if (q.depth > 0 && !q.page && items.length > DEPTH_ROW_LIMIT) {
+    items = items.slice(0, DEPTH_ROW_LIMIT);
+    truncated = `Your search query (with depth ${q.depth}) returned more than ${DEPTH_ROW_LIMIT} rows and has been truncated. Please be more specific in your filter settings or use depth=0 instead`;
+  }
+  return {
+    data: items.map((o) => renderObject(tag, o as Record<string, any>, q.depth, false)),
+    truncated,
+    pagination: q.page && pagination(page.totalCount ?? 0, q.page),
+  };
+}
