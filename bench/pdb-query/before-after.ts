@@ -51,21 +51,27 @@ async function main(): Promise<void> {
     // One at a time: loading 220,000 rows is heavy, and the two must not slow each other's start.
     sides.push(await startSide('before', tree, scale, postgres));
     sides.push(await startSide('after', here, scale, postgres));
-    const get = async (s: Side, path: string) => {
+    const fetchText = async (s: Side, path: string) => {
       const r = await fetch(`${s.base}/${path}`, { headers: { Authorization: `Api-Key ${s.token}` } });
       const text = await r.text();
       if (r.status !== 200) throw new Error(`${s.name} ${path}: ${r.status} ${text.slice(0, 200)}`);
-      return text.length;
+      return text;
+    };
+    const get = async (s: Side, path: string) => (await fetchText(s, path)).length;
+    // The two builds must give the same answer (the same JSON, key order included; spacing aside).
+    const sameAnswer = async (path: string) => {
+      const [b, a] = await Promise.all(sides.map(async (s) => JSON.parse(await fetchText(s, path))));
+      delete b.meta?.generated; delete a.meta?.generated;
+      return JSON.stringify(a) === JSON.stringify(b);
     };
     const lines = [
-      '| request | n × rounds | conc | before p50 ms | after p50 ms | after / before p50 | before p99 ms | after p99 ms | bytes before / after |',
-      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| request | n × rounds | conc | before p50 ms | after p50 ms | after / before p50 | before p99 ms | after p99 ms | same answer (i = 0, 1) |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ];
     for (const [name, path, n, conc] of pdbCases(generatePdb(scale))) {
       const p50 = new Map<string, number[]>();
       const p99 = new Map<string, number[]>();
-      const bytes = new Map<string, number>();
-      for (const s of sides) bytes.set(s.name, await get(s, path(0)));
+      const same = (await sameAnswer(path(0))) && (await sameAnswer(path(1)));
       for (let round = 0; round < ROUNDS; round++) {
         for (const s of round % 2 ? [...sides].reverse() : sides) {
           const st = await measure(n, conc, async (i) => { await get(s, path(i)); });
@@ -74,7 +80,7 @@ async function main(): Promise<void> {
         }
       }
       const [b50, a50] = [median(p50.get('before')!), median(p50.get('after')!)];
-      lines.push(`| ${name} | ${n} × ${ROUNDS} | ${conc} | ${fmt(b50)} | ${fmt(a50)} | ${fmt(a50 / b50)}x | ${fmt(median(p99.get('before')!))} | ${fmt(median(p99.get('after')!))} | ${bytes.get('before')} / ${bytes.get('after')} |`);
+      lines.push(`| ${name} | ${n} × ${ROUNDS} | ${conc} | ${fmt(b50)} | ${fmt(a50)} | ${fmt(a50 / b50)}x | ${fmt(median(p99.get('before')!))} | ${fmt(median(p99.get('after')!))} | ${same ? 'yes' : '**no**'} |`);
       console.log(lines[lines.length - 1]);
     }
     const data = generatePdb(scale);

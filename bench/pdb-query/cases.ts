@@ -24,6 +24,9 @@ export function pdbCases(data: ReturnType<typeof generatePdb>): PdbCase[] {
     ['`net/<id>` (default depth 2, with org)', (i) => `net/${1 + ((i * 7919) % data.net.length)}`, 400, 4],
     ['`ix/<id>?depth=2` (largest IXes)', (i) => `ix/${1 + (i % 10)}?depth=2`, 50, 4],
     ['`ixlan?depth=2` (250 rows, nets as objects)', () => 'ixlan?depth=2', 20, 2],
+    ['`ixlan/<id>` (largest IXes, net_set through netixlan)', (i) => `ixlan/${1 + (i % 10)}`, 50, 4],
+    ['`org/<id>?depth=4`', (i) => `org/${1 + ((i * 7919) % data.org.length)}?depth=4`, 200, 4],
+    ['`net?page=<p>&per_page=250`', (i) => `net?page=${1 + (i % 100)}&per_page=250`, 40, 2],
     ['`net?since=<1 day ago>`', () => `net?since=${Math.floor(new Date('2025-12-31T00:00:00Z').getTime() / 1000)}`, 50, 4],
   ];
 }

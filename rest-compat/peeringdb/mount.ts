@@ -93,19 +93,19 @@ async function collection(call: Call, tag: PdbTag): Promise<void> {
   const { req, res, params, pretty } = call;
   if (req.method === 'GET' || req.method === 'HEAD') {
     const ctx = await readable(call);
-    const compiled = await compiledList(call.running, ctx, tag, params);
-    if (compiled) { sendList(call, tag, compiled); return; }
-    // Plain depth-0 lists skip the object path: the database writes the JSON.
+    // Plain depth-0 lists skip the object path: the database writes the JSON. Through GraphQL a
+    // full list costs 2-3x as much (bench/RESULTS.md, pdb-query before-after), so until the read
+    // compiler can hand a list over as one JSON text, these stay on the SQL engine in read.ts.
     const text = !pretty && !params.has('fields') ? await listJsonText(ctx.em, ctx.caller, tag, params) : null;
-    if (text !== null) {
+    if (text === null) {
+      sendList(call, tag, (await compiledList(call.running, ctx, tag, params)) ?? (await list(ctx.em, ctx.caller, tag, params)));
+    } else {
       if (text === '[]' && (params.has('id') || (tag === 'net' && params.has('asn')))) {
         sendJson(res, 404, { data: [], meta: { error: 'Entity not found' } }, pretty);
       } else {
         sendRaw(res, 200, `{"data": ${text}, "meta": {}}`);
       }
-      return;
     }
-    sendList(call, tag, await list(ctx.em, ctx.caller, tag, params));
     return;
   }
   if (req.method === 'POST') {
