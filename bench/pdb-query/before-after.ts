@@ -4,6 +4,7 @@
 // so a drift in the machine's load hits both. Ratios are after / before p50.
 //   BENCH_BEFORE=<git ref> npx tsx bench/pdb-query/before-after.ts [--scale 1]                 (PGlite in memory)
 //   BENCH_BEFORE=<git ref> BENCH_DB=postgres npx tsx bench/pdb-query/before-after.ts [--scale 1] (a PostgreSQL 15 server per side)
+// BENCH_ONLY=<regex> narrows the request kinds; a kind that fails on a side is reported as such.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,19 +69,24 @@ async function main(): Promise<void> {
       '| request | n × rounds | conc | before p50 ms | after p50 ms | after / before p50 | before p99 ms | after p99 ms | same answer (i = 0, 1) |',
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ];
-    for (const [name, path, n, conc] of pdbCases(generatePdb(scale))) {
-      const p50 = new Map<string, number[]>();
-      const p99 = new Map<string, number[]>();
-      const same = (await sameAnswer(path(0))) && (await sameAnswer(path(1)));
-      for (let round = 0; round < ROUNDS; round++) {
-        for (const s of round % 2 ? [...sides].reverse() : sides) {
-          const st = await measure(n, conc, async (i) => { await get(s, path(i)); });
-          (p50.get(s.name) ?? p50.set(s.name, []).get(s.name)!).push(st.p50);
-          (p99.get(s.name) ?? p99.set(s.name, []).get(s.name)!).push(st.p99);
+    const only = new RegExp(process.env.BENCH_ONLY ?? '');
+    for (const [name, path, n, conc] of pdbCases(generatePdb(scale)).filter((c) => only.test(c[0]))) {
+      try {
+        const p50 = new Map<string, number[]>();
+        const p99 = new Map<string, number[]>();
+        const same = (await sameAnswer(path(0))) && (await sameAnswer(path(1)));
+        for (let round = 0; round < ROUNDS; round++) {
+          for (const s of round % 2 ? [...sides].reverse() : sides) {
+            const st = await measure(n, conc, async (i) => { await get(s, path(i)); });
+            (p50.get(s.name) ?? p50.set(s.name, []).get(s.name)!).push(st.p50);
+            (p99.get(s.name) ?? p99.set(s.name, []).get(s.name)!).push(st.p99);
+          }
         }
+        const [b50, a50] = [median(p50.get('before')!), median(p50.get('after')!)];
+        lines.push(`| ${name} | ${n} × ${ROUNDS} | ${conc} | ${fmt(b50)} | ${fmt(a50)} | ${fmt(a50 / b50)}x | ${fmt(median(p99.get('before')!))} | ${fmt(median(p99.get('after')!))} | ${same ? 'yes' : '**no**'} |`);
+      } catch (e) {
+        lines.push(`| ${name} | ${n} × ${ROUNDS} | ${conc} | failed: ${String((e as Error).cause ?? (e as Error).message).slice(0, 120)} | | | | | |`);
       }
-      const [b50, a50] = [median(p50.get('before')!), median(p50.get('after')!)];
-      lines.push(`| ${name} | ${n} × ${ROUNDS} | ${conc} | ${fmt(b50)} | ${fmt(a50)} | ${fmt(a50 / b50)}x | ${fmt(median(p99.get('before')!))} | ${fmt(median(p99.get('after')!))} | ${same ? 'yes' : '**no**'} |`);
       console.log(lines[lines.length - 1]);
     }
     const data = generatePdb(scale);
