@@ -4,6 +4,7 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { parsePeerKey, SESSION_ENTITY } from './desired';
 import { logger } from '../log';
+import { transaction } from '../db/transaction';
 
 /** The session columns live state writes. */
 export interface SessionState {
@@ -36,7 +37,7 @@ export class SessionStateWriter {
     const batch = [...this.pending];
     this.pending.clear();
     try {
-      await this.orm.em.fork().transactional(async (em) => {
+      await transaction(this.orm.em.fork(), async (em) => {
         for (const [peerKey, values] of batch) {
           const key = parsePeerKey(peerKey);
           if (key) await em.nativeUpdate(SESSION_ENTITY[key.type] as any, { id: key.id }, values);

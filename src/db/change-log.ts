@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { allModels, type ModelDescriptor } from '../domain/model';
 import type { ObjectChange } from '../domain/extras/object-change';
 import { isPromise } from '../domain/maybe';
-import { currentRequest } from './context';
+import { requestOf } from './context';
 import { snapshot, objectRepr } from './snapshot';
 import { insertObjects } from './json-rows';
 
@@ -101,7 +101,7 @@ export class ChangeLogSubscriber implements EventSubscriber {
  * listeners. The flush subscriber calls it, and so do writes that insert rows without a flush.
  */
 export async function recordChanges(em: EntityManager, pending: PendingChange[]): Promise<ObjectChange[]> {
-  const ctx = currentRequest();
+  const ctx = requestOf(em);
   const requestId = ctx?.requestId ?? randomUUID();
   const time = new Date();
   const user = ctx?.userId ? (em.getReference('User', ctx.userId) as any) : null;
@@ -122,8 +122,7 @@ export async function recordChanges(em: EntityManager, pending: PendingChange[])
   const ids = await insertObjects(em, 'ObjectChange', rows as unknown as Record<string, unknown>[]);
   rows.forEach((r, i) => { r.id = Number(ids[i].id); });
   for (const fn of inTransactionHooks) await fn(em, rows);
-  const forRequest = ctx as (typeof ctx & { changes?: ObjectChange[] }) | undefined;
-  if (forRequest) (forRequest.changes ??= []).push(...rows);
+  if (ctx) (ctx.changes ??= []).push(...rows);
   else for (const fn of listeners) fn(rows);
   return rows;
 }

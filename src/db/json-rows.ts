@@ -108,11 +108,11 @@ export async function insertPivotRows(em: EntityManager, prop: EntityProperty, p
 function execute(em: EntityManager, sql: string, params: unknown[]): Promise<Record<string, any>[]> {
   const conn = em.getConnection() as AbstractSqlConnection;
   const trx = em.getTransactionContext<Knex.Transaction>();
-  if (conn instanceof EmbeddedConnection) return conn.execute(sql, params as any[], 'all', trx);
+  if (conn instanceof EmbeddedConnection) return conn.execute(sql, params as any[], 'all', trx, em.getLoggerContext());
   // Through executeQuery, so the query is counted as every other (logged without its values).
   return (conn as unknown as { executeQuery<T>(q: string, cb: () => Promise<T>, ctx: object): Promise<T> }).executeQuery(sql, async () => {
     const query = conn.getKnex().raw(sql, params as Knex.RawBinding[]);
     if (trx) query.transacting(trx);
     return ((await query) as { rows: Record<string, any>[] }).rows;
-  }, { query: sql, params: [] });
+  }, { query: sql, params: [], ...em.getLoggerContext() });
 }

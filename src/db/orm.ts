@@ -8,7 +8,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { entityClasses } from '../domain';
 import { ChangeLogSubscriber } from './change-log';
 import { InventorySubscriber } from '../domain/inventory/subscriber';
-import { currentRequest, queryStats } from './context';
+import { queryStats, requestOfLog } from './context';
 import { PeerGateNamingStrategy } from './naming';
 import { EmbeddedDatabase, EmbeddedDriver } from './embedded';
 
@@ -17,18 +17,18 @@ export type Orm = MikroORM;
 /** Counts SQL queries (per request and in total); prints nothing. */
 class QueryCounter implements Logger {
   log(namespace: LoggerNamespace): void {
-    if (namespace !== 'query') return;
+    if (namespace === 'query') queryStats.total += 1;
+  }
+  logQuery(context: LogContext): void {
     queryStats.total += 1;
-    const ctx = currentRequest();
+    // The request's context rides in the entity manager's logger context (./context).
+    const ctx = requestOfLog(context as Record<string, unknown>);
     if (!ctx) return;
     ctx.queryCount += 1;
     queryStats.inRequests += 1;
   }
   error(): void {}
   warn(): void {}
-  logQuery(_context: LogContext): void {
-    this.log('query');
-  }
   setDebugMode(): void {}
   isEnabled(namespace: LoggerNamespace): boolean {
     return namespace === 'query';

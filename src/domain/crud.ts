@@ -6,7 +6,8 @@ import { checkValue, addError, type FieldErrors } from './validate';
 import { inputNames, patchName, refFields, writableFields } from './inputs';
 import { filterToWhere } from './filters';
 import { AuthError, ConflictError, NotFoundError, ValidationError } from './errors';
-import { currentRequest } from '../db/context';
+import { requestOf, sqlConnection } from '../db/context';
+import { transaction } from '../db/transaction';
 import { insertEntities, insertsDirectly } from '../db/direct-insert';
 import { takenValues } from '../db/json-rows';
 import type { ObjectChange } from './extras/object-change';
@@ -267,7 +268,7 @@ async function finish(d: ModelDescriptor, em: EntityManager, entities: AnyEntity
   };
   for (let i = 0; i < entities.length; i++) {
     if (Object.keys(errors[i]).length) continue;
-    d.compute?.(entities[i]);
+    d.compute?.(entities[i], requestOf(em));
     if (!d.validate) continue;
     // Awaited only when the model's validation needed I/O for this object.
     let found = d.validate(entities[i], load as any);
@@ -285,11 +286,11 @@ function throwIfInvalid(errors: FieldErrors[], bulk: boolean): void {
 
 /** Runs a write in one transaction, then publishes its change records. */
 async function inTransaction<T>(em: EntityManager, publish: Publish | undefined, fn: (tem: EntityManager) => Promise<T>): Promise<T> {
-  const ctx = currentRequest() as (ReturnType<typeof currentRequest> & { changes?: ObjectChange[] }) | undefined;
+  const ctx = requestOf(em);
   const before = ctx?.changes?.length ?? 0;
   try {
     // COMMIT: the queries of validation (uniqueness) must not auto-flush values that failed it.
-    const result = await em.transactional(fn, { flushMode: FlushMode.COMMIT });
+    const result = await transaction(em, fn, { flushMode: FlushMode.COMMIT });
     if (ctx?.changes && publish) publish(ctx.changes.slice(before));
     return result;
   } catch (e) {
@@ -365,7 +366,7 @@ export async function update(em: EntityManager, d: ModelDescriptor, items: Updat
     const merging = mergesStored(d, items) && wanted.length > 0;
     if (merging) {
       // Concurrent merges into the same row wait here, then each reads what the other committed.
-      await tem.getConnection().execute(`select 1 from "${d.table}" where id in (${wanted.map(() => '?').join(', ')}) for update`, wanted, 'all', tem.getTransactionContext());
+      await sqlConnection(tem).execute(`select 1 from "${d.table}" where id in (${wanted.map(() => '?').join(', ')}) for update`, wanted, 'all', tem.getTransactionContext(), tem.getLoggerContext());
     }
     const rows = (await tem.find(d.cls as any, withScope({ id: { $in: wanted } }, toWhere(grant.ownRows)) as any, {
       populate: d.fields.filter((f) => f.kind === 'm2m').map((f) => f.name) as any, refresh: merging,

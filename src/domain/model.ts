@@ -4,6 +4,7 @@
 import 'reflect-metadata';
 import { BigIntType, Entity, ManyToMany, ManyToOne, PrimaryKey, Property, Unique, type Constructor } from '@mikro-orm/core';
 import type { ChoiceSet } from './choices';
+import type { RequestContext } from '../db/context';
 import { resolveAccess, setModelLookup, type AccessRule, type ResolvedAccess } from './access';
 
 export type FieldKind =
@@ -91,8 +92,8 @@ export interface ModelOptions<T = any> {
   presentOnCreate?: string[];
   /** Who may read and write it (src/domain/access.ts); by default anyone reads, any writer writes. */
   access?: AccessRule;
-  /** Derives read-only fields before every save (e.g. a community's kind). */
-  compute?: (obj: T) => void;
+  /** Derives read-only fields before every save (e.g. a community's kind, a journal entry's author from the request). */
+  compute?: (obj: T, request: RequestContext | undefined) => void;
   validate?: (obj: T, load: RelationLoader) => Promise<Partial<Record<string, string[]>>> | Partial<Record<string, string[]>>;
 }
 

@@ -112,7 +112,7 @@ export async function readNested(em: EntityManager, list: NestedList, ownerIds: 
   const sql = `select * from (select c.*, ${ownerCol} as "__owner", row_number() over (partition by ${ownerCol} order by ${orderSql(em, list.child, meta, args.ordering)}) as "__rank"`
     + ` from ${from} where ${ownerCol} in (${ownerIds.map(() => '?').join(', ')})${filtered}) r where r."__rank" <= ?::int order by r."__owner", r."__rank"`;
   // Inside the request's transaction when there is one (a write answered with its own lists).
-  const rows = await sem.getConnection().execute<Record<string, unknown>[]>(sql, params, 'all', sem.getTransactionContext());
+  const rows = await sem.getConnection().execute<Record<string, unknown>[]>(sql, params, 'all', sem.getTransactionContext(), sem.getLoggerContext());
   for (const row of rows) {
     const { __owner, __rank, ...columns } = row;
     const owner = Number(__owner);

@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError } from '../domain/errors';
 import { describe } from '../domain/model';
 import * as crud from '../domain/crud';
 import { Network } from '../domain/inventory/resources';
+import { transaction } from '../db/transaction';
 
 @Resolver()
 export class InventoryResolver {
@@ -19,7 +20,7 @@ export class InventoryResolver {
     const d = describe(Network);
     requireModelWrite(ctx, d, 'delete');
     const n = Number(id);
-    return ctx.em.transactional(async (tem) => {
+    return transaction(ctx.em, async (tem) => {
       const net = Number.isSafeInteger(n) ? await tem.findOne(Network, { id: n }) : null;
       if (!net) throw new NotFoundError(`No Network matches the given query.`);
       // Counted, not loaded: loaded children would be nulled by the ORM when their parent is removed.

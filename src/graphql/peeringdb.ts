@@ -12,6 +12,7 @@ import { ValidationError } from '../domain/errors';
 import { mapDbError } from '../domain/crud';
 import { pdbType, type PdbTag } from '../domain/peeringdb/tags';
 import { pdbCreate, pdbDelete, pdbUpdate } from '../domain/peeringdb/writes';
+import { transaction } from '../db/transaction';
 
 function tagArg(tag: string): PdbTag {
   const t = pdbType(tag);
@@ -28,7 +29,7 @@ function idArg(id: string): number {
 async function write<T>(ctx: GqlContext, fn: (em: EntityManager) => Promise<T>): Promise<T> {
   requireWrite(ctx);
   try {
-    return await ctx.em.transactional((tem) => fn(tem));
+    return await transaction(ctx.em, (tem) => fn(tem));
   } catch (e) {
     throw mapDbError(e);
   }

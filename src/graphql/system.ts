@@ -16,6 +16,7 @@ import type { JobChangedEvent, ObjectChangedEvent } from '../events/bus';
 import { Job } from '../domain/core/job';
 import { JobStatus, ObjectChangeAction } from '../domain/choices';
 import { choiceEnum } from './choice-enums';
+import { transaction } from '../db/transaction';
 
 const JobStatusEnum = choiceEnum(JobStatus);
 const ObjectChangeActionEnum = choiceEnum(ObjectChangeAction);
@@ -84,7 +85,7 @@ export class SystemResolver {
     }
     if (input.description && input.description.length > 100) throw new ValidationError({ description: ['Ensure this field has no more than 100 characters.'] });
     const allowedIps = parseAllowedIps(input.allowedIps, 'allowedIps');
-    return ctx.em.transactional((tem) => createToken(tem, tem.getReference(User, user.id), { ...input, allowedIps }));
+    return transaction(ctx.em, (tem) => createToken(tem, tem.getReference(User, user.id), { ...input, allowedIps }));
   }
 
   @Mutation(() => Boolean, { description: 'Revokes (deletes) an API token' })

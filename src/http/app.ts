@@ -12,7 +12,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { GraphQLError, validate, type GraphQLFormattedError, type GraphQLSchema, type ExecutionArgs } from 'graphql';
 import type { Config } from '../config';
 import { databaseHealth, type Orm } from '../db/orm';
-import { requestContext, type RequestContext } from '../db/context';
+import { bindRequest, RequestContext } from '../db/context';
 import { makeSchema } from '../graphql/schema';
 import { Loaders } from '../graphql/loaders';
 import { limitsFrom, checkCost, checkLogin, validationRules, parseLimited, parseOptions, documentTooLarge, isTokenLimit, withCode, type Limits } from '../graphql/limits';
@@ -183,8 +183,10 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
   orm.em.getEventManager().registerSubscriber(new CredentialChanges(() => { tokens.invalidate(); bus.publishCredentialsChanged(); }));
   const stopHearingCredentials = bus.listen('credentialsChanged', () => { tokens.invalidate(); credentialsChanged(); });
 
-  const newContext = async (authorization: string | undefined, requestId: string, clientIp: string | undefined): Promise<GqlContext> => {
+  const newContext = async (authorization: string | undefined, requestId: string, clientIp: string | undefined, store?: RequestContext): Promise<GqlContext> => {
     const em = orm.em.fork();
+    // Before authenticating: its queries are the request's too.
+    if (store) bindRequest(em, store);
     const caller = authorization ? await authenticate(em, authorization, clientIp, { cache: tokens }) : anonymous();
     const ctx: GqlContext = { em, caller, loaders: null as unknown as Loaders, requestId, config, bus, speaker };
     ctx.loaders = new Loaders(em, () => ctx.caller);
@@ -200,9 +202,8 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
     if (changeRequestId !== requestId) logger.info({ requestId, changeRequestId }, 'X-Request-ID is not a UUID: its change records use changeRequestId');
     res.setHeader('X-Request-ID', requestId);
     res.setHeader('API-Version', API_VERSION);
-    const store: RequestContext = { requestId: changeRequestId, userId: null, userName: '', queryCount: 0 };
-    res.locals.store = store;
-    requestContext.run(store, next);
+    res.locals.store = new RequestContext(changeRequestId);
+    next();
   });
   app.use(metrics.middleware());
   app.use(requestLogger({ user: (res) => (res.locals.store as RequestContext | undefined)?.userName, queries: (res) => (res.locals.store as RequestContext | undefined)?.queryCount }));
@@ -212,7 +213,7 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
 
   const contextFor = async (req: Request): Promise<GqlContext> => {
     const res = req.res!;
-    const ctx = await newContext(req.headers.authorization, res.locals.changeRequestId, req.socket.remoteAddress);
+    const ctx = await newContext(req.headers.authorization, res.locals.changeRequestId, req.socket.remoteAddress, res.locals.store);
     responseOf.set(ctx.em, res);
     recordCaller(res, ctx, ctx.caller);
     return ctx;

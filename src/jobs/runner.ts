@@ -7,7 +7,6 @@ import type { Orm } from '../db/orm';
 import { Job } from '../domain/core/job';
 import type { User } from '../domain/users/user';
 import { logger as processLog } from '../log';
-import { requestContext } from '../db/context';
 import { JobFailed, jobKind, jobKindNames, onJobEnqueued, type JobLevel, type JobRun } from './api';
 import { appendLog, outputOf, type JobData } from './data';
 import { LocalSpeaker } from '../bgp/speaker-api/local';
@@ -57,9 +56,8 @@ export class JobRunner {
   wake(): void {
     if (this.closed || this.pumping) return;
     this.pumping = true;
-    // A wake from a request (a job enqueued) must not run jobs inside that request's context: its
-    // user, request id and query count belong to the request, not to the jobs.
-    requestContext.exit(() => void this.pump().finally(() => { this.pumping = false; }));
+    // Jobs run on forks of the global entity manager, so never in the request's context (db/context).
+    void this.pump().finally(() => { this.pumping = false; });
   }
 
   /** Stops claiming and waits for the jobs of this process to settle. */

@@ -16,7 +16,7 @@ import { nestedLists } from '../../src/domain/nested';
 import { fieldName } from '../../src/graphql/resolvers';
 import { Loaders } from '../../src/graphql/loaders';
 import { authenticate } from '../../src/http/auth';
-import { requestContext } from '../../src/db/context';
+import { bindRequest, RequestContext } from '../../src/db/context';
 import { declaredField } from '../../src/graphql/read-compiler/declared';
 import type { GqlContext } from '../../src/graphql/context';
 
@@ -103,9 +103,11 @@ describe.each(DB_KINDS)('read compiler on %s', (kind) => {
   async function run(who: string, query: string): Promise<{ data: any; statements: number }> {
     const em = s.pg.orm.em.fork();
     const caller = await authenticate(em, `Token ${tokens[who]}`);
+    // After authenticating: only the document's statements are counted.
+    const store = new RequestContext('00000000-0000-0000-0000-000000000000');
+    bindRequest(em, store);
     const ctx: GqlContext = { em, caller, loaders: new Loaders(em, () => caller), requestId: '', config: s.config, bus: s.pg.bus, speaker: null as unknown as GqlContext['speaker'] };
-    const store = { requestId: '00000000-0000-0000-0000-000000000000', userId: null, userName: '', queryCount: 0 };
-    const r = await requestContext.run(store, () => s.pg.http.executor.run(query, {}, ctx));
+    const r = await s.pg.http.executor.run(query, {}, ctx);
     if (r.errors) throw new Error(`${query.slice(0, 300)}: ${JSON.stringify(r.errors)}`);
     return { data: r.data, statements: store.queryCount };
   }

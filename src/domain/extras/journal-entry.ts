@@ -5,7 +5,6 @@ import { JournalEntryKind, choiceLabel } from '../choices';
 import { User } from '../users/user';
 import { Tag } from './tag';
 import { checkContentTypes } from './content-type';
-import { currentRequest } from '../../db/context';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -24,8 +23,8 @@ function stamp(d: Date): string {
   ordering: ['-created'],
   q: ['comments'],
   // The author defaults to the caller, as Peering Manager's serializer does.
-  compute: (o) => {
-    const userId = currentRequest()?.userId;
+  compute: (o, request) => {
+    const userId = request?.userId;
     if (o.id === undefined && o.createdBy === undefined && userId) o.createdBy = rel(User, userId);
   },
   validate: (o) => checkContentTypes({ assignedObjectType: o.assignedObjectType }),

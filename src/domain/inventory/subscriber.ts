@@ -7,6 +7,7 @@ import { ValidationError } from '../errors';
 import { checkAttributes, valueRows, type AttributeDef } from './attribute-rules';
 import { checkConstraints } from './attribute';
 import { parseCidr, cidrText } from './cidr';
+import { sqlConnection } from '../../db/context';
 
 const RESOURCES = new Set(['Device', 'Network', 'Interface', 'Circuit']);
 
@@ -20,7 +21,7 @@ interface Pending {
 const pendingByEm = new WeakMap<EntityManager, Pending>();
 
 async function sql(em: EntityManager, text: string, params: unknown[] = []): Promise<any[]> {
-  return em.getConnection().execute(text, params as any[], 'all', em.getTransactionContext());
+  return sqlConnection(em).execute(text, params as any[], 'all', em.getTransactionContext(), em.getLoggerContext());
 }
 
 const marks = (n: number) => Array(n).fill('?').join(', ');

@@ -11,6 +11,7 @@ import { SYNC_ORDER, type PdbTag } from './tags';
 import { sqlRows, qi, type Row } from './sql';
 import { jsonDepthExceeds, jsonTooDeep } from '../values';
 import { fetchFailure } from '../../fetch-failure';
+import { transaction } from '../../db/transaction';
 
 export const DEFAULT_PEERINGDB_URL = 'https://www.peeringdb.com/api';
 /** peeringdb-py's PDB_SYNC_LOOKBACK: `updated` has whole seconds and the server compares with >. */
@@ -173,7 +174,7 @@ async function syncTag(em: EntityManager, opts: SyncOptions, tag: PdbTag, index:
   const rows = since !== null ? await getJson(opts, `${tag}?since=${since - LOOKBACK_S}&depth=0`)
     : opts.cacheUrl ? await getJson(opts, `${tag}-0.json`, opts.cacheUrl) : await getJson(opts, `${tag}?depth=0`);
   progress('write', rows.length, 0);
-  return em.transactional(async (tem) => {
+  return transaction(em, async (tem) => {
     const resolved = await resolveParents(tem, opts, t, rows);
     let upserted = 0;
     const per = 5000;
@@ -200,7 +201,7 @@ async function retireMissing(em: EntityManager, t: PdbTable, rows: Row[]): Promi
 
 /** Writes upstream-shaped rows of one type as they are, in one transaction (dataset loads, benchmarks). */
 export async function loadRows(em: EntityManager, tag: PdbTag, rows: Row[]): Promise<number> {
-  return em.transactional((tem) => upsert(tem, pdbTable(tag), rows));
+  return transaction(em, (tem) => upsert(tem, pdbTable(tag), rows));
 }
 
 let running = false;

@@ -5,6 +5,8 @@ import { User } from './user';
 import { describe } from '../model';
 import { ValidationError } from '../errors';
 import { jsonDepthExceeds, jsonTooDeep } from '../values';
+import { transaction } from '../../db/transaction';
+import { sqlConnection } from '../../db/context';
 
 @Entity({ tableName: 'users_userpreferences' })
 export class UserPreferences {
@@ -43,8 +45,8 @@ export async function mergePreferences(em: EntityManager, userId: number, patch:
     const got = patch === null ? 'null' : Array.isArray(patch) ? 'list' : typeof patch === 'string' ? 'str' : typeof patch;
     throw new ValidationError({ nonFieldErrors: [`Invalid data. Expected a dictionary, but got ${got}.`] });
   }
-  return em.fork().transactional(async (tem) => {
-    await tem.getConnection().execute(`select id from "${describe(User).table}" where id = ? for update`, [userId], 'all', tem.getTransactionContext());
+  return transaction(em.fork(), async (tem) => {
+    await sqlConnection(tem).execute(`select id from "${describe(User).table}" where id = ? for update`, [userId], 'all', tem.getTransactionContext(), tem.getLoggerContext());
     let row = await tem.findOne(UserPreferences, { user: userId });
     const merged = deepMerge(row?.data ?? {}, patch);
     if (jsonDepthExceeds(merged)) throw new ValidationError({ nonFieldErrors: [jsonTooDeep()] });

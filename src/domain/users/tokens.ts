@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { Token } from './token';
 import { User } from './user';
 import { hashTokenKey, newTokenKey, TOKEN_KEY } from './passwords';
+import { transaction } from '../../db/transaction';
 
 export interface NewToken { token: Token; key: string }
 
@@ -24,7 +25,7 @@ export async function findToken(em: EntityManager, key: string): Promise<Token |
 
 /** Makes sure an admin user holds the configured admin token (PEERGATE_ADMIN_TOKEN). */
 export async function ensureAdminToken(em: EntityManager, key: string): Promise<void> {
-  await em.transactional(async (tem) => {
+  await transaction(em, async (tem) => {
     let admin = await tem.findOne(User, { username: 'admin' });
     if (!admin) {
       admin = tem.create(User, { username: 'admin', isStaff: true, isSuperuser: true, isActive: true } as any);

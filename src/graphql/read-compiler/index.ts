@@ -64,7 +64,7 @@ async function prepare(ctx: GqlContext, plan: ObjectPlan, paging: Paging): Promi
 
 async function run(ctx: GqlContext, statement: Sql): Promise<Record<string, any>[]> {
   const em = ctx.em as SqlEntityManager;
-  return em.getConnection().execute<Record<string, any>[]>(statement.text, [...statement.params], 'all', em.getTransactionContext());
+  return em.getConnection().execute<Record<string, any>[]>(statement.text, [...statement.params], 'all', em.getTransactionContext(), em.getLoggerContext());
 }
 
 const json = (v: unknown): Record<string, any> => (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, any>;

@@ -18,6 +18,7 @@ import { PdbNetwork } from '../../domain/peeringdb/net';
 import { canonicalAddress } from '../../../bgp-core';
 import type { SpeakerApi } from '../../bgp/speaker-api/types';
 import { peeringdbPrefixes } from '../peeringdb-actions';
+import { transaction } from '../../db/transaction';
 
 export const IMPORT_SESSIONS_JOB = 'peering.internet_exchange.import_sessions';
 
@@ -87,7 +88,7 @@ defineJob(IMPORT_SESSIONS_JOB, async (r: JobRun) => {
   const importable = wanted.filter((w) => networks.has(w.asn));
   for (const w of wanted) if (!networks.has(w.asn)) r.log('warning', `Skipped ${w.address}: AS${w.asn} has no PeeringDB record.`, object);
 
-  await r.em.transactional(async (tem) => {
+  await transaction(r.em, async (tem) => {
     const missing = [...new Set(importable.map((w) => w.asn))].filter((asn) => !known.has(asn));
     const created = await crud.create(tem, describe(AutonomousSystem), missing.map((asn) => {
       const n = networks.get(asn)!;

@@ -10,6 +10,7 @@ import { describe } from '../../domain/model';
 import { Router } from '../../domain/devices/router';
 import { readLiveState } from './live';
 import { POLL_FAILED, polledFrom, requirePollRights, unusableReason, writePolledSessions } from './poll';
+import { transaction } from '../../db/transaction';
 
 export const POLL_BGP_SESSIONS_JOB = 'devices.router.poll_bgp_sessions';
 
@@ -46,7 +47,7 @@ defineJob(POLL_BGP_SESSIONS_JOB, async (r: JobRun) => {
   if (!live.ok) return failed(live.reason);
   const polled = live.neighbours.map(polledFrom);
   const now = new Date();
-  await r.em.transactional(async (tem) => {
+  await transaction(r.em, async (tem) => {
     await writePolledSessions(tem, polled, now);
     await tem.nativeUpdate(Router, { id: router.id }, { pollBgpSessionsLastUpdated: now });
   });

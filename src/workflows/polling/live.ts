@@ -13,6 +13,7 @@ import { LEASE_TABLE } from '../../bgp/lease';
 import { loadDesired, parsePeerKey, type SessionType } from '../../bgp/desired';
 import { DirectPeeringSession } from '../../domain/peering/direct-peering-session';
 import { InternetExchangePeeringSession } from '../../domain/peering/internet-exchange-peering-session';
+import { sqlConnection } from '../../db/context';
 
 /** One neighbour as the speaker sees it; `state` as bgp-core or the worker wrote it (normalised later). */
 export interface Neighbour {
@@ -36,9 +37,9 @@ function fromPeer(p: SpeakerPeer): Neighbour {
 
 /** Whether a worker in another process holds a live lease on the router (no lease table: no such worker ever ran). */
 async function leasedByWorker(em: EntityManager, routerId: number): Promise<boolean> {
-  const rows = await em.getConnection().execute<{ present: boolean }[]>(`select to_regclass(?) is not null as present`, [LEASE_TABLE]);
+  const rows = await sqlConnection(em).execute<{ present: boolean }[]>(`select to_regclass(?) is not null as present`, [LEASE_TABLE], 'all', undefined, em.getLoggerContext());
   if (!rows[0]?.present) return false;
-  const held = await em.getConnection().execute(`select 1 from ${LEASE_TABLE} where router_id = ? and expires > now()`, [routerId]);
+  const held = await sqlConnection(em).execute(`select 1 from ${LEASE_TABLE} where router_id = ? and expires > now()`, [routerId], 'all', undefined, em.getLoggerContext());
   return held.length > 0;
 }
 

@@ -10,6 +10,7 @@ import { DirectPeeringSession } from '../../domain/peering/direct-peering-sessio
 import { InternetExchangePeeringSession } from '../../domain/peering/internet-exchange-peering-session';
 import { SESSION_ENTITY, type SessionType } from '../../bgp/desired';
 import type { Neighbour } from './live';
+import { sqlConnection } from '../../db/context';
 
 export const POLL_FAILED = 'Error while polling BGP sessions state.';
 
@@ -70,12 +71,12 @@ export async function writePolledSessions(em: EntityManager, polled: PolledSessi
       const values = chunk.map(() => '(?::integer, ?::text, ?::integer, ?::integer, ?::integer)').join(', ');
       const params: unknown[] = [now.toISOString()];
       for (const r of chunk) params.push(r.sessionId, r.state, r.received, r.accepted, r.advertised);
-      await em.getConnection().execute(
+      await sqlConnection(em).execute(
         `update "${meta.tableName}" as t set ${col('bgpState')} = v.state, ${col('receivedPrefixCount')} = v.received,
            ${col('acceptedPrefixCount')} = v.accepted, ${col('advertisedPrefixCount')} = v.advertised,
            ${col('lastEstablishedState')} = case when v.state = 'established' then ?::timestamptz else t.${col('lastEstablishedState')} end
          from (values ${values}) as v(id, state, received, accepted, advertised) where t.${col('id')} = v.id`,
-        params, 'run', em.getTransactionContext(),
+        params, 'run', em.getTransactionContext(), em.getLoggerContext()
       );
     }
   }

@@ -18,6 +18,7 @@ import { loadSessionForChange, type SessionKind } from '../session-passwords';
 import { readLiveState } from './live';
 import { polledFrom, requirePollRights, unusableReason, writePolledSessions } from './poll';
 import { enqueueBgpSessionsPoll } from './jobs';
+import { transaction } from '../../db/transaction';
 
 /**
  * Queueing a poll needs write credentials and a user (an anonymous caller could never read its job),
@@ -50,7 +51,7 @@ async function pollSession(ctx: GqlContext, kind: SessionKind, id: string): Prom
   if (!live.ok) throw new UnavailableError(live.reason);
   const neighbour = live.neighbours.find((n) => n.type === kind && n.sessionId === session.id);
   if (!neighbour) throw new UnavailableError(`Router ${router.name} has no BGP neighbour for this session (is the session enabled, with an address?).`);
-  await ctx.em.transactional((tem) => writePolledSessions(tem, [polledFrom(neighbour)], new Date()));
+  await transaction(ctx.em, (tem) => writePolledSessions(tem, [polledFrom(neighbour)], new Date()));
   await ctx.em.refresh(session);
   return session;
 }

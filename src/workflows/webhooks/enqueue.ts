@@ -6,7 +6,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { onChangesInTransaction, onDeletesBeforeFlush } from '../../db/change-log';
-import { currentRequest } from '../../db/context';
+import { requestOf } from '../../db/context';
 import type { ObjectChange } from '../../domain/extras/object-change';
 import { setTimeout as later } from 'node:timers';
 import { wakeJobRunners } from '../../jobs/api';
@@ -21,7 +21,7 @@ type Action = keyof typeof FLAG;
 
 async function enabledHooks(em: EntityManager): Promise<HookRow[]> {
   const conn = (em as any).getConnection();
-  return conn.execute('select id, content_types, type_create, type_update, type_delete from extras_webhook where enabled', [], 'all', em.getTransactionContext()) as Promise<HookRow[]>;
+  return conn.execute('select id, content_types, type_create, type_update, type_delete from extras_webhook where enabled', [], 'all', em.getTransactionContext(), em.getLoggerContext()) as Promise<HookRow[]>;
 }
 
 const fires = (h: HookRow, action: string, contentType: string): boolean =>
@@ -31,7 +31,7 @@ const fires = (h: HookRow, action: string, contentType: string): boolean =>
 const deletedByEm = new WeakMap<EntityManager, Map<string, string>>();
 
 async function representDeleted(em: EntityManager, deleted: { contentType: string; id: number }[]): Promise<void> {
-  if (!currentRequest()) return;
+  if (!requestOf(em)) return;
   const hooks = await enabledHooks(em);
   const wanted = new Map<string, Set<number>>();
   for (const o of deleted) {
@@ -45,7 +45,7 @@ async function representDeleted(em: EntityManager, deleted: { contentType: strin
 }
 
 async function queueDeliveries(em: EntityManager, rows: ObjectChange[]): Promise<void> {
-  const ctx = currentRequest();
+  const ctx = requestOf(em);
   if (!ctx || !rows.length) return;
   const conn = (em as any).getConnection();
   const trx = em.getTransactionContext();
@@ -77,7 +77,7 @@ async function queueDeliveries(em: EntityManager, rows: ObjectChange[]): Promise
   for (let i = 0; i < tuples.length; i += 500) {
     await conn.execute(
       `insert into core_job (object_type, object_id, name, created, user_id, status, data, params, job_id, output) values ${tuples.slice(i, i + 500).join(', ')}`,
-      values.slice(i * 6, (i + 500) * 6), 'run', trx,
+      values.slice(i * 6, (i + 500) * 6), 'run', trx, em.getLoggerContext(),
     );
   }
   // The rows are visible once the request's transaction commits, a moment from now; the poll is the fallback.

@@ -1,0 +1,49 @@
+// em.transactional without its AsyncLocalStorage: MikroORM's TransactionManager enters one
+// (TransactionContext) for every transaction, which turns Node's per-promise hooks on for the whole
+// process. Our forks never resolve their context through it (they are made with useContext false),
+// so the transaction only needs to be explicit on the fork handed to the callback.
+import { ChangeSetType, TransactionEventBroadcaster, helper, type EntityManager, type FlushMode } from '@mikro-orm/core';
+
+export interface TransactionOptions {
+  flushMode?: FlushMode;
+}
+
+/**
+ * Runs `fn` in a transaction on a fork of `em`, flushes it and commits; rolls back if it throws.
+ * Called inside another transaction, it nests in a savepoint, as em.transactional does. Entities
+ * the fork managed are then managed by `em`, and those it deleted leave `em`'s identity map.
+ */
+export async function transaction<T>(em: EntityManager, fn: (tem: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  const outer = em.getTransactionContext();
+  const fork = em.fork({ clear: false, flushMode: options.flushMode, cloneEventManager: true });
+  const deleted: object[] = [];
+  fork.getEventManager().registerSubscriber({
+    afterFlush: (args) => { for (const cs of args.uow.getChangeSets()) if (cs.type === ChangeSetType.DELETE || cs.type === ChangeSetType.DELETE_EARLY) deleted.push(cs.entity); },
+  });
+  const eventBroadcaster = new TransactionEventBroadcaster(fork, undefined, { topLevelTransaction: !outer });
+  return fork.getConnection().transactional(async (trx) => {
+    fork.setTransactionContext(trx);
+    const result = await fn(fork);
+    await fork.flush();
+    adopt(em, fork, deleted);
+    return result;
+  }, { ctx: outer, eventBroadcaster, loggerContext: fork.getLoggerContext() });
+}
+
+/** Hands the fork's entities to the parent: the caller keeps using what the transaction wrote. */
+function adopt(parent: EntityManager, fork: EntityManager, deleted: object[]): void {
+  const uow = parent.getUnitOfWork(false);
+  for (const entity of deleted) uow.unsetIdentity(entity as any);
+  for (const entity of fork.getUnitOfWork(false).getIdentityMap()) {
+    const w = helper(entity);
+    const existing = uow.getById(w.__meta.className, w.getPrimaryKey() as any, (parent as any)._schema, true);
+    if (existing && existing !== entity) {
+      // An uninitialised reference must not replace a loaded object.
+      if (!w.__initialized && helper(existing).__initialized) continue;
+      helper(existing).__data = w.__data;
+      helper(existing).__originalEntityData = w.__originalEntityData;
+    } else {
+      uow.merge(entity, new Set([entity]));
+    }
+  }
+}
