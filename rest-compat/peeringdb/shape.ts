@@ -55,6 +55,12 @@ function fields(tag: PdbTag, depth: number, parents: boolean): string {
 const parentColumns = (t: PdbTable) => shown(t).filter((c) => c.fk && !c.field.readOnly);
 const parentKey = (c: PdbColumn) => `parent_${gql(c)}`;
 
+/**
+ * PeeringDB's time of a GraphQL DateTime: that scalar serializes with toISOString(), whose first 19
+ * characters are the seconds, so pdbTime's parse is needed only for another value.
+ */
+const seconds = (v: unknown) => (typeof v === 'string' && v.length === 24 && v.endsWith('Z') ? `${v.slice(0, 19)}Z` : pdbTime(v));
+
 /** A GraphQL object as PeeringDB renders the row: its keys in PeeringDB's order, times without fractions. */
 function renderColumns(t: PdbTable, o: Obj): Obj {
   const out: Obj = {};
@@ -62,7 +68,7 @@ function renderColumns(t: PdbTable, o: Obj): Obj {
     const v = o[gql(c)];
     if (c.fk) out[c.rest] = v ? Number(v.id) : null;
     else if (v === null || v === undefined) out[c.rest] = null;
-    else if (c.kind === 'datetime') out[c.rest] = pdbTime(v);
+    else if (c.kind === 'datetime') out[c.rest] = seconds(v);
     else if (c.kind === 'id') out[c.rest] = Number(v);
     else out[c.rest] = v;
   }

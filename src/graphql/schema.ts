@@ -19,6 +19,7 @@ import { PollingResolver } from '../workflows/polling/resolver';
 import { ImportSessionsResolver } from '../workflows/import-sessions/resolver';
 import { PreferencesResolver } from './preferences';
 import { refuseNulInArguments } from './nul-arguments';
+import { handCompiledValuesThrough } from './read-compiler';
 import { InternetExchangePeeringDBActionsResolver, SharedWithAffiliatedResolver } from '../workflows/peeringdb-actions';
 import type { EventBus } from '../events/bus';
 import { InProcessBus } from '../events/bus';
@@ -46,6 +47,7 @@ export async function makeSchema(bus: EventBus): Promise<GraphQLSchema> {
   }
   // PostgreSQL text cannot hold U+0000: refused once here, for every surface.
   refuseNulInArguments(schema);
+  handCompiledValuesThrough(schema);
   return schema;
 }
 

@@ -81,6 +81,15 @@ function gqlFields(d: ModelDescriptor): Map<string, FieldMeta> {
   return m;
 }
 
+/**
+ * Whether a compiled object holds field `name` of `d` under a response key's slot (a relation, a
+ * list, a derived or declared value) rather than as a column: the cases Planner.object tells apart.
+ */
+export function handedThrough(d: ModelDescriptor, name: string): boolean {
+  return !!declaredField(d, name) || name === 'display' || !!(d.computed && Object.hasOwn(d.computed, name))
+    || gqlFields(d).get(name)?.kind === 'fk' || nestedLists(d).some((l) => l.name === name);
+}
+
 export class Planner {
   constructor(private info: GraphQLResolveInfo, private caller: Caller) {}
 
