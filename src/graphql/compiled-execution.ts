@@ -8,8 +8,8 @@
 // variables are coerced by graphql-js first (its messages are what clients and coercionFields
 // read; graphql-jit words some of them differently), graphql-jit's error objects become
 // graphql-js GraphQLErrors (Apollo reads `extensions.code` of every error, and graphql-jit
-// leaves `extensions` undefined), and documents graphql-jit cannot compile (introspection,
-// several operations without a name) run on graphql-js.
+// leaves `extensions` undefined), and documents graphql-jit cannot compile or would run otherwise (introspection,
+// several operations without a name, mutations of several root fields) run on graphql-js.
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import {
   execute, getOperationAST, getVariableValues, GraphQLError, Kind, visit, BREAK,
@@ -81,12 +81,19 @@ export class CompiledExecution {
   private compile(document: DocumentNode, operationName: string | undefined): Compiled | null {
     const operation = getOperationAST(document, operationName);
     if (!operation || operation.operation === 'subscription' || introspects(document)) return null;
+    // graphql-jit runs a mutation's later root fields after an earlier non-null one failed (the
+    // data is null, yet their writes are done); graphql-js stops there. One root field is safe.
+    if (operation.operation === 'mutation' && !singleField(operation)) return null;
     // Path-based @skip/@include: graphql-jit's older handling loses a fragment's fields when the
     // same fragment is spread under different conditions (test/unit/compiled-execution.test.ts).
     const query = compileQuery(this.schema, document, operationName, { useExperimentalPathBasedSkipInclude: true });
     return isCompiledQuery(query) ? { query, operation } : null;
   }
 }
+
+/** A selection of one field, not a fragment that may hold several. */
+const singleField = (operation: OperationDefinitionNode): boolean =>
+  operation.selectionSet.selections.length === 1 && operation.selectionSet.selections[0].kind === Kind.FIELD;
 
 /** graphql-jit resolves fields of the schema's types only, not `__schema` and `__type`. */
 function introspects(document: DocumentNode): boolean {

@@ -57,6 +57,16 @@ const schema = new GraphQLSchema({
         args: { n: { type: new GraphQLNonNull(GraphQLInt) } },
         resolve: async (_: unknown, { n }: { n: number }) => { await new Promise((r) => setTimeout(r, 3 - n)); touched.push(n); return n; },
       },
+      /** Non-null: its failure nulls the whole mutation result, and graphql-js runs no later root field. */
+      touchOrFail: {
+        type: new GraphQLNonNull(GraphQLInt),
+        args: { n: { type: new GraphQLNonNull(GraphQLInt) } },
+        resolve: async (_: unknown, { n }: { n: number }) => {
+          if (n === 2) throw new GraphQLError('The database is unavailable.', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+          touched.push(n);
+          return n;
+        },
+      },
     },
   }),
 });
@@ -143,12 +153,24 @@ describe('compiled execution answers as graphql-js does', () => {
     expect(r.jit).toEqual(r.graphqlJs);
   });
 
-  test('mutations run one root field after the other', async () => {
+  test('a mutation of one root field is compiled; of several, they run one after the other (on graphql-js)', async () => {
+    touched.length = 0;
+    const one = await both('mutation { a: touch(n: 1) }');
+    expect(one.compiled).toBe(1);
+    expect(one.jit).toEqual(one.graphqlJs);
     touched.length = 0;
     const r = await both('mutation { a: touch(n: 1) b: touch(n: 2) c: touch(n: 3) }');
-    expect(r.compiled).toBe(1);
+    expect(r.compiled).toBe(0);
     expect(r.jit).toEqual(r.graphqlJs);
     expect(touched).toEqual([1, 2, 3, 1, 2, 3, 1, 2, 3]);
+  });
+
+  test('a failed non-null mutation stops the ones after it (graphql-jit would run them: such documents run on graphql-js)', async () => {
+    touched.length = 0;
+    const r = await both('mutation { a: touchOrFail(n: 1) b: touchOrFail(n: 2) c: touchOrFail(n: 3) }');
+    expect(r.jit).toEqual(r.graphqlJs);
+    expect(r.jit.data).toBeNull();
+    expect(touched).toEqual([1, 1, 1]);
   });
 
   test('introspection and a document with several operations are answered too (by graphql-js)', async () => {
