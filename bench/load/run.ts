@@ -91,8 +91,9 @@ async function main(): Promise<number> {
   const pgServer = await startPostgres();
   const port = await freePort('127.0.0.1');
   const bgp: BgpSetup | null = withBgp ? await startBgpPeer() : null;
+  // As `npm start` runs it (production graphql-js, a larger young generation): the load a deployment sees.
   const gateway = spawnPeerGate('gateway', ['serve', '--migrate'], {
-    DATABASE_URL: pgServer.url, PEERGATE_ADMIN_TOKEN: token, PORT: String(port), HOST: '127.0.0.1', BGP_WORKER: bgp ? 'embedded' : 'off', LOG_LEVEL: 'warn',
+    DATABASE_URL: pgServer.url, PEERGATE_ADMIN_TOKEN: token, PORT: String(port), HOST: '127.0.0.1', BGP_WORKER: bgp ? 'embedded' : 'off', LOG_LEVEL: 'warn', NODE_ENV: 'production', NODE_OPTIONS: '--max-semi-space-size=64',
   });
   const base = `http://127.0.0.1:${port}`;
   const http = new Http(base, token, clients);
