@@ -134,7 +134,7 @@ function documentFor(tag: PdbTag, depth: number, count: boolean): { text: string
 }
 
 /** Django's paginator: at least one (possibly empty) page; a page past the last is a 404. */
-function pagination(count: number, at: { page: number; perPage: number }): Pagination {
+export function pagination(count: number, at: { page: number; perPage: number }): Pagination {
   const totalPages = Math.max(1, Math.ceil(count / at.perPage));
   if (at.page > totalPages) throw new PdbError(404, 'Invalid page.');
   const hasNext = at.page < totalPages;

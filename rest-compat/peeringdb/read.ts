@@ -12,7 +12,7 @@ import { addDistance, centreOf, distanceOf } from './spatial';
 import { q, type Where } from './where';
 import { PdbError } from './errors';
 import { intParam } from './params';
-import { DEPTH_ROW_LIMIT, refuseNul, type ListResult, type Pagination } from './list';
+import { DEPTH_ROW_LIMIT, pagination, refuseNul, type ListResult, type Pagination } from './list';
 
 export type Obj = Record<string, unknown>;
 
@@ -85,21 +85,13 @@ export async function list(em: EntityManager, caller: Caller, tag: PdbTag, param
   }
   const data = rows.map((r) => renderRow(p.t, r));
   await expandSets(em, caller, tag, data, p.depth);
-  return { data, truncated, pagination: p.page && (await pagination(em, p, p.page)) };
+  return { data, truncated, pagination: p.page && (await countedPagination(em, p, p.page)) };
 }
 
-/** Django's paginator: at least one (possibly empty) page; a page past the last is a 404. */
-async function pagination(em: EntityManager, p: ListPlan, at: { page: number; perPage: number }): Promise<Pagination> {
+/** The page's meta.pagination, after counting every row the list's conditions match. */
+async function countedPagination(em: EntityManager, p: ListPlan, at: { page: number; perPage: number }): Promise<Pagination> {
   const [r] = await select(em, `select count(*)::int as n from ${q(p.t.table)} t where ${p.where.sql.join(' and ')}`, p.where.args);
-  const count = Number(r.n);
-  const totalPages = Math.max(1, Math.ceil(count / at.perPage));
-  if (at.page > totalPages) throw new PdbError(404, 'Invalid page.');
-  const hasNext = at.page < totalPages;
-  const hasPrevious = at.page > 1;
-  return {
-    count, has_next: hasNext, has_previous: hasPrevious, next: hasNext ? at.page + 1 : null, previous: hasPrevious ? at.page - 1 : null,
-    page: at.page, per_page: at.perPage, total_pages: totalPages,
-  };
+  return pagination(Number(r.n), at);
 }
 
 /** The row as PeeringDB JSON, built by PostgreSQL; null when the table has too many columns for json_build_object. */
