@@ -13,6 +13,7 @@ import { setsWhole } from './detail';
 import { fromGraphql } from './graphql-errors';
 import { intParam } from './params';
 import { PdbError } from './errors';
+import { sinceInRange } from '../../src/domain/peeringdb/base';
 import { list as valueList, number } from './where';
 
 type Obj = Record<string, unknown>;
@@ -94,8 +95,7 @@ function translate(tag: PdbTag, params: URLSearchParams): Query | null {
   let ordering = ['id'];
   if (since !== null && since !== '') {
     const ts = Number(since);
-    // Seconds since the epoch that PostgreSQL's timestamps can hold (to_timestamp overflows past them).
-    if (!Number.isFinite(ts) || ts < -1e10 || ts > 1e11) throw new PdbError(400, `Invalid value for since: "${since}"`);
+    if (!sinceInRange(ts)) throw new PdbError(400, `Invalid value for since: "${since}"`);
     // Deleted rows too, so a mirror learns of them; campuses also while pending.
     filter.since = ts;
     filter.status = { exact: tag === 'campus' ? ['ok', 'deleted', 'pending'] : ['ok', 'deleted'] };

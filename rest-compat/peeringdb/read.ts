@@ -11,6 +11,7 @@ import { addFilters } from './filters';
 import { addDistance, centreOf, distanceOf } from './spatial';
 import { q, type Where } from './where';
 import { PdbError } from './errors';
+import { sinceInRange } from '../../src/domain/peeringdb/base';
 import { intParam } from './params';
 import { DEPTH_ROW_LIMIT, pagination, refuseNul, type ListResult, type Pagination } from './list';
 
@@ -44,8 +45,7 @@ async function plan(em: EntityManager, caller: Caller, tag: PdbTag, params: URLS
   const bySince = since !== null && since !== '';
   if (bySince) {
     const ts = Number(since);
-    // Seconds since the epoch that PostgreSQL's timestamps can hold (to_timestamp overflows past them).
-    if (!Number.isFinite(ts) || ts < -1e10 || ts > 1e11) throw new PdbError(400, `Invalid value for since: "${since}"`);
+    if (!sinceInRange(ts)) throw new PdbError(400, `Invalid value for since: "${since}"`);
     // Strict > on whole seconds (rows are stored without fractions), deleted rows included.
     where.sql.push(`(t.created > to_timestamp(?) or t.updated > to_timestamp(?))`, `t.status in (${tag === 'campus' ? "'ok', 'deleted', 'pending'" : "'ok', 'deleted'"})`);
     where.args.push(Math.floor(ts), Math.floor(ts));

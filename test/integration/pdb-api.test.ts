@@ -235,6 +235,14 @@ describe.each(DB_KINDS)('PeeringDB dialect on %s', (kind) => {
     expect(ids(await get(`org?since=1&id=${org}&depth=0`))).toEqual([org]);
   });
 
+  test('since past what a timestamp holds: 400 on /pdb/api/, BAD_USER_INPUT in GraphQL (one rule, on the filter)', async () => {
+    for (const v of ['100000000000000000000', '-100000000000000000000']) expect((await get(`net?since=${v}`)).status).toBe(400);
+    for (const v of ['1e20', '-1e20']) {
+      const r = await s.gql(`{ pdbNetworks(filter: {since: ${v}}) { totalCount items { id } } }`);
+      expect(r.errors?.map((e: any) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    }
+  });
+
   test('writes: POST 201, PUT 200, PATCH 403, DELETE 204 with PeeringDB\'s cascade', async () => {
     const org = (await pdbPost(s, 'org', { name: `Write Org ${kind}` })).id;
     const net = await pdbPost(s, 'net', { org_id: org, name: `Write Net ${kind}`, asn: w.asn + 60 });

@@ -4,6 +4,7 @@ import { Index } from '@mikro-orm/core';
 import { raw } from '@mikro-orm/core';
 import { Base, F, IdField, type CustomFilter } from '../model';
 import type { ChoiceSet } from '../choices';
+import { ValidationError } from '../errors';
 
 export const PdbStatus: ChoiceSet = {
   name: 'PdbStatus',
@@ -56,11 +57,15 @@ export abstract class PdbAddressed extends PdbNamed {
  * Filters every mirrored type has: `since`, PeeringDB's incremental read (rows created or updated
  * after a Unix time; stamps are whole seconds, so the comparison is on whole seconds).
  */
+/** Seconds since the epoch that PostgreSQL's timestamps hold (to_timestamp fails past them). */
+export const sinceInRange = (seconds: number): boolean => Number.isFinite(seconds) && seconds >= -1e10 && seconds <= 1e11;
+
 export const PDB_FILTERS: Record<string, CustomFilter> = {
   since: {
     type: 'float',
     description: 'Created or updated after this Unix time (seconds)',
     apply: (s: number) => {
+      if (!sinceInRange(s)) throw new ValidationError({ since: [`${s} is not a Unix time PeerGate can compare (from -1e10 to 1e11 seconds).`] });
       const t = Math.floor(s);
       return { [raw((a: string) => `(${a}.created > to_timestamp(?) or ${a}.updated > to_timestamp(?))`, [t, t])]: true };
     },
