@@ -2,7 +2,8 @@
 // (TransactionContext) for every transaction, which turns Node's per-promise hooks on for the whole
 // process. Our forks never resolve their context through it (they are made with useContext false),
 // so the transaction only needs to be explicit on the fork handed to the callback.
-import { ChangeSetType, TransactionEventBroadcaster, helper, type EntityManager, type FlushMode } from '@mikro-orm/core';
+import { ChangeSetType, TransactionEventBroadcaster, helper, type EntityManager, type FlushMode, type Transaction } from '@mikro-orm/core';
+import { sessionDropped } from './dropped-session';
 
 export interface TransactionOptions {
   flushMode?: FlushMode;
@@ -21,13 +22,44 @@ export async function transaction<T>(em: EntityManager, fn: (tem: EntityManager)
     afterFlush: (args) => { for (const cs of args.uow.getChangeSets()) if (cs.type === ChangeSetType.DELETE || cs.type === ChangeSetType.DELETE_EARLY) deleted.push(cs.entity); },
   });
   const eventBroadcaster = new TransactionEventBroadcaster(fork, undefined, { topLevelTransaction: !outer });
-  return fork.getConnection().transactional(async (trx) => {
+  const loggerContext = fork.getLoggerContext();
+  const conn = fork.getConnection();
+  const trx = await begin(conn, { ctx: outer, eventBroadcaster, loggerContext }, outer ? 0 : poolSize(em));
+  try {
     fork.setTransactionContext(trx);
     const result = await fn(fork);
     await fork.flush();
     adopt(em, fork, deleted);
+    await conn.commit(trx, eventBroadcaster, loggerContext);
     return result;
-  }, { ctx: outer, eventBroadcaster, loggerContext: fork.getLoggerContext() });
+  } catch (e) {
+    await conn.rollback(trx, eventBroadcaster, loggerContext);
+    throw e;
+  }
+}
+
+type Connection = ReturnType<EntityManager['getConnection']>;
+type BeginOptions = Parameters<Connection['begin']>[0];
+
+/** How many connections the pool may hold (each may have died while idle); 1 without a pool (PGlite). */
+function poolSize(em: EntityManager): number {
+  return (em.config.get('pool') as { max?: number } | undefined)?.max ?? 1;
+}
+
+/**
+ * BEGIN on a pooled connection. knex reports a failed BEGIN only through the transaction's
+ * execution promise and hands out the dead transaction anyway, whose first statement then fails as
+ * "already complete". An idle connection may have been ended by the server before the pool heard
+ * of it; a BEGIN that failed that way did nothing, so it runs again on another connection, at most
+ * once for each connection the pool may hold (a server restart ends all of them at once).
+ */
+async function begin(conn: Connection, options: BeginOptions, retries: number): Promise<Transaction> {
+  for (let attempt = 0; ; attempt++) {
+    const trx = await conn.begin(options) as Transaction & { isCompleted(): boolean; executionPromise: Promise<unknown> };
+    if (!trx.isCompleted()) return trx;
+    const error = await trx.executionPromise.then(() => new Error('BEGIN did not start a transaction'), (e: unknown) => e);
+    if (!sessionDropped(error) || attempt >= retries) throw error;
+  }
 }
 
 /** Hands the fork's entities to the parent: the caller keeps using what the transaction wrote. */

@@ -69,6 +69,18 @@ export class PgBus implements EventBus {
    */
   private async open(listen: boolean): Promise<Client> {
     const client = new Client({ connectionString: this.url });
+    // Heard from the start: the session may be ended while it is still being opened.
+    let opened = false;
+    let lost = false;
+    client.on('error', (e) => {
+      if (lost) return;
+      lost = true;
+      client.end().catch(() => undefined);
+      // While opening, the pending connect or query fails too and open() throws (reopen retries).
+      if (!opened) return;
+      console.error('event bus: connection lost, reconnecting', e.message);
+      void this.reopen(listen);
+    });
     try {
       await client.connect();
       if (listen) {
@@ -76,17 +88,12 @@ export class PgBus implements EventBus {
         await client.query(`listen ${CHANNEL}`);
       }
     } catch (e) {
+      lost = true;
       client.end().catch(() => undefined);
       throw e;
     }
-    let lost = false;
-    client.on('error', (e) => {
-      if (lost) return;
-      lost = true;
-      console.error('event bus: connection lost, reconnecting', e.message);
-      client.end().catch(() => undefined);
-      void this.reopen(listen);
-    });
+    if (lost) throw new Error('event bus: connection lost while opening');
+    opened = true;
     return client;
   }
 
