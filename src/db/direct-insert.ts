@@ -2,20 +2,31 @@
 // multi-row INSERT ... RETURNING per chunk (./json-rows), the pivot rows of their
 // many-to-many relations, and their change records (./change-log). A unit of work costs
 // several times the SQL it sends for 10,000 new objects (change sets, snapshots, identity map).
-import { JsonType, ReferenceKind, type AnyEntity, type EntityManager } from '@mikro-orm/core';
+import { JsonType, ReferenceKind, type AnyEntity, type EntityManager, type EventSubscriber } from '@mikro-orm/core';
 import type { ModelDescriptor } from '../domain/model';
 import { ChangeLogSubscriber, recordChanges } from './change-log';
 import { insertObjects, insertPivotRows, rowProperties } from './json-rows';
+import { DeletedObjects } from './transaction';
+
+/** A flush subscriber registered without getSubscribedEntities (see insertsDirectly). */
+export class UnnamedEntitiesError extends Error {
+  constructor(subscriber: EventSubscriber) {
+    super(`Flush subscriber ${subscriber.constructor.name} names no entities: give it getSubscribedEntities(), so bulk creates know whether they may skip the flush`);
+  }
+}
 
 /**
  * Whether the model's new rows may skip the flush: no flush subscriber but the change log's (whose
- * work insertEntities does itself) watches the model. A subscriber that names no entities watches all.
+ * work insertEntities does itself) watches the model. Every other subscriber must name the entities
+ * it watches: MikroORM reads "none named" as "all", which would quietly send every bulk create
+ * back through the unit of work, so such a subscriber is a programming error, refused here.
  */
 export function insertsDirectly(em: EntityManager, d: ModelDescriptor): boolean {
   for (const s of em.getEventManager().getSubscribers()) {
-    if (s instanceof ChangeLogSubscriber) continue;
-    const watched = s.getSubscribedEntities?.();
-    if (!watched?.length || watched.some((w) => w === d.cls || w === d.cls.name)) return false;
+    if (s instanceof ChangeLogSubscriber || s instanceof DeletedObjects) continue;
+    const watched = s.getSubscribedEntities?.() ?? [];
+    if (!watched.length) throw new UnnamedEntitiesError(s);
+    if (watched.some((w) => w === d.cls || w === d.cls.name)) return false;
   }
   const meta = em.getMetadata().find(d.cls.name)!;
   // Only owning sides of many-to-many relations have their pivot written here.

@@ -2,7 +2,7 @@
 // (TransactionContext) for every transaction, which turns Node's per-promise hooks on for the whole
 // process. Our forks never resolve their context through it (they are made with useContext false),
 // so the transaction only needs to be explicit on the fork handed to the callback.
-import { ChangeSetType, TransactionEventBroadcaster, helper, type EntityManager, type FlushMode, type Transaction } from '@mikro-orm/core';
+import { ChangeSetType, TransactionEventBroadcaster, helper, type EntityManager, type EventSubscriber, type FlushEventArgs, type FlushMode, type Transaction } from '@mikro-orm/core';
 import { sessionDropped } from './dropped-session';
 
 export interface TransactionOptions {
@@ -17,10 +17,8 @@ export interface TransactionOptions {
 export async function transaction<T>(em: EntityManager, fn: (tem: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   const outer = em.getTransactionContext();
   const fork = em.fork({ clear: false, flushMode: options.flushMode, cloneEventManager: true });
-  const deleted: object[] = [];
-  fork.getEventManager().registerSubscriber({
-    afterFlush: (args) => { for (const cs of args.uow.getChangeSets()) if (cs.type === ChangeSetType.DELETE || cs.type === ChangeSetType.DELETE_EARLY) deleted.push(cs.entity); },
-  });
+  const deleted = new DeletedObjects();
+  fork.getEventManager().registerSubscriber(deleted);
   const eventBroadcaster = new TransactionEventBroadcaster(fork, undefined, { topLevelTransaction: !outer });
   const loggerContext = fork.getLoggerContext();
   const conn = fork.getConnection();
@@ -29,7 +27,7 @@ export async function transaction<T>(em: EntityManager, fn: (tem: EntityManager)
     fork.setTransactionContext(trx);
     const result = await fn(fork);
     await fork.flush();
-    adopt(em, fork, deleted);
+    adopt(em, fork, deleted.entities);
     await conn.commit(trx, eventBroadcaster, loggerContext);
     return result;
   } catch (e) {
@@ -59,6 +57,17 @@ async function begin(conn: Connection, options: BeginOptions, retries: number): 
     if (!trx.isCompleted()) return trx;
     const error = await trx.executionPromise.then(() => new Error('BEGIN did not start a transaction'), (e: unknown) => e);
     if (!sessionDropped(error) || attempt >= retries) throw error;
+  }
+}
+
+/**
+ * The objects a transaction's flushes deleted, which then leave the parent's identity map. It looks
+ * at deletions of every model and at nothing else: src/db/direct-insert.ts knows it sees no creates.
+ */
+export class DeletedObjects implements EventSubscriber {
+  readonly entities: object[] = [];
+  afterFlush(args: FlushEventArgs): void {
+    for (const cs of args.uow.getChangeSets()) if (cs.type === ChangeSetType.DELETE || cs.type === ChangeSetType.DELETE_EARLY) this.entities.push(cs.entity);
   }
 }
 

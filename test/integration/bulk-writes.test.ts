@@ -8,7 +8,8 @@ import { AutonomousSystem } from '../../src/domain/peering/autonomous-system';
 import { Tag } from '../../src/domain/extras/tag';
 import { User } from '../../src/domain/users/user';
 import { describe as model } from '../../src/domain/model';
-import { insertsDirectly } from '../../src/db/direct-insert';
+import { UnnamedEntitiesError, insertsDirectly } from '../../src/db/direct-insert';
+import { transaction } from '../../src/db/transaction';
 import { waitFor } from '../interop/daemons';
 
 describe.each(DB_KINDS)('bulk writes (%s)', (kind) => {
@@ -29,6 +30,20 @@ describe.each(DB_KINDS)('bulk writes (%s)', (kind) => {
   test("the gateway's flush subscribers (change log, inventory, credentials) leave other models' creates to the direct insert", () => {
     expect(insertsDirectly(s.pg.orm.em, model(AutonomousSystem))).toBe(true);
     expect(insertsDirectly(s.pg.orm.em, model(User))).toBe(false);
+  });
+
+  test('inside a transaction, too; a flush subscriber that names no entities is refused, not read as watching every model', async () => {
+    // transaction() watches its own flushes for deletions.
+    const inside = await transaction(s.pg.orm.em.fork(), async (tem) => insertsDirectly(tem, model(AutonomousSystem)));
+    expect(inside).toBe(true);
+    const em = s.pg.orm.em.fork({ cloneEventManager: true });
+    em.getEventManager().registerSubscriber({ getSubscribedEntities: () => [Tag], afterFlush: async () => undefined });
+    expect(insertsDirectly(em, model(AutonomousSystem))).toBe(true);
+    expect(insertsDirectly(em, model(Tag))).toBe(false);
+    class Unnamed { async afterFlush(): Promise<void> {} }
+    em.getEventManager().registerSubscriber(new Unnamed());
+    expect(() => insertsDirectly(em, model(AutonomousSystem))).toThrow(UnnamedEntitiesError);
+    expect(() => insertsDirectly(em, model(AutonomousSystem))).toThrow(/Unnamed names no entities/);
   });
 
   test('a bulk create writes the same change records as the ORM flush writes for the same objects', async () => {
