@@ -76,7 +76,7 @@ function lookup(c: PdbColumn, suffix: string, value: string, key: string): Recor
 }
 
 /** The list's arguments, or null when a parameter is left to the SQL engine. */
-function translate(tag: PdbTag, params: URLSearchParams): Query | null {
+export function translate(tag: PdbTag, params: URLSearchParams): Query | null {
   refuseNul(params);
   const depth = intParam(params, 'depth', 0, 3);
   const filter: Record<string, unknown> = {};

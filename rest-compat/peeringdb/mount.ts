@@ -1,5 +1,6 @@
 // The PeeringDB dialect at /pdb/api/: PeeringDB's paths, envelope, status codes and
-// errors. Reads use the query module (read.ts); writes run the peeringdb* GraphQL
+// errors. Reads are GraphQL documents (list.ts, detail.ts) or the read compiler's JSON text
+// (text.ts), with read.ts's SQL engine for filters not translated yet; writes run the peeringdb* GraphQL
 // mutations through the executor, in the request's context.
 import type { Express, Request, Response } from 'express';
 import type { RunningApp } from '../../src/http/app';
@@ -10,6 +11,7 @@ import { pdbType, type PdbTag } from '../../src/domain/peeringdb/tags';
 import { list, listJsonText } from './read';
 import { detail } from './detail';
 import { compiledList, type ListResult } from './list';
+import { listText } from './text';
 import { fromGraphql } from './graphql-errors';
 import { intParam } from './params';
 import { sqlRows } from '../../src/domain/peeringdb/sql';
@@ -93,10 +95,10 @@ async function collection(call: Call, tag: PdbTag): Promise<void> {
   const { req, res, params, pretty } = call;
   if (req.method === 'GET' || req.method === 'HEAD') {
     const ctx = await readable(call);
-    // Plain depth-0 lists skip the object path: the database writes the JSON. Through GraphQL a
-    // full list costs 2-3x as much (bench/RESULTS.md, pdb-query before-after), so until the read
-    // compiler can hand a list over as one JSON text, these stay on the SQL engine in read.ts.
-    const text = !pretty && !params.has('fields') ? await listJsonText(ctx.em, ctx.caller, tag, params) : null;
+    // Plain depth-0 lists skip the object path: the read compiler writes the JSON text (./text.ts).
+    // Parameters list.ts does not translate yet still take read.ts's SQL engine.
+    const plain = !pretty && !params.has('fields');
+    const text = plain ? (await listText(call.running, ctx, tag, params)) ?? (await listJsonText(ctx.em, ctx.caller, tag, params)) : null;
     if (text === null) {
       sendList(call, tag, (await compiledList(call.running, ctx, tag, params)) ?? (await list(ctx.em, ctx.caller, tag, params)));
     } else {
@@ -181,10 +183,9 @@ export function pick(obj: Record<string, unknown>, params: URLSearchParams): Rec
 async function dump(call: Call, tag: PdbTag): Promise<void> {
   const ctx = await readable(call);
   const meta = JSON.stringify({ generated: Date.now() / 1000 });
-  const text = await listJsonText(ctx.em, ctx.caller, tag, new URLSearchParams());
-  if (text !== null) { sendRaw(call.res, 200, `{"data": ${text}, "meta": ${meta}}`); return; }
-  const r = await list(ctx.em, ctx.caller, tag, new URLSearchParams());
-  sendJson(call.res, 200, { data: r.data, meta: JSON.parse(meta) }, false);
+  const text = await listText(call.running, ctx, tag, new URLSearchParams());
+  if (text === null) throw new Error(`${tag}: a plain list was not translated`);
+  sendRaw(call.res, 200, `{"data": ${text}, "meta": ${meta}}`);
 }
 
 /** `/api/as_set` ({asn: irr_as_set} of live networks) and `/api/as_set/<asn>`. */

@@ -80,7 +80,7 @@ async function prepare(ctx: GqlContext, plan: ObjectPlan, paging: Paging): Promi
   return new StatementBuilder(ctx.em as SqlEntityManager, ctx.caller, paging, loads);
 }
 
-async function run(ctx: GqlContext, statement: Sql): Promise<Record<string, any>[]> {
+export async function run(ctx: GqlContext, statement: Sql): Promise<Record<string, any>[]> {
   const em = ctx.em as SqlEntityManager;
   return em.getConnection().execute<Record<string, any>[]>(statement.text, [...statement.params], 'all', em.getTransactionContext(), em.getLoggerContext());
 }
@@ -94,11 +94,20 @@ async function objects(rows: Record<string, any>[], plan: ObjectPlan, builder: S
   return items;
 }
 
-function conditions(builder: StatementBuilder, d: ModelDescriptor, alias: string, rows: ReturnType<typeof requireReadGrant>, filter: ListArgs['filter']): Sql[] {
+/** The caller's scope on `d` and the filter input over `alias`. */
+export function conditions(builder: StatementBuilder, d: ModelDescriptor, alias: string, rows: ReturnType<typeof requireReadGrant>, filter: ListArgs['filter']): Sql[] {
   const conds = builder.scope(d, alias, rows);
   const f = builder.filter(d, alias, filter);
   if (f) conds.push(f);
   return conds;
+}
+
+/** A root list's LIMIT/OFFSET from its arguments (limit 0: the page is empty). */
+export function pageBounds(args: ListArgs, paging: Paging): { limit: number | undefined; limitOffset: Sql } {
+  const offset = args.offset ?? 0;
+  if (offset < 0) throw new ValidationError({ offset: ['Ensure this value is greater than or equal to 0.'] });
+  const limit = pageLimit(args.limit, paging);
+  return { limit, limitOffset: sql`${limit === undefined ? '' : sql` limit ${param(limit)}`}${offset ? sql` offset ${param(offset)}` : ''}` };
 }
 
 /** A root list page. */
@@ -106,12 +115,9 @@ export async function compiledList(ctx: GqlContext, info: GraphQLResolveInfo, d:
   const rows = requireReadGrant(ctx.caller, d);
   const { items: plan, count } = new Planner(info, ctx.caller).page(d);
   const builder = await prepare(ctx, plan, paging);
-  const offset = args.offset ?? 0;
-  if (offset < 0) throw new ValidationError({ offset: ['Ensure this value is greater than or equal to 0.'] });
-  const limit = pageLimit(args.limit, paging);
+  const { limit, limitOffset } = pageBounds(args, paging);
   const table = ident(builder.meta(d).tableName);
   const r = builder.alias();
-  const limitOffset = sql`${limit === undefined ? '' : sql` limit ${param(limit)}`}${offset ? sql` offset ${param(offset)}` : ''}`;
   const page = limit === 0 ? null : builder.page(plan, `${table} ${r}`, r, conditions(builder, d, r, rows, args.filter), args.ordering, limitOffset);
   // The filter is rendered again: MikroORM's raw fragments are single-use.
   const where = conditions(builder, d, r, rows, args.filter);
