@@ -13,6 +13,7 @@ import { takenValues } from '../db/json-rows';
 import type { ObjectChange } from './extras/object-change';
 import { objectRepr } from '../db/snapshot';
 import { isPromise, type Maybe } from './maybe';
+import { newRows } from './new-rows';
 import { hashPasswordAsync } from './users/passwords';
 import { readGrant, rowMatches, toWhere, writeGrant, NO_PERMISSION, type WriteGrant } from './access';
 import type { Caller } from './users/caller';
@@ -334,8 +335,10 @@ export async function create(em: EntityManager, d: ModelDescriptor, inputs: Inpu
     await related.preload(d, inputs);
     const entities: AnyEntity[] = [];
     const errors: FieldErrors[] = [];
+    // Inserted directly, new objects are plain rows: nothing flushes them.
+    const newObject = direct ? newRows(tem, d) : () => new (d.cls as any)();
     for (const input of inputs) {
-      const entity = new (d.cls as any)();
+      const entity = newObject();
       const applied = applyInput(d, entity, input, 'create', related);
       errors.push(isPromise(applied) ? await applied : applied);
       entities.push(entity);
