@@ -6,6 +6,7 @@ import type { RunningApp } from '../../src/http/app';
 import type { GqlContext } from '../../src/graphql/context';
 import { requireRead, requireWrite } from '../../src/graphql/guards';
 import { AuthError } from '../../src/domain/errors';
+import type { GraphQLError } from 'graphql';
 import { RestError, fromGraphqlErrors } from '../core/errors';
 import { readBody, type Responder } from '../core/http';
 import type { Doc } from '../core/documents';
@@ -53,12 +54,20 @@ export async function body(call: Call): Promise<unknown> {
   return readBody(call.req, call.res, ctx.config.bodyLimit, true);
 }
 
-export interface RunOptions { d: ModelDescriptor | null; bulkShape?: 'list' | 'first'; bulkSize?: number }
+export interface RunOptions {
+  d: ModelDescriptor | null;
+  bulkShape?: 'list' | 'first';
+  bulkSize?: number;
+  /** This action's own answer to the first error, if it has one (else the generic mapping's). */
+  answer?: (e: GraphQLError) => RestError | null;
+}
 
 /** Runs one document; a GraphQL error becomes the DRF response it stands for. */
 export async function run<T = any>(call: Call, ctx: GqlContext, doc: Doc, variables: Record<string, unknown>, o: RunOptions): Promise<T> {
   const r = await call.running.executor.run(doc.text, variables, ctx);
   if (r.errors?.length) {
+    const own = o.answer?.(r.errors[0]);
+    if (own) throw own;
     const e = fromGraphqlErrors(r.errors, o.d, o.bulkShape, o.bulkSize);
     throw new RestError(e.status, e.body);
   }

@@ -3,10 +3,11 @@
 // and render-email to a PeeringDB network.
 import type { Job } from '../../src/domain/core/job';
 import { modelByContentType } from '../../src/domain/model';
-import { RestError, detail } from '../core/errors';
+import { RestError } from '../core/errors';
 import { FormBody } from '../core/form';
 import { body, run, writable, type Call } from './call';
 import { jobBody } from './jobs';
+import { templateFault } from './rendering';
 
 /** POST /api/peeringdb/cache/update-local/ → 202 + the queued sync job (object_id null). */
 export async function updateLocalCache(call: Call): Promise<[number, unknown]> {
@@ -36,14 +37,8 @@ export async function renderNetworkEmail(call: Call): Promise<[number, unknown]>
   const [email, as, network] = RENDER_EMAIL_FIELDS.map((f) => idField(data as Record<string, unknown>, f, errors));
   if (Object.keys(errors).length) throw new RestError(400, errors);
   const text = 'query($e: ID!, $a: ID!, $n: ID!) { renderPeeringdbNetworkEmail(emailId: $e, autonomousSystemId: $a, networkId: $n) { subject body } }';
-  try {
-    return [200, await run(call, ctx, { text, root: 'renderPeeringdbNetworkEmail' }, { e: String(email), a: String(as), n: String(network) }, { d: null })];
-  } catch (e) {
-    // A template fault reads as generate-email's: 400 with the message naming template and line.
-    const template = e instanceof RestError ? (e.body as Record<string, unknown> | undefined)?.template : undefined;
-    if (e instanceof RestError && e.status === 400 && Array.isArray(template)) throw detail(400, String(template[0]));
-    throw e;
-  }
+  // A template fault reads as generate-email's: 400 with the message naming template and line.
+  return [200, await run(call, ctx, { text, root: 'renderPeeringdbNetworkEmail' }, { e: String(email), a: String(as), n: String(network) }, { d: null, answer: templateFault })];
 }
 
 export const RENDER_NETWORK_EMAIL_RESPONSES: Record<number, string> = {

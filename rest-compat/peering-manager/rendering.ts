@@ -2,9 +2,9 @@
 // GraphQL fields: router configuration and export template jobs (202 + Job), the synchronous
 // export render, and generate-email. A template fault answers 400 naming the template and line.
 import { modelByContentType } from '../../src/domain/model';
-import { TemplateError } from '../../src/workflows/templates/errors';
+import { TemplateError, isTemplateFault } from '../../src/workflows/templates/errors';
+import type { GraphQLError } from 'graphql';
 import { NotFoundError } from '../../src/domain/errors';
-import { NUL_REFUSED } from '../../src/graphql/nul-arguments';
 import { renderEmail, renderExportTemplate } from '../../src/workflows/templates/render';
 import { enqueueExportTemplate, enqueueRouterConfiguration } from '../../src/workflows/templates/jobs';
 import { RestError, detail } from '../core/errors';
@@ -30,6 +30,9 @@ async function templateFaults<T>(f: () => Promise<T>): Promise<T> {
     throw e;
   }
 }
+
+/** A template fault from a document reads as render-synchronous answers it: 400 {"detail"} naming the template and line. */
+export const templateFault = (e: GraphQLError): RestError | null => (isTemplateFault(e.extensions?.reason) ? detail(400, e.message) : null);
 
 /** A job belongs to its user: an anonymous reader could never read the job it started. */
 function requireUser(caller: Caller): void {
@@ -71,12 +74,11 @@ export async function exportList(call: Call, d: ModelDescriptor, template: strin
   const doc = documentFor('export', d);
   let text: string;
   try {
-    text = await run<string>(call, ctx, doc, { t: template, filter, ordering: orderingFromQuery(d, call.params) }, { d: null });
+    text = await run<string>(call, ctx, doc, { t: template, filter, ordering: orderingFromQuery(d, call.params) }, { d: null, answer: templateFault });
   } catch (e) {
     const b = e instanceof RestError && e.status === 400 ? (e.body as Record<string, unknown>) : null;
-    // The `template` argument is this dialect's `export` parameter; a fault inside the template is a detail.
-    if (b && Array.isArray(b.template) && b.template[0] === NUL_REFUSED) throw new RestError(400, { export: b.template });
-    if (b && Array.isArray(b.template)) throw detail(400, String(b.template[0]));
+    // Any other refusal of the `template` argument (a NUL) names this dialect's `export` parameter.
+    if (b && Array.isArray(b.template)) throw new RestError(400, { export: b.template });
     throw e;
   }
   call.res.status(200).type('text/plain; charset=utf-8').send(text);

@@ -19,7 +19,8 @@ export abstract class DomainError extends Error {
 
 export class ValidationError extends DomainError {
   readonly code = 'INVALID';
-  constructor(readonly fields: FieldErrors, readonly items?: FieldErrors[], message?: string) {
+  /** `reason`: which kind of refusal, as data, where the fields alone do not tell (a template's fault). */
+  constructor(readonly fields: FieldErrors, readonly items?: FieldErrors[], message?: string, readonly reason?: Record<string, unknown>) {
     const first = Object.entries(items ? items.find((i) => Object.keys(i).length) ?? {} : fields)[0];
     super(message ?? (first ? `${first[0]}: ${first[1][0]}` : 'Invalid input.'));
     this.name = 'ValidationError';

@@ -16,7 +16,7 @@ const GRAPHQL_CODES: Record<DomainErrorCode, string> = {
 /** A domain error's GraphQL extensions. */
 export function domainExtensions(e: DomainError): Record<string, unknown> {
   const code = GRAPHQL_CODES[e.code];
-  if (e instanceof ValidationError) return { code, fields: e.fields, ...(e.items ? { items: e.items } : {}) };
+  if (e instanceof ValidationError) return { code, fields: e.fields, ...(e.items ? { items: e.items } : {}), ...(e.reason ? { reason: e.reason } : {}) };
   if (e instanceof ConflictError && e.reason) return { code, reason: e.reason };
   return { code };
 }

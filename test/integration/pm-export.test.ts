@@ -49,6 +49,16 @@ describe('?export=<template> on list endpoints', () => {
     expect([r.status, r.json]).toEqual([400, { detail: 'Syntax error in template "broken" at line 2: unexpected end of block' }]);
   });
 
+  test('GraphQL tells a template fault (reason TEMPLATE_ERROR, naming template and line) from a refused template name', async () => {
+    const fault = await s.gql('{ exportAutonomousSystems(template: "broken", filter: {asn: {gte: 64511}}) }');
+    expect(fault.errors[0].extensions).toEqual({
+      code: 'BAD_USER_INPUT', fields: { template: ['Syntax error in template "broken" at line 2: unexpected end of block'] },
+      reason: { kind: 'TEMPLATE_ERROR', template: 'broken', line: 2 },
+    });
+    const nul = await s.gql('query($t: String!) { exportAutonomousSystems(template: $t) }', { t: 'a\u0000b' });
+    expect(nul.errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', fields: { template: ['Null characters are not allowed.'] } });
+  });
+
   test('more objects than EXPORT_MAX_ROWS is a 400 naming the setting; bad filters are 400s too', async () => {
     const r = await s.http('GET', `${AS}?export=ases`);
     expect(r.status).toBe(400);

@@ -3,10 +3,8 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import type { GqlContext } from '../../graphql/context';
 import { requireRead } from '../../graphql/guards';
-import { ValidationError } from '../../domain/errors';
-import { TemplateError } from './errors';
 import { renderNetworkEmail } from './render';
-import { RenderedEmail } from './resolver';
+import { RenderedEmail, rendering } from './resolver';
 import { rowId } from '../../graphql/workflow-guards';
 
 @Resolver()
@@ -19,11 +17,6 @@ export class NetworkEmailResolver {
     @Ctx() ctx: GqlContext,
   ): Promise<RenderedEmail> {
     requireRead(ctx);
-    try {
-      return await renderNetworkEmail({ em: ctx.em as any, caller: ctx.caller }, rowId(autonomousSystemId), rowId(networkId), rowId(emailId));
-    } catch (e) {
-      if (e instanceof TemplateError) throw new ValidationError({ template: [e.message] }, undefined, e.message);
-      throw e;
-    }
+    return rendering(() => renderNetworkEmail({ em: ctx.em as any, caller: ctx.caller }, rowId(autonomousSystemId), rowId(networkId), rowId(emailId)));
   }
 }

@@ -9,7 +9,7 @@ import { describe } from '../../domain/model';
 import { Job } from '../../domain/core/job';
 import { Router } from '../../domain/devices/router';
 import { ExportTemplate } from '../../domain/extras/export-template';
-import { TemplateError } from './errors';
+import { TEMPLATE_FAULT, TemplateError } from './errors';
 import { renderEmail, renderExportTemplate, renderRouterConfiguration, type Renderer } from './render';
 import { enqueueExportTemplate, enqueueRouterConfiguration } from './jobs';
 import { EMPTY_ROUTERS, enqueueConfigure } from './configure';
@@ -22,12 +22,12 @@ export class RenderedEmail {
   @Field(() => String, { description: 'The rendered body' }) body!: string;
 }
 
-/** A template fault is the caller's input: BAD_USER_INPUT with the message naming template and line. */
+/** A template fault is the caller's input: BAD_USER_INPUT with the message naming template and line, and reason TEMPLATE_ERROR. */
 export async function rendering<T>(f: () => Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (e) {
-    if (e instanceof TemplateError) throw new ValidationError({ template: [e.message] }, undefined, e.message);
+    if (e instanceof TemplateError) throw new ValidationError({ template: [e.message] }, undefined, e.message, { kind: TEMPLATE_FAULT, template: e.template, line: e.line });
     throw e;
   }
 }
