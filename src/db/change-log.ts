@@ -10,7 +10,7 @@ import type { ObjectChange } from '../domain/extras/object-change';
 import { isPromise } from '../domain/maybe';
 import { requestOf } from './context';
 import { snapshot, objectRepr } from './snapshot';
-import { insertObjects } from './json-rows';
+import { CHUNK, insertObjects } from './json-rows';
 
 /** One written object to record: its action, its model, and its content before the write (updates, deletes). */
 export interface PendingChange {
@@ -109,18 +109,28 @@ export async function recordChanges(em: EntityManager, pending: PendingChange[])
   // Plain records with the entity's fields (nothing flushes them): an ObjectChange instance costs
   // a tracked property per field, 10,000 times in a bulk write.
   const rows: ObjectChange[] = [];
-  for (const p of pending) {
-    // One at a time when a display string loads a related object: the next one may need the same.
-    let repr = objectRepr(em, p.model, p.entity);
-    if (isPromise(repr)) repr = await repr;
-    rows.push({
-      id: undefined as unknown as number, time, requestId, user, userName, action: p.action,
-      changedObjectType: p.model.contentType, changedObjectId: p.id ?? p.entity.id, objectRepr: repr.slice(0, 200),
-      prechangeData: p.pre ?? null, postchangeData: p.action === 'delete' ? null : snapshot(p.model, p.entity),
-    });
+  // Built a statement's worth at a time: on a server the next part is built while it inserts the last.
+  let inFlight: Promise<void> | undefined;
+  for (let start = 0; start < pending.length; start += CHUNK) {
+    const part: ObjectChange[] = [];
+    for (const p of pending.slice(start, start + CHUNK)) {
+      // One at a time when a display string loads a related object: the next one may need the same.
+      let repr = objectRepr(em, p.model, p.entity);
+      if (isPromise(repr)) {
+        await inFlight; // its query waits for no insert of ours
+        repr = await repr;
+      }
+      part.push({
+        id: undefined as unknown as number, time, requestId, user, userName, action: p.action,
+        changedObjectType: p.model.contentType, changedObjectId: p.id ?? p.entity.id, objectRepr: repr.slice(0, 200),
+        prechangeData: p.pre ?? null, postchangeData: p.action === 'delete' ? null : snapshot(p.model, p.entity),
+      });
+    }
+    rows.push(...part);
+    await inFlight;
+    inFlight = insertObjects(em, 'ObjectChange', part as unknown as Record<string, unknown>[]).then((ids) => { part.forEach((r, i) => { r.id = Number(ids[i].id); }); });
   }
-  const ids = await insertObjects(em, 'ObjectChange', rows as unknown as Record<string, unknown>[]);
-  rows.forEach((r, i) => { r.id = Number(ids[i].id); });
+  await inFlight;
   for (const fn of inTransactionHooks) await fn(em, rows);
   if (ctx) (ctx.changes ??= []).push(...rows);
   else for (const fn of listeners) fn(rows);

@@ -7,7 +7,7 @@ import type { AbstractSqlConnection, Knex } from '@mikro-orm/knex';
 import { EmbeddedConnection } from './embedded';
 
 /** Rows per statement: bounds the size of one parameter (a change-log row carries two JSON copies of an object). */
-const CHUNK = 2000;
+export const CHUNK = 2000;
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -50,6 +50,8 @@ export async function insertObjects(em: EntityManager, entityName: string, objec
     for (const p of props) key += o[p.name] === undefined ? '0' : '1';
     (groups.get(key) ?? groups.set(key, []).get(key)!).push(i);
   });
+  // One statement in flight at a time; on a server the next chunk's JSON is built while it runs the last.
+  let inFlight: Promise<void> | undefined;
   for (const [key, indexes] of groups) {
     const set = props.filter((_, j) => key[j] === '1').map((p) => ({ name: p.name, column: p.fieldNames[0], value: columnValue(em, p) }));
     const columns = set.map((c) => quote(c.column)).join(', ');
@@ -61,12 +63,15 @@ export async function insertObjects(em: EntityManager, entityName: string, objec
     for (let start = 0; start < indexes.length; start += CHUNK) {
       const chunk = indexes.slice(start, start + CHUNK);
       const json = JSON.stringify(chunk.map((i) => row(objects[i])));
-      const rows = await execute(em, `insert into ${tableOf(meta)} (${columns}) select ${columns} from json_populate_recordset(null::${tableOf(meta)}, ?::json) returning ${returning}`, [json]);
-      // Ids come from the sequence in insertion order, which is the array's order.
-      rows.sort((a, b) => Number(a.id) - Number(b.id));
-      rows.forEach((r, j) => { out[chunk[j]] = r; });
+      await inFlight;
+      inFlight = execute(em, `insert into ${tableOf(meta)} (${columns}) select ${columns} from json_populate_recordset(null::${tableOf(meta)}, ?::json) returning ${returning}`, [json]).then((rows) => {
+        // Ids come from the sequence in insertion order, which is the array's order.
+        rows.sort((a, b) => Number(a.id) - Number(b.id));
+        rows.forEach((r, j) => { out[chunk[j]] = r; });
+      });
     }
   }
+  await inFlight;
   return out;
 }
 

@@ -4,7 +4,7 @@
 // follow relations through the request's DataLoaders.
 import { Arg, Ctx, Field, FieldResolver, ID, Info, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { JSONScalar } from './scalars';
-import type { GraphQLResolveInfo } from 'graphql';
+import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import type { AnyEntity } from '@mikro-orm/core';
 import { fieldDescription, sentence, words, type ModelDescriptor } from '../domain/model';
 import * as crud from '../domain/crud';
@@ -60,6 +60,24 @@ function publisher(ctx: GqlContext) {
 }
 
 const ID_ARG = 'Its id';
+
+type BulkWrite = (args: Record<string, any>, ctx: GqlContext) => Promise<unknown>;
+/** Bulk write mutations by name, each as a function of the field's coerced arguments. */
+const bulkWrites = new Map<string, BulkWrite>();
+
+/**
+ * Resolves the bulk write mutations with their arguments as graphql-js coerced them, ahead of
+ * type-graphql's wrapper: it copies each input object into an instance of its input class, looking
+ * the class's fields up again per object, which cost more than the write's validation for 10,000
+ * objects; the writes read plain values and the schema validates nothing more (validate: false).
+ */
+export function resolveBulkWritesDirectly(schema: GraphQLSchema): void {
+  const fields = schema.getMutationType()?.getFields() ?? {};
+  for (const [name, write] of bulkWrites) {
+    const field = fields[name];
+    if (field) field.resolve = (_root, args, ctx) => write(args, ctx as GqlContext);
+  }
+}
 
 /**
  * A list inside an object (many-to-many or reverse foreign key): the root list's filter, ordering
@@ -125,10 +143,12 @@ export function modelResolver(d: ModelDescriptor): Function {
       Mutation(() => d.cls, { name: `create${d.name}`, description: `Creates a ${d.verboseName}` })(p, k, desc);
       Arg('input', () => Create, { description: `The new ${d.verboseName}` })(p, k, 0); Ctx()(p, k, 1);
     });
-    define(proto, `create${d.plural}`, async (inputs: any[], ctx: GqlContext) => {
+    const createMany = async (inputs: any[], ctx: GqlContext) => {
       requireWrite(ctx);
       return keep(ctx, await crud.create(ctx.em, d, inputs, ctx.caller, publisher(ctx), true));
-    }, (p, k, desc) => {
+    };
+    bulkWrites.set(`create${d.plural}`, (args, ctx) => createMany(args.inputs, ctx));
+    define(proto, `create${d.plural}`, createMany, (p, k, desc) => {
       Mutation(() => [d.cls], { name: `create${d.plural}`, description: `Creates ${d.verboseNamePlural}, all or none` })(p, k, desc);
       Arg('inputs', () => [Create], { description: `The new ${d.verboseNamePlural}` })(p, k, 0); Ctx()(p, k, 1);
     });
@@ -146,10 +166,12 @@ export function modelResolver(d: ModelDescriptor): Function {
       Mutation(() => d.cls, { name: `replace${d.name}`, description: `Replaces a ${d.verboseName} (PUT): required fields must be given` })(p, k, desc);
       Arg('id', () => ID, { description: ID_ARG })(p, k, 0); Arg('input', () => Create, { description: `The ${d.verboseName} as it becomes` })(p, k, 1); Ctx()(p, k, 2);
     });
-    define(proto, `update${d.plural}`, async (inputs: any[], ctx: GqlContext) => {
+    const updateMany = async (inputs: any[], ctx: GqlContext) => {
       requireWrite(ctx);
       return keep(ctx, await crud.update(ctx.em, d, inputs.map(({ id, ...input }) => ({ id, input })), true, ctx.caller, publisher(ctx), true));
-    }, (p, k, desc) => {
+    };
+    bulkWrites.set(`update${d.plural}`, (args, ctx) => updateMany(args.inputs, ctx));
+    define(proto, `update${d.plural}`, updateMany, (p, k, desc) => {
       Mutation(() => [d.cls], { name: `update${d.plural}`, description: `Changes ${d.verboseNamePlural}, all or none; unknown ids are skipped` })(p, k, desc);
       Arg('inputs', () => [BulkUpdate], { description: 'Each with its id and the fields to change' })(p, k, 0); Ctx()(p, k, 1);
     });

@@ -140,9 +140,9 @@ describe.each(DB_KINDS)('bulk writes (%s)', (kind) => {
     const sub = s.pg.bus.pubSub.subscribe('objectChanged');
     void (async () => { for await (const e of sub) events.push(e); })();
     try {
-      // More than one batch of the PostgreSQL bus (500 events per statement).
+      // More than one batch of the PostgreSQL bus (500 events per statement) and one statement of change records (2000).
       const base = asn() * 10;
-      const r = await s.http('POST', AS, { body: Array.from({ length: 1234 }, (_, i) => ({ asn: base + i, name: `once ${i}` })) });
+      const r = await s.http('POST', AS, { body: Array.from({ length: 2345 }, (_, i) => ({ asn: base + i, name: `once ${i}` })) });
       expect(r.status).toBe(201);
       const ids = r.json.map((o: any) => o.id);
       const rid = r.headers.get('x-request-id');
