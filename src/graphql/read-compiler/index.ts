@@ -17,7 +17,8 @@ import type { GqlContext } from '../context';
 import { handedThrough, Planner, slot, type ObjectPlan } from './plan';
 import { derive, loadsOf, needsDerive, type Loads } from './derived';
 import { StatementBuilder, COMPILED } from './statement';
-import { ident, joinSql, param, sql, type Sql } from './sql';
+import { ident, intParam, joinSql, sql, type Sql } from './sql';
+import { executeRead } from '../../db/prepared-reads';
 
 export { COMPILED };
 
@@ -80,9 +81,8 @@ async function prepare(ctx: GqlContext, plan: ObjectPlan, paging: Paging): Promi
   return new StatementBuilder(ctx.em as SqlEntityManager, ctx.caller, paging, loads);
 }
 
-export async function run(ctx: GqlContext, statement: Sql): Promise<Record<string, any>[]> {
-  const em = ctx.em as SqlEntityManager;
-  return em.getConnection().execute<Record<string, any>[]>(statement.text, [...statement.params], 'all', em.getTransactionContext(), em.getLoggerContext());
+export function run(ctx: GqlContext, statement: Sql): Promise<Record<string, any>[]> {
+  return executeRead(ctx.em, statement.text, statement.params);
 }
 
 const json = (v: unknown): Record<string, any> => (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, any>;
@@ -107,7 +107,7 @@ export function pageBounds(args: ListArgs, paging: Paging): { limit: number | un
   const offset = args.offset ?? 0;
   if (offset < 0) throw new ValidationError({ offset: ['Ensure this value is greater than or equal to 0.'] });
   const limit = pageLimit(args.limit, paging);
-  return { limit, limitOffset: sql`${limit === undefined ? '' : sql` limit ${param(limit)}`}${offset ? sql` offset ${param(offset)}` : ''}` };
+  return { limit, limitOffset: sql`${limit === undefined ? '' : sql` limit ${intParam(limit)}`}${offset ? sql` offset ${intParam(offset)}` : ''}` };
 }
 
 /** A root list page. */
@@ -134,7 +134,7 @@ export async function compiledDetail(ctx: GqlContext, info: GraphQLResolveInfo, 
   if (!Number.isSafeInteger(n) || n < 1 || n > 2147483647) return null;
   const builder = await prepare(ctx, plan, paging);
   const r = builder.alias();
-  const conds = [sql`${r}."id" = ${param(n)}`, ...builder.scope(d, r, rows)];
+  const conds = [sql`${r}."id" = ${intParam(n)}`, ...builder.scope(d, r, rows)];
   const found = await run(ctx, sql`select ${builder.object(plan, r)} as j from ${ident(builder.meta(d).tableName)} ${r} where ${joinSql(conds, ' and ')}`);
   return (await objects(found, plan, builder))[0] ?? null;
 }
@@ -150,7 +150,7 @@ export async function handThrough(obj: Record<string, any>, ctx: GqlContext, inf
   const plan = new Planner(info, ctx.caller).object(d, [{ kind: Kind.SELECTION_SET, selections: info.fieldNodes }]);
   const builder = await prepare(ctx, plan, { paginateCount: ctx.config.paginateCount, maxPageSize: ctx.config.maxPageSize });
   const r = builder.alias();
-  const found = await run(ctx, sql`select ${builder.object(plan, r)} as j from ${ident(builder.meta(d).tableName)} ${r} where ${r}."id" = ${param(obj.id)}`);
+  const found = await run(ctx, sql`select ${builder.object(plan, r)} as j from ${ident(builder.meta(d).tableName)} ${r} where ${r}."id" = ${intParam(obj.id)}`);
   const [row] = await objects(found, plan, builder);
   if (!row) throw new Error(`${d.name} ${obj.id} is gone`);
   return compiledValue(row, info);

@@ -23,6 +23,13 @@ export function sql(strings: TemplateStringsArray, ...parts: (Sql | string)[]): 
 
 export const param = (v: unknown): Sql => new Sql('?', [v]);
 
+/**
+ * A limit, an offset or an id, sent as text: the statement's text is then the same for every
+ * value, so a server reuses its prepared plan (src/db/prepared-reads.ts); PostgreSQL types it
+ * by where it stands.
+ */
+export const intParam = (n: number | string): Sql => new Sql('?', [String(n)]);
+
 export function joinSql(parts: Sql[], sep: string): Sql {
   return new Sql(parts.map((p) => p.text).join(sep), parts.flatMap((p) => p.params));
 }

@@ -14,7 +14,7 @@ import { nestedLimit } from '../../domain/nested';
 import type { Caller } from '../../http/auth';
 import { filterToWhere } from '../../domain/filters';
 import { ValidationError } from '../../domain/errors';
-import { ident, joinSql, param, sql, Sql } from './sql';
+import { ident, intParam, joinSql, sql, Sql } from './sql';
 import { ROW_KEY, type Loads } from './derived';
 import type { ObjectPlan } from './plan';
 
@@ -167,7 +167,7 @@ export class StatementBuilder {
     const conds: Sql[] = [new Sql(`${ownerCol} = ${ownerAlias}."id"`), ...this.scope(child, c, l.rows)];
     if (f) conds.push(f);
     const s = this.alias();
-    return sql`coalesce((select json_agg(${s}.j) from (${this.page(l.plan, from, c, conds, l.args.ordering, sql` limit ${param(limit)}`)}) ${s}), '[]'::json)`;
+    return sql`coalesce((select json_agg(${s}.j) from (${this.page(l.plan, from, c, conds, l.args.ordering, sql` limit ${intParam(limit)}`)}) ${s}), '[]'::json)`;
   }
 
   /** A declared list (./declared.ts) of one owner row: the target's rows meeting its conditions, within the caller's scope. */

@@ -1,0 +1,73 @@
+// The read compiler's statements on a PostgreSQL server run as named prepared statements
+// (src/db/prepared-reads.ts): one per statement text per connection, limits and offsets as
+// parameters, one-offs unnamed, the least recently used deallocated past the bound.
+import type { EntityManager } from '@mikro-orm/core';
+import type { AbstractSqlConnection, Knex } from '@mikro-orm/knex';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { executeRead, preparedName, type PgClient } from '../../src/db/prepared-reads';
+import { intParam } from '../../src/graphql/read-compiler/sql';
+
+describe('prepared reads (PostgreSQL)', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer('postgres');
+    const r = await s.gql(`mutation { ${['a', 'b', 'c'].map((x) => `${x}: createTag(input: {name: "${x}", slug: "${x}"}) { id }`).join(' ')} }`);
+    expect(r.errors).toBeUndefined();
+  });
+  afterAll(async () => { await s?.close(); });
+
+  const prepared = async (em: EntityManager): Promise<string[]> => {
+    const rows: { statement: string }[] = await em.getConnection().execute('select statement from pg_prepared_statements', [], 'all', em.getTransactionContext());
+    return rows.map((r) => r.statement);
+  };
+
+  test('a statement read again is prepared once on its connection, its limit and offset as parameters', async () => {
+    const page = 'select slug from extras_tag order by slug limit ? offset ?';
+    await s.pg.orm.em.fork().transactional(async (em) => {
+      const slugs: string[] = [];
+      for (const offset of [0, 1, 2]) {
+        const limit = intParam(1).params[0];
+        const rows = await executeRead(em, page, [limit, intParam(offset).params[0]]);
+        slugs.push(...rows.map((r) => r.slug));
+      }
+      expect(slugs).toEqual(['a', 'b', 'c']);
+      const once = 'select count(*)::int as n from extras_tag where slug <> ?';
+      expect(await executeRead(em, once, ['zz-one-off'])).toEqual([{ n: 3 }]);
+      const statements = await prepared(em);
+      expect(statements.filter((t) => t === 'select slug from extras_tag order by slug limit $1 offset $2')).toHaveLength(1);
+      expect(statements.filter((t) => t.includes('zz-one-off') || t.includes('slug <> $1'))).toHaveLength(0);
+    });
+  });
+
+  test('GraphQL list pages read through prepared statements answer as before', async () => {
+    const pages = [];
+    for (const offset of [0, 1, 2, 0]) {
+      const r = await s.gql('query($o: Int) { tags(limit: 1, offset: $o) { totalCount items { slug } } }', { o: offset });
+      expect(r.errors).toBeUndefined();
+      pages.push([r.data.tags.totalCount, ...r.data.tags.items.map((t: { slug: string }) => t.slug)]);
+    }
+    expect(pages).toEqual([[3, 'a'], [3, 'b'], [3, 'c'], [3, 'a']]);
+  });
+
+  test('past the bound, the least recently used statement is deallocated and prepared again under a new name when read again', async () => {
+    const client = (s.pg.orm.em.getConnection() as AbstractSqlConnection).getKnex().client as Knex.Client;
+    const pg = await client.acquireConnection() as PgClient;
+    try {
+      const texts = ['select 1 as x', 'select 2 as x', 'select 3 as x'];
+      const names: string[] = [];
+      for (const text of texts) {
+        names.push(await preparedName(pg, text, 2));
+        await pg.query({ name: names.at(-1), text, values: [] });
+      }
+      const held = async () => ((await pg.query('select name from pg_prepared_statements')) as { rows: { name: string }[] }).rows.map((r) => r.name);
+      expect(await held()).not.toContain(names[0]);
+      expect(await held()).toEqual(expect.arrayContaining(names.slice(1)));
+      const again = await preparedName(pg, texts[0], 2);
+      expect(names).not.toContain(again);
+      expect((await pg.query({ name: again, text: texts[0], values: [] })).rows).toEqual([{ x: 1 }]);
+      expect(await held()).not.toContain(names[1]);
+    } finally {
+      await client.releaseConnection(pg);
+    }
+  });
+});
