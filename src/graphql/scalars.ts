@@ -31,10 +31,24 @@ function toDateTime(v: unknown): Date {
   return d;
 }
 
+/** A timestamptz as PostgreSQL writes it in JSON in a UTC session ('2026-12-07T04:33:20.101234+00:00'). */
+const PG_UTC = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00:00$/;
+
+/**
+ * The ISO string Date#toISOString gives. Compiled reads hand timestamps through as PostgreSQL's
+ * JSON text, several per object: rewritten as text (milliseconds truncated, as Date parses them)
+ * instead of parsed into a Date and formatted again. Other forms take the Date.
+ */
+export function isoDateTime(v: string): string {
+  const m = PG_UTC.exec(v);
+  if (m) return `${m[1]}.${(m[2] ?? '').padEnd(3, '0').slice(0, 3)}Z`;
+  return new Date(v).toISOString();
+}
+
 export const DateTimeScalar = new GraphQLScalarType({
   name: 'DateTime',
   description: 'An ISO-8601 date-time with offset, years 1 to 9999.',
-  serialize: (v) => (v instanceof Date ? v.toISOString() : v == null ? null : new Date(v as string).toISOString()),
+  serialize: (v) => (v instanceof Date ? v.toISOString() : v == null ? null : typeof v === 'string' ? isoDateTime(v) : new Date(v as string).toISOString()),
   parseValue: toDateTime,
   parseLiteral: (ast) => {
     if (ast.kind !== Kind.STRING) throw new GraphQLError('Datetime has wrong format.');
