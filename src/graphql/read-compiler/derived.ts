@@ -64,11 +64,34 @@ function merge(into: Loads, from: Loads): void {
 /** The key holding an object's row for its derived fields. */
 export const ROW_KEY = '__row';
 
+/** Whether a field is in the row derived functions read (columns but heavy and secret ones, foreign keys). */
+export const inRow = (f: ModelDescriptor['fields'][number]): boolean => !f.heavy && !f.secret && !f.writeOnly && f.kind !== 'm2m';
+
+const shared = new WeakMap<ObjectPlan, string[]>();
+
+/**
+ * Row fields the object already holds as selected columns: the statement leaves them out of the
+ * row (a full representation would otherwise build, send and parse every column twice) and
+ * derive() copies them in.
+ */
+export function sharedColumns(plan: ObjectPlan): string[] {
+  let names = shared.get(plan);
+  if (!names) shared.set(plan, (names = plan.columns.filter((c) => !c.hidden && c.field.kind !== 'fk' && inRow(c.field)).map((c) => c.field.name)));
+  return names;
+}
+
+const datetimesOf = new WeakMap<ModelDescriptor, string[]>();
+const datetimes = (d: ModelDescriptor): string[] => {
+  let names = datetimesOf.get(d);
+  if (!names) datetimesOf.set(d, (names = d.fields.filter((f) => f.kind === 'datetime').map((f) => f.name)));
+  return names;
+};
+
 /** JSON values back into what the model's functions read (dates as Date), loaded relations included. */
 function hydrate(d: ModelDescriptor, row: Record<string, any> | null, loads: Loads): Record<string, any> | null {
   if (!row) return row;
-  for (const f of d.fields) {
-    if (f.kind === 'datetime' && typeof row[f.name] === 'string') row[f.name] = new Date(row[f.name]);
+  for (const name of datetimes(d)) {
+    if (typeof row[name] === 'string') row[name] = new Date(row[name]);
   }
   for (const [k, sub] of loads) {
     const f = d.field(k)!;
@@ -88,14 +111,22 @@ export async function derive(plan: ObjectPlan, objects: Record<string, any>[], l
   if (plan.derived.length) {
     const d = plan.model;
     const loads = loadsByPlan.get(plan)!;
+    const columns = sharedColumns(plan);
     for (const obj of objects) {
-      const row = hydrate(d, obj[ROW_KEY], loads);
+      const row = obj[ROW_KEY];
+      for (const name of columns) row[name] = obj[name];
+      hydrate(d, row, loads);
       delete obj[ROW_KEY];
       for (const { key, name } of plan.derived) {
-        work.push((async () => {
-          const v = await derivedFn(d, name)(row, loadFromRow);
-          obj[key] = name === 'display' ? String(v) : v;
-        })());
+        // Most are plain functions (a display of the name): no promise per object for those. A
+        // throw joins the others' outcome (Promise.all below), as an async function's would.
+        const set = (x: unknown) => { obj[key] = name === 'display' ? String(x) : x; };
+        try {
+          const v = derivedFn(d, name)(row, loadFromRow);
+          if (v instanceof Promise) work.push(v.then(set)); else set(v);
+        } catch (e) {
+          work.push(Promise.reject(e));
+        }
       }
     }
   }

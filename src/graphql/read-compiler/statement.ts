@@ -15,7 +15,7 @@ import type { Caller } from '../../http/auth';
 import { filterToWhere } from '../../domain/filters';
 import { ValidationError } from '../../domain/errors';
 import { ident, intParam, joinSql, sql, Sql } from './sql';
-import { ROW_KEY, type Loads } from './derived';
+import { inRow, ROW_KEY, sharedColumns, type Loads } from './derived';
 import type { ObjectPlan } from './plan';
 
 /** A key every compiled object carries: field resolvers return its values as they are. */
@@ -102,16 +102,19 @@ export class StatementBuilder {
     for (const l of plan.lists) pairs.push([l.key, this.list(plan, l, alias)]);
     for (const x of plan.scalars) pairs.push([x.key, x.field.sql((f) => this.column(d, alias, f), alias)]);
     for (const l of plan.declaredLists) pairs.push([l.key, this.declaredList(d, l, alias)]);
-    if (plan.derived.length) pairs.push([ROW_KEY, this.row(d, alias, this.loadsByPlan.get(plan)!)]);
+    if (plan.derived.length) pairs.push([ROW_KEY, this.row(d, alias, this.loadsByPlan.get(plan)!, new Set(sharedColumns(plan)))]);
     return buildObject(pairs);
   }
 
-  /** The row a derived function reads: every column but heavy and secret ones, its formulas, the relations it loads. */
-  private row(d: ModelDescriptor, alias: string, loads: Loads): Sql {
+  /**
+   * The row a derived function reads: every column but heavy and secret ones, its formulas, the
+   * relations it loads; but the columns `held` by the object itself (./derived.ts sharedColumns).
+   */
+  private row(d: ModelDescriptor, alias: string, loads: Loads, held: Set<string> = new Set()): Sql {
     const meta = this.meta(d);
     const pairs: [string, Sql | string][] = [];
     for (const f of d.fields) {
-      if (f.heavy || f.secret || f.writeOnly || f.kind === 'm2m') continue;
+      if (!inRow(f) || held.has(f.name)) continue;
       if (f.kind !== 'fk') { pairs.push([f.name, this.column(d, alias, f.name)]); continue; }
       const sub = loads.get(f.name);
       const col = this.column(d, alias, f.name);
@@ -213,6 +216,7 @@ function idOnly(plan: ObjectPlan): boolean {
 }
 
 function buildObject(pairs: [string, Sql | string][]): Sql {
+  if (!pairs.length) return new Sql("'{}'::json");
   const calls: Sql[] = [];
   for (let i = 0; i < pairs.length; i += PAIRS_PER_CALL) {
     const args = pairs.slice(i, i + PAIRS_PER_CALL).map(([k, v]) => sql`'${k.replace(/'/g, "''")}', ${v}`);
