@@ -23,6 +23,23 @@ function nameOf(e: GraphQLEnumType, stored: unknown): string | undefined {
 
 interface Bad { index: number | null; field: string; value: unknown }
 
+const enumBearing = new WeakMap<GraphQLNamedType, boolean>();
+
+/** Whether values of an input type can hold an enum anywhere inside (decided once per type): the others are left as they are, unwalked. */
+function holdsEnum(type: GraphQLInputType, seen = new Set<GraphQLNamedType>()): boolean {
+  const named = getNamedType(type);
+  const known = enumBearing.get(named);
+  if (known !== undefined) return known;
+  if (isEnumType(named)) return true;
+  if (!isInputObjectType(named) || seen.has(named)) return false;
+  const top = seen.size === 0;
+  seen.add(named);
+  const holds = Object.values(named.getFields()).some((f) => holdsEnum(f.type, seen));
+  // A "no" below the top may be partial (a type of a cycle still being explored); the top's is whole.
+  if (top || holds) enumBearing.set(named, holds);
+  return holds;
+}
+
 /** Variables with stored choice values -> the same with enum names; an unknown value is a field error. */
 export function variablesToEnumNames(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>): Record<string, unknown> {
   const op = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
@@ -32,7 +49,7 @@ export function variablesToEnumNames(schema: GraphQLSchema, document: DocumentNo
   for (const def of op.variableDefinitions ?? []) {
     const name = def.variable.name.value;
     const type = typeFromAST(schema, def.type as any) as GraphQLInputType | undefined;
-    if (type && out[name] !== undefined && out[name] !== null) out[name] = convertInput(type, out[name], bad, { index: null, field: name }, true);
+    if (type && out[name] !== undefined && out[name] !== null && holdsEnum(type)) out[name] = convertInput(type, out[name], bad, { index: null, field: name }, true);
   }
   if (bad.length) throw choiceErrors(bad);
   return out;
