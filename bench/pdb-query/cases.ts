@@ -9,6 +9,8 @@ export function pdbCases(data: ReturnType<typeof generatePdb>): PdbCase[] {
   return [
     ['`net` (full list)', () => 'net', 5, 1],
     ['`netixlan` (full list)', () => 'netixlan', 5, 1],
+    ['`poc` (full list)', () => 'poc', 5, 1],
+    ['`org` (full list)', () => 'org', 5, 1],
     ['`net?asn=<asn>`', (i) => `net?asn=${asns[(i * 7919) % asns.length]}`, 400, 4],
     ['`net?asn__in=<150 asns>`', (i) => `net?asn__in=${asns.slice((i * 150) % (asns.length - 150), ((i * 150) % (asns.length - 150)) + 150).join(',')}`, 100, 4],
     ['`netixlan?net__asn=<asn>`', (i) => `netixlan?net__asn=${asns[(i * 7919) % asns.length]}`, 200, 4],
