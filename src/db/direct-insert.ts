@@ -17,7 +17,7 @@ export class UnnamedEntitiesError extends Error {
 
 /**
  * Whether the model's new rows may skip the flush: no flush subscriber but the change log's (whose
- * work insertEntities does itself) watches the model. Every other subscriber must name the entities
+ * work insertNewRows does itself) watches the model. Every other subscriber must name the entities
  * it watches: MikroORM reads "none named" as "all", which would quietly send every bulk create
  * back through the unit of work, so such a subscriber is a programming error, refused here.
  */
@@ -34,23 +34,19 @@ export function insertsDirectly(em: EntityManager, d: ModelDescriptor): boolean 
 }
 
 /**
- * Inserts new entities (in the caller's transaction): property initializers (`onCreate`), the row,
- * columns the database defaults copied back, pivot rows, then the change records. The entities get
- * their ids but stay outside the identity map, as nothing later in the request flushes them.
+ * Inserts new objects, plain rows of the model (src/domain/new-rows), in the caller's transaction:
+ * property initializers (`onCreate`), the row, columns the database defaults copied back, pivot
+ * rows, then the change records. The rows get their ids; nothing later in the request flushes them.
  */
-export async function insertEntities(em: EntityManager, d: ModelDescriptor, entities: AnyEntity[]): Promise<void> {
+export async function insertNewRows(em: EntityManager, d: ModelDescriptor, entities: AnyEntity[]): Promise<void> {
   if (!entities.length) return;
   const meta = em.getMetadata().find(d.cls.name)!;
   const props = rowProperties(meta);
   const onCreate = props.filter((p) => p.onCreate);
   for (const e of entities) for (const p of onCreate) if (e[p.name] == null) e[p.name] = p.onCreate!(e, em);
-  // Each tracked property read once (an entity's property is an accessor on the instance).
-  const objects = entities.map((e) => {
-    const o: Record<string, unknown> = {};
-    for (const p of props) o[p.name] = e[p.name];
-    return o;
-  });
-  // Columns some entity leaves to the database's default come back, so every entity is whole.
+  // Plain rows are keyed by property name already: inserted as they are, not copied.
+  const objects = entities as Record<string, unknown>[];
+  // Columns some object leaves to the database's default come back, so every object is whole.
   const defaulted = props.filter((p) => objects.some((o) => o[p.name] === undefined));
   const returning = ['id', ...defaulted.map((p) => `"${p.fieldNames[0]}"`)].join(', ');
   const rows = await insertObjects(em, meta.className, objects, returning);

@@ -8,7 +8,7 @@ import { filterToWhere } from './filters';
 import { AuthError, ConflictError, NotFoundError, ValidationError } from './errors';
 import { requestOf, sqlConnection } from '../db/context';
 import { transaction } from '../db/transaction';
-import { insertEntities, insertsDirectly } from '../db/direct-insert';
+import { insertNewRows, insertsDirectly } from '../db/direct-insert';
 import { takenValues } from '../db/json-rows';
 import type { ObjectChange } from './extras/object-change';
 import { objectRepr } from '../db/snapshot';
@@ -347,7 +347,7 @@ export async function create(em: EntityManager, d: ModelDescriptor, inputs: Inpu
     await finish(d, tem, entities, errors);
     throwIfInvalid(errors, bulk);
     if (direct) {
-      await insertEntities(tem, d, entities);
+      await insertNewRows(tem, d, entities);
       return entities;
     }
     tem.persist(entities);
