@@ -17,34 +17,29 @@ import { Connection } from '../domain/net/connection';
 import { HiddenPeer } from '../domain/peeringdb/hidden-peer';
 import { PdbNetwork } from '../domain/peeringdb/net';
 import { PdbNetworkIXLan } from '../domain/peeringdb/netixlan';
-import { qi } from '../domain/peeringdb/sql';
-import { declareField } from './read-compiler/declared';
+import { declareField, type ColumnOf, type Models } from './read-compiler/declared';
 import { handThrough } from './read-compiler';
 import { Sql } from './read-compiler/sql';
 
-const T = {
-  session: () => describe(InternetExchangePeeringSession).table,
-  connection: () => describe(Connection).table,
-  ix: () => describe(InternetExchange).table,
-  as: () => describe(AutonomousSystem).table,
-  hidden: () => describe(HiddenPeer).table,
+/**
+ * SQL over an IX session's row (its columns through `s`): `state(linked, inPdb)` of its IX (linked:
+ * the IX has a PeeringDB LAN) and whether its AS has a live netixlan with its address on that LAN;
+ * false when the session has no such IX.
+ */
+const sessionState = (s: ColumnOf, m: Models, state: (linked: string, inPdb: string) => string) => {
+  const ix = (f: string) => m.col(InternetExchange, 'ix', f);
+  const n = (f: string) => m.col(PdbNetworkIXLan, 'n', f);
+  return new Sql(`coalesce((select ${state(`${ix('peeringdbIxlan')} is not null`,
+    `exists (select 1 from ${m.table(PdbNetworkIXLan)} n where ${n('status')} = 'ok' and ${n('ixlan')} = ${ix('peeringdbIxlan')} and ${n('asn')} = ${m.col(AutonomousSystem, 'a', 'asn')}
+      and (${n('ipaddr4')} = host(${s('ipAddress')}) or lower(${n('ipaddr6')}) = host(${s('ipAddress')})))`)}
+    from ${m.table(Connection)} c
+    left join ${m.table(InternetExchange)} ix on ${ix('id')} = ${m.col(Connection, 'c', 'internetExchangePoint')}
+    join ${m.table(AutonomousSystem)} a on ${m.col(AutonomousSystem, 'a', 'id')} = ${s('autonomousSystem')}
+    where ${m.col(Connection, 'c', 'id')} = ${s('ixpConnection')}), false)`);
 };
 
-/**
- * SQL over an IX session's row `s`: `state(linked, inPdb)` of its IX (linked: the IX has a
- * PeeringDB LAN) and whether its AS has a live netixlan with its address on that LAN; false when
- * the session has no such IX.
- */
-const sessionState = (s: string, state: (linked: string, inPdb: string) => string) => new Sql(`coalesce((select ${state('ix.peeringdb_ixlan is not null',
-  `exists (select 1 from peeringdb_netixlan n where n.status = 'ok' and n.ixlan_id = ix.peeringdb_ixlan and n.asn = a.asn
-      and (n.ipaddr4 = host(${s}.ip_address) or lower(n.ipaddr6) = host(${s}.ip_address)))`)}
-    from ${qi(T.connection())} c
-    left join ${qi(T.ix())} ix on ix.id = c.internet_exchange_point_id
-    join ${qi(T.as())} a on a.id = ${s}.autonomous_system_id
-    where c.id = ${s}.ixp_connection_id), false)`);
-
-declareField(InternetExchangePeeringSession, 'existsInPeeringdb', { kind: 'scalar', sql: (_, s) => sessionState(s, (_linked, inPdb) => inPdb) });
-declareField(InternetExchangePeeringSession, 'isAbandoned', { kind: 'scalar', sql: (_, s) => sessionState(s, (linked, inPdb) => `${linked} and not ${inPdb}`) });
+declareField(InternetExchangePeeringSession, 'existsInPeeringdb', { kind: 'scalar', sql: (s, _, m) => sessionState(s, m, (_linked, inPdb) => inPdb) });
+declareField(InternetExchangePeeringSession, 'isAbandoned', { kind: 'scalar', sql: (s, _, m) => sessionState(s, m, (linked, inPdb) => `${linked} and not ${inPdb}`) });
 
 @Resolver(() => InternetExchangePeeringSession)
 export class SessionPeeringDBResolver {
@@ -60,12 +55,16 @@ export class SessionPeeringDBResolver {
 }
 
 /**
- * SQL: whether an address has a session on every connection of the IX at `ix` (an IX without
- * connections covers nothing). `addr` is a SQL expression for the address text.
+ * SQL: whether an address has a session on every connection of the IX whose id is `ixId` (an IX
+ * without connections covers nothing). `addr` is a SQL expression for the address text.
  */
-const onEveryConnection = (ix: string, addr: string) => `(exists (select 1 from ${qi(T.connection())} c0 where c0.internet_exchange_point_id = ${ix}.id)
-  and not exists (select 1 from ${qi(T.connection())} c where c.internet_exchange_point_id = ${ix}.id
-    and not exists (select 1 from ${qi(T.session())} s where s.ixp_connection_id = c.id and host(s.ip_address) = ${addr})))`;
+const onEveryConnection = (ixId: string, addr: string, m: Models) => {
+  const ixOf = (c: string) => m.col(Connection, c, 'internetExchangePoint');
+  const s = (f: string) => m.col(InternetExchangePeeringSession, 's', f);
+  return `(exists (select 1 from ${m.table(Connection)} c0 where ${ixOf('c0')} = ${ixId})
+  and not exists (select 1 from ${m.table(Connection)} c where ${ixOf('c')} = ${ixId}
+    and not exists (select 1 from ${m.table(InternetExchangePeeringSession)} s where ${s('ixpConnection')} = ${m.col(Connection, 'c', 'id')} and host(${s('ipAddress')}) = ${addr})))`;
+};
 
 /**
  * Netixlans of the IX's PeeringDB LAN, by ASN, that are still worth a session (Peering Manager's
@@ -74,12 +73,15 @@ const onEveryConnection = (ix: string, addr: string) => `(exists (select 1 from 
  */
 declareField(InternetExchange, 'availablePeers', {
   kind: 'list', target: () => PdbNetworkIXLan, ordering: ['asn'],
-  where: ({ row: ix }, { row: n }) => [new Sql(`${n}.ixlan_id = ${ix}.peeringdb_ixlan and ${n}.status = 'ok'
-    and ${n}.asn <> (select own.asn from ${qi(T.as())} own where own.id = ${ix}.local_autonomous_system_id)
-    and ((coalesce(${n}.ipaddr6, '') <> '' and not ${onEveryConnection(ix, `lower(${n}.ipaddr6)`)})
-      or (coalesce(${n}.ipaddr4, '') <> '' and not ${onEveryConnection(ix, `${n}.ipaddr4`)}))
-    and not exists (select 1 from ${qi(T.hidden())} h where h.peeringdb_network = ${n}.net_id and h.peeringdb_ixlan = ${n}.ixlan_id
-      and (h.until is null or h.until >= now()))`)],
+  where: ({ col: ix }, { col: n }, _, m) => {
+    const h = (f: string) => m.col(HiddenPeer, 'h', f);
+    return [new Sql(`${n('ixlan')} = ${ix('peeringdbIxlan')} and ${n('status')} = 'ok'
+    and ${n('asn')} <> (select ${m.col(AutonomousSystem, 'own', 'asn')} from ${m.table(AutonomousSystem)} own where ${m.col(AutonomousSystem, 'own', 'id')} = ${ix('localAutonomousSystem')})
+    and ((coalesce(${n('ipaddr6')}, '') <> '' and not ${onEveryConnection(ix('id'), `lower(${n('ipaddr6')})`, m)})
+      or (coalesce(${n('ipaddr4')}, '') <> '' and not ${onEveryConnection(ix('id'), n('ipaddr4'), m)}))
+    and not exists (select 1 from ${m.table(HiddenPeer)} h where ${h('peeringdbNetwork')} = ${n('net')} and ${h('peeringdbIxlan')} = ${n('ixlan')}
+      and (${h('until')} is null or ${h('until')} >= now()))`)];
+  },
 });
 
 @Resolver(() => InternetExchange)

@@ -7,14 +7,24 @@
 import type { ModelDescriptor } from '../../domain/model';
 import type { GqlContext } from '../context';
 import type { Sql } from './sql';
+import type { MappedNames } from '../../db/naming';
 
 /** Column SQL of a model's row at an alias ("alias"."column"). */
 export type ColumnOf = (field: string) => string;
 
+/**
+ * Any model's table and columns as the ORM maps them, and the caller's read conditions on its rows:
+ * what a declared field's SQL reads beyond the rows it is given.
+ */
+export interface Models extends MappedNames {
+  /** The caller's read conditions on rows of the model at an alias (['false'] when it reads none). */
+  readable(cls: Function, alias: string): Sql[];
+}
+
 export interface ScalarField {
   kind: 'scalar';
   /** The value of one object whose row is at `row` (its columns through `col`). */
-  sql: (col: ColumnOf, row: string) => Sql;
+  sql: (col: ColumnOf, row: string, models: Models) => Sql;
 }
 
 export interface ListField<P = unknown> {
@@ -28,13 +38,10 @@ export interface ListField<P = unknown> {
    */
   prepare?: (ctx: GqlContext, args: Record<string, unknown>) => Promise<P>;
   /** Conditions on a target row at `c.row` for the owner row at `o.row`. */
-  where: (o: { col: ColumnOf; row: string }, c: { col: ColumnOf; row: string }, prepared: P, readable: Readable) => Sql[];
+  where: (o: { col: ColumnOf; row: string }, c: { col: ColumnOf; row: string }, prepared: P, models: Models) => Sql[];
   /** When `when` holds (for this request, over no row) the field is refused with `error` on every object. */
-  refused?: { when: (prepared: P, readable: Readable) => Sql; error: () => Error };
+  refused?: { when: (prepared: P, models: Models) => Sql; error: () => Error };
 }
-
-/** The caller's read conditions on rows of a model at an alias (['false'] when it reads none). */
-export type Readable = (cls: Function, alias: string) => Sql[];
 
 export type DeclaredField = ScalarField | ListField<any>;
 
@@ -49,4 +56,9 @@ export function declareField<P>(cls: Function, name: string, field: ScalarField 
 
 export function declaredField(d: ModelDescriptor, name: string): DeclaredField | undefined {
   return declared.get(d.cls)?.get(name);
+}
+
+/** Every declared field, as (model class, field name, declaration). */
+export function allDeclaredFields(): [Function, string, DeclaredField][] {
+  return [...declared].flatMap(([cls, fields]) => [...fields].map(([name, f]) => [cls, name, f] as [Function, string, DeclaredField]));
 }

@@ -17,6 +17,8 @@ import { ValidationError } from '../../domain/errors';
 import { ident, intParam, joinSql, sql, Sql } from './sql';
 import { inRow, ROW_KEY, sharedColumns, type Loads } from './derived';
 import type { ObjectPlan } from './plan';
+import type { Models } from './declared';
+import { mappedNames } from '../../db/naming';
 
 /** A key every compiled object carries: field resolvers return its values as they are. */
 export const COMPILED = '__compiled';
@@ -36,6 +38,18 @@ export class StatementBuilder {
   column(d: ModelDescriptor, alias: string, field: string): string {
     return `${alias}.${ident(this.meta(d).properties[field].fieldNames[0])}`;
   }
+
+  /** Tables, columns and read conditions of any model, for declared fields (./declared.ts). */
+  get models(): Models {
+    return this.modelsOnce ??= {
+      ...mappedNames(this.metadata),
+      readable: (cls, alias) => {
+        const g = readGrant(this.caller, describe(cls));
+        return g.allowed ? this.scope(describe(cls), alias, g.rows) : [new Sql('false')];
+      },
+    };
+  }
+  private modelsOnce?: Models;
 
   /** The caller's row conditions on `d` over `alias`, as SQL. */
   scope(d: ModelDescriptor, alias: string, rows: RowCondition[]): Sql[] {
@@ -100,7 +114,7 @@ export class StatementBuilder {
         : this.related(d, alias, fk.field.name, fk.rows, (a) => this.object(fk.plan, a))]);
     }
     for (const l of plan.lists) pairs.push([l.key, this.list(plan, l, alias)]);
-    for (const x of plan.scalars) pairs.push([x.key, x.field.sql((f) => this.column(d, alias, f), alias)]);
+    for (const x of plan.scalars) pairs.push([x.key, x.field.sql((f) => this.column(d, alias, f), alias, this.models)]);
     for (const l of plan.declaredLists) pairs.push([l.key, this.declaredList(d, l, alias)]);
     if (plan.derived.length) pairs.push([ROW_KEY, this.row(d, alias, this.loadsByPlan.get(plan)!, new Set(sharedColumns(plan)))]);
     return buildObject(pairs);
@@ -179,18 +193,14 @@ export class StatementBuilder {
     if (!l.rows) return `'[]'::json`;
     const target = l.plan.model;
     const c = this.alias();
-    const readable = (cls: Function, a: string): Sql[] => {
-      const g = readGrant(this.caller, describe(cls));
-      return g.allowed ? this.scope(describe(cls), a, g.rows) : [new Sql('false')];
-    };
     const conds = [
-      ...l.field.where({ col: (f) => this.column(d, ownerAlias, f), row: ownerAlias }, { col: (f) => this.column(target, c, f), row: c }, l.prepared, readable),
+      ...l.field.where({ col: (f) => this.column(d, ownerAlias, f), row: ownerAlias }, { col: (f) => this.column(target, c, f), row: c }, l.prepared, this.models),
       ...this.scope(target, c, l.rows),
     ];
     const s = this.alias();
     const list = sql`coalesce((select json_agg(${s}.j) from (${this.page(l.plan, `${ident(this.meta(target).tableName)} ${c}`, c, conds, l.field.ordering, '')}) ${s}), '[]'::json)`;
     // null marks a refused field (./derived.ts puts its error there).
-    return l.field.refused ? sql`case when ${l.field.refused.when(l.prepared, readable)} then null else ${list} end` : list;
+    return l.field.refused ? sql`case when ${l.field.refused.when(l.prepared, this.models)} then null else ${list} end` : list;
   }
 
   /** Where the (owner, child) pairs of a list live: the pivot table of a many-to-many, or the child's own table. */

@@ -14,9 +14,14 @@ import { AutonomousSystem } from '../../domain/peering/autonomous-system';
 import { InternetExchange } from '../../domain/peering/internet-exchange';
 import { Connection } from '../../domain/net/connection';
 import { PdbFacility } from '../../domain/peeringdb/fac';
-import { sqlRows, qi } from '../../domain/peeringdb/sql';
+import { PdbNetwork } from '../../domain/peeringdb/net';
+import { PdbNetworkIXLan } from '../../domain/peeringdb/netixlan';
+import { PdbNetworkFacility } from '../../domain/peeringdb/links';
+import { PdbIXLanPrefix } from '../../domain/peeringdb/ixpfx';
+import { sqlRows } from '../../domain/peeringdb/sql';
 import { preferencesOf } from '../../domain/users/preferences';
-import { declareField, type Readable } from '../../graphql/read-compiler/declared';
+import { declareField, type Models } from '../../graphql/read-compiler/declared';
+import { mappedNames } from '../../db/naming';
 import { handThrough } from '../../graphql/read-compiler';
 import { joinSql, param, sql, Sql } from '../../graphql/read-compiler/sql';
 
@@ -32,7 +37,8 @@ export const NO_AFFILIATED_AS = 'User did not choose an affiliated AS.';
 const privateAsnSql = (asn: Sql | string) => sql`(${asn} in (0, 23456, 65535, 4294967295) or ${asn} between 64496 and 131071 or ${asn} between 4200000000 and 4294967294)`;
 
 /** SQL: whether the AS number `asn` has a live PeeringDB network. */
-const inPeeringdbSql = (asn: Sql | string) => sql`exists (select 1 from peeringdb_net pn where pn.asn = ${asn} and pn.status = 'ok')`;
+const inPeeringdbSql = (asn: Sql | string, m: Models) =>
+  sql`exists (select 1 from ${m.table(PdbNetwork)} pn where ${m.col(PdbNetwork, 'pn', 'asn')} = ${asn} and ${m.col(PdbNetwork, 'pn', 'status')} = 'ok')`;
 
 /**
  * The id of the affiliated AS a field shared with it compares with: its `affiliatedId` argument,
@@ -52,36 +58,48 @@ async function affiliatedId(ctx: GqlContext, args: Record<string, unknown>): Pro
 }
 
 /** SQL: the ASN of the affiliated AS `id`, when the caller reads it. */
-const affiliatedAsn = (id: number, readable: Readable) => sql`(select aff.asn from ${qi(describe(AutonomousSystem).table)} aff where aff.id = ${param(id)}${joinSql(readable(AutonomousSystem, 'aff').map((c) => sql` and ${c}`), '')})`;
+const affiliatedAsn = (id: number, m: Models) => sql`(select ${m.col(AutonomousSystem, 'aff', 'asn')} from ${m.table(AutonomousSystem)} aff where ${m.col(AutonomousSystem, 'aff', 'id')} = ${param(id)}${joinSql(m.readable(AutonomousSystem, 'aff').map((c) => sql` and ${c}`), '')})`;
 
 /** 503 on every object when the affiliated AS is not one the caller reads. */
-const refusedWithout = { when: (id: number, readable: Readable) => sql`${affiliatedAsn(id, readable)} is null`, error: () => new UnavailableError(NO_AFFILIATED_AS) };
+const refusedWithout = { when: (id: number, m: Models) => sql`${affiliatedAsn(id, m)} is null`, error: () => new UnavailableError(NO_AFFILIATED_AS) };
 
 /**
- * Conditions of a field shared with the affiliated AS on the AS row `as`: both ASes have a
- * PeeringDB network and they are different networks (otherwise nothing is shared).
+ * Conditions of a field shared with the affiliated AS on the AS whose ASN is `asn`: both ASes have
+ * a PeeringDB network and they are different networks (otherwise nothing is shared).
  */
-const bothInPeeringdb = (as: string, affAsn: Sql): Sql =>
-  sql`${as}.asn <> ${affAsn} and not ${privateAsnSql(`${as}.asn`)} and not ${privateAsnSql(affAsn)} and ${inPeeringdbSql(`${as}.asn`)} and ${inPeeringdbSql(affAsn)}`;
+const bothInPeeringdb = (asn: string, affAsn: Sql, m: Models): Sql =>
+  sql`${asn} <> ${affAsn} and not ${privateAsnSql(asn)} and not ${privateAsnSql(affAsn)} and ${inPeeringdbSql(asn, m)} and ${inPeeringdbSql(affAsn, m)}`;
+
+/** SQL: the PeeringDB IX LANs where a live netixlan of the AS number `asn` is. */
+const lansOf = (asn: Sql | string, a: string, m: Models) => {
+  const c = (f: string) => m.col(PdbNetworkIXLan, a, f);
+  return sql`select ${c('ixlan')} from ${m.table(PdbNetworkIXLan)} ${a} where ${c('status')} = 'ok' and ${c('asn')} = ${asn}`;
+};
 
 /** Our IXPs of the affiliated AS whose PeeringDB LAN has both networks (PM's shared_ixps). */
 declareField(AutonomousSystem, 'sharedInternetExchanges', {
   kind: 'list', target: () => InternetExchange, ordering: ['name', 'slug'], prepare: affiliatedId, refused: refusedWithout,
-  where: ({ row: as }, { row: ix }, id: number, readable) => {
-    const affAsn = affiliatedAsn(id, readable);
-    return [bothInPeeringdb(as, affAsn), sql`${ix}.local_autonomous_system_id = ${param(id)} and ${ix}.peeringdb_ixlan in (select a.ixlan_id from peeringdb_netixlan a
-      join peeringdb_netixlan b on b.ixlan_id = a.ixlan_id and b.status = 'ok' and b.asn = ${affAsn}
-      where a.status = 'ok' and a.asn = ${as}.asn)`];
+  where: (as, ix, id: number, m) => {
+    const affAsn = affiliatedAsn(id, m);
+    return [bothInPeeringdb(as.col('asn'), affAsn, m), sql`${ix.col('localAutonomousSystem')} = ${param(id)}
+      and ${ix.col('peeringdbIxlan')} in (${lansOf(as.col('asn'), 'a', m)}) and ${ix.col('peeringdbIxlan')} in (${lansOf(affAsn, 'b', m)})`];
   },
 });
 
+/** SQL: the facilities where the live PeeringDB network of the AS number `asn` is present. */
+const presentAt = (asn: Sql | string, m: Models) => {
+  const nf = (f: string) => m.col(PdbNetworkFacility, 'nf', f);
+  const n = (f: string) => m.col(PdbNetwork, 'n', f);
+  return sql`select ${nf('fac')} from ${m.table(PdbNetworkFacility)} nf join ${m.table(PdbNetwork)} n on ${n('id')} = ${nf('net')} and ${n('status')} = 'ok'
+    where ${nf('status')} = 'ok' and ${n('asn')} = ${asn}`;
+};
+
 /** PeeringDB facilities where both networks are present (PM's shared_facilities). */
-const presentAt = (asn: Sql | string) => sql`select nf.fac_id from peeringdb_netfac nf join peeringdb_net n on n.id = nf.net_id and n.status = 'ok' where nf.status = 'ok' and n.asn = ${asn}`;
 declareField(AutonomousSystem, 'sharedFacilities', {
   kind: 'list', target: () => PdbFacility, ordering: ['id'], prepare: affiliatedId, refused: refusedWithout,
-  where: ({ row: as }, { row: f }, id: number, readable) => [
-    bothInPeeringdb(as, affiliatedAsn(id, readable)),
-    sql`${f}.status = 'ok' and ${f}.id in (${presentAt(`${as}.asn`)}) and ${f}.id in (${presentAt(affiliatedAsn(id, readable))})`,
+  where: (as, f, id: number, m) => [
+    bothInPeeringdb(as.col('asn'), affiliatedAsn(id, m), m),
+    sql`${f.col('status')} = 'ok' and ${f.col('id')} in (${presentAt(as.col('asn'), m)}) and ${f.col('id')} in (${presentAt(affiliatedAsn(id, m), m)})`,
   ],
 });
 
@@ -91,9 +109,10 @@ export async function linkInternetExchangeToPeeringdb(ctx: GqlContext, id: strin
   requireModelWrite(ctx, d, 'update');
   const ix = await crud.get(ctx.em, d, id, undefined, readScope(ctx, d));
   if (!ix) throw new NotFoundError(`No ${d.className} matches the given query.`);
-  const rows = await sqlRows(ctx.em, `select distinct n.ixlan_id as ixlan from ${qi(describe(Connection).table)} c
-    join peeringdb_netixlan n on n.id = c.peeringdb_netixlan
-    where c.internet_exchange_point_id = ?`, [ix.id]);
+  const m = mappedNames(ctx.em.getMetadata());
+  const rows = await sqlRows(ctx.em, `select distinct ${m.col(PdbNetworkIXLan, 'n', 'ixlan')} as ixlan from ${m.table(Connection)} c
+    join ${m.table(PdbNetworkIXLan)} n on ${m.col(PdbNetworkIXLan, 'n', 'id')} = ${m.col(Connection, 'c', 'peeringdbNetixlan')}
+    where ${m.col(Connection, 'c', 'internetExchangePoint')} = ?`, [ix.id]);
   if (rows.length === 0) throw new UnavailableError('None of the IX\'s connections is linked to a PeeringDB netixlan.');
   if (rows.length > 1) throw new UnavailableError('The IX\'s connections are linked to netixlans of different PeeringDB IX LANs.');
   const ixlan = Number(rows[0].ixlan);
@@ -105,7 +124,9 @@ export async function linkInternetExchangeToPeeringdb(ctx: GqlContext, id: strin
 /** The IX LAN's prefixes in PeeringDB by family, IPv6 first, a family only when it has some. */
 export async function peeringdbPrefixes(em: EntityManager, ixlan: number | null | undefined): Promise<Record<string, string[]>> {
   if (ixlan === null || ixlan === undefined) return {};
-  const rows = await sqlRows(em, `select prefix, protocol from peeringdb_ixpfx where ixlan_id = ? and status = 'ok' order by id`, [ixlan]);
+  const m = mappedNames(em.getMetadata());
+  const x = (f: string) => m.col(PdbIXLanPrefix, 'x', f);
+  const rows = await sqlRows(em, `select ${x('prefix')} as prefix from ${m.table(PdbIXLanPrefix)} x where ${x('ixlan')} = ? and ${x('status')} = 'ok' order by ${x('id')}`, [ixlan]);
   const out: Record<string, string[]> = {};
   for (const family of ['ipv6', 'ipv4']) {
     const list = rows.map((r) => String(r.prefix)).filter((p) => (p.includes(':') ? 'ipv6' : 'ipv4') === family);
@@ -135,11 +156,14 @@ export class SharedWithAffiliatedResolver {
  */
 declareField(InternetExchange, 'peeringdbPrefixes', {
   kind: 'scalar',
-  sql: (_, ix) => new Sql(`(select coalesce(json_object_agg(fam.family, fam.prefixes order by fam.family = 'ipv4'), '{}'::json) from (
+  sql: (ix, _, m) => {
+    const x = (f: string) => m.col(PdbIXLanPrefix, 'x', f);
+    return new Sql(`(select coalesce(json_object_agg(fam.family, fam.prefixes order by fam.family = 'ipv4'), '{}'::json) from (
       select p.family, json_agg(p.prefix order by p.first) as prefixes from (
-        select case when position(':' in x.prefix) > 0 then 'ipv6' else 'ipv4' end as family, x.prefix, min(x.id) as first
-        from peeringdb_ixpfx x where x.ixlan_id = ${ix}.peeringdb_ixlan and x.status = 'ok' group by x.prefix) p
-      group by p.family) fam)`),
+        select case when position(':' in ${x('prefix')}) > 0 then 'ipv6' else 'ipv4' end as family, ${x('prefix')} as prefix, min(${x('id')}) as first
+        from ${m.table(PdbIXLanPrefix)} x where ${x('ixlan')} = ${ix('peeringdbIxlan')} and ${x('status')} = 'ok' group by ${x('prefix')}) p
+      group by p.family) fam)`);
+  },
 });
 
 @Resolver(() => InternetExchange)
