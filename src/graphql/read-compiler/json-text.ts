@@ -104,8 +104,9 @@ function objectText(pairs: [string, Sql][]): Sql {
  */
 export async function compiledListText(ctx: GqlContext, schema: GraphQLSchema, shape: TextShape, args: TextListArgs, paging: Paging): Promise<string> {
   const d = shape.model;
-  const rows = requireReadGrant(ctx.caller, d);
+  // As GraphQL: the variables are coerced before the field's resolver checks the grant.
   const filter = coercedFilter(schema, d, args.filter);
+  const rows = requireReadGrant(ctx.caller, d);
   const { limit, limitOffset } = pageBounds({ ...args, filter }, paging);
   if (limit === 0) return '[]';
   const builder = new StatementBuilder(ctx.em as SqlEntityManager, ctx.caller, paging, new Map());
