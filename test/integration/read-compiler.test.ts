@@ -20,6 +20,8 @@ import { bindRequest, RequestContext } from '../../src/db/context';
 import { declaredField } from '../../src/graphql/read-compiler/declared';
 import type { GqlContext } from '../../src/graphql/context';
 
+const [IX, FACILITY] = ['InternetExchange', 'PdbFacility'];
+
 const LIMITS = { GRAPHQL_MAX_COMPLEXITY: '100000000', GRAPHQL_MAX_TOKENS: '1000000', GRAPHQL_MAX_DOCUMENT_BYTES: '10000000', GRAPHQL_MAX_DEPTH: '20', LOGIN_RATE_LIMIT: 'off' };
 
 /**
@@ -213,5 +215,26 @@ describe.each(DB_KINDS)('read compiler on %s', (kind) => {
     const refused = await s.gql(`{ autonomousSystem(id: "${a.them.id}") { asn sharedInternetExchanges { id } } }`);
     expect(refused.errors.map((e: any) => [e.path, e.extensions.code])).toEqual([[['autonomousSystem', 'sharedInternetExchanges'], 'SERVICE_UNAVAILABLE']]);
     expect(refused.data).toEqual({ autonomousSystem: null });
+
+    // A caller who reads autonomous systems but not the model a declared list holds sees it as a
+    // plain relation into that model: left out (an FK null, a list empty), not an error. Every
+    // model is readable by users today, so the rule of two is raised here, as a deployment could.
+    const raised = [IX, FACILITY].map((name) => allModels().find((d) => d.name === name)!);
+    const rules = raised.map((d) => d.access.read);
+    for (const d of raised) d.access.read = 'staff';
+    try {
+      const own = `{ autonomousSystem(id: "${a.them.id}") { asn sharedInternetExchanges(affiliatedId: "${a.us.id}") { id } sharedFacilities(affiliatedId: "${a.us.id}") { id }
+          noAffiliated: sharedInternetExchanges { id } }
+        connection(id: "${conn}") { internetExchangePoint { id } } }`;
+      const asUser = await s.gql(own, {}, tokens.user);
+      expect(asUser.errors).toBeUndefined();
+      expect(asUser.data).toEqual({ autonomousSystem: { asn: 3002, sharedInternetExchanges: [], sharedFacilities: [], noAffiliated: [] }, connection: { internetExchangePoint: null } });
+      // Above the raised rule the same lists hold rows.
+      const asSuperuser = await gqlOk(s, `{ autonomousSystem(id: "${a.them.id}") { sharedInternetExchanges(affiliatedId: "${a.us.id}") { id } sharedFacilities(affiliatedId: "${a.us.id}") { id } } }`);
+      expect(asSuperuser.autonomousSystem.sharedInternetExchanges).toEqual([{ id: ix }]);
+      expect(asSuperuser.autonomousSystem.sharedFacilities).toEqual([{ id: String(fac) }]);
+    } finally {
+      raised.forEach((d, i) => { d.access.read = rules[i]; });
+    }
   });
 });
