@@ -13,7 +13,7 @@ import { detail } from './detail';
 import { compiledList, type ListResult } from './list';
 import { listText } from './text';
 import { fromGraphql } from './graphql-errors';
-import { intParam } from './params';
+import { askedFields, intParam } from './params';
 import { sqlRows } from '../../src/domain/peeringdb/sql';
 import { pdbContext } from './auth';
 import { PdbError, REASON } from './errors';
@@ -95,10 +95,9 @@ async function collection(call: Call, tag: PdbTag): Promise<void> {
   const { req, res, params, pretty } = call;
   if (req.method === 'GET' || req.method === 'HEAD') {
     const ctx = await readable(call);
-    // Plain depth-0 lists skip the object path: the read compiler writes the JSON text (./text.ts).
-    // Parameters list.ts does not translate yet still take read.ts's SQL engine.
-    const plain = !pretty && !params.has('fields');
-    const text = plain ? (await listText(call.running, ctx, tag, params)) ?? (await listJsonText(ctx.em, ctx.caller, tag, params)) : null;
+    // Depth-0 lists skip the object path: the read compiler writes the JSON text (./text.ts).
+    // Parameters list.ts does not translate yet still take read.ts's SQL engine (its text has every key).
+    const text = pretty ? null : (await listText(call.running, ctx, tag, params)) ?? (params.has('fields') ? null : await listJsonText(ctx.em, ctx.caller, tag, params));
     if (text === null) {
       sendList(call, tag, (await compiledList(call.running, ctx, tag, params)) ?? (await list(ctx.em, ctx.caller, tag, params)));
     } else {
@@ -173,10 +172,8 @@ async function member(call: Call, tag: PdbTag, rawId: string): Promise<void> {
 
 /** `fields=a,b`: every other key is dropped. */
 export function pick(obj: Record<string, unknown>, params: URLSearchParams): Record<string, unknown> {
-  const f = params.get('fields');
-  if (!f) return obj;
-  const keep = new Set(f.split(',').map((s) => s.trim()).filter(Boolean));
-  return Object.fromEntries(Object.entries(obj).filter(([k]) => keep.has(k)));
+  const keep = askedFields(params);
+  return keep ? Object.fromEntries(Object.entries(obj).filter(([k]) => keep.has(k))) : obj;
 }
 
 /** `/pdb/public/<tag>-0.json`: the full list of live objects, as public.peeringdb.com serves it. */

@@ -1,4 +1,4 @@
-// Plain depth-0 lists (`/api/<tag>` without pretty or fields, and the `/public/<tag>-0.json`
+// Depth-0 lists (`/api/<tag>` without pretty, `fields` choosing keys, and the `/public/<tag>-0.json`
 // dumps) as one JSON text the read compiler builds in PeeringDB's names and formats: the full
 // lists scripts and syncs read (30,000 nets, 60,000 netixlans) never become JS objects. The rows
 // are the GraphQL list's for list.ts's translation of the query string (the caller's read grants
@@ -14,6 +14,7 @@ import type { RunningApp } from '../../src/http/app';
 import { translate } from './list';
 import { setsWhole } from './detail';
 import { fromGraphql } from './graphql-errors';
+import { askedFields } from './params';
 
 /** PeeringDB's timestamps: UTC seconds, `2021-08-01T00:10:05Z`. */
 const seconds = (v: string) => `to_char(${v} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
@@ -42,15 +43,24 @@ function shapeOf(tag: PdbTag): TextShape {
   return shape;
 }
 
-/** The list's JSON array text, or null when it is not a plain depth-0 list list.ts translates. */
+/** `fields=a,b`: only those keys, in their usual order (as mount.ts pick() keeps them). */
+function picked(shape: TextShape, params: URLSearchParams): TextShape {
+  const keep = askedFields(params);
+  return keep ? { model: shape.model, keys: shape.keys.filter((k) => keep.has(k.key)) } : shape;
+}
+
+/** The list's JSON array text, or null when it is not a depth-0 list list.ts translates. */
 export async function listText(running: RunningApp, ctx: GqlContext, tag: PdbTag, params: URLSearchParams): Promise<string | null> {
   const q = translate(tag, params);
   if (!q || q.depth > 0 || q.page) return null;
+  const shape = picked(shapeOf(tag), params);
+  // No key it knows: the object path's empty objects.
+  if (!shape.keys.length) return null;
   const whole = setsWhole(ctx);
   const paging = { paginateCount: whole.config.paginateCount, maxPageSize: whole.config.maxPageSize };
   try {
     // limit 0 is PeeringDB's "no limit": the largest page, which the dialect's context leaves unbounded.
-    return await compiledListText(whole, running.executor.schema, shapeOf(tag), q, paging);
+    return await compiledListText(whole, running.executor.schema, shape, q, paging);
   } catch (e) {
     if (e instanceof GraphQLError) throw fromGraphql(e);
     if (e instanceof DomainError) throw fromGraphql(fromDomainError(e));

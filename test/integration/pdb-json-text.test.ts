@@ -17,7 +17,7 @@ import type { GqlContext } from '../../src/graphql/context';
 
 const escapeNonAscii = (text: string) => text.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
-const PARAMS = ['', 'since=1', 'limit=7&skip=3', 'id__in=1,2,3,5,8', 'id__gt=4&limit=3', 'since=1&limit=4&skip=2'];
+const PARAMS = ['', 'since=1', 'limit=7&skip=3', 'id__in=1,2,3,5,8', 'id__gt=4&limit=3', 'since=1&limit=4&skip=2', 'fields=status,id,nope,created&limit=5', 'fields=nope'];
 
 describe.each(DB_KINDS)('PeeringDB lists as one JSON text on %s', (kind) => {
   let s: TestServer;
@@ -45,7 +45,7 @@ describe.each(DB_KINDS)('PeeringDB lists as one JSON text on %s', (kind) => {
         expect([path, text.status]).toEqual([path, objects.status]);
         if (text.status !== 200) continue;
         expect([path, JSON.stringify(text.json)]).toEqual([path, JSON.stringify(objects.json)]);
-        const old = await listJsonText(s.pg.orm.em.fork(), caller, tag, new URLSearchParams(p));
+        const old = p.includes('fields') ? null : await listJsonText(s.pg.orm.em.fork(), caller, tag, new URLSearchParams(p));
         if (old !== null) {
           expect([path, text.text]).toEqual([path, `{"data": ${escapeNonAscii(old)}, "meta": {}}`]);
           compared++;
@@ -53,7 +53,7 @@ describe.each(DB_KINDS)('PeeringDB lists as one JSON text on %s', (kind) => {
       }
     }
     // Every type but poc (the old engine left contacts to the object path) was compared byte for byte.
-    expect(compared).toBeGreaterThanOrEqual((SYNC_ORDER.length - 1) * PARAMS.length - 2);
+    expect(compared).toBeGreaterThanOrEqual((SYNC_ORDER.length - 1) * (PARAMS.length - 2) - 2);
   }, 120_000);
 
   test('the data hides what GraphQL hides: anonymous reads only public contacts, deleted ones blanked with since', async () => {
@@ -65,6 +65,12 @@ describe.each(DB_KINDS)('PeeringDB lists as one JSON text on %s', (kind) => {
     const deleted = admin.filter((o: any) => o.status === 'deleted');
     expect(deleted.length).toBeGreaterThan(0);
     for (const o of deleted) expect([o.name, o.phone, o.email, o.url]).toEqual(['', '', '', '']);
+  });
+
+  test('fields keeps the asked keys in PeeringDB\'s order, from the text', async () => {
+    const r = await s.http('GET', '/pdb/api/net?fields=status,asn,id&limit=2');
+    expect(r.text.startsWith('{"data": [{"id" : ')).toBe(true);
+    expect(r.json.data.map((o: any) => Object.keys(o))).toEqual([['id', 'asn', 'status'], ['id', 'asn', 'status']]);
   });
 
   test('a public dump is the plain list', async () => {
