@@ -4,14 +4,12 @@
 import type { ModelDescriptor } from '../../src/domain/model';
 import type { GqlContext } from '../../src/graphql/context';
 import { shapeFor, type Projection } from '../core/projection';
-import { isPromise } from '../../src/domain/maybe';
 import { documentFor } from '../core/documents';
 import { filterFromQuery, invalidChoice, orderingFromQuery, type ChoiceIds, type ParamErrors } from '../core/query';
 import { pageFromQuery, gqlLimit, pageLinks } from '../core/pagination';
 import { toInput, itemId, type FieldErrors, type Mode } from '../core/body';
 import { RestError, detail } from '../core/errors';
 import { body, readable, run, writable, type Call } from './call';
-import { writtenObjects } from '../../src/graphql/resolvers';
 
 const list = (s: string | null) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
 
@@ -87,34 +85,24 @@ function reject(errors: FieldErrors[], asList: boolean): void {
   throw new RestError(400, asList ? errors : errors.find((e) => Object.keys(e).length));
 }
 
+/** What a write mutation selects: the full representation, which the mutation compiles inside its transaction. */
 const full = (d: ModelDescriptor) => shapeFor(d, {});
-/** What a write mutation selects: the ids only; the representations are read from the written objects. */
-const written = (d: ModelDescriptor) => shapeFor(d, { fields: ['id'] });
-
-/** The full representations of what the write just returned (src/graphql/resolvers writtenObjects). */
-async function representWritten(call: Call, ctx: GqlContext, d: ModelDescriptor): Promise<Record<string, unknown>[]> {
-  const shape = full(d);
-  const env = { ctx, schema: call.running.executor.schema };
-  const read = writtenObjects(ctx).map((e) => shape.read(e, env));
-  const items = read.some(isPromise) ? await Promise.all(read) : (read as Record<string, unknown>[]);
-  return items.map((i) => shape.render(i, call.urls));
-}
 
 /** POST on a list: one object, or a list of them created all-or-none. */
 export async function createObjects(call: Call, d: ModelDescriptor): Promise<void> {
   const ctx = await writable(call);
   const data = (await body(call)) ?? {};
+  const shape = full(d);
   if (Array.isArray(data)) {
     const translated = data.map((item) => toInput(d, item, 'create'));
     reject(translated.map((t) => t.errors), true);
-    await run<any[]>(call, ctx, documentFor('createMany', d, written(d).selection), { inputs: translated.map((t) => t.input) }, { d, bulkShape: 'list', bulkSize: data.length });
-    call.reply.send(201, await representWritten(call, ctx, d));
+    const made = await run<any[]>(call, ctx, documentFor('createMany', d, shape.selection), { inputs: translated.map((t) => t.input) }, { d, bulkShape: 'list', bulkSize: data.length });
+    call.reply.send(201, made.map((i) => shape.render(i, call.urls)));
     return;
   }
   const { input, errors } = toInput(d, data, 'create');
   reject([errors], false);
-  await run(call, ctx, documentFor('create', d, written(d).selection), { input }, { d });
-  call.reply.send(201, (await representWritten(call, ctx, d))[0]);
+  call.reply.send(201, shape.render(await run(call, ctx, documentFor('create', d, shape.selection), { input }, { d }), call.urls));
 }
 
 /** PUT/PATCH on a detail URL. */
@@ -122,8 +110,8 @@ export async function updateObject(call: Call, d: ModelDescriptor, id: string, m
   const ctx = await writable(call);
   const { input, errors } = toInput(d, (await body(call)) ?? {}, mode);
   reject([errors], false);
-  await run(call, ctx, documentFor(mode === 'patch' ? 'update' : 'replace', d, written(d).selection), { id, input }, { d });
-  call.reply.send(200, (await representWritten(call, ctx, d))[0]);
+  const shape = full(d);
+  call.reply.send(200, shape.render(await run(call, ctx, documentFor(mode === 'patch' ? 'update' : 'replace', d, shape.selection), { id, input }, { d }), call.urls));
 }
 
 /** The `[{id, ...}]` body of bulk update and delete; a missing or non-integer id is a 400 per item. */
@@ -143,8 +131,9 @@ export async function updateObjects(call: Call, d: ModelDescriptor, mode: Mode):
   const { items, ids } = await bulkItems(call);
   const translated = items.map(({ id: _id, ...rest }) => toInput(d, rest, mode));
   reject(translated.map((t) => t.errors), false);
-  await run<any[]>(call, ctx, documentFor('updateMany', d, written(d).selection), { inputs: translated.map((t, i) => ({ id: String(ids[i]), ...t.input })) }, { d, bulkShape: 'first', bulkSize: items.length });
-  call.reply.send(200, await representWritten(call, ctx, d));
+  const shape = full(d);
+  const updated = await run<any[]>(call, ctx, documentFor('updateMany', d, shape.selection), { inputs: translated.map((t, i) => ({ id: String(ids[i]), ...t.input })) }, { d, bulkShape: 'first', bulkSize: items.length });
+  call.reply.send(200, updated.map((i) => shape.render(i, call.urls)));
 }
 
 export async function deleteObject(call: Call, d: ModelDescriptor, id: string): Promise<void> {

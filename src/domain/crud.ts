@@ -1,6 +1,6 @@
 // Generic reads and writes for every model, driven by its descriptor. Each write
 // call is one transaction: bulk operations are all-or-none.
-import { FlushMode, wrap, type EntityManager, type AnyEntity, type QueryOrderMap } from '@mikro-orm/core';
+import { FlushMode, helper, wrap, type EntityManager, type AnyEntity, type QueryOrderMap } from '@mikro-orm/core';
 import { allModels, describe, type ModelDescriptor, type FieldMeta } from './model';
 import { checkValue, addError, type FieldErrors } from './validate';
 import { inputNames, patchName, refFields, writableFields } from './inputs';
@@ -29,6 +29,12 @@ export interface Paging { paginateCount: number; maxPageSize: number }
 
 /** Called with the change records once a write transaction has committed. */
 export type Publish = (changes: ObjectChange[]) => void;
+
+/**
+ * Reads what a write answers with, by the written ids, inside its transaction (on its connection,
+ * before COMMIT). Without one, the written entities are read again after COMMIT.
+ */
+export type Answer<T> = (tem: EntityManager, ids: number[]) => Promise<T[]>;
 
 export function pageLimit(limit: number | null | undefined, paging: Paging): number | undefined {
   if (limit === undefined || limit === null) return paging.paginateCount;
@@ -223,12 +229,20 @@ function applyPatch(f: FieldMeta, entity: AnyEntity, patch: unknown, errors: Fie
 const mergesStored = (d: ModelDescriptor, items: UpdateItem[]): boolean =>
   d.fields.some((f) => f.mergePatch && items.some((i) => i.input[patchName(f)] != null));
 
+/** Whether a loaded object's field still holds the value it was read with. */
+function storedAlready(e: AnyEntity, name: string): boolean {
+  if (e.id === undefined) return false; // new: a plain row (src/domain/new-rows) or an entity not yet flushed
+  const original = helper(e)?.__originalEntityData as Record<string, unknown> | undefined;
+  return !!original && Object.hasOwn(original, name) && original[name] !== null && String(original[name]) === String(e[name]);
+}
+
 /** Unique fields and unique-together sets, checked in one query each for a whole batch. */
 async function checkUnique(em: EntityManager, d: ModelDescriptor, entities: AnyEntity[], errors: FieldErrors[]): Promise<void> {
   const ids = entities.map((e) => e.id).filter((id) => id !== undefined);
   for (const f of d.fields.filter((x) => x.unique && x.kind !== 'id')) {
-    // A value that already failed validation (too long, not a choice) is not looked up.
-    const checkable = (e: AnyEntity, i: number) => e[f.name] !== null && e[f.name] !== undefined && !errors[i][f.name];
+    // A value that already failed validation (too long, not a choice) is not looked up, nor one an
+    // update leaves as it was stored (the unique index holds it; the batch's own clashes are below).
+    const checkable = (e: AnyEntity, i: number) => e[f.name] !== null && e[f.name] !== undefined && !errors[i][f.name] && !storedAlready(e, f.name);
     const values = entities.filter(checkable).map((e) => e[f.name]);
     if (!values.length) continue;
     const taken = await takenValues(em, d.cls.name, f.name, values, ids)
@@ -326,7 +340,9 @@ async function refuseIfOthers(em: EntityManager, d: ModelDescriptor, grant: Writ
   if (grant.ownRows.length && ids.length && (await em.count(d.cls as any, { id: { $in: ids } } as any)) > 0) throw new AuthError('FORBIDDEN', NO_PERMISSION);
 }
 
-export async function create(em: EntityManager, d: ModelDescriptor, inputs: Input[], caller: Caller, publish?: Publish, bulk = false): Promise<AnyEntity[]> {
+export async function create(em: EntityManager, d: ModelDescriptor, inputs: Input[], caller: Caller, publish?: Publish, bulk?: boolean): Promise<AnyEntity[]>;
+export async function create<T>(em: EntityManager, d: ModelDescriptor, inputs: Input[], caller: Caller, publish: Publish | undefined, bulk: boolean, answer: Answer<T>): Promise<T[]>;
+export async function create<T>(em: EntityManager, d: ModelDescriptor, inputs: Input[], caller: Caller, publish?: Publish, bulk = false, answer?: Answer<T>): Promise<(AnyEntity | T)[]> {
   guardWritable(d);
   const grant = writeGrant(caller, d, 'create');
   const direct = insertsDirectly(em, d);
@@ -348,23 +364,25 @@ export async function create(em: EntityManager, d: ModelDescriptor, inputs: Inpu
     throwIfInvalid(errors, bulk);
     if (direct) {
       await insertNewRows(tem, d, entities);
-      return entities;
+    } else {
+      tem.persist(entities);
+      await tem.flush();
     }
-    tem.persist(entities);
-    await tem.flush();
-    return entities;
+    return answer ? answer(tem, entities.map((e) => e.id as number)) : entities;
   });
   // Inserted directly, the entities are whole (the database's defaults were copied back).
-  return direct ? written : reload(em, d, written.map((e) => e.id as number));
+  return answer || direct ? written : reload(em, d, (written as AnyEntity[]).map((e) => e.id as number));
 }
 
 export interface UpdateItem { id: string | number; input: Input }
 
-export async function update(em: EntityManager, d: ModelDescriptor, items: UpdateItem[], partial: boolean, caller: Caller, publish?: Publish, bulk = false): Promise<AnyEntity[]> {
+export async function update(em: EntityManager, d: ModelDescriptor, items: UpdateItem[], partial: boolean, caller: Caller, publish?: Publish, bulk?: boolean): Promise<AnyEntity[]>;
+export async function update<T>(em: EntityManager, d: ModelDescriptor, items: UpdateItem[], partial: boolean, caller: Caller, publish: Publish | undefined, bulk: boolean, answer: Answer<T>): Promise<T[]>;
+export async function update<T>(em: EntityManager, d: ModelDescriptor, items: UpdateItem[], partial: boolean, caller: Caller, publish?: Publish, bulk = false, answer?: Answer<T>): Promise<(AnyEntity | T)[]> {
   guardWritable(d);
   const grant = writeGrant(caller, d, 'update');
   for (const item of items) checkFields(grant, item.input);
-  const ids = await inTransaction(em, publish, async (tem) => {
+  const written = await inTransaction<(number | T)[]>(em, publish, async (tem) => {
     const wanted = items.map((i) => Number(i.id)).filter((n) => Number.isSafeInteger(n) && n > 0 && n <= 2147483647);
     const merging = mergesStored(d, items) && wanted.length > 0;
     if (merging) {
@@ -394,9 +412,10 @@ export async function update(em: EntityManager, d: ModelDescriptor, items: Updat
     await finish(d, tem, entities, errors);
     throwIfInvalid(errors, bulk);
     await tem.flush();
-    return entities.map((e) => e.id as number);
+    const ids = entities.map((e) => e.id as number);
+    return answer ? answer(tem, ids) : ids;
   });
-  return reload(em, d, ids);
+  return answer ? (written as T[]) : reload(em, d, written as number[]);
 }
 
 export async function remove(em: EntityManager, d: ModelDescriptor, ids: (string | number)[], caller: Caller, publish?: Publish, bulk = false): Promise<number> {

@@ -1,7 +1,7 @@
 // The GraphQL API of every model, generated from its descriptor: detail and list
-// queries (read by the read compiler, src/graphql/read-compiler), single and bulk mutations, and
-// field resolvers that hand compiled values through, or, on objects a mutation answers with,
-// follow relations through the request's DataLoaders.
+// queries and the answers of single and bulk mutations (read by the read compiler,
+// src/graphql/read-compiler), and field resolvers that hand compiled values through, or, on
+// objects a custom mutation answers with, follow relations through the request's DataLoaders.
 import { Arg, Ctx, Field, FieldResolver, ID, Info, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { JSONScalar } from './scalars';
 import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
@@ -11,9 +11,10 @@ import * as crud from '../domain/crud';
 import { filterInput } from './filters';
 import { modelInput } from './inputs';
 import { nestedScope, requireRead, requireWrite } from './guards';
+import type { Answer } from '../domain/crud';
 import { nestedLists, type NestedList } from '../domain/nested';
 import type { GqlContext } from './context';
-import { compiledDetail, compiledList, compiledValue, isCompiled } from './read-compiler';
+import { compiledDetail, compiledList, compiledValue, compiledWritten, handThrough, isCompiled } from './read-compiler';
 
 /** 'BGPGroup' -> 'bgpGroup', 'AutonomousSystem' -> 'autonomousSystem', all-capital 'BFD'/'BFDs' -> 'bfd'/'bfds'. */
 export const fieldName = (s: string) => s.replace(/^[A-Z]+s?$|^[A-Z]+(?=[A-Z][a-z])|^[A-Z]/, (m) => m.toLowerCase());
@@ -39,29 +40,13 @@ export function listType(d: ModelDescriptor): Function {
   return cls;
 }
 
-const returned = new WeakMap<GqlContext, AnyEntity[]>();
-
-/**
- * The objects the last write mutation of this context returned. An in-process caller (a REST
- * dialect) that selected only their ids renders them from here, instead of having GraphQL execute
- * thousands of full objects it would then translate again.
- */
-export function writtenObjects(ctx: GqlContext): AnyEntity[] {
-  return returned.get(ctx) ?? [];
-}
-
-function keep<T extends AnyEntity | AnyEntity[]>(ctx: GqlContext, written: T): T {
-  returned.set(ctx, Array.isArray(written) ? written : [written]);
-  return written;
-}
-
 function publisher(ctx: GqlContext) {
   return (changes: any[]) => ctx.bus.publishObjectChanges(changes);
 }
 
 const ID_ARG = 'Its id';
 
-type BulkWrite = (args: Record<string, any>, ctx: GqlContext) => Promise<unknown>;
+type BulkWrite = (args: Record<string, any>, ctx: GqlContext, info: GraphQLResolveInfo) => Promise<unknown>;
 /** Bulk write mutations by name, each as a function of the field's coerced arguments. */
 const bulkWrites = new Map<string, BulkWrite>();
 
@@ -75,21 +60,20 @@ export function resolveBulkWritesDirectly(schema: GraphQLSchema): void {
   const fields = schema.getMutationType()?.getFields() ?? {};
   for (const [name, write] of bulkWrites) {
     const field = fields[name];
-    if (field) field.resolve = (_root, args, ctx) => write(args, ctx as GqlContext);
+    if (field) field.resolve = (_root, args, ctx, info) => write(args, ctx as GqlContext, info);
   }
 }
 
 /**
  * A list inside an object (many-to-many or reverse foreign key): the root list's filter, ordering
- * and limit, within the caller's scope of the listed model; compiled into a read's statement, or
- * batched over the objects a mutation answers with.
+ * and limit, within the caller's scope of the listed model; compiled into a read's statement, or,
+ * on an object that is not a compiled row (a custom mutation's answer), read by one for it.
  */
 function nestedListField(proto: any, list: NestedList, paging: (ctx: GqlContext) => { paginateCount: number; maxPageSize: number }): void {
   const Filter = filterInput(list.child);
   define(proto, `nested_${list.name}`, async (obj: AnyEntity, filter: any, ordering: string[] | undefined, limit: number | undefined, ctx: GqlContext, info: GraphQLResolveInfo) => {
     if (isCompiled(obj)) return compiledValue(obj, info);
-    const scope = nestedScope(ctx, list.child);
-    return scope ? ctx.loaders.nested(obj, list, { filter, ordering, limit }, paging(ctx), scope.rows) : [];
+    return nestedScope(ctx, list.child) ? handThrough(obj, ctx, info) : [];
   }, (p, k, desc) => {
     const description = list.via === 'm2m' ? fieldDescription(list.field) : `${sentence(list.child.verboseNamePlural)} whose ${words(list.field.name)} is this ${list.owner.verboseName}`;
     FieldResolver(() => [list.child.cls], { name: list.name, description })(p, k, desc);
@@ -133,47 +117,49 @@ export function modelResolver(d: ModelDescriptor): Function {
   });
 
   if (!d.readOnly) {
+    // The objects a write returns, compiled by id inside its transaction as the mutation's selection asks.
+    const answer = (ctx: GqlContext, info: GraphQLResolveInfo): Answer<Record<string, unknown>> => (tem, ids) => compiledWritten(ctx, tem, info, d, ids, paging(ctx));
     const Create = modelInput(d, 'Create');
     const Update = modelInput(d, 'Update');
     const BulkUpdate = modelInput(d, 'BulkUpdate');
-    define(proto, `create${d.name}`, async (input: any, ctx: GqlContext) => {
+    define(proto, `create${d.name}`, async (input: any, ctx: GqlContext, info: GraphQLResolveInfo) => {
       requireWrite(ctx);
-      return keep(ctx, (await crud.create(ctx.em, d, [input], ctx.caller, publisher(ctx)))[0]);
+      return (await crud.create(ctx.em, d, [input], ctx.caller, publisher(ctx), false, answer(ctx, info)))[0];
     }, (p, k, desc) => {
       Mutation(() => d.cls, { name: `create${d.name}`, description: `Creates a ${d.verboseName}` })(p, k, desc);
-      Arg('input', () => Create, { description: `The new ${d.verboseName}` })(p, k, 0); Ctx()(p, k, 1);
+      Arg('input', () => Create, { description: `The new ${d.verboseName}` })(p, k, 0); Ctx()(p, k, 1); Info()(p, k, 2);
     });
-    const createMany = async (inputs: any[], ctx: GqlContext) => {
+    const createMany = async (inputs: any[], ctx: GqlContext, info: GraphQLResolveInfo) => {
       requireWrite(ctx);
-      return keep(ctx, await crud.create(ctx.em, d, inputs, ctx.caller, publisher(ctx), true));
+      return crud.create(ctx.em, d, inputs, ctx.caller, publisher(ctx), true, answer(ctx, info));
     };
-    bulkWrites.set(`create${d.plural}`, (args, ctx) => createMany(args.inputs, ctx));
+    bulkWrites.set(`create${d.plural}`, (args, ctx, info) => createMany(args.inputs, ctx, info));
     define(proto, `create${d.plural}`, createMany, (p, k, desc) => {
       Mutation(() => [d.cls], { name: `create${d.plural}`, description: `Creates ${d.verboseNamePlural}, all or none` })(p, k, desc);
-      Arg('inputs', () => [Create], { description: `The new ${d.verboseNamePlural}` })(p, k, 0); Ctx()(p, k, 1);
+      Arg('inputs', () => [Create], { description: `The new ${d.verboseNamePlural}` })(p, k, 0); Ctx()(p, k, 1); Info()(p, k, 2);
     });
-    define(proto, `update${d.name}`, async (id: string, input: any, ctx: GqlContext) => {
+    define(proto, `update${d.name}`, async (id: string, input: any, ctx: GqlContext, info: GraphQLResolveInfo) => {
       requireWrite(ctx);
-      return keep(ctx, (await crud.update(ctx.em, d, [{ id, input }], true, ctx.caller, publisher(ctx)))[0]);
+      return (await crud.update(ctx.em, d, [{ id, input }], true, ctx.caller, publisher(ctx), false, answer(ctx, info)))[0];
     }, (p, k, desc) => {
       Mutation(() => d.cls, { name: `update${d.name}`, description: `Changes the given fields of a ${d.verboseName} (PATCH)` })(p, k, desc);
-      Arg('id', () => ID, { description: ID_ARG })(p, k, 0); Arg('input', () => Update, { description: 'The fields to change' })(p, k, 1); Ctx()(p, k, 2);
+      Arg('id', () => ID, { description: ID_ARG })(p, k, 0); Arg('input', () => Update, { description: 'The fields to change' })(p, k, 1); Ctx()(p, k, 2); Info()(p, k, 3);
     });
-    define(proto, `replace${d.name}`, async (id: string, input: any, ctx: GqlContext) => {
+    define(proto, `replace${d.name}`, async (id: string, input: any, ctx: GqlContext, info: GraphQLResolveInfo) => {
       requireWrite(ctx);
-      return keep(ctx, (await crud.update(ctx.em, d, [{ id, input }], false, ctx.caller, publisher(ctx)))[0]);
+      return (await crud.update(ctx.em, d, [{ id, input }], false, ctx.caller, publisher(ctx), false, answer(ctx, info)))[0];
     }, (p, k, desc) => {
       Mutation(() => d.cls, { name: `replace${d.name}`, description: `Replaces a ${d.verboseName} (PUT): required fields must be given` })(p, k, desc);
-      Arg('id', () => ID, { description: ID_ARG })(p, k, 0); Arg('input', () => Create, { description: `The ${d.verboseName} as it becomes` })(p, k, 1); Ctx()(p, k, 2);
+      Arg('id', () => ID, { description: ID_ARG })(p, k, 0); Arg('input', () => Create, { description: `The ${d.verboseName} as it becomes` })(p, k, 1); Ctx()(p, k, 2); Info()(p, k, 3);
     });
-    const updateMany = async (inputs: any[], ctx: GqlContext) => {
+    const updateMany = async (inputs: any[], ctx: GqlContext, info: GraphQLResolveInfo) => {
       requireWrite(ctx);
-      return keep(ctx, await crud.update(ctx.em, d, inputs.map(({ id, ...input }) => ({ id, input })), true, ctx.caller, publisher(ctx), true));
+      return crud.update(ctx.em, d, inputs.map(({ id, ...input }) => ({ id, input })), true, ctx.caller, publisher(ctx), true, answer(ctx, info));
     };
-    bulkWrites.set(`update${d.plural}`, (args, ctx) => updateMany(args.inputs, ctx));
+    bulkWrites.set(`update${d.plural}`, (args, ctx, info) => updateMany(args.inputs, ctx, info));
     define(proto, `update${d.plural}`, updateMany, (p, k, desc) => {
       Mutation(() => [d.cls], { name: `update${d.plural}`, description: `Changes ${d.verboseNamePlural}, all or none; unknown ids are skipped` })(p, k, desc);
-      Arg('inputs', () => [BulkUpdate], { description: 'Each with its id and the fields to change' })(p, k, 0); Ctx()(p, k, 1);
+      Arg('inputs', () => [BulkUpdate], { description: 'Each with its id and the fields to change' })(p, k, 0); Ctx()(p, k, 1); Info()(p, k, 2);
     });
     define(proto, `delete${d.name}`, async (id: string, ctx: GqlContext) => {
       requireWrite(ctx);

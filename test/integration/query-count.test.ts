@@ -45,6 +45,40 @@ describe('query count', () => {
     expect(many).toBe(one);
     expect(one).toBeLessThanOrEqual(12);
   });
+
+  const counted = async (query: string, variables: Record<string, unknown>) => {
+    const before = queryStats.inRequests;
+    const r = await s.gql(query, variables);
+    expect(r.errors).toBeUndefined();
+    return { data: r.data, queries: queryStats.inRequests - before };
+  };
+  const DEEP = '{ id asn display tags { slug } importRoutingPolicies { name communities { value } } exportRoutingPolicies { name } }';
+
+  test('a write answers with its whole selection in one statement: relations and nested lists cost nothing more than its id', async () => {
+    const create = (sel: string, asn: number) => counted(`mutation($i: AutonomousSystemCreateInput!) { createAutonomousSystem(input: $i) ${sel} }`,
+      { i: { asn, name: `answered ${asn}`, tagIds: ['1'], importRoutingPolicyIds: ['1'], exportRoutingPolicyIds: ['1'] } });
+    const idOnly = await create('{ id }', 65201);
+    const deep = await create(DEEP, 65202);
+    expect(deep.queries).toBe(idOnly.queries);
+    expect(deep.data.createAutonomousSystem).toMatchObject({ asn: 65202, display: expect.stringContaining('65202'), tags: [{ slug: 't' }], importRoutingPolicies: [{ name: 'p', communities: [{ value: '65000:1' }] }] });
+
+    const update = (sel: string, id: string) => counted(`mutation($id: ID!) { updateAutonomousSystem(id: $id, input: {comments: "seen"}) ${sel} }`, { id });
+    const u1 = await update('{ id }', idOnly.data.createAutonomousSystem.id);
+    const u2 = await update(DEEP, deep.data.createAutonomousSystem.id);
+    expect(u2.queries).toBe(u1.queries);
+    expect(u2.data.updateAutonomousSystem.exportRoutingPolicies).toEqual([{ name: 'p' }]);
+  });
+
+  test('an update that leaves a unique value as stored does not look it up; one that changes it does, and a clash is refused', async () => {
+    const made = await counted('mutation { a: createAutonomousSystem(input: {asn: 65301, name: "u1"}) { id } }', {});
+    await counted('mutation { createAutonomousSystem(input: {asn: 65302, name: "u2"}) { id } }', {});
+    const id = made.data.a.id;
+    const same = await counted('mutation($id: ID!) { updateAutonomousSystem(id: $id, input: {asn: 65301, comments: "x"}) { id } }', { id });
+    const changed = await counted('mutation($id: ID!) { updateAutonomousSystem(id: $id, input: {asn: 65303, comments: "y"}) { id } }', { id });
+    expect(changed.queries).toBe(same.queries + 1);
+    const clash = await s.gql('mutation($id: ID!) { updateAutonomousSystem(id: $id, input: {asn: 65302}) { id } }', { id });
+    expect(clash.errors?.[0]?.message).toMatch(/already exists/);
+  });
 });
 
 describe('query count: PeeringDB dialect', () => {

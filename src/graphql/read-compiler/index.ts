@@ -4,11 +4,13 @@
 // It is the only read path of list and detail root fields: fields that are not columns, relations
 // or derived values of a descriptor (an IX's availablePeers, a session's isAbandoned) are declared
 // as SQL (./declared.ts), and a nested argument the caller gets wrong (a negative limit) is that
-// field's error on each object. Objects that are not compiled rows (a mutation's answer) resolve
-// their relations through the request's DataLoaders (src/graphql/loaders.ts), their declared
-// fields by one statement each (handThrough).
+// field's error on each object. A generic write mutation answers with compiled objects too, read
+// by id inside its transaction (compiledWritten). Objects that are not compiled rows (a custom
+// mutation's answer) resolve foreign keys through the request's DataLoaders (src/graphql/loaders.ts),
+// their lists and declared fields by one statement each (handThrough).
 import { Kind, isObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import type { SqlEntityManager } from '@mikro-orm/knex';
+import type { EntityManager } from '@mikro-orm/core';
 import { allModels, describe, type ModelDescriptor } from '../../domain/model';
 import { requireReadGrant } from '../../domain/access';
 import { pageLimit, type ListArgs, type Paging } from '../../domain/crud';
@@ -17,7 +19,7 @@ import type { GqlContext } from '../context';
 import { handedThrough, Planner, slot, type ObjectPlan } from './plan';
 import { derive, loadsOf, needsDerive, type Loads } from './derived';
 import { StatementBuilder, COMPILED } from './statement';
-import { ident, intParam, joinSql, sql, type Sql } from './sql';
+import { ident, intParam, joinSql, param, sql, type Sql } from './sql';
 import { executeRead } from '../../db/prepared-reads';
 
 export { COMPILED };
@@ -137,6 +139,28 @@ export async function compiledDetail(ctx: GqlContext, info: GraphQLResolveInfo, 
   const conds = [sql`${r}."id" = ${intParam(n)}`, ...builder.scope(d, r, rows)];
   const found = await run(ctx, sql`select ${builder.object(plan, r)} as j from ${ident(builder.meta(d).tableName)} ${r} where ${joinSql(conds, ' and ')}`);
   return (await objects(found, plan, builder))[0] ?? null;
+}
+
+/**
+ * What a write mutation answers with: the objects of these ids, in their order, as its selection
+ * asks (one statement, whether it returns one object or a list). Read on the write's own
+ * connection before COMMIT (`em` is its transaction), so the answer costs no second turn through
+ * the pool. The written rows are not narrowed by the read scope (the write grant admitted them, and
+ * a write answered with them before); the relations they reach are, as in any read.
+ */
+export async function compiledWritten(ctx: GqlContext, em: EntityManager, info: GraphQLResolveInfo, d: ModelDescriptor, ids: number[], paging: Paging): Promise<Record<string, unknown>[]> {
+  if (!ids.length) return [];
+  const plan = new Planner(info, ctx.caller).detail(d);
+  // Whatever the plan reads first (a declared list's argument from the caller's preferences) reads
+  // on the transaction too: a second connection taken while holding one can starve a full pool.
+  const tx: GqlContext = { ...ctx, em };
+  const builder = await prepare(tx, plan, paging);
+  const r = builder.alias();
+  // One parameter for any number of ids (a bulk write's thousands), as a PostgreSQL array literal.
+  const found = await run(tx, sql`select ${r}."id" as id, ${builder.object(plan, r)} as j from ${ident(builder.meta(d).tableName)} ${r} where ${r}."id" = any(${param(`{${ids.join(',')}}`)}::bigint[])`);
+  const items = await objects(found, plan, builder);
+  const byId = new Map(found.map((row, i) => [Number(row.id), items[i]]));
+  return ids.map((id) => byId.get(id)).filter((o): o is Record<string, any> => !!o);
 }
 
 /**

@@ -29,10 +29,13 @@ const fires = (h: HookRow, action: string, contentType: string): boolean =>
 
 /** Deleted objects' representations, read before their rows go, until the flush's change rows are queued. */
 const deletedByEm = new WeakMap<EntityManager, Map<string, string>>();
+/** The hooks a delete read before its flush, for the same flush's deliveries: one read per write, not two. */
+const hooksByEm = new WeakMap<EntityManager, HookRow[]>();
 
 async function representDeleted(em: EntityManager, deleted: { contentType: string; id: number }[]): Promise<void> {
   if (!requestOf(em)) return;
   const hooks = await enabledHooks(em);
+  hooksByEm.set(em, hooks);
   const wanted = new Map<string, Set<number>>();
   for (const o of deleted) {
     if (hooks.some((h) => fires(h, 'delete', o.contentType))) (wanted.get(o.contentType) ?? wanted.set(o.contentType, new Set()).get(o.contentType)!).add(o.id);
@@ -51,7 +54,8 @@ async function queueDeliveries(em: EntityManager, rows: ObjectChange[]): Promise
   const trx = em.getTransactionContext();
   const deleted = deletedByEm.get(em);
   deletedByEm.delete(em);
-  const hooks = await enabledHooks(em);
+  const hooks = hooksByEm.get(em) ?? await enabledHooks(em);
+  hooksByEm.delete(em);
   if (!hooks.length) return;
   const matches = rows.map((r) => ({ r, hooks: hooks.filter((h) => fires(h, r.action, r.changedObjectType)) })).filter((m) => m.hooks.length);
   // One read per content type for the objects that fire at least one webhook.
