@@ -4,6 +4,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string; // '' = embedded file-backed PGlite, 'pglite://memory', 'pglite://<dir>', 'postgres://...'
+  /** Connections this process keeps to a PostgreSQL server (the embedded database has one). */
+  databasePoolSize: number;
   adminToken: string | null;
   paginateCount: number;
   maxPageSize: number; // 0 = no limit
@@ -145,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: int(env, 'PORT', 8000, 0, 65535),
     host: env.HOST?.trim() || '0.0.0.0',
     databaseUrl,
+    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     adminToken: adminToken?.toLowerCase() ?? null,
     paginateCount: int(env, 'PAGINATE_COUNT', 50, 1, 1_000_000),
     maxPageSize: int(env, 'MAX_PAGE_SIZE', 1000, 0, 1_000_000),

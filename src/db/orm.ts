@@ -52,6 +52,8 @@ function baseOptions(): Partial<Options> {
 }
 
 export interface OpenOptions {
+  /** Connections to a PostgreSQL server (DATABASE_POOL_SIZE); 10 when not given. */
+  poolSize?: number;
   /**
    * Brings a freshly opened database up to use (migrations, admin token). Given here so that an
    * in-memory embedded database, which an engine fault empties, is prepared again after its restart.
@@ -62,7 +64,7 @@ export interface OpenOptions {
 /** Opens the database that DATABASE_URL names ('' = file-backed PGlite under ./var/). */
 export async function openOrm(databaseUrl: string, opts: OpenOptions = {}): Promise<Orm> {
   if (databaseUrl.startsWith('postgres')) {
-    return MikroORM.init({ ...baseOptions(), driver: PostgreSqlDriver, clientUrl: databaseUrl, pool: { min: 1, max: 10 } } as Options);
+    return MikroORM.init({ ...baseOptions(), driver: PostgreSqlDriver, clientUrl: databaseUrl, pool: { min: 1, max: opts.poolSize ?? 10 } } as Options);
   }
   const location = databaseUrl.replace(/^pglite:\/\//, '');
   let dataDir: string | null = null;

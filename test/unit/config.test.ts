@@ -24,6 +24,11 @@ describe('configuration', () => {
     expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
     expect(() => loadConfig({ METRICS_TOKEN: 'has a space in it, long enough' })).toThrow(/METRICS_TOKEN/);
   });
+  test('DATABASE_POOL_SIZE', () => {
+    expect(loadConfig({}).databasePoolSize).toBe(10);
+    expect(loadConfig({ DATABASE_POOL_SIZE: '20' }).databasePoolSize).toBe(20);
+    expect(() => loadConfig({ DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE must be between 1 and 1000/);
+  });
   test('JSON_MAX_DEPTH', () => {
     expect(loadConfig({}).jsonMaxDepth).toBe(32);
     expect(loadConfig({ JSON_MAX_DEPTH: '8' }).jsonMaxDepth).toBe(8);
