@@ -11,7 +11,7 @@ interface Client { id: number; http: Http; rec: Recorder; data: Dataset; rand: (
 type Scenario = (c: Client) => Promise<void>;
 
 const AS_FIELDS = 'id asn name irrAsSet ipv4MaxPrefixes tags { slug color } importRoutingPolicies { name } exportRoutingPolicies { name } communities { value }';
-const GQL = {
+export const GQL = {
   list: `query List($f: AutonomousSystemFilter, $o: [String!], $l: Int, $off: Int) {
     autonomousSystems(filter: $f, ordering: $o, limit: $l, offset: $off) { totalCount items { ${AS_FIELDS} } } }`,
   detail: `query One($id: ID!) { autonomousSystem(id: $id) { ${AS_FIELDS} } }`,
@@ -60,7 +60,7 @@ const gqlBulk: Scenario = async (c) => {
   await c.rec.call('GraphQL bulk delete (5)', () => c.http.gql(GQL.bulkDelete, { ids }), (r) => gqlOk(r) && r.json.data.deleteAutonomousSystems === 5);
 };
 
-const AS = '/api/peering/autonomous-systems/';
+export const AS = '/api/peering/autonomous-systems/';
 const ok = (status: number) => (r: Reply) => r.status === status;
 
 const restList: Scenario = async (c) => {

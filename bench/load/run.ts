@@ -1,16 +1,19 @@
 // Reliability under concurrent load: a real PostgreSQL, the gateway as its own process
 // (`peergate serve --migrate`), a seeded dataset, then N keep-alive clients running a
 // weighted mix over GraphQL and every REST dialect. Any error fails the run.
-//   npx tsx bench/load/run.ts [--clients 200] [--seconds 60]
+//   npx tsx bench/load/run.ts [--clients 200] [--seconds 60] [--pool 10]   --pool: the gateway's DATABASE_POOL_SIZE
 //   npx tsx bench/load/run.ts --soak [--minutes 30] [--clients 50]   RSS/fd sampled every 30 s
 //   npx tsx bench/load/run.ts --bgp [--clients 200] [--seconds 60]  plus a 3 s hold-time BIRD session run by
 //       the gateway's embedded speaker thread, and both event loops' delay (section load-bgp)
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { startPostgres } from '../../test/helpers/postgres';
 import { spawnPeerGate } from '../../test/helpers/process';
 import { freePort } from '../../test/interop/daemons';
 import { machine, fmt, writeSection } from '../lib';
+import { postmasterPid } from '../servers';
+import { cpuReport, readCpu } from './cpu';
 import { Http } from './http';
 import { Recorder } from './recorder';
 import { runClients } from './mix';
@@ -21,7 +24,7 @@ import { establish, loopTable, loopWindow, sessionVerdict, startBgpPeer, type Bg
 const SAMPLE_EVERY_S = 30;
 const WARM_UP = 0.2;
 // Soak limits: RSS trend after warm-up, and sockets left open once the clients are gone
-// (the database pool holds up to 10 connections and closes idle ones on its own schedule).
+// (the database pool holds up to --pool connections and closes idle ones on its own schedule).
 const MAX_GROWTH_MIB = 64;
 const MAX_GROWTH_RATIO = 0.2;
 const MAX_FD_DELTA = 12;
@@ -85,6 +88,7 @@ async function main(): Promise<number> {
   const withBgp = process.argv.includes('--bgp');
   const clients = arg('--clients', soak ? 50 : 200);
   const seconds = soak ? arg('--minutes', 30) * 60 : arg('--seconds', 60);
+  const poolSize = arg('--pool', 10);
   const command = `npx tsx bench/load/run.ts ${process.argv.slice(2).join(' ')}`.trim();
   const load = loadavg()[0];
   const token = randomBytes(20).toString('hex');
@@ -93,7 +97,7 @@ async function main(): Promise<number> {
   const bgp: BgpSetup | null = withBgp ? await startBgpPeer() : null;
   // As `npm start` runs it (production graphql-js, a larger young generation): the load a deployment sees.
   const gateway = spawnPeerGate('gateway', ['serve', '--migrate'], {
-    DATABASE_URL: pgServer.url, PEERGATE_ADMIN_TOKEN: token, PORT: String(port), HOST: '127.0.0.1', BGP_WORKER: bgp ? 'embedded' : 'off', LOG_LEVEL: 'warn', NODE_ENV: 'production', NODE_OPTIONS: '--max-semi-space-size=64',
+    DATABASE_URL: pgServer.url, PEERGATE_ADMIN_TOKEN: token, PORT: String(port), HOST: '127.0.0.1', BGP_WORKER: bgp ? 'embedded' : 'off', LOG_LEVEL: 'warn', NODE_ENV: 'production', NODE_OPTIONS: '--max-semi-space-size=64', DATABASE_POOL_SIZE: String(poolSize),
   });
   const base = `http://127.0.0.1:${port}`;
   const http = new Http(base, token, clients);
@@ -117,6 +121,8 @@ async function main(): Promise<number> {
     if (bgp) await fetch(`${base}/metrics`); // starts both loops' windows
 
     const rec = new Recorder();
+    const postmaster = postmasterPid(join(pgServer.dir, 'data'));
+    const cpuBefore = readCpu(pid, postmaster);
     const started = Date.now();
     const samples: ProcSample[] = [sampleProc(pid, 0)];
     let maxWaiting = 0;
@@ -129,6 +135,7 @@ async function main(): Promise<number> {
     }, (soak ? SAMPLE_EVERY_S : 10) * 1000);
     await runClients(clients, started + seconds * 1000, http, rec, data);
     clearInterval(progress);
+    const cpuAfter = readCpu(pid, postmaster);
     const wallS = (Date.now() - started) / 1000;
     const end = sampleProc(pid, wallS);
     if (bgp) windows.push(loopWindow(await (await fetch(`${base}/metrics`)).text(), wallS));
@@ -149,7 +156,7 @@ async function main(): Promise<number> {
     const body = `Run ${new Date().toISOString()} on ${machine()}; load average ${fmt(load, 1)} at start. The machine is shared
 with other jobs running tests, so latencies are noisy; the load clients (this process), the gateway and PostgreSQL share its cores.
 \`${command}\`: PostgreSQL 15 (throwaway server), the gateway as its own process (\`peergate serve --migrate\`, BGP_WORKER=${bgp ? 'embedded' : 'off'},
-database pool of 10), ${clients} keep-alive clients for ${fmt(wallS, 0)} s running a weighted mix (about a quarter writes; each
+database pool of ${poolSize}), ${clients} keep-alive clients for ${fmt(wallS, 0)} s running a weighted mix (about a quarter writes; each
 client writes only ASNs of its own range, so any non-2xx or GraphQL error is a fault). Seeded first: ${datasetLine(data)}.
 yabgp's peer routes need a running bgp-core worker, so only its version document (\`GET /v1/\`) is in the mix.
 ${soak ? `This is the soak variant, ${fmt(seconds / 60, 0)} minutes${seconds === 1800 ? '' : ' (the full 30-minute soak, `npx tsx bench/load/run.ts --soak`, is run on demand)'}.\n` : ''}
@@ -157,8 +164,10 @@ ${soak ? `This is the soak variant, ${fmt(seconds / 60, 0)} minutes${seconds ===
 ${opTable(rec).split('\n').slice(1).join('\n')}
 
 **${rec.requests} requests, ${errors} errors, ${fmt(rec.requests / wallS, 1)} requests/s.** Warnings and errors in the gateway's log: ${logged.length}.${!soak && !bgp && clients === BASELINE.clients ? `\n${baselineVerdict(rec.requests / wallS, errors)}` : ''}
-At most ${maxWaiting} acquires were waiting for one of the gateway's 10 database connections when sampled (every ${soak ? SAMPLE_EVERY_S : 10} s,
+At most ${maxWaiting} acquires were waiting for one of the gateway's ${poolSize} database connections when sampled (every ${soak ? SAMPLE_EVERY_S : 10} s,
 from /metrics); with many more clients than connections, most of the latency is that wait (compare \`GET /v1/\`, which needs no database).
+
+${cpuReport(cpuBefore, cpuAfter, rec.requests)}
 ${errorText}
 | gateway process | RSS MiB | open fds |
 | --- | ---: | ---: |
