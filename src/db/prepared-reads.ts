@@ -9,6 +9,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { AbstractSqlConnection, Knex } from '@mikro-orm/knex';
 import { EmbeddedConnection } from './embedded';
 import { parameterise, type QuotingPlatform } from './sql-text';
+import { retriesAfterDrop, sessionDropped } from './dropped-session';
 
 /** Statements kept prepared per connection (PostGraphile 4 keeps 100); the least recently used is deallocated. */
 export const PREPARED_PER_CONNECTION = 100;
@@ -36,12 +37,19 @@ export function executeRead(em: EntityManager, sql: string, params: readonly unk
   return (conn as unknown as { executeQuery<T>(q: string, cb: () => Promise<T>, ctx: object): Promise<T> }).executeQuery(sql, async () => {
     if (trx?.isCompleted()) throw new Error('Transaction query already complete');
     const client = (trx ?? conn.getKnex()).client;
-    const pg = await client.acquireConnection() as PgClient;
-    try {
-      const name = repeated(stmt.text) ? await preparedName(pg, stmt.text, trx ? Infinity : PREPARED_PER_CONNECTION) : undefined;
-      return (await pg.query({ name, text: stmt.text, values: stmt.values })).rows;
-    } finally {
-      await client.releaseConnection(pg);
+    const name = repeated(stmt.text);
+    // A read outside a transaction runs again on another connection when the server had ended the
+    // session of the one it got (./dropped-session); inside one, the transaction is lost anyway.
+    for (let attempt = 0, retries = trx ? 0 : retriesAfterDrop(em); ; attempt++) {
+      const pg = await client.acquireConnection() as PgClient;
+      try {
+        const named = name ? await preparedName(pg, stmt.text, trx ? Infinity : PREPARED_PER_CONNECTION) : undefined;
+        return (await pg.query({ name: named, text: stmt.text, values: stmt.values })).rows;
+      } catch (e) {
+        if (attempt >= retries || !sessionDropped(e)) throw e;
+      } finally {
+        await client.releaseConnection(pg);
+      }
     }
   }, { query: sql, params: [], ...em.getLoggerContext() });
 }

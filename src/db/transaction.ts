@@ -3,7 +3,7 @@
 // process. Our forks never resolve their context through it (they are made with useContext false),
 // so the transaction only needs to be explicit on the fork handed to the callback.
 import { ChangeSetType, TransactionEventBroadcaster, helper, type EntityManager, type EventSubscriber, type FlushEventArgs, type FlushMode, type Transaction } from '@mikro-orm/core';
-import { sessionDropped } from './dropped-session';
+import { retriesAfterDrop, sessionDropped } from './dropped-session';
 
 export interface TransactionOptions {
   flushMode?: FlushMode;
@@ -22,7 +22,7 @@ export async function transaction<T>(em: EntityManager, fn: (tem: EntityManager)
   const eventBroadcaster = new TransactionEventBroadcaster(fork, undefined, { topLevelTransaction: !outer });
   const loggerContext = fork.getLoggerContext();
   const conn = fork.getConnection();
-  const trx = await begin(conn, { ctx: outer, eventBroadcaster, loggerContext }, outer ? 0 : poolSize(em));
+  const trx = await begin(conn, { ctx: outer, eventBroadcaster, loggerContext }, outer ? 0 : retriesAfterDrop(em));
   try {
     fork.setTransactionContext(trx);
     const result = await fn(fork);
@@ -39,17 +39,12 @@ export async function transaction<T>(em: EntityManager, fn: (tem: EntityManager)
 type Connection = ReturnType<EntityManager['getConnection']>;
 type BeginOptions = Parameters<Connection['begin']>[0];
 
-/** How many connections the pool may hold (each may have died while idle); 1 without a pool (PGlite). */
-function poolSize(em: EntityManager): number {
-  return (em.config.get('pool') as { max?: number } | undefined)?.max ?? 1;
-}
-
 /**
  * BEGIN on a pooled connection. knex reports a failed BEGIN only through the transaction's
  * execution promise and hands out the dead transaction anyway, whose first statement then fails as
  * "already complete". An idle connection may have been ended by the server before the pool heard
- * of it; a BEGIN that failed that way did nothing, so it runs again on another connection, at most
- * once for each connection the pool may hold (a server restart ends all of them at once).
+ * of it; a BEGIN that failed that way did nothing, so it runs again on another connection
+ * (retriesAfterDrop).
  */
 async function begin(conn: Connection, options: BeginOptions, retries: number): Promise<Transaction> {
   for (let attempt = 0; ; attempt++) {
