@@ -110,7 +110,7 @@ export async function insertPivotRows(em: EntityManager, prop: EntityProperty, p
  * server MikroORM's execute inlines values into the text, escaping a megabyte of JSON character by
  * character; knex sends them as parameters. The embedded connection sends parameters itself.
  */
-function execute(em: EntityManager, sql: string, params: unknown[]): Promise<Record<string, any>[]> {
+export function execute(em: EntityManager, sql: string, params: unknown[]): Promise<Record<string, any>[]> {
   const conn = em.getConnection() as AbstractSqlConnection;
   const trx = em.getTransactionContext<Knex.Transaction>();
   if (conn instanceof EmbeddedConnection) return conn.execute(sql, params as any[], 'all', trx, em.getLoggerContext());
