@@ -15,13 +15,14 @@ export const RESERVED = new Set(['limit', 'offset', 'ordering', 'brief', 'fields
 /** Lookup suffixes each filter kind accepts (Peering Manager's lookup map, plus `empty`). */
 const SUFFIXES: Record<FilterKind, string[]> = {
   numeric: ['n', 'lt', 'lte', 'gt', 'gte', 'empty'],
-  string: ['n', 'ic', 'nic', 'isw', 'nisw', 'iew', 'niew', 'ie', 'nie', 'empty'],
+  string: ['n', 'ic', 'nic', 'isw', 'nisw', 'iew', 'niew', 'ie', 'nie', 'fie', 'fic', 'fisw', 'empty'],
   choice: ['n'],
   id: ['n', 'empty'],
   bool: [],
   datetime: ['n', 'lt', 'lte', 'gt', 'gte'],
   ip: ['n', 'ic', 'isw', 'empty'],
   uuid: ['n'],
+  jsonList: [],
 };
 const SINGLE = new Set(['lt', 'lte', 'gt', 'gte', 'empty']);
 
@@ -153,7 +154,8 @@ export function filterFromQuery(d: ModelDescriptor, params: URLSearchParams): Pa
       const ff = ix.byRest.get(base);
       if (!ff || (op !== 'exact' && !SUFFIXES[ff.kind].includes(op))) continue; // unknown parameters are ignored
       const lookup = (filter[ff.name] ??= {});
-      if (ff.kind === 'bool') lookup.exact = convert(ff, op, last);
+      if (ff.kind === 'jsonList') lookup.has = [...(lookup.has ?? []), ...values];
+      else if (ff.kind === 'bool') lookup.exact = convert(ff, op, last);
       else if (SINGLE.has(op)) lookup[op] = convert(ff, op, last);
       else {
         const converted = values.map((v) => convert(ff, op, v));

@@ -6,7 +6,7 @@
 import { pdbTable, type PdbColumn, type PdbTable } from '../../src/domain/peeringdb/columns';
 import { PdbError } from './errors';
 import { validDate } from '../../src/domain/values';
-import { fold, foldSql } from './fold';
+import { fold, foldSql } from '../../src/domain/fold';
 import { addNameSearch } from './search';
 import { LOCATION_FILTERS } from './spatial';
 import { addSpecial } from './specials';

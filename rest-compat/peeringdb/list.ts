@@ -14,7 +14,10 @@ import { fromGraphql } from './graphql-errors';
 import { intParam } from './params';
 import { PdbError } from './errors';
 import { sinceInRange } from '../../src/domain/peeringdb/base';
-import { list as valueList, number } from './where';
+import { list as valueList, number, SUFFIXES } from './where';
+import { isSpecial } from './specials';
+import { fold } from '../../src/domain/fold';
+import { validDate } from '../../src/domain/values';
 
 type Obj = Record<string, unknown>;
 
@@ -44,6 +47,9 @@ export function refuseNul(params: URLSearchParams): void {
   for (const [k, v] of params) if (v.includes('\u0000')) throw new PdbError(400, `Invalid value for ${k}: NUL characters are not allowed`);
 }
 
+/** Whether `name` is a foreign key of `tag` (`org` of net). */
+const fkNamed = (tag: PdbTag, name: string): boolean => pdbTable(tag).columns.some((c) => c.fk?.name === name);
+
 /** A field by its PeeringDB name; a bare FK name (`org=5`) means its id. */
 function column(tag: PdbTag, name: string): PdbColumn | undefined {
   const t = pdbTable(tag);
@@ -59,10 +65,27 @@ function whole(c: PdbColumn, v: string, key: string): number | undefined {
   return n >= min && n <= max ? n : undefined;
 }
 
-/** The lookup of one numeric or boolean parameter; undefined when it is not translated. */
-function lookup(c: PdbColumn, suffix: string, value: string, key: string): Record<string, unknown> | undefined {
-  if (c.kind === 'bool') return suffix ? undefined : { exact: /^(true|1|yes|on)$/i.test(value.trim()) };
+/** Always substring matches in PeeringDB. */
+const ALWAYS_CONTAINS = new Set(['address1', 'city', 'state']);
+
+type Lookup = Record<string, unknown>;
+/** A parameter PeeringDB ignores (a suffix its field kind does not take). */
+const IGNORED = 'ignored';
+
+/** The lookup of one field parameter; undefined when it is not translated (yet). */
+function lookup(c: PdbColumn, suffix: string, value: string, key: string): Lookup | typeof IGNORED | undefined {
+  // Any suffix compares the same way (PeeringDB's boolean filter has none).
+  if (c.kind === 'bool') return { exact: /^(true|1|yes|on)$/i.test(value.trim()) };
+  if (c.kind === 'datetime') return dateLookup(suffix, value, key);
+  if (c.kind === 'json') {
+    // info_types and friends: the list holds the value (case-insensitive).
+    if (suffix && suffix !== 'in' && suffix !== 'contains') return IGNORED;
+    return { has: suffix === 'in' ? valueList(value) : [value] };
+  }
+  if (c.kind === 'text' || c.kind === 'string') return textLookup(c, suffix, value);
+  if (c.kind === 'choice') return choiceLookup(c, suffix, value);
   if (!NUMERIC.has(c.kind)) return undefined;
+  if (suffix === 'contains' || suffix === 'startswith') return c.kind === 'fk' ? undefined : { [suffix === 'contains' ? 'ic' : 'isw']: [value] };
   const asId = (n: number) => (c.kind === 'fk' ? String(n) : n);
   if (suffix === '' || suffix === 'in') {
     const raw = suffix === 'in' ? valueList(value) : [value];
@@ -75,21 +98,101 @@ function lookup(c: PdbColumn, suffix: string, value: string, key: string): Recor
   return n === undefined ? undefined : { [suffix]: n };
 }
 
+/** Text compares with accents and case folded on both sides (StringLookup's f-forms). */
+function textLookup(c: PdbColumn, suffix: string, value: string): Lookup | undefined {
+  if (suffix === 'contains' || (!suffix && ALWAYS_CONTAINS.has(c.rest)) || (!suffix && c.rest === 'country' && value.length !== 2)) return { fic: [value] };
+  if (suffix === 'startswith') return { fisw: [value] };
+  if (suffix === 'in') return { fie: valueList(value) };
+  if (suffix) return undefined; // lt, gt ...: plain text order
+  return { fie: [value] };
+}
+
+/** Date-times: a bare value is a prefix of the ISO text; YYYY-MM-DD bounds are whole days; in/contains/startswith are ignored. */
+function dateLookup(suffix: string, value: string, key: string): Lookup | typeof IGNORED {
+  if (!suffix) return { isw: [value] };
+  if (!OPS.has(suffix)) return IGNORED;
+  return { [suffix]: dateBound(value, suffix, key).toISOString() };
+}
+
+/** Dates as YYYY-MM-DD are whole days: `__gt`/`__lte` compare with the day's last instant. */
+function dateBound(v: string, suffix: string, key: string): Date {
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(v);
+  // Seconds since the epoch, or ISO text; either within years 1 to 9999 (what both JavaScript and PostgreSQL hold).
+  const d = /^\d+(\.\d+)?$/.test(v)
+    ? validDate(Number(v) * 1000)
+    : validDate(day && (suffix === 'gt' || suffix === 'lte') ? `${v}T23:59:59.999Z` : day ? `${v}T00:00:00Z` : v);
+  if (!d) throw new PdbError(400, `Invalid value for ${key}: "${v}"`);
+  return d;
+}
+
+/** Two parameters on one field (`asn__gt=1&asn__lt=9`) hold together; null when they use one lookup twice (exact values intersect). */
+function merge(a: Lookup | undefined, b: Lookup): Lookup | null {
+  if (!a) return b;
+  const out: Lookup = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    if (!(k in out)) out[k] = v;
+    else if (k === 'exact' && Array.isArray(v)) out.exact = (out.exact as unknown[]).filter((x) => v.some((y) => String(y) === String(x)));
+    else return null;
+  }
+  return out;
+}
+
+/** A choice field (status) by its values: the text comparison is made here, on the few values there are. */
+function choiceLookup(c: PdbColumn, suffix: string, value: string): Lookup | undefined {
+  const values = c.field.choices!.values.map((v) => String(v.value));
+  const f = fold(value);
+  const test: Record<string, (v: string) => boolean> = {
+    '': (v) => fold(v) === f, contains: (v) => fold(v).includes(f), startswith: (v) => fold(v).startsWith(f),
+    in: (v) => valueList(value).some((x) => fold(x) === fold(v)),
+    lt: (v) => v < value, lte: (v) => v <= value, gt: (v) => v > value, gte: (v) => v >= value,
+  };
+  return test[suffix] ? { exact: values.filter(test[suffix]) } : undefined;
+}
+
+type Filter = Record<string, unknown>;
+
+/**
+ * Adds one field parameter (`name__contains`, `org__name`, `org_name`) to `filter`; false when it is
+ * not translated (yet). Relations are one hop, the target's own filter (`orgWhere`).
+ */
+function addParam(filter: Filter, tag: PdbTag, key: string, value: string): boolean {
+  const parts = key.split('__');
+  const suffix = parts.length > 1 && SUFFIXES.has(parts[parts.length - 1]) ? parts.pop()! : '';
+  if (tag === 'fac' && parts.length === 1 && parts[0] === 'org_name') {
+    // The owner's name (not the row's copy of it): a substring unless startswith or in.
+    return addParam(filter, tag, `org__name__${suffix === 'startswith' || suffix === 'in' ? suffix : 'contains'}`, value);
+  }
+  if (parts.length > 2) return true; // PeeringDB filters one hop only: ignored
+  let on = tag;
+  let where: string | undefined;
+  if (parts.length === 2) {
+    const fk = pdbTable(tag).columns.find((c) => c.fk?.name === parts[0]);
+    if (!fk) return true; // `name__iexact`: an unknown suffix, ignored
+    on = fk.fk!.tag;
+    where = `${fk.prop}Where`;
+  }
+  const c = column(on, parts[parts.length - 1]);
+  if (!c) return !!where; // an unknown field of the target is ignored
+  const l = lookup(c, suffix, value, key);
+  if (l === IGNORED) return true;
+  if (!l) return false;
+  const into = where ? ((filter[where] ??= {}) as Filter) : filter;
+  const field = c.field.gqlName ?? c.prop;
+  const merged = merge(into[field] as Lookup | undefined, l);
+  if (!merged) return false;
+  into[field] = merged;
+  return true;
+}
+
 /** The list's arguments, or null when a parameter is left to the SQL engine. */
 export function translate(tag: PdbTag, params: URLSearchParams): Query | null {
   refuseNul(params);
   const depth = intParam(params, 'depth', 0, 3);
-  const filter: Record<string, unknown> = {};
+  const filter: Filter = {};
   for (const key of new Set(params.keys())) {
     if (SHAPING.has(key)) continue;
-    const parts = key.split('__');
-    if (parts.length > 2) return null;
-    const c = column(tag, parts[0]);
-    const field = c && (c.field.gqlName ?? c.prop);
-    if (!c || !field || field in filter) return null;
-    const l = lookup(c, parts[1] ?? '', params.get(key) ?? '', key);
-    if (!l) return null;
-    filter[field] = l;
+    if (!(tag === 'fac' && key.startsWith('org_name')) && isSpecial(tag, key)) return null;
+    if (!addParam(filter, tag, key, params.get(key) ?? '')) return null;
   }
   const since = params.get('since');
   let ordering = ['id'];
@@ -98,10 +201,10 @@ export function translate(tag: PdbTag, params: URLSearchParams): Query | null {
     if (!sinceInRange(ts)) throw new PdbError(400, `Invalid value for since: "${since}"`);
     // Deleted rows too, so a mirror learns of them; campuses also while pending.
     filter.since = ts;
-    filter.status = { exact: tag === 'campus' ? ['ok', 'deleted', 'pending'] : ['ok', 'deleted'] };
+    filter.status = merge(filter.status as Lookup | undefined, { exact: tag === 'campus' ? ['ok', 'deleted', 'pending'] : ['ok', 'deleted'] });
     ordering = ['updated', 'id'];
   } else {
-    filter.status = { exact: ['ok'] };
+    filter.status = merge(filter.status as Lookup | undefined, { exact: ['ok'] });
   }
   if (params.has('page')) {
     // Page-based pagination replaces limit/skip; a page is at most 250 rows, so depth never truncates it.

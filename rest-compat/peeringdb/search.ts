@@ -5,7 +5,7 @@
 // both lists; with no hit at all it is empty.
 import { pdbTable, type PdbTable } from '../../src/domain/peeringdb/columns';
 import type { PdbTag } from '../../src/domain/peeringdb/tags';
-import { fold, foldSql } from './fold';
+import { fold, foldSql } from '../../src/domain/fold';
 import { integers, like, placeholders, q, type Where } from './where';
 
 const SEARCHED: ReadonlySet<PdbTag> = new Set<PdbTag>(['org', 'campus', 'fac', 'net', 'ix', 'carrier']);

@@ -7,7 +7,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { PdbTag } from '../../src/domain/peeringdb/tags';
 import { sqlRows } from '../../src/domain/peeringdb/sql';
 import { PdbError } from './errors';
-import { fold, foldSql } from './fold';
+import { fold, foldSql } from '../../src/domain/fold';
 import { number, type Where } from './where';
 
 const SPATIAL: ReadonlySet<PdbTag> = new Set<PdbTag>(['fac', 'org']);

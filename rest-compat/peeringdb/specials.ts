@@ -5,7 +5,7 @@
 import { isIP } from 'node:net';
 import type { PdbTag } from '../../src/domain/peeringdb/tags';
 import { PdbError } from './errors';
-import { fold, foldSql } from './fold';
+import { fold, foldSql } from '../../src/domain/fold';
 import { integers, like, list, number, placeholders, SUFFIXES, truthy, type Where } from './where';
 
 interface Ctx { alias: string; w: Where; key: string; suffix: string }
@@ -164,17 +164,20 @@ function own<T>(table: Record<string, T> | undefined, name: string): T | undefin
   return table && Object.hasOwn(table, name) ? table[name] : undefined;
 }
 
+/** Whether `key` is one of the type's special filters (they win over a field of the same name: fac's org_name). */
+export const isSpecial = (tag: PdbTag, key: string): boolean => addSpecial(tag, key, '', 'x', { sql: [], args: [] }, true);
+
 /** Adds the condition of `key` when it is one of the type's special filters; false when it is not. */
-export function addSpecial(tag: PdbTag, key: string, value: string, alias: string, w: Where): boolean {
+export function addSpecial(tag: PdbTag, key: string, value: string, alias: string, w: Where, onlyCheck = false): boolean {
   const parts = key.split('__');
   const suffix = parts.length === 2 && SUFFIXES.has(parts[1]) ? parts[1] : '';
   if (parts.length > (suffix ? 2 : 1)) return false;
   const handler = own(HANDLERS[tag], parts[0]);
-  if (handler) { handler(value, { alias, w, key, suffix }); return true; }
+  if (handler) { if (!onlyCheck) handler(value, { alias, w, key, suffix }); return true; }
   // Links take `x`, `x_id` and `x__in` / `x_id__in`, all meaning "any of these ids".
   if (suffix && suffix !== 'in') return false;
   const l = own(LINKS[tag], parts[0].replace(/_id$/, ''));
   if (!l) return false;
-  link(l, value, { alias, w, key, suffix });
+  if (!onlyCheck) link(l, value, { alias, w, key, suffix });
   return true;
 }

@@ -6,6 +6,9 @@ import { raw } from '@mikro-orm/core';
 import { describe, snake, type ModelDescriptor, type FieldMeta, type FilterKind } from './model';
 import { ipHostFilter, parseIp } from './ip';
 import { ValidationError } from './errors';
+import { fold, foldSql } from './fold';
+import { readGrant, toWhere } from './access';
+import type { Caller } from './users/caller';
 
 const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
 
@@ -47,6 +50,15 @@ export function filterFields(d: ModelDescriptor): FilterField[] {
   return out;
 }
 
+/** A foreign key filtered by its target's filter input. */
+export interface RelationFilter { name: string; field: FieldMeta; target: ModelDescriptor }
+
+/** `<fk>Where` filters of a model whose descriptor asks for them (relationFilters). */
+export function relationFilters(d: ModelDescriptor): RelationFilter[] {
+  if (!d.relationFilters) return [];
+  return d.fields.filter((f) => f.kind === 'fk' && !f.secret && !f.writeOnly).map((f) => ({ name: `${f.name}Where`, field: f, target: describe(f.target!()) }));
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function checkIps(ff: FilterField, value: Record<string, any>): void {
@@ -64,14 +76,20 @@ function checkUuids(ff: FilterField, value: Record<string, any>): void {
   }
 }
 
-/** A filter input -> one MikroORM `where`. Lookups AND together; values inside one lookup OR. */
-export function filterToWhere(d: ModelDescriptor, filter: Record<string, any> | null | undefined): Record<string, unknown> {
+/**
+ * A filter input -> one MikroORM `where`. Lookups AND together; values inside one lookup OR.
+ * `caller` bounds relation filters (`orgWhere`) to the target rows it may read; without one they match none.
+ */
+export function filterToWhere(d: ModelDescriptor, filter: Record<string, any> | null | undefined, caller?: Caller): Record<string, unknown> {
   if (!filter) return {};
   const and: Record<string, unknown>[] = [];
   const byName = new Map(filterFields(d).map((f) => [f.name, f]));
   for (const [key, value] of Object.entries(filter)) {
     if (value === undefined || value === null) continue;
-    if (key === 'q') {
+    const rel = d.relationFilters ? relationFilters(d).find((r) => r.name === key) : undefined;
+    if (rel) {
+      and.push(relationCondition(rel, value, caller));
+    } else if (key === 'q') {
       and.push(qCondition(d, String(value)));
     } else if (key === 'tag') {
       for (const slug of value as string[]) and.push({ tags: { $some: { slug } } });
@@ -101,6 +119,14 @@ export function filterToWhere(d: ModelDescriptor, filter: Record<string, any> | 
     }
   }
   return and.length ? { $and: and } : {};
+}
+
+/** The foreign key's target among the rows the caller reads that meet the target's filter. */
+function relationCondition(rel: RelationFilter, value: Record<string, any>, caller: Caller | undefined): Record<string, unknown> {
+  const g = caller ? readGrant(caller, rel.target) : { allowed: false as const };
+  if (!g.allowed) return { [raw('false')]: true };
+  const conds = [filterToWhere(rel.target, value, caller), toWhere(g.rows) ?? {}].filter((c) => Object.keys(c).length);
+  return { [rel.field.name]: conds.length ? { $and: conds } : { $ne: null } };
 }
 
 /** `{ 'a.b': cond }` -> `{ a: { b: cond } }` (MikroORM wants nested relation conditions). */
@@ -143,6 +169,7 @@ export function lookupConditions(kind: FilterKind, prop: string, value: Record<s
     out.push(negate ? { $not: { $or: ors } } : { $or: ors });
   };
   if (kind === 'ip') return ipConditions(prop, value);
+  if (kind === 'jsonList') return value.has?.length ? [jsonListHas(prop, value.has)] : [];
   for (const [op, v] of Object.entries(value)) {
     if (v === undefined || v === null) continue;
     switch (op) {
@@ -156,17 +183,61 @@ export function lookupConditions(kind: FilterKind, prop: string, value: Record<s
         if (kind === 'string') out.push(v ? { $or: [{ [prop]: null }, { [prop]: '' }] } : { [prop]: { $nin: [''] }, $and: [{ [prop]: { $ne: null } }] });
         else on(v ? null : { $ne: null });
         break;
-      case 'ic': like(v, (s) => `%${s}%`, false); break;
+      case 'ic':
+        if (kind === 'numeric') out.push(textMatch(prop, 'numeric', v, (s) => `%${s}%`));
+        else like(v, (s) => `%${s}%`, false);
+        break;
       case 'nic': like(v, (s) => `%${s}%`, true); break;
-      case 'isw': like(v, (s) => `${s}%`, false); break;
+      case 'isw':
+        if (kind === 'numeric' || kind === 'datetime') out.push(textMatch(prop, kind, v, (s) => `${s}%`));
+        else like(v, (s) => `${s}%`, false);
+        break;
       case 'nisw': like(v, (s) => `${s}%`, true); break;
       case 'iew': like(v, (s) => `%${s}`, false); break;
       case 'niew': like(v, (s) => `%${s}`, true); break;
       case 'ie': like(v, (s) => s, false); break;
       case 'nie': like(v, (s) => s, true); break;
+      case 'fie': case 'fic': case 'fisw': out.push(folded(prop, op, v)); break;
     }
   }
   return out;
+}
+
+const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+
+/** `expr op v1 or expr op v2 ...` as one raw condition (no values: false). */
+function anyOf(expr: (alias: string) => string, op: '=' | 'like', values: string[]): Record<string, unknown> {
+  const sql = (a: string) => (values.length ? `(${values.map(() => `${expr(a)} ${op} ?`).join(' or ')})` : 'false');
+  return { [raw(sql, values)]: true };
+}
+
+/** A column of the row itself, for conditions written as SQL: related fields are filtered through their model's own filter. */
+function ownColumn(prop: string, op: string): string {
+  if (prop.includes('.')) throw new ValidationError({ [prop]: [`${op} compares the row's own fields only.`] });
+  return snake(prop);
+}
+
+/** `fie`, `fic`, `fisw`: both sides folded (./fold.ts), as PeeringDB's accent-insensitive text filters. */
+function folded(prop: string, op: string, values: string[]): Record<string, unknown> {
+  const col = ownColumn(prop, op);
+  const pattern = (v: string) => (op === 'fie' ? fold(v) : op === 'fic' ? `%${escapeLike(fold(v))}%` : `${escapeLike(fold(v))}%`);
+  return anyOf((a) => foldSql(`${a}.${col}`), op === 'fie' ? '=' : 'like', values.map(pattern));
+}
+
+/** A number's decimal text or a date-time's UTC ISO text (`2024-05-01T10:00:00`) matched with LIKE. */
+function textMatch(prop: string, kind: 'numeric' | 'datetime', values: string[], pattern: (s: string) => string): Record<string, unknown> {
+  const col = ownColumn(prop, kind === 'numeric' ? 'ic' : 'isw');
+  const text = (a: string) => (kind === 'numeric' ? `${a}.${col}::text` : `to_char(${a}.${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS')`);
+  return anyOf(text, 'like', values.map((v) => pattern(escapeLike(v))));
+}
+
+/** A JSON list holding one of the values, case-insensitively (PeeringDB's `info_types=`); other JSON holds none. */
+function jsonListHas(prop: string, values: string[]): Record<string, unknown> {
+  const col = ownColumn(prop, 'has');
+  return {
+    [raw((a: string) => `exists (select 1 from jsonb_array_elements_text(case when jsonb_typeof(${a}.${col}::jsonb) = 'array' then ${a}.${col}::jsonb else '[]'::jsonb end) e(v) where lower(e.v) in (${placeholders(values.length)}))`,
+      values.map((v) => v.toLowerCase()))]: true,
+  };
 }
 
 function ipConditions(prop: string, value: Record<string, any>): Record<string, unknown>[] {

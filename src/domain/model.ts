@@ -12,7 +12,7 @@ export type FieldKind =
   | 'choice' | 'ip' | 'prefix' | 'uuid' | 'fk' | 'm2m';
 
 /** How a filter on this field behaves (Peering Manager's lookup families). */
-export type FilterKind = 'numeric' | 'string' | 'choice' | 'id' | 'bool' | 'datetime' | 'ip' | 'uuid';
+export type FilterKind = 'numeric' | 'string' | 'choice' | 'id' | 'bool' | 'datetime' | 'ip' | 'uuid' | 'jsonList';
 
 export interface FieldOptions {
   required?: boolean;      // must be given on create / PUT
@@ -25,7 +25,7 @@ export interface FieldOptions {
   readOnly?: boolean;      // computed or set by the system, never written through the API
   writeOnly?: boolean;     // accepted on write, never shown (user passwords)
   secret?: boolean;        // never written to the change log or logs
-  filter?: boolean;        // filterable (default: true for scalars and FKs)
+  filter?: boolean;        // filterable (default: true for scalars and FKs; a JSON field opts in as a list of strings)
   label?: string;
   help?: string;
   restName?: string;       // snake_case name when it is not derived
@@ -88,6 +88,8 @@ export interface ModelOptions<T = any> {
   readOnly?: boolean;                // list/detail only
   uniqueTogether?: string[][];
   customFilters?: Record<string, CustomFilter>;
+  /** Foreign keys also filter by their target's own filter (`<fk>Where: <Target>Filter`), within the caller's read grant of the target. */
+  relationFilters?: boolean;
   /** Fields that must be present on create but may be null (Peering Manager's Connection). */
   presentOnCreate?: string[];
   /** Who may read and write it (src/domain/access.ts); by default anyone reads, any writer writes. */
@@ -218,7 +220,7 @@ function scalar(kind: FieldKind, opts: FieldOptions = {}, choices?: ChoiceSet): 
       ...opts, name, kind, choices,
       restName: opts.restName ?? snake(name),
       // Secrets are never compared: a filter would let a reader guess them one character at a time.
-      filterKind: opts.filter === false || opts.secret || kind === 'json' ? null : defaultFilterKind(kind),
+      filterKind: opts.filter === false || opts.secret ? null : kind === 'json' ? (opts.filter === true ? 'jsonList' : null) : defaultFilterKind(kind),
     };
     ownFields(proto.constructor).push(meta);
     const nullable = !!opts.nullable;

@@ -2,7 +2,7 @@
 // is written per model. What a filter means (its MikroORM condition) is src/domain/filters.ts.
 import { Field, Float, InputType, Int } from 'type-graphql';
 import { fieldDescription, words, type ModelDescriptor } from '../domain/model';
-import { filterFields, type FilterField } from '../domain/filters';
+import { filterFields, relationFilters, type FilterField } from '../domain/filters';
 import { lookupType } from './lookups';
 
 const filterInputs = new Map<ModelDescriptor, Function>();
@@ -12,6 +12,8 @@ export function filterInput(d: ModelDescriptor): Function {
   if (existing) return existing;
   const name = `${d.name}Filter`;
   const cls = { [name]: class {} }[name];
+  // Registered first: a relation filter may lead back here (org -> net -> org).
+  filterInputs.set(d, cls);
   const proto = cls.prototype;
   Field(() => String, { nullable: true, description: 'Free-text search' })(proto, 'q');
   if (d.fields.some((f) => f.name === 'tags')) {
@@ -21,6 +23,9 @@ export function filterInput(d: ModelDescriptor): Function {
     const Lookup = lookupType(ff.kind, ff.source);
     Field(() => Lookup, { nullable: true, description: filterDescription(d, ff) })(proto, ff.name);
   }
+  for (const r of relationFilters(d)) {
+    Field(() => filterInput(r.target), { nullable: true, description: `${fieldDescription(r.field)}: one meeting this filter` })(proto, r.name);
+  }
   for (const [key, cf] of Object.entries(d.customFilters ?? {})) {
     Field(() => (cf.type === 'int' ? Int : cf.type === 'float' ? Float : cf.type === 'bool' ? Boolean : String), { nullable: true, description: cf.description ?? fieldDescription({ name: key }) })(proto, key);
   }
@@ -29,7 +34,6 @@ export function filterInput(d: ModelDescriptor): Function {
     Field(() => String, { nullable: true, description: 'Updated by the request with this id' })(proto, 'updatedByRequest');
   }
   InputType(name, { description: `Conditions on ${d.verboseNamePlural}: every one given must hold` })(cls);
-  filterInputs.set(d, cls);
   return cls;
 }
 

@@ -8,8 +8,11 @@ import type { FilterKind, FieldMeta } from '../domain/model';
 import type { ChoiceSet } from '../domain/choices';
 import { pascalWords, words } from '../domain/model';
 
-/** A lookup input of ordered values: exact values (OR), n (none of), lt, lte, gt, gte, empty. */
-function rangeLookup(name: string, scalar: GraphQLScalarType, description: string): Function {
+/**
+ * A lookup input of ordered values: exact values (OR), n (none of), lt, lte, gt, gte, empty; `text`
+ * adds matches on the value's text (PeeringDB's `asn__startswith=`, `created=2024-05`).
+ */
+function rangeLookup(name: string, scalar: GraphQLScalarType, description: string, text: ('ic' | 'isw')[] = []): Function {
   const cls = { [name]: class {} }[name];
   const list = () => [scalar];
   const one = () => scalar;
@@ -20,15 +23,17 @@ function rangeLookup(name: string, scalar: GraphQLScalarType, description: strin
   Field(one, { nullable: true, description: 'Greater than' })(cls.prototype, 'gt');
   Field(one, { nullable: true, description: 'Greater than or equal to' })(cls.prototype, 'gte');
   Field(() => Boolean, { nullable: true, description: 'true: no value; false: any value' })(cls.prototype, 'empty');
+  if (text.includes('ic')) Field(() => [String], { nullable: true, description: 'Its decimal text contains one of these' })(cls.prototype, 'ic');
+  if (text.includes('isw')) Field(() => [String], { nullable: true, description: scalar === DateTimeScalar ? 'Its UTC ISO text (2024-05-01T10:00:00) starts with one of these' : 'Its decimal text starts with one of these' })(cls.prototype, 'isw');
   InputType(name, { description })(cls);
   return cls;
 }
 
-export const IntLookup = rangeLookup('IntLookup', Int, 'Integer lookups: exact values (OR), n (none of), lt, lte, gt, gte, empty');
-export const BigIntLookup = rangeLookup('BigIntLookup', ASNScalar, 'Lookups on 64-bit-safe integers such as ASNs');
-export const DateTimeLookup = rangeLookup('DateTimeLookup', DateTimeScalar, 'Date-time lookups: exact values (OR), n (none of), lt, lte, gt, gte, empty');
+export const IntLookup = rangeLookup('IntLookup', Int, 'Integer lookups: exact values (OR), n (none of), lt, lte, gt, gte, empty, text matches', ['ic', 'isw']);
+export const BigIntLookup = rangeLookup('BigIntLookup', ASNScalar, 'Lookups on 64-bit-safe integers such as ASNs', ['ic', 'isw']);
+export const DateTimeLookup = rangeLookup('DateTimeLookup', DateTimeScalar, 'Date-time lookups: exact values (OR), n (none of), lt, lte, gt, gte, empty, a prefix of the ISO text', ['isw']);
 
-@InputType({ description: 'String lookups, case-insensitive except exact/n: ic contains, isw starts with, iew ends with, ie equals; n-prefixed forms negate' })
+@InputType({ description: 'String lookups, case-insensitive except exact/n: ic contains, isw starts with, iew ends with, ie equals; n-prefixed forms negate; f-prefixed forms also fold accents' })
 export class StringLookup {
   @Field(() => [String], { nullable: true, description: 'Equal to one of these' }) exact?: string[];
   @Field(() => [String], { nullable: true, description: 'Equal to none of these' }) n?: string[];
@@ -40,6 +45,9 @@ export class StringLookup {
   @Field(() => [String], { nullable: true, description: 'Ends with none of these (case-insensitive)' }) niew?: string[];
   @Field(() => [String], { nullable: true, description: 'Equal to one of these (case-insensitive)' }) ie?: string[];
   @Field(() => [String], { nullable: true, description: 'Equal to none of these (case-insensitive)' }) nie?: string[];
+  @Field(() => [String], { nullable: true, description: 'Equal to one of these, accents and case folded (zurich = Zürich)' }) fie?: string[];
+  @Field(() => [String], { nullable: true, description: 'Contains one of these, accents and case folded' }) fic?: string[];
+  @Field(() => [String], { nullable: true, description: 'Starts with one of these, accents and case folded' }) fisw?: string[];
   @Field(() => Boolean, { nullable: true, description: 'true: no value; false: any value' }) empty?: boolean;
 }
 
@@ -73,6 +81,11 @@ export class UuidLookup {
   @Field(() => [String], { nullable: true, description: 'Equal to none of these' }) n?: string[];
 }
 
+@InputType({ description: 'Lookups on a JSON list of strings' })
+export class JsonListLookup {
+  @Field(() => [String], { nullable: true, description: 'Holds one of these (case-insensitive)' }) has?: string[];
+}
+
 const choiceLookups = new Map<string, Function>();
 
 /** `<Choice>Lookup`, one per choice set. */
@@ -99,5 +112,6 @@ export function lookupType(kind: FilterKind, field: Pick<FieldMeta, 'kind' | 'ch
     case 'datetime': return DateTimeLookup;
     case 'ip': return IpLookup;
     case 'uuid': return UuidLookup;
+    case 'jsonList': return JsonListLookup;
   }
 }

@@ -5,7 +5,7 @@ import { startTestServer, type TestServer } from '../helpers/server';
 import { DB_KINDS } from '../helpers/db';
 import { pdbPost } from '../helpers/pdb';
 import { sqlRows } from '../../src/domain/peeringdb/sql';
-import { fold, foldSql } from '../../rest-compat/peeringdb/fold';
+import { fold, foldSql } from '../../src/domain/fold';
 
 describe.each(DB_KINDS)('PeeringDB search and special filters on %s', (kind) => {
   let s: TestServer;

@@ -33,7 +33,7 @@ export abstract class PdbNamed extends PdbObject {
   @T() aka: string = '';
   @T() nameLong: string = '';
   @T() website: string = '';
-  @F.json({ default: [] }) socialMedia?: unknown;
+  @F.json({ default: [], filter: true }) socialMedia?: unknown;
   @T() notes: string = '';
   @TN({ readOnly: true }) logo?: string | null;
 }

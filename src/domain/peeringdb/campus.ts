@@ -6,7 +6,7 @@ import { PdbOrganization } from './org';
 /** PeeringDB `campus`: facilities close together, run as one site. */
 @Model<PdbCampus>({
   app: 'peeringdb', table: 'peeringdb_campus', restPath: 'campuses', plural: 'PdbCampuses', display: (o) => o.name,
-  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS,
+  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS, relationFilters: true,
 })
 export class PdbCampus extends PdbNamed {
   @Index() @F.fk(() => PdbOrganization, { required: true, reverse: 'campuses' }) org!: Rel<PdbOrganization>;

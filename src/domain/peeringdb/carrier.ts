@@ -6,7 +6,7 @@ import { PdbOrganization } from './org';
 /** PeeringDB `carrier`. */
 @Model<PdbCarrier>({
   app: 'peeringdb', table: 'peeringdb_carrier', restPath: 'carriers', display: (o) => o.name,
-  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS,
+  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS, relationFilters: true,
 })
 export class PdbCarrier extends PdbNamed {
   @Index() @F.fk(() => PdbOrganization, { required: true, reverse: 'carriers' }) org!: Rel<PdbOrganization>;

@@ -7,7 +7,7 @@ import { PdbCampus } from './campus';
 /** PeeringDB `fac`: a colocation facility. */
 @Model<PdbFacility>({
   app: 'peeringdb', table: 'peeringdb_fac', restPath: 'facilities', plural: 'PdbFacilities', display: (o) => o.name,
-  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS,
+  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS, relationFilters: true,
 })
 export class PdbFacility extends PdbAddressed {
   @Index() @F.fk(() => PdbOrganization, { required: true, reverse: 'facilities' }) org!: Rel<PdbOrganization>;
@@ -23,7 +23,7 @@ export class PdbFacility extends PdbAddressed {
   @T() salesPhone: string = '';
   @T() techEmail: string = '';
   @T() techPhone: string = '';
-  @F.json({ default: [] }) availableVoltageServices?: unknown;
+  @F.json({ default: [], filter: true }) availableVoltageServices?: unknown;
   @F.bool({ nullable: true }) diverseServingSubstations?: boolean | null;
   @TN() property?: string | null;
   @TN({ readOnly: true }) regionContinent?: string | null;

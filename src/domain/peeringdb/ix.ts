@@ -6,7 +6,7 @@ import { PdbOrganization } from './org';
 /** PeeringDB `ix`: an Internet exchange. */
 @Model<PdbInternetExchange>({
   app: 'peeringdb', table: 'peeringdb_ix', restPath: 'internet-exchanges', display: (o) => o.name,
-  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS,
+  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS, relationFilters: true,
 })
 export class PdbInternetExchange extends PdbNamed {
   @Index() @F.fk(() => PdbOrganization, { required: true, reverse: 'exchanges' }) org!: Rel<PdbOrganization>;

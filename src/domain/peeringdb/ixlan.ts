@@ -6,7 +6,7 @@ import { PdbInternetExchange } from './ix';
 /** PeeringDB `ixlan`: the peering LAN of an IX (its id equals the IX's). */
 @Model<PdbIXLan>({
   app: 'peeringdb', table: 'peeringdb_ixlan', restPath: 'ixlans', display: (o) => o.name || `IX LAN ${o.id}`,
-  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'descr'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS,
+  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'descr'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS, relationFilters: true,
 })
 export class PdbIXLan extends PdbObject {
   @Index() @F.fk(() => PdbInternetExchange, { required: true, reverse: 'ixLans' }) ix!: Rel<PdbInternetExchange>;

@@ -6,7 +6,7 @@ import { PdbIXLan } from './ixlan';
 /** PeeringDB `ixpfx`: a prefix of an IX LAN (kept as text, exactly as the upstream writes it). */
 @Model<PdbIXLanPrefix>({
   app: 'peeringdb', table: 'peeringdb_ixpfx', restPath: 'ixlan-prefixes', plural: 'PdbIXLanPrefixes', display: (o) => o.prefix,
-  brief: ['id', 'prefix', 'status'], ordering: ['id'], q: ['prefix'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS,
+  brief: ['id', 'prefix', 'status'], ordering: ['id'], q: ['prefix'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS, relationFilters: true,
 })
 export class PdbIXLanPrefix extends PdbObject {
   @Index() @F.fk(() => PdbIXLan, { required: true, reverse: 'prefixes' }) ixlan!: Rel<PdbIXLan>;

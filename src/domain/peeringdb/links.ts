@@ -10,7 +10,7 @@ import { PdbCarrier } from './carrier';
 /** PeeringDB `netfac`; name, city and country are copied from the facility. */
 @Model<PdbNetworkFacility>({
   app: 'peeringdb', table: 'peeringdb_netfac', restPath: 'network-facilities', plural: 'PdbNetworkFacilities', display: (o) => o.name,
-  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS,
+  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS, relationFilters: true,
 })
 export class PdbNetworkFacility extends PdbObject {
   @Index() @F.fk(() => PdbNetwork, { required: true, reverse: 'networkFacilities' }) net!: Rel<PdbNetwork>;
@@ -24,7 +24,7 @@ export class PdbNetworkFacility extends PdbObject {
 /** PeeringDB `ixfac`. */
 @Model<PdbInternetExchangeFacility>({
   app: 'peeringdb', table: 'peeringdb_ixfac', restPath: 'internet-exchange-facilities', plural: 'PdbInternetExchangeFacilities', display: (o) => o.name,
-  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS,
+  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS, relationFilters: true,
 })
 export class PdbInternetExchangeFacility extends PdbObject {
   @Index() @F.fk(() => PdbInternetExchange, { required: true, reverse: 'exchangeFacilities' }) ix!: Rel<PdbInternetExchange>;
@@ -37,7 +37,7 @@ export class PdbInternetExchangeFacility extends PdbObject {
 /** PeeringDB `carrierfac`. */
 @Model<PdbCarrierFacility>({
   app: 'peeringdb', table: 'peeringdb_carrierfac', restPath: 'carrier-facilities', plural: 'PdbCarrierFacilities', display: (o) => o.name,
-  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS,
+  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS, relationFilters: true,
 })
 export class PdbCarrierFacility extends PdbObject {
   @Index() @F.fk(() => PdbCarrier, { required: true, reverse: 'carrierFacilities' }) carrier!: Rel<PdbCarrier>;
@@ -48,7 +48,7 @@ export class PdbCarrierFacility extends PdbObject {
 /** PeeringDB `poc`: a network contact, visible as PeeringDB shows it: Public to all, Users to signed-in users, Private to staff. */
 @Model<PdbNetworkContact>({
   app: 'peeringdb', table: 'peeringdb_poc', restPath: 'network-contacts', display: (o) => o.name || o.role,
-  brief: ['id', 'role', 'name', 'status'], ordering: ['id'], q: ['name', 'email'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS,
+  brief: ['id', 'role', 'name', 'status'], ordering: ['id'], q: ['name', 'email'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS, relationFilters: true,
   access: { visibleBy: { field: 'visible', values: { anonymous: ['Public'], user: ['Public', 'Users'] } } },
 })
 export class PdbNetworkContact extends PdbObject {

@@ -7,7 +7,7 @@ import { PdbOrganization } from './org';
 @Model<PdbNetwork>({
   app: 'peeringdb', table: 'peeringdb_net', restPath: 'networks', display: (o) => `AS${o.asn} - ${o.name}`,
   brief: ['id', 'asn', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong', 'irrAsSet'], qNumeric: ['asn'],
-  changeLogged: false, readOnly: true, customFilters: PDB_FILTERS,
+  changeLogged: false, readOnly: true, customFilters: PDB_FILTERS, relationFilters: true,
 })
 export class PdbNetwork extends PdbNamed {
   @Index() @F.fk(() => PdbOrganization, { required: true, reverse: 'networks' }) org!: Rel<PdbOrganization>;
@@ -16,7 +16,7 @@ export class PdbNetwork extends PdbNamed {
   @T() routeServer: string = '';
   @T() irrAsSet: string = '';
   @T() infoType: string = '';
-  @F.json({ default: [] }) infoTypes?: unknown;
+  @F.json({ default: [], filter: true }) infoTypes?: unknown;
   @F.int({ nullable: true }) infoPrefixes4?: number | null;
   @F.int({ nullable: true }) infoPrefixes6?: number | null;
   @T() infoTraffic: string = '';
@@ -37,7 +37,7 @@ export class PdbNetwork extends PdbNamed {
   @F.bool({ default: false }) policyRatio: boolean = false;
   @T() policyContracts: string = '';
   @F.bool({ default: false }) allowIxpUpdate: boolean = false;
-  @F.json() ixpUpdateExclude?: unknown;
+  @F.json({ filter: true }) ixpUpdateExclude?: unknown;
   @TN() statusDashboard?: string | null;
   @TN({ readOnly: true }) rirStatus?: string | null;
   @F.datetime({ nullable: true, readOnly: true }) rirStatusUpdated?: Date | null;

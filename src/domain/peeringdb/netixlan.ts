@@ -10,7 +10,7 @@ import { PdbFacility } from './fac';
 @Model<PdbNetworkIXLan>({
   app: 'peeringdb', table: 'peeringdb_netixlan', restPath: 'network-ixlans', display: (o) => `AS${o.asn} on ${o.name}`,
   brief: ['id', 'asn', 'ipaddr4', 'ipaddr6', 'status'], ordering: ['id'], q: ['name', 'ipaddr4', 'ipaddr6'], qNumeric: ['asn'],
-  changeLogged: false, readOnly: true, customFilters: PDB_FILTERS,
+  changeLogged: false, readOnly: true, customFilters: PDB_FILTERS, relationFilters: true,
 })
 export class PdbNetworkIXLan extends PdbObject {
   @Index() @F.fk(() => PdbNetwork, { required: true, reverse: 'networkIxLans' }) net!: Rel<PdbNetwork>;

@@ -4,6 +4,6 @@ import { PdbAddressed, PDB_FILTERS } from './base';
 /** PeeringDB `org`. */
 @Model<PdbOrganization>({
   app: 'peeringdb', table: 'peeringdb_org', restPath: 'organizations', display: (o) => o.name,
-  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS,
+  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS, relationFilters: true,
 })
 export class PdbOrganization extends PdbAddressed {}

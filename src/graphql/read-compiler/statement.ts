@@ -70,7 +70,7 @@ export class StatementBuilder {
    * instead of a semi-join against the whole child table.
    */
   filter(d: ModelDescriptor, alias: string, filter: ListArgs['filter']): Sql | null {
-    const where = filterToWhere(d, filter ?? null);
+    const where = filterToWhere(d, filter ?? null, this.caller);
     if (!Object.keys(where).length) return null;
     const q = this.em.createQueryBuilder(d.cls as any, alias).select(`${alias}.id`).where(withScope(where, null) as any).getKnexQuery().toSQL();
     const own = `select ${ident(alias)}."id" from ${ident(this.meta(d).tableName)} as ${ident(alias)} where `;

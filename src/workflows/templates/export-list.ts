@@ -18,7 +18,7 @@ export const tooManyRows = (max: number) => `More than ${max} objects to export 
 
 /** Ids of the list (within the caller's read scope), in its order; more than `max` is refused. */
 async function listIds(ctx: GqlContext, d: ModelDescriptor, scope: Record<string, unknown> | null, filter: Record<string, unknown> | null, ordering: string[] | null, max: number): Promise<number[]> {
-  const where = withScope(filterToWhere(d, filter), scope);
+  const where = withScope(filterToWhere(d, filter, ctx.caller), scope);
   // A fork: ids-only rows must not sit in the request's identity map as if they were whole.
   const rows = await ctx.em.fork().find(d.cls as any, where as any, { fields: ['id'] as any, orderBy: orderBy(d, ordering) as any, limit: max + 1 });
   if (rows.length > max) throw new ValidationError({ export: [tooManyRows(max)] }, undefined, tooManyRows(max));

@@ -1,5 +1,5 @@
-// Accent folding for PeeringDB's text filters. PeeringDB passes filter values through
-// unidecode and compares them under MySQL's accent-insensitive collation, so `city=zurich`
+// Accent folding for text filters (StringLookup's folded forms, PeeringDB's text filters).
+// PeeringDB passes filter values through unidecode and compares them under MySQL's accent-insensitive collation, so `city=zurich`
 // finds "Zürich" and `name=Zürich` finds "Zurich". Here both sides are folded the same
 // way: `fold()` for the value in JS, `foldSql()` for the column in SQL. Canonical
 // decomposition (NFD) splits "ü" into "u" + a combining mark, the marks are dropped, and
