@@ -59,7 +59,7 @@ function parseInt(v: string, big: boolean): number {
 function convert(ff: FilterField, op: string, v: string): unknown {
   if (op === 'empty') return parseBool(v);
   switch (ff.kind) {
-    case 'numeric': return parseInt(v, ff.source.kind === 'asn' || ff.source.kind === 'bigint');
+    case 'numeric': return ff.source.kind === 'float' ? parseFloat(v) : parseInt(v, ff.source.kind === 'asn' || ff.source.kind === 'bigint');
     case 'id': {
       if (!/^\d+$/.test(v.trim()) || Number(v) > INT32) throw new ParamError(invalidChoice(v));
       return v.trim();
@@ -83,7 +83,7 @@ function convert(ff: FilterField, op: string, v: string): unknown {
 
 interface Index {
   byRest: Map<string, FilterField>;
-  custom: Map<string, { key: string; type: 'int' | 'float' | 'bool' | 'string' }>;
+  custom: Map<string, { key: string; type: 'int' | 'float' | 'bool' | 'string' | 'ids' }>;
   hasTags: boolean;
 }
 const indexes = new Map<ModelDescriptor, Index>();
@@ -97,7 +97,11 @@ function index(d: ModelDescriptor): Index {
     // `<fk>=value` compares the attribute the descriptor names (Peering Manager's name filters).
     if (ff.restDefault) byRest.set(ff.restName.slice(0, ff.restName.length - ff.source.restName.length - 1), ff);
   }
-  const custom = new Map(Object.entries(d.customFilters ?? {}).map(([key, cf]) => [cf.restName ?? snake(key), { key, type: cf.type }]));
+  // Filters taking a lookup or an object (PeeringDB's capacity, name_search, distance) are GraphQL's only.
+  const custom = new Map<string, Index['custom'] extends Map<string, infer V> ? V : never>();
+  for (const [key, cf] of Object.entries(d.customFilters ?? {})) {
+    if (cf.type !== 'bigintRange' && cf.type !== 'object') custom.set(cf.restName ?? snake(key), { key, type: cf.type });
+  }
   ix = { byRest, custom, hasTags: d.fields.some((f) => f.name === 'tags') };
   indexes.set(d, ix);
   return ix;
@@ -111,7 +115,7 @@ export function filterParams(d: ModelDescriptor): { name: string; kind: FilterKi
     out.push({ name, kind: ff.kind });
     for (const s of SUFFIXES[ff.kind]) out.push({ name: `${name}__${s}`, kind: s === 'empty' ? 'bool' : ff.kind });
   }
-  for (const [name, c] of ix.custom) out.push({ name, kind: c.type === 'bool' ? 'bool' : c.type === 'float' ? 'numeric' : c.type });
+  for (const [name, c] of ix.custom) out.push({ name, kind: c.type === 'bool' ? 'bool' : c.type === 'float' || c.type === 'ids' ? 'numeric' : c.type });
   out.push({ name: 'q', kind: 'string' });
   if (ix.hasTags) out.push({ name: 'tag', kind: 'string' });
   if (d.changeLogged) out.push({ name: 'created_by_request', kind: 'uuid' }, { name: 'updated_by_request', kind: 'uuid' });
@@ -145,7 +149,8 @@ export function filterFromQuery(d: ModelDescriptor, params: URLSearchParams): Pa
       }
       const custom = ix.custom.get(key);
       if (custom) {
-        filter[custom.key] = custom.type === 'int' ? parseInt(last, false) : custom.type === 'float' ? parseFloat(last) : custom.type === 'bool' ? parseBool(last) : last;
+        filter[custom.key] = custom.type === 'int' ? parseInt(last, false) : custom.type === 'float' ? parseFloat(last)
+          : custom.type === 'bool' ? parseBool(last) : custom.type === 'ids' ? values.flatMap((v) => v.split(',')).filter((v) => v.trim()).map((v) => parseInt(v, true)) : last;
         continue;
       }
       const cut = key.lastIndexOf('__');

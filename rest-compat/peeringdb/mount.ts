@@ -1,14 +1,13 @@
 // The PeeringDB dialect at /pdb/api/: PeeringDB's paths, envelope, status codes and
 // errors. Reads are GraphQL documents (list.ts, detail.ts) or the read compiler's JSON text
-// (text.ts), with read.ts's SQL engine for filters not translated yet; writes run the peeringdb* GraphQL
-// mutations through the executor, in the request's context.
+// (text.ts), the query string translated by query.ts; writes run the peeringdb* GraphQL mutations
+// through the executor, in the request's context.
 import type { Express, Request, Response } from 'express';
 import type { RunningApp } from '../../src/http/app';
 import type { GqlContext } from '../../src/graphql/context';
 import { requireRead } from '../../src/graphql/guards';
 import { AuthError } from '../../src/domain/errors';
 import { pdbType, type PdbTag } from '../../src/domain/peeringdb/tags';
-import { list, listJsonText } from './read';
 import { detail } from './detail';
 import { compiledList, type ListResult } from './list';
 import { listText } from './text';
@@ -96,10 +95,9 @@ async function collection(call: Call, tag: PdbTag): Promise<void> {
   if (req.method === 'GET' || req.method === 'HEAD') {
     const ctx = await readable(call);
     // Depth-0 lists skip the object path: the read compiler writes the JSON text (./text.ts).
-    // Parameters list.ts does not translate yet still take read.ts's SQL engine (its text has every key).
-    const text = pretty ? null : (await listText(call.running, ctx, tag, params)) ?? (params.has('fields') ? null : await listJsonText(ctx.em, ctx.caller, tag, params));
+    const text = pretty ? null : await listText(call.running, ctx, tag, params);
     if (text === null) {
-      sendList(call, tag, (await compiledList(call.running, ctx, tag, params)) ?? (await list(ctx.em, ctx.caller, tag, params)));
+      sendList(call, tag, await compiledList(call.running, ctx, tag, params));
     } else {
       if (text === '[]' && (params.has('id') || (tag === 'net' && params.has('asn')))) {
         sendJson(res, 404, { data: [], meta: { error: 'Entity not found' } }, pretty);

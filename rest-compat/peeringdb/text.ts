@@ -11,7 +11,7 @@ import { fromDomainError } from '../../src/graphql/errors';
 import { DomainError } from '../../src/domain/errors';
 import type { GqlContext } from '../../src/graphql/context';
 import type { RunningApp } from '../../src/http/app';
-import { translate } from './list';
+import { translate } from './query';
 import { setsWhole } from './detail';
 import { fromGraphql } from './graphql-errors';
 import { askedFields } from './params';

@@ -101,7 +101,7 @@ export function filterToWhere(d: ModelDescriptor, filter: Record<string, any> | 
           [value, action, d.contentType])]: true,
       } as any);
     } else if (d.customFilters?.[key]) {
-      and.push(d.customFilters[key].apply(value));
+      and.push(d.customFilters[key].apply(value, d));
     } else {
       const ff = byName.get(key);
       if (!ff) continue;

@@ -110,11 +110,21 @@ export interface ComputedField<T = any> {
 
 /** Filters that are not a plain column comparison (Peering Manager's "method" filters). */
 export interface CustomFilter {
-  type: 'int' | 'float' | 'bool' | 'string';
+  /**
+   * The value's type: a scalar, `ids` (unsigned integers beyond 32 bits), `bigintRange` (a
+   * BigIntLookup: exact, lt, lte, gt, gte), or `object` with `fields` (an input of those scalars).
+   */
+  type: 'int' | 'float' | 'bool' | 'string' | 'ids' | 'bigintRange' | 'object';
+  fields?: Record<string, { type: 'int' | 'float' | 'string' | 'ids'; required?: boolean; description?: string }>;
   /** For the schema (default: the name in words). */
   description?: string;
   restName?: string;
-  apply: (value: any) => Record<string, unknown>;
+  apply: (value: any, d: ModelDescriptor) => Record<string, unknown>;
+  /**
+   * A filter that also orders (distance: nearest first): `ordering: ["<filter name>"]` sorts by this
+   * SQL expression over the row's alias, given the filter's value. Values it writes are checked literals.
+   */
+  orderBy?: (value: any, d: ModelDescriptor) => (alias: string) => string;
 }
 
 /** Loads a related object during display/validation, through the request's loaders. */

@@ -1,9 +1,10 @@
 // `<Model>Filter` inputs, generated from the model descriptor's filterable fields: no filter code
 // is written per model. What a filter means (its MikroORM condition) is src/domain/filters.ts.
 import { Field, Float, InputType, Int } from 'type-graphql';
-import { fieldDescription, words, type ModelDescriptor } from '../domain/model';
+import { fieldDescription, words, type CustomFilter, type ModelDescriptor } from '../domain/model';
+import { ASNScalar } from './scalars';
 import { filterFields, relationFilters, type FilterField } from '../domain/filters';
-import { lookupType } from './lookups';
+import { BigIntLookup, lookupType } from './lookups';
 
 const filterInputs = new Map<ModelDescriptor, Function>();
 
@@ -27,13 +28,30 @@ export function filterInput(d: ModelDescriptor): Function {
     Field(() => filterInput(r.target), { nullable: true, description: `${fieldDescription(r.field)}: one meeting this filter` })(proto, r.name);
   }
   for (const [key, cf] of Object.entries(d.customFilters ?? {})) {
-    Field(() => (cf.type === 'int' ? Int : cf.type === 'float' ? Float : cf.type === 'bool' ? Boolean : String), { nullable: true, description: cf.description ?? fieldDescription({ name: key }) })(proto, key);
+    const type = customType(d, key, cf);
+    Field(() => type, { nullable: true, description: cf.description ?? fieldDescription({ name: key }) })(proto, key);
   }
   if (d.changeLogged) {
     Field(() => String, { nullable: true, description: 'Created by the request with this id' })(proto, 'createdByRequest');
     Field(() => String, { nullable: true, description: 'Updated by the request with this id' })(proto, 'updatedByRequest');
   }
   InputType(name, { description: `Conditions on ${d.verboseNamePlural}: every one given must hold` })(cls);
+  return cls;
+}
+
+type Scalar = NonNullable<CustomFilter['fields']>[string]['type'];
+const scalar = (t: Scalar | 'bool'): any => (t === 'int' ? Int : t === 'float' ? Float : t === 'bool' ? Boolean : t === 'ids' ? [ASNScalar] : String);
+
+/** A custom filter's GraphQL type; an `object` one is an input `<Model><Filter>Input` of its fields. */
+function customType(d: ModelDescriptor, key: string, cf: CustomFilter): any {
+  if (cf.type === 'bigintRange') return BigIntLookup;
+  if (cf.type !== 'object') return scalar(cf.type);
+  const name = `${d.name}${key[0].toUpperCase()}${key.slice(1)}Input`;
+  const cls = { [name]: class {} }[name];
+  for (const [f, o] of Object.entries(cf.fields ?? {})) {
+    Field(() => scalar(o.type), { nullable: !o.required, description: o.description ?? fieldDescription({ name: f }) })(cls.prototype, f);
+  }
+  InputType(name, { description: cf.description })(cls);
   return cls;
 }
 

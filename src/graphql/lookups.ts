@@ -1,7 +1,7 @@
 // Lookup inputs, one per filter kind, named after Peering Manager's lookup
 // expressions so `asn__gt=5` maps to `{ asn: { gt: 5 } }` without special cases.
 import type { GraphQLScalarType } from 'graphql';
-import { Field, ID, InputType, Int } from 'type-graphql';
+import { Field, Float, ID, InputType, Int } from 'type-graphql';
 import { ASNScalar, DateTimeScalar } from './scalars';
 import { choiceEnum } from './choice-enums';
 import type { FilterKind, FieldMeta } from '../domain/model';
@@ -30,6 +30,7 @@ function rangeLookup(name: string, scalar: GraphQLScalarType, description: strin
 }
 
 export const IntLookup = rangeLookup('IntLookup', Int, 'Integer lookups: exact values (OR), n (none of), lt, lte, gt, gte, empty, text matches', ['ic', 'isw']);
+export const FloatLookup = rangeLookup('FloatLookup', Float, 'Lookups on decimal numbers: exact values (OR), n (none of), lt, lte, gt, gte, empty, text matches', ['ic', 'isw']);
 export const BigIntLookup = rangeLookup('BigIntLookup', ASNScalar, 'Lookups on 64-bit-safe integers such as ASNs', ['ic', 'isw']);
 export const DateTimeLookup = rangeLookup('DateTimeLookup', DateTimeScalar, 'Date-time lookups: exact values (OR), n (none of), lt, lte, gt, gte, empty, a prefix of the ISO text', ['isw']);
 
@@ -46,6 +47,10 @@ export class StringLookup {
   @Field(() => [String], { nullable: true, description: 'Equal to one of these (case-insensitive)' }) ie?: string[];
   @Field(() => [String], { nullable: true, description: 'Equal to none of these (case-insensitive)' }) nie?: string[];
   @Field(() => [String], { nullable: true, description: 'Equal to one of these, accents and case folded (zurich = Zürich)' }) fie?: string[];
+  @Field(() => String, { nullable: true, description: "Before this, in the database's text order" }) lt?: string;
+  @Field(() => String, { nullable: true, description: 'Before or equal to this' }) lte?: string;
+  @Field(() => String, { nullable: true, description: "After this, in the database's text order" }) gt?: string;
+  @Field(() => String, { nullable: true, description: 'After or equal to this' }) gte?: string;
   @Field(() => [String], { nullable: true, description: 'Contains one of these, accents and case folded' }) fic?: string[];
   @Field(() => [String], { nullable: true, description: 'Starts with one of these, accents and case folded' }) fisw?: string[];
   @Field(() => Boolean, { nullable: true, description: 'true: no value; false: any value' }) empty?: boolean;
@@ -104,7 +109,7 @@ export function choiceLookup(set: ChoiceSet, blank = false): Function {
 
 export function lookupType(kind: FilterKind, field: Pick<FieldMeta, 'kind' | 'choices' | 'blank'>): Function {
   switch (kind) {
-    case 'numeric': return field.kind === 'asn' || field.kind === 'bigint' ? BigIntLookup : IntLookup;
+    case 'numeric': return field.kind === 'asn' || field.kind === 'bigint' ? BigIntLookup : field.kind === 'float' ? FloatLookup : IntLookup;
     case 'string': return StringLookup;
     case 'choice': return choiceLookup(field.choices!, field.blank);
     case 'id': return IdLookup;

@@ -50,6 +50,38 @@ describe('PeeringDB filters through GraphQL', () => {
     expect(await ids('pdbNetworkIxLans', { netWhere: { orgWhere: { city: { fic: ['zürich'] } } } })).toEqual([w.netixlan]);
   });
 
+  test('filters that are not fields: links, ownership, name search, whereis', async () => {
+    expect(await ids('pdbNetworks', { ix: [w.ix] })).toEqual([w.net, w.net2]);
+    expect(await ids('pdbNetworks', { notFac: [w.fac], id: { exact: [w.net, w.net2] } })).toEqual([w.net2]);
+    expect(await ids('pdbFacilities', { net: [w.net] })).toEqual([w.fac]);
+    expect(await ids('pdbOrganizations', { asn: [w.asn2] })).toEqual([w.org2]);
+    expect(await ids('pdbInternetExchanges', { allNet: [w.net, w.net2] })).toEqual([w.ix]);
+    expect(await ids('pdbInternetExchanges', { capacity: { gte: 110000 }, id: { exact: [w.ix] } })).toEqual([w.ix]);
+    expect(await ids('pdbInternetExchanges', { capacity: { lt: 110000 }, id: { exact: [w.ix] } })).toEqual([]);
+    expect(await ids('pdbNetworks', { nameSearch: { text: 'g net alpha' } })).toEqual([w.net]);
+    expect(await ids('pdbNetworks', { nameSearch: { text: `AS${w.asn2}` } })).toEqual([w.net2]);
+    expect(await ids('pdbNetworks', { nameSearch: { text: 'g net beta', orIds: [w.net] } })).toEqual([w.net, w.net2]);
+    expect(await ids('pdbIxLanPrefixes', { whereis: '192.0.2.99' })).toHaveLength(1);
+    const bad = await s.gql('{ pdbInternetExchanges(filter: {asnOverlap: [1]}) { items { id } } }');
+    expect(bad.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  test('distance filters and, as an ordering key, sorts nearest first', async () => {
+    const near = async (filter: Record<string, unknown>) => {
+      const r = await s.gql('query($f: PdbOrganizationFilter) { pdbOrganizations(filter: $f, ordering: ["distance"]) { items { id } } }', { f: filter });
+      expect(r.errors).toBeUndefined();
+      return r.data.pdbOrganizations.items.map((o: { id: string }) => Number(o.id));
+    };
+    const made = [];
+    for (const [name, latitude, longitude] of [['G Far', 47.0, 8.0], ['G Near', 47.37, 8.54]] as const) {
+      made.push((await s.http('POST', '/pdb/api/org', { body: { name, latitude, longitude } })).json.data[0].id);
+    }
+    expect(await near({ distance: { km: 100, latitude: 47.3769, longitude: 8.5417 } })).toEqual([made[1], made[0]]);
+    expect(await near({ distance: { km: 5, latitude: 47.3769, longitude: 8.5417 } })).toEqual([made[1]]);
+    const bad = await s.gql('{ pdbOrganizations(filter: {distance: {km: 5, city: "Zurich"}}) { items { id } } }');
+    expect(bad.errors[0].extensions.fields).toEqual({ country: ['Required for distance filtering'] });
+  });
+
   test("Peering Manager's view of the mirror takes the same lookups", async () => {
     const r = await s.http('GET', '/api/peeringdb/networks/?name__fie=g%20net%20alpha');
     expect(r.status).toBe(200);
@@ -69,5 +101,6 @@ describe('PeeringDB filters through GraphQL', () => {
     expect(await statements('net?name__contains=alpha&info_types=nsp&created__gte=2000-01-01')).toBe(1);
     expect(await statements('org?city=rich&depth=1')).toBe(1);
     expect(await statements('net?name__startswith=g%20net&page=1&per_page=1')).toBe(2);
+    expect(await statements(`net?ix=${w.ix}&org__name__contains=g%20org&name_search=net&depth=2`)).toBe(1);
   });
 });

@@ -100,8 +100,8 @@ describe('filterToWhere: lookups', () => {
   test('a custom filter adds the condition its descriptor builds', () => {
     // Raw SQL fragments are numbered as made: compare them by their text.
     const text = (v: unknown) => JSON.stringify(v).replace(/ \(#\d+\)/g, '');
-    expect(text(filterToWhere(session, { addressFamily: 6 }))).toBe(text(one(session.customFilters!.addressFamily.apply(6))));
-    expect(text(filterToWhere(session, { addressFamily: 6 }))).not.toBe(text(one(session.customFilters!.addressFamily.apply(4))));
+    expect(text(filterToWhere(session, { addressFamily: 6 }))).toBe(text(one(session.customFilters!.addressFamily.apply(6, session))));
+    expect(text(filterToWhere(session, { addressFamily: 6 }))).not.toBe(text(one(session.customFilters!.addressFamily.apply(4, session))));
   });
 
   test.each<[string, Record<string, unknown>, number]>([

@@ -1,13 +1,14 @@
 import { Index, type Rel } from '@mikro-orm/core';
 import { Model, F } from '../model';
 import { PdbAddressed, T, TN, PDB_FILTERS } from './base';
+import { PDB_QUERY_FILTERS } from './query-filters';
 import { PdbOrganization } from './org';
 import { PdbCampus } from './campus';
 
 /** PeeringDB `fac`: a colocation facility. */
 @Model<PdbFacility>({
   app: 'peeringdb', table: 'peeringdb_fac', restPath: 'facilities', plural: 'PdbFacilities', display: (o) => o.name,
-  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS, relationFilters: true,
+  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong'], changeLogged: false, readOnly: true, customFilters: { ...PDB_FILTERS, ...PDB_QUERY_FILTERS.fac }, relationFilters: true,
 })
 export class PdbFacility extends PdbAddressed {
   @Index() @F.fk(() => PdbOrganization, { required: true, reverse: 'facilities' }) org!: Rel<PdbOrganization>;

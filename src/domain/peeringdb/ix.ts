@@ -1,12 +1,13 @@
 import { Index, type Rel } from '@mikro-orm/core';
 import { Model, F } from '../model';
 import { PdbNamed, T, TN, PDB_FILTERS } from './base';
+import { PDB_QUERY_FILTERS } from './query-filters';
 import { PdbOrganization } from './org';
 
 /** PeeringDB `ix`: an Internet exchange. */
 @Model<PdbInternetExchange>({
   app: 'peeringdb', table: 'peeringdb_ix', restPath: 'internet-exchanges', display: (o) => o.name,
-  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong'], changeLogged: false, readOnly: true, customFilters: PDB_FILTERS, relationFilters: true,
+  brief: ['id', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong'], changeLogged: false, readOnly: true, customFilters: { ...PDB_FILTERS, ...PDB_QUERY_FILTERS.ix }, relationFilters: true,
 })
 export class PdbInternetExchange extends PdbNamed {
   @Index() @F.fk(() => PdbOrganization, { required: true, reverse: 'exchanges' }) org!: Rel<PdbOrganization>;

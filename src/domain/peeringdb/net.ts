@@ -1,13 +1,14 @@
 import { Index, type Rel } from '@mikro-orm/core';
 import { Model, F } from '../model';
 import { PdbNamed, T, TN, PDB_FILTERS } from './base';
+import { PDB_QUERY_FILTERS } from './query-filters';
 import { PdbOrganization } from './org';
 
 /** PeeringDB `net`: a network and its peering policy. */
 @Model<PdbNetwork>({
   app: 'peeringdb', table: 'peeringdb_net', restPath: 'networks', display: (o) => `AS${o.asn} - ${o.name}`,
   brief: ['id', 'asn', 'name', 'status'], ordering: ['id'], q: ['name', 'aka', 'nameLong', 'irrAsSet'], qNumeric: ['asn'],
-  changeLogged: false, readOnly: true, customFilters: PDB_FILTERS, relationFilters: true,
+  changeLogged: false, readOnly: true, customFilters: { ...PDB_FILTERS, ...PDB_QUERY_FILTERS.net }, relationFilters: true,
 })
 export class PdbNetwork extends PdbNamed {
   @Index() @F.fk(() => PdbOrganization, { required: true, reverse: 'networks' }) org!: Rel<PdbOrganization>;

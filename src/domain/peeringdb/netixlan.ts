@@ -1,6 +1,7 @@
 import { Index, type Rel } from '@mikro-orm/core';
 import { Model, F } from '../model';
 import { PdbObject, T, TN, PDB_FILTERS } from './base';
+import { PDB_QUERY_FILTERS } from './query-filters';
 import { PdbNetwork } from './net';
 import { PdbIXLan } from './ixlan';
 import { PdbInternetExchange } from './ix';
@@ -10,7 +11,7 @@ import { PdbFacility } from './fac';
 @Model<PdbNetworkIXLan>({
   app: 'peeringdb', table: 'peeringdb_netixlan', restPath: 'network-ixlans', display: (o) => `AS${o.asn} on ${o.name}`,
   brief: ['id', 'asn', 'ipaddr4', 'ipaddr6', 'status'], ordering: ['id'], q: ['name', 'ipaddr4', 'ipaddr6'], qNumeric: ['asn'],
-  changeLogged: false, readOnly: true, customFilters: PDB_FILTERS, relationFilters: true,
+  changeLogged: false, readOnly: true, customFilters: { ...PDB_FILTERS, ...PDB_QUERY_FILTERS.netixlan }, relationFilters: true,
 })
 export class PdbNetworkIXLan extends PdbObject {
   @Index() @F.fk(() => PdbNetwork, { required: true, reverse: 'networkIxLans' }) net!: Rel<PdbNetwork>;

@@ -120,7 +120,7 @@ export async function compiledList(ctx: GqlContext, info: GraphQLResolveInfo, d:
   const { limit, limitOffset } = pageBounds(args, paging);
   const table = ident(builder.meta(d).tableName);
   const r = builder.alias();
-  const page = limit === 0 ? null : builder.page(plan, `${table} ${r}`, r, conditions(builder, d, r, rows, args.filter), args.ordering, limitOffset);
+  const page = limit === 0 ? null : builder.page(plan, `${table} ${r}`, r, conditions(builder, d, r, rows, args.filter), args.ordering, limitOffset, args.filter);
   // The filter is rendered again: MikroORM's raw fragments are single-use.
   const where = conditions(builder, d, r, rows, args.filter);
   const countSql = count ? sql`select count(*)::int as n from ${table} ${r}${where.length ? sql` where ${joinSql(where, ' and ')}` : ''}` : null;

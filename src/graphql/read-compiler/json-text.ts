@@ -113,7 +113,7 @@ export async function compiledListText(ctx: GqlContext, schema: GraphQLSchema, s
   const r = builder.alias();
   const object = objectText(shape.keys.map((k) => [k.key, value(builder, ctx, d, r, k)]));
   const where = conditions(builder, d, r, rows, filter);
-  const statement = sql`select coalesce(json_agg(${object} order by ${builder.order(d, r, args.ordering)}), '[]')::text as data from (select ${r}.* from ${ident(builder.meta(d).tableName)} ${r}${where.length ? sql` where ${joinSql(where, ' and ')}` : ''} order by ${builder.order(d, r, args.ordering)}${limitOffset}) ${r}`;
+  const statement = sql`select coalesce(json_agg(${object} order by ${builder.order(d, r, args.ordering, filter)}), '[]')::text as data from (select ${r}.* from ${ident(builder.meta(d).tableName)} ${r}${where.length ? sql` where ${joinSql(where, ' and ')}` : ''} order by ${builder.order(d, r, args.ordering, filter)}${limitOffset}) ${r}`;
   const [row] = await run(ctx, statement);
   return String(row.data);
 }

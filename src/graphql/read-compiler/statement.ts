@@ -78,10 +78,21 @@ export class StatementBuilder {
     return new Sql(`${alias}."id" in (${q.sql})`, q.bindings as unknown[]);
   }
 
-  /** ORDER BY of a root or nested list (the root list's ordering keys; relation paths through a lookup). */
-  order(d: ModelDescriptor, alias: string, ordering: string[] | null | undefined): string {
+  /**
+   * ORDER BY of a root or nested list (the root list's ordering keys; relation paths through a lookup).
+   * A key naming a filter that orders (a custom filter's orderBy: distance) sorts by it, first, when the filter is given.
+   */
+  order(d: ModelDescriptor, alias: string, ordering: string[] | null | undefined, filter?: ListArgs['filter']): string {
     const meta = this.meta(d);
-    return orderBy(d, ordering).map((o) => {
+    const keys = (ordering ?? []).flatMap((o) => o.split(',')).map((o) => o.trim());
+    const byFilter = keys.filter((k) => d.customFilters?.[k.replace(/^-/, '')]?.orderBy);
+    const first = byFilter.flatMap((k) => {
+      const name = k.replace(/^-/, '');
+      const value = (filter as Record<string, unknown> | null | undefined)?.[name];
+      return value === undefined || value === null ? [] : [`${d.customFilters![name].orderBy!(value, d)(alias)} ${k.startsWith('-') ? 'desc' : 'asc'}`];
+    });
+    const rest = byFilter.length ? keys.filter((k) => !byFilter.includes(k)) : ordering;
+    return [...first, ...orderBy(d, rest).map((o) => {
       const [key, v] = Object.entries(o)[0];
       const prop = meta.properties[key];
       if (typeof v === 'string') return `${alias}.${ident(prop.fieldNames[0])} ${v === 'desc' ? 'desc' : 'asc'}`;
@@ -89,7 +100,7 @@ export class StatementBuilder {
       const target = this.metadata.find(prop.type)!;
       const t = this.alias();
       return `(select ${t}.${ident(target.properties[sub].fieldNames[0])} from ${ident(target.tableName)} ${t} where ${t}."id" = ${alias}.${ident(prop.fieldNames[0])}) ${dir === 'desc' ? 'desc' : 'asc'}`;
-    }).join(', ');
+    })].join(', ');
   }
 
   /**
@@ -97,10 +108,11 @@ export class StatementBuilder {
    * limited and offset. The page's rows are picked first and only they are turned into JSON:
    * PostgreSQL computes a select list below LIMIT/OFFSET, so objects of skipped rows would be built.
    */
-  page(plan: ObjectPlan, from: string, alias: string, conds: Sql[], ordering: string[] | null | undefined, limitOffset: Sql | string): Sql {
+  page(plan: ObjectPlan, from: string, alias: string, conds: Sql[], ordering: string[] | null | undefined, limitOffset: Sql | string, filter?: ListArgs['filter']): Sql {
     const d = plan.model;
     const where = conds.length ? sql` where ${joinSql(conds, ' and ')}` : '';
-    return sql`select ${this.object(plan, alias)} as j from (select ${alias}.* from ${from}${where} order by ${this.order(d, alias, ordering)}${limitOffset}) ${alias} order by ${this.order(d, alias, ordering)}`;
+    const order = this.order(d, alias, ordering, filter);
+    return sql`select ${this.object(plan, alias)} as j from (select ${alias}.* from ${from}${where} order by ${order}${limitOffset}) ${alias} order by ${order}`;
   }
 
   /** The JSON object of one row of `plan.model` at `alias`. */
@@ -184,7 +196,7 @@ export class StatementBuilder {
     const conds: Sql[] = [new Sql(`${ownerCol} = ${ownerAlias}."id"`), ...this.scope(child, c, l.rows)];
     if (f) conds.push(f);
     const s = this.alias();
-    return sql`coalesce((select json_agg(${s}.j) from (${this.page(l.plan, from, c, conds, l.args.ordering, sql` limit ${intParam(limit)}`)}) ${s}), '[]'::json)`;
+    return sql`coalesce((select json_agg(${s}.j) from (${this.page(l.plan, from, c, conds, l.args.ordering, sql` limit ${intParam(limit)}`, l.args.filter)}) ${s}), '[]'::json)`;
   }
 
   /** A declared list (./declared.ts) of one owner row: the target's rows meeting its conditions, within the caller's scope. */
