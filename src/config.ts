@@ -6,6 +6,7 @@ export interface Config {
   databaseUrl: string; // '' = embedded file-backed PGlite, 'pglite://memory', 'pglite://<dir>', 'postgres://...'
   /** Connections this process keeps to a PostgreSQL server (the embedded database has one). */
   databasePoolSize: number;
+  databasePreparedStatements: boolean;
   adminToken: string | null;
   paginateCount: number;
   maxPageSize: number; // 0 = no limit
@@ -148,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST?.trim() || '0.0.0.0',
     databaseUrl,
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    databasePreparedStatements: bool(env, 'DATABASE_PREPARED_STATEMENTS', true),
     adminToken: adminToken?.toLowerCase() ?? null,
     paginateCount: int(env, 'PAGINATE_COUNT', 50, 1, 1_000_000),
     maxPageSize: int(env, 'MAX_PAGE_SIZE', 1000, 0, 1_000_000),

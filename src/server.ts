@@ -25,7 +25,7 @@ export async function openDatabase(config: Config, opts: { migrate?: boolean } =
     if (config.adminToken) await ensureAdminToken(db.em.fork(), config.adminToken);
   };
   // Also run again on an in-memory embedded database restarted empty after an engine fault.
-  const orm = await openOrm(config.databaseUrl, { prepare, poolSize: config.databasePoolSize });
+  const orm = await openOrm(config.databaseUrl, { prepare, poolSize: config.databasePoolSize, preparedStatements: config.databasePreparedStatements });
   await prepare(orm);
   return orm;
 }

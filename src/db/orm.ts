@@ -11,6 +11,7 @@ import { InventorySubscriber } from '../domain/inventory/subscriber';
 import { queryStats, requestOfLog } from './context';
 import { PeerGateNamingStrategy } from './naming';
 import { EmbeddedDatabase, EmbeddedDriver } from './embedded';
+import { readUnprepared } from './prepared-reads';
 
 export type Orm = MikroORM;
 
@@ -59,12 +60,16 @@ export interface OpenOptions {
    * in-memory embedded database, which an engine fault empties, is prepared again after its restart.
    */
   prepare?: (orm: Orm) => Promise<void>;
+  /** Reads as named prepared statements on a PostgreSQL server (DATABASE_PREPARED_STATEMENTS); true when not given. */
+  preparedStatements?: boolean;
 }
 
 /** Opens the database that DATABASE_URL names ('' = file-backed PGlite under ./var/). */
 export async function openOrm(databaseUrl: string, opts: OpenOptions = {}): Promise<Orm> {
   if (databaseUrl.startsWith('postgres')) {
-    return MikroORM.init({ ...baseOptions(), driver: PostgreSqlDriver, clientUrl: databaseUrl, pool: { min: 1, max: opts.poolSize ?? 10 } } as Options);
+    const orm = await MikroORM.init({ ...baseOptions(), driver: PostgreSqlDriver, clientUrl: databaseUrl, pool: { min: 1, max: opts.poolSize ?? 10 } } as Options);
+    if (opts.preparedStatements === false) readUnprepared(orm.em);
+    return orm;
   }
   const location = databaseUrl.replace(/^pglite:\/\//, '');
   let dataDir: string | null = null;

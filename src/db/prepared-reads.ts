@@ -23,6 +23,17 @@ export interface PgClient {
   connection: { parsedStatements: Record<string, string> };
 }
 
+/**
+ * Configurations (one per opened database) whose reads run unnamed: behind a pooler that hands a
+ * client's statements to whichever server session is free (pgbouncer in transaction mode), a
+ * statement prepared on one session is unknown on the next (DATABASE_PREPARED_STATEMENTS=false).
+ */
+const unprepared = new WeakSet<object>();
+
+export function readUnprepared(em: EntityManager): void {
+  unprepared.add(em.config);
+}
+
 /** Insertion order is recency (a hit moves to the end). */
 const seen = new Map<string, true>();
 const preparedOn = new WeakMap<PgClient, { names: Map<string, string>; next: number }>();
@@ -37,7 +48,7 @@ export function executeRead(em: EntityManager, sql: string, params: readonly unk
   return (conn as unknown as { executeQuery<T>(q: string, cb: () => Promise<T>, ctx: object): Promise<T> }).executeQuery(sql, async () => {
     if (trx?.isCompleted()) throw new Error('Transaction query already complete');
     const client = (trx ?? conn.getKnex()).client;
-    const name = repeated(stmt.text);
+    const name = !unprepared.has(em.config) && repeated(stmt.text);
     // A read outside a transaction runs again on another connection when the server had ended the
     // session of the one it got (./dropped-session); inside one, the transaction is lost anyway.
     for (let attempt = 0, retries = trx ? 0 : retriesAfterDrop(em); ; attempt++) {

@@ -71,3 +71,20 @@ describe('prepared reads (PostgreSQL)', () => {
     }
   });
 });
+
+describe('reads unprepared behind a transaction-mode pooler (DATABASE_PREPARED_STATEMENTS=false)', () => {
+  let s: TestServer;
+  beforeAll(async () => { s = await startTestServer('postgres', { DATABASE_PREPARED_STATEMENTS: 'false' }); });
+  afterAll(async () => { await s?.close(); });
+
+  test('a statement read again runs unnamed: its session holds no prepared statement', async () => {
+    await s.pg.orm.em.fork().transactional(async (em) => {
+      const page = 'select slug from extras_tag order by slug limit ? offset ?';
+      for (const offset of [0, 1, 2]) await executeRead(em, page, [intParam(1).params[0], intParam(offset).params[0]]);
+      const rows: { statement: string }[] = await em.getConnection().execute('select statement from pg_prepared_statements', [], 'all', em.getTransactionContext());
+      expect(rows.filter((r) => r.statement.includes('extras_tag'))).toEqual([]);
+    });
+    const r = await s.gql('{ tags(limit: 1) { totalCount } }');
+    expect(r.errors).toBeUndefined();
+  });
+});

@@ -29,6 +29,10 @@ describe('configuration', () => {
     expect(loadConfig({ DATABASE_POOL_SIZE: '20' }).databasePoolSize).toBe(20);
     expect(() => loadConfig({ DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE must be between 1 and 1000/);
   });
+  test('DATABASE_PREPARED_STATEMENTS', () => {
+    expect(loadConfig({}).databasePreparedStatements).toBe(true);
+    expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: 'false' }).databasePreparedStatements).toBe(false);
+  });
   test('JSON_MAX_DEPTH', () => {
     expect(loadConfig({}).jsonMaxDepth).toBe(32);
     expect(loadConfig({ JSON_MAX_DEPTH: '8' }).jsonMaxDepth).toBe(8);
