@@ -18,7 +18,7 @@ import { ValidationError } from '../../domain/errors';
 import type { GqlContext } from '../context';
 import { handedThrough, Planner, slot, type ObjectPlan } from './plan';
 import { derive, loadsOf, needsDerive, type Loads } from './derived';
-import { StatementBuilder, COMPILED } from './statement';
+import { StatementBuilder, COMPILED, idOnly } from './statement';
 import { ident, intParam, joinSql, param, sql, type Sql } from './sql';
 import { executeRead } from '../../db/prepared-reads';
 
@@ -151,6 +151,8 @@ export async function compiledDetail(ctx: GqlContext, info: GraphQLResolveInfo, 
 export async function compiledWritten(ctx: GqlContext, em: EntityManager, info: GraphQLResolveInfo, d: ModelDescriptor, ids: number[], paging: Paging): Promise<Record<string, unknown>[]> {
   if (!ids.length) return [];
   const plan = new Planner(info, ctx.caller).detail(d);
+  // Ids alone (what a bulk import often asks back) are known: no statement.
+  if (idOnly(plan)) return ids.map((id) => ({ [COMPILED]: true, id }));
   // Whatever the plan reads first (a declared list's argument from the caller's preferences) reads
   // on the transaction too: a second connection taken while holding one can starve a full pool.
   const tx: GqlContext = { ...ctx, em };

@@ -232,7 +232,7 @@ export class StatementBuilder {
 }
 
 /** A plan selecting nothing but the id. */
-function idOnly(plan: ObjectPlan): boolean {
+export function idOnly(plan: ObjectPlan): boolean {
   return plan.columns.length === 1 && plan.columns[0].field.name === 'id' && !plan.columns[0].hidden
     && !plan.fks.length && !plan.lists.length && !plan.derived.length && !plan.scalars.length && !plan.declaredLists.length;
 }
