@@ -10,6 +10,7 @@ import { User } from '../../src/domain/users/user';
 import { checkSecretKey, serverKey, userByEmail, verifyAuthToken } from '../../src/domain/inventory/secrets';
 import { limitedLogin, throttledMessage } from '../../src/http/login-limit';
 import { recordCaller } from '../../src/http/auth';
+import { callerUserOf } from '../../src/domain/users/caller';
 import { anonymousContext, authenticateRequest } from '../core/auth';
 import { NsotError } from './errors';
 
@@ -17,7 +18,7 @@ const EMAIL = /^[^@\s]+@[^@\s]+$/;
 
 /** An AuthToken or a trusted e-mail is a whole session, as a password is; what the user may write is the models' rule. */
 function callerFor(user: User) {
-  return { user, token: null, error: null, canWrite: true };
+  return { user: callerUserOf(user), token: null, error: null, canWrite: true };
 }
 
 function setCaller(req: Request, ctx: GqlContext, user: User): void {

@@ -3,13 +3,13 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { GqlContext } from './context';
 import { AuthError } from '../domain/errors';
-import type { User } from '../domain/users/user';
+import type { CallerUser } from '../domain/users/caller';
 import { mergePreferences, preferencesOf, type Preferences } from '../domain/users/preferences';
 import { requireRead, requireWrite, NO_CREDENTIALS } from './guards';
 import { JSONScalar } from './scalars';
 
 /** The signed-in user; preferences belong to a person, so anonymous callers have none. */
-function signedIn(ctx: GqlContext): User {
+function signedIn(ctx: GqlContext): CallerUser {
   requireRead(ctx);
   const user = ctx.caller.user;
   if (!user) throw new AuthError('UNAUTHENTICATED', NO_CREDENTIALS);

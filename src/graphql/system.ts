@@ -66,9 +66,10 @@ class ObjectChangedEventType {
 @Resolver()
 export class SystemResolver {
   @Query(() => User, { nullable: true, description: 'The authenticated user' })
-  me(@Ctx() ctx: GqlContext): User | null {
+  async me(@Ctx() ctx: GqlContext): Promise<User | null> {
     requireRead(ctx);
-    return ctx.caller.user;
+    // The caller carries plain data; the row, for every field `me` can select, is read here.
+    return ctx.caller.user && ctx.em.findOne(User, { id: ctx.caller.user.id });
   }
 
   @Mutation(() => NewToken, { description: 'Creates an API token; the key is returned once' })

@@ -4,12 +4,10 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Response } from 'express';
 import type { RequestContext } from '../db/context';
 import type { GqlContext } from '../graphql/context';
-import { findToken } from '../domain/users/tokens';
+import { findCallerToken } from '../domain/users/tokens';
 import type { TokenCache } from './token-cache';
-import type { Token } from '../domain/users/token';
-import type { User } from '../domain/users/user';
 import { ipAllowed } from '../domain/users/allowed-ips';
-import { anonymous, type Caller } from '../domain/users/caller';
+import { anonymous, type Caller, type CallerToken } from '../domain/users/caller';
 
 // The caller is the core's type; the surfaces import it from here with the authentication.
 export { anonymous, type Caller };
@@ -30,9 +28,9 @@ const LAST_USED_EVERY_MS = 60_000;
 const lastRecorded = new Map<number, number>();
 
 /** Why a found token may not be used now from this client address (Peering Manager's words), or null. */
-export function tokenRefusal(token: Token, clientIp: string | undefined): string | null {
-  if (token.expires && token.expires.getTime() < Date.now()) return 'Token expired';
-  if (!(token.user as User).isActive) return 'User inactive';
+export function tokenRefusal(token: CallerToken, clientIp: string | undefined): string | null {
+  if (token.expiresAt !== null && token.expiresAt < Date.now()) return 'Token expired';
+  if (!token.user.isActive) return 'User inactive';
   if (!ipAllowed(token.allowedIps, clientIp)) return 'Source IP is not allowed to use this token';
   return null;
 }
@@ -45,17 +43,16 @@ export async function authenticate(em: EntityManager, header: string | undefined
   if (scheme !== 'token' && scheme !== 'bearer') return anonymous();
   if (parts.length === 1) return { ...anonymous(), error: 'Invalid token header. No credentials provided.' };
   if (parts.length > 2) return { ...anonymous(), error: 'Invalid token header. Token string should not contain spaces.' };
-  const token = opts.cache ? await opts.cache.find(em, parts[1]) : await findToken(em, parts[1]);
+  const token = opts.cache ? await opts.cache.find(em, parts[1]) : await findCallerToken(em, parts[1]);
   if (!token) return { ...anonymous(), error: 'Invalid token' };
   const refused = tokenRefusal(token, clientIp);
   if (refused) return { ...anonymous(), error: refused };
-  const user = token.user as User;
   const now = Date.now();
-  if (opts.touch !== false && now - Math.max(token.lastUsed?.getTime() ?? 0, lastRecorded.get(token.id) ?? 0) > LAST_USED_EVERY_MS) {
+  if (opts.touch !== false && now - Math.max(token.lastUsedAt ?? 0, lastRecorded.get(token.id) ?? 0) > LAST_USED_EVERY_MS) {
     // Bookkeeping outside any change log or request transaction; noted first so that the
     // requests arriving meanwhile with the same token do not all update the same row.
     lastRecorded.set(token.id, now);
     await em.nativeUpdate('Token', { id: token.id }, { lastUsed: new Date(now) });
   }
-  return { user, token, error: null, canWrite: token.writeEnabled };
+  return { user: token.user, token, error: null, canWrite: token.writeEnabled };
 }

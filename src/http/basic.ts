@@ -8,7 +8,8 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Request } from 'express';
 import type { Config } from '../config';
 import { User } from '../domain/users/user';
-import { findToken } from '../domain/users/tokens';
+import { findCallerToken } from '../domain/users/tokens';
+import { callerUserOf } from '../domain/users/caller';
 import { verifyPassword } from '../domain/users/passwords';
 import { limitedLogin } from './login-limit';
 import { tokenRefusal, type Caller } from './auth';
@@ -29,14 +30,14 @@ export function decodeBasic(encoded: string): BasicCredentials | null {
 /** The caller these credentials name, or null; no rate limit (see passwordLogin). */
 export async function checkCredentials(em: EntityManager, { username, secret }: BasicCredentials, clientIp: string | undefined): Promise<Caller | null> {
   const user = username ? await em.findOne(User, { username }) : null;
-  const token = await findToken(em, secret);
+  const token = await findCallerToken(em, secret);
   const active = !!user && user.isActive;
-  if (active && token && (token.user as User).id === user.id && !tokenRefusal(token, clientIp)) {
-    return { user, token, error: null, canWrite: token.writeEnabled };
+  if (active && token && token.user.id === user.id && !tokenRefusal(token, clientIp)) {
+    return { user: token.user, token, error: null, canWrite: token.writeEnabled };
   }
   // Always one scrypt run: against the dummy hash when there is no user or no password.
   const matches = await verifyPassword(secret, user?.password);
-  if (active && user.password && matches) return { user, token: null, error: null, canWrite: true };
+  if (active && user.password && matches) return { user: callerUserOf(user), token: null, error: null, canWrite: true };
   return null;
 }
 

@@ -1,12 +1,13 @@
 // Token lookups, remembered for a few seconds: every authenticated request would otherwise
 // spend a query (token joined to its user) on the same few keys. What is remembered is the
-// row as read; whether it may be used now (expiry, the user's active flag, the client's
-// address) is decided again on every request (auth.ts, tokenRefusal). A revoked token or a
+// row as read, as frozen plain data (a hit attaches no entity to the request's EntityManager);
+// whether it may be used now (expiry, the user's active flag, the client's address) is decided
+// again on every request (auth.ts, tokenRefusal). A revoked token or a
 // changed user clears the whole cache at once: in this process when the write is made, in the
 // others when the event bus brings the change (src/domain/users/credential-changes.ts).
-import { helper, wrap, type EntityData, type EntityManager } from '@mikro-orm/core';
-import { Token } from '../domain/users/token';
-import { findToken } from '../domain/users/tokens';
+import type { EntityManager } from '@mikro-orm/core';
+import type { CallerToken } from '../domain/users/caller';
+import { findCallerToken } from '../domain/users/tokens';
 import { hashTokenKey, TOKEN_KEY } from '../domain/users/passwords';
 
 /** How long a lookup is reused; the bound on staleness if an invalidation were ever lost. */
@@ -20,8 +21,8 @@ export const HOLD_MS = 1_000;
 /** Distinct keys kept; beyond it the oldest go (a flood of valid keys cannot grow memory). */
 export const TOKEN_CACHE_MAX = 10_000;
 
-/** The row as JSON text: each hit parses its own copy (dates as ISO strings, which the ORM reads back). */
-interface Entry { row: string; until: number }
+/** Frozen plain data (users/caller.ts): one object serves every request that presents the key. */
+interface Entry { token: CallerToken; until: number }
 
 export class TokenCache {
   private entries = new Map<string, Entry>();
@@ -33,30 +34,24 @@ export class TokenCache {
   constructor(private readonly ttlMs = TOKEN_CACHE_MS, private readonly now: () => number = Date.now) {}
 
   /**
-   * The token with this key and its user, as entities of `em` (so a request may use them as
-   * it would a row it read itself), or null. Unknown keys are not remembered: a token created
-   * a moment ago must work at once.
+   * The token with this key as a caller carries it, or null. A hit reads nothing and attaches
+   * nothing to `em`. Unknown keys are not remembered: a token created a moment ago must work at once.
    */
-  async find(em: EntityManager, key: string): Promise<Token | null> {
+  async find(em: EntityManager, key: string): Promise<CallerToken | null> {
     if (!TOKEN_KEY.test(key.toLowerCase())) return null;
     const hash = hashTokenKey(key);
     const now = this.now();
     const hit = this.entries.get(hash);
     if (hit && hit.until > now) {
       this.hits++;
-      // A copy per request: no two requests share an entity or a mutable value.
-      const token = em.merge(Token, JSON.parse(hit.row) as EntityData<Token>);
-      // What the request's flush compares against is the entities as hydrated (dates as Dates),
-      // not the JSON they came from: otherwise every write would also "change" the caller's rows.
-      for (const e of [token, token.user as object]) helper(e).__originalEntityData = em.getComparator().prepareEntity(e);
-      return token;
+      return hit.token;
     }
     this.misses++;
     const generation = this.generation;
-    const token = await findToken(em, key);
+    const token = await findCallerToken(em, key);
     if (token && generation === this.generation && this.now() >= this.holdUntil) {
       this.entries.delete(hash);
-      this.entries.set(hash, { row: JSON.stringify(wrap(token).toPOJO()), until: now + this.ttlMs });
+      this.entries.set(hash, { token, until: now + this.ttlMs });
       if (this.entries.size > TOKEN_CACHE_MAX) this.entries.delete(this.entries.keys().next().value!);
     }
     return token;

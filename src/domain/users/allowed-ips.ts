@@ -21,7 +21,7 @@ export function parseAllowedIps(value: unknown, field: string): string[] | null 
 }
 
 /** Whether a client address is inside the allowed networks; IPv4 clients seen as ::ffff:a.b.c.d count as IPv4. */
-export function ipAllowed(allowed: string[] | null | undefined, client: string | undefined): boolean {
+export function ipAllowed(allowed: readonly string[] | null | undefined, client: string | undefined): boolean {
   if (!allowed?.length) return true;
   if (!client) return false;
   const address = client.startsWith('::ffff:') && isIP(client.slice(7)) === 4 ? client.slice(7) : client;

@@ -4,6 +4,7 @@ import { Token } from './token';
 import { User } from './user';
 import { hashTokenKey, newTokenKey, TOKEN_KEY } from './passwords';
 import { transaction } from '../../db/transaction';
+import { callerUserOf, type CallerToken } from './caller';
 
 export interface NewToken { token: Token; key: string }
 
@@ -21,6 +22,24 @@ export async function createToken(em: EntityManager, user: User, opts: { key?: s
 export async function findToken(em: EntityManager, key: string): Promise<Token | null> {
   if (!TOKEN_KEY.test(key.toLowerCase())) return null;
   return em.findOne(Token, { keyHash: hashTokenKey(key) }, { populate: ['user'] });
+}
+
+/** The plain, frozen copy of a token row (its user loaded) that a caller carries. */
+export function callerTokenOf(token: Token): CallerToken {
+  return Object.freeze({
+    id: token.id,
+    expiresAt: token.expires ? token.expires.getTime() : null,
+    lastUsedAt: token.lastUsed ? token.lastUsed.getTime() : null,
+    writeEnabled: token.writeEnabled,
+    allowedIps: token.allowedIps ? Object.freeze([...token.allowedIps]) : null,
+    user: callerUserOf(token.user as User),
+  });
+}
+
+/** The token with this key as a caller carries it, or null; the row is read in a fork, so `em` holds no entity afterwards. */
+export async function findCallerToken(em: EntityManager, key: string): Promise<CallerToken | null> {
+  const token = await findToken(em.fork(), key);
+  return token && callerTokenOf(token);
 }
 
 /** Makes sure an admin user holds the configured admin token (PEERGATE_ADMIN_TOKEN). */

@@ -5,7 +5,6 @@
 // row but may not see secret fields: a webhook receiver is outside PeerGate.
 import type { EntityManager } from '@mikro-orm/core';
 import type { Caller } from '../../http/auth';
-import type { User } from '../../domain/users/user';
 import { MAX_PARAMS_BYTES } from '../../jobs/api';
 
 /** REST objects of `contentType` by id; ids it cannot read or represent are left out. */
@@ -22,8 +21,7 @@ export function setWebhookDataSerializer(fn: WebhookDataSerializer | null): void
  * (session passwords, API secrets: shown only to writers) come out null.
  */
 export function webhookReader(): Caller {
-  const user = { id: 0, username: '', isActive: true, isStaff: true, isSuperuser: true } as unknown as User;
-  return { user, token: null, error: null, canWrite: false };
+  return { user: { id: 0, username: '', isActive: true, isStaff: true, isSuperuser: true }, token: null, error: null, canWrite: false };
 }
 
 /** A representation larger than this is not stored with the job: its `data` is the snapshot. */
