@@ -110,6 +110,22 @@ describe('cached token lookups on two gateways sharing PostgreSQL', () => {
     for (const g of [a, b]) expect(await me(g, key)).toBe('refused: Invalid token');
   });
 
+  test('a lookup, reused or not, is the same frozen plain data and attaches no entity to the request\'s EntityManager', async () => {
+    const { key } = await userWithToken('grace');
+    // Past the hold that follows creating the user and token, so this lookup is remembered.
+    await new Promise((r) => setTimeout(r, HOLD_MS));
+    const first = a.orm.em.fork();
+    const missed = await a.http.tokens.find(first, key);
+    const reused = a.orm.em.fork();
+    const hit = await a.http.tokens.find(reused, key);
+    expect(hit).toBe(missed);
+    expect(hit).toMatchObject({ writeEnabled: true, expiresAt: null, user: { username: 'grace', isActive: true, isStaff: false, isSuperuser: false } });
+    expect(Object.isFrozen(hit) && Object.isFrozen(hit!.user)).toBe(true);
+    for (const em of [first, reused]) expect(em.getUnitOfWork().getIdentityMap().values()).toEqual([]);
+    // What only the row has is read when asked for: `me` selects any field of the user.
+    expect((await gql(a, '{ me { username email isActive } }', key)).data.me).toEqual({ username: 'grace', email: '', isActive: true });
+  });
+
   test('a write by a caller whose lookup was reused changes nothing of the caller\'s own rows', async () => {
     const userChanges = async () => (await gql(a, '{ objectChanges(filter: {changedObjectType: {exact: ["users.user", "users.token"]}}) { totalCount } }', admin)).data.objectChanges.totalCount;
     await new Promise((r) => setTimeout(r, HOLD_MS));
