@@ -3,7 +3,7 @@
 // object, each nested list a json_agg over a correlated, filtered, ordered and limited subquery.
 // The caller's read grant of every model reached is a WHERE condition at the place it is reached,
 // so a relation never shows a row its model's rule hides. Filters are the GraphQL filter inputs as
-// MikroORM renders them (filterToWhere), inlined as `id in (subquery)`.
+// filterToWhere's conditions rendered to SQL (./filter-sql.ts), inlined.
 import type { EntityMetadata, EntityProperty, MetadataStorage } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { ModelDescriptor } from '../../domain/model';
@@ -19,6 +19,7 @@ import { inRow, ROW_KEY, sharedColumns, type Loads } from './derived';
 import type { ObjectPlan } from './plan';
 import type { Models } from './declared';
 import { mappedNames } from '../../db/naming';
+import { renderWhere } from './filter-sql';
 
 /** A key every compiled object carries: field resolvers return its values as they are. */
 export const COMPILED = '__compiled';
@@ -64,14 +65,21 @@ export class StatementBuilder {
   }
 
   /**
-   * A filter input on `d` over `alias`, rendered by MikroORM's query builder; null when empty.
-   * Conditions on the row's own columns are inlined; one that joins (a relation's attribute)
-   * stays `alias.id in (...)`. Inlined, a nested list's filter is read with the owner's index
+   * A filter input on `d` over `alias`, rendered directly (./filter-sql.ts) or, for what that does
+   * not know, by MikroORM's query builder; null when empty. Conditions on the row's own columns are
+   * inlined; the builder's one that joins stays `alias.id in (...)`. Inlined, a nested list's filter is read with the owner's index
    * instead of a semi-join against the whole child table.
    */
   filter(d: ModelDescriptor, alias: string, filter: ListArgs['filter']): Sql | null {
     const where = filterToWhere(d, filter ?? null, this.caller);
     if (!Object.keys(where).length) return null;
+    const direct = renderWhere(this.metadata, this.em.getPlatform(), this.meta(d), alias, where);
+    if (direct) return direct.text ? new Sql(`(${direct.text})`, direct.params) : null;
+    return this.filterByQueryBuilder(d, alias, where);
+  }
+
+  /** What renderWhere does not know, as MikroORM's query builder renders it. */
+  filterByQueryBuilder(d: ModelDescriptor, alias: string, where: Record<string, unknown>): Sql {
     const q = this.em.createQueryBuilder(d.cls as any, alias).select(`${alias}.id`).where(withScope(where, null) as any).getKnexQuery().toSQL();
     const own = `select ${ident(alias)}."id" from ${ident(this.meta(d).tableName)} as ${ident(alias)} where `;
     if (q.sql.startsWith(own)) return new Sql(`(${q.sql.slice(own.length)})`, q.bindings as unknown[]);
