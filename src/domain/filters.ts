@@ -149,9 +149,12 @@ function toId(field: string) {
 function qCondition(d: ModelDescriptor, q: string): Record<string, unknown> {
   const v = q.trim();
   const like = `%${v.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const ors: Record<string, unknown>[] = (d.q ?? []).map((f) => ({ [f]: { $ilike: like } }));
+  // An address column (inet, cidr) has no ILIKE of its own: its text is searched.
+  const ors: Record<string, unknown>[] = (d.q ?? []).map((f) => (d.field(f)?.filterKind === 'ip'
+    ? { [raw((a: string) => `${a}.${snake(f)}::text`)]: { $ilike: like } }
+    : { [f]: { $ilike: like } }));
   if (/^\d+$/.test(v)) {
-    for (const f of d.qNumeric ?? []) ors.push({ [raw((a: string) => `${a}.${f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}::text`)]: { $like: `${v}%` } });
+    for (const f of d.qNumeric ?? []) ors.push({ [raw((a: string) => `${a}.${snake(f)}::text`)]: { $like: `${v}%` } });
   }
   ors.push(...ipHostFilter(d.qIp ?? [], v));
   return ors.length ? { $or: ors } : {};

@@ -175,7 +175,8 @@ describe.each(DB_KINDS)('direct filter SQL on %s', (kind) => {
         if (JSON.stringify(a) !== JSON.stringify(b)) differ.push(`${d.name}.${name}: direct ${JSON.stringify(a)} vs builder ${JSON.stringify(b)} (${direct.text})`);
       }
     }
-    if (failing.length) console.log(`filters the database refuses on both paths:\n${failing.join('\n')}`);
+    // No filter may reach the database as SQL it refuses (Network's q over its cidr column once did: a 500).
+    expect(failing).toEqual([]);
     expect(differ).toEqual([]);
     expect(fellBack).toEqual([]);
     // Text lookups on a relation's field that are `$or`s (ic, isw, empty ...): a 500 through the builder.
