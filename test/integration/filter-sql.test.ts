@@ -86,7 +86,7 @@ const isField = (k: string) => !k.startsWith('$') && !RawQueryFragment.isKnownFr
 function relationsIn(where: unknown, found = new Set<string>()): { rels: Set<string>; other: boolean } {
   let other = false;
   const walk = (x: unknown): void => {
-    if (Array.isArray(x)) return x.forEach(walk);
+    if (Array.isArray(x)) { x.forEach(walk); return; }
     if (!isPlain(x)) return;
     for (const [k, v] of Object.entries(x)) {
       if (!isField(k)) { if (k.startsWith('$')) walk(v); else other = true; } else if (k.includes('.')) found.add(k.slice(0, k.indexOf('.'))); else other = true;
