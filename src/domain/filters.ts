@@ -148,7 +148,7 @@ function toId(field: string) {
 /** Free-text search: icontains on the descriptor's q fields, numeric prefix and IP host matches. */
 function qCondition(d: ModelDescriptor, q: string): Record<string, unknown> {
   const v = q.trim();
-  const like = `%${v.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const like = `%${escapeLike(v)}%`;
   // An address column (inet, cidr) has no ILIKE of its own: its text is searched.
   const ors: Record<string, unknown>[] = (d.q ?? []).map((f) => (d.field(f)?.filterKind === 'ip'
     ? { [raw((a: string) => `${a}.${snake(f)}::text`)]: { $ilike: like } }
@@ -160,7 +160,8 @@ function qCondition(d: ModelDescriptor, q: string): Record<string, unknown> {
   return ors.length ? { $or: ors } : {};
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+/** A value matched literally inside a LIKE pattern (backslash is PostgreSQL's default escape). */
+export const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** One lookup input -> MikroORM conditions on `column` (a property path). */
 export function lookupConditions(kind: FilterKind, prop: string, value: Record<string, any>): Record<string, unknown>[] {

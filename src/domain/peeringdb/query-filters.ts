@@ -9,13 +9,13 @@ import type { CustomFilter, ModelDescriptor } from '../model';
 import { snake } from '../model';
 import { ValidationError } from '../errors';
 import { fold, foldSql } from '../fold';
+import { escapeLike } from '../filters';
 
 type Filters = Record<string, CustomFilter>;
 
 /** A condition as MikroORM writes a raw key (`<sql> = true`): parenthesized, so `a > 0` stays one operand. */
 const cond = (sql: (a: string) => string, args: unknown[] = []): Record<string, unknown> => ({ [raw((a: string) => `(${sql(a)})`, args)]: true });
 const marks = (n: number): string => (n ? Array.from({ length: n }, () => '?').join(', ') : 'null');
-const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 const NETIXLAN = 'peeringdb_netixlan';
