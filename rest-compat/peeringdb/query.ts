@@ -269,12 +269,9 @@ function distanceOf(tag: PdbTag, params: URLSearchParams): DistanceInput | null 
     if (Math.abs(longitude) > 180) throw new PdbError(400, `Invalid value for longitude: "${longitude}"`);
     return { km, latitude, longitude };
   }
+  // Without both, the filter itself refuses the search (its 400 names the missing ones).
   const city = params.get('city') ?? params.get('city__in')?.split(',')[0]?.trim() ?? '';
   const country = params.get('country') ?? params.get('country__in')?.split(',')[0]?.trim() ?? '';
-  const missing: Record<string, string[]> = {};
-  if (!country) missing.country = ['Required for distance filtering'];
-  if (!city) missing.city = ['Required for distance filtering'];
-  if (Object.keys(missing).length) throw new PdbError(400, 'Bad Request', missing);
   return { km, city, country };
 }
 
