@@ -53,10 +53,17 @@ export function filterFields(d: ModelDescriptor): FilterField[] {
 /** A foreign key filtered by its target's filter input. */
 export interface RelationFilter { name: string; field: FieldMeta; target: ModelDescriptor }
 
+const relationFilterCache = new Map<ModelDescriptor, RelationFilter[]>();
+
 /** `<fk>Where` filters of a model whose descriptor asks for them (relationFilters). */
 export function relationFilters(d: ModelDescriptor): RelationFilter[] {
   if (!d.relationFilters) return [];
-  return d.fields.filter((f) => f.kind === 'fk' && !f.secret && !f.writeOnly).map((f) => ({ name: `${f.name}Where`, field: f, target: describe(f.target!()) }));
+  let out = relationFilterCache.get(d);
+  if (!out) {
+    out = d.fields.filter((f) => f.kind === 'fk' && !f.secret && !f.writeOnly).map((f) => ({ name: `${f.name}Where`, field: f, target: describe(f.target!()) }));
+    relationFilterCache.set(d, out);
+  }
+  return out;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
