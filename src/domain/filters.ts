@@ -2,7 +2,7 @@
 // foreign key ids and attributes of the targets) derived from the descriptor, and a filter
 // (the `<Model>Filter` input GraphQL clients send, or what a REST dialect's query string
 // becomes) translated to one MikroORM condition. Bad values are validation errors naming the field.
-import { raw } from '@mikro-orm/core';
+import { RawQueryFragment, raw } from '@mikro-orm/core';
 import { describe, snake, type ModelDescriptor, type FieldMeta, type FilterKind } from './model';
 import { ipHostFilter, parseIp } from './ip';
 import { ValidationError } from './errors';
@@ -90,6 +90,28 @@ function checkUuids(ff: FilterField, value: Record<string, any>): void {
 export function filterToWhere(d: ModelDescriptor, filter: Record<string, any> | null | undefined, caller?: Caller): Record<string, unknown> {
   if (!filter) return {};
   const and: Record<string, unknown>[] = [];
+  try {
+    addConditions(d, filter, caller, and);
+  } catch (e) {
+    // A raw() key stays in MikroORM's process-wide registry until a query renders it: a filter
+    // refused half-way would leave one there for every such request.
+    forgetRawKeys(and);
+    throw e;
+  }
+  return and.length ? { $and: and } : {};
+}
+
+/** Removes the raw() keys in `conditions` from MikroORM's registry. */
+function forgetRawKeys(conditions: unknown): void {
+  if (Array.isArray(conditions)) { conditions.forEach(forgetRawKeys); return; }
+  if (!conditions || typeof conditions !== 'object') return;
+  for (const [key, value] of Object.entries(conditions)) {
+    if (RawQueryFragment.isKnownFragment(key)) RawQueryFragment.remove(key);
+    forgetRawKeys(value);
+  }
+}
+
+function addConditions(d: ModelDescriptor, filter: Record<string, any>, caller: Caller | undefined, and: Record<string, unknown>[]): void {
   const byName = new Map(filterFields(d).map((f) => [f.name, f]));
   for (const [key, value] of Object.entries(filter)) {
     if (value === undefined || value === null) continue;
@@ -125,7 +147,6 @@ export function filterToWhere(d: ModelDescriptor, filter: Record<string, any> | 
       }
     }
   }
-  return and.length ? { $and: and } : {};
 }
 
 /** The foreign key's target among the rows the caller reads that meet the target's filter. */

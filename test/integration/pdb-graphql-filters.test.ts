@@ -3,6 +3,7 @@
 // mirror) can send themselves, one statement per list.
 import { startTestServer, type TestServer } from '../helpers/server';
 import { seedPdb, type PdbWorld } from '../helpers/pdb';
+import { RawQueryFragment } from '@mikro-orm/core';
 import { queryStats } from '../../src/db/context';
 
 describe('PeeringDB filters through GraphQL', () => {
@@ -21,6 +22,15 @@ describe('PeeringDB filters through GraphQL', () => {
     expect(r.errors).toBeUndefined();
     return r.data[field].items.map((o: { id: string }) => Number(o.id)).sort((a: number, b: number) => a - b);
   };
+
+  test('a filter refused half-way leaves none of its raw SQL keys behind in the process', async () => {
+    // q with a number is a raw() condition on the ASN's text, built before the bad organization id is refused.
+    const refused = () => s.gql('query($f: PdbNetworkFilter) { pdbNetworks(filter: $f) { items { id } } }', { f: { q: '65', org: { exact: ['x'] } } });
+    expect((await refused()).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const before = RawQueryFragment.checkCacheSize();
+    for (let i = 0; i < 20; i++) expect((await refused()).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(RawQueryFragment.checkCacheSize()).toBe(before);
+  });
 
   test('folded text lookups: accents and case on both sides', async () => {
     expect(await ids('pdbNetworks', { name: { fie: ['g net ALPHA'] } })).toEqual([w.net]);
