@@ -14,6 +14,7 @@ import { BmpService } from './bgp/bmp';
 import { LocalSpeaker } from './bgp/speaker-api/local';
 import { gatewayNodeId, processSpeakers } from './bgp/speaker-api';
 import { setJsonMaxDepth } from './domain/values';
+import { forgetHooksOnWebhookChanges } from './workflows/webhooks/enabled-hooks';
 
 export interface PeerGate { orm: Orm; bus: EventBus; http: RunningApp; worker: BgpWorker | null; bmp: BmpService | null; close(): Promise<void> }
 
@@ -37,6 +38,8 @@ export async function startPeerGate(config: Config, opts: { migrate?: boolean; p
   const bus: EventBus = config.databaseUrl.startsWith('postgres') ? await PgBus.connect(config.databaseUrl) : new InProcessBus();
   // Writes made outside a request (CLI, workers) still reach subscribers.
   const unsubscribe = onObjectChanges((rows) => bus.publishObjectChanges(rows));
+  // A webhook written by any process: the enabled webhooks this one remembers are read again.
+  const stopHearingWebhooks = forgetHooksOnWebhookChanges(bus, orm.em);
   // Live BGP of this process's worker and BMP station, once they run (src/bgp/speaker-api).
   const local = new LocalSpeaker();
   const speakers = processSpeakers(local, bus, { databaseUrl: bus instanceof PgBus ? config.databaseUrl : null, nodeId: gatewayNodeId(), timeoutMs: config.bgpRequestTimeoutMs });
@@ -66,6 +69,7 @@ export async function startPeerGate(config: Config, opts: { migrate?: boolean; p
     orm, bus, http, worker, bmp,
     close: async () => {
       unsubscribe();
+      stopHearingWebhooks();
       await speakers.close();
       await jobs.close();
       if (bmp) { setLocalBmp(null); local.bmp = null; await bmp.close(); }

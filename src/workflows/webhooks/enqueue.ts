@@ -3,6 +3,8 @@
 // and a rolled-back write sends nothing. Only writes made by a request fire webhooks (spec §3.2).
 // Each job carries the object's REST representation as of the write (./data): created and updated
 // objects are read after the flush, deleted ones just before it, while their row still exists.
+// Which webhooks are enabled is remembered between writes (./enabled-hooks); a write of webhooks
+// makes this process forget it before anything of that write looks it up again.
 import type { EntityManager } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { onChangesInTransaction, onDeletesBeforeFlush } from '../../db/change-log';
@@ -12,17 +14,12 @@ import { setTimeout as later } from 'node:timers';
 import { wakeJobRunners } from '../../jobs/api';
 import { emptyData } from '../../jobs/data';
 import { restRepresentations } from './data';
+import { enabledHooks, WEBHOOK_CONTENT_TYPE, type HookRow } from './enabled-hooks';
 
 export const WEBHOOK_JOB = 'extras.webhook.process';
 const FLAG = { create: 'type_create', update: 'type_update', delete: 'type_delete' } as const;
 
-interface HookRow { id: number; content_types: string[]; type_create: boolean; type_update: boolean; type_delete: boolean }
 type Action = keyof typeof FLAG;
-
-async function enabledHooks(em: EntityManager): Promise<HookRow[]> {
-  const conn = (em as any).getConnection();
-  return conn.execute('select id, content_types, type_create, type_update, type_delete from extras_webhook where enabled', [], 'all', em.getTransactionContext(), em.getLoggerContext()) as Promise<HookRow[]>;
-}
 
 const fires = (h: HookRow, action: string, contentType: string): boolean =>
   !!h[FLAG[action as Action]] && (h.content_types ?? []).includes(contentType);
@@ -34,7 +31,7 @@ const hooksByEm = new WeakMap<EntityManager, HookRow[]>();
 
 async function representDeleted(em: EntityManager, deleted: { contentType: string; id: number }[]): Promise<void> {
   if (!requestOf(em)) return;
-  const hooks = await enabledHooks(em);
+  const hooks = await enabledHooks(em).get(em);
   hooksByEm.set(em, hooks);
   const wanted = new Map<string, Set<number>>();
   for (const o of deleted) {
@@ -47,14 +44,21 @@ async function representDeleted(em: EntityManager, deleted: { contentType: strin
   deletedByEm.set(em, kept);
 }
 
+/** Webhooks written in this flush: the remembered list is stale from now on (any write, a request's or not). */
+function forgetIfWebhooksChanged(em: EntityManager, rows: ObjectChange[]): void {
+  const ids = rows.filter((r) => r.changedObjectType === WEBHOOK_CONTENT_TYPE).map((r) => r.id);
+  if (ids.length) enabledHooks(em).written(ids);
+}
+
 async function queueDeliveries(em: EntityManager, rows: ObjectChange[]): Promise<void> {
+  forgetIfWebhooksChanged(em, rows);
   const ctx = requestOf(em);
   if (!ctx || !rows.length) return;
   const conn = (em as any).getConnection();
   const trx = em.getTransactionContext();
   const deleted = deletedByEm.get(em);
   deletedByEm.delete(em);
-  const hooks = hooksByEm.get(em) ?? await enabledHooks(em);
+  const hooks = hooksByEm.get(em) ?? await enabledHooks(em).get(em);
   hooksByEm.delete(em);
   if (!hooks.length) return;
   const matches = rows.map((r) => ({ r, hooks: hooks.filter((h) => fires(h, r.action, r.changedObjectType)) })).filter((m) => m.hooks.length);
