@@ -87,17 +87,33 @@ const datetimes = (d: ModelDescriptor): string[] => {
   return names;
 };
 
-/** JSON values back into what the model's functions read (dates as Date), loaded relations included. */
-function hydrate(d: ModelDescriptor, row: Record<string, any> | null, loads: Loads): Record<string, any> | null {
-  if (!row) return row;
-  for (const name of datetimes(d)) {
-    if (typeof row[name] === 'string') row[name] = new Date(row[name]);
-  }
-  for (const [k, sub] of loads) {
-    const f = d.field(k)!;
-    row[k] = hydrate(describe(f.target!()), row[k], sub);
-  }
-  return row;
+/** What a row view reads: the statement's row, the object's own columns, what was already converted. */
+interface RowSource { raw: Record<string, any> | null; obj: Record<string, any> | null; memo: Map<string, unknown> | null }
+
+/**
+ * A derived function's view of one object: the statement's row, and for the columns the object
+ * selects itself (`shared`, ./statement.ts leaves them out of the row) the object's values, read
+ * through without being copied; a date-time becomes a Date, a loaded relation its own row view,
+ * when a function reads it (most read a name or two of all the row's fields).
+ */
+function rowViews(d: ModelDescriptor, loads: Loads, shared: ReadonlySet<string>): (raw: Record<string, any> | null, obj: Record<string, any> | null) => Record<string, any> {
+  const dates = new Set(datetimes(d));
+  const related = new Map([...loads].map(([k, sub]) => [k, rowViews(describe(d.field(k)!.target!()), sub, new Set())]));
+  const handler: ProxyHandler<RowSource> = {
+    get(t, key) {
+      if (typeof key !== 'string') return undefined;
+      if (t.memo?.has(key)) return t.memo.get(key);
+      let v = t.raw?.[key];
+      if (v === undefined && shared.has(key)) v = t.obj![key];
+      const view = related.get(key);
+      if (view) v = v ? view(v, null) : v;
+      else if (dates.has(key) && typeof v === 'string') v = new Date(v);
+      else return v;
+      (t.memo ??= new Map()).set(key, v);
+      return v;
+    },
+  };
+  return (raw, obj) => new Proxy<RowSource>({ raw, obj, memo: null }, handler) as unknown as Record<string, any>;
 }
 
 const loadFromRow: RelationLoader = async (obj, field) => (obj?.[field] ?? null);
@@ -110,20 +126,18 @@ export async function derive(plan: ObjectPlan, objects: Record<string, any>[], l
   const work: Promise<void>[] = [];
   if (plan.derived.length) {
     const d = plan.model;
-    const loads = loadsByPlan.get(plan)!;
-    const columns = sharedColumns(plan);
+    const view = rowViews(d, loadsByPlan.get(plan)!, new Set(sharedColumns(plan)));
+    const fns = plan.derived.map(({ key, name }) => ({ key, fn: derivedFn(d, name), display: name === 'display' }));
     for (const obj of objects) {
-      const row = obj[ROW_KEY];
-      for (const name of columns) row[name] = obj[name];
-      hydrate(d, row, loads);
+      const row = view(obj[ROW_KEY], obj);
       delete obj[ROW_KEY];
-      for (const { key, name } of plan.derived) {
+      for (const { key, fn, display } of fns) {
         // Most are plain functions (a display of the name): no promise per object for those. A
         // throw joins the others' outcome (Promise.all below), as an async function's would.
-        const set = (x: unknown) => { obj[key] = name === 'display' ? String(x) : x; };
         try {
-          const v = derivedFn(d, name)(row, loadFromRow);
-          if (v instanceof Promise) work.push(v.then(set)); else set(v);
+          const v = fn(row, loadFromRow);
+          if (v instanceof Promise) work.push(v.then((x) => { obj[key] = display ? String(x) : x; }));
+          else obj[key] = display ? String(v) : v;
         } catch (e) {
           work.push(Promise.reject(e));
         }
