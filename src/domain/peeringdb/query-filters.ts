@@ -10,6 +10,8 @@ import { snake } from '../model';
 import { ValidationError } from '../errors';
 import { fold, foldSql } from '../fold';
 import { escapeLike } from '../filters';
+import { qi } from './sql';
+import type { PdbTag } from './tags';
 
 type Filters = Record<string, CustomFilter>;
 
@@ -18,15 +20,21 @@ const cond = (sql: (a: string) => string, args: unknown[] = []): Record<string, 
 const marks = (n: number): string => (n ? Array.from({ length: n }, () => '?').join(', ') : 'null');
 const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
-const NETIXLAN = 'peeringdb_netixlan';
-const NETFAC = 'peeringdb_netfac';
-const IXFAC = 'peeringdb_ixfac';
+let tags: typeof import('./tags') | undefined;
+/**
+ * The mirror table of a type, quoted, as its model declares it. Looked up when a filter is built,
+ * not when this file loads: tags.ts imports the models, and the models import this file.
+ */
+function table(tag: PdbTag): string {
+  tags ??= require('./tags') as typeof import('./tags');
+  return qi(tags.pdbDescriptor(tag).table);
+}
 
-/** Rows linked through `table` (its `own` column is the row's id) to one of the ids given in `other`; `not`: to none. */
-function link(table: string, own: string, other: string, description: string, not = false): CustomFilter {
+/** Rows linked through `via`'s table (its `own` column is the row's id) to one of the ids given in `other`; `not`: to none. */
+function link(via: PdbTag, own: string, other: string, description: string, not = false): CustomFilter {
   return {
     type: 'ids', description,
-    apply: (ids: number[]) => cond((a) => `${a}.id ${not ? 'not in' : 'in'} (select l.${own} from ${table} l where l.status = 'ok' and l.${own} is not null and l.${other} in (${marks(ids.length)}))`, ids),
+    apply: (ids: number[]) => cond((a) => `${a}.id ${not ? 'not in' : 'in'} (select l.${own} from ${table(via)} l where l.status = 'ok' and l.${own} is not null and l.${other} in (${marks(ids.length)}))`, ids),
   };
 }
 
@@ -39,47 +47,53 @@ export function asnOverlapRefusal(count: number): string | null {
 
 export const ALL_NET_REFUSAL = 'List must contain at least one network id';
 
-/** Rows linked (through `table`) to networks of every ASN given: 2 to 25 of them. */
-function asnOverlap(table: string, own: string): CustomFilter {
+/** Rows linked (through `via`'s table) to networks of every ASN given: 2 to 25 of them. */
+function asnOverlap(via: PdbTag, own: string): CustomFilter {
   return {
     type: 'ids', description: 'Linked to networks of every one of these ASNs (2 to 25)',
     apply: (asns: number[]) => {
       const refused = asnOverlapRefusal(asns.length);
       if (refused) throw new ValidationError({ asnOverlap: [refused] }, undefined, refused);
       const distinct = [...new Set(asns)];
-      return cond((a) => `${a}.id in (select l.${own} from ${table} l join peeringdb_net n on n.id = l.net_id where l.status = 'ok' and n.asn in (${marks(distinct.length)}) group by l.${own} having count(distinct n.asn) = ?)`,
+      return cond((a) => `${a}.id in (select l.${own} from ${table(via)} l join ${table('net')} n on n.id = l.net_id where l.status = 'ok' and n.asn in (${marks(distinct.length)}) group by l.${own} having count(distinct n.asn) = ?)`,
         [...distinct, distinct.length]);
     },
   };
 }
 
-/** Rows linked (through `table`) to every network id given. */
-function allNets(table: string, own: string): CustomFilter {
+/** Rows linked (through `via`'s table) to every network id given. */
+function allNets(via: PdbTag, own: string): CustomFilter {
   return {
     type: 'ids', description: 'Linked to every one of these networks (ids)',
     apply: (nets: number[]) => {
       const ids = [...new Set(nets)];
       if (!ids.length) throw new ValidationError({ allNet: [ALL_NET_REFUSAL] }, undefined, ALL_NET_REFUSAL);
-      return cond((a) => `${a}.id in (select l.${own} from ${table} l where l.status = 'ok' and l.net_id in (${marks(ids.length)}) group by l.${own} having count(distinct l.net_id) = ?)`, [...ids, ids.length]);
+      return cond((a) => `${a}.id in (select l.${own} from ${table(via)} l where l.status = 'ok' and l.net_id in (${marks(ids.length)}) group by l.${own} having count(distinct l.net_id) = ?)`, [...ids, ids.length]);
     },
   };
 }
 
+/** A subquery of `paths`, given the placeholders of the organization ids. */
+type OrgPaths = (orgs: string) => string[];
+
 /** Rows where one of the organizations is present (`present`) or none is: a subquery per path, each taking the org ids. */
-function orgPresence(paths: string[], present: boolean): CustomFilter {
+function orgPresence(paths: OrgPaths, present: boolean): CustomFilter {
   return {
     type: 'ids', description: present ? 'One of these organizations (ids) is present, through its networks or exchanges' : 'None of these organizations (ids) is present',
-    apply: (orgs: number[]) => cond((a) => `${a}.id ${present ? 'in' : 'not in'} (${paths.map((p) => p.replace('$ORGS', marks(orgs.length))).join(' union ')})`, paths.flatMap(() => orgs)),
+    apply: (orgs: number[]) => {
+      const subqueries = paths(marks(orgs.length));
+      return cond((a) => `${a}.id ${present ? 'in' : 'not in'} (${subqueries.join(' union ')})`, subqueries.flatMap(() => orgs));
+    },
   };
 }
 
-const FAC_ORGS = [
-  `select l.fac_id from ${NETFAC} l join peeringdb_net n on n.id = l.net_id where l.status = 'ok' and n.org_id in ($ORGS)`,
-  `select l.fac_id from ${IXFAC} l join peeringdb_ix x on x.id = l.ix_id where l.status = 'ok' and x.org_id in ($ORGS)`,
+const FAC_ORGS: OrgPaths = (orgs) => [
+  `select l.fac_id from ${table('netfac')} l join ${table('net')} n on n.id = l.net_id where l.status = 'ok' and n.org_id in (${orgs})`,
+  `select l.fac_id from ${table('ixfac')} l join ${table('ix')} x on x.id = l.ix_id where l.status = 'ok' and x.org_id in (${orgs})`,
 ];
-const IX_ORGS = [
-  `select l.ix_id from ${NETIXLAN} l join peeringdb_net n on n.id = l.net_id where l.status = 'ok' and l.ix_id is not null and n.org_id in ($ORGS)`,
-  `select l.ix_id from ${IXFAC} l join peeringdb_fac f on f.id = l.fac_id where l.status = 'ok' and f.org_id in ($ORGS)`,
+const IX_ORGS: OrgPaths = (orgs) => [
+  `select l.ix_id from ${table('netixlan')} l join ${table('net')} n on n.id = l.net_id where l.status = 'ok' and l.ix_id is not null and n.org_id in (${orgs})`,
+  `select l.ix_id from ${table('ixfac')} l join ${table('fac')} f on f.id = l.fac_id where l.status = 'ok' and f.org_id in (${orgs})`,
 ];
 
 const OPS: Record<string, string> = { lt: '<', lte: '<=', gt: '>', gte: '>=' };
@@ -88,7 +102,7 @@ const OPS: Record<string, string> = { lt: '<', lte: '<=', gt: '>', gte: '>=' };
 const capacity: CustomFilter = {
   type: 'bigintRange', description: 'The sum of the port speeds (Mbit/s) of its members',
   apply: (l: Record<string, number | number[] | undefined>) => {
-    const sum = `select l.ix_id from ${NETIXLAN} l where l.status <> 'deleted' and l.ix_id is not null group by l.ix_id having sum(l.speed)`;
+    const sum = `select l.ix_id from ${table('netixlan')} l where l.status <> 'deleted' and l.ix_id is not null group by l.ix_id having sum(l.speed)`;
     const parts: { sql: string; args: unknown[] }[] = [];
     if (Array.isArray(l.exact)) parts.push({ sql: `in (${marks(l.exact.length)})`, args: l.exact });
     for (const [op, sign] of Object.entries(OPS)) if (typeof l[op] === 'number') parts.push({ sql: `${sign} ?`, args: [l[op]] });
@@ -100,14 +114,14 @@ const capacity: CustomFilter = {
 /** `ipblock`: exchanges with a live prefix starting with the text given (`192.0.2.`). */
 const ipblock: CustomFilter = {
   type: 'string', description: 'Has a prefix starting with this text',
-  apply: (text: string) => cond((a) => `${a}.id in (select x.ix_id from peeringdb_ixpfx p join peeringdb_ixlan x on x.id = p.ixlan_id where p.status = 'ok' and p.prefix like ?)`, [`${escapeLike(text.trim())}%`]),
+  apply: (text: string) => cond((a) => `${a}.id in (select x.ix_id from ${table('ixpfx')} p join ${table('ixlan')} x on x.id = p.ixlan_id where p.status = 'ok' and p.prefix like ?)`, [`${escapeLike(text.trim())}%`]),
 };
 
 /** `hide_ix_no_fac`: leave out exchanges without a facility (by their stored fac_count), and what hangs off them. */
 function hideIxNoFac(condition: (alias: string) => string): CustomFilter {
   return { type: 'bool', description: 'true: leave out exchanges without a facility', apply: (on: boolean) => cond(on ? condition : () => 'true') };
 }
-const IX_WITH_FAC = 'select x.id from peeringdb_ix x where x.fac_count > 0';
+const ixWithFac = () => `select x.id from ${table('ix')} x where x.fac_count > 0`;
 
 /** The address `whereis` takes, or null when the text is none. */
 export const whereisAddress = (text: string): string | null => (isIP(text.trim()) ? text.trim() : null);
@@ -135,7 +149,7 @@ const nameSearch: CustomFilter = {
     const own = searchHit(d, v.text);
     if (!v.orIds) return cond((a) => own.sql(a), own.args);
     const ids = v.orIds;
-    return cond((a) => `(exists (select 1 from ${d.table} s where ${own.sql('s')}) and (${own.sql(a)}${ids.length ? ` or ${a}.id in (${marks(ids.length)})` : ''}))`,
+    return cond((a) => `(exists (select 1 from ${qi(d.table)} s where ${own.sql('s')}) and (${own.sql(a)}${ids.length ? ` or ${a}.id in (${marks(ids.length)})` : ''}))`,
       [...own.args, ...own.args, ...ids]);
   },
 };
@@ -170,7 +184,7 @@ function centre(v: DistanceInput): { lat: string; lon: string } {
   if (!v.country) missing.country = ['Required for distance filtering'];
   if (!v.city) missing.city = ['Required for distance filtering'];
   if (Object.keys(missing).length) throw new ValidationError(missing);
-  const at = (col: string) => `(select avg(${col})::float8 from peeringdb_fac where status = 'ok' and latitude is not null and longitude is not null and ${foldSql('city')} = ${sqlString(fold(v.city!))} and lower(country) = ${sqlString(v.country!.toLowerCase())})`;
+  const at = (col: string) => `(select avg(${col})::float8 from ${table('fac')} where status = 'ok' and latitude is not null and longitude is not null and ${foldSql('city')} = ${sqlString(fold(v.city!))} and lower(country) = ${sqlString(v.country!.toLowerCase())})`;
   return { lat: at('latitude'), lon: at('longitude') };
 }
 
@@ -199,45 +213,45 @@ const distance: CustomFilter = {
 
 /** Every type's own filters beyond its fields, by tag. */
 export const PDB_QUERY_FILTERS: Record<'org' | 'fac' | 'net' | 'ix' | 'ixlan' | 'netixlan' | 'ixpfx' | 'campus' | 'carrier', Filters> = {
-  org: { asn: link('peeringdb_net', 'org_id', 'asn', 'Has a live network of one of these ASNs'), nameSearch, distance },
+  org: { asn: link('net', 'org_id', 'asn', 'Has a live network of one of these ASNs'), nameSearch, distance },
   campus: { nameSearch },
   carrier: { nameSearch },
   fac: {
-    net: link(NETFAC, 'fac_id', 'net_id', 'One of these networks (ids) is here'),
-    notNet: link(NETFAC, 'fac_id', 'net_id', 'None of these networks (ids) is here', true),
-    ix: link(IXFAC, 'fac_id', 'ix_id', 'One of these exchanges (ids) is here'),
-    asnOverlap: asnOverlap(NETFAC, 'fac_id'),
-    allNet: allNets(NETFAC, 'fac_id'),
+    net: link('netfac', 'fac_id', 'net_id', 'One of these networks (ids) is here'),
+    notNet: link('netfac', 'fac_id', 'net_id', 'None of these networks (ids) is here', true),
+    ix: link('ixfac', 'fac_id', 'ix_id', 'One of these exchanges (ids) is here'),
+    asnOverlap: asnOverlap('netfac', 'fac_id'),
+    allNet: allNets('netfac', 'fac_id'),
     orgPresent: orgPresence(FAC_ORGS, true),
     orgNotPresent: orgPresence(FAC_ORGS, false),
     nameSearch, distance,
   },
   net: {
-    ix: link(NETIXLAN, 'net_id', 'ix_id', 'On one of these exchanges (ids)'),
-    ixlan: link(NETIXLAN, 'net_id', 'ixlan_id', 'On one of these IX LANs (ids)'),
-    netixlan: link(NETIXLAN, 'net_id', 'id', 'Has one of these IX LAN connections (ids)'),
-    fac: link(NETFAC, 'net_id', 'fac_id', 'At one of these facilities (ids)'),
-    netfac: link(NETFAC, 'net_id', 'id', 'Has one of these facility presences (ids)'),
-    notIx: link(NETIXLAN, 'net_id', 'ix_id', 'On none of these exchanges (ids)', true),
-    notFac: link(NETFAC, 'net_id', 'fac_id', 'At none of these facilities (ids)', true),
+    ix: link('netixlan', 'net_id', 'ix_id', 'On one of these exchanges (ids)'),
+    ixlan: link('netixlan', 'net_id', 'ixlan_id', 'On one of these IX LANs (ids)'),
+    netixlan: link('netixlan', 'net_id', 'id', 'Has one of these IX LAN connections (ids)'),
+    fac: link('netfac', 'net_id', 'fac_id', 'At one of these facilities (ids)'),
+    netfac: link('netfac', 'net_id', 'id', 'Has one of these facility presences (ids)'),
+    notIx: link('netixlan', 'net_id', 'ix_id', 'On none of these exchanges (ids)', true),
+    notFac: link('netfac', 'net_id', 'fac_id', 'At none of these facilities (ids)', true),
     hideIxNoFac: hideIxNoFac((a) => `${a}.ix_count > 0`),
     nameSearch,
   },
   ix: {
-    fac: link(IXFAC, 'ix_id', 'fac_id', 'At one of these facilities (ids)'),
-    ixfac: link(IXFAC, 'ix_id', 'id', 'Has one of these facility presences (ids)'),
-    net: link(NETIXLAN, 'ix_id', 'net_id', 'One of these networks (ids) is a member'),
-    notNet: link(NETIXLAN, 'ix_id', 'net_id', 'None of these networks (ids) is a member', true),
-    ixlan: link('peeringdb_ixlan', 'ix_id', 'id', 'Has one of these IX LANs (ids)'),
-    asnOverlap: asnOverlap(NETIXLAN, 'ix_id'),
-    allNet: allNets(NETIXLAN, 'ix_id'),
+    fac: link('ixfac', 'ix_id', 'fac_id', 'At one of these facilities (ids)'),
+    ixfac: link('ixfac', 'ix_id', 'id', 'Has one of these facility presences (ids)'),
+    net: link('netixlan', 'ix_id', 'net_id', 'One of these networks (ids) is a member'),
+    notNet: link('netixlan', 'ix_id', 'net_id', 'None of these networks (ids) is a member', true),
+    ixlan: link('ixlan', 'ix_id', 'id', 'Has one of these IX LANs (ids)'),
+    asnOverlap: asnOverlap('netixlan', 'ix_id'),
+    allNet: allNets('netixlan', 'ix_id'),
     orgPresent: orgPresence(IX_ORGS, true),
     orgNotPresent: orgPresence(IX_ORGS, false),
     capacity, ipblock,
     hideIxNoFac: hideIxNoFac((a) => `${a}.fac_count > 0`),
     nameSearch,
   },
-  ixlan: { hideIxNoFac: hideIxNoFac((a) => `${a}.ix_id in (${IX_WITH_FAC})`) },
-  netixlan: { hideIxNoFac: hideIxNoFac((a) => `${a}.ix_id in (${IX_WITH_FAC})`) },
+  ixlan: { hideIxNoFac: hideIxNoFac((a) => `${a}.ix_id in (${ixWithFac()})`) },
+  netixlan: { hideIxNoFac: hideIxNoFac((a) => `${a}.ix_id in (${ixWithFac()})`) },
   ixpfx: { whereis },
 };
