@@ -108,6 +108,9 @@ export interface ComputedField<T = any> {
   resolve: (obj: T, load: RelationLoader) => unknown;
 }
 
+/** SQL over a row's alias, and the values of its `?` placeholders in order. */
+export interface AliasedSql { sql: (alias: string) => string; args: unknown[] }
+
 /** Filters that are not a plain column comparison (Peering Manager's "method" filters). */
 export interface CustomFilter {
   /**
@@ -122,9 +125,9 @@ export interface CustomFilter {
   apply: (value: any, d: ModelDescriptor) => Record<string, unknown>;
   /**
    * A filter that also orders (distance: nearest first): `ordering: ["<filter name>"]` sorts by this
-   * SQL expression over the row's alias, given the filter's value. Values it writes are checked literals.
+   * SQL expression over the row's alias, given the filter's value; the value's parts are bound parameters.
    */
-  orderBy?: (value: any, d: ModelDescriptor) => (alias: string) => string;
+  orderBy?: (value: any, d: ModelDescriptor) => AliasedSql;
 }
 
 /** Loads a related object during display/validation, through the request's loaders. */

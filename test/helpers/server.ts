@@ -1,5 +1,7 @@
 // A running PeerGate for HTTP-level tests, on a random port, with an admin write token.
 import { randomBytes } from 'node:crypto';
+import type { LogContext } from '@mikro-orm/core';
+import { requestOfLog } from '../../src/db/context';
 import { loadConfig, type Config } from '../../src/config';
 import { startPeerGate, type PeerGate } from '../../src/server';
 import { freshDatabaseUrl, type DbKind } from './db';
@@ -42,4 +44,14 @@ export async function startTestServer(kind: DbKind = 'pglite', env: Record<strin
     gql: async (query, variables = {}, t) => (await http('POST', '/graphql', { body: { query, variables }, token: t })).json,
     close: () => pg.close(),
   };
+}
+
+/** The SQL statements requests run on `s` while `f` runs, by text (background work, such as jobs, is no request's). */
+export async function requestStatements(s: TestServer, f: () => Promise<unknown>): Promise<string[]> {
+  const seen: string[] = [];
+  const spy = jest.spyOn(s.pg.orm.config.getLogger(), 'logQuery').mockImplementation((context: LogContext) => {
+    if (requestOfLog(context as Record<string, unknown>)) seen.push(String(context.query));
+  });
+  try { await f(); } finally { spy.mockRestore(); }
+  return seen;
 }

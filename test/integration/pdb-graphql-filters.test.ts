@@ -1,7 +1,7 @@
 // PeeringDB's query-string filters as GraphQL filter inputs of the mirror types: what the
 // dialect's lists translate to is what GraphQL clients (and Peering Manager's view of the
 // mirror) can send themselves, one statement per list.
-import { startTestServer, type TestServer } from '../helpers/server';
+import { requestStatements, startTestServer, type TestServer } from '../helpers/server';
 import { seedPdb, type PdbWorld } from '../helpers/pdb';
 import { RawQueryFragment } from '@mikro-orm/core';
 import { queryStats } from '../../src/db/context';
@@ -88,6 +88,9 @@ describe('PeeringDB filters through GraphQL', () => {
     }
     expect(await near({ distance: { km: 100, latitude: 47.3769, longitude: 8.5417 } })).toEqual([made[1], made[0]]);
     expect(await near({ distance: { km: 5, latitude: 47.3769, longitude: 8.5417 } })).toEqual([made[1]]);
+    // Its values are bound: another point and radius run the same statement.
+    const statement = (distance: Record<string, unknown>) => requestStatements(s, () => near({ distance }));
+    expect(await statement({ km: 7, latitude: 46.2, longitude: 7.25 })).toEqual(await statement({ km: 100, latitude: 47.3769, longitude: 8.5417 }));
     const bad = await s.gql('{ pdbOrganizations(filter: {distance: {km: 5, city: "Zurich"}}) { items { id } } }');
     expect(bad.errors[0].extensions.fields).toEqual({ country: ['Required for distance filtering'] });
   });

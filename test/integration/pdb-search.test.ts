@@ -1,7 +1,7 @@
 // The PeeringDB dialect's filters beyond plain fields: accent folding, name_search, the
 // facility and exchange specials (asn_overlap, all_net, not_net, org_present, capacity,
 // ipblock, hide_ix_no_fac, org_name) and the spatial distance search.
-import { startTestServer, type TestServer } from '../helpers/server';
+import { requestStatements, startTestServer, type TestServer } from '../helpers/server';
 import { DB_KINDS } from '../helpers/db';
 import { pdbPost } from '../helpers/pdb';
 import { sqlRows } from '../../src/domain/peeringdb/sql';
@@ -143,6 +143,16 @@ describe.each(DB_KINDS)('PeeringDB search and special filters on %s', (kind) => 
     expect(await names('fac?distance=10&city=Atlantis&country=CH')).toEqual([]);
     // distance=0 is no spatial search: the city filter applies again.
     expect(await sorted('fac?distance=0&city=zurich')).toEqual(['fNowhere', 'fZrh']);
+  });
+
+  test('distance binds its values: another point, radius or city runs the same statement', async () => {
+    const statements = (path: string) => requestStatements(s, () => names(path));
+    const atPoint = await statements('fac?distance=50&latitude=47.3769&longitude=8.5417');
+    expect(await statements('fac?distance=120&latitude=46.2&longitude=7.25')).toEqual(atPoint);
+    expect(atPoint.join(' ')).not.toMatch(/47\.3769|8\.5417|\b50\b/);
+    const atCity = await statements('fac?distance=10&city=zurich&country=CH');
+    expect(await statements('fac?distance=30&city=basel&country=CH')).toEqual(atCity);
+    expect(atCity.join(' ')).not.toMatch(/zurich|'ch'/i);
   });
 
   test('bad values are 400s in PeeringDB\'s shape', async () => {

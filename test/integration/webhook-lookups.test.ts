@@ -1,20 +1,10 @@
 // Which webhooks a write fires is remembered between writes: a write reads the webhook table only
 // after a webhook was written, here or (over the PostgreSQL event bus) on another gateway, and a
 // webhook created, disabled or deleted is seen by the very next write.
-import type { LogContext } from '@mikro-orm/core';
-import { startTestServer, type TestServer } from '../helpers/server';
-import { requestOfLog } from '../../src/db/context';
+import { requestStatements, startTestServer, type TestServer } from '../helpers/server';
 import { WEBHOOK_JOB } from '../../src/workflows/webhooks/enqueue';
 import { waitFor } from '../interop/daemons';
 
-/** The SQL statements requests run on `s` while `f` does, by text (the job runner's are not a request's). */
-async function statementsOf(s: TestServer, f: () => Promise<unknown>): Promise<string[]> {
-  const logger = s.pg.orm.config.getLogger();
-  const seen: string[] = [];
-  const spy = jest.spyOn(logger, 'logQuery').mockImplementation((context: LogContext) => { if (requestOfLog(context as Record<string, unknown>)) seen.push(String(context.query)); });
-  try { await f(); } finally { spy.mockRestore(); }
-  return seen;
-}
 const readsWebhooks = (sql: string[]) => sql.filter((q) => /^select .* from "?extras_webhook\b/i.test(q));
 
 /** Delivery jobs queued for webhook `id`. */
@@ -41,12 +31,12 @@ describe('enabled webhooks, remembered between writes (pglite)', () => {
 
   test('a second write reads no webhook; a webhook created, disabled or deleted is seen by the next write', async () => {
     await writeAs(s);
-    expect(readsWebhooks(await statementsOf(s, () => writeAs(s)))).toEqual([]);
+    expect(readsWebhooks(await requestStatements(s, () => writeAs(s)))).toEqual([]);
 
     const hook = await createHook(s, 'fresh');
     await writeAs(s);
     expect(await deliveries(s, hook)).toBe(1);
-    expect(readsWebhooks(await statementsOf(s, () => writeAs(s)))).toEqual([]);
+    expect(readsWebhooks(await requestStatements(s, () => writeAs(s)))).toEqual([]);
     expect(await deliveries(s, hook)).toBe(2);
 
     expect((await s.http('PATCH', `/api/extras/webhooks/${hook}/`, { body: { enabled: false } })).status).toBe(200);
@@ -64,7 +54,7 @@ describe('enabled webhooks, remembered between writes (pglite)', () => {
     await writeAs(s);
     const dup = await s.http('POST', '/api/extras/webhooks/', { body: { name: 'x', content_types: ['no.such'], type_create: true, payload_url: 'http://127.0.0.1:9/' } });
     expect(dup.status).toBe(400);
-    expect(readsWebhooks(await statementsOf(s, () => writeAs(s)))).toEqual([]);
+    expect(readsWebhooks(await requestStatements(s, () => writeAs(s)))).toEqual([]);
   });
 });
 
@@ -79,7 +69,7 @@ describe('enabled webhooks across gateways (postgres)', () => {
 
   test('a webhook created on one gateway fires on the other\'s next write once the bus brought it', async () => {
     await writeAs(b);
-    expect(readsWebhooks(await statementsOf(b, () => writeAs(b)))).toEqual([]);
+    expect(readsWebhooks(await requestStatements(b, () => writeAs(b)))).toEqual([]);
     let heard = false;
     const stop = b.pg.bus.listen('objectChanged', (e) => { if (e.objectType === 'extras.webhook') heard = true; });
     const hook = await createHook(a, 'from-a');

@@ -5,7 +5,7 @@
 // Links count live (ok) link rows. Everything is SQL over the row's alias.
 import { isIP } from 'node:net';
 import { raw } from '@mikro-orm/core';
-import type { CustomFilter, ModelDescriptor } from '../model';
+import type { AliasedSql, CustomFilter, ModelDescriptor } from '../model';
 import { snake } from '../model';
 import { ValidationError } from '../errors';
 import { fold, foldSql } from '../fold';
@@ -18,7 +18,6 @@ type Filters = Record<string, CustomFilter>;
 /** A condition as MikroORM writes a raw key (`<sql> = true`): parenthesized, so `a > 0` stays one operand. */
 const cond = (sql: (a: string) => string, args: unknown[] = []): Record<string, unknown> => ({ [raw((a: string) => `(${sql(a)})`, args)]: true });
 const marks = (n: number): string => (n ? Array.from({ length: n }, () => '?').join(', ') : 'null');
-const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 let tags: typeof import('./tags') | undefined;
 /**
@@ -154,7 +153,7 @@ const nameSearch: CustomFilter = {
   },
 };
 
-function searchHit(d: ModelDescriptor, text: string): { sql: (a: string) => string; args: unknown[] } {
+function searchHit(d: ModelDescriptor, text: string): AliasedSql {
   const cleaned = text.trim().replace(/^as(?=\d+$)/i, '');
   const live = (a: string) => `${a}.status = 'ok'`;
   if (/^\d+$/.test(cleaned)) {
@@ -173,25 +172,34 @@ function searchHit(d: ModelDescriptor, text: string): { sql: (a: string) => stri
 
 export interface DistanceInput { km: number; latitude?: number | null; longitude?: number | null; city?: string | null; country?: string | null }
 
+/** SQL text and the values of its `?` placeholders. */
+interface Bound { text: string; args: unknown[] }
+
 /** The search's centre as SQL: the coordinates given, else the centre of the mirror's live facilities in the city (none: null). */
-function centre(v: DistanceInput): { lat: string; lon: string } {
+function centre(v: DistanceInput): { lat: Bound; lon: Bound } {
   if (typeof v.latitude === 'number' && typeof v.longitude === 'number') {
     if (Math.abs(v.latitude) > 90) throw new ValidationError({ latitude: [`Invalid value for latitude: "${v.latitude}"`] });
     if (Math.abs(v.longitude) > 180) throw new ValidationError({ longitude: [`Invalid value for longitude: "${v.longitude}"`] });
-    return { lat: String(v.latitude), lon: String(v.longitude) };
+    return { lat: { text: '?::float8', args: [v.latitude] }, lon: { text: '?::float8', args: [v.longitude] } };
   }
   const missing: Record<string, string[]> = {};
   if (!v.country) missing.country = ['Required for distance filtering'];
   if (!v.city) missing.city = ['Required for distance filtering'];
   if (Object.keys(missing).length) throw new ValidationError(missing);
-  const at = (col: string) => `(select avg(${col})::float8 from ${table('fac')} where status = 'ok' and latitude is not null and longitude is not null and ${foldSql('city')} = ${sqlString(fold(v.city!))} and lower(country) = ${sqlString(v.country!.toLowerCase())})`;
+  const at = (col: string): Bound => ({
+    text: `(select avg(${col})::float8 from ${table('fac')} where status = 'ok' and latitude is not null and longitude is not null and ${foldSql('city')} = ? and lower(country) = ?)`,
+    args: [fold(v.city!), v.country!.toLowerCase()],
+  });
   return { lat: at('latitude'), lon: at('longitude') };
 }
 
 /** Great-circle km from the centre to the row (null when either has no coordinates). */
-function greatCircle(v: DistanceInput): (a: string) => string {
-  const c = centre(v);
-  return (a) => `6371 * acos(least(greatest(cos(radians(${c.lat})) * cos(radians(${a}.latitude)) * cos(radians(${a}.longitude) - radians(${c.lon})) + sin(radians(${c.lat})) * sin(radians(${a}.latitude)), -1), 1))`;
+function greatCircle(v: DistanceInput): AliasedSql {
+  const { lat, lon } = centre(v);
+  return {
+    sql: (a) => `6371 * acos(least(greatest(cos(radians(${lat.text})) * cos(radians(${a}.latitude)) * cos(radians(${a}.longitude) - radians(${lon.text})) + sin(radians(${lat.text})) * sin(radians(${a}.latitude)), -1), 1))`,
+    args: [...lat.args, ...lon.args, ...lat.args],
+  };
 }
 
 /**
@@ -206,7 +214,7 @@ const distance: CustomFilter = {
   apply: (v: DistanceInput) => {
     if (!Number.isFinite(v.km) || v.km <= 0) throw new ValidationError({ km: ['Ensure this value is greater than 0.'] });
     const gc = greatCircle(v);
-    return cond((a) => `${gc(a)} <= ${Number(v.km)}`);
+    return cond((a) => `${gc.sql(a)} <= ?`, [...gc.args, v.km]);
   },
   orderBy: (v: DistanceInput) => greatCircle(v),
 };

@@ -90,17 +90,19 @@ export class StatementBuilder {
    * ORDER BY of a root or nested list (the root list's ordering keys; relation paths through a lookup).
    * A key naming a filter that orders (a custom filter's orderBy: distance) sorts by it, first, when the filter is given.
    */
-  order(d: ModelDescriptor, alias: string, ordering: string[] | null | undefined, filter?: ListArgs['filter']): string {
+  order(d: ModelDescriptor, alias: string, ordering: string[] | null | undefined, filter?: ListArgs['filter']): Sql {
     const meta = this.meta(d);
     const keys = (ordering ?? []).flatMap((o) => o.split(',')).map((o) => o.trim());
     const byFilter = keys.filter((k) => d.customFilters?.[k.replace(/^-/, '')]?.orderBy);
     const first = byFilter.flatMap((k) => {
       const name = k.replace(/^-/, '');
       const value = (filter as Record<string, unknown> | null | undefined)?.[name];
-      return value === undefined || value === null ? [] : [`${d.customFilters![name].orderBy!(value, d)(alias)} ${k.startsWith('-') ? 'desc' : 'asc'}`];
+      if (value === undefined || value === null) return [];
+      const by = d.customFilters![name].orderBy!(value, d);
+      return [new Sql(`${by.sql(alias)} ${k.startsWith('-') ? 'desc' : 'asc'}`, by.args)];
     });
     const rest = byFilter.length ? keys.filter((k) => !byFilter.includes(k)) : ordering;
-    return [...first, ...orderBy(d, rest).map((o) => {
+    const columns = orderBy(d, rest).map((o) => {
       const [key, v] = Object.entries(o)[0];
       const prop = meta.properties[key];
       if (typeof v === 'string') return `${alias}.${ident(prop.fieldNames[0])} ${v === 'desc' ? 'desc' : 'asc'}`;
@@ -108,7 +110,8 @@ export class StatementBuilder {
       const target = this.metadata.find(prop.type)!;
       const t = this.alias();
       return `(select ${t}.${ident(target.properties[sub].fieldNames[0])} from ${ident(target.tableName)} ${t} where ${t}."id" = ${alias}.${ident(prop.fieldNames[0])}) ${dir === 'desc' ? 'desc' : 'asc'}`;
-    })].join(', ');
+    });
+    return joinSql([...first, new Sql(columns.join(', '))], ', ');
   }
 
   /**
