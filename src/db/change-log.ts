@@ -99,8 +99,10 @@ export class ChangeLogSubscriber implements EventSubscriber {
  * Writes the change records of written objects in the write's transaction, runs the in-transaction
  * hooks, and hands the records to the request (published after COMMIT) or, outside one, to the
  * listeners. The flush subscriber calls it, and so do writes that insert rows without a flush.
+ * `after`: statements the records' insert must follow (the objects' own insert, when their ids
+ * were taken up front); the records are built meanwhile.
  */
-export async function recordChanges(em: EntityManager, pending: PendingChange[]): Promise<ObjectChange[]> {
+export async function recordChanges(em: EntityManager, pending: PendingChange[], after?: Promise<unknown>): Promise<ObjectChange[]> {
   const ctx = requestOf(em);
   const requestId = ctx?.requestId ?? randomUUID();
   const time = new Date();
@@ -109,15 +111,16 @@ export async function recordChanges(em: EntityManager, pending: PendingChange[])
   // Plain records with the entity's fields (nothing flushes them): an ObjectChange instance costs
   // a tracked property per field, 10,000 times in a bulk write.
   const rows: ObjectChange[] = [];
-  // Built a statement's worth at a time: on a server the next part is built while it inserts the last.
-  let inFlight: Promise<void> | undefined;
+  // The inserts, one statement at a time in order, each as soon as the last is done: the next part
+  // is built while the database inserts the last (on a server, on the other core).
+  let inserted: Promise<unknown> = after ?? Promise.resolve();
   for (let start = 0; start < pending.length; start += CHUNK) {
     const part: ObjectChange[] = [];
     for (const p of pending.slice(start, start + CHUNK)) {
       // One at a time when a display string loads a related object: the next one may need the same.
       let repr = objectRepr(em, p.model, p.entity);
       if (isPromise(repr)) {
-        await inFlight; // its query waits for no insert of ours
+        await inserted; // its query waits for no insert of ours
         repr = await repr;
       }
       part.push({
@@ -127,10 +130,14 @@ export async function recordChanges(em: EntityManager, pending: PendingChange[])
       });
     }
     rows.push(...part);
-    await inFlight;
-    inFlight = insertObjects(em, 'ObjectChange', part as unknown as Record<string, unknown>[]).then((ids) => { part.forEach((r, i) => { r.id = Number(ids[i].id); }); });
+    inserted = inserted.then(() => insertObjects(em, 'ObjectChange', part as unknown as Record<string, unknown>[]))
+      .then((ids) => { part.forEach((r, i) => { r.id = Number(ids[i].id); }); });
+    // Awaited below; until then a failure must not count as an unhandled rejection.
+    inserted.catch(() => undefined);
+    // Lets the database's answer to one insert start the next before the next part is built.
+    if (start + CHUNK < pending.length) await new Promise((resolve) => setImmediate(resolve));
   }
-  await inFlight;
+  await inserted;
   for (const fn of inTransactionHooks) await fn(em, rows);
   if (ctx) (ctx.changes ??= []).push(...rows);
   else for (const fn of listeners) fn(rows);

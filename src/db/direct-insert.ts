@@ -2,10 +2,11 @@
 // multi-row INSERT ... RETURNING per chunk (./json-rows), the pivot rows of their
 // many-to-many relations, and their change records (./change-log). A unit of work costs
 // several times the SQL it sends for 10,000 new objects (change sets, snapshots, identity map).
-import { JsonType, ReferenceKind, type AnyEntity, type EntityManager, type EventSubscriber } from '@mikro-orm/core';
+import { JsonType, ReferenceKind, type AnyEntity, type EntityManager, type EntityMetadata, type EventSubscriber } from '@mikro-orm/core';
 import type { ModelDescriptor } from '../domain/model';
-import { ChangeLogSubscriber, recordChanges } from './change-log';
-import { insertObjects, insertPivotRows, rowProperties } from './json-rows';
+import { ChangeLogSubscriber, recordChanges, type PendingChange } from './change-log';
+import { EmbeddedConnection } from './embedded';
+import { insertObjects, insertPivotRows, rowProperties, takeIds } from './json-rows';
 import { DeletedObjects } from './transaction';
 
 /** A flush subscriber registered without getSubscribedEntities (see insertsDirectly). */
@@ -33,6 +34,9 @@ export function insertsDirectly(em: EntityManager, d: ModelDescriptor): boolean 
   return Object.values(meta.props).every((p) => p.kind !== ReferenceKind.MANY_TO_MANY || p.owner);
 }
 
+/** Below this many objects, taking their ids first costs a statement more than it saves. */
+const IDS_FIRST_MIN = 1000;
+
 /**
  * Inserts new objects, plain rows of the model (src/domain/new-rows), in the caller's transaction:
  * property initializers (`onCreate`), the row, columns the database defaults copied back, pivot
@@ -46,8 +50,23 @@ export async function insertNewRows(em: EntityManager, d: ModelDescriptor, entit
   for (const e of entities) for (const p of onCreate) if (e[p.name] == null) e[p.name] = p.onCreate!(e, em);
   // Plain rows are keyed by property name already: inserted as they are, not copied.
   const objects = entities as Record<string, unknown>[];
+  // A nullable column without a default stores null: known here, nothing to read back for it.
+  for (const p of props) {
+    if (!p.nullable || p.default !== undefined || p.defaultRaw !== undefined) continue;
+    for (const o of objects) if (o[p.name] === undefined) o[p.name] = null;
+  }
   // Columns some object leaves to the database's default come back, so every object is whole.
   const defaulted = props.filter((p) => objects.some((o) => o[p.name] === undefined));
+  const pending = () => entities.map((entity): PendingChange => ({ action: 'create', entity, model: d, pre: null, id: entity.id }));
+  // Many objects whose records need nothing from the database but their ids, on a server: the ids
+  // are taken first and the change records built while the rows insert, on the other core.
+  if (d.changeLogged && !defaulted.length && entities.length >= IDS_FIRST_MIN && !(em.getConnection() instanceof EmbeddedConnection)) {
+    const ids = await takeIds(em, meta.className, entities.length);
+    entities.forEach((e, i) => { e.id = ids[i]; });
+    const inserted = insertObjects(em, meta.className, objects, 'id', true).then(() => insertPivots(em, meta, entities));
+    await recordChanges(em, pending(), inserted);
+    return;
+  }
   const returning = ['id', ...defaulted.map((p) => `"${p.fieldNames[0]}"`)].join(', ');
   const rows = await insertObjects(em, meta.className, objects, returning);
   const platform = em.getPlatform();
@@ -61,6 +80,12 @@ export async function insertNewRows(em: EntityManager, d: ModelDescriptor, entit
       else e[p.name] = p.customType && !(p.customType instanceof JsonType) ? p.customType.convertToJSValue(v, platform) : v;
     }
   });
+  await insertPivots(em, meta, entities);
+  if (d.changeLogged) await recordChanges(em, pending());
+}
+
+/** The pivot rows of the objects' many-to-many relations (owning sides; see insertsDirectly). */
+async function insertPivots(em: EntityManager, meta: EntityMetadata, entities: AnyEntity[]): Promise<void> {
   for (const p of Object.values(meta.props)) {
     if (p.kind !== ReferenceKind.MANY_TO_MANY) continue;
     const pairs: [number, number][] = [];
@@ -70,5 +95,4 @@ export async function insertNewRows(em: EntityManager, d: ModelDescriptor, entit
     }
     await insertPivotRows(em, p, pairs);
   }
-  if (d.changeLogged) await recordChanges(em, entities.map((entity) => ({ action: 'create', entity, model: d, pre: null, id: entity.id })));
 }

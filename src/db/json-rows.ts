@@ -38,11 +38,12 @@ export function rowProperties(meta: EntityMetadata): EntityProperty[] {
 /**
  * Inserts objects (property name -> value) into the entity's table and returns the RETURNING rows in
  * the objects' order, with column names (`returning` must include the generated id). A property left undefined takes the column's default, so
- * objects are grouped by the properties they set (one statement per group and chunk).
+ * objects are grouped by the properties they set (one statement per group and chunk). `withIds`:
+ * the objects carry their ids already (takeIds), in ascending order, and are inserted with them.
  */
-export async function insertObjects(em: EntityManager, entityName: string, objects: Record<string, unknown>[], returning = 'id'): Promise<Record<string, any>[]> {
+export async function insertObjects(em: EntityManager, entityName: string, objects: Record<string, unknown>[], returning = 'id', withIds = false): Promise<Record<string, any>[]> {
   const meta = em.getMetadata().find(entityName)!;
-  const props = rowProperties(meta);
+  const props = withIds ? [...meta.props.filter((p) => p.primary), ...rowProperties(meta)] : rowProperties(meta);
   const out: Record<string, any>[] = new Array(objects.length);
   const groups = new Map<string, number[]>();
   objects.forEach((o, i) => {
@@ -73,6 +74,16 @@ export async function insertObjects(em: EntityManager, entityName: string, objec
   }
   await inFlight;
   return out;
+}
+
+/**
+ * `n` new ids from the table's id sequence, ascending: with the ids known before the rows are
+ * inserted, what records them (the change log) can be built while they insert.
+ */
+export async function takeIds(em: EntityManager, entityName: string, n: number): Promise<number[]> {
+  const meta = em.getMetadata().find(entityName)!;
+  const rows = await execute(em, `select nextval(pg_get_serial_sequence(?, 'id')) as id from generate_series(1, ?::int)`, [tableOf(meta), n]);
+  return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
 }
 
 /**

@@ -93,6 +93,29 @@ describe.each(DB_KINDS)('bulk writes (%s)', (kind) => {
     expect(content(many)).toEqual(content(one));
   });
 
+  test('a bulk create of thousands (ids taken before the rows insert, on a server) records every object as it was stored', async () => {
+    const tag = await post(s, '/api/extras/tags/', { name: `many-${kind}`, slug: `many-${kind}` });
+    const base = 3_000_000_000; // apart from the other tests' ASNs (asn() * 10 onwards)
+    const items = Array.from({ length: 1500 }, (_, i) => ({ asn: base + i, name: `many ${i}`, ...(i % 2 ? { tags: [tag.id] } : {}) }));
+    const r = await s.http('POST', AS, { body: items });
+    expect(r.status).toBe(201);
+    const ids: number[] = r.json.map((o: any) => o.id);
+    expect(r.json.map((o: any) => o.asn)).toEqual(items.map((i) => i.asn));
+    expect(ids.every((id, i) => i === 0 || id > ids[i - 1])).toBe(true);
+    const changes = await changesOf(r.headers.get('x-request-id')!);
+    expect(changes.map((c) => Number(c.changed_object_id))).toEqual(ids);
+    const post_ = (c: any) => (typeof c.postchange_data === 'string' ? JSON.parse(c.postchange_data) : c.postchange_data);
+    expect(changes.map((c) => post_(c).id)).toEqual(ids);
+    expect(changes.map((c) => post_(c).tags)).toEqual(items.map((i) => (i.tags ? [tag.name] : [])));
+    expect(changes.map((c) => c.object_repr)).toEqual(r.json.map((o: any) => o.display));
+    const pivots = await sql('select autonomous_system_id as a from peering_autonomoussystem_tags where tag_id = ? order by 1', [tag.id]);
+    expect(pivots.map((p) => Number(p.a))).toEqual(ids.filter((_, i) => i % 2));
+    for (const i of [0, 1, 1499]) expect((await s.http('GET', `${AS}${ids[i]}/`)).json).toEqual(r.json[i]);
+    // The sequence goes on past the ids taken.
+    const next = await post(s, AS, { asn: base + 5000, name: 'after many' });
+    expect(next.id).toBeGreaterThan(ids[ids.length - 1]);
+  });
+
   test('a row the database refuses mid-batch leaves nothing: no rows, pivots, change records, jobs or events', async () => {
     const tag = await post(s, '/api/extras/tags/', { name: `rb-${kind}`, slug: `rb-${kind}` });
     await post(s, '/api/extras/webhooks/', { name: `rb-${kind}`, content_types: ['peering.autonomoussystem'], type_create: true, payload_url: 'http://127.0.0.1:9/none' });
