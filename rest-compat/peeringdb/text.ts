@@ -49,10 +49,13 @@ function picked(shape: TextShape, params: URLSearchParams): TextShape {
   return keep ? { model: shape.model, keys: shape.keys.filter((k) => keep.has(k.key)) } : shape;
 }
 
-/** The list's JSON array text, or null when it is not a depth-0 list list.ts translates. */
+/**
+ * The list's JSON array text, or null when it is not a plain depth-0 list (a depth or a page asked
+ * for, or `fields` naming no key). Parameters translate() refuses throw its PdbError.
+ */
 export async function listText(running: RunningApp, ctx: GqlContext, tag: PdbTag, params: URLSearchParams): Promise<string | null> {
   const q = translate(tag, params);
-  if (!q || q.depth > 0 || q.page) return null;
+  if (q.depth > 0 || q.page) return null;
   const shape = picked(shapeOf(tag), params);
   // No key it knows: the object path's empty objects.
   if (!shape.keys.length) return null;
