@@ -1,5 +1,5 @@
 // A small PeeringDB-shaped world written through /pdb/api/, for the dialect and sync tests.
-import type { TestServer } from './server';
+import { startTestServer, type TestServer } from './server';
 
 export interface PdbWorld { org: number; org2: number; fac: number; fac2: number; net: number; net2: number; ix: number; ixlan: number; netixlan: number; poc: number; pocPrivate: number; netfac: number; ixfac: number; asn: number; asn2: number }
 
@@ -25,4 +25,18 @@ export async function seedPdb(s: TestServer, prefix = 'W'): Promise<PdbWorld> {
   const netfac = (await pdbPost(s, 'netfac', { net_id: net, fac_id: fac })).id;
   const ixfac = (await pdbPost(s, 'ixfac', { ix_id: ix, fac_id: fac })).id;
   return { org, org2, fac, fac2, net, net2, ix, ixlan: ix, netixlan, poc, pocPrivate, netfac, ixfac, asn, asn2: asn + 1 };
+}
+
+/** A server and the world seedPdb wrote on it; both set once the enclosing describe's beforeAll ran. */
+export interface SeededPdb { s: TestServer; w: PdbWorld }
+
+/** Starts a PGlite server with seedPdb's world before the enclosing describe's tests and closes it after them. */
+export function seededPdbServer(prefix?: string): SeededPdb {
+  const pdb = {} as SeededPdb;
+  beforeAll(async () => {
+    pdb.s = await startTestServer('pglite');
+    pdb.w = await seedPdb(pdb.s, prefix);
+  });
+  afterAll(async () => { await pdb.s?.close(); });
+  return pdb;
 }

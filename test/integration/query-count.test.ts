@@ -1,7 +1,7 @@
 // No N+1: a list page costs the same number of SQL queries whatever its size.
 import { startTestServer, type TestServer } from '../helpers/server';
 import { queryStats } from '../../src/db/context';
-import { seedPdb, type PdbWorld } from '../helpers/pdb';
+import { seededPdbServer } from '../helpers/pdb';
 
 const QUERY = `query($limit: Int) { routers(limit: $limit, filter: {name: {isw: ["qc-"]}}) { totalCount items {
   id name display
@@ -84,35 +84,29 @@ describe('query count', () => {
 });
 
 describe('query count: PeeringDB dialect', () => {
-  let s: TestServer;
-  let w: PdbWorld;
-  beforeAll(async () => {
-    s = await startTestServer('pglite');
-    w = await seedPdb(s);
-  });
-  afterAll(async () => { await s?.close(); });
+  const pdb = seededPdbServer();
 
   const queries = async (path: string, rows = 1) => {
     const before = queryStats.inRequests;
-    const r = await s.http('GET', `/pdb/api/${path}`);
+    const r = await pdb.s.http('GET', `/pdb/api/${path}`);
     expect(r.status).toBe(200);
     expect(r.json.data).toHaveLength(rows);
     return queryStats.inRequests - before;
   };
 
   test('an object is one statement at every depth: sets, sets through links and parents included', async () => {
-    expect(await queries(`net/${w.net}?depth=0`)).toBe(1);
-    expect(await queries(`net/${w.net}`)).toBe(1);
-    expect(await queries(`org/${w.org}?depth=4`)).toBe(1);
-    expect(await queries(`ix/${w.ix}?depth=4`)).toBe(1);
-    expect(await queries(`ixlan/${w.ixlan}?depth=3`)).toBe(1);
+    expect(await queries(`net/${pdb.w.net}?depth=0`)).toBe(1);
+    expect(await queries(`net/${pdb.w.net}`)).toBe(1);
+    expect(await queries(`org/${pdb.w.org}?depth=4`)).toBe(1);
+    expect(await queries(`ix/${pdb.w.ix}?depth=4`)).toBe(1);
+    expect(await queries(`ixlan/${pdb.w.ixlan}?depth=3`)).toBe(1);
   });
 
   test('a list is one statement at every depth, and one more for the page count', async () => {
-    expect(await queries(`net?asn=${w.asn}`)).toBe(1);
+    expect(await queries(`net?asn=${pdb.w.asn}`)).toBe(1);
     expect(await queries('net?depth=2', 2)).toBe(1);
     expect(await queries('org?depth=2&limit=1')).toBe(1);
-    expect(await queries(`netixlan?net_id=${w.net}&depth=1`)).toBe(1);
+    expect(await queries(`netixlan?net_id=${pdb.w.net}&depth=1`)).toBe(1);
     expect(await queries('org?page=1&per_page=1&depth=2')).toBe(2);
   });
 });
