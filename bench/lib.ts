@@ -1,4 +1,10 @@
 // Shared by the benchmarks: timing statistics, machine facts, and bench/RESULTS.md sections.
+//
+// RESULTS.md only grows: a benchmark's section is appended, never rewritten. Sections are cited
+// by heading elsewhere (README, CHANGELOG, commit messages) and carry hand-written notes and
+// re-runs under them, which a rewrite by heading would delete. A run whose heading is already
+// there gets a new section headed `<name> (<date> <time> UTC)`; to retire an old section, edit
+// the file by hand.
 import { cpus, totalmem } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,14 +46,22 @@ export function machine(): string {
 
 export const fmt = (x: number, digits = 2) => x.toFixed(digits);
 
-/** Replaces (or appends) the `## <name>` section of bench/RESULTS.md. */
-export function writeSection(name: string, body: string): void {
-  const file = join(__dirname, 'RESULTS.md');
-  const header = '# Benchmark results\n\nEach section is written by its benchmark (`npx tsx bench/<name>/run.ts`).\n';
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : header;
-  const section = `## ${name}\n\n${body.trim()}\n`;
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const re = new RegExp(`## ${escaped}\\n[\\s\\S]*?(?=\\n## |$)`);
-  const out = re.test(text) ? text.replace(re, section) : `${text.trimEnd()}\n\n${section}`;
-  writeFileSync(file, out.endsWith('\n') ? out : `${out}\n`);
+const RESULTS_FILE = join(__dirname, 'RESULTS.md');
+
+const RESULTS_HEADER = '# Benchmark results\n\nEach section is appended by its benchmark (`npx tsx bench/<name>/run.ts`); a re-run adds a dated section and rewrites nothing.\n';
+
+/** `2026-12-07 12:45 UTC` */
+const stamp = (at: Date): string => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+/**
+ * Appends the section `## <name>` to bench/RESULTS.md (or `file`). When a section of that heading
+ * is there already, the new one is headed `## <name> (<date> <time> UTC)`: nothing written before
+ * is changed.
+ */
+export function writeSection(name: string, body: string, file = RESULTS_FILE, at = new Date()): void {
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : RESULTS_HEADER;
+  const headings = new Set(text.split('\n').filter((l) => l.startsWith('## ')).map((l) => l.slice(3).trimEnd()));
+  let heading = headings.has(name) ? `${name} (${stamp(at)})` : name;
+  for (let n = 2; headings.has(heading); n++) heading = `${name} (${stamp(at)}, ${n})`;
+  writeFileSync(file, `${text.trimEnd()}\n\n## ${heading}\n\n${body.trim()}\n`);
 }
