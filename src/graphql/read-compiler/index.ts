@@ -120,12 +120,16 @@ export async function compiledList(ctx: GqlContext, info: GraphQLResolveInfo, d:
   const { limit, limitOffset } = pageBounds(args, paging);
   const table = ident(builder.meta(d).tableName);
   const r = builder.alias();
-  const page = limit === 0 ? null : builder.page(plan, `${table} ${r}`, r, conditions(builder, d, r, rows, args.filter), args.ordering, limitOffset, args.filter);
-  // The filter is rendered again: MikroORM's raw fragments are single-use.
-  const where = conditions(builder, d, r, rows, args.filter);
-  const countSql = count ? sql`select count(*)::int as n from ${table} ${r}${where.length ? sql` where ${joinSql(where, ' and ')}` : ''}` : null;
-  const [pageRows, countRows] = await Promise.all([page ? run(ctx, page) : [], countSql ? run(ctx, countSql) : null]);
-  return { items: await objects(pageRows, plan, builder), totalCount: countRows ? Number(countRows[0].n) : -1 };
+  // The count is rendered with its own alias and its own copy of the filter (MikroORM's raw
+  // fragments are single-use). It rides on the page's statement, one value per row (PostgreSQL
+  // computes the uncorrelated subquery once): one turn through the pool and the server per page,
+  // not two. Only a page without rows needs it on its own.
+  const c = builder.alias();
+  const where = conditions(builder, d, c, rows, args.filter);
+  const countSql = count ? sql`(select count(*)::int from ${table} ${c}${where.length ? sql` where ${joinSql(where, ' and ')}` : ''})` : null;
+  const pageRows = limit === 0 ? [] : await run(ctx, builder.page(plan, `${table} ${r}`, r, conditions(builder, d, r, rows, args.filter), args.ordering, limitOffset, args.filter, countSql));
+  const totalCount = !countSql ? -1 : pageRows.length ? Number(pageRows[0].n) : Number((await run(ctx, sql`select ${countSql} as n`))[0].n);
+  return { items: await objects(pageRows, plan, builder), totalCount };
 }
 
 /** One object by id; null when there is none the caller may read. */

@@ -118,12 +118,13 @@ export class StatementBuilder {
    * The objects of `plan` from the rows of `from` (which binds `alias`) meeting `conds`, ordered,
    * limited and offset. The page's rows are picked first and only they are turned into JSON:
    * PostgreSQL computes a select list below LIMIT/OFFSET, so objects of skipped rows would be built.
+   * `count`: a value every row carries beside its object, as `n` (a root list's total count).
    */
-  page(plan: ObjectPlan, from: string, alias: string, conds: Sql[], ordering: string[] | null | undefined, limitOffset: Sql | string, filter?: ListArgs['filter']): Sql {
+  page(plan: ObjectPlan, from: string, alias: string, conds: Sql[], ordering: string[] | null | undefined, limitOffset: Sql | string, filter?: ListArgs['filter'], count?: Sql | null): Sql {
     const d = plan.model;
     const where = conds.length ? sql` where ${joinSql(conds, ' and ')}` : '';
     const order = this.order(d, alias, ordering, filter);
-    return sql`select ${this.object(plan, alias)} as j from (select ${alias}.* from ${from}${where} order by ${order}${limitOffset}) ${alias} order by ${order}`;
+    return sql`select ${this.object(plan, alias)} as j${count ? sql`, ${count} as n` : ''} from (select ${alias}.* from ${from}${where} order by ${order}${limitOffset}) ${alias} order by ${order}`;
   }
 
   /** The JSON object of one row of `plan.model` at `alias`. */
