@@ -6,6 +6,7 @@
 // needs a related row takes it).
 import { describe, type ModelDescriptor, type RelationLoader } from '../../domain/model';
 import { Unsupported, type ObjectPlan } from './plan';
+import { fieldsRead } from './fields-read';
 
 /** Foreign keys a derived function loads, nested as it follows them (a connection's IXP). */
 export type Loads = Map<string, Loads>;
@@ -67,16 +68,34 @@ export const ROW_KEY = '__row';
 /** Whether a field is in the row derived functions read (columns but heavy and secret ones, foreign keys). */
 export const inRow = (f: ModelDescriptor['fields'][number]): boolean => !f.heavy && !f.secret && !f.writeOnly && f.kind !== 'm2m';
 
+const readByPlan = new WeakMap<ObjectPlan, ReadonlySet<string> | null>();
+
+/** The row fields the derived functions of `plan` can read (./fields-read.ts); null: any of them. */
+export function rowFieldsRead(plan: ObjectPlan): ReadonlySet<string> | null {
+  if (readByPlan.has(plan)) return readByPlan.get(plan)!;
+  let all: Set<string> | null = new Set();
+  for (const { name } of plan.derived) {
+    const fields = fieldsRead(derivedFn(plan.model, name));
+    if (!fields) { all = null; break; }
+    for (const f of fields) all.add(f);
+  }
+  readByPlan.set(plan, all);
+  return all;
+}
+
+/** Whether the row of `plan`'s derived functions holds the field `name`. */
+export const rowReads = (plan: ObjectPlan, name: string): boolean => rowFieldsRead(plan)?.has(name) ?? true;
+
 const shared = new WeakMap<ObjectPlan, string[]>();
 
 /**
  * Row fields the object already holds as selected columns: the statement leaves them out of the
  * row (a full representation would otherwise build, send and parse every column twice) and
- * derive() copies them in.
+ * derive()'s row view reads them from the object (those the derived functions can read).
  */
 export function sharedColumns(plan: ObjectPlan): string[] {
   let names = shared.get(plan);
-  if (!names) shared.set(plan, (names = plan.columns.filter((c) => !c.hidden && c.field.kind !== 'fk' && inRow(c.field)).map((c) => c.field.name)));
+  if (!names) shared.set(plan, (names = plan.columns.filter((c) => !c.hidden && c.field.kind !== 'fk' && inRow(c.field) && rowReads(plan, c.field.name)).map((c) => c.field.name)));
   return names;
 }
 
@@ -129,7 +148,8 @@ export async function derive(plan: ObjectPlan, objects: Record<string, any>[], l
     const view = rowViews(d, loadsByPlan.get(plan)!, new Set(sharedColumns(plan)));
     const fns = plan.derived.map(({ key, name }) => ({ key, fn: derivedFn(d, name), display: name === 'display' }));
     for (const obj of objects) {
-      const row = view(obj[ROW_KEY], obj);
+      // No row at all when the functions read nothing but what the object holds (statement.ts).
+      const row = view(obj[ROW_KEY] ?? null, obj);
       delete obj[ROW_KEY];
       for (const { key, fn, display } of fns) {
         // Most are plain functions (a display of the name): no promise per object for those. A

@@ -15,7 +15,7 @@ import type { Caller } from '../../http/auth';
 import { filterToWhere } from '../../domain/filters';
 import { ValidationError } from '../../domain/errors';
 import { ident, intParam, joinSql, sql, Sql } from './sql';
-import { inRow, ROW_KEY, sharedColumns, type Loads } from './derived';
+import { inRow, ROW_KEY, rowReads, sharedColumns, type Loads } from './derived';
 import type { ObjectPlan } from './plan';
 import type { Models } from './declared';
 import { mappedNames } from '../../db/naming';
@@ -140,32 +140,36 @@ export class StatementBuilder {
     for (const l of plan.lists) pairs.push([l.key, this.list(plan, l, alias)]);
     for (const x of plan.scalars) pairs.push([x.key, x.field.sql((f) => this.column(d, alias, f), alias, this.models)]);
     for (const l of plan.declaredLists) pairs.push([l.key, this.declaredList(d, l, alias)]);
-    if (plan.derived.length) pairs.push([ROW_KEY, this.row(d, alias, this.loadsByPlan.get(plan)!, new Set(sharedColumns(plan)))]);
+    if (plan.derived.length) {
+      const row = this.rowPairs(d, alias, this.loadsByPlan.get(plan)!, new Set(sharedColumns(plan)), (name) => rowReads(plan, name));
+      if (row.length) pairs.push([ROW_KEY, buildObject(row)]);
+    }
     return buildObject(pairs);
   }
 
   /**
    * The row a derived function reads: every column but heavy and secret ones, its formulas, the
-   * relations it loads; but the columns `held` by the object itself (./derived.ts sharedColumns).
+   * relations it loads; but the columns `held` by the object itself (./derived.ts sharedColumns),
+   * and but the fields the functions cannot read (`reads`, ./fields-read.ts).
    */
-  private row(d: ModelDescriptor, alias: string, loads: Loads, held: Set<string> = new Set()): Sql {
+  private rowPairs(d: ModelDescriptor, alias: string, loads: Loads, held: Set<string> = new Set(), reads: (name: string) => boolean = () => true): [string, Sql | string][] {
     const meta = this.meta(d);
     const pairs: [string, Sql | string][] = [];
     for (const f of d.fields) {
-      if (!inRow(f) || held.has(f.name)) continue;
+      if (!inRow(f) || held.has(f.name) || !reads(f.name)) continue;
       if (f.kind !== 'fk') { pairs.push([f.name, this.column(d, alias, f.name)]); continue; }
       const sub = loads.get(f.name);
       const col = this.column(d, alias, f.name);
       const g = sub ? readGrant(this.caller, describe(f.target!())) : null;
       pairs.push([f.name, sub
-        ? this.related(d, alias, f.name, g!.allowed ? g!.rows : null, (a) => this.row(describe(f.target!()), a, sub))
+        ? this.related(d, alias, f.name, g!.allowed ? g!.rows : null, (a) => buildObject(this.rowPairs(describe(f.target!()), a, sub)))
         : `case when ${col} is null then null else json_build_object('id', ${col}) end`]);
     }
-    for (const prop of meta.props.filter((p: EntityProperty) => p.formula)) {
+    for (const prop of meta.props.filter((p: EntityProperty) => p.formula && reads(p.name))) {
       const table = { alias, name: meta.tableName, qualifiedName: meta.tableName, toString: () => alias };
       pairs.push([prop.name, `(${prop.formula!(table as any, meta.createColumnMappingObject() as any)})`]);
     }
-    return buildObject(pairs);
+    return pairs;
   }
 
   /**
