@@ -21,8 +21,9 @@ export function gqlLimit(page: Page): number {
 export function pageLinks(absoluteUrl: string, page: Page, count: number): { next: string | null; previous: string | null } {
   if (page.limit === undefined) return { next: null, previous: null };
   const limit = page.limit;
+  // One parse for both links: each sets every parameter it changes.
+  const u = new URL(absoluteUrl);
   const link = (offset: number | null) => {
-    const u = new URL(absoluteUrl);
     u.searchParams.set('limit', String(limit));
     if (offset === null) u.searchParams.delete('offset');
     else u.searchParams.set('offset', String(offset));
