@@ -74,14 +74,14 @@ describe.each(DB_KINDS)('read compiler on %s', (kind) => {
   });
 
   /** Runs a document in-process as `who`; returns its data and how many SQL statements it ran. */
-  async function run(who: string, query: string): Promise<{ data: any; statements: number }> {
+  async function run(who: string, query: string, variables: Record<string, unknown> = {}): Promise<{ data: any; statements: number }> {
     const em = s.pg.orm.em.fork();
     const caller = await authenticate(em, `Token ${tokens[who]}`);
     // After authenticating: only the document's statements are counted.
     const store = new RequestContext('00000000-0000-0000-0000-000000000000');
     bindRequest(em, store);
     const ctx: GqlContext = { em, caller, loaders: new Loaders(em, () => caller), requestId: '', config: s.config, bus: s.pg.bus, speaker: null as unknown as GqlContext['speaker'] };
-    const r = await s.pg.http.executor.run(query, {}, ctx);
+    const r = await s.pg.http.executor.run(query, variables, ctx);
     if (r.errors) throw new Error(`${query.slice(0, 300)}: ${JSON.stringify(r.errors)}`);
     return { data: r.data, statements: store.queryCount };
   }
@@ -123,6 +123,19 @@ describe.each(DB_KINDS)('read compiler on %s', (kind) => {
     expect(first.statements).toBe(1);
     const past = await run('user', q(5));
     expect(past.data.autonomousSystems).toEqual({ totalCount: 2, items: [] });
+  });
+
+  test('a list read again answers for its own offset, nested arguments and caller (its statement is reused per shape)', async () => {
+    const page = `query($o: Int, $n: Int) { autonomousSystems(ordering: ["asn"], limit: 1, offset: $o) { totalCount items { asn tags(limit: $n) { name } } } }`;
+    const asns = [];
+    for (const o of [0, 1, 2, 0]) asns.push((await run('user', page, { o, n: 5 })).data.autonomousSystems.items[0].asn);
+    expect(asns).toEqual([65100, 65101, 65102, 65100]);
+    for (const n of [1, 2, 1]) expect((await run('user', page, { o: 0, n })).data.autonomousSystems.items[0].tags).toHaveLength(n);
+    const contacts = '{ pdbNetworks { items { contacts(ordering: ["name"]) { name visible } } } }';
+    const seen = [];
+    for (const who of ['superuser', 'user', 'superuser', 'user']) seen.push(JSON.stringify((await run(who, contacts)).data));
+    expect(seen[0]).not.toEqual(seen[1]); // the user sees fewer contacts
+    expect([seen[2], seen[3]]).toEqual([seen[0], seen[1]]);
   });
 
   test('nested list arguments and scopes: filter, ordering, limit; a user sees only visible contacts', async () => {

@@ -12,7 +12,7 @@ import { Kind, isObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { EntityManager } from '@mikro-orm/core';
 import { allModels, describe, type ModelDescriptor } from '../../domain/model';
-import { requireReadGrant } from '../../domain/access';
+import { requireReadGrant, type RowCondition } from '../../domain/access';
 import { pageLimit, type ListArgs, type Paging } from '../../domain/crud';
 import { ValidationError } from '../../domain/errors';
 import type { GqlContext } from '../context';
@@ -21,6 +21,7 @@ import { derive, loadsOf, needsDerive, type Loads } from './derived';
 import { StatementBuilder, COMPILED, idOnly } from './statement';
 import { ident, intParam, joinSql, param, sql, type Sql } from './sql';
 import { executeRead } from '../../db/prepared-reads';
+import { bind, LIMIT, OFFSET, rememberedList, rememberList, reusable, shapeKey, type BuiltList } from './list-cache';
 
 export { COMPILED };
 
@@ -90,9 +91,9 @@ export function run(ctx: GqlContext, statement: Sql): Promise<Record<string, any
 const json = (v: unknown): Record<string, any> => (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, any>;
 
 /** Statement rows as the response's objects, their derived values set. */
-async function objects(rows: Record<string, any>[], plan: ObjectPlan, builder: StatementBuilder): Promise<Record<string, any>[]> {
+async function objects(rows: Record<string, any>[], plan: ObjectPlan, loadsByPlan: Map<ObjectPlan, Loads>): Promise<Record<string, any>[]> {
   const items = rows.map((row) => json(row.j));
-  if (needsDerive(plan)) await derive(plan, items, builder.loadsByPlan);
+  if (needsDerive(plan)) await derive(plan, items, loadsByPlan);
   return items;
 }
 
@@ -112,12 +113,14 @@ export function pageBounds(args: ListArgs, paging: Paging): { limit: number | un
   return { limit, limitOffset: sql`${limit === undefined ? '' : sql` limit ${intParam(limit)}`}${offset ? sql` offset ${intParam(offset)}` : ''}` };
 }
 
-/** A root list page. */
-export async function compiledList(ctx: GqlContext, info: GraphQLResolveInfo, d: ModelDescriptor, args: ListArgs, paging: Paging): Promise<{ items: unknown[]; totalCount: number }> {
-  const rows = requireReadGrant(ctx.caller, d);
+/** A root list's LIMIT/OFFSET as markers for bind() (./list-cache.ts), so the statement serves every page. */
+const pageMarkers = (limit: number | undefined, offset: number): Sql =>
+  sql`${limit === undefined ? '' : sql` limit ${param(LIMIT)}`}${offset ? sql` offset ${param(OFFSET)}` : ''}`;
+
+/** The plan and statement of a root list page (./list-cache.ts BuiltList). */
+async function buildList(ctx: GqlContext, info: GraphQLResolveInfo, d: ModelDescriptor, args: ListArgs, paging: Paging, rows: RowCondition[], limit: number | undefined): Promise<BuiltList> {
   const { items: plan, count } = new Planner(info, ctx.caller).page(d);
   const builder = await prepare(ctx, plan, paging);
-  const { limit, limitOffset } = pageBounds(args, paging);
   const table = ident(builder.meta(d).tableName);
   const r = builder.alias();
   // The count is rendered with its own alias and its own copy of the filter (MikroORM's raw
@@ -127,9 +130,24 @@ export async function compiledList(ctx: GqlContext, info: GraphQLResolveInfo, d:
   const c = builder.alias();
   const where = conditions(builder, d, c, rows, args.filter);
   const countSql = count ? sql`(select count(*)::int from ${table} ${c}${where.length ? sql` where ${joinSql(where, ' and ')}` : ''})` : null;
-  const pageRows = limit === 0 ? [] : await run(ctx, builder.page(plan, `${table} ${r}`, r, conditions(builder, d, r, rows, args.filter), args.ordering, limitOffset, args.filter, countSql));
-  const totalCount = !countSql ? -1 : pageRows.length ? Number(pageRows[0].n) : Number((await run(ctx, sql`select ${countSql} as n`))[0].n);
-  return { items: await objects(pageRows, plan, builder), totalCount };
+  const page = limit === 0 ? null : builder.page(plan, `${table} ${r}`, r, conditions(builder, d, r, rows, args.filter), args.ordering, pageMarkers(limit, args.offset ?? 0), args.filter, countSql);
+  return { plan, loadsByPlan: builder.loadsByPlan, page, count: countSql };
+}
+
+/** A root list page. */
+export async function compiledList(ctx: GqlContext, info: GraphQLResolveInfo, d: ModelDescriptor, args: ListArgs, paging: Paging): Promise<{ items: unknown[]; totalCount: number }> {
+  const rows = requireReadGrant(ctx.caller, d);
+  const { limit } = pageBounds(args, paging);
+  const key = shapeKey(info, ctx.caller, args, limit, paging);
+  let list = key === null ? undefined : rememberedList(info, key);
+  if (!list) {
+    list = await buildList(ctx, info, d, args, paging, rows, limit);
+    if (key !== null && reusable(list.plan)) rememberList(info, key, list);
+  }
+  const { plan, page, count } = list;
+  const pageRows = page ? await executeRead(ctx.em, page.text, bind(page, limit, args.offset ?? 0)) : [];
+  const totalCount = !count ? -1 : pageRows.length ? Number(pageRows[0].n) : Number((await run(ctx, sql`select ${count} as n`))[0].n);
+  return { items: await objects(pageRows, plan, list.loadsByPlan), totalCount };
 }
 
 /** One object by id; null when there is none the caller may read. */
@@ -142,7 +160,7 @@ export async function compiledDetail(ctx: GqlContext, info: GraphQLResolveInfo, 
   const r = builder.alias();
   const conds = [sql`${r}."id" = ${intParam(n)}`, ...builder.scope(d, r, rows)];
   const found = await run(ctx, sql`select ${builder.object(plan, r)} as j from ${ident(builder.meta(d).tableName)} ${r} where ${joinSql(conds, ' and ')}`);
-  return (await objects(found, plan, builder))[0] ?? null;
+  return (await objects(found, plan, builder.loadsByPlan))[0] ?? null;
 }
 
 /**
@@ -164,7 +182,7 @@ export async function compiledWritten(ctx: GqlContext, em: EntityManager, info: 
   const r = builder.alias();
   // One parameter for any number of ids (a bulk write's thousands), as a PostgreSQL array literal.
   const found = await run(tx, sql`select ${r}."id" as id, ${builder.object(plan, r)} as j from ${ident(builder.meta(d).tableName)} ${r} where ${r}."id" = any(${param(`{${ids.join(',')}}`)}::bigint[])`);
-  const items = await objects(found, plan, builder);
+  const items = await objects(found, plan, builder.loadsByPlan);
   const byId = new Map(found.map((row, i) => [Number(row.id), items[i]]));
   return ids.map((id) => byId.get(id)).filter((o): o is Record<string, any> => !!o);
 }
@@ -181,7 +199,7 @@ export async function handThrough(obj: Record<string, any>, ctx: GqlContext, inf
   const builder = await prepare(ctx, plan, { paginateCount: ctx.config.paginateCount, maxPageSize: ctx.config.maxPageSize });
   const r = builder.alias();
   const found = await run(ctx, sql`select ${builder.object(plan, r)} as j from ${ident(builder.meta(d).tableName)} ${r} where ${r}."id" = ${intParam(obj.id)}`);
-  const [row] = await objects(found, plan, builder);
+  const [row] = await objects(found, plan, builder.loadsByPlan);
   if (!row) throw new Error(`${d.name} ${obj.id} is gone`);
   return compiledValue(row, info);
 }

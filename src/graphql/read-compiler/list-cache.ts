@@ -1,0 +1,101 @@
+// A root list's plan and statement, built once per shape and reused: the same document (a REST
+// dialect's, a client's persisted query) read by the same kind of caller differs from page to page
+// only in its limit and offset, which are parameters of the statement (src/db/prepared-reads.ts
+// prepares it once per connection for the same reason). Planning the selection and writing the
+// statement of a 50-AS Peering Manager page cost about as much as deriving its display values.
+//
+// What a statement depends on, and so the key: the field's selection (its AST node, the document's
+// own), the values of the variables used inside that selection (nested arguments, @include), the
+// list's ordering, whether it has a limit and an offset, the paging configuration, and of the
+// caller what the read grants and secrets read (role, user id, whether the token writes). Lists
+// that depend on more are built every time: a filter (MikroORM's raw fragments are single-use;
+// filterToWhere reads the caller), a nested list's filter, a declared list (its arguments are
+// prepared per request, possibly from the database), a nested argument refused with an error.
+import { Kind, visit, type ASTNode, type FieldNode, type FragmentDefinitionNode, type GraphQLResolveInfo } from 'graphql';
+import type { ListArgs, Paging } from '../../domain/crud';
+import { roleOf } from '../../domain/access';
+import type { Caller } from '../../domain/users/caller';
+import type { ObjectPlan } from './plan';
+import type { Loads } from './derived';
+import type { Sql } from './sql';
+
+export interface BuiltList {
+  plan: ObjectPlan;
+  loadsByPlan: Map<ObjectPlan, Loads>;
+  /** The page with its count, its limit and offset as LIMIT and OFFSET markers; null for limit 0. */
+  page: Sql | null;
+  count: Sql | null;
+}
+
+/** Stand-ins for the page's limit and offset among a built statement's parameters (bind() puts the values there). */
+export const LIMIT = Symbol('limit');
+export const OFFSET = Symbol('offset');
+
+/** Shapes kept per field node: callers of many users each have their own (an owner's rows). */
+const PER_FIELD = 200;
+
+const built = new WeakMap<FieldNode, Map<string, BuiltList>>();
+const variablesUsed = new WeakMap<FieldNode, string[]>();
+
+/** The statement's parameters with this page's limit and offset in place of the markers. */
+export function bind(statement: Sql, limit: number | undefined, offset: number): unknown[] {
+  return statement.params.map((p) => (p === LIMIT ? String(limit) : p === OFFSET ? String(offset) : p));
+}
+
+/** Names of the variables used inside a field's selection, fragments included. */
+function variablesIn(node: FieldNode, fragments: Record<string, FragmentDefinitionNode>): string[] {
+  let names = variablesUsed.get(node);
+  if (names) return names;
+  const found = new Set<string>();
+  const seen = new Set<string>();
+  const walk = (n: ASTNode | undefined) => {
+    if (!n) return;
+    visit(n, {
+      enter(x) {
+        if (x.kind === Kind.VARIABLE) found.add(x.name.value);
+        else if (x.kind === Kind.FRAGMENT_SPREAD && !seen.has(x.name.value)) {
+          seen.add(x.name.value);
+          walk(fragments[x.name.value]?.selectionSet);
+        }
+      },
+    });
+  };
+  walk(node.selectionSet);
+  // The field's own directives: a skipped field is not resolved, but they are cheap to count in.
+  for (const d of node.directives ?? []) walk(d);
+  variablesUsed.set(node, (names = [...found].sort()));
+  return names;
+}
+
+const emptyFilter = (f: ListArgs['filter']): boolean => f === null || f === undefined || (typeof f === 'object' && !Object.keys(f).length);
+
+/** The key of this list's shape, or null when its statement is built for this request alone. */
+export function shapeKey(info: GraphQLResolveInfo, caller: Caller, args: ListArgs, limit: number | undefined, paging: Paging): string | null {
+  if (info.fieldNodes.length !== 1 || !emptyFilter(args.filter)) return null;
+  const node = info.fieldNodes[0];
+  if (node.kind !== Kind.FIELD) return null;
+  const vars = variablesIn(node, info.fragments).map((n) => info.variableValues[n]);
+  return JSON.stringify([
+    roleOf(caller), caller.user?.id ?? null, caller.canWrite, args.ordering ?? null, limit === undefined, !!args.offset,
+    paging.paginateCount ?? null, paging.maxPageSize ?? null, vars,
+  ]);
+}
+
+/** Whether a built plan depends on nothing but its key (see the header). */
+export function reusable(plan: ObjectPlan): boolean {
+  return !plan.declaredLists.length && !plan.failed.length
+    && plan.fks.every((f) => reusable(f.plan))
+    && plan.lists.every((l) => emptyFilter(l.args.filter) && reusable(l.plan));
+}
+
+export function rememberedList(info: GraphQLResolveInfo, key: string): BuiltList | undefined {
+  return built.get(info.fieldNodes[0])?.get(key);
+}
+
+export function rememberList(info: GraphQLResolveInfo, key: string, list: BuiltList): void {
+  const node = info.fieldNodes[0];
+  let shapes = built.get(node);
+  if (!shapes) built.set(node, (shapes = new Map()));
+  if (shapes.size >= PER_FIELD) shapes.delete(shapes.keys().next().value!);
+  shapes.set(key, list);
+}
