@@ -23,6 +23,10 @@ export function wantsHtml(req: Request, params: URLSearchParams): boolean {
   const format = params.get('format');
   if (format === 'json') return false;
   if (format === 'api') return true;
+  // What accepts() answers without parsing: no Accept, `*/*` (fetch's and curl's) or one naming
+  // neither HTML nor a wildcard pick JSON, the first choice.
+  const accept = req.headers.accept;
+  if (!accept || accept === '*/*' || !/html|\*/i.test(accept)) return false;
   return req.accepts(['application/json', 'text/html']) === 'text/html';
 }
 

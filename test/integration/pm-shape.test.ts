@@ -89,6 +89,10 @@ describe('Peering Manager shapes and docs', () => {
     expect(r.text).toContain('&lt;script&gt;x&lt;/script&gt;');
     expect(r.text).not.toContain('<script>x</script>');
     expect((await s.http('GET', '/api/extras/tags/?format=json', { headers: { Accept: 'text/html' } })).headers.get('content-type')).toMatch(/json/);
+    const type = async (accept: string) => (await s.http('GET', '/api/extras/tags/', { headers: { Accept: accept } })).headers.get('content-type');
+    expect(await type('TEXT/HTML')).toMatch(/text\/html/);
+    expect(await type('application/json;q=0.5, */*')).toMatch(/text\/html/);
+    for (const accept of ['*/*', 'application/json', 'application/json, text/html;q=0.5', 'text/plain']) expect([accept, await type(accept)]).toEqual([accept, expect.stringMatching(/json/)]);
   });
 
   test('the .json format suffix on lists and details, with or without the slash, even for browsers', async () => {
