@@ -113,8 +113,8 @@ export function parameterise(sql: string, params: readonly unknown[], platform: 
     // Anything else is quoted exactly as on the server path.
     return String(platform.quoteValue(v));
   };
-  for (let i = 0; i < sql.length; i++) {
-    if (sql[i] !== '?') continue;
+  // From one `?` to the next: a read statement is kilobytes of SQL with a few placeholders.
+  for (let i = sql.indexOf('?'); i >= 0; i = sql.indexOf('?', i + 1)) {
     if (i > 0 && sql[i - 1] === '\\') {
       out += sql.slice(from, i - 1) + '?';
     } else if (sql[i + 1] === '?') {
