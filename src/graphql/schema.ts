@@ -4,7 +4,7 @@ import { buildSchema } from 'type-graphql';
 import { printSchema, lexicographicSortSchema, type GraphQLSchema } from 'graphql';
 import '../domain';
 import { allModels } from '../domain/model';
-import { modelResolver, resolveBulkWritesDirectly } from './resolvers';
+import { modelResolver, resolveDirectly } from './resolvers';
 import { exposeModelTypes } from './model-types';
 import { SystemResolver } from './system';
 import { InventoryResolver } from './inventory';
@@ -45,7 +45,7 @@ export async function makeSchema(bus: EventBus): Promise<GraphQLSchema> {
     const t = type === 'Query' ? schema.getQueryType() : type === 'Mutation' ? schema.getMutationType() : schema.getSubscriptionType();
     if (t) t.description = description;
   }
-  resolveBulkWritesDirectly(schema);
+  resolveDirectly(schema);
   // PostgreSQL text cannot hold U+0000: refused once here, for every surface (wrapping the resolvers above).
   refuseNulInArguments(schema);
   handCompiledValuesThrough(schema);
