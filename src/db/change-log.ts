@@ -10,7 +10,8 @@ import type { ObjectChange } from '../domain/extras/object-change';
 import { isPromise } from '../domain/maybe';
 import { requestOf } from './context';
 import { snapshot, objectRepr } from './snapshot';
-import { CHUNK, insertObjects } from './json-rows';
+import { CHUNK, insertObjects, takeIds } from './json-rows';
+import { canCopy, copyLines, copyObjects } from './copy-rows';
 
 /** One written object to record: its action, its model, and its content before the write (updates, deletes). */
 export interface PendingChange {
@@ -95,6 +96,25 @@ export class ChangeLogSubscriber implements EventSubscriber {
   }
 }
 
+/** From this many records on a server, they are sent by COPY (./copy-rows): the statement for their ids costs less than COPY saves. */
+const COPY_MIN = 500;
+
+/** Sends a part's records by COPY once the statements before it are done; their text is built now, their ids taken then. */
+function copyPart(em: EntityManager, part: ObjectChange[]): () => Promise<void> {
+  const { columns, lines } = copyLines(em, 'ObjectChange', part as unknown as Record<string, unknown>[]);
+  return async () => {
+    const ids = await takeIds(em, 'ObjectChange', part.length);
+    part.forEach((r, i) => { r.id = ids[i]; });
+    await copyObjects(em, 'ObjectChange', columns, lines, ids);
+  };
+}
+
+/** Inserts a part's records from one JSON parameter (./json-rows) and gives them their ids. */
+async function insertPart(em: EntityManager, part: ObjectChange[]): Promise<void> {
+  const ids = await insertObjects(em, 'ObjectChange', part as unknown as Record<string, unknown>[]);
+  part.forEach((r, i) => { r.id = Number(ids[i].id); });
+}
+
 /**
  * Writes the change records of written objects in the write's transaction, runs the in-transaction
  * hooks, and hands the records to the request (published after COMMIT) or, outside one, to the
@@ -114,6 +134,7 @@ export async function recordChanges(em: EntityManager, pending: PendingChange[],
   // The inserts, one statement at a time in order, each as soon as the last is done: the next part
   // is built while the database inserts the last (on a server, on the other core).
   let inserted: Promise<unknown> = after ?? Promise.resolve();
+  const copying = pending.length >= COPY_MIN && canCopy(em);
   for (let start = 0; start < pending.length; start += CHUNK) {
     const part: ObjectChange[] = [];
     for (const p of pending.slice(start, start + CHUNK)) {
@@ -130,8 +151,7 @@ export async function recordChanges(em: EntityManager, pending: PendingChange[],
       });
     }
     rows.push(...part);
-    inserted = inserted.then(() => insertObjects(em, 'ObjectChange', part as unknown as Record<string, unknown>[]))
-      .then((ids) => { part.forEach((r, i) => { r.id = Number(ids[i].id); }); });
+    inserted = inserted.then(copying ? copyPart(em, part) : () => insertPart(em, part));
     // Awaited below; until then a failure must not count as an unhandled rejection.
     inserted.catch(() => undefined);
     // Lets the database's answer to one insert start the next before the next part is built.

@@ -96,11 +96,16 @@ describe.each(DB_KINDS)('bulk writes (%s)', (kind) => {
   test('a bulk create of thousands (ids taken before the rows insert, on a server) records every object as it was stored', async () => {
     const tag = await post(s, '/api/extras/tags/', { name: `many-${kind}`, slug: `many-${kind}` });
     const base = 3_000_000_000; // apart from the other tests' ASNs (asn() * 10 onwards)
-    const items = Array.from({ length: 1500 }, (_, i) => ({ asn: base + i, name: `many ${i}`, ...(i % 2 ? { tags: [tag.id] } : {}) }));
+    // Text COPY's format escapes (tab, newline, carriage return, backslash) and what JSON escapes.
+    const awkward = 'line one\nline\ttwo\r\\n not a newline "quoted" \'single\' é 🚀 \\';
+    const items = Array.from({ length: 1500 }, (_, i) => ({
+      asn: base + i, name: `many ${i}${i % 5 ? '' : ' \\ "x"'}`, ...(i % 2 ? { tags: [tag.id] } : {}), ...(i % 3 ? {} : { comments: awkward }),
+    }));
     const r = await s.http('POST', AS, { body: items });
     expect(r.status).toBe(201);
     const ids: number[] = r.json.map((o: any) => o.id);
-    expect(r.json.map((o: any) => o.asn)).toEqual(items.map((i) => i.asn));
+    // The answer is read back from the table: the rows hold what was sent.
+    expect(r.json.map((o: any) => [o.asn, o.name, o.comments, o.irr_as_set, o.affiliated])).toEqual(items.map((i) => [i.asn, i.name, i.comments ?? '', null, false]));
     expect(ids.every((id, i) => i === 0 || id > ids[i - 1])).toBe(true);
     const changes = await changesOf(r.headers.get('x-request-id')!);
     expect(changes.map((c) => Number(c.changed_object_id))).toEqual(ids);
@@ -108,12 +113,17 @@ describe.each(DB_KINDS)('bulk writes (%s)', (kind) => {
     expect(changes.map((c) => post_(c).id)).toEqual(ids);
     expect(changes.map((c) => post_(c).tags)).toEqual(items.map((i) => (i.tags ? [tag.name] : [])));
     expect(changes.map((c) => c.object_repr)).toEqual(r.json.map((o: any) => o.display));
+    expect(changes.map((c) => [post_(c).name, post_(c).comments])).toEqual(items.map((i) => [i.name, i.comments ?? '']));
     const pivots = await sql('select autonomous_system_id as a from peering_autonomoussystem_tags where tag_id = ? order by 1', [tag.id]);
     expect(pivots.map((p) => Number(p.a))).toEqual(ids.filter((_, i) => i % 2));
     for (const i of [0, 1, 1499]) expect((await s.http('GET', `${AS}${ids[i]}/`)).json).toEqual(r.json[i]);
-    // The sequence goes on past the ids taken.
-    const next = await post(s, AS, { asn: base + 5000, name: 'after many' });
-    expect(next.id).toBeGreaterThan(ids[ids.length - 1]);
+    // The sequences go on past the ids taken; a single create's record has the same author and kind.
+    const next = await s.http('POST', AS, { body: { asn: base + 5000, name: 'after many' } });
+    expect(next.json.id).toBeGreaterThan(ids[ids.length - 1]);
+    const [single] = await changesOf(next.headers.get('x-request-id')!);
+    expect(Number(single.id)).toBeGreaterThan(Number(changes[changes.length - 1].id));
+    const who = (c: any) => [c.user_id, c.user_name, c.action, c.changed_object_type, c.prechange_data];
+    expect(new Set(changes.map((c) => JSON.stringify(who(c))))).toEqual(new Set([JSON.stringify(who(single))]));
   });
 
   test('a row the database refuses mid-batch leaves nothing: no rows, pivots, change records, jobs or events', async () => {
