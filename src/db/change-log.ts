@@ -11,7 +11,8 @@ import { isPromise } from '../domain/maybe';
 import { requestOf } from './context';
 import { snapshot, objectRepr } from './snapshot';
 import { CHUNK, insertObjects, takeIds } from './json-rows';
-import { canCopy, copyLines, copyObjects } from './copy-rows';
+import { copyLines, copyObjects } from './copy-rows';
+import { onServer } from './embedded';
 
 /** One written object to record: its action, its model, and its content before the write (updates, deletes). */
 export interface PendingChange {
@@ -134,7 +135,7 @@ export async function recordChanges(em: EntityManager, pending: PendingChange[],
   // The inserts, one statement at a time in order, each as soon as the last is done: the next part
   // is built while the database inserts the last (on a server, on the other core).
   let inserted: Promise<unknown> = after ?? Promise.resolve();
-  const copying = pending.length >= COPY_MIN && canCopy(em);
+  const copying = pending.length >= COPY_MIN && onServer(em);
   for (let start = 0; start < pending.length; start += CHUNK) {
     const part: ObjectChange[] = [];
     for (const p of pending.slice(start, start + CHUNK)) {

@@ -5,15 +5,11 @@
 // their ids (./json-rows takeIds). PGlite has no COPY from a client stream: there, ./json-rows.
 // Used for change records (./change-log); the objects of a bulk create measured no faster this way
 // (their insert runs while the records are built, which takes longer).
-import { JsonType, ReferenceKind, type EntityManager, type EntityProperty } from '@mikro-orm/core';
+import { JsonType, type EntityManager, type EntityProperty } from '@mikro-orm/core';
 import type { AbstractSqlConnection, Knex } from '@mikro-orm/knex';
 import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { EmbeddedConnection } from './embedded';
-import { rowProperties, tableOf } from './json-rows';
-
-/** Whether `em` can send rows by COPY (a server, not the embedded database). */
-export const canCopy = (em: EntityManager): boolean => !(em.getConnection() instanceof EmbeddedConnection);
+import { columnValue, counted, quote, rowProperties, tableOf } from './json-rows';
 
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
@@ -22,22 +18,16 @@ export function copyField(text: string): string {
   return text.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]);
 }
 
-/** A property's values as COPY fields (decided once per property, used per row); null is \N. */
+/** A property's values as COPY fields, from their database values (./json-rows columnValue); null is \N. */
 function fieldOf(em: EntityManager, prop: EntityProperty): (v: unknown) => string {
-  const NULL = '\\N';
-  if (prop.kind === ReferenceKind.MANY_TO_ONE || prop.kind === ReferenceKind.ONE_TO_ONE) {
-    return (v) => (v === undefined || v === null ? NULL : copyField(String((v as { id?: unknown }).id ?? v)));
-  }
+  const value = columnValue(em, prop);
   // A json or jsonb column reads JSON text: a string value too is written as a JSON string.
-  if (prop.customType instanceof JsonType) return (v) => (v === undefined || v === null ? NULL : copyField(JSON.stringify(v)));
-  const type = prop.customType;
-  const platform = em.getPlatform();
+  const json = prop.customType instanceof JsonType;
   return (v) => {
-    if (v === undefined || v === null) return NULL;
-    if (v instanceof Date) return v.toISOString();
-    const db = type ? type.convertToDatabaseValue(v, platform, { mode: 'query' } as any) : v;
-    if (db === null || db === undefined) return NULL;
-    // Every column type of the models writes a scalar here; an object would be stored as "[object Object]".
+    const db = value(v);
+    if (db === null || db === undefined) return '\\N';
+    if (json) return copyField(JSON.stringify(db));
+    // Every other column type of the models writes a scalar here; an object would be stored as "[object Object]".
     if (typeof db === 'object') throw new Error(`COPY has no text for ${prop.name}'s value: an object of ${prop.type}`);
     return copyField(String(db));
   };
@@ -63,15 +53,13 @@ export function copyLines(em: EntityManager, entityName: string, objects: Record
 /** Sends the lines (copyLines) with their ids in the caller's transaction; one statement. */
 export async function copyObjects(em: EntityManager, entityName: string, columns: string[], lines: string[], ids: number[]): Promise<void> {
   const meta = em.getMetadata().find(entityName)!;
-  const quoted = ['id', ...columns].map((c) => `"${c.replace(/"/g, '""')}"`).join(', ');
+  const quoted = ['id', ...columns].map(quote).join(', ');
   const sql = `copy ${tableOf(meta)} (${quoted}) from stdin`;
   let text = '';
   for (let i = 0; i < lines.length; i++) text += `${ids[i]}\t${lines[i]}\n`;
-  const conn = em.getConnection() as AbstractSqlConnection;
   const trx = em.getTransactionContext<Knex.Transaction>();
-  const client = (trx ?? conn.getKnex()).client as Knex.Client;
-  // Through executeQuery, so the statement is counted and logged as every other (without its rows).
-  await (conn as unknown as { executeQuery<T>(q: string, cb: () => Promise<T>, ctx: object): Promise<T> }).executeQuery(sql, async () => {
+  const client = (trx ?? (em.getConnection() as AbstractSqlConnection).getKnex()).client as Knex.Client;
+  await counted(em, sql, async () => {
     const pg = await client.acquireConnection() as ClientBase;
     try {
       await new Promise<void>((resolve, reject) => {
@@ -83,5 +71,5 @@ export async function copyObjects(em: EntityManager, entityName: string, columns
     } finally {
       await client.releaseConnection(pg);
     }
-  }, { query: sql, params: [], ...em.getLoggerContext() });
+  });
 }

@@ -5,7 +5,7 @@
 import { JsonType, ReferenceKind, type AnyEntity, type EntityManager, type EntityMetadata, type EventSubscriber } from '@mikro-orm/core';
 import type { ModelDescriptor } from '../domain/model';
 import { ChangeLogSubscriber, recordChanges, type PendingChange } from './change-log';
-import { EmbeddedConnection } from './embedded';
+import { onServer } from './embedded';
 import { insertObjects, insertPivotRows, rowProperties, takeIds } from './json-rows';
 import { DeletedObjects } from './transaction';
 
@@ -60,7 +60,7 @@ export async function insertNewRows(em: EntityManager, d: ModelDescriptor, entit
   const pending = () => entities.map((entity): PendingChange => ({ action: 'create', entity, model: d, pre: null, id: entity.id }));
   // Many objects whose records need nothing from the database but their ids, on a server: the ids
   // are taken first and the change records built while the rows insert, on the other core.
-  if (d.changeLogged && !defaulted.length && entities.length >= IDS_FIRST_MIN && !(em.getConnection() instanceof EmbeddedConnection)) {
+  if (d.changeLogged && !defaulted.length && entities.length >= IDS_FIRST_MIN && onServer(em)) {
     const ids = await takeIds(em, meta.className, entities.length);
     entities.forEach((e, i) => { e.id = ids[i]; });
     const inserted = insertObjects(em, meta.className, objects, 'id', true).then(() => insertPivots(em, meta, entities));

@@ -9,14 +9,15 @@ import { EmbeddedConnection } from './embedded';
 /** Rows per statement: bounds the size of one parameter (a change-log row carries two JSON copies of an object). */
 export const CHUNK = 2000;
 
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+/** A double-quoted SQL identifier. */
+export const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 export function tableOf(meta: EntityMetadata): string {
   return meta.schema ? `${quote(meta.schema)}.${quote(meta.tableName)}` : quote(meta.tableName);
 }
 
 /** A property's values as JSON that the column's input function reads back as the same values (decided once per property, used per row). */
-function columnValue(em: EntityManager, prop: EntityProperty): (v: unknown) => unknown {
+export function columnValue(em: EntityManager, prop: EntityProperty): (v: unknown) => unknown {
   if (prop.kind === ReferenceKind.MANY_TO_ONE || prop.kind === ReferenceKind.ONE_TO_ONE) return (v) => (v === undefined || v === null ? null : (v as { id?: unknown }).id ?? v);
   // A json or jsonb column takes the JSON value as it is.
   if (prop.customType instanceof JsonType) return (v) => v ?? null;
@@ -125,10 +126,15 @@ export function execute(em: EntityManager, sql: string, params: unknown[]): Prom
   const conn = em.getConnection() as AbstractSqlConnection;
   const trx = em.getTransactionContext<Knex.Transaction>();
   if (conn instanceof EmbeddedConnection) return conn.execute(sql, params as any[], 'all', trx, em.getLoggerContext());
-  // Through executeQuery, so the query is counted as every other (logged without its values).
-  return (conn as unknown as { executeQuery<T>(q: string, cb: () => Promise<T>, ctx: object): Promise<T> }).executeQuery(sql, async () => {
+  return counted(em, sql, async () => {
     const query = conn.getKnex().raw(sql, params as Knex.RawBinding[]);
     if (trx) query.transacting(trx);
     return ((await query) as { rows: Record<string, any>[] }).rows;
-  }, { query: sql, params: [], ...em.getLoggerContext() });
+  });
+}
+
+/** Runs `run` as the statement `sql` of a server connection: counted and logged as every other (without its values). */
+export function counted<T>(em: EntityManager, sql: string, run: () => Promise<T>): Promise<T> {
+  const conn = em.getConnection() as unknown as { executeQuery<R>(q: string, cb: () => Promise<R>, ctx: object): Promise<R> };
+  return conn.executeQuery(sql, run, { query: sql, params: [], ...em.getLoggerContext() });
 }
