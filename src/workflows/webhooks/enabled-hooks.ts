@@ -13,6 +13,8 @@ import type { EntityManager } from '@mikro-orm/core';
 import { describe } from '../../domain/model';
 import { Webhook } from '../../domain/extras/webhook';
 import type { EventBus } from '../../events/bus';
+import { tableOf } from '../../db/json-rows';
+import { sqlRows } from '../../domain/peeringdb/sql';
 
 /** The webhook columns deciding which writes fire it. */
 export interface HookRow { id: number; content_types: string[]; type_create: boolean; type_update: boolean; type_delete: boolean }
@@ -26,9 +28,8 @@ export const HOLD_MS = 10_000;
 export const WEBHOOK_CONTENT_TYPE = describe(Webhook).contentType;
 
 async function readHooks(em: EntityManager): Promise<HookRow[]> {
-  const conn = (em as any).getConnection();
-  const table = em.getMetadata().get(Webhook.name).tableName;
-  return conn.execute(`select id, content_types, type_create, type_update, type_delete from "${table}" where enabled`, [], 'all', em.getTransactionContext(), em.getLoggerContext()) as Promise<HookRow[]>;
+  const table = tableOf(em.getMetadata().get(Webhook.name));
+  return (await sqlRows(em, `select id, content_types, type_create, type_update, type_delete from ${table} where enabled`)) as unknown as HookRow[];
 }
 
 export class EnabledHooks {
