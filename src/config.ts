@@ -7,6 +7,8 @@ export interface Config {
   /** Connections this process keeps to a PostgreSQL server (the embedded database has one). */
   databasePoolSize: number;
   databasePreparedStatements: boolean;
+  /** Gateway processes serving one port (GATEWAY_PROCESSES; above 1 needs a PostgreSQL server): src/gateway-processes.ts. */
+  gatewayProcesses: number;
   adminToken: string | null;
   paginateCount: number;
   maxPageSize: number; // 0 = no limit
@@ -142,6 +144,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (metricsToken !== null && !/^[\x21-\x7e]{16,}$/.test(metricsToken)) {
     throw new ConfigError('METRICS_TOKEN must be at least 16 printable characters without spaces');
   }
+  const gatewayProcesses = int(env, 'GATEWAY_PROCESSES', 1, 1, 64);
+  if (gatewayProcesses > 1 && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('GATEWAY_PROCESSES above 1 needs DATABASE_URL to name a PostgreSQL server (the embedded database belongs to one process)');
+  }
   const bgpWorker = (env.BGP_WORKER ?? 'embedded').trim();
   if (bgpWorker !== 'embedded' && bgpWorker !== 'off') throw new ConfigError('BGP_WORKER must be "embedded" or "off"');
   return {
@@ -150,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     databasePreparedStatements: bool(env, 'DATABASE_PREPARED_STATEMENTS', true),
+    gatewayProcesses,
     adminToken: adminToken?.toLowerCase() ?? null,
     paginateCount: int(env, 'PAGINATE_COUNT', 50, 1, 1_000_000),
     maxPageSize: int(env, 'MAX_PAGE_SIZE', 1000, 0, 1_000_000),

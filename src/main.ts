@@ -2,7 +2,6 @@
 // The `peergate` command line. Every command parses its arguments strictly (src/cli/args.ts):
 // an unknown flag, a missing or malformed value is one line on stderr and exit code 2.
 import './cli/production';
-import { Server } from 'node:net';
 import { loadConfig, ConfigError, type Config } from './config';
 import { DatabaseLockedError } from './db/lock';
 import { VERSION } from './http/version';
@@ -13,7 +12,8 @@ import { parseBgpArgs, BGP_HELP, BGP_NEIGHBOR_HELP, type BgpArgs } from './cli/b
 // The command line is parsed with only the modules above loaded (--help, --version and a typo
 // answer at once); the server, ORM and schema load when a command runs.
 const load = {
-  server: () => require('./server') as typeof import('./server'),
+  serve: () => require('./cli/serve') as typeof import('./cli/serve'),
+  database: () => require('./open-database') as typeof import('./open-database'),
   orm: () => require('./db/orm') as typeof import('./db/orm'),
   tokens: () => ({
     ...(require('./domain/users/tokens') as typeof import('./domain/users/tokens')),
@@ -25,7 +25,6 @@ const load = {
   worker: () => require('./bgp/standalone') as typeof import('./bgp/standalone'),
   sync: () => require('./domain/peeringdb/cli') as typeof import('./domain/peeringdb/cli'),
   bgp: () => require('./cli/bgp/command') as typeof import('./cli/bgp/command'),
-  log: () => require('./log') as typeof import('./log'),
   bus: () => require('./events/pg-bus') as typeof import('./events/pg-bus'),
 };
 
@@ -106,32 +105,6 @@ LISTEN/NOTIFY; run gateways with BGP_WORKER=off and as many workers as you like.
   bgp: BGP_HELP,
   'bgp neighbor': BGP_NEIGHBOR_HELP,
 };
-
-/**
- * How long open connections may still deliver requests after SIGTERM, before the drain in
- * close() ends every connection without a parsed request (cutting off one still on the wire).
- */
-const SHUTDOWN_GRACE_MS = 500;
-
-/**
- * Refuses new connections, after accepting those the kernel already completed for us (closing
- * the listener resets them). A busy event loop accepts one per turn, so turn until one passes
- * without a connection (for at most a second).
- */
-async function stopListening(server: Server): Promise<void> {
-  let accepted = true;
-  const onConnection = () => { accepted = true; };
-  server.on('connection', onConnection);
-  const until = Date.now() + 1000;
-  while (accepted && Date.now() < until) {
-    accepted = false;
-    // Two immediates: the second runs after the next poll phase, where accepting happens.
-    await new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
-  }
-  server.off('connection', onConnection);
-  // net's close, not http's: http.Server.close() would also end the connections still idle.
-  Server.prototype.close.call(server);
-}
 
 /** What a command line asks for, parsed before any configuration or database is touched. */
 type Action =
@@ -231,21 +204,9 @@ function parseCommandLine(argv: string[]): Action {
   }
 }
 
-/** The address a server listens on: the human line, and the fields tools read (a URL a client can open). */
-function listeningOn(server: Server, fallbackHost: string, fallbackPort: number): { text: string; fields: Record<string, unknown> } {
-  const addr = server.address();
-  const host = typeof addr === 'object' && addr ? addr.address : fallbackHost;
-  const port = typeof addr === 'object' && addr ? addr.port : fallbackPort;
-  const wildcard = host === '0.0.0.0' || host === '::';
-  const shown = wildcard ? (host === '::' ? '[::1]' : '127.0.0.1') : host.includes(':') ? `[${host}]` : host;
-  const scope = wildcard ? ` (all ${host === '::' ? 'IPv6 and IPv4' : 'IPv4'} addresses, port ${port})` : '';
-  const url = `http://${shown}:${port}/`;
-  return { text: `PeerGate ${VERSION} listening on ${url}${scope}; GraphiQL at /graphql`, fields: { url, host, port, version: VERSION } };
-}
-
 async function tokenCommand(config: Config, action: Extract<Action, { kind: `token ${string}` }>): Promise<number> {
   const { User, Token, createToken } = load.tokens();
-  const orm = await load.server().openDatabase(config);
+  const orm = await load.database().openDatabase(config);
   try {
     const em = orm.em.fork();
     if (action.kind === 'token create') {
@@ -303,26 +264,8 @@ async function main(argv: string[]): Promise<number> {
     throw e;
   }
   switch (action.kind) {
-    case 'serve': {
-      const port = action.port ?? config.port;
-      const host = action.host ?? config.host;
-      const pg = await load.server().startPeerGate({ ...config, port, host }, { migrate: action.migrate, port, host });
-      const { logListening, logShutdown } = load.log();
-      const banner = listeningOn(pg.http.server, host, port);
-      logListening(banner.text, banner.fields);
-      const stop = async (signal: NodeJS.Signals) => {
-        const t0 = Date.now();
-        logShutdown(signal, 'started');
-        await stopListening(pg.http.server);
-        await new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS));
-        await pg.close();
-        logShutdown(signal, 'done', { durationMs: Date.now() - t0 });
-        process.exit(0);
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      return new Promise<number>(() => undefined);
-    }
+    case 'serve':
+      return load.serve().serve(config, { migrate: action.migrate, port: action.port ?? config.port, host: action.host ?? config.host });
     case 'migrate': {
       const { openOrm, migrate } = load.orm();
       const orm = await openOrm(config.databaseUrl);

@@ -1,7 +1,7 @@
 // Starting PeerGate: database, schema, admin token, event bus, HTTP.
 import type { Config } from './config';
-import { openOrm, isEmbedded, migrate, type Orm } from './db/orm';
-import { ensureAdminToken } from './domain/users/tokens';
+import type { Orm } from './db/orm';
+import { openDatabase, type OpenOptions } from './open-database';
 import { InProcessBus, type EventBus } from './events/bus';
 import { PgBus } from './events/pg-bus';
 import { JobRunner } from './jobs/runner';
@@ -18,20 +18,7 @@ import { forgetHooksOnWebhookChanges } from './workflows/webhooks/enabled-hooks'
 
 export interface PeerGate { orm: Orm; bus: EventBus; http: RunningApp; worker: BgpWorker | null; bmp: BmpService | null; close(): Promise<void> }
 
-export async function openDatabase(config: Config, opts: { migrate?: boolean } = {}): Promise<Orm> {
-  const prepare = async (db: Orm) => {
-    // The embedded database applies its migrations itself (creating the schema at first start);
-    // a server's schema changes only when asked (peergate migrate, serve --migrate).
-    if (isEmbedded(db) || opts.migrate) await migrate(db);
-    if (config.adminToken) await ensureAdminToken(db.em.fork(), config.adminToken);
-  };
-  // Also run again on an in-memory embedded database restarted empty after an engine fault.
-  const orm = await openOrm(config.databaseUrl, { prepare, poolSize: config.databasePoolSize, preparedStatements: config.databasePreparedStatements });
-  await prepare(orm);
-  return orm;
-}
-
-export async function startPeerGate(config: Config, opts: { migrate?: boolean; port?: number; host?: string } = {}): Promise<PeerGate> {
+export async function startPeerGate(config: Config, opts: OpenOptions & { port?: number; host?: string } = {}): Promise<PeerGate> {
   setJsonMaxDepth(config.jsonMaxDepth);
   const orm = await openDatabase(config, opts);
   // Processes sharing a PostgreSQL server share events through it; the embedded database is one process.

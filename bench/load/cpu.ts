@@ -19,10 +19,11 @@ function machineMs(): { busy: number; total: number } {
   return { busy: (total - idle) * TICK_MS, total: total * TICK_MS };
 }
 
-export function readCpu(gatewayPid: number, postmasterPid: number): CpuReading {
+/** `gatewayPids`: every process of the gateway (the primary and its processes when it runs several). */
+export function readCpu(gatewayPids: number[], postmasterPid: number): CpuReading {
   const own = process.cpuUsage();
   const m = machineMs();
-  return { gateway: cpuMs(gatewayPid), postgres: postgresCpuMs(postmasterPid), clients: (own.user + own.system) / 1000, machineBusy: m.busy, machineTotal: m.total };
+  return { gateway: gatewayPids.reduce((sum, pid) => sum + cpuMs(pid), 0), postgres: postgresCpuMs(postmasterPid), clients: (own.user + own.system) / 1000, machineBusy: m.busy, machineTotal: m.total };
 }
 
 /** The run's CPU per request and the ceiling it implies, as a markdown table and a sentence. */
@@ -37,7 +38,7 @@ export function cpuReport(a: CpuReading, b: CpuReading, requests: number): strin
   const serverPerRequest = (ms('gateway') + ms('postgres')) / requests;
   return `| CPU during the load | s | ms per request |
 | --- | ---: | ---: |
-${row('gateway (node)', ms('gateway'))}
+${row('gateway (node, every process)', ms('gateway'))}
 ${row('PostgreSQL (postmaster and backends)', ms('postgres'))}
 ${row('load clients (this process)', ms('clients'))}
 ${row('other processes on the machine', other)}

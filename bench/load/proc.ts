@@ -1,11 +1,17 @@
-// The gateway's resident memory and open file descriptors, read from /proc (Linux).
+// The gateway's resident memory and open file descriptors, read from /proc (Linux): summed over
+// its processes when it runs several (GATEWAY_PROCESSES).
 import { readFileSync, readdirSync } from 'node:fs';
 
 export interface ProcSample { atS: number; rssMiB: number; fds: number }
 
-export function sampleProc(pid: number, atS = 0): ProcSample {
-  const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
-  return { atS, rssMiB: kb / 1024, fds: readdirSync(`/proc/${pid}/fd`).length };
+export function sampleProc(pids: number[], atS = 0): ProcSample {
+  let kb = 0;
+  let fds = 0;
+  for (const pid of pids) {
+    kb += Number(/VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+    fds += readdirSync(`/proc/${pid}/fd`).length;
+  }
+  return { atS, rssMiB: kb / 1024, fds };
 }
 
 /** Least-squares slope of RSS over time, in MiB per second. */

@@ -1,7 +1,8 @@
 // Reliability under concurrent load: a real PostgreSQL, the gateway as its own process
 // (`peergate serve --migrate`), a seeded dataset, then N keep-alive clients running a
 // weighted mix over GraphQL and every REST dialect. Any error fails the run.
-//   npx tsx bench/load/run.ts [--clients 200] [--seconds 60] [--pool 10]   --pool: the gateway's DATABASE_POOL_SIZE
+//   npx tsx bench/load/run.ts [--clients 200] [--seconds 60] [--pool 10] [--processes 1]   --pool: DATABASE_POOL_SIZE
+//       (per process); --processes: GATEWAY_PROCESSES, gateway processes serving the port
 //   npx tsx bench/load/run.ts --soak [--minutes 30] [--clients 50]   RSS/fd sampled every 30 s
 //   npx tsx bench/load/run.ts --bgp [--clients 200] [--seconds 60]  plus a 3 s hold-time BIRD session run by
 //       the gateway's embedded speaker thread, and both event loops' delay (section load-bgp)
@@ -89,6 +90,7 @@ async function main(): Promise<number> {
   const clients = arg('--clients', soak ? 50 : 200);
   const seconds = soak ? arg('--minutes', 30) * 60 : arg('--seconds', 60);
   const poolSize = arg('--pool', 10);
+  const processes = arg('--processes', 1);
   const command = `npx tsx bench/load/run.ts ${process.argv.slice(2).join(' ')}`.trim();
   const load = loadavg()[0];
   const token = randomBytes(20).toString('hex');
@@ -97,13 +99,14 @@ async function main(): Promise<number> {
   const bgp: BgpSetup | null = withBgp ? await startBgpPeer() : null;
   // As `npm start` runs it (production graphql-js, a larger young generation): the load a deployment sees.
   const gateway = spawnPeerGate('gateway', ['serve', '--migrate'], {
-    DATABASE_URL: pgServer.url, PEERGATE_ADMIN_TOKEN: token, PORT: String(port), HOST: '127.0.0.1', BGP_WORKER: bgp ? 'embedded' : 'off', LOG_LEVEL: 'warn', NODE_ENV: 'production', NODE_OPTIONS: '--max-semi-space-size=64', DATABASE_POOL_SIZE: String(poolSize),
+    DATABASE_URL: pgServer.url, PEERGATE_ADMIN_TOKEN: token, PORT: String(port), HOST: '127.0.0.1', BGP_WORKER: bgp ? 'embedded' : 'off', LOG_LEVEL: 'warn', NODE_ENV: 'production', NODE_OPTIONS: '--max-semi-space-size=64', DATABASE_POOL_SIZE: String(poolSize), GATEWAY_PROCESSES: String(processes),
   });
   const base = `http://127.0.0.1:${port}`;
   const http = new Http(base, token, clients);
   try {
-    await gateway.waitForLog('listening', 120_000);
-    const pid = gateway.proc.pid!;
+    const banner = await gateway.waitForLog('listening', 120_000);
+    // The primary, and the processes it started when there are several.
+    const pids = [gateway.proc.pid!, ...((banner.pids as number[] | undefined) ?? [])];
     const t0 = performance.now();
     const seedHttp = new Http(base, token, 2);
     const data = await seed(pgServer.url, seedHttp);
@@ -116,18 +119,18 @@ async function main(): Promise<number> {
       console.log(`BGP session ${session.id} Established with BIRD`);
     }
     await sleep(1000);
-    const before = sampleProc(pid);
+    const before = sampleProc(pids);
     const sessionBefore = session ? await session.view() : null;
     if (bgp) await fetch(`${base}/metrics`); // starts both loops' windows
 
     const rec = new Recorder();
     const postmaster = postmasterPid(join(pgServer.dir, 'data'));
-    const cpuBefore = readCpu(pid, postmaster);
+    const cpuBefore = readCpu(pids, postmaster);
     const started = Date.now();
-    const samples: ProcSample[] = [sampleProc(pid, 0)];
+    const samples: ProcSample[] = [sampleProc(pids, 0)];
     let maxWaiting = 0;
     const progress = setInterval(async () => {
-      const s = sampleProc(pid, (Date.now() - started) / 1000);
+      const s = sampleProc(pids, (Date.now() - started) / 1000);
       if (soak) samples.push(s);
       const waiting = await poolWaiting(base, (text) => { if (bgp) windows.push(loopWindow(text, (Date.now() - started) / 1000)); }).catch(() => 0);
       maxWaiting = Math.max(maxWaiting, waiting);
@@ -135,16 +138,16 @@ async function main(): Promise<number> {
     }, (soak ? SAMPLE_EVERY_S : 10) * 1000);
     await runClients(clients, started + seconds * 1000, http, rec, data);
     clearInterval(progress);
-    const cpuAfter = readCpu(pid, postmaster);
+    const cpuAfter = readCpu(pids, postmaster);
     const wallS = (Date.now() - started) / 1000;
-    const end = sampleProc(pid, wallS);
+    const end = sampleProc(pids, wallS);
     if (bgp) windows.push(loopWindow(await (await fetch(`${base}/metrics`)).text(), wallS));
     const sessionAfter = session ? await session.view() : null;
     const birdAfter = session ? await session.bird() : '';
     if (soak && wallS - samples[samples.length - 1].atS > SAMPLE_EVERY_S / 2) samples.push(end); // unless the last tick just took it
     http.close();
     await sleep(2000);
-    const after = sampleProc(pid, (Date.now() - started) / 1000);
+    const after = sampleProc(pids, (Date.now() - started) / 1000);
 
     const errors = rec.errorCount;
     // The gateway runs at LOG_LEVEL=warn: every line it printed after starting is a warning or an error.
@@ -155,7 +158,7 @@ async function main(): Promise<number> {
     const bgpVerdict = sessionBefore && sessionAfter ? sessionVerdict(sessionBefore, sessionAfter, birdAfter, wallS) : null;
     const body = `Run ${new Date().toISOString()} on ${machine()}; load average ${fmt(load, 1)} at start. The machine is shared
 with other jobs running tests, so latencies are noisy; the load clients (this process), the gateway and PostgreSQL share its cores.
-\`${command}\`: PostgreSQL 15 (throwaway server), the gateway as its own process (\`peergate serve --migrate\`, BGP_WORKER=${bgp ? 'embedded' : 'off'},
+\`${command}\`: PostgreSQL 15 (throwaway server), the gateway as its own ${processes > 1 ? `${processes} processes on one port (GATEWAY_PROCESSES=${processes}; the pool is per process)` : 'process'} (\`peergate serve --migrate\`, BGP_WORKER=${bgp ? 'embedded' : 'off'},
 database pool of ${poolSize}), ${clients} keep-alive clients for ${fmt(wallS, 0)} s running a weighted mix (about a quarter writes; each
 client writes only ASNs of its own range, so any non-2xx or GraphQL error is a fault). Seeded first: ${datasetLine(data)}.
 yabgp's peer routes need a running bgp-core worker, so only its version document (\`GET /v1/\`) is in the mix.
@@ -164,12 +167,12 @@ ${soak ? `This is the soak variant, ${fmt(seconds / 60, 0)} minutes${seconds ===
 ${opTable(rec).split('\n').slice(1).join('\n')}
 
 **${rec.requests} requests, ${errors} errors, ${fmt(rec.requests / wallS, 1)} requests/s.** Warnings and errors in the gateway's log: ${logged.length}.${!soak && !bgp && clients === BASELINE.clients ? `\n${baselineVerdict(rec.requests / wallS, errors)}` : ''}
-At most ${maxWaiting} acquires were waiting for one of the gateway's ${poolSize} database connections when sampled (every ${soak ? SAMPLE_EVERY_S : 10} s,
+At most ${maxWaiting} acquires were waiting for one of the ${processes > 1 ? 'answering process\'s' : 'gateway\'s'} ${poolSize} database connections when sampled (every ${soak ? SAMPLE_EVERY_S : 10} s,
 from /metrics); with many more clients than connections, most of the latency is that wait (compare \`GET /v1/\`, which needs no database).
 
 ${cpuReport(cpuBefore, cpuAfter, rec.requests)}
 ${errorText}
-| gateway process | RSS MiB | open fds |
+| gateway ${processes > 1 ? `(${processes + 1} processes: the primary and ${processes})` : 'process'} | RSS MiB | open fds |
 | --- | ---: | ---: |
 ${procLine('before the load (after seeding)', before)}
 ${procLine('end of the load (clients connected)', end)}

@@ -4,7 +4,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { ConfigError, type Config } from '../config';
-import { openDatabase } from '../server';
+import { openDatabase } from '../open-database';
 import type { Orm } from '../db/orm';
 import { PgBus } from '../events/pg-bus';
 import { Router } from '../domain/devices/router';

@@ -1,4 +1,5 @@
 import { loadConfig, ConfigError } from '../../src/config';
+import { processConfig } from '../../src/cli/gateway-processes';
 
 describe('configuration', () => {
   test('defaults', () => {
@@ -28,6 +29,20 @@ describe('configuration', () => {
     expect(loadConfig({}).databasePoolSize).toBe(10);
     expect(loadConfig({ DATABASE_POOL_SIZE: '20' }).databasePoolSize).toBe(20);
     expect(() => loadConfig({ DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE must be between 1 and 1000/);
+  });
+  test('GATEWAY_PROCESSES: above 1 only on a PostgreSQL server', () => {
+    expect(loadConfig({}).gatewayProcesses).toBe(1);
+    expect(loadConfig({ GATEWAY_PROCESSES: '4', DATABASE_URL: 'postgres://u@h/db' }).gatewayProcesses).toBe(4);
+    expect(() => loadConfig({ GATEWAY_PROCESSES: '2' })).toThrow(/GATEWAY_PROCESSES above 1 needs DATABASE_URL to name a PostgreSQL server/);
+    expect(() => loadConfig({ GATEWAY_PROCESSES: '2', DATABASE_URL: 'pglite://memory' })).toThrow(/embedded database belongs to one process/);
+    expect(() => loadConfig({ GATEWAY_PROCESSES: '0', DATABASE_URL: 'postgres://u@h/db' })).toThrow(/GATEWAY_PROCESSES must be between 1 and 64/);
+  });
+  test('several gateway processes share LOGIN_RATE_LIMIT between them', () => {
+    const of = (env: Record<string, string>) => processConfig(loadConfig({ DATABASE_URL: 'postgres://u@h/db', ...env })).loginRateLimit;
+    expect(of({ LOGIN_RATE_LIMIT: '10/300' })).toEqual({ failures: 10, windowSeconds: 300 });
+    expect(of({ LOGIN_RATE_LIMIT: '10/300', GATEWAY_PROCESSES: '3' })).toEqual({ failures: 3, windowSeconds: 300 });
+    expect(of({ LOGIN_RATE_LIMIT: '10/300', GATEWAY_PROCESSES: '20' })).toEqual({ failures: 1, windowSeconds: 300 });
+    expect(of({ LOGIN_RATE_LIMIT: 'off', GATEWAY_PROCESSES: '2' })).toBeNull();
   });
   test('DATABASE_PREPARED_STATEMENTS', () => {
     expect(loadConfig({}).databasePreparedStatements).toBe(true);

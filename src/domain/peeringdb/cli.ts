@@ -56,7 +56,7 @@ function stepLine(p: SyncProgress): string | null {
 
 export async function syncCommand(config: Config, args: SyncArgs, out: NodeJS.WriteStream = process.stderr): Promise<number> {
   const { syncPeeringDB, formatSummary, DEFAULT_PEERINGDB_URL } = require('./sync') as typeof import('./sync');
-  const { openDatabase } = require('../../server') as typeof import('../../server');
+  const { openDatabase } = require('../../open-database') as typeof import('../../open-database');
   const url = args.url ?? process.env.PEERINGDB_URL ?? DEFAULT_PEERINGDB_URL;
   const apiKey = args.apiKey ?? process.env.PEERINGDB_API_KEY;
   const cacheUrl = args.cacheUrl ?? process.env.PEERINGDB_CACHE_URL;
