@@ -7,6 +7,7 @@
 // writes the admin token once, starts the processes, prints one banner, replaces a process that
 // dies, and stops them all on SIGTERM or SIGINT.
 import cluster, { type Worker } from 'node:cluster';
+import { randomBytes } from 'node:crypto';
 import type { Config } from '../config';
 import { logger, logListening, logShutdown } from '../log';
 import { openDatabase } from '../open-database';
@@ -22,11 +23,20 @@ const RESTART_DELAY_MS = 1000;
 const MAX_RESTART_DELAY_MS = 30_000;
 
 /**
+ * What every process must share that a single process would make up at start: the NSoT server
+ * key, random per start when neither NSOT_SECRET_KEY nor the admin token gives one (an auth token
+ * one process issued must open in the others).
+ */
+function sharedEnv(config: Config): Record<string, string> {
+  return config.nsotSecretKey || config.adminToken ? {} : { NSOT_SECRET_KEY: randomBytes(32).toString('base64url') };
+}
+
+/**
  * The environment of the process in `slot`. The BGP worker and the BMP station run in the first
  * only: a BMP port is one listener (a shared one would hand a router's stream to any process) and
  * BGP sessions are leased one speaker per gateway, as with a single process.
  */
-export function slotEnv(slot: number): Record<string, string> {
+function slotEnv(slot: number): Record<string, string> {
   return slot === 0 ? {} : { BGP_WORKER: 'off', BMP_PORT: 'off' };
 }
 
@@ -57,12 +67,13 @@ export async function runGatewayProcesses(config: Config, opts: ServeOptions): P
   // Once, before any process opens the database: two processes migrating at once would race.
   await (await openDatabase(config, { migrate: opts.migrate })).close(true);
 
+  const shared = sharedEnv(config);
   const slots: Slot[] = [];
   let banner: Banner | null = null;
   let stopping = false;
 
   const start = (index: number, restartDelay = RESTART_DELAY_MS) => {
-    const worker = cluster.fork(slotEnv(index));
+    const worker = cluster.fork({ ...shared, ...slotEnv(index) });
     slots[index] = { worker, listened: false, restartDelay };
     worker.on('message', (m: unknown) => {
       if (!isListening(m)) return;

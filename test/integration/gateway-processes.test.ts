@@ -48,6 +48,19 @@ function holderOf(inode: string, pids: number[]): number | null {
 
 interface Reply { status: number; text: string; clientPort: number }
 
+/** Keep-alive connections until one reaches each of `pids` (they are handed out in turn), by pid. */
+async function onePerProcess(port: number, pids: number[], primary: number, opened: ReturnType<typeof connection>[]) {
+  const byHolder = new Map<number | null, ReturnType<typeof connection>>();
+  for (let i = 0; i < 8 && pids.some((p) => !byHolder.has(p)); i++) {
+    const c = connection(port);
+    opened.push(c);
+    const r = await c.send('GET', '/readyz');
+    const inode = serverInode(port, r.clientPort);
+    byHolder.set(inode ? holderOf(inode, childrenOf(primary)) : null, c);
+  }
+  return pids.map((p) => byHolder.get(p)!);
+}
+
 /** One keep-alive connection: every request on it goes over the same socket. */
 function connection(port: number) {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -102,14 +115,7 @@ describe('several gateway processes on one port (postgres)', () => {
   }, 30_000);
 
   test('a token revoked through one process is refused by the other', async () => {
-    const byHolder = new Map<number | null, ReturnType<typeof connection>>();
-    // Connections are handed out in turn: a few reach both processes.
-    for (let i = 0; i < 8 && pids.some((p) => !byHolder.has(p)); i++) {
-      const c = connection(port);
-      conns.push(c);
-      byHolder.set(await holder(c), c);
-    }
-    const [a, b] = pids.map((p) => byHolder.get(p)!);
+    const [a, b] = await onePerProcess(port, pids, gw.proc.pid!, conns);
     const admin = { Authorization: `Token ${token}` };
     const made = await a.send('POST', '/graphql', admin, { query: 'mutation { createToken(input: {}) { key token { id } } }' });
     const { key, token: { id } } = JSON.parse(made.text).data.createToken;
@@ -156,4 +162,34 @@ describe('several gateway processes on one port (postgres)', () => {
     expect(code).toBe(2);
     expect(p.output()).toMatch(/GATEWAY_PROCESSES above 1 needs DATABASE_URL to name a PostgreSQL server/);
   }, 30_000);
+});
+
+describe('several gateway processes share the NSoT server key (postgres)', () => {
+  test('an auth_token one process issued opens in the other, without NSOT_SECRET_KEY or an admin token', async () => {
+    const port = await freePort();
+    const env = { DATABASE_URL: await freshDatabaseUrl('postgres'), GATEWAY_PROCESSES: '2', HOST: '127.0.0.1', PORT: String(port), BGP_WORKER: 'off', NSOT_SECRET_KEY: '', PEERGATE_ADMIN_TOKEN: '' };
+    await spawnPeerGate('migrate', ['migrate'], env).waitFor(/Applied|No pending/, 60_000);
+    const made = spawnPeerGate('token', ['token', 'create'], env);
+    await made.waitFor(/^[0-9a-f]{40}$/, 60_000);
+    const key = made.output().split('\n').find((l) => /^[0-9a-f]{40}$/.test(l))!;
+    const gw = spawnPeerGate('gateways', ['serve'], env);
+    const conns: ReturnType<typeof connection>[] = [];
+    try {
+      const pids = (await gw.waitForLog('listening', 120_000)).pids as number[];
+      const [a, b] = await onePerProcess(port, pids, gw.proc.pid!, conns);
+      const admin = { Authorization: `Token ${key}` };
+      expect((await a.send('POST', '/graphql', admin, { query: 'mutation { updateUser(id: 1, input: {email: "admin@example.com"}) { id } }' })).status).toBe(200);
+      const secret = JSON.parse((await a.send('GET', '/nsot/api/users/0/?with_secret_key=true', admin)).text).secret_key;
+      const issued = await a.send('POST', '/nsot/api/authenticate/', {}, { email: 'admin@example.com', secret_key: secret });
+      expect(issued.status).toBe(200);
+      const header = { Authorization: `AuthToken admin@example.com:${JSON.parse(issued.text).auth_token}` };
+      const verified = await b.send('POST', '/nsot/api/verify_token/', header);
+      expect([verified.status, verified.text]).toEqual([200, 'true']);
+      // The secret key stored through one process is read back through the other.
+      expect(JSON.parse((await b.send('GET', '/nsot/api/users/0/?with_secret_key=true', admin)).text).secret_key).toBe(secret);
+    } finally {
+      for (const c of conns) c.close();
+      await gw.stop(35_000);
+    }
+  }, 180_000);
 });
