@@ -4,13 +4,15 @@
 // is a whole gateway on the same database, exactly as separate `peergate serve` processes would
 // be: events, credential and webhook cache invalidations and background jobs go through
 // PostgreSQL (src/events/pg-bus.ts, src/jobs). The primary serves nothing itself: it migrates and
-// writes the admin token once, starts the processes, prints one banner, replaces a process that
-// dies, and stops them all on SIGTERM or SIGINT.
+// writes the admin token once, starts the processes, prints one banner, answers /metrics for all
+// of them (src/http/process-metrics.ts), replaces a process that dies, and stops them all on
+// SIGTERM or SIGINT.
 import cluster, { type Worker } from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config';
 import { logger, logListening, logShutdown } from '../log';
 import { openDatabase } from '../open-database';
+import { answerScrapes } from '../http/process-metrics';
 import type { Banner, ServeOptions } from './serve';
 
 /** What a process tells the primary once it listens. */
@@ -115,6 +117,7 @@ export async function runGatewayProcesses(config: Config, opts: ServeOptions): P
     logger.error({ event: 'gateway-process-exit', pid: worker.process.pid, code, signal }, `gateway process ${worker.process.pid} exited (${how}); starting another in ${delay} ms`);
     setTimeout(() => { if (!stopping) start(index, delay); }, delay);
   });
+  answerScrapes();
   process.once('SIGINT', (s) => void stop(s, 0));
   process.once('SIGTERM', (s) => void stop(s, 0));
   for (let i = 0; i < count; i++) start(i);

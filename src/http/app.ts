@@ -39,6 +39,7 @@ import { securityHeaders } from './security-headers';
 import { requestIds } from './request-id';
 import { API_VERSION } from './version';
 import { Metrics, metricsAuthorized } from './metrics';
+import { metricsText } from './process-metrics';
 import { requestLogger, noteGraphql } from './request-log';
 import { localWorker } from '../bgp/local';
 import { LocalSpeaker } from '../bgp/speaker-api/local';
@@ -232,11 +233,8 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
   // variables and rights, its frames written to each socket (src/graphql/fanout.ts).
   const fanout = subscriptionFanout(executionCounter(metrics));
   // /healthz and /readyz stay anonymous (probes); /metrics wants METRICS_TOKEN when it is set.
-  app.get('/metrics', async (req, res) => {
-    if (config.metricsToken && !metricsAuthorized(req.headers.authorization, config.metricsToken)) {
-      res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').json({ detail: 'Authentication credentials were not provided.' });
-      return;
-    }
+  // Gauges read at a scrape; with several gateway processes, every process's (process-metrics.ts).
+  const metricsNow = metricsText(metrics.registry, () => {
     metrics.subscriptionGroups.set(fanout.groups.size);
     const pool = (orm.em.getConnection() as any).getKnex?.()?.client?.pool;
     if (pool) {
@@ -244,7 +242,15 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
       metrics.dbPool.set({ state: 'free' }, pool.numFree());
       metrics.dbPool.set({ state: 'pending' }, pool.numPendingAcquires());
     }
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.get('/metrics', async (req, res) => {
+    if (config.metricsToken && !metricsAuthorized(req.headers.authorization, config.metricsToken)) {
+      res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').json({ detail: 'Authentication credentials were not provided.' });
+      return;
+    }
+    const text = await metricsNow();
+    if (text === null) { res.status(503).json({ detail: 'The gateway processes did not report their metrics in time.' }); return; }
+    res.type(metrics.registry.contentType).send(text);
   });
 
   app.use('/graphiql', graphiqlRouter());

@@ -129,6 +129,23 @@ describe('several gateway processes on one port (postgres)', () => {
     await waitFor('the other process to refuse the revoked key', async () => ((await b.send('GET', me, asIt)).status === 403 ? true : undefined), 5000, 50);
   }, 30_000);
 
+  test('/metrics answers for every process, whichever one takes the scrape', async () => {
+    const [a, b] = await onePerProcess(port, pids, gw.proc.pid!, conns);
+    const healthz = async () => {
+      const text = (await a.send('GET', '/metrics')).text;
+      return Number(/^peergate_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+    };
+    const before = await healthz();
+    for (let i = 0; i < 3; i++) expect((await a.send('GET', '/healthz')).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await b.send('GET', '/healthz')).status).toBe(200);
+    expect(await healthz()).toBe(before + 8);
+    // The same sum through the other process, and the pool gauge counts both processes' connections.
+    const viaB = (await b.send('GET', '/metrics')).text;
+    expect(viaB).toMatch(new RegExp(`^peergate_http_request_duration_seconds_count\\{method="GET",route="/healthz",status="200"\\} ${before + 8}$`, 'm'));
+    const pool = (state: string) => Number(new RegExp(`^peergate_db_pool_connections\\{state="${state}"\\} (\\d+)$`, 'm').exec(viaB)?.[1]);
+    expect(pool('used') + pool('free')).toBeGreaterThanOrEqual(2);
+  }, 30_000);
+
   test('a process that dies is replaced, and the port keeps answering', async () => {
     const [victim, survivor] = pids;
     process.kill(victim, 'SIGKILL');
