@@ -13,7 +13,7 @@ import { compiledList, type ListResult } from './list';
 import { listText } from './text';
 import { fromGraphql } from './graphql-errors';
 import { askedFields, intParam } from './params';
-import { sqlRows } from '../../src/domain/peeringdb/sql';
+import { sqlRows } from '../../src/db/sql-rows';
 import { pdbContext } from './auth';
 import { PdbError, REASON } from './errors';
 import { sendJson, sendRaw } from './respond';

@@ -4,7 +4,7 @@
 import { requestStatements, startTestServer, type TestServer } from '../helpers/server';
 import { DB_KINDS } from '../helpers/db';
 import { pdbPost } from '../helpers/pdb';
-import { sqlRows } from '../../src/domain/peeringdb/sql';
+import { sqlRows } from '../../src/db/sql-rows';
 import { fold, foldSql } from '../../src/domain/fold';
 
 describe.each(DB_KINDS)('PeeringDB search and special filters on %s', (kind) => {

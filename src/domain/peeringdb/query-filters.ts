@@ -10,7 +10,7 @@ import { snake } from '../model';
 import { ValidationError } from '../errors';
 import { fold, foldSql } from '../fold';
 import { escapeLike } from '../filters';
-import { qi } from './sql';
+import { quote } from '../../db/json-rows';
 import type { PdbTag } from './tags';
 
 type Filters = Record<string, CustomFilter>;
@@ -26,7 +26,7 @@ let tags: typeof import('./tags') | undefined;
  */
 function table(tag: PdbTag): string {
   tags ??= require('./tags') as typeof import('./tags');
-  return qi(tags.pdbDescriptor(tag).table);
+  return quote(tags.pdbDescriptor(tag).table);
 }
 
 /** Rows linked through `via`'s table (its `own` column is the row's id) to one of the ids given in `other`; `not`: to none. */
@@ -148,7 +148,7 @@ const nameSearch: CustomFilter = {
     const own = searchHit(d, v.text);
     if (!v.orIds) return cond((a) => own.sql(a), own.args);
     const ids = v.orIds;
-    return cond((a) => `(exists (select 1 from ${qi(d.table)} s where ${own.sql('s')}) and (${own.sql(a)}${ids.length ? ` or ${a}.id in (${marks(ids.length)})` : ''}))`,
+    return cond((a) => `(exists (select 1 from ${quote(d.table)} s where ${own.sql('s')}) and (${own.sql(a)}${ids.length ? ` or ${a}.id in (${marks(ids.length)})` : ''}))`,
       [...own.args, ...own.args, ...ids]);
   },
 };

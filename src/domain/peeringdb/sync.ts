@@ -8,7 +8,8 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { pdbTable, type PdbTable } from './columns';
 import { SYNC_ORDER, type PdbTag } from './tags';
-import { sqlRows, qi, type Row } from './sql';
+import { sqlRows, type Row } from '../../db/sql-rows';
+import { quote } from '../../db/json-rows';
 import { jsonDepthExceeds, jsonTooDeep } from '../values';
 import { fetchFailure } from '../../fetch-failure';
 import { transaction } from '../../db/transaction';
@@ -95,8 +96,8 @@ async function upsert(em: EntityManager, t: PdbTable, rows: Row[]): Promise<numb
   if (!rows.length) return 0;
   const cols = t.columns.filter((c) => !c.field.writeOnly);
   const per = Math.max(1, Math.floor(MAX_PARAMS / cols.length));
-  const names = cols.map((c) => qi(c.column)).join(', ');
-  const updates = cols.filter((c) => c.rest !== 'id').map((c) => `${qi(c.column)} = excluded.${qi(c.column)}`).join(', ');
+  const names = cols.map((c) => quote(c.column)).join(', ');
+  const updates = cols.filter((c) => c.rest !== 'id').map((c) => `${quote(c.column)} = excluded.${quote(c.column)}`).join(', ');
   for (let i = 0; i < rows.length; i += per) {
     const chunk = rows.slice(i, i + per);
     const args: unknown[] = [];
@@ -106,14 +107,14 @@ async function upsert(em: EntityManager, t: PdbTable, rows: Row[]): Promise<numb
       args.push(v);
       return '?';
     }).join(', ')})`);
-    await bulk(em, `insert into ${qi(t.table)} (${names}) values ${tuples.join(', ')} on conflict (id) do update set ${updates}`, args);
+    await bulk(em, `insert into ${quote(t.table)} (${names}) values ${tuples.join(', ')} on conflict (id) do update set ${updates}`, args);
   }
   return rows.length;
 }
 
 async function existingIds(em: EntityManager, t: PdbTable, ids: number[]): Promise<Set<number>> {
   // One array parameter, not one placeholder per id: tens of thousands of ids stay one cheap statement.
-  const rows = await bulk(em, `select id from ${qi(t.table)} where id = any(?::int[])`, [`{${ids.join(',')}}`]);
+  const rows = await bulk(em, `select id from ${quote(t.table)} where id = any(?::int[])`, [`{${ids.join(',')}}`]);
   return new Set(rows.map((r) => Number(r.id)));
 }
 
@@ -160,7 +161,7 @@ async function resolveParents(em: EntityManager, opts: SyncOptions, t: PdbTable,
 }
 
 async function watermark(em: EntityManager, t: PdbTable): Promise<number | null> {
-  const [r] = await sqlRows(em, `select extract(epoch from max(updated))::bigint as ts, count(*)::int as n from ${qi(t.table)}`);
+  const [r] = await sqlRows(em, `select extract(epoch from max(updated))::bigint as ts, count(*)::int as n from ${quote(t.table)}`);
   return Number(r.n) > 0 && r.ts !== null ? Number(r.ts) : null;
 }
 
@@ -192,10 +193,10 @@ async function syncTag(em: EntityManager, opts: SyncOptions, tag: PdbTag, index:
 /** After a full load, local live rows the upstream no longer lists are gone upstream. */
 async function retireMissing(em: EntityManager, t: PdbTable, rows: Row[]): Promise<number> {
   const listed = new Set(rows.map((r) => Number(r.id)));
-  const live = await sqlRows(em, `select id from ${qi(t.table)} where status = 'ok'`);
+  const live = await sqlRows(em, `select id from ${quote(t.table)} where status = 'ok'`);
   const gone = live.map((r) => Number(r.id)).filter((id) => !listed.has(id));
   // `updated` stays: it is the upstream's clock, and the next `since` reads it.
-  if (gone.length) await bulk(em, `update ${qi(t.table)} set status = 'deleted' where id = any(?::int[])`, [`{${gone.join(',')}}`]);
+  if (gone.length) await bulk(em, `update ${quote(t.table)} set status = 'deleted' where id = any(?::int[])`, [`{${gone.join(',')}}`]);
   return gone.length;
 }
 

@@ -9,7 +9,8 @@ import { pdbTable, type PdbColumn, type PdbTable } from './columns';
 import { PDB_TYPES, type PdbTag } from './tags';
 import { validDate } from '../values';
 
-import { sqlRows as rows, qi, type Row } from './sql';
+import { sqlRows as rows, type Row } from '../../db/sql-rows';
+import { quote } from '../../db/json-rows';
 
 type Errors = Record<string, string[]>;
 
@@ -88,7 +89,7 @@ async function loadParents(em: EntityManager, t: PdbTable, values: Row, errors: 
   for (const c of t.columns) {
     if (!c.fk || values[c.column] === undefined || values[c.column] === null) continue;
     const pt = pdbTable(c.fk.tag);
-    const [p] = await rows(em, `select * from ${qi(pt.table)} where id = ?`, [values[c.column]]);
+    const [p] = await rows(em, `select * from ${quote(pt.table)} where id = ?`, [values[c.column]]);
     if (!p) add(errors, c.rest, `Invalid pk "${values[c.column]}" - object does not exist.`);
     else if (p.status !== 'ok') add(errors, c.rest, `Parent object ${c.fk.tag} ${p.id} has status "${p.status}"; it must be "ok".`);
     else parents.set(c.prop, p);
@@ -98,7 +99,7 @@ async function loadParents(em: EntityManager, t: PdbTable, values: Row, errors: 
 
 /** Read-only fields PeeringDB derives from the parents (names, ASNs, the IX of a netixlan). */
 async function derive(em: EntityManager, tag: PdbTag, row: Row): Promise<void> {
-  const one = async (table: string, id: unknown): Promise<Row> => (id == null ? {} : (await rows(em, `select * from ${qi(table)} where id = ?`, [id]))[0] ?? {});
+  const one = async (table: string, id: unknown): Promise<Row> => (id == null ? {} : (await rows(em, `select * from ${quote(table)} where id = ?`, [id]))[0] ?? {});
   if (['fac', 'carrier', 'campus'].includes(tag)) row.org_name = (await one('peeringdb_org', row.org_id)).name ?? '';
   if (tag === 'netixlan') {
     const ixlan = await one('peeringdb_ixlan', row.ixlan_id);
@@ -121,8 +122,8 @@ async function checkUnique(em: EntityManager, t: PdbTable, row: Row, id: number 
     const c = t.byRest.get(name)!;
     const v = row[c.column];
     if (v === null || v === undefined || v === '') continue;
-    const cmp = c.kind === 'asn' || c.kind === 'int' ? `${qi(c.column)} = ?` : `lower(${qi(c.column)}) = lower(?)`;
-    const hit = await rows(em, `select id from ${qi(t.table)} where ${cmp} and status <> 'deleted'${id ? ' and id <> ?' : ''} limit 1`, id ? [v, id] : [v]);
+    const cmp = c.kind === 'asn' || c.kind === 'int' ? `${quote(c.column)} = ?` : `lower(${quote(c.column)}) = lower(?)`;
+    const hit = await rows(em, `select id from ${quote(t.table)} where ${cmp} and status <> 'deleted'${id ? ' and id <> ?' : ''} limit 1`, id ? [v, id] : [v]);
     if (hit.length) add(errors, c.rest, `${t.tag} with this ${name} already exists.`);
   }
 }
@@ -130,13 +131,13 @@ async function checkUnique(em: EntityManager, t: PdbTable, row: Row, id: number 
 /** The next free id: the mirror keeps upstream ids, so no sequence can be trusted. */
 async function nextId(em: EntityManager, table: string): Promise<number> {
   await rows(em, `select pg_advisory_xact_lock(hashtext(?))`, [table]);
-  const [r] = await rows(em, `select coalesce(max(id), 0) + 1 as id from ${qi(table)}`);
+  const [r] = await rows(em, `select coalesce(max(id), 0) + 1 as id from ${quote(table)}`);
   return Number(r.id);
 }
 
 async function insert(em: EntityManager, t: PdbTable, row: Row): Promise<void> {
   const cols = Object.keys(row);
-  await rows(em, `insert into ${qi(t.table)} (${cols.map(qi).join(', ')}) values (${cols.map(() => '?').join(', ')})`, cols.map((k) => row[k]));
+  await rows(em, `insert into ${quote(t.table)} (${cols.map(quote).join(', ')}) values (${cols.map(() => '?').join(', ')})`, cols.map((k) => row[k]));
 }
 
 function throwIfErrors(errors: Errors): void {
@@ -179,7 +180,7 @@ async function createIxLan(em: EntityManager, ix: Row, prefix: unknown, now: Dat
 export async function pdbUpdate(em: EntityManager, tag: PdbTag, id: number, data: unknown): Promise<number> {
   const t = pdbTable(tag);
   const input = bodyObject(data);
-  const [existing] = await rows(em, `select * from ${qi(t.table)} where id = ? and status <> 'deleted' for update`, [id]);
+  const [existing] = await rows(em, `select * from ${quote(t.table)} where id = ? and status <> 'deleted' for update`, [id]);
   if (!existing) throw new NotFoundError('Entity not found');
   const errors: Errors = {};
   const values = readInput(t, input, false, errors);
@@ -191,7 +192,7 @@ export async function pdbUpdate(em: EntityManager, tag: PdbTag, id: number, data
   await checkUnique(em, t, row, id, errors);
   throwIfErrors(errors);
   const cols = Object.keys(row).filter((k) => k !== 'id' && k !== 'created' && t.columns.some((c) => c.column === k));
-  await rows(em, `update ${qi(t.table)} set ${cols.map((k) => `${qi(k)} = ?`).join(', ')} where id = ?`,
+  await rows(em, `update ${quote(t.table)} set ${cols.map((k) => `${quote(k)} = ?`).join(', ')} where id = ?`,
     [...cols.map((k) => (t.columns.find((c) => c.column === k)!.kind === 'json' && row[k] !== null && typeof row[k] !== 'string' ? JSON.stringify(row[k]) : row[k])), id]);
   return id;
 }
@@ -200,14 +201,14 @@ export async function pdbUpdate(em: EntityManager, tag: PdbTag, id: number, data
 export async function pdbDelete(em: EntityManager, tag: PdbTag, ids: number[], now = pdbNow()): Promise<number> {
   if (!ids.length) return 0;
   const t = pdbTable(tag);
-  const hit = await rows(em, `update ${qi(t.table)} set status = 'deleted', updated = ? where id in (${ids.map(() => '?').join(', ')}) and status <> 'deleted' returning id`, [now, ...ids]);
+  const hit = await rows(em, `update ${quote(t.table)} set status = 'deleted', updated = ? where id in (${ids.map(() => '?').join(', ')}) and status <> 'deleted' returning id`, [now, ...ids]);
   let n = hit.length;
   const gone = hit.map((r) => Number(r.id));
   if (!gone.length) return 0;
   for (const [child, fk] of PDB_TYPES[tag].cascade) {
     const ct = pdbTable(child);
     const col = ct.byProp.get(fk)!.column;
-    const kids = await rows(em, `select id from ${qi(ct.table)} where ${qi(col)} in (${gone.map(() => '?').join(', ')}) and status <> 'deleted'`, gone);
+    const kids = await rows(em, `select id from ${quote(ct.table)} where ${quote(col)} in (${gone.map(() => '?').join(', ')}) and status <> 'deleted'`, gone);
     n += await pdbDelete(em, child, kids.map((r) => Number(r.id)), now);
   }
   return n;

@@ -18,7 +18,7 @@ import { PdbNetwork } from '../../domain/peeringdb/net';
 import { PdbNetworkIXLan } from '../../domain/peeringdb/netixlan';
 import { PdbNetworkFacility } from '../../domain/peeringdb/links';
 import { PdbIXLanPrefix } from '../../domain/peeringdb/ixpfx';
-import { sqlRows } from '../../domain/peeringdb/sql';
+import { sqlRows } from '../../db/sql-rows';
 import { preferencesOf } from '../../domain/users/preferences';
 import { declareField, type Models } from '../../graphql/read-compiler/declared';
 import { mappedNames } from '../../db/naming';

@@ -14,7 +14,7 @@ import { describe } from '../../domain/model';
 import { Webhook } from '../../domain/extras/webhook';
 import type { EventBus } from '../../events/bus';
 import { tableOf } from '../../db/json-rows';
-import { sqlRows } from '../../domain/peeringdb/sql';
+import { sqlRows } from '../../db/sql-rows';
 
 /** The webhook columns deciding which writes fire it. */
 export interface HookRow { id: number; content_types: string[]; type_create: boolean; type_update: boolean; type_delete: boolean }

@@ -1,6 +1,6 @@
-// Raw SQL on the mirror tables, inside the caller's transaction when there is one.
+// Raw SQL in the caller's transaction when there is one (mirror tables, workflow lookups).
 import type { EntityManager } from '@mikro-orm/core';
-import { sqlConnection } from '../../db/context';
+import { sqlConnection } from './context';
 
 export type Row = Record<string, unknown>;
 
@@ -8,6 +8,3 @@ export type Row = Record<string, unknown>;
 export async function sqlRows(em: EntityManager, sql: string, args: unknown[] = []): Promise<Row[]> {
   return sqlConnection(em).execute(sql, args as any[], 'all', em.getTransactionContext(), em.getLoggerContext()) as Promise<Row[]>;
 }
-
-/** Double-quoted identifier (names come from descriptors, never from requests). */
-export const qi = (name: string): string => `"${name.replace(/"/g, '""')}"`;
