@@ -62,7 +62,10 @@ The embedded database creates its schema itself; with DATABASE_URL pointing at P
 
   --migrate      apply pending migrations before serving
   --port N       port to listen on, 0-65535 (default: PORT, else 8000; 0: any free port)
-  --host ADDR    address to listen on (default: HOST, else 0.0.0.0)`,
+  --host ADDR    address to listen on (default: HOST, else 0.0.0.0)
+
+With GATEWAY_PROCESSES=N (N > 1, DATABASE_URL a PostgreSQL server), N gateway processes
+serve the one port; this process starts them, replaces any that dies and stops them all.`,
   migrate: `Usage: peergate migrate
 
 Applies pending migrations to the database DATABASE_URL names.`,
