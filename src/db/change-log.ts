@@ -100,13 +100,16 @@ export class ChangeLogSubscriber implements EventSubscriber {
 /** From this many records on a server, they are sent by COPY (./copy-rows): the statement for their ids costs less than COPY saves. */
 const COPY_MIN = 500;
 
-/** Sends a part's records by COPY once the statements before it are done; their text is built now, their ids taken then. */
-function copyPart(em: EntityManager, part: ObjectChange[]): () => Promise<void> {
+/**
+ * Sends a part's records by COPY once the statements before it are done; their text is built now.
+ * `ids`: the ids of all the write's records, taken in one statement when the first part's turn comes; this part's start at `start`.
+ */
+function copyPart(em: EntityManager, part: ObjectChange[], ids: () => Promise<number[]>, start: number): () => Promise<void> {
   const { columns, lines } = copyLines(em, 'ObjectChange', part as unknown as Record<string, unknown>[]);
   return async () => {
-    const ids = await takeIds(em, 'ObjectChange', part.length);
-    part.forEach((r, i) => { r.id = ids[i]; });
-    await copyObjects(em, 'ObjectChange', columns, lines, ids);
+    const own = (await ids()).slice(start, start + part.length);
+    part.forEach((r, i) => { r.id = own[i]; });
+    await copyObjects(em, 'ObjectChange', columns, lines, own);
   };
 }
 
@@ -136,6 +139,8 @@ export async function recordChanges(em: EntityManager, pending: PendingChange[],
   // is built while the database inserts the last (on a server, on the other core).
   let inserted: Promise<unknown> = after ?? Promise.resolve();
   const copying = pending.length >= COPY_MIN && onServer(em);
+  let taken: Promise<number[]> | undefined;
+  const ids = () => (taken ??= takeIds(em, 'ObjectChange', pending.length));
   for (let start = 0; start < pending.length; start += CHUNK) {
     const part: ObjectChange[] = [];
     for (const p of pending.slice(start, start + CHUNK)) {
@@ -152,7 +157,7 @@ export async function recordChanges(em: EntityManager, pending: PendingChange[],
       });
     }
     rows.push(...part);
-    inserted = inserted.then(copying ? copyPart(em, part) : () => insertPart(em, part));
+    inserted = inserted.then(copying ? copyPart(em, part, ids, start) : () => insertPart(em, part));
     // Awaited below; until then a failure must not count as an unhandled rejection.
     inserted.catch(() => undefined);
     // Lets the database's answer to one insert start the next before the next part is built.
