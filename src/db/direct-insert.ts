@@ -41,9 +41,12 @@ const IDS_FIRST_MIN = 1000;
  * Inserts new objects, plain rows of the model (src/domain/new-rows), in the caller's transaction:
  * property initializers (`onCreate`), the row, columns the database defaults copied back, pivot
  * rows, then the change records. The rows get their ids; nothing later in the request flushes them.
+ * `read`: what reads the new rows back (the write's answer), run on the transaction once they are
+ * inserted; it needs nothing of their change records, so where those are built while the rows
+ * insert, the database answers it meanwhile, ahead of the records' insert. Its result is returned.
  */
-export async function insertNewRows(em: EntityManager, d: ModelDescriptor, entities: AnyEntity[]): Promise<void> {
-  if (!entities.length) return;
+export async function insertNewRows<R>(em: EntityManager, d: ModelDescriptor, entities: AnyEntity[], read?: () => Promise<R>): Promise<R | undefined> {
+  if (!entities.length) return read?.();
   const meta = em.getMetadata().find(d.cls.name)!;
   const props = rowProperties(meta);
   const onCreate = props.filter((p) => p.onCreate);
@@ -59,13 +62,14 @@ export async function insertNewRows(em: EntityManager, d: ModelDescriptor, entit
   const defaulted = props.filter((p) => objects.some((o) => o[p.name] === undefined));
   const pending = () => entities.map((entity): PendingChange => ({ action: 'create', entity, model: d, pre: null, id: entity.id }));
   // Many objects whose records need nothing from the database but their ids, on a server: the ids
-  // are taken first and the change records built while the rows insert, on the other core.
+  // are taken first and the change records built while the rows insert and are read back, on the other core.
   if (d.changeLogged && !defaulted.length && entities.length >= IDS_FIRST_MIN && onServer(em)) {
     const ids = await takeIds(em, meta.className, entities.length);
     entities.forEach((e, i) => { e.id = ids[i]; });
     const inserted = insertObjects(em, meta.className, objects, 'id', true).then(() => insertPivots(em, meta, entities));
-    await recordChanges(em, pending(), inserted);
-    return;
+    const answered = read ? inserted.then(read) : inserted.then(() => undefined);
+    await recordChanges(em, pending(), answered);
+    return answered;
   }
   const returning = ['id', ...defaulted.map((p) => `"${p.fieldNames[0]}"`)].join(', ');
   const rows = await insertObjects(em, meta.className, objects, returning);
@@ -82,6 +86,7 @@ export async function insertNewRows(em: EntityManager, d: ModelDescriptor, entit
   });
   await insertPivots(em, meta, entities);
   if (d.changeLogged) await recordChanges(em, pending());
+  return read?.();
 }
 
 /** The pivot rows of the objects' many-to-many relations (owning sides; see insertsDirectly). */

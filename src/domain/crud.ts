@@ -362,13 +362,11 @@ export async function create<T>(em: EntityManager, d: ModelDescriptor, inputs: I
     checkOwned(d, grant, entities);
     await finish(d, tem, entities, errors);
     throwIfInvalid(errors, bulk);
-    if (direct) {
-      await insertNewRows(tem, d, entities);
-    } else {
-      tem.persist(entities);
-      await tem.flush();
-    }
-    return answer ? answer(tem, entities.map((e) => e.id as number)) : entities;
+    const answered = answer && (() => answer(tem, entities.map((e) => e.id as number)));
+    if (direct) return (await insertNewRows(tem, d, entities, answered)) ?? entities;
+    tem.persist(entities);
+    await tem.flush();
+    return answered ? answered() : entities;
   });
   // Inserted directly, the entities are whole (the database's defaults were copied back).
   return answer || direct ? written : reload(em, d, (written as AnyEntity[]).map((e) => e.id as number));
