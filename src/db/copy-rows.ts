@@ -3,8 +3,8 @@
 // parameter does (10,000 change records: 90-130 against 195-234 ms in psql, bench/RESULTS.md
 // "Issue 16 at the end of 2026-12-07's afternoon stop"). COPY returns nothing, so the rows carry
 // their ids (./json-rows takeIds). PGlite has no COPY from a client stream: there, ./json-rows.
-// Used for change records (./change-log); the objects of a bulk create measured no faster this way
-// (their insert runs while the records are built, which takes longer).
+// Used for change records (./change-log) and for the objects of a bulk create whose ids were taken
+// first (./direct-insert).
 import { JsonType, type EntityManager, type EntityProperty } from '@mikro-orm/core';
 import type { AbstractSqlConnection, Knex } from '@mikro-orm/knex';
 import type { ClientBase } from 'pg';
@@ -72,4 +72,14 @@ export async function copyObjects(em: EntityManager, entityName: string, columns
       await client.releaseConnection(pg);
     }
   });
+}
+
+/**
+ * Objects that carry their ids (./json-rows takeIds, ascending) inserted by one COPY: sent whole,
+ * the server inserts them while the caller goes on (a bulk create builds its change records), where
+ * a statement per chunk would wait for the caller between chunks.
+ */
+export function copyWithIds(em: EntityManager, entityName: string, objects: Record<string, unknown>[], ids: number[]): Promise<void> {
+  const { columns, lines } = copyLines(em, entityName, objects);
+  return copyObjects(em, entityName, columns, lines, ids);
 }

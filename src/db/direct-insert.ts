@@ -5,6 +5,7 @@
 import { JsonType, ReferenceKind, type AnyEntity, type EntityManager, type EntityMetadata, type EventSubscriber } from '@mikro-orm/core';
 import type { ModelDescriptor } from '../domain/model';
 import { ChangeLogSubscriber, recordChanges, type PendingChange } from './change-log';
+import { copyWithIds } from './copy-rows';
 import { onServer } from './embedded';
 import { insertObjects, insertPivotRows, rowProperties, takeIds } from './json-rows';
 import { DeletedObjects } from './transaction';
@@ -66,7 +67,7 @@ export async function insertNewRows<R>(em: EntityManager, d: ModelDescriptor, en
   if (d.changeLogged && !defaulted.length && entities.length >= IDS_FIRST_MIN && onServer(em)) {
     const ids = await takeIds(em, meta.className, entities.length);
     entities.forEach((e, i) => { e.id = ids[i]; });
-    const inserted = insertObjects(em, meta.className, objects, 'id', true).then(() => insertPivots(em, meta, entities));
+    const inserted = copyWithIds(em, meta.className, objects, ids).then(() => insertPivots(em, meta, entities));
     const answered = read ? inserted.then(read) : inserted.then(() => undefined);
     await recordChanges(em, pending(), answered);
     return answered;
