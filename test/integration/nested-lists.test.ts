@@ -90,6 +90,25 @@ describe('nested lists', () => {
     expect(five).toBe(two);
   });
 
+  test('a bulk write answers its objects\' lists as a read does: per object, filtered, ordered, limited', async () => {
+    const tags = (await ok(`{ tags(ordering: ["name"]) { items { id slug } } }`)).tags.items as { id: string; slug: string }[];
+    const bySlug = (...slugs: string[]) => slugs.map((x) => `"${tags.find((t) => t.slug === x)!.id}"`).join(', ');
+    // Read for all the new objects at once (src/graphql/read-compiler/statement.ts ownersLists): each keeps its own members.
+    const sets = [['zeta', 'alpha', 'mid'], [], ['mid'], ['zeta', 'alpha'], ['alpha', 'mid', 'zeta']];
+    const selection = `id all: tags { slug } sorted: tags(ordering: ["-name"]) { name } one: tags(limit: 1) { slug } a: tags(filter: {q: "a"}) { slug }
+      policies: importRoutingPolicies { id }`;
+    const made = await ok(`mutation { createAutonomousSystems(inputs: [${sets.map((set, i) => `{asn: ${64800 + i}, name: "Tagged ${i}", tagIds: [${bySlug(...set)}]}`).join(', ')}]) { ${selection} } }`);
+    const written = made.createAutonomousSystems as Record<string, any>[];
+    expect(written.map((o) => o.all.map((t: any) => t.slug))).toEqual([['alpha', 'mid', 'zeta'], [], ['mid'], ['alpha', 'zeta'], ['alpha', 'mid', 'zeta']]);
+    expect(written.map((o) => o.sorted.map((t: any) => t.name))).toEqual([['Zeta', 'Mid', 'Alpha'], [], ['Mid'], ['Zeta', 'Alpha'], ['Zeta', 'Mid', 'Alpha']]);
+    expect(written.map((o) => o.one.map((t: any) => t.slug))).toEqual([['alpha'], [], ['mid'], ['alpha'], ['alpha']]);
+    expect(written.map((o) => o.a.map((t: any) => t.slug))).toEqual([['alpha', 'zeta'], [], [], ['alpha', 'zeta'], ['alpha', 'zeta']]);
+    expect(written.every((o) => Array.isArray(o.policies) && o.policies.length === 0)).toBe(true);
+    // The same answers as a read of the same objects with the same selection.
+    const read = await ok(`{ autonomousSystems(filter: {asn: {gte: 64800, lte: 64804}}, ordering: ["asn"], limit: 10) { items { ${selection} } } }`);
+    expect(read.autonomousSystems.items).toEqual(written);
+  });
+
   test('bad arguments are field errors, not server errors', async () => {
     const negative = await s.gql(`{ router(id: "${routers[0]}") { tags(limit: -1) { id } } }`);
     expect(negative.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { limit: ['Ensure this value is greater than or equal to 0.'] } });

@@ -181,7 +181,10 @@ export async function compiledWritten(ctx: GqlContext, em: EntityManager, info: 
   const builder = await prepare(tx, plan, paging);
   const r = builder.alias();
   // One parameter for any number of ids (a bulk write's thousands), as a PostgreSQL array literal.
-  const found = await run(tx, sql`select ${r}."id" as id, ${builder.object(plan, r)} as j from ${ident(builder.meta(d).tableName)} ${r} where ${r}."id" = any(${param(`{${ids.join(',')}}`)}::bigint[])`);
+  const idArray = () => sql`${param(`{${ids.join(',')}}`)}::bigint[]`;
+  // Nested lists read once for all the objects, not per object.
+  const { lists, joins } = builder.ownersLists(plan, r, idArray());
+  const found = await run(tx, sql`select ${r}."id" as id, ${builder.object(plan, r, lists)} as j from ${ident(builder.meta(d).tableName)} ${r}${joinSql(joins, '')} where ${r}."id" = any(${idArray()})`);
   const items = await objects(found, plan, builder.loadsByPlan);
   const byId = new Map(found.map((row, i) => [Number(row.id), items[i]]));
   return ids.map((id) => byId.get(id)).filter((o): o is Record<string, any> => !!o);

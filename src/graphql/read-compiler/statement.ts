@@ -127,8 +127,11 @@ export class StatementBuilder {
     return sql`select ${this.object(plan, alias)} as j${count ? sql`, ${count} as n` : ''} from (select ${alias}.* from ${from}${where} order by ${order}${limitOffset}) ${alias} order by ${order}`;
   }
 
-  /** The JSON object of one row of `plan.model` at `alias`. */
-  object(plan: ObjectPlan, alias: string): Sql {
+  /**
+   * The JSON object of one row of `plan.model` at `alias`. `lists`: values of its nested lists read
+   * for many owners at once (ownersLists), in place of a correlated subquery per owner.
+   */
+  object(plan: ObjectPlan, alias: string, lists?: Map<NestedListPlan, Sql | string>): Sql {
     const d = plan.model;
     const pairs: [string, Sql | string][] = [[COMPILED, 'true']];
     for (const c of plan.columns) pairs.push([c.field.name, c.hidden ? 'null' : this.column(d, alias, c.field.name)]);
@@ -137,7 +140,7 @@ export class StatementBuilder {
         ? this.idOf(d, alias, fk.field.name)
         : this.related(d, alias, fk.field.name, fk.rows, (a) => this.object(fk.plan, a))]);
     }
-    for (const l of plan.lists) pairs.push([l.key, this.list(plan, l, alias)]);
+    for (const l of plan.lists) pairs.push([l.key, lists?.get(l) ?? this.list(plan, l, alias)]);
     for (const x of plan.scalars) pairs.push([x.key, x.field.sql((f) => this.column(d, alias, f), alias, this.models)]);
     for (const l of plan.declaredLists) pairs.push([l.key, this.declaredList(d, l, alias)]);
     if (plan.derived.length) {
@@ -191,11 +194,13 @@ export class StatementBuilder {
     return sql`(select ${body(a)} from ${ident(this.meta(target).tableName)} ${a} where ${joinSql(conds, ' and ')})`;
   }
 
-  /** A nested list of one owner row: its members within the caller's scope, filtered, ordered, limited. */
-  private list(owner: ObjectPlan, l: ObjectPlan['lists'][number], ownerAlias: string): Sql | string {
-    if (!l.rows) return `'[]'::json`;
+  /**
+   * What a nested list's members are read from, for the child alias `c`: its limit and filter, or the
+   * value the list has on every owner (empty: hidden or a limit of 0; null: a refused argument).
+   */
+  private listSource(owner: ObjectPlan, l: NestedListPlan, c: string): { limit: number; conds: Sql[]; from: string; ownerCol: string } | { value: string } {
+    if (!l.rows) return { value: `'[]'::json` };
     const child = l.list.child;
-    const c = this.alias();
     let limit: number;
     let f: Sql | null;
     try {
@@ -205,14 +210,47 @@ export class StatementBuilder {
       // A refused argument is this field's error on each object, where GraphQL reports it.
       if (!(e instanceof ValidationError)) throw e;
       if (!owner.failed.some((x) => x.key === l.key)) owner.failed.push({ key: l.key, error: e });
-      return 'null';
+      return { value: 'null' };
     }
-    if (limit === 0) return `'[]'::json`;
+    if (limit === 0) return { value: `'[]'::json` };
     const { from, ownerCol } = this.membership(l.list, c);
-    const conds: Sql[] = [new Sql(`${ownerCol} = ${ownerAlias}."id"`), ...this.scope(child, c, l.rows)];
-    if (f) conds.push(f);
+    const conds = [...this.scope(child, c, l.rows), ...(f ? [f] : [])];
+    return { limit, conds, from, ownerCol };
+  }
+
+  /** A nested list of one owner row: its members within the caller's scope, filtered, ordered, limited. */
+  private list(owner: ObjectPlan, l: NestedListPlan, ownerAlias: string): Sql | string {
+    const c = this.alias();
+    const source = this.listSource(owner, l, c);
+    if ('value' in source) return source.value;
+    const conds = [new Sql(`${source.ownerCol} = ${ownerAlias}."id"`), ...source.conds];
     const s = this.alias();
-    return sql`coalesce((select json_agg(${s}.j) from (${this.page(l.plan, from, c, conds, l.args.ordering, sql` limit ${intParam(limit)}`, l.args.filter)}) ${s}), '[]'::json)`;
+    return sql`coalesce((select json_agg(${s}.j) from (${this.page(l.plan, source.from, c, conds, l.args.ordering, sql` limit ${intParam(source.limit)}`, l.args.filter)}) ${s}), '[]'::json)`;
+  }
+
+  /**
+   * The nested lists of many owner rows (`ownerIds`, an id array) read once for all of them: per
+   * list, one grouped subquery joined to the owners by id, the same members as list() picks for each
+   * owner (scope, filter, order, the limit as a row number per owner). For a write's thousands of
+   * objects, a correlated subquery per owner and list costs an index probe, a sort and an aggregate
+   * each (10,000 autonomous systems: 40,000 of them, ~60 ms of PostgreSQL's time).
+   * Returns each list's value for object()'s `lists` and the joins that go after the owners' table.
+   */
+  ownersLists(owner: ObjectPlan, ownerAlias: string, ownerIds: Sql): { lists: Map<NestedListPlan, Sql | string>; joins: Sql[] } {
+    const lists = new Map<NestedListPlan, Sql | string>();
+    const joins: Sql[] = [];
+    for (const l of owner.lists) {
+      const c = this.alias();
+      const source = this.listSource(owner, l, c);
+      if ('value' in source) { lists.set(l, source.value); continue; }
+      const order = this.order(l.list.child, c, l.args.ordering, l.args.filter);
+      const conds = [sql`${source.ownerCol} = any(${ownerIds})`, ...source.conds];
+      const g = this.alias();
+      const members = sql`select ${c}.*, ${source.ownerCol} as "__owner", row_number() over (partition by ${source.ownerCol} order by ${order}) as "__n" from ${source.from} where ${joinSql(conds, ' and ')}`;
+      joins.push(sql` left join (select ${c}."__owner", json_agg(${this.object(l.plan, c)} order by ${c}."__n") as j from (${members}) ${c} where ${c}."__n" <= ${intParam(source.limit)} group by ${c}."__owner") ${g} on ${g}."__owner" = ${ownerAlias}."id"`);
+      lists.set(l, `coalesce(${g}.j, '[]'::json)`);
+    }
+    return { lists, joins };
   }
 
   /** A declared list (./declared.ts) of one owner row: the target's rows meeting its conditions, within the caller's scope. */
@@ -232,7 +270,7 @@ export class StatementBuilder {
   }
 
   /** Where the (owner, child) pairs of a list live: the pivot table of a many-to-many, or the child's own table. */
-  private membership(list: ObjectPlan['lists'][number]['list'], c: string): { from: string; ownerCol: string } {
+  private membership(list: NestedListPlan['list'], c: string): { from: string; ownerCol: string } {
     const childMeta = this.meta(list.child);
     const childTable = ident(childMeta.tableName);
     if (list.via === 'reverse') return { from: `${childTable} ${c}`, ownerCol: `${c}.${ident(childMeta.properties[list.field.name].fieldNames[0])}` };
@@ -246,6 +284,8 @@ export class StatementBuilder {
     return { from: `${ident(prop.pivotTable)} ${m} join ${childTable} ${c} on ${c}."id" = ${m}.${ident(childCol)}`, ownerCol: `${m}.${ident(ownerCol)}` };
   }
 }
+
+type NestedListPlan = ObjectPlan['lists'][number];
 
 /** A plan selecting nothing but the id. */
 export function idOnly(plan: ObjectPlan): boolean {
