@@ -6,7 +6,8 @@
 // their order), so the ratios compare runs made under the same load.
 //   npx tsx bench/rest-bulk/run.ts                   (embedded PGlite in memory)
 //   BENCH_DB=postgres npx tsx bench/rest-bulk/run.ts (a throwaway PostgreSQL 15 server)
-//   BENCH_BASELINE=<dir> ...   also runs the gateway of another checkout of PeerGate (before/after),
+//   BENCH_BASELINE=<dir>[,<dir>...] ...   also runs the gateway of other checkouts of PeerGate (before/after,
+//                              or several steps side by side in the same rounds),
 //                              e.g. mkdir /tmp/base && git archive <commit> | tar -x -C /tmp/base &&
 //                              ln -s $PWD/node_modules /tmp/base/node_modules
 //   BENCH_CPU_PROF=<dir> ...   gateways run with --cpu-prof and write their profiles there when the run ends
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
   const gateways: Gateway[] = [];
   process.on('exit', () => { for (const g of gateways) g.proc.kill('SIGKILL'); server?.stop(); });
   gateways.push(await startGateway('this checkout', root, await dbUrl('bench_after'), token));
-  if (baselineDir) gateways.push(await startGateway(`baseline (${baselineDir})`, baselineDir, await dbUrl('bench_before'), token));
+  if (baselineDir) for (const [k, dir] of baselineDir.split(',').entries()) gateways.push(await startGateway(`baseline (${dir})`, dir, await dbUrl(`bench_before${k}`), token));
   // The floor's database, in this process (PGlite runs where it is opened).
   const config = loadConfig({ ...process.env, DATABASE_URL: await dbUrl('bench_raw'), PEERGATE_ADMIN_TOKEN: token, PORT: '0', HOST: '127.0.0.1', BGP_WORKER: 'off' });
   const pg = await startPeerGate(config, { migrate: true, port: 0, host: '127.0.0.1' });
