@@ -7,7 +7,7 @@ import type { Http, Reply } from './http';
 import { AS_ROWS, FIRST_ASN, METROS, ROLES, VENDORS, type Dataset } from './seed';
 import type { Recorder } from './recorder';
 
-interface Client { id: number; http: Http; rec: Recorder; data: Dataset; rand: () => number; seq: number }
+export interface Client { id: number; http: Http; rec: Recorder; data: Dataset; rand: () => number; seq: number }
 type Scenario = (c: Client) => Promise<void>;
 
 const AS_FIELDS = 'id asn name irrAsSet ipv4MaxPrefixes tags { slug color } importRoutingPolicies { name } exportRoutingPolicies { name } communities { value }';
@@ -115,24 +115,30 @@ const yabgp: Scenario = async (c) => {
   await c.rec.call('yabgp GET /v1/ (version)', () => c.http.send('GET', '/v1/'), ok(200));
 };
 
-/** Scenario and relative weight; writes are about a quarter of the requests. */
-const MIX: [Scenario, number][] = [
-  [gqlList, 14], [gqlDetail, 12], [gqlWrite, 5], [gqlBulk, 2],
-  [restList, 14], [restDetail, 12], [restWrite, 5],
-  [pdbList, 10], [nsotList, 8], [nsotQuery, 8], [yabgp, 3],
+/** Scenario, its name (bench/load/per-op.ts runs one at a time) and relative weight; writes are about a quarter of the requests. */
+export const MIX: { name: string; run: Scenario; weight: number }[] = [
+  { name: 'GraphQL list', run: gqlList, weight: 14 }, { name: 'GraphQL detail', run: gqlDetail, weight: 12 },
+  { name: 'GraphQL create+update+delete', run: gqlWrite, weight: 5 }, { name: 'GraphQL bulk create+delete (5)', run: gqlBulk, weight: 2 },
+  { name: 'PM REST list', run: restList, weight: 14 }, { name: 'PM REST detail', run: restDetail, weight: 12 },
+  { name: 'PM REST POST+PATCH+DELETE', run: restWrite, weight: 5 },
+  { name: 'PeeringDB list', run: pdbList, weight: 10 }, { name: 'NSoT list', run: nsotList, weight: 8 },
+  { name: 'NSoT set query', run: nsotQuery, weight: 8 }, { name: 'yabgp version', run: yabgp, weight: 3 },
 ];
-const TOTAL = MIX.reduce((s, [, w]) => s + w, 0);
+const TOTAL = MIX.reduce((s, m) => s + m.weight, 0);
 
 function next(c: Client): Scenario {
   let x = c.rand() * TOTAL;
-  for (const [s, w] of MIX) { x -= w; if (x < 0) return s; }
-  return MIX[0][0];
+  for (const m of MIX) { x -= m.weight; if (x < 0) return m.run; }
+  return MIX[0].run;
 }
+
+/** Load client `id`: its own seeded random sequence and ASN range. */
+export const client = (id: number, http: Http, rec: Recorder, data: Dataset): Client => ({ id, http, rec, data, rand: seededRandom(1000 + id), seq: 0 });
 
 /** `clients` loops, each running the mix until `until` (ms since epoch); in-flight requests finish. */
 export async function runClients(clients: number, until: number, http: Http, rec: Recorder, data: Dataset): Promise<void> {
   await Promise.all(Array.from({ length: clients }, async (_, id) => {
-    const c: Client = { id, http, rec, data, rand: seededRandom(1000 + id), seq: 0 };
+    const c = client(id, http, rec, data);
     while (Date.now() < until) await next(c)(c);
   }));
 }

@@ -19,8 +19,9 @@ export interface PeerGateProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-export function spawnPeerGate(name: string, args: string[], env: Record<string, string>): PeerGateProcess {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+/** `nodeFlags`: node's own options that NODE_OPTIONS refuses (e.g. --cpu-prof). */
+export function spawnPeerGate(name: string, args: string[], env: Record<string, string>, nodeFlags: string[] = []): PeerGateProcess {
+  const proc = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'src/main.ts', ...args], {
     cwd: root, env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
