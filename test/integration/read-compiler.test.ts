@@ -138,6 +138,26 @@ describe.each(DB_KINDS)('read compiler on %s', (kind) => {
     expect([seen[2], seen[3]]).toEqual([seen[0], seen[1]]);
   });
 
+  test('a filtered list, a detail and a write\'s answer read again answer for their own values (their statements are reused per shape)', async () => {
+    const list = 'query($f: AutonomousSystemFilter, $o: Int) { autonomousSystems(ordering: ["asn"], filter: $f, limit: 2, offset: $o) { totalCount items { id asn } } }';
+    const page = async (f: unknown, o = 0) => (await run('user', list, { f, o })).data.autonomousSystems;
+    expect(await page({ asn: { gte: 65101 } })).toMatchObject({ totalCount: 2, items: [{ asn: 65101 }, { asn: 65102 }] });
+    expect(await page({ asn: { gte: 65102 } })).toMatchObject({ totalCount: 1, items: [{ asn: 65102 }] });
+    expect(await page({ asn: { exact: [65100, 65102] } })).toMatchObject({ totalCount: 2, items: [{ asn: 65100 }, { asn: 65102 }] });
+    expect(await page({ asn: { exact: [65101] } })).toMatchObject({ totalCount: 1, items: [{ asn: 65101 }] });
+    expect(await page({ asn: { gte: 65101 } }, 1)).toMatchObject({ totalCount: 2, items: [{ asn: 65102 }] });
+    expect(await page({ asn: { gte: 65100 } }, 5)).toEqual({ totalCount: 3, items: [] });
+    expect(await page({ asn: { gte: 65102 } }, 5)).toEqual({ totalCount: 1, items: [] });
+    const ids = (await page({ asn: { lte: 65101 } })).items.map((a: { id: string }) => a.id);
+    const detail = 'query($id: ID!) { autonomousSystem(id: $id) { asn } }';
+    const asn = async (id: string) => (await run('user', detail, { id })).data.autonomousSystem?.asn;
+    expect([await asn(ids[0]), await asn(ids[1]), await asn(ids[0]), await asn('999999')]).toEqual([65100, 65101, 65100, undefined]);
+    const update = 'mutation($id: ID!, $c: String) { updateAutonomousSystem(id: $id, input: {comments: $c}) { asn comments } }';
+    const answers = [];
+    for (const [id, c] of [[ids[0], 'first'], [ids[1], 'second']]) answers.push((await run('superuser', update, { id, c })).data.updateAutonomousSystem);
+    expect(answers).toEqual([{ asn: 65100, comments: 'first' }, { asn: 65101, comments: 'second' }]);
+  });
+
   test('nested list arguments and scopes: filter, ordering, limit; a user sees only visible contacts', async () => {
     const q = `{ autonomousSystems(ordering: ["-asn"], filter: {asn: {gte: 65101}}) { items { asn tags(ordering: ["-name"], limit: 1) { name } importRoutingPolicies(filter: {name: {exact: ["nope"]}}) { id } } }
       pdbNetworks { items { name contacts(ordering: ["name"]) { name visible } } } }`;

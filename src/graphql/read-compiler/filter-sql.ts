@@ -189,3 +189,16 @@ export function renderWhere(metadata: MetadataStorage, platform: Platform, meta:
   for (const key of r.rawKeys) RawQueryFragment.remove(key);
   return { text: parts.join(' and '), params: r.params };
 }
+
+/** Takes the raw fragments `where` registered out of MikroORM's registry when no renderer consumed them. */
+export function releaseRawKeys(where: unknown): void {
+  if (Array.isArray(where)) {
+    for (const x of where) releaseRawKeys(x);
+    return;
+  }
+  if (!isPlain(where)) return;
+  for (const [k, v] of Object.entries(where)) {
+    if (RawQueryFragment.isKnownFragment(k)) RawQueryFragment.remove(k);
+    releaseRawKeys(v);
+  }
+}

@@ -21,7 +21,9 @@ import { derive, loadsOf, needsDerive, type Loads } from './derived';
 import { StatementBuilder, COMPILED, idOnly } from './statement';
 import { ident, intParam, joinSql, param, sql, type Sql } from './sql';
 import { executeRead } from '../../db/prepared-reads';
-import { bind, LIMIT, OFFSET, rememberedList, rememberList, reusable, shapeKey, type BuiltList } from './list-cache';
+import { bind, emptyFilter, IDS, LIMIT, OFFSET, remember, remembered, reusable, shapeKey, withStandIns, type BuiltList, type BuiltObject } from './list-cache';
+import { filterToWhere } from '../../domain/filters';
+import { releaseRawKeys } from './filter-sql';
 
 export { COMPILED };
 
@@ -117,20 +119,56 @@ export function pageBounds(args: ListArgs, paging: Paging): { limit: number | un
 const pageMarkers = (limit: number | undefined, offset: number): Sql =>
   sql`${limit === undefined ? '' : sql` limit ${param(LIMIT)}`}${offset ? sql` offset ${param(OFFSET)}` : ''}`;
 
-/** The plan and statement of a root list page (./list-cache.ts BuiltList). */
-async function buildList(ctx: GqlContext, info: GraphQLResolveInfo, d: ModelDescriptor, args: ListArgs, paging: Paging, rows: RowCondition[], limit: number | undefined): Promise<BuiltList> {
+/** The aliases of a root list's rows, the page's and the count's: a new builder's first two, in this order. */
+const rootAliases = (builder: StatementBuilder): [string, string] => [builder.alias(), builder.alias()];
+
+/** Whether the list is ordered by a filter's value (a custom filter's orderBy: distance), which its ORDER BY then holds. */
+const ordersByFilter = (d: ModelDescriptor, ordering: ListArgs['ordering']): boolean =>
+  (ordering ?? []).some((o) => o.split(',').some((k) => !!d.customFilters?.[k.trim().replace(/^-/, '')]?.orderBy));
+
+/**
+ * A root list's filter as SQL over the page's and the count's rows, rendered for this request, so
+ * that its statement can be remembered with the filter's values as parameters: [] without
+ * conditions, undefined when the statement must be built for this request (a filter the direct
+ * renderer does not know, or one the list orders by).
+ */
+function renderedFilters(ctx: GqlContext, d: ModelDescriptor, args: ListArgs, paging: Paging): Sql[] | undefined {
+  if (emptyFilter(args.filter)) return [];
+  if (ordersByFilter(d, args.ordering)) return undefined;
+  const probe = new StatementBuilder(ctx.em as SqlEntityManager, ctx.caller, paging, new Map());
+  const out: Sql[] = [];
+  for (const alias of rootAliases(probe)) {
+    const where = filterToWhere(d, args.filter, ctx.caller);
+    const f = probe.directFilter(d, alias, where);
+    if (f === undefined) {
+      releaseRawKeys(where);
+      return undefined;
+    }
+    if (f === null) return [];
+    out.push(f);
+  }
+  return out;
+}
+
+/**
+ * The plan and statement of a root list page (./list-cache.ts BuiltList). `filters`: the filter
+ * rendered beforehand (renderedFilters), whose values become stand-ins; without, it is rendered here.
+ */
+async function buildList(ctx: GqlContext, info: GraphQLResolveInfo, d: ModelDescriptor, args: ListArgs, paging: Paging, rows: RowCondition[], limit: number | undefined, filters: Sql[] | undefined): Promise<BuiltList> {
   const { items: plan, count } = new Planner(info, ctx.caller).page(d);
   const builder = await prepare(ctx, plan, paging);
   const table = ident(builder.meta(d).tableName);
-  const r = builder.alias();
   // The count is rendered with its own alias and its own copy of the filter (MikroORM's raw
   // fragments are single-use). It rides on the page's statement, one value per row (PostgreSQL
   // computes the uncorrelated subquery once): one turn through the pool and the server per page,
   // not two. Only a page without rows needs it on its own.
-  const c = builder.alias();
-  const where = conditions(builder, d, c, rows, args.filter);
-  const countSql = count ? sql`(select count(*)::int from ${table} ${c}${where.length ? sql` where ${joinSql(where, ' and ')}` : ''})` : null;
-  const page = limit === 0 ? null : builder.page(plan, `${table} ${r}`, r, conditions(builder, d, r, rows, args.filter), args.ordering, pageMarkers(limit, args.offset ?? 0), args.filter, countSql);
+  const [r, c] = rootAliases(builder);
+  const where = (alias: string, part: number): Sql[] => (filters === undefined
+    ? conditions(builder, d, alias, rows, args.filter)
+    : [...builder.scope(d, alias, rows), ...(filters.length ? [withStandIns(filters[part], part)] : [])]);
+  const countWhere = where(c, 1);
+  const countSql = count ? sql`(select count(*)::int from ${table} ${c}${countWhere.length ? sql` where ${joinSql(countWhere, ' and ')}` : ''})` : null;
+  const page = limit === 0 ? null : builder.page(plan, `${table} ${r}`, r, where(r, 0), args.ordering, pageMarkers(limit, args.offset ?? 0), args.filter, countSql);
   return { plan, loadsByPlan: builder.loadsByPlan, page, count: countSql };
 }
 
@@ -138,29 +176,47 @@ async function buildList(ctx: GqlContext, info: GraphQLResolveInfo, d: ModelDesc
 export async function compiledList(ctx: GqlContext, info: GraphQLResolveInfo, d: ModelDescriptor, args: ListArgs, paging: Paging): Promise<{ items: unknown[]; totalCount: number }> {
   const rows = requireReadGrant(ctx.caller, d);
   const { limit } = pageBounds(args, paging);
-  const key = shapeKey(info, ctx.caller, args, limit, paging);
-  let list = key === null ? undefined : rememberedList(info, key);
+  const offset = args.offset ?? 0;
+  const filters = renderedFilters(ctx, d, args, paging);
+  const key = filters === undefined ? null : shapeKey(info, ctx.caller, paging, [args.ordering ?? null, limit === undefined, !!offset, filters.map((f) => f.text)]);
+  let list = key === null ? undefined : remembered<BuiltList>(info, key);
   if (!list) {
-    list = await buildList(ctx, info, d, args, paging, rows, limit);
-    if (key !== null && reusable(list.plan)) rememberList(info, key, list);
+    list = await buildList(ctx, info, d, args, paging, rows, limit, filters);
+    if (key !== null && reusable(list.plan)) remember(info, key, list);
   }
   const { plan, page, count } = list;
-  const pageRows = page ? await executeRead(ctx.em, page.text, bind(page, limit, args.offset ?? 0)) : [];
-  const totalCount = !count ? -1 : pageRows.length ? Number(pageRows[0].n) : Number((await run(ctx, sql`select ${count} as n`))[0].n);
+  const values = { limit, offset, filters };
+  const pageRows = page ? await executeRead(ctx.em, page.text, bind(page, values)) : [];
+  const totalCount = !count ? -1 : pageRows.length ? Number(pageRows[0].n) : Number((await executeRead(ctx.em, `select ${count.text} as n`, bind(count, values)))[0].n);
   return { items: await objects(pageRows, plan, list.loadsByPlan), totalCount };
+}
+
+/**
+ * The plan and statement of one object or a few by id (IDS stands in for them), remembered per
+ * shape; `plan` is given when already made. `statement` writes it for the builder, the plan and the row alias.
+ */
+async function builtObject(ctx: GqlContext, info: GraphQLResolveInfo, key: string | null, plan: ObjectPlan, paging: Paging, statement: (builder: StatementBuilder, r: string) => Sql): Promise<BuiltObject> {
+  const known = key === null ? undefined : remembered<BuiltObject>(info, key);
+  if (known) return known;
+  const builder = await prepare(ctx, plan, paging);
+  const built = { plan, loadsByPlan: builder.loadsByPlan, statement: statement(builder, builder.alias()) };
+  if (key !== null && reusable(plan)) remember(info, key, built);
+  return built;
 }
 
 /** One object by id; null when there is none the caller may read. */
 export async function compiledDetail(ctx: GqlContext, info: GraphQLResolveInfo, d: ModelDescriptor, id: string, paging: Paging): Promise<Record<string, unknown> | null> {
   const rows = requireReadGrant(ctx.caller, d);
-  const plan = new Planner(info, ctx.caller).detail(d);
+  const key = shapeKey(info, ctx.caller, paging, ['detail']);
+  const plan = (key === null ? undefined : remembered<BuiltObject>(info, key))?.plan ?? new Planner(info, ctx.caller).detail(d);
   const n = Number(id);
   if (!Number.isSafeInteger(n) || n < 1 || n > 2147483647) return null;
-  const builder = await prepare(ctx, plan, paging);
-  const r = builder.alias();
-  const conds = [sql`${r}."id" = ${intParam(n)}`, ...builder.scope(d, r, rows)];
-  const found = await run(ctx, sql`select ${builder.object(plan, r)} as j from ${ident(builder.meta(d).tableName)} ${r} where ${joinSql(conds, ' and ')}`);
-  return (await objects(found, plan, builder.loadsByPlan))[0] ?? null;
+  const { statement, loadsByPlan } = await builtObject(ctx, info, key, plan, paging, (builder, r) => {
+    const conds = [sql`${r}."id" = ${param(IDS)}`, ...builder.scope(d, r, rows)];
+    return sql`select ${builder.object(plan, r)} as j from ${ident(builder.meta(d).tableName)} ${r} where ${joinSql(conds, ' and ')}`;
+  });
+  const found = await executeRead(ctx.em, statement.text, bind(statement, { ids: String(n) }));
+  return (await objects(found, plan, loadsByPlan))[0] ?? null;
 }
 
 /**
@@ -172,20 +228,22 @@ export async function compiledDetail(ctx: GqlContext, info: GraphQLResolveInfo, 
  */
 export async function compiledWritten(ctx: GqlContext, em: EntityManager, info: GraphQLResolveInfo, d: ModelDescriptor, ids: number[], paging: Paging): Promise<Record<string, unknown>[]> {
   if (!ids.length) return [];
-  const plan = new Planner(info, ctx.caller).detail(d);
+  const key = shapeKey(info, ctx.caller, paging, ['written']);
+  const plan = (key === null ? undefined : remembered<BuiltObject>(info, key))?.plan ?? new Planner(info, ctx.caller).detail(d);
   // Ids alone (what a bulk import often asks back) are known: no statement.
   if (idOnly(plan)) return ids.map((id) => ({ [COMPILED]: true, id }));
   // Whatever the plan reads first (a declared list's argument from the caller's preferences) reads
   // on the transaction too: a second connection taken while holding one can starve a full pool.
   const tx: GqlContext = { ...ctx, em };
-  const builder = await prepare(tx, plan, paging);
-  const r = builder.alias();
   // One parameter for any number of ids (a bulk write's thousands), as a PostgreSQL array literal.
-  const idArray = () => sql`${param(`{${ids.join(',')}}`)}::bigint[]`;
-  // Nested lists read once for all the objects, not per object.
-  const { lists, joins } = builder.ownersLists(plan, r, idArray());
-  const found = await run(tx, sql`select ${r}."id" as id, ${builder.object(plan, r, lists)} as j from ${ident(builder.meta(d).tableName)} ${r}${joinSql(joins, '')} where ${r}."id" = any(${idArray()})`);
-  const items = await objects(found, plan, builder.loadsByPlan);
+  const { statement, loadsByPlan } = await builtObject(tx, info, key, plan, paging, (builder, r) => {
+    const idArray = () => sql`${param(IDS)}::bigint[]`;
+    // Nested lists read once for all the objects, not per object.
+    const { lists, joins } = builder.ownersLists(plan, r, idArray());
+    return sql`select ${r}."id" as id, ${builder.object(plan, r, lists)} as j from ${ident(builder.meta(d).tableName)} ${r}${joinSql(joins, '')} where ${r}."id" = any(${idArray()})`;
+  });
+  const found = await executeRead(em, statement.text, bind(statement, { ids: `{${ids.join(',')}}` }));
+  const items = await objects(found, plan, loadsByPlan);
   const byId = new Map(found.map((row, i) => [Number(row.id), items[i]]));
   return ids.map((id) => byId.get(id)).filter((o): o is Record<string, any> => !!o);
 }

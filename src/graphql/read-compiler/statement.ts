@@ -72,10 +72,16 @@ export class StatementBuilder {
    */
   filter(d: ModelDescriptor, alias: string, filter: ListArgs['filter']): Sql | null {
     const where = filterToWhere(d, filter ?? null, this.caller);
+    const direct = this.directFilter(d, alias, where);
+    return direct === undefined ? this.filterByQueryBuilder(d, alias, where) : direct;
+  }
+
+  /** filterToWhere's conditions over `alias` as the direct renderer writes them; null when none, undefined when it does not know them. */
+  directFilter(d: ModelDescriptor, alias: string, where: Record<string, unknown>): Sql | null | undefined {
     if (!Object.keys(where).length) return null;
     const direct = renderWhere(this.metadata, this.em.getPlatform(), this.meta(d), alias, where);
-    if (direct) return direct.text ? new Sql(`(${direct.text})`, direct.params) : null;
-    return this.filterByQueryBuilder(d, alias, where);
+    if (!direct) return undefined;
+    return direct.text ? new Sql(`(${direct.text})`, direct.params) : null;
   }
 
   /** What renderWhere does not know, as MikroORM's query builder renders it. */
