@@ -5,6 +5,7 @@
 import { BigIntType, JsonType, ReferenceKind, type EntityManager, type EntityMetadata, type EntityProperty } from '@mikro-orm/core';
 import type { AbstractSqlConnection, Knex } from '@mikro-orm/knex';
 import { EmbeddedConnection } from './embedded';
+import { executeRead } from './prepared-reads';
 
 /** Rows per statement: bounds the size of one parameter (a change-log row carries two JSON copies of an object). */
 export const CHUNK = 2000;
@@ -130,6 +131,10 @@ export function execute(em: EntityManager, sql: string, params: unknown[]): Prom
   const conn = em.getConnection() as AbstractSqlConnection;
   const trx = em.getTransactionContext<Knex.Transaction>();
   if (conn instanceof EmbeddedConnection) return conn.execute(sql, params as any[], 'all', trx, em.getLoggerContext());
+  // In a write's transaction, as the read compiler's statements run (./prepared-reads): a model's
+  // insert, its change records' and a uniqueness check are the same text write after write, so the
+  // server parses and plans them once per connection, and knex's raw query is not built for them.
+  if (trx) return executeRead(em, sql, params);
   return counted(em, sql, async () => {
     const query = conn.getKnex().raw(sql, params as Knex.RawBinding[]);
     if (trx) query.transacting(trx);
