@@ -224,19 +224,21 @@ export class PgBus implements EventBus {
    * `json`, not `jsonb`, which refuses a \u0000 a peer's shutdown message may carry. A payload
    * too big to carry travels as its log id (payload null). The batch travels as one JSON array
    * (a json value keeps each body's text as sent): as text[] and json[], the driver would quote
-   * every body into an array literal character by character.
+   * every body into an array literal character by character. The statement is prepared once per
+   * sending connection (named): the server parsed and planned it again for every write before.
    */
   private async notify(client: Client, batch: Outgoing[]): Promise<void> {
-    await client.query(
-      `with e as (
+    await client.query({
+      name: 'peergate_bus_notify',
+      text: `with e as (
          insert into ${LOG} (topic, body)
          select o.value->>'topic', o.value->'body' from json_array_elements($1::json) with ordinality as o(value, n) order by n
          returning id, topic, body)
        select pg_notify($2, json_build_object('id', id, 'topic', topic,
          'payload', case when octet_length(body::text) + length(topic) + 60 <= ${MAX_INLINE} then body end)::text)
        from (select * from e order by id offset 0) as sent`,
-      [JSON.stringify(batch.map((o) => ({ topic: o.topic, body: o.payload }))), CHANNEL],
-    );
+      values: [JSON.stringify(batch.map((o) => ({ topic: o.topic, body: o.payload }))), CHANNEL],
+    });
   }
 
   publishObjectChanges(changes: ObjectChange[]): void {
