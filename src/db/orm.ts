@@ -12,6 +12,7 @@ import { queryStats, requestOfLog } from './context';
 import { PeerGateNamingStrategy } from './naming';
 import { EmbeddedDatabase, EmbeddedDriver } from './embedded';
 import { readUnprepared } from './prepared-reads';
+import { quietFlushGuard } from './flush-guard';
 
 export type Orm = MikroORM;
 
@@ -69,6 +70,7 @@ export async function openOrm(databaseUrl: string, opts: OpenOptions = {}): Prom
   if (databaseUrl.startsWith('postgres')) {
     const orm = await MikroORM.init({ ...baseOptions(), driver: PostgreSqlDriver, clientUrl: databaseUrl, pool: { min: 1, max: opts.poolSize ?? 10 } } as Options);
     if (opts.preparedStatements === false) readUnprepared(orm.em);
+    await quietFlushGuard(orm.em);
     return orm;
   }
   const location = databaseUrl.replace(/^pglite:\/\//, '');
@@ -98,6 +100,7 @@ export async function openOrm(databaseUrl: string, opts: OpenOptions = {}): Prom
   orm.close = async (force?: boolean) => {
     try { await close(force); } finally { await embedded.close(); }
   };
+  await quietFlushGuard(orm.em);
   return orm;
 }
 

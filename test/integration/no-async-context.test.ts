@@ -3,7 +3,8 @@
 // The request's context travels on its EntityManager instead (src/db/context.ts), and transactions
 // are explicit (src/db/transaction.ts) rather than MikroORM's em.transactional. What remains is
 // MikroORM's own: UnitOfWork.commit runs every flush inside one (a guard against flushing from a
-// flush hook), so a write, or the start's admin token, still turns the hooks on.
+// flush hook), so a write, or the start's admin token, turns the hooks on; src/db/flush-guard.ts
+// disables that storage again once no flush runs, so they are off between writes.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { WebSocket } from 'ws';
 import { createClient, type Client } from 'graphql-ws';
@@ -11,6 +12,8 @@ import { startTestServer, type TestServer } from '../helpers/server';
 import { AS, asn } from '../helpers/pm';
 
 const entered: string[] = [];
+/** The storages entered by the server (not the test runner), to check which stay enabled. */
+const storages = new Set<AsyncLocalStorage<unknown>>();
 /** Entries by the test runner itself (jest-circus runs each test in one) are not the server's. */
 const serverEntries = () => entered.filter((stack) => !stack.includes('jest-circus'));
 const isFlushGuard = (stack: string) => /\n\s+at UnitOfWork\.commit /.test(stack);
@@ -19,6 +22,7 @@ const originals = { run: AsyncLocalStorage.prototype.run, enterWith: AsyncLocalS
 function watchEntries(): void {
   AsyncLocalStorage.prototype.run = function (this: AsyncLocalStorage<unknown>, ...args: Parameters<typeof originals.run>) {
     entered.push(`run\n${new Error().stack}`);
+    if (!entered[entered.length - 1].includes('jest-circus')) storages.add(this);
     return originals.run.apply(this, args as any);
   } as typeof originals.run;
   AsyncLocalStorage.prototype.enterWith = function (this: AsyncLocalStorage<unknown>, store: unknown) {
@@ -57,6 +61,9 @@ describe('serving enters no AsyncLocalStorage', () => {
     expect(changes[0].user_name).not.toBe('');
     const listed = await s.gql('{ autonomousSystems(limit: 10) { totalCount } }');
     expect(listed.data.autonomousSystems.totalCount).toBe(2);
+    // The flush guard is entered, and disabled again once the write is done: the hooks are off.
+    expect(storages.size).toBeGreaterThan(0);
+    expect([...storages].filter((x) => (x as unknown as { enabled: boolean }).enabled)).toEqual([]);
 
     const got: any[] = [];
     client = createClient({ url: `${s.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Token ${s.token}` } });
