@@ -63,6 +63,28 @@ describe.each(DB_KINDS)('permissions on %s', (kind) => {
     expect(code(await s.gql(`mutation { deleteUser(id: ${made.data.createUser.id}) }`))).toBeUndefined();
   });
 
+  test('deleting a user, through either API, keeps its change records with no user and its name', async () => {
+    const sql = (text: string, params: unknown[] = []) => s.pg.orm.em.fork().getConnection().execute(text, params) as Promise<any[]>;
+    const deletes = [
+      (id: number) => s.gql(`mutation { deleteUser(id: ${id}) }`),
+      (id: number) => s.http('DELETE', `/api/users/users/${id}/`),
+    ];
+    for (const [i, remove] of deletes.entries()) {
+      const author = await account(s, `leaver${i}`, 'staff');
+      const made = await s.http('POST', '/api/extras/tags/', { body: { name: `left-${i}`, slug: `left-${i}` }, token: author.key });
+      expect(made.status).toBe(201);
+      const before = await sql('select user_id, user_name from core_object_change where changed_object_type = ? and changed_object_id = ?', ['extras.tag', made.json.id]);
+      expect(before).toEqual([{ user_id: author.id, user_name: `leaver${i}` }]);
+      await remove(author.id);
+      expect(await sql('select id from users_user where id = ?', [author.id])).toEqual([]);
+      const after = await sql('select user_id, user_name from core_object_change where changed_object_type = ? and changed_object_id = ?', ['extras.tag', made.json.id]);
+      expect(after).toEqual([{ user_id: null, user_name: `leaver${i}` }]);
+      // Nor does a record name a user that no longer exists (the foreign key's check, per statement).
+      await expect(sql(`insert into core_object_change (time, user_id, request_id, action, changed_object_type, changed_object_id)
+        values (now(), ?, gen_random_uuid(), 'create', 'extras.tag', 1)`, [author.id])).rejects.toThrow(/foreign key/);
+    }
+  });
+
   test('a user changes their own password and manages their own tokens, with a write credential only', async () => {
     expect(code(await s.gql(`mutation { updateUser(id: ${alice.id}, input: { password: "new-alice-pw" }) { id } }`, {}, alice.roKey))).toBe('FORBIDDEN');
     const r = await s.http('PATCH', `/api/users/users/${alice.id}/`, { body: { password: 'new-alice-pw' }, token: alice.key });

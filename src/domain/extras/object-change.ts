@@ -20,7 +20,7 @@ import { User } from '../users/user';
 export class ObjectChange {
   @IdField() id!: number;
   @F.datetime({ readOnly: true }) time!: Date;
-  @F.fk(() => User, { nullable: true, deleteRule: 'set null', via: ['username'], restVia: 'username' }) user?: Rel<User> | null;
+  @F.fk(() => User, { nullable: true, deleteRule: 'set null', checkedPerStatement: true, via: ['username'], restVia: 'username' }) user?: Rel<User> | null;
   @F.string({ maxLength: 150, default: '' }) userName: string = '';
   @F.uuid({ readOnly: true }) requestId!: string;
   @F.choice(ObjectChangeAction, { maxLength: 10 }) action!: string;
