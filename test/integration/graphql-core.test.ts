@@ -5,6 +5,9 @@ import { startTestServer, type TestServer } from '../helpers/server';
 import { DB_KINDS } from '../helpers/db';
 import { createToken } from '../../src/domain/users/tokens';
 import { User } from '../../src/domain/users/user';
+import { AutonomousSystem } from '../../src/domain/peering/autonomous-system';
+import { describe as model } from '../../src/domain/model';
+import { snapshot } from '../../src/db/snapshot';
 
 const AS_FIELDS = 'id asn name display irrAsSet ipv4MaxPrefixes affiliated created updated';
 
@@ -152,6 +155,18 @@ describe.each(DB_KINDS)('GraphQL core on %s', (kind) => {
     const before = (await s.gql('{ objectChanges { totalCount } }')).data.objectChanges.totalCount;
     await s.gql('mutation { createTags(inputs: [{name: "T1", slug: "t1"}, {name: "T1", slug: "t1b"}]) { id } }');
     expect((await s.gql('{ objectChanges { totalCount } }')).data.objectChanges.totalCount).toBe(before);
+  });
+
+  test('a change record reads back with its snapshot\'s keys in the order they were written', async () => {
+    const made = await s.gql('mutation { createAutonomousSystem(input: {asn: 64999, name: "Key Order", irrAsSet: "AS-KO"}) { id } }');
+    const id = made.data.createAutonomousSystem.id;
+    const as = await s.pg.orm.em.fork().findOneOrFail(AutonomousSystem, Number(id), { populate: ['*'] as never });
+    const written = Object.keys(snapshot(model(AutonomousSystem), as));
+    const stored = (await s.http('GET', `/api/extras/object-changes/?changed_object_type=peering.autonomoussystem&changed_object_id=${id}`)).json.results[0].postchange_data;
+    const read = (await s.gql(`{ objectChanges(filter: {changedObjectType: {exact: ["peering.autonomoussystem"]}, changedObjectId: {exact: [${id}]}}) { items { postchangeData } } }`))
+      .data.objectChanges.items[0].postchangeData;
+    expect(Object.keys(stored)).toEqual(written);
+    expect(Object.keys(read)).toEqual(written);
   });
 
   test('writes need a write token; expired and invalid tokens are refused', async () => {

@@ -25,6 +25,14 @@ describe('drift', () => {
         .flatMap((p) => [`${meta.tableName}_${p.fieldNames[0]}_check`, `${meta.tableName}_${p.fieldNames[0]}_set_null`]));
       expect(kept).toContain('core_object_change_user_id_check');
       for (const name of kept) expect(triggers).toContain(name);
+      // The diff compares a JSON column by its mapped type (jsonb either way): json and jsonb are checked here.
+      const jsonTypes = new Map((await orm.em.getConnection().execute(`select table_name || '.' || column_name as c, data_type from information_schema.columns
+        where table_schema = current_schema() and data_type in ('json', 'jsonb')`) as any[]).map((r) => [r.c, r.data_type]));
+      const declared = Object.values(orm.getMetadata().getAll()).flatMap((meta) => meta.props
+        .filter((p) => ['json', 'jsonb'].includes(p.columnTypes?.[0]) && p.fieldNames?.length === 1)
+        .map((p) => [`${meta.tableName}.${p.fieldNames[0]}`, p.columnTypes[0]]));
+      expect(declared).toContainEqual(['core_object_change.prechange_data', 'json']);
+      expect(declared).toEqual(declared.map(([c]) => [c, jsonTypes.get(c)]));
     } finally {
       await orm.close(true);
     }
