@@ -4,6 +4,7 @@
 // tick. Workers also announce themselves so each one aims at a fair share
 // (ceil(routers / live workers)) and hands back its surplus when a worker joins.
 // The tables are created here, like the event bus's, so no migration is needed.
+import { ensureTable } from '../db/ensure-table';
 import { Client } from 'pg';
 import { logger } from '../log';
 
@@ -127,12 +128,8 @@ export class LeaseManager {
 }
 
 export async function ensureLeaseTables(client: Client): Promise<void> {
-  const create = async (sql: string) => {
-    // Two workers starting together can race on `if not exists`; the loser's duplicate is harmless.
-    try { await client.query(sql); } catch (e) { if (!['23505', '42P07'].includes((e as { code?: string }).code ?? '')) throw e; }
-  };
-  await create(`create table if not exists ${LEASE_TABLE} (router_id integer primary key, worker_id text not null, expires timestamptz not null)`);
-  await create(`create table if not exists ${WORKER_TABLE} (worker_id text primary key, expires timestamptz not null)`);
+  await ensureTable(client, LEASE_TABLE, 'router_id integer primary key, worker_id text not null, expires timestamptz not null');
+  await ensureTable(client, WORKER_TABLE, 'worker_id text primary key, expires timestamptz not null');
 }
 
 /** Current leases (for operators and tests). */

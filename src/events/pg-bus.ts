@@ -4,6 +4,7 @@
 // to a short-lived log (in the same statement as its NOTIFY), which serves two needs:
 // payloads over NOTIFY's 8000-byte limit travel as a log id, and a process whose
 // listening connection was lost replays what it missed from the log once it is back.
+import { ensureTable } from '../db/ensure-table';
 import { Client } from 'pg';
 import type { ObjectChange } from '../domain/extras/object-change';
 import { busTopics, toObjectChangedEvent, type BgpSessionEvent, type BusTopics, type EventBus, type JobChangedEvent } from './bus';
@@ -55,7 +56,7 @@ export class PgBus implements EventBus {
   static async connect(url: string): Promise<PgBus> {
     const bus = new PgBus(url);
     bus.sender = await bus.open(false);
-    await bus.sender.query(`create table if not exists ${LOG} (id bigserial primary key, topic text not null, body json not null, created timestamptz not null default now())`);
+    await ensureTable(bus.sender, LOG, 'id bigserial primary key, topic text not null, body json not null, created timestamptz not null default now()');
     bus.firstId = bus.maxSeen = Number((await bus.sender.query(`select coalesce(max(id), 0) as m from ${LOG}`)).rows[0].m);
     bus.listener = await bus.open(true);
     bus.sweep = setInterval(() => { bus.sender.query(`delete from ${LOG} where created < now() - interval '${KEEP}'`).catch(() => undefined); }, 30_000);

@@ -7,8 +7,20 @@ import WebSocket from 'ws';
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../src/config';
 import { startPeerGate, type PeerGate } from '../../src/server';
+import { PgBus } from '../../src/events/pg-bus';
 import { freshDatabaseUrl } from '../helpers/db';
 import { waitFor } from '../interop/daemons';
+
+describe('event bus: gateways starting together on a fresh database', () => {
+  test('each creates or finds the event log, none fails (several processes of one gateway start so)', async () => {
+    for (let round = 0; round < 3; round++) {
+      const fresh = await freshDatabaseUrl('postgres');
+      const buses = await Promise.allSettled(Array.from({ length: 4 }, () => PgBus.connect(fresh)));
+      for (const b of buses) if (b.status === 'fulfilled') await b.value.close();
+      expect(buses.map((b) => (b.status === 'rejected' ? String(b.reason) : 'ok'))).toEqual(['ok', 'ok', 'ok', 'ok']);
+    }
+  }, 60_000);
+});
 
 describe('event bus over PostgreSQL', () => {
   const token = randomBytes(20).toString('hex');

@@ -3,6 +3,7 @@
 // row alive; an asker waits for exactly the live nodes, so a list is complete without waiting
 // out a timeout, and a gateway with no node at all says so at once. Created here like the event
 // bus's and the leases' tables, so no migration is needed.
+import { ensureTable } from '../../db/ensure-table';
 import { Client } from 'pg';
 import { logger } from '../../log';
 
@@ -12,15 +13,6 @@ const NODE_SECONDS = 15;
 const HEARTBEAT_MS = 5000;
 /** How long an asker reuses the list of live nodes. */
 const LIST_CACHE_MS = 1000;
-
-async function ensureTable(client: Client): Promise<void> {
-  try {
-    await client.query(`create table if not exists ${NODE_TABLE} (node_id text primary key, expires timestamptz not null)`);
-  } catch (e) {
-    // Two processes starting together can race on `if not exists`; the loser's duplicate is harmless.
-    if (!['23505', '42P07'].includes((e as { code?: string }).code ?? '')) throw e;
-  }
-}
 
 export class SpeakerNodes {
   private readonly client: Client;
@@ -37,7 +29,7 @@ export class SpeakerNodes {
   }
 
   private connect(): Promise<void> {
-    this.ready ??= this.client.connect().then(() => ensureTable(this.client));
+    this.ready ??= this.client.connect().then(() => ensureTable(this.client, NODE_TABLE, 'node_id text primary key, expires timestamptz not null'));
     return this.ready;
   }
 
