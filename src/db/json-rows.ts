@@ -136,11 +136,7 @@ export function execute(em: EntityManager, sql: string, params: unknown[]): Prom
   // insert, its change records' and a uniqueness check are the same text write after write, so the
   // server parses and plans them once per connection, and knex's raw query is not built for them.
   if (trx) return executeRead(em, sql, params);
-  return counted(em, sql, async () => {
-    const query = conn.getKnex().raw(sql, params as Knex.RawBinding[]);
-    if (trx) query.transacting(trx);
-    return ((await query) as { rows: Record<string, any>[] }).rows;
-  });
+  return counted(em, sql, async () => ((await conn.getKnex().raw(sql, params as Knex.RawBinding[])) as { rows: Record<string, any>[] }).rows);
 }
 
 /** Runs `run` as the statement `sql` of a server connection: counted and logged as every other (without its values). */
