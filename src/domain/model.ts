@@ -46,9 +46,9 @@ export interface FieldOptions {
   deleteRule?: 'cascade' | 'set null' | 'restrict';
   /**
    * fk: kept by triggers, not a foreign-key constraint, whose check locks the target once per
-   * inserted row (10,000 times in a bulk write's change log). A migration gives the triggers
-   * (src/db/statement-fk.ts names them): one per insert statement checks and locks the targets,
-   * and deleting a target applies deleteRule ('set null').
+   * inserted row (10,000 times in a bulk write's change log). A migration gives the triggers,
+   * `<table>_<column>_check` and `<table>_<column>_set_null` (the schema-drift test looks for them):
+   * one per insert statement checks and locks the targets, and deleting a target applies deleteRule ('set null').
    */
   checkedPerStatement?: boolean;
   choiceStyle?: 'object' | 'plain';
