@@ -48,15 +48,21 @@ function holderOf(inode: string, pids: number[]): number | null {
 
 interface Reply { status: number; text: string; clientPort: number }
 
+/** The process of the primary `primary` that answers on this connection (the socket stays with it while kept alive). */
+async function holderOfConnection(port: number, primary: number, c: ReturnType<typeof connection>): Promise<number | null> {
+  const r = await c.send('GET', '/readyz');
+  expect(r.status).toBe(200);
+  const inode = serverInode(port, r.clientPort);
+  return inode ? holderOf(inode, childrenOf(primary)) : null;
+}
+
 /** Keep-alive connections until one reaches each of `pids` (they are handed out in turn), by pid. */
 async function onePerProcess(port: number, pids: number[], primary: number, opened: ReturnType<typeof connection>[]) {
   const byHolder = new Map<number | null, ReturnType<typeof connection>>();
   for (let i = 0; i < 8 && pids.some((p) => !byHolder.has(p)); i++) {
     const c = connection(port);
     opened.push(c);
-    const r = await c.send('GET', '/readyz');
-    const inode = serverInode(port, r.clientPort);
-    byHolder.set(inode ? holderOf(inode, childrenOf(primary)) : null, c);
+    byHolder.set(await holderOfConnection(port, primary, c), c);
   }
   return pids.map((p) => byHolder.get(p)!);
 }
@@ -84,13 +90,7 @@ describe('several gateway processes on one port (postgres)', () => {
   let pids: number[];
   const conns: ReturnType<typeof connection>[] = [];
 
-  /** The process that answered on this connection (the socket stays with it while kept alive). */
-  const holder = async (c: ReturnType<typeof connection>) => {
-    const r = await c.send('GET', '/readyz');
-    expect(r.status).toBe(200);
-    const inode = serverInode(port, r.clientPort);
-    return inode ? holderOf(inode, childrenOf(gw.proc.pid!)) : null;
-  };
+  const holder = (c: ReturnType<typeof connection>) => holderOfConnection(port, gw.proc.pid!, c);
 
   beforeAll(async () => {
     port = await freePort();
