@@ -1,7 +1,7 @@
 // Generic reads and writes for every model, driven by its descriptor. Each write
 // call is one transaction: bulk operations are all-or-none.
 import { FlushMode, helper, wrap, type EntityManager, type AnyEntity, type QueryOrderMap } from '@mikro-orm/core';
-import { allModels, describe, type ModelDescriptor, type FieldMeta } from './model';
+import { describe, type ModelDescriptor, type FieldMeta } from './model';
 import { checkValue, addError, type FieldErrors } from './validate';
 import { inputNames, patchName, refFields, writableFields } from './inputs';
 import { filterToWhere } from './filters';
@@ -11,9 +11,9 @@ import { transaction } from '../db/transaction';
 import { insertNewRows, insertsDirectly } from '../db/direct-insert';
 import { takenValues } from '../db/json-rows';
 import type { ObjectChange } from './extras/object-change';
-import { objectRepr } from '../db/snapshot';
 import { isPromise, type Maybe } from './maybe';
 import { newRows } from './new-rows';
+import { ensureNotProtected } from './protection';
 import { hashPasswordAsync } from './users/passwords';
 import { readGrant, rowMatches, toWhere, writeGrant, NO_PERMISSION, type WriteGrant } from './access';
 import type { Caller } from './users/caller';
@@ -426,25 +426,11 @@ export async function remove(em: EntityManager, d: ModelDescriptor, ids: (string
       await refuseIfOthers(tem, d, grant, wanted);
       throw new NotFoundError(`No ${d.className} matches the given query.`);
     }
-    await ensureNotProtected(tem, d, rows);
+    await ensureNotProtected(tem, d, rows.map((r) => r.id as number));
     tem.remove(rows);
     await tem.flush();
     return rows.length;
   });
-}
-
-/** Foreign keys declared with deleteRule 'restrict' protect their target, as Django's PROTECT does. */
-async function ensureNotProtected(em: EntityManager, d: ModelDescriptor, rows: AnyEntity[]): Promise<void> {
-  if (!rows.length) return;
-  const dependents: string[] = [];
-  for (const other of allModels()) {
-    for (const f of other.fields) {
-      if (f.kind !== 'fk' || f.deleteRule !== 'restrict' || f.target!() !== d.cls) continue;
-      const found = (await em.find(other.cls as any, { [f.name]: { $in: rows.map((r) => r.id) } } as any, { limit: 20 })) as AnyEntity[];
-      for (const o of found) dependents.push(`${await objectRepr(em, other, o)} (${o.id})`);
-    }
-  }
-  if (dependents.length) throw new ConflictError(`unable to delete object. ${dependents.length} dependent objects were found: ${dependents.join(', ')}`);
 }
 
 function guardWritable(d: ModelDescriptor): void {
