@@ -85,8 +85,7 @@ export class ChangeLogSubscriber implements EventSubscriber {
       pending.push({ action: 'update', entity: owner, model, pre: snapshot(model, owner, undefined, true), id: owner.id });
     }
     if (pending.length) pendingByEm.set(args.em, pending);
-    const deleted = pending.filter((p) => p.action === 'delete').map((p) => ({ contentType: p.model.contentType, id: p.id as number }));
-    if (deleted.length) for (const fn of beforeDeleteHooks) await fn(args.em, deleted);
+    await beforeDeletes(args.em, pending);
   }
 
   async afterFlush(args: FlushEventArgs): Promise<void> {
@@ -95,6 +94,12 @@ export class ChangeLogSubscriber implements EventSubscriber {
     pendingByEm.delete(args.em);
     await recordChanges(args.em, pending);
   }
+}
+
+/** Runs the before-delete hooks for the deletes among `pending`, whose rows must still exist. */
+export async function beforeDeletes(em: EntityManager, pending: PendingChange[]): Promise<void> {
+  const deleted = pending.filter((p) => p.action === 'delete').map((p) => ({ contentType: p.model.contentType, id: p.id as number }));
+  if (deleted.length) for (const fn of beforeDeleteHooks) await fn(em, deleted);
 }
 
 /** From this many records on a server, they are sent by COPY (./copy-rows): the statement for their ids costs less than COPY saves. */

@@ -9,6 +9,8 @@ import { AuthError, ConflictError, NotFoundError, ValidationError } from './erro
 import { requestOf, sqlConnection } from '../db/context';
 import { transaction } from '../db/transaction';
 import { insertNewRows, insertsDirectly } from '../db/direct-insert';
+import { deleteStoredRows, forgetObjects, updateStoredRows } from '../db/direct-writes';
+import { readStoredRows, storedOf } from '../db/stored-rows';
 import { takenValues } from '../db/json-rows';
 import type { ObjectChange } from './extras/object-change';
 import { isPromise, type Maybe } from './maybe';
@@ -232,7 +234,7 @@ const mergesStored = (d: ModelDescriptor, items: UpdateItem[]): boolean =>
 /** Whether a loaded object's field still holds the value it was read with. */
 function storedAlready(e: AnyEntity, name: string): boolean {
   if (e.id === undefined) return false; // new: a plain row (src/domain/new-rows) or an entity not yet flushed
-  const original = helper(e)?.__originalEntityData as Record<string, unknown> | undefined;
+  const original = storedOf(e)?.values ?? helper(e)?.__originalEntityData as Record<string, unknown> | undefined;
   return !!original && Object.hasOwn(original, name) && original[name] !== null && String(original[name]) === String(e[name]);
 }
 
@@ -380,16 +382,11 @@ export async function update<T>(em: EntityManager, d: ModelDescriptor, items: Up
   guardWritable(d);
   const grant = writeGrant(caller, d, 'update');
   for (const item of items) checkFields(grant, item.input);
+  const direct = writesDirectly(em, d);
   const written = await inTransaction<(number | T)[]>(em, publish, async (tem) => {
     const wanted = items.map((i) => Number(i.id)).filter((n) => Number.isSafeInteger(n) && n > 0 && n <= 2147483647);
     const merging = mergesStored(d, items) && wanted.length > 0;
-    if (merging) {
-      // Concurrent merges into the same row wait here, then each reads what the other committed.
-      await sqlConnection(tem).execute(`select 1 from "${d.table}" where id in (${wanted.map(() => '?').join(', ')}) for update`, wanted, 'all', tem.getTransactionContext(), tem.getLoggerContext());
-    }
-    const rows = (await tem.find(d.cls as any, withScope({ id: { $in: wanted } }, toWhere(grant.ownRows)) as any, {
-      populate: d.fields.filter((f) => f.kind === 'm2m').map((f) => f.name) as any, refresh: merging,
-    })) as AnyEntity[];
+    const rows = direct ? await readStoredRows(tem, d, wanted, grant.ownRows, 'all', merging) : await findToUpdate(tem, d, wanted, grant, merging);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const related = new RelatedResolver(tem, caller);
     await related.preload(d, items.map((i) => i.input));
@@ -409,28 +406,70 @@ export async function update<T>(em: EntityManager, d: ModelDescriptor, items: Up
     checkOwned(d, grant, entities);
     await finish(d, tem, entities, errors);
     throwIfInvalid(errors, bulk);
-    await tem.flush();
     const ids = entities.map((e) => e.id as number);
+    if (direct) {
+      await updateStoredRows(tem, d, entities);
+      forgetObjects(tem, d, ids);
+    } else {
+      await tem.flush();
+    }
     return answer ? answer(tem, ids) : ids;
   });
+  if (direct) forgetObjects(em, d, rowIds(items.map((i) => i.id)));
   return answer ? (written as T[]) : reload(em, d, written as number[]);
 }
+
+/** The ORM's way: the rows with their lists, locked first when the update merges into them. */
+async function findToUpdate(tem: EntityManager, d: ModelDescriptor, wanted: number[], grant: WriteGrant, merging: boolean): Promise<AnyEntity[]> {
+  if (merging) {
+    // Concurrent merges into the same row wait here, then each reads what the other committed.
+    await sqlConnection(tem).execute(`select 1 from "${d.table}" where id in (${wanted.map(() => '?').join(', ')}) for update`, wanted, 'all', tem.getTransactionContext(), tem.getLoggerContext());
+  }
+  return (await tem.find(d.cls as any, withScope({ id: { $in: wanted } }, toWhere(grant.ownRows)) as any, {
+    populate: d.fields.filter((f) => f.kind === 'm2m').map((f) => f.name) as any, refresh: merging,
+  })) as AnyEntity[];
+}
+
+/** Ids as a write names them, those that can be a row's. */
+function rowIds(ids: (string | number)[]): number[] {
+  return [...new Set(ids.map(Number).filter((n) => Number.isSafeInteger(n) && n > 0 && n <= 2147483647))];
+}
+
+/**
+ * Whether an update or delete of `d` skips the unit of work: as a create does (insertsDirectly, no
+ * flush subscriber but the change log's watches it). `directWrites.enabled` false sends every
+ * write through the ORM's flush (tests compare the two).
+ */
+export const directWrites = { enabled: true };
+const writesDirectly = (em: EntityManager, d: ModelDescriptor): boolean => directWrites.enabled && insertsDirectly(em, d);
 
 export async function remove(em: EntityManager, d: ModelDescriptor, ids: (string | number)[], caller: Caller, publish?: Publish, bulk = false): Promise<number> {
   guardWritable(d);
   const grant = writeGrant(caller, d, 'delete');
-  return inTransaction(em, publish, async (tem) => {
-    const wanted = [...new Set(ids.map(Number).filter((n) => Number.isSafeInteger(n) && n > 0 && n <= 2147483647))];
-    const rows = (await tem.find(d.cls as any, withScope({ id: { $in: wanted } }, toWhere(grant.ownRows)) as any, { populate: ['tags'].filter((t) => d.field(t)) as any })) as AnyEntity[];
+  const direct = writesDirectly(em, d);
+  const targets = rowIds(ids);
+  const count = await inTransaction(em, publish, async (tem) => {
+    // The tags alone of the lists: a deleted object's change record names its tags.
+    const rows = direct
+      ? await readStoredRows(tem, d, targets, grant.ownRows, 'tags', false)
+      : (await tem.find(d.cls as any, withScope({ id: { $in: targets } }, toWhere(grant.ownRows)) as any, { populate: ['tags'].filter((t) => d.field(t)) as any })) as AnyEntity[];
     if (!bulk && rows.length === 0) {
-      await refuseIfOthers(tem, d, grant, wanted);
+      await refuseIfOthers(tem, d, grant, targets);
       throw new NotFoundError(`No ${d.className} matches the given query.`);
     }
-    await ensureNotProtected(tem, d, rows.map((r) => r.id as number));
-    tem.remove(rows);
-    await tem.flush();
+    const removed = rows.map((r) => r.id as number);
+    await ensureNotProtected(tem, d, removed);
+    if (direct) {
+      await deleteStoredRows(tem, d, rows);
+      forgetObjects(tem, d, removed);
+    } else {
+      tem.remove(rows);
+      await tem.flush();
+    }
     return rows.length;
   });
+  if (direct) forgetObjects(em, d, targets);
+  return count;
 }
 
 function guardWritable(d: ModelDescriptor): void {

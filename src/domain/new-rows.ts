@@ -4,13 +4,16 @@
 // was about a third of the gateway's CPU. A row reads as the entity would: the same property
 // names and defaults, `constructor` naming the entity's class (describe(row.constructor) and the
 // change log find its model), relation lists as NewList. Only for creates that skip the unit of
-// work (src/db/direct-insert): nothing ever flushes a row.
+// work (src/db/direct-insert): nothing ever flushes a row. Stored objects an update or delete
+// writes without it are read as such rows too (src/db/stored-rows).
 import { ReferenceKind, type AnyEntity, type EntityManager, type EntityProperty } from '@mikro-orm/core';
 import type { ModelDescriptor } from './model';
 
 /** A new object's relation list: the part of a MikroORM Collection that writes and readers of new objects use. */
 export class NewList<T = AnyEntity> {
   private items: T[] = [];
+  /** A stored row's items as read (src/db/stored-rows): the change record's "before", as a Collection's snapshot is. */
+  snapshot?: T[];
   set(items: Iterable<T>): void { this.items = [...items]; }
   getItems(_check?: boolean): T[] { return this.items; }
   isInitialized(): boolean { return true; }
@@ -29,6 +32,15 @@ function defaultOf(p: EntityProperty, template: AnyEntity): Default {
   return { name: p.name, make: () => value };
 }
 
+const prototypes = new WeakMap<ModelDescriptor, object>();
+
+/** What a plain row of the model inherits: `constructor` naming the entity's class, nothing else. */
+export function rowPrototype(d: ModelDescriptor): object {
+  let proto = prototypes.get(d);
+  if (!proto) prototypes.set(d, proto = Object.create(Object.prototype, { constructor: { value: d.cls, writable: true, configurable: true } }));
+  return proto!;
+}
+
 /** A maker of the model's new rows, with the defaults its entity class initializes (read once from one instance). */
 export function newRows(em: EntityManager, d: ModelDescriptor): () => AnyEntity {
   let make = factories.get(d);
@@ -36,7 +48,7 @@ export function newRows(em: EntityManager, d: ModelDescriptor): () => AnyEntity 
   const meta = em.getMetadata().find(d.cls.name)!;
   const template = new (d.cls as new () => AnyEntity)();
   const defaults = Object.values(meta.props).filter((p) => !(p.primary && p.autoincrement)).map((p) => defaultOf(p, template));
-  const proto = Object.create(Object.prototype, { constructor: { value: d.cls, writable: true, configurable: true } });
+  const proto = rowPrototype(d);
   make = () => {
     const row = Object.create(proto);
     for (const x of defaults) row[x.name] = x.make();

@@ -1,11 +1,17 @@
 // Updates and deletes that skip MikroORM's unit of work (src/domain/direct-writes.ts) keep what the
 // ORM's path did observable: refusals, change records, the write's answer.
 import { startTestServer, requestStatements, type TestServer } from '../helpers/server';
+import { directWrites, remove, update } from '../../src/domain/crud';
+import type { Caller } from '../../src/domain/users/caller';
+import { describe as model } from '../../src/domain/model';
+import { AutonomousSystem } from '../../src/domain/peering/autonomous-system';
+import { readStoredRows } from '../../src/db/stored-rows';
+import { transaction } from '../../src/db/transaction';
 
 describe('direct writes', () => {
   let s: TestServer;
   beforeAll(async () => { s = await startTestServer('pglite'); });
-  afterAll(async () => { await s?.close(); });
+  afterAll(async () => { directWrites.enabled = true; await s?.close(); });
 
   const ok = async (query: string, variables: Record<string, unknown> = {}) => {
     const r = await s.gql(query, variables);
@@ -23,5 +29,112 @@ describe('direct writes', () => {
     expect(refused.errors[0].message).toMatch(/^unable to delete object\. 2 dependent objects were found: dep1 \(\d+\), 10\.9\.0\.0\/16 \(\d+\)$/);
     const statements = await requestStatements(s, () => ok('mutation($id: ID!) { deleteSite(id: $id) }', { id: free }));
     expect(statements.filter((q) => /dependent|json_array_elements_text/.test(q) && / union all /.test(q))).toHaveLength(1);
+  });
+
+  const RECORDS = `query($t: String!, $id: BigInt!) { objectChanges(filter: {changedObjectType: {exact: [$t]}, changedObjectId: {exact: [$id]}}, ordering: ["id"]) {
+    items { action objectRepr prechangeData postchangeData } } }`;
+  const recordsOf = async (type: string, id: string) => (await ok(RECORDS, { t: type, id: Number(id) })).objectChanges.items;
+  const SHOWN = '{ id name irrAsSet localContextData updated tags { name } communities { id } importRoutingPolicies { id } }';
+
+  /** One object's life (updates of columns and lists, an update that changes nothing, delete) through either path, its records with ids as placeholders. */
+  const life = async (direct: boolean, fixture: Record<string, string>) => {
+    directWrites.enabled = direct;
+    try {
+      const as = (await ok(`mutation($i: AutonomousSystemCreateInput!) { createAutonomousSystem(input: $i) ${SHOWN} }`,
+        { i: { asn: 64777, name: 'Life', tagIds: [fixture.t1], communityIds: [fixture.c1], localContextData: { a: 1 } } })).createAutonomousSystem;
+      const update = async (input: Record<string, unknown>) => (await ok(`mutation($id: ID!, $i: AutonomousSystemUpdateInput!) { updateAutonomousSystem(id: $id, input: $i) ${SHOWN} }`, { id: as.id, i: input })).updateAutonomousSystem;
+      const answers = [
+        await update({ name: 'Life 2', irrAsSet: 'AS-LIFE', localContextData: { b: [2] }, communityIds: [fixture.c2, fixture.c1] }),
+        await update({ tagIds: [fixture.t2, fixture.t1] }),
+        await update({ name: 'Life 2', irrAsSet: 'AS-LIFE' }),
+        await update({ importRoutingPolicyIds: [], irrAsSet: null }),
+      ];
+      const moved = answers.map((a, i) => a.updated !== (i ? answers[i - 1] : as).updated);
+      const session = (await ok(`mutation($i: DirectPeeringSessionCreateInput!) { createDirectPeeringSession(input: $i) { id } }`,
+        { i: { localAutonomousSystemId: fixture.local, autonomousSystemId: as.id, ipAddress: '192.0.2.9/31', relationshipId: fixture.rel } })).createDirectPeeringSession.id;
+      await ok('mutation($id: ID!, $i: DirectPeeringSessionUpdateInput!) { updateDirectPeeringSession(id: $id, input: $i) { id } }',
+        { id: session, i: { localIpAddress: '192.0.2.8/31', comments: 'c', tagIds: [fixture.t1] } });
+      await ok('mutation($id: ID!) { deleteDirectPeeringSession(id: $id) }', { id: session });
+      await ok('mutation($id: ID!) { deleteAutonomousSystem(id: $id) }', { id: as.id });
+      const placeholders = (v: unknown) => JSON.parse(JSON.stringify(v).replaceAll(`"id":${as.id},`, '"id":"AS",').replaceAll(`"id":${session},`, '"id":"S",').replaceAll(`"autonomous_system":${as.id},`, '"autonomous_system":"AS",')
+        .replace(/"(created|updated)":"[^"]+"/g, '"$1":"T"'));
+      return {
+        answers: placeholders(answers.map(({ updated: _u, ...a }) => ({ ...a, id: 'AS' }))), moved,
+        as: placeholders(await recordsOf('peering.autonomoussystem', as.id)), session: placeholders(await recordsOf('peering.directpeeringsession', session)),
+      };
+    } finally {
+      directWrites.enabled = true;
+    }
+  };
+
+  test('an object\'s updates and delete answer and record exactly as through the ORM\'s flush', async () => {
+    const made = await ok(`mutation {
+      t1: createTag(input: {name: "life-1", slug: "life-1"}) { id } t2: createTag(input: {name: "life-2", slug: "life-2"}) { id }
+      c1: createCommunity(input: {name: "lc1", slug: "lc1", value: "65000:11"}) { id } c2: createCommunity(input: {name: "lc2", slug: "lc2", value: "65000:12"}) { id }
+      rel: createRelationship(input: {name: "Life rel", slug: "life-rel"}) { id } local: createAutonomousSystem(input: {asn: 64776, name: "Local"}) { id }
+    }`);
+    const fixture = Object.fromEntries(Object.entries(made).map(([k, v]) => [k, (v as { id: string }).id]));
+    const orm = await life(false, fixture);
+    const direct = await life(true, fixture);
+    // The ORM's "before" of an update with changed columns took a bigint and a JSON column as the
+    // database gave them (text); its other records, and every record of the direct path, hold the values.
+    for (const r of orm.as.filter((x: { prechangeData: unknown }) => x.prechangeData)) {
+      r.prechangeData.asn = Number(r.prechangeData.asn);
+      if (typeof r.prechangeData.local_context_data === 'string') r.prechangeData.local_context_data = JSON.parse(r.prechangeData.local_context_data);
+    }
+    expect(direct.as[1].prechangeData).toMatchObject({ asn: 64777, local_context_data: { a: 1 } });
+    expect(direct).toEqual(orm);
+    // What the ORM's path records, for the record: columns and lists in one update, a list alone, nothing, a delete.
+    expect(orm.as.map((r: { action: string }) => r.action)).toEqual(['CREATE', 'UPDATE', 'UPDATE', 'UPDATE', 'DELETE']);
+    expect(orm.moved).toEqual([true, false, false, true]);
+    expect(orm.as[2].prechangeData.tags).toEqual(['life-1']);
+    expect(orm.as[2].postchangeData.tags).toEqual(['life-2', 'life-1']);
+  });
+
+  test('an update reads its rows in one statement and writes each set of changed columns in one; a delete is one statement', async () => {
+    const made = await ok('mutation { createAutonomousSystems(inputs: [{asn: 64781, name: "s1"}, {asn: 64782, name: "s2"}, {asn: 64783, name: "s3"}]) { id } }');
+    const ids = made.createAutonomousSystems.map((x: { id: string }) => x.id);
+    const written = await requestStatements(s, () => ok('mutation($i: [AutonomousSystemBulkUpdateInput!]!) { updateAutonomousSystems(inputs: $i) { id } }',
+      { i: ids.map((id: string, n: number) => ({ id, comments: `bulk ${n}` })) }));
+    expect(written.filter((q) => /^select .* from "peering_autonomoussystem" t where/.test(q))).toHaveLength(1);
+    expect(written.filter((q) => /^update "peering_autonomoussystem"/.test(q))).toHaveLength(1);
+    const removed = await requestStatements(s, () => ok('mutation($ids: [ID!]!) { deleteAutonomousSystems(ids: $ids) }', { ids }));
+    expect(removed.filter((q) => /^delete from "peering_autonomoussystem"/.test(q))).toHaveLength(1);
+  });
+
+  test('stored rows are read within the caller\'s row conditions', async () => {
+    const made = await ok('mutation { a: createAutonomousSystem(input: {asn: 64791, name: "in scope"}) { id } b: createAutonomousSystem(input: {asn: 64792, name: "out of scope"}) { id } }');
+    const ids = [Number(made.a.id), Number(made.b.id)];
+    const d = model(AutonomousSystem);
+    const rows = await transaction(s.pg.orm.em.fork(), (tem) => readStoredRows(tem, d, ids, [{ field: 'name', in: ['in scope'] }], 'all', true));
+    expect(rows.map((r) => [r.id, r.asn, r.name])).toEqual([[ids[0], 64791, 'in scope']]);
+  });
+
+  test('an unknown id is not found and a bad value refused, on each surface', async () => {
+    const id = (await ok('mutation { createAutonomousSystem(input: {asn: 64795, name: "errors"}) { id } }')).createAutonomousSystem.id;
+    const missing = await s.gql('mutation { updateAutonomousSystem(id: "999999", input: {name: "x"}) { id } }');
+    expect(missing.errors[0].extensions.code).toBe('NOT_FOUND');
+    expect((await s.gql('mutation { deleteAutonomousSystem(id: "999999") }')).errors[0].extensions.code).toBe('NOT_FOUND');
+    const bad = await s.gql(`mutation { updateAutonomousSystem(id: "${id}", input: {ipv4MaxPrefixes: -1}) { id } }`);
+    expect(bad.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect((await s.http('PATCH', `/api/peering/autonomous-systems/999999/`, { body: { name: 'x' } })).status).toBe(404);
+    expect((await s.http('DELETE', `/api/peering/autonomous-systems/999999/`)).status).toBe(404);
+    const pm = await s.http('PATCH', `/api/peering/autonomous-systems/${id}/`, { body: { ipv4_max_prefixes: -1 } });
+    expect(pm.status).toBe(400);
+    expect(pm.json).toEqual({ ipv4_max_prefixes: ['Ensure this value is greater than or equal to 0.'] });
+  });
+
+  test('the entity manager that wrote keeps no stale or deleted object of it', async () => {
+    const id = Number((await ok('mutation { createAutonomousSystem(input: {asn: 64797, name: "held"}) { id } }')).createAutonomousSystem.id);
+    const em = s.pg.orm.em.fork();
+    const d = model(AutonomousSystem);
+    const admin = { id: 1, username: 'admin', isActive: true, isStaff: true, isSuperuser: true };
+    const caller = { user: admin, token: null, error: null, canWrite: true } as unknown as Caller;
+    await em.findOneOrFail(AutonomousSystem, id);
+    // An answer of its own: nothing reads the objects again after the write.
+    await update(em, d, [{ id, input: { name: 'fresh' } }], true, caller, undefined, false, async () => []);
+    expect((await em.findOneOrFail(AutonomousSystem, id)).name).toBe('fresh');
+    await remove(em, d, [id], caller);
+    expect(await em.findOne(AutonomousSystem, id)).toBeNull();
   });
 });
