@@ -55,16 +55,20 @@ function listSql(p: EntityProperty): string {
 }
 
 /**
- * Rows `ids` of `d` within the row conditions `scope`, in id order; locked until the transaction
- * ends when `lock` (an update that merges into stored values).
+ * Rows `ids` of `d` within the row conditions `scope`, in id order; when `lock` (an update that
+ * merges into stored values), rows `ids` are locked until the transaction ends before they are read.
  */
 export async function readStoredRows(em: EntityManager, d: ModelDescriptor, ids: number[], scope: RowCondition[], lists: Lists, lock: boolean): Promise<AnyEntity[]> {
   if (!ids.length) return [];
   const shape = shapeOf(em, d, lists);
   const { meta } = shape;
   const limit = toSql(scope, 't', (field) => quote(meta.properties[field].fieldNames[0]));
-  const sql = `${shape.sql}${limit.sql.map((c) => ` and ${c}`).join('')} order by t."id"${lock ? ' for update of t' : ''}`;
-  const raw = await execute(em, sql, [JSON.stringify(ids), ...limit.args]);
+  const idList = JSON.stringify(ids);
+  // Locked by a statement of its own: a later statement reads what a merge it waited for committed,
+  // lists included (a locking read's list subqueries would still see its own start).
+  if (lock) await execute(em, `select 1 from ${tableOf(meta)} where "id" in (select value::int from json_array_elements_text(?::json)) for update`, [idList]);
+  const sql = `${shape.sql}${limit.sql.map((c) => ` and ${c}`).join('')} order by t."id"`;
+  const raw = await execute(em, sql, [idList, ...limit.args]);
   const comparator = em.getComparator();
   const platform = em.getPlatform();
   const proto = rowPrototype(d);

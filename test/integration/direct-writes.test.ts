@@ -7,6 +7,7 @@ import { describe as model } from '../../src/domain/model';
 import { AutonomousSystem } from '../../src/domain/peering/autonomous-system';
 import { readStoredRows } from '../../src/db/stored-rows';
 import { transaction } from '../../src/db/transaction';
+import { sqlRows } from '../../src/db/sql-rows';
 
 describe('direct writes', () => {
   let s: TestServer;
@@ -138,3 +139,36 @@ describe('direct writes', () => {
     expect(await em.findOne(AutonomousSystem, id)).toBeNull();
   });
 });
+
+describe('direct writes on a PostgreSQL server', () => {
+  let s: TestServer;
+  beforeAll(async () => { s = await startTestServer('postgres'); });
+  afterAll(async () => { await s?.close(); });
+
+  test('a merging update\'s read waits for a concurrent write of the row and reads what it committed, its lists included', async () => {
+    const made = (await s.gql('mutation { t: createTag(input: {name: "merged", slug: "merged"}) { id } a: createAutonomousSystem(input: {asn: 64798, name: "before"}) { id } }')).data;
+    const [tag, id] = [Number(made.t.id), Number(made.a.id)];
+    const d = model(AutonomousSystem);
+    const tags = s.pg.orm.em.getMetadata().find('AutonomousSystem')!.properties.tags;
+    let release!: () => void;
+    const held = new Promise<void>((r) => { release = r; });
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((r) => { locked = r; });
+    const writer = transaction(s.pg.orm.em.fork(), async (tem) => {
+      await readStoredRows(tem, d, [id], [], 'all', true);
+      await sqlRows(tem, `update "peering_autonomoussystem" set "name" = 'after' where "id" = ?`, [id]);
+      await sqlRows(tem, `insert into "${tags.pivotTable}" ("${tags.joinColumns[0]}", "${tags.inverseJoinColumns[0]}") values (?, ?)`, [id, tag]);
+      locked();
+      await held;
+    });
+    await lockTaken;
+    const reader = transaction(s.pg.orm.em.fork(), (tem) => readStoredRows(tem, d, [id], [], 'all', true));
+    await new Promise((r) => setTimeout(r, 200)); // the reader is waiting for the row lock by now
+    release();
+    await writer;
+    const [row] = await reader;
+    expect(row.name).toBe('after');
+    expect(row.tags.getItems().map((t: { name: string }) => t.name)).toEqual(['merged']);
+  });
+});
+
