@@ -13,6 +13,7 @@ import { PeerGateNamingStrategy } from './naming';
 import { EmbeddedDatabase, EmbeddedDriver } from './embedded';
 import { readUnprepared } from './prepared-reads';
 import { quietFlushGuard } from './flush-guard';
+import { indexPivotTargets } from './pivot-indexes';
 
 export type Orm = MikroORM;
 
@@ -40,7 +41,7 @@ class QueryCounter implements Logger {
 function baseOptions(): Partial<Options> {
   return {
     entities: entityClasses() as any,
-    discovery: { requireEntitiesArray: true },
+    discovery: { requireEntitiesArray: true, afterDiscovered: indexPivotTargets },
     debug: ['query'],
     loggerFactory: () => new QueryCounter(),
     subscribers: [new InventorySubscriber(), new ChangeLogSubscriber()],
