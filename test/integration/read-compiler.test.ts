@@ -188,6 +188,14 @@ describe.each(DB_KINDS)('read compiler on %s', (kind) => {
     expect(viaSql.data.router.items[0].asn).toEqual({ asn: 65100 });
     expect(viaSql.statements).toBe(2);
   });
+  test('a response key longer than a PostgreSQL identifier (63 bytes) answers its own field, in a nested object too', async () => {
+    const long = `t${'a'.repeat(70)}`;
+    const q = `{ autonomousSystems(ordering: ["asn"], limit: 1) { items { asn ${long}: tags(ordering: ["name"]) { name } } }
+      routers(limit: 1) { items { ${long}: localAutonomousSystem { asn } } } }`;
+    const viaSql = await run('superuser', q);
+    expect(viaSql.data.autonomousSystems.items[0][long]).toEqual([{ name: 'T1' }, { name: 'T2' }]);
+    expect(viaSql.data.routers.items[0][long]).toEqual({ asn: 65100 });
+  });
   test('SQL-declared fields (PeeringDB features): one statement with the whole selection, the values their REST actions answer', async () => {
     // Public ASNs (private ones are never looked up in PeeringDB) on one PeeringDB IX LAN; 3001 and 3002 share a facility.
     const org = (await pdbPost(s, 'org', { name: 'DF Org', country: 'CH' })).id;
