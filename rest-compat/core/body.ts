@@ -101,9 +101,31 @@ function refInput(target: ModelDescriptor, attrs: Record<string, unknown>): Reco
   return out;
 }
 
-/** Fields of the representation a client may send back unchanged (GET -> edit -> PUT). */
-function ignoredKeys(d: ModelDescriptor): Set<string> {
-  return new Set(fullFields(d).filter((f) => f.readOnly).map((f) => f.rest));
+/** What toInput looks keys up in, per model: the same for each of a bulk write's thousands of objects. */
+interface BodyKeys {
+  /** Writable fields by REST name. */
+  writable: Map<string, FieldMeta>;
+  /** Fields of the representation a client may send back unchanged (GET -> edit -> PUT). */
+  ignored: Set<string>;
+  /** Writable fields an object must carry, per mode but patch, in the writable fields' order. */
+  required: Record<Exclude<Mode, 'patch'>, FieldMeta[]>;
+}
+
+const bodyKeysOf = new WeakMap<ModelDescriptor, BodyKeys>();
+
+function bodyKeys(d: ModelDescriptor): BodyKeys {
+  let keys = bodyKeysOf.get(d);
+  if (!keys) {
+    const writable = writableFields(d);
+    const requiredOn = (mode: Mode) => writable.filter((f) => (f.required && (f.kind === 'fk' || f.default === undefined)) || (mode === 'create' && !!d.presentOnCreate?.includes(f.name)));
+    keys = {
+      writable: new Map(writable.map((f) => [f.restName, f])),
+      ignored: new Set(fullFields(d).filter((f) => f.readOnly).map((f) => f.rest)),
+      required: { create: requiredOn('create'), replace: requiredOn('replace') },
+    };
+    bodyKeysOf.set(d, keys);
+  }
+  return keys;
 }
 
 export interface Translated { input: Record<string, unknown>; errors: FieldErrors }
@@ -121,22 +143,22 @@ export function toInput(d: ModelDescriptor, body: unknown, mode: Mode): Translat
     return { input, errors: { non_field_errors: [`Invalid data. Expected a dictionary, but got ${typeName(body)}.`] } };
   }
   const obj = body as Record<string, unknown>;
-  const writable = new Map(writableFields(d).map((f) => [f.restName, f]));
-  const ignored = ignoredKeys(d);
+  const { writable, ignored, required } = bodyKeys(d);
   for (const [key, value] of Object.entries(obj)) {
     const f = writable.get(key);
     if (!f) {
       if (!ignored.has(key)) add(errors, key, 'Unknown field.');
       continue;
     }
-    const names = inputNames(f);
     try {
       if (f.kind === 'fk') {
+        const names = inputNames(f);
         if (value === null) input[names.id!] = null;
         else if (isPk(value)) input[names.id!] = String(value).trim();
         else if (typeof value === 'object' && !Array.isArray(value)) input[names.ref] = refInput(describe(f.target!()), value as Record<string, unknown>);
         else throw new Bad(unrecognized(value));
       } else if (f.kind === 'm2m') {
+        const names = inputNames(f);
         if (!Array.isArray(value)) throw new Bad(`Expected a list of items but got type "${typeName(value)}".`);
         const target = describe(f.target!());
         const ids: string[] = [];
@@ -157,12 +179,7 @@ export function toInput(d: ModelDescriptor, body: unknown, mode: Mode): Translat
     }
   }
   if (mode !== 'patch') {
-    for (const f of writable.values()) {
-      if (Object.hasOwn(obj, f.restName)) continue;
-      const present = mode === 'create' && d.presentOnCreate?.includes(f.name);
-      const required = f.required && (f.kind === 'fk' || f.default === undefined);
-      if (required || present) add(errors, f.restName, 'This field is required.');
-    }
+    for (const f of required[mode]) if (!Object.hasOwn(obj, f.restName)) add(errors, f.restName, 'This field is required.');
   }
   return { input, errors };
 }
