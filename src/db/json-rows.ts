@@ -24,12 +24,24 @@ export function columnValue(em: EntityManager, prop: EntityProperty): (v: unknow
   if (prop.customType instanceof JsonType) return (v) => v ?? null;
   const type = prop.customType;
   const platform = em.getPlatform();
+  // The objects of one write mostly share their times (a bulk create's 10,000 `created`): the last one's text is kept.
+  let lastTime = Number.NaN;
+  let lastText = '';
   return (v) => {
     if (v === undefined || v === null) return null;
-    if (v instanceof Date) return v.toISOString();
-    return type ? type.convertToDatabaseValue(v, platform, { mode: 'query' } as any) : v;
+    if (v instanceof Date) {
+      const time = v.getTime();
+      if (time !== lastTime) {
+        lastText = v.toISOString();
+        lastTime = time;
+      }
+      return lastText;
+    }
+    return type ? type.convertToDatabaseValue(v, platform, QUERY_MODE) : v;
   };
 }
+
+const QUERY_MODE = { mode: 'query' } as any;
 
 /** The properties stored in the entity's own row (scalars and owning foreign keys), not the generated id. */
 export function rowProperties(meta: EntityMetadata): EntityProperty[] {
