@@ -10,7 +10,7 @@ import type { ModelDescriptor } from '../domain/model';
 import { beforeDeletes, recordChanges, type PendingChange } from './change-log';
 import { snapshot } from './snapshot';
 import { storedOf, type ListItem } from './stored-rows';
-import { columnValue, execute, quote, rowProperties, tableOf } from './json-rows';
+import { columnValue, execute, idsIn, quote, rowProperties, tableOf } from './json-rows';
 
 interface Column { prop: EntityProperty; value: (v: unknown) => unknown }
 
@@ -92,7 +92,8 @@ export async function updateStoredRows(em: EntityManager, d: ModelDescriptor, ro
       for (const c of columns) r[c.prop.fieldNames[0]] = c.value(row[c.prop.name]);
       return r;
     }));
-    await execute(em, `update ${table} t set ${set} from json_populate_recordset(null::${table}, ?::json) v where t."id" = v."id"`, [json]);
+    const wanted = idsIn('t."id"', group.map(({ row }) => row.id));
+    await execute(em, `update ${table} t set ${set} from json_populate_recordset(null::${table}, ?::json) v where t."id" = v."id" and ${wanted.sql}`, [json, wanted.param]);
   }
   await writeListChanges(em, changes);
   if (d.changeLogged) await recordChanges(em, [...pending, ...listOnly]);
@@ -127,7 +128,8 @@ export async function deleteStoredRows(em: EntityManager, d: ModelDescriptor, ro
   if (!rows.length) return;
   const pending: PendingChange[] = d.changeLogged ? rows.map((row) => ({ action: 'delete', entity: row, model: d, pre: snapshot(d, row, storedOf(row)?.values, true), id: row.id })) : [];
   await beforeDeletes(em, pending);
-  await execute(em, `delete from ${tableOf(em.getMetadata().find(d.cls.name)!)} where "id" in (select value::int from json_array_elements_text(?::json))`, [JSON.stringify(rows.map((r) => r.id))]);
+  const wanted = idsIn('"id"', rows.map((r) => r.id));
+  await execute(em, `delete from ${tableOf(em.getMetadata().find(d.cls.name)!)} where ${wanted.sql}`, [wanted.param]);
   if (pending.length) await recordChanges(em, pending);
 }
 

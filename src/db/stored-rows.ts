@@ -8,7 +8,7 @@ import { JsonType, ReferenceKind, type AnyEntity, type EntityManager, type Entit
 import type { ModelDescriptor } from '../domain/model';
 import { NewList, rowPrototype } from '../domain/new-rows';
 import { toSql, type RowCondition } from '../domain/access';
-import { execute, quote, rowProperties, tableOf } from './json-rows';
+import { execute, idsIn, quote, rowProperties, tableOf } from './json-rows';
 
 /** A many-to-many item as read: its id, and for tags their name (the change log records tags by name). */
 export interface ListItem { id: number; name?: string }
@@ -26,7 +26,7 @@ export function storedOf(row: AnyEntity): Stored | undefined {
 /** Which lists a write reads: all of them (an update sets any), or the tags alone (a delete records only those, as the ORM's path did). */
 export type Lists = 'all' | 'tags';
 
-interface Shape { meta: EntityMetadata; props: EntityProperty[]; lists: EntityProperty[]; sql: string }
+interface Shape { meta: EntityMetadata; props: EntityProperty[]; lists: EntityProperty[]; select: string }
 
 const shapes = new Map<string, Shape>();
 
@@ -40,7 +40,7 @@ function shapeOf(em: EntityManager, d: ModelDescriptor, lists: Lists): Shape {
   const props = rowProperties(meta).filter((p) => !(d.field(p.name)?.heavy && d.field(p.name)?.readOnly));
   const listProps = Object.values(meta.props).filter((p) => p.kind === ReferenceKind.MANY_TO_MANY && p.owner && (lists === 'all' || p.name === 'tags'));
   const columns = ['t."id"', ...props.map((p) => `t.${quote(p.fieldNames[0])}`), ...listProps.map((p) => `${listSql(p)} as ${quote(`list:${p.name}`)}`)];
-  shape = { meta, props, lists: listProps, sql: `select ${columns.join(', ')} from ${tableOf(meta)} t where t."id" in (select value::int from json_array_elements_text(?::json))` };
+  shape = { meta, props, lists: listProps, select: `select ${columns.join(', ')} from ${tableOf(meta)} t` };
   shapes.set(key, shape);
   return shape;
 }
@@ -63,12 +63,12 @@ export async function readStoredRows(em: EntityManager, d: ModelDescriptor, ids:
   const shape = shapeOf(em, d, lists);
   const { meta } = shape;
   const limit = toSql(scope, 't', (field) => quote(meta.properties[field].fieldNames[0]));
-  const idList = JSON.stringify(ids);
+  const wanted = idsIn('t."id"', ids);
   // Locked by a statement of its own: a later statement reads what a merge it waited for committed,
   // lists included (a locking read's list subqueries would still see its own start).
-  if (lock) await execute(em, `select 1 from ${tableOf(meta)} where "id" in (select value::int from json_array_elements_text(?::json)) for update`, [idList]);
-  const sql = `${shape.sql}${limit.sql.map((c) => ` and ${c}`).join('')} order by t."id"`;
-  const raw = await execute(em, sql, [idList, ...limit.args]);
+  if (lock) await execute(em, `select 1 from ${tableOf(meta)} t where ${wanted.sql} for update`, [wanted.param]);
+  const sql = `${shape.select} where ${wanted.sql}${limit.sql.map((c) => ` and ${c}`).join('')} order by t."id"`;
+  const raw = await execute(em, sql, [wanted.param, ...limit.args]);
   const comparator = em.getComparator();
   const platform = em.getPlatform();
   const proto = rowPrototype(d);

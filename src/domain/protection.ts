@@ -5,7 +5,7 @@
 import type { AnyEntity, EntityManager } from '@mikro-orm/core';
 import { allModels, type ModelDescriptor } from './model';
 import { ConflictError } from './errors';
-import { execute, quote, tableOf } from '../db/json-rows';
+import { execute, idsIn, quote, tableOf } from '../db/json-rows';
 import { objectRepr } from '../db/snapshot';
 
 /** At most this many dependents are named per restricting key. */
@@ -35,8 +35,9 @@ function restrictingKeys(em: EntityManager, d: ModelDescriptor): RestrictingKey[
 export async function ensureNotProtected(em: EntityManager, d: ModelDescriptor, ids: number[]): Promise<void> {
   const keys = restrictingKeys(em, d);
   if (!ids.length || !keys.length) return;
-  const parts = keys.map((k, i) => `(select ${i} as k, id from ${k.table} where ${k.column} in (select value::bigint from json_array_elements_text(?::json)) order by id limit ${SHOWN_PER_KEY})`);
-  const found = await execute(em, parts.join(' union all '), keys.map(() => JSON.stringify(ids)));
+  const parts = keys.map((k, i) => `(select ${i} as k, id from ${k.table} where ${idsIn(k.column, ids).sql} order by id limit ${SHOWN_PER_KEY})`);
+  const { param } = idsIn('', ids);
+  const found = await execute(em, parts.join(' union all '), keys.map(() => param));
   if (!found.length) return;
   const dependents: string[] = [];
   for (const [i, k] of keys.entries()) {

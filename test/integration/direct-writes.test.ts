@@ -29,7 +29,7 @@ describe('direct writes', () => {
     expect(refused.errors[0].extensions.code).toBe('CONFLICT');
     expect(refused.errors[0].message).toMatch(/^unable to delete object\. 2 dependent objects were found: dep1 \(\d+\), 10\.9\.0\.0\/16 \(\d+\)$/);
     const statements = await requestStatements(s, () => ok('mutation($id: ID!) { deleteSite(id: $id) }', { id: free }));
-    expect(statements.filter((q) => /dependent|json_array_elements_text/.test(q) && / union all /.test(q))).toHaveLength(1);
+    expect(statements.filter((q) => / union all /.test(q))).toHaveLength(1);
   });
 
   const RECORDS = `query($t: String!, $id: BigInt!) { objectChanges(filter: {changedObjectType: {exact: [$t]}, changedObjectId: {exact: [$id]}}, ordering: ["id"]) {
@@ -172,3 +172,29 @@ describe('direct writes on a PostgreSQL server', () => {
   });
 });
 
+
+describe('direct writes on one PostgreSQL connection', () => {
+  let s: TestServer;
+  beforeAll(async () => { s = await startTestServer('postgres', { DATABASE_POOL_SIZE: '1' }); });
+  afterAll(async () => { await s?.close(); });
+
+  // PostgreSQL plans a prepared statement for its values five times, then keeps the generic plan
+  // unless it looks dearer: for a single id named as an array parameter it never did.
+  test('an update\'s read and write of one row keep their generic plans', async () => {
+    const made = await s.gql('mutation($ins: [AutonomousSystemCreateInput!]!) { createAutonomousSystems(inputs: $ins) { id } }', {
+      ins: Array.from({ length: 2000 }, (_, i) => ({ asn: 64512 + i, name: `Planned ${i}` })),
+    });
+    expect(made.errors).toBeUndefined();
+    await s.pg.orm.em.fork().getConnection().execute('analyze');
+    const id = made.data.createAutonomousSystems[0].id;
+    for (let i = 0; i < 8; i++) {
+      const r = await s.gql('mutation($id: ID!, $d: String) { updateAutonomousSystem(id: $id, input: {description: $d}) { id } }', { id, d: `take ${i}` });
+      expect(r.errors).toBeUndefined();
+    }
+    const rows: { statement: string; generic_plans: string }[] = await s.pg.orm.em.fork().getConnection()
+      .execute('select statement, generic_plans from pg_prepared_statements', [], 'all');
+    const direct = rows.filter((r) => /^(select t\."id".* from "peering_autonomoussystem" t where|update "peering_autonomoussystem" t set "description")/.test(r.statement));
+    expect(direct).toHaveLength(2);
+    for (const r of direct) expect(Number(r.generic_plans)).toBeGreaterThan(0);
+  });
+});
