@@ -213,7 +213,8 @@ export async function compiledDetail(ctx: GqlContext, info: GraphQLResolveInfo, 
   if (!Number.isSafeInteger(n) || n < 1 || n > 2147483647) return null;
   const { statement, loadsByPlan } = await builtObject(ctx, info, key, plan, paging, (builder, r) => {
     const conds = [sql`${r}."id" = ${param(IDS)}`, ...builder.scope(d, r, rows)];
-    return sql`select ${builder.object(plan, r)} as j from ${ident(builder.meta(d).tableName)} ${r} where ${joinSql(conds, ' and ')}`;
+    const { j, lateral } = builder.rowObject(plan, r);
+    return sql`select ${j} as j from ${ident(builder.meta(d).tableName)} ${r}${lateral} where ${joinSql(conds, ' and ')}`;
   });
   const found = await executeRead(ctx.em, statement.text, bind(statement, { ids: String(n) }));
   return (await objects(found, plan, loadsByPlan))[0] ?? null;
@@ -245,7 +246,8 @@ export async function compiledWritten(ctx: GqlContext, em: EntityManager, info: 
     const idArray = () => (single ? sql`array[${param(IDS)}::bigint]` : sql`${param(IDS)}::bigint[]`);
     // Nested lists read once for all the objects, not per object.
     const { lists, joins } = builder.ownersLists(plan, r, idArray());
-    return sql`select ${r}."id" as id, ${builder.object(plan, r, lists)} as j from ${ident(builder.meta(d).tableName)} ${r}${joinSql(joins, '')} where ${r}."id" = any(${idArray()})`;
+    const { j, lateral } = builder.rowObject(plan, r, lists);
+    return sql`select ${r}."id" as id, ${j} as j from ${ident(builder.meta(d).tableName)} ${r}${joinSql(joins, '')}${lateral} where ${r}."id" = any(${idArray()})`;
   });
   const found = await executeRead(em, statement.text, bind(statement, { ids: single ? String(ids[0]) : `{${ids.join(',')}}` }));
   const items = await objects(found, plan, loadsByPlan);
