@@ -2,7 +2,7 @@
 // write ObjectChange rows themselves. Rows are inserted after the flush, still inside
 // the request's transaction, so a rolled-back write leaves no change record.
 import {
-  ChangeSetType, wrap, type EntityManager, type EventSubscriber, type FlushEventArgs, type AnyEntity,
+  ChangeSetType, JsonType, wrap, type EntityManager, type EventSubscriber, type FlushEventArgs, type AnyEntity,
 } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { allModels, type ModelDescriptor } from '../domain/model';
@@ -60,6 +60,25 @@ function modelOf(entity: AnyEntity): ModelDescriptor | undefined {
   return allModels().find((d) => d.cls === cls && d.changeLogged);
 }
 
+/**
+ * What an entity held when loaded, as the values its properties hold: the unit of work keeps custom
+ * types as the database takes them (a bigint as text, JSON as its text), which the change log must
+ * not record as such (the direct writes of ./direct-writes record values, and so do creates).
+ */
+function storedValues(em: EntityManager, entity: AnyEntity, original: Record<string, unknown> | null | undefined): Record<string, unknown> | undefined {
+  if (!original) return undefined;
+  const meta = em.getMetadata().find(entity.constructor.name);
+  if (!meta) return original;
+  const platform = em.getPlatform();
+  const out: Record<string, unknown> = { ...original };
+  for (const p of meta.props) {
+    const v = out[p.name];
+    if (v === null || v === undefined || !p.customType) continue;
+    out[p.name] = p.customType instanceof JsonType ? (typeof v === 'string' ? JSON.parse(v) : v) : p.customType.convertToJSValue(v, platform);
+  }
+  return out;
+}
+
 export class ChangeLogSubscriber implements EventSubscriber {
   async onFlush(args: FlushEventArgs): Promise<void> {
     const pending: PendingChange[] = pendingByEm.get(args.em) ?? [];
@@ -71,9 +90,9 @@ export class ChangeLogSubscriber implements EventSubscriber {
       if (cs.type === ChangeSetType.CREATE) {
         pending.push({ action: 'create', entity: cs.entity, model, pre: null, id: null });
       } else if (cs.type === ChangeSetType.UPDATE) {
-        pending.push({ action: 'update', entity: cs.entity, model, pre: snapshot(model, cs.entity, cs.originalEntity ?? undefined, true), id: cs.entity.id });
+        pending.push({ action: 'update', entity: cs.entity, model, pre: snapshot(model, cs.entity, storedValues(args.em, cs.entity, cs.originalEntity), true), id: cs.entity.id });
       } else if (cs.type === ChangeSetType.DELETE) {
-        pending.push({ action: 'delete', entity: cs.entity, model, pre: snapshot(model, cs.entity, cs.originalEntity ?? undefined, true), id: cs.entity.id });
+        pending.push({ action: 'delete', entity: cs.entity, model, pre: snapshot(model, cs.entity, storedValues(args.em, cs.entity, cs.originalEntity), true), id: cs.entity.id });
       }
     }
     // A change to a many-to-many relation alone is an update of its owner.
