@@ -12,7 +12,6 @@ import { requestOf } from './context';
 import { snapshot, objectRepr } from './snapshot';
 import { CHUNK, insertObjects, takeIds } from './json-rows';
 import { copyLines, copyObjects } from './copy-rows';
-import { onServer } from './embedded';
 
 /** One written object to record: its action, its model, and its content before the write (updates, deletes). */
 export interface PendingChange {
@@ -121,7 +120,7 @@ export async function beforeDeletes(em: EntityManager, pending: PendingChange[])
   if (deleted.length) for (const fn of beforeDeleteHooks) await fn(em, deleted);
 }
 
-/** From this many records on a server, they are sent by COPY (./copy-rows): the statement for their ids costs less than COPY saves. */
+/** From this many records, they are sent by COPY (./copy-rows): the statement for their ids costs less than COPY saves. */
 const COPY_MIN = 500;
 
 /**
@@ -162,7 +161,7 @@ export async function recordChanges(em: EntityManager, pending: PendingChange[],
   // The inserts, one statement at a time in order, each as soon as the last is done: the next part
   // is built while the database inserts the last (on a server, on the other core).
   let inserted: Promise<unknown> = after ?? Promise.resolve();
-  const copying = pending.length >= COPY_MIN && onServer(em);
+  const copying = pending.length >= COPY_MIN;
   let taken: Promise<number[]> | undefined;
   const ids = () => (taken ??= takeIds(em, 'ObjectChange', pending.length));
   for (let start = 0; start < pending.length; start += CHUNK) {

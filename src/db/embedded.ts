@@ -118,7 +118,7 @@ export class EmbeddedDatabase {
    * Runs one statement (parameterised) or, without values, a script of several. `transacting`:
    * whether it belongs to a knex transaction (which then holds the only connection).
    */
-  async run(session: Session, sql: string, values: readonly unknown[], transacting: boolean): Promise<Results | Results[]> {
+  async run(session: Session, sql: string, values: readonly unknown[], transacting: boolean, blob?: Blob): Promise<Results | Results[]> {
     const db = await this.current();
     if (session.generation !== this.generation) {
       // The instance this connection (and its transaction) lived on was discarded: rolling back
@@ -134,7 +134,7 @@ export class EmbeddedDatabase {
         await db.exec('ROLLBACK');
       }
       if (values.length === 0 && countStatements(sql) > 1) return await db.exec(sql);
-      return await db.query(sql, values.map(toText), { serializers: TEXT_SERIALIZERS as never });
+      return await db.query(sql, values.map(toText), { serializers: TEXT_SERIALIZERS as never, ...(blob ? { blob } : {}) });
     } catch (e) {
       if (!isEngineFault(e) || this.borrowed) throw e;
       void this.restart(e);
@@ -297,6 +297,23 @@ export class EmbeddedConnection extends AbstractSqlConnection {
       try {
         const res = await this.embedded.run(session, stmt.text, stmt.values, Boolean(client.transacting));
         return this.transformRawResult<T>(res, method);
+      } finally {
+        await client.releaseConnection(session);
+      }
+    }, { query: sql, params: [], ...loggerContext });
+  }
+
+  /**
+   * `COPY ... FROM '/dev/blob'` with `text` as the data: PGlite's way of COPY from a client (it has
+   * no stream), in the transaction `ctx` as execute() runs a statement.
+   */
+  async copyFrom(sql: string, text: string, ctx?: Transaction, loggerContext?: LoggingOptions): Promise<void> {
+    await this.ensureConnection();
+    await this.executeQuery(sql, async () => {
+      const client = ((ctx as any) ?? this.getKnex()).client;
+      const session: Session = await client.acquireConnection();
+      try {
+        await this.embedded.run(session, sql, [], Boolean(client.transacting), new Blob([text]));
       } finally {
         await client.releaseConnection(session);
       }
