@@ -37,6 +37,13 @@ export async function fetchPage(call: Call, r: Resource, filter: Filter, selecti
   return { items: page.items, count: page.totalCount };
 }
 
+/** One page's rows without their count (lookups need no count; it would cost the statement a second scan). */
+export async function fetchItems(call: Call, r: Resource, filter: Filter, selection: string, limit: number, ordering?: string[]): Promise<Item[]> {
+  const doc = documentFor('listItems', r.d, selection);
+  const data = await run(call, doc.text, { filter, limit, offset: 0, ordering }, r);
+  return (data[doc.root] as any).items;
+}
+
 function intParam(call: Call, name: string): number | null {
   const v = call.params.get(name);
   if (v === null || v === '') return null;
@@ -73,18 +80,18 @@ export async function lookupId(call: Call, r: Resource, key: string): Promise<nu
   } else {
     throw miss('id');
   }
-  const rows = await fetchPage(call, r, scoped(call, r, filter), '{ id }', 2, 0);
-  if (rows.items.length === 0) throw miss(field);
-  if (rows.items.length > 1) {
+  const rows = await fetchItems(call, r, scoped(call, r, filter), '{ id }', 2);
+  if (rows.length === 0) throw miss(field);
+  if (rows.length > 1) {
     throw badRequest(`Multiple ${r.label}s matched ${field}='${key}'. Use a site-specific endpoint or lookup by ID.`);
   }
-  return Number(rows.items[0].id);
+  return Number(rows[0].id);
 }
 
 export async function fetchOne(call: Call, r: Resource, id: number, selection: string): Promise<Item> {
-  const rows = await fetchPage(call, r, { id: { exact: [id] } }, selection, 1, 0);
-  if (!rows.items.length) throw new NsotError(404, `No such ${r.label} found at (id) = (${id})`);
-  return rows.items[0];
+  const rows = await fetchItems(call, r, { id: { exact: [id] } }, selection, 1);
+  if (!rows.length) throw new NsotError(404, `No such ${r.label} found at (id) = (${id})`);
+  return rows[0];
 }
 
 type Conv = (v: string) => Filter;

@@ -7,7 +7,7 @@ import { cidrText, freeSubnets, lastAddr, overlaps, contains, parseCidr, type Ci
 import { BUSY_STATES } from '../../src/domain/inventory/choices';
 import { NsotError, badRequest, notFound } from './errors';
 import { run, send, writable, type Call } from './call';
-import { fetchAll, fetchOne, fetchPage, lookupId, scoped, sendList } from './read';
+import { fetchAll, fetchItems, fetchOne, lookupId, scoped, sendList } from './read';
 import { shapeFor, projectionFrom } from './shape';
 import { resource, type Resource } from './resources';
 import { documentFor } from '../core/documents';
@@ -46,9 +46,9 @@ async function networkTree(call: Call, r: Resource, id: number, action: string):
       if (!net.parent) throw new NsotError(404, `Network ${net.cidr} has no parent.`);
       return sendOne(call, r, Number(net.parent.id));
     case 'root': {
-      const top = await fetchPage(call, r, ancestors, '{ id }', 1, 0, ['prefixLength']);
-      if (!top.items.length) throw new NsotError(404, `Network ${net.cidr} has no root.`);
-      return sendOne(call, r, Number(top.items[0].id));
+      const top = await fetchItems(call, r, ancestors, '{ id }', 1, ['prefixLength']);
+      if (!top.length) throw new NsotError(404, `Network ${net.cidr} has no root.`);
+      return sendOne(call, r, Number(top[0].id));
     }
     case 'ancestors':
       return send(call, 200, await sendList(call, r, ancestors, { ordering: [flag(call, 'ascending', false) ? '-prefixLength' : 'prefixLength'] }));
@@ -127,9 +127,9 @@ export async function closestParent(call: Call, r: Resource, key: string): Promi
   if (!c) throw badRequest({ cidr: `Invalid CIDR: ${key}` });
   const minLen = intParam(call, 'prefix_length', 0)!;
   const f = scoped(call, r, { cidr: { contains: cidrText(c) }, prefixLength: { lt: c.len, gte: minLen }, ipVersion: { exact: [String(c.version)] } });
-  const hit = await fetchPage(call, r, f, '{ id }', 1, 0, ['-prefixLength']);
-  if (!hit.items.length) throw new NsotError(404, `No such Network found matching closest parent of ${cidrText(c)}`);
-  return sendOne(call, r, Number(hit.items[0].id));
+  const hit = await fetchItems(call, r, f, '{ id }', 1, ['-prefixLength']);
+  if (!hit.length) throw new NsotError(404, `No such Network found matching closest parent of ${cidrText(c)}`);
+  return sendOne(call, r, Number(hit[0].id));
 }
 
 async function interfaceActions(call: Call, r: Resource, id: number, action: string): Promise<void> {
@@ -150,8 +150,8 @@ async function interfaceActions(call: Call, r: Resource, id: number, action: str
     case 'circuit': {
       const circuits = resource('circuits')!;
       for (const end of ['endpointA', 'endpointZ']) {
-        const hit = await fetchPage(call, circuits, { [end]: { exact: [String(id)] } }, '{ id }', 1, 0);
-        if (hit.items.length) return sendOne(call, circuits, Number(hit.items[0].id));
+        const hit = await fetchItems(call, circuits, { [end]: { exact: [String(id)] } }, '{ id }', 1);
+        if (hit.length) return sendOne(call, circuits, Number(hit[0].id));
       }
       throw new NsotError(404, 'No circuit found on this interface.');
     }

@@ -1,6 +1,6 @@
 // NSoT dialect: projection, set queries, attribute rules, PATCH merge, bulk delete
 // and the network tree, over HTTP against PGlite and PostgreSQL.
-import { startTestServer, type TestServer } from '../helpers/server';
+import { requestStatements, startTestServer, type TestServer } from '../helpers/server';
 import { DB_KINDS } from '../helpers/db';
 
 const API = '/nsot/api';
@@ -75,6 +75,19 @@ describe.each(DB_KINDS)('NSoT dialect (%s)', (kind) => {
     expect(g.data.devices.items).toEqual([{ hostname: 'iad-r1' }]);
     // The plain list filter attributes=k=v.
     expect(hosts(await get(`/sites/${site}/devices/?attributes=vendor=juniper&attributes=metro=iad`))).toEqual(['iad-r1']);
+  });
+
+  test('a page past the end and an empty set query count in the page\'s statement; the site lookup counts nothing', async () => {
+    const statements = async (path: string, expected: unknown) => {
+      let json: unknown;
+      const seen = await requestStatements(s, async () => { json = (await get(path)).json; });
+      expect(json).toMatchObject(expected as object);
+      return { all: seen.length, counting: seen.filter((t) => t.includes('count(')).length };
+    };
+    // The site's lookup, then one statement for the page and its count.
+    expect(await statements(`/sites/${site}/devices/?limit=2&offset=10&attributes=vendor=juniper`, { count: 3, results: [] })).toEqual({ all: 2, counting: 1 });
+    // The site, the attribute names, then the page (nothing matches: juniper in iad without br is none).
+    expect(await statements(`/sites/${site}/devices/query/?query=${encodeURIComponent('vendor=juniper metro=iad -role=br')}&limit=50`, { count: 0, results: [] })).toEqual({ all: 3, counting: 1 });
   });
 
   test('attribute constraints and required attributes', async () => {

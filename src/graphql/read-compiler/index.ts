@@ -161,7 +161,7 @@ async function buildList(ctx: GqlContext, info: GraphQLResolveInfo, d: ModelDesc
   // The count is rendered with its own alias and its own copy of the filter (MikroORM's raw
   // fragments are single-use). It rides on the page's statement, one value per row (PostgreSQL
   // computes the uncorrelated subquery once): one turn through the pool and the server per page,
-  // not two. Only a page without rows needs it on its own.
+  // not two, a page past the end included (StatementBuilder.page). Only limit 0 reads it on its own.
   const [r, c] = rootAliases(builder);
   const where = (alias: string, part: number): Sql[] => (filters === undefined
     ? conditions(builder, d, alias, rows, args.filter)
@@ -187,8 +187,9 @@ export async function compiledList(ctx: GqlContext, info: GraphQLResolveInfo, d:
   const { plan, page, count } = list;
   const values = { limit, offset, filters };
   const pageRows = page ? await executeRead(ctx.em, page.text, bind(page, values)) : [];
-  const totalCount = !count ? -1 : pageRows.length ? Number(pageRows[0].n) : Number((await executeRead(ctx.em, `select ${count.text} as n`, bind(count, values)))[0].n);
-  return { items: await objects(pageRows, plan, list.loadsByPlan), totalCount };
+  // With a count, the page's statement always answers (one row of null j past the end); only limit 0 reads it alone.
+  const totalCount = !count ? -1 : page ? Number(pageRows[0].n) : Number((await executeRead(ctx.em, `select ${count.text} as n`, bind(count, values)))[0].n);
+  return { items: await objects(pageRows.filter((row) => row.j !== null), plan, list.loadsByPlan), totalCount };
 }
 
 /**

@@ -127,14 +127,18 @@ export class StatementBuilder {
    * The objects of `plan` from the rows of `from` (which binds `alias`) meeting `conds`, ordered,
    * limited and offset. The page's rows are picked first and only they are turned into JSON:
    * PostgreSQL computes a select list below LIMIT/OFFSET, so objects of skipped rows would be built.
-   * `count`: a value every row carries beside its object, as `n` (a root list's total count).
+   * `count`: a value every row carries beside its object, as `n` (a root list's total count). The
+   * page is then joined to it, so a page without rows (past the end) still answers with one row: its
+   * `j` null, its `n` the count, and no second statement is needed for it.
    */
   page(plan: ObjectPlan, from: string, alias: string, conds: Sql[], ordering: string[] | null | undefined, limitOffset: Sql | string, filter?: ListArgs['filter'], count?: Sql | null): Sql {
     const d = plan.model;
     const where = conds.length ? sql` where ${joinSql(conds, ' and ')}` : '';
     const order = this.order(d, alias, ordering, filter);
     const { j, lateral } = this.rowObject(plan, alias);
-    return sql`select ${j} as j${count ? sql`, ${count} as n` : ''} from (select ${alias}.* from ${from}${where} order by ${order}${limitOffset}) ${alias}${lateral} order by ${order}`;
+    const rows = sql`(select ${alias}.* from ${from}${where} order by ${order}${limitOffset}) ${alias}`;
+    if (!count) return sql`select ${j} as j from ${rows}${lateral} order by ${order}`;
+    return sql`select case when ${alias}."id" is null then null else ${j} end as j, "_count".n from (select ${count} as n) "_count" left join ${rows} on true${lateral} order by ${order}`;
   }
 
   /**
