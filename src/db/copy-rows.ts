@@ -69,7 +69,7 @@ export async function copyObjects(em: EntityManager, entityName: string, columns
     return;
   }
   const sql = `copy ${tableOf(meta)} (${quoted}) from stdin`;
-  const client = (trx ?? (em.getConnection() as AbstractSqlConnection).getKnex()).client as Knex.Client;
+  const client = (trx ?? (conn as AbstractSqlConnection).getKnex()).client as Knex.Client;
   await counted(em, sql, async () => {
     const pg = await client.acquireConnection() as ClientBase;
     try {

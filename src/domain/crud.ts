@@ -4,7 +4,6 @@ import { FlushMode, helper, wrap, type EntityManager, type AnyEntity, type Query
 import { describe, type ModelDescriptor, type FieldMeta } from './model';
 import { checkValue, addError, type FieldErrors } from './validate';
 import { inputNames, patchName, refFields, writableFields } from './inputs';
-import { filterToWhere } from './filters';
 import { AuthError, ConflictError, NotFoundError, ValidationError } from './errors';
 import { requestOf, sqlConnection } from '../db/context';
 import { transaction } from '../db/transaction';
@@ -383,10 +382,10 @@ export async function update<T>(em: EntityManager, d: ModelDescriptor, items: Up
   const grant = writeGrant(caller, d, 'update');
   for (const item of items) checkFields(grant, item.input);
   const direct = writesDirectly(em, d);
+  const targets = rowIds(items.map((i) => i.id));
   const written = await inTransaction<(number | T)[]>(em, publish, async (tem) => {
-    const wanted = items.map((i) => Number(i.id)).filter((n) => Number.isSafeInteger(n) && n > 0 && n <= 2147483647);
-    const merging = mergesStored(d, items) && wanted.length > 0;
-    const rows = direct ? await readStoredRows(tem, d, wanted, grant.ownRows, 'all', merging) : await findToUpdate(tem, d, wanted, grant, merging);
+    const merging = mergesStored(d, items) && targets.length > 0;
+    const rows = direct ? await readStoredRows(tem, d, targets, grant.ownRows, 'all', merging) : await findToUpdate(tem, d, targets, grant, merging);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const related = new RelatedResolver(tem, caller);
     await related.preload(d, items.map((i) => i.input));
@@ -396,7 +395,7 @@ export async function update<T>(em: EntityManager, d: ModelDescriptor, items: Up
       const entity = byId.get(Number(item.id));
       if (!entity) {
         if (bulk) continue; // Peering Manager skips unknown ids in bulk updates
-        await refuseIfOthers(tem, d, grant, wanted);
+        await refuseIfOthers(tem, d, grant, targets);
         throw new NotFoundError(`No ${d.className} matches the given query.`);
       }
       const applied = applyInput(d, entity, item.input, partial ? 'patch' : 'replace', related);
@@ -415,7 +414,7 @@ export async function update<T>(em: EntityManager, d: ModelDescriptor, items: Up
     }
     return answer ? answer(tem, ids) : ids;
   });
-  if (direct) forgetObjects(em, d, rowIds(items.map((i) => i.id)));
+  if (direct) forgetObjects(em, d, targets);
   return answer ? (written as T[]) : reload(em, d, written as number[]);
 }
 
