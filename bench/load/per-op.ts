@@ -14,7 +14,8 @@ import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createDatabase } from '../../test/helpers/db';
 import { startPostgres } from '../../test/helpers/postgres';
-import type { PeerGateProcess, spawnPeerGate as Spawn } from '../../test/helpers/process';
+import { spawnPeerGate, type PeerGateProcess } from '../../test/helpers/process';
+import { productionEntry } from '../production-entry';
 import { freePort } from '../../test/interop/daemons';
 import { fmt, machine, median, writeSection } from '../lib';
 import { cpuMs, postgresCpuMs, postmasterPid } from '../servers';
@@ -35,16 +36,18 @@ interface Sample { requests: number; iterations: number; gatewayMs: number; post
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const commitOf = (dir: string) => execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
 
-/** A gateway of checkout `dir` started as bench/load/run.ts starts it, on a database of its own, seeded. */
+/**
+ * A gateway of checkout `dir` started as bench/load/run.ts starts it (as that checkout's `npm start`
+ * runs it, whichever side), on a database of its own, seeded.
+ */
 async function startSide(label: string, dir: string, serverUrl: string, token: string, prof?: string): Promise<Side> {
-  const { spawnPeerGate } = await import(join(dir, 'test/helpers/process.ts')) as { spawnPeerGate: typeof Spawn };
   const url = await createDatabase(serverUrl, `perop_${randomBytes(4).toString('hex')}`);
   const port = await freePort('127.0.0.1');
   const gateway = spawnPeerGate(label, ['serve', '--migrate'], {
     DATABASE_URL: url, PEERGATE_ADMIN_TOKEN: token, PORT: String(port), HOST: '127.0.0.1', BGP_WORKER: 'off', LOG_LEVEL: 'warn', NODE_ENV: 'production',
     NODE_OPTIONS: '--max-semi-space-size=64', DATABASE_POOL_SIZE: '10',
-  }, prof ? ['--cpu-prof', `--cpu-prof-dir=${resolve(prof)}`] : []);
-  await gateway.waitForLog('listening', 120_000);
+  }, prof ? ['--cpu-prof', `--cpu-prof-dir=${resolve(prof)}`] : [], productionEntry(dir));
+  await gateway.waitFor(/listening/, 120_000);
   const base = `http://127.0.0.1:${port}`;
   const seedHttp = new Http(base, token, 2);
   const data = await seed(url, seedHttp);
@@ -122,7 +125,7 @@ async function main(): Promise<void> {
     const body = `Run ${new Date().toISOString()} on ${machine()}; load average ${fmt(load, 1)} at start, ${fmt(loadavg()[0], 1)} at the end (a shared machine).
 \`${process.env.BENCH_BASELINE ? 'BENCH_BASELINE=<checkout> ' : ''}npx tsx bench/load/per-op.ts\`: each scenario of bench/load/mix.ts alone, ${CLIENTS} keep-alive clients,
 ${N} requests per scenario and round, ${ROUNDS} rounds${sides.length > 1 ? ' alternating the two gateways (each on its own database of one PostgreSQL 15 server, seeded alike)' : ''}, after ${WARM_UP} warm-up requests each;
-the gateway started as bench/load/run.ts starts it (NODE_ENV=production, pool of 10). CPU from /proc around each scenario (gateway: its process;
+the gateway started as bench/load/run.ts starts it (each checkout as its \`npm start\` runs it, NODE_ENV=production, pool of 10). CPU from /proc around each scenario (gateway: its process;
 PostgreSQL: postmaster and backends), median of the rounds. "In the mix's request": the scenario's CPU times its weight, over the mix's
 requests, so the column sums to the CPU of one request of the mix (without the clients' and without the queueing of 200 clients).
 

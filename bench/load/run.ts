@@ -19,6 +19,7 @@ import { Http } from './http';
 import { Recorder } from './recorder';
 import { runClients } from './mix';
 import { seed, type Dataset } from './seed';
+import { entryWords, productionEntry } from '../production-entry';
 import { rssSlope, sampleProc, type ProcSample } from './proc';
 import { establish, loopTable, loopWindow, sessionVerdict, startBgpPeer, type BgpSetup, type LoopWindow, type Session } from './bgp-session';
 
@@ -97,10 +98,11 @@ async function main(): Promise<number> {
   const pgServer = await startPostgres();
   const port = await freePort('127.0.0.1');
   const bgp: BgpSetup | null = withBgp ? await startBgpPeer() : null;
-  // As `npm start` runs it (production graphql-js, a larger young generation): the load a deployment sees.
+  // As `npm start` runs it (the compiled dist/, production graphql-js, a larger young generation): the load a deployment sees.
+  const entry = productionEntry(join(__dirname, '../..'));
   const gateway = spawnPeerGate('gateway', ['serve', '--migrate'], {
     DATABASE_URL: pgServer.url, PEERGATE_ADMIN_TOKEN: token, PORT: String(port), HOST: '127.0.0.1', BGP_WORKER: bgp ? 'embedded' : 'off', LOG_LEVEL: 'warn', NODE_ENV: 'production', NODE_OPTIONS: '--max-semi-space-size=64', DATABASE_POOL_SIZE: String(poolSize), GATEWAY_PROCESSES: String(processes),
-  });
+  }, [], entry);
   const base = `http://127.0.0.1:${port}`;
   const http = new Http(base, token, clients);
   try {
@@ -158,7 +160,7 @@ async function main(): Promise<number> {
     const bgpVerdict = sessionBefore && sessionAfter ? sessionVerdict(sessionBefore, sessionAfter, birdAfter, wallS) : null;
     const body = `Run ${new Date().toISOString()} on ${machine()}; load average ${fmt(load, 1)} at start. The machine is shared
 with other jobs running tests, so latencies are noisy; the load clients (this process), the gateway and PostgreSQL share its cores.
-\`${command}\`: PostgreSQL 15 (throwaway server), the gateway as its own ${processes > 1 ? `${processes} processes on one port (GATEWAY_PROCESSES=${processes}; the pool is per process)` : 'process'} (\`peergate serve --migrate\`, BGP_WORKER=${bgp ? 'embedded' : 'off'},
+\`${command}\`: PostgreSQL 15 (throwaway server), the gateway as its own ${processes > 1 ? `${processes} processes on one port (GATEWAY_PROCESSES=${processes}; the pool is per process)` : 'process'} (\`peergate serve --migrate\` from ${entryWords(entry)}, NODE_ENV=production, BGP_WORKER=${bgp ? 'embedded' : 'off'},
 database pool of ${poolSize}), ${clients} keep-alive clients for ${fmt(wallS, 0)} s running a weighted mix (about a quarter writes; each
 client writes only ASNs of its own range, so any non-2xx or GraphQL error is a fault). Seeded first: ${datasetLine(data)}.
 yabgp's peer routes need a running bgp-core worker, so only its version document (\`GET /v1/\`) is in the mix.

@@ -1,8 +1,8 @@
 // The load run of bench/load/run.ts for two checkouts of PeerGate on this machine, alternating:
 // this checkout and a baseline (issue 16's goal is a factor over the code of 2026-12-01, whose
 // 109.2 requests/s were measured on another machine). Each run gets its own throwaway PostgreSQL
-// server, the same seed and the same 200 clients; the gateways run as run.ts runs them
-// (NODE_ENV=production, --max-semi-space-size=64, pool of 10). Rounds rotate which side goes first.
+// server, the same seed and the same 200 clients; the gateways run as run.ts runs them, each as its
+// checkout's `npm start` runs it (NODE_ENV=production, --max-semi-space-size=64, pool of 10). Rounds rotate which side goes first.
 //   npx tsx bench/load/versus.ts <baseline checkout, its own node_modules installed> [--rounds 2] [--seconds 60] [--clients 200]
 //   e.g. mkdir /tmp/base && git archive 7d6acbc | tar -x -C /tmp/base && (cd /tmp/base && npm ci)
 import { randomBytes } from 'node:crypto';
@@ -10,7 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startPostgres } from '../../test/helpers/postgres';
-import type { PeerGateProcess } from '../../test/helpers/process';
+import { spawnPeerGate, type Entry, type PeerGateProcess } from '../../test/helpers/process';
+import { entryWords, productionEntry } from '../production-entry';
 import { freePort } from '../../test/interop/daemons';
 import { fmt, machine, median, writeSection } from '../lib';
 import { postmasterPid } from '../servers';
@@ -20,7 +21,7 @@ import { runClients } from './mix';
 import { Recorder } from './recorder';
 import { seed } from './seed';
 
-interface Side { label: string; dir: string; commit: string }
+interface Side { label: string; dir: string; commit: string; entry: Entry }
 interface Run { side: Side; round: number; perSecond: number; requests: number; errors: number; gatewayMs: number; postgresMs: number; clientsMs: number; busy: number; ops: Map<string, { p50: number; p99: number }> }
 
 function arg(name: string, def: number): number {
@@ -36,15 +37,13 @@ const commitOf = (dir: string) => execFileSync('git', ['-C', dir, 'rev-parse', '
 function sideOf(label: string, dir: string): Side {
   let commit: string;
   try { commit = commitOf(dir); } catch { commit = /([0-9a-f]{7,40})\/?$/.exec(dir)?.[1] ?? dir; }
-  return { label, dir, commit };
+  return { label, dir, commit, entry: productionEntry(dir) };
 }
 
-/** The gateway of checkout `side` as run.ts starts it, by that checkout's own process helper (older ones wait with `waitFor`). */
+/** The gateway of checkout `side` as run.ts starts it: as that checkout's `npm start` runs it (bench/production-entry). */
 async function startGateway(side: Side, env: Record<string, string>): Promise<PeerGateProcess> {
-  const helper = await import(join(side.dir, 'test/helpers/process.ts'));
-  const gateway = helper.spawnPeerGate(`gateway ${side.label}`, ['serve', '--migrate'], env) as PeerGateProcess & { waitFor?: (re: RegExp, ms: number) => Promise<string> };
-  if (typeof gateway.waitForLog === 'function') await gateway.waitForLog('listening', 120_000);
-  else await gateway.waitFor!(/listening/, 120_000);
+  const gateway = spawnPeerGate(`gateway ${side.label}`, ['serve', '--migrate'], env, [], side.entry);
+  await gateway.waitFor(/listening/, 120_000);
   return gateway;
 }
 
@@ -102,7 +101,7 @@ function report(runs: Run[], sides: Side[], command: string, load: number, secon
   return `Run ${new Date().toISOString()} on ${machine()}; load average ${fmt(load, 1)} at start.
 \`${command}\`: bench/load/run.ts's load (${clients} keep-alive clients for ${seconds} s, the weighted mix, PostgreSQL 15, a fresh server and
 the same seed per run, the gateway as its own process with NODE_ENV=production, --max-semi-space-size=64, pool of 10), once per side and round,
-the sides alternating. CPU per request from /proc (gateway process, PostgreSQL's postmaster and backends, the clients' process).
+the sides alternating. Each side's gateway runs as its checkout's \`npm start\` does: ${sides.map((s) => `${s.label} from ${entryWords(s.entry)}`).join(', ')}. CPU per request from /proc (gateway process, PostgreSQL's postmaster and backends, the clients' process).
 
 | round | side | requests/s | errors | gateway ms | PostgreSQL ms | clients ms | machine busy |
 | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |

@@ -23,6 +23,7 @@ import { machine, fmt, writeSection } from '../lib';
 import { startPostgres, type PgServer } from '../../test/helpers/postgres';
 import { createDatabase } from '../../test/helpers/db';
 import { freePort } from '../../test/helpers/cli';
+import { productionEntry } from '../production-entry';
 
 const N = Number(process.env.BENCH_ROWS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -41,10 +42,11 @@ interface Gateway { label: string; proc: ChildProcess; url: string; out: () => s
 /** `peergate serve --migrate` of the checkout in `dir`, on its own database. */
 async function startGateway(label: string, dir: string, databaseUrl: string, token: string): Promise<Gateway> {
   const port = await freePort();
-  // As `npm start` runs it (production mode, the larger young generation), from source.
+  // As the checkout's `npm start` runs it (compiled dist/ where it has a build, production mode, the larger young generation).
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const proc = spawn(process.execPath, ['--max-semi-space-size=64', ...profile, '--import', 'tsx', 'src/main.ts', 'serve', '--migrate'], {
-    cwd: dir, stdio: ['ignore', 'pipe', 'pipe'],
+  const entry = productionEntry(dir);
+  const proc = spawn(process.execPath, ['--max-semi-space-size=64', ...profile, ...entry.argv, 'serve', '--migrate'], {
+    cwd: entry.cwd, stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_OPTIONS: '', NODE_ENV: 'production', DATABASE_URL: databaseUrl, PEERGATE_ADMIN_TOKEN: token, PORT: String(port), HOST: '127.0.0.1', BGP_WORKER: 'off', LOG_LEVEL: 'warn', BODY_LIMIT: '50mb' },
   });
   let out = '';
@@ -140,7 +142,7 @@ async function main(): Promise<void> {
   const body = `Run ${new Date().toISOString().slice(0, 10)} on ${machine()}; ${db}; load average ${fmt(load, 1)} at start (shared machine: read the ratios).
 One \`POST /api/peering/autonomous-systems/\` with a list of ${N.toLocaleString('en')} new autonomous systems (validated, uniqueness-checked,
 written in one transaction with one change-log row each, returned as full representations), versus one raw multi-row
-INSERT of the same rows. Each gateway is its own \`peergate serve\` process (NODE_ENV=production, --max-semi-space-size=64, as \`npm start\`) on its own database; the raw INSERT runs in the
+INSERT of the same rows. Each gateway is its own \`peergate serve\` process, run as its checkout's \`npm start\` runs it (the compiled dist/ where the checkout has a build, NODE_ENV=production, --max-semi-space-size=64) on its own database; the raw INSERT runs in the
 benchmark's process on a third. ${ROUNDS} rounds after one warm-up of each path; each round runs every path once, in an order
 rotated per round, on fresh ASNs. Gateway CPU counts the gateway process from the request until it is idle again (so the
 event publishing after the response is included).

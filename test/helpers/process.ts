@@ -19,10 +19,14 @@ export interface PeerGateProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** How the process starts: from which checkout, and node's arguments before PeerGate's own (the sources through tsx by default). */
+export interface Entry { cwd: string; argv: string[] }
+const sources: Entry = { cwd: root, argv: ['--import', 'tsx', 'src/main.ts'] };
+
 /** `nodeFlags`: node's own options that NODE_OPTIONS refuses (e.g. --cpu-prof). */
-export function spawnPeerGate(name: string, args: string[], env: Record<string, string>, nodeFlags: string[] = []): PeerGateProcess {
-  const proc = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'src/main.ts', ...args], {
-    cwd: root, env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+export function spawnPeerGate(name: string, args: string[], env: Record<string, string>, nodeFlags: string[] = [], entry: Entry = sources): PeerGateProcess {
+  const proc = spawn(process.execPath, [...nodeFlags, ...entry.argv, ...args], {
+    cwd: entry.cwd, env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   let exited = false;
