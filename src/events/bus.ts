@@ -3,6 +3,7 @@
 import { FixedBuffer, Repeater, type createPubSub } from '@graphql-yoga/subscription';
 import type { ObjectChange } from '../domain/extras/object-change';
 import type { DownReasonView } from '../bgp/down-reason';
+import { Outbox, type Outgoing } from './outbox';
 
 export interface ObjectChangedEvent {
   id: number;
@@ -116,13 +117,6 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
-export function toObjectChangedEvent(c: ObjectChange): ObjectChangedEvent {
-  return {
-    id: c.id, time: c.time.toISOString(), action: c.action, objectType: c.changedObjectType, objectId: c.changedObjectId,
-    objectRepr: c.objectRepr, requestId: c.requestId, userName: c.userName, prechangeData: c.prechangeData ?? null, postchangeData: c.postchangeData ?? null,
-  };
-}
-
 /** Events a subscription may fall behind by: a bulk write of 10,000 objects publishes 10,000 at once. */
 const SUBSCRIBER_BUFFER = 20_000;
 
@@ -167,24 +161,45 @@ export function busTopics(): Pick<EventBus, 'pubSub' | 'listen'> {
   };
 }
 
+/**
+ * Publishes in this process. A write's change records are published in the turn after the one
+ * that published them (its answer goes out first); whatever is published while some wait, waits
+ * behind them, so events keep their publish order.
+ */
 export class InProcessBus implements EventBus {
   private readonly topics = busTopics();
   readonly pubSub = this.topics.pubSub;
   readonly listen = this.topics.listen;
+  private readonly outbox = new Outbox();
+
+  private publish(item: Outgoing | ObjectChange[]): void {
+    if (!Array.isArray(item) && this.outbox.empty) {
+      this.pubSub.publish(item.topic as any, item.payload as any);
+      return;
+    }
+    const idle = this.outbox.empty;
+    this.outbox.push(item);
+    if (idle && !this.outbox.empty) setImmediate(() => this.deliver());
+  }
+
+  private deliver(): void {
+    for (const e of this.outbox.take(Number.POSITIVE_INFINITY)) this.pubSub.publish(e.topic as any, e.payload as any);
+  }
+
   publishObjectChanges(changes: ObjectChange[]): void {
-    for (const c of changes) this.pubSub.publish('objectChanged', toObjectChangedEvent(c));
+    this.publish(changes);
   }
   publishBgpSession(event: BgpSessionEvent): void {
-    this.pubSub.publish('bgpSessionChanged', event);
+    this.publish({ topic: 'bgpSessionChanged', payload: event });
   }
   publishJob(event: JobChangedEvent): void {
-    this.pubSub.publish('jobChanged', event);
+    this.publish({ topic: 'jobChanged', payload: event });
   }
   publishSpeaker<K extends 'bgpRequest' | 'bgpReply'>(topic: K, message: BusTopics[K][0]): void {
-    (this.pubSub.publish as (t: string, m: unknown) => void)(topic, message);
+    this.publish({ topic, payload: message });
   }
   publishCredentialsChanged(): void {
-    this.pubSub.publish('credentialsChanged', { time: new Date().toISOString() });
+    this.publish({ topic: 'credentialsChanged', payload: { time: new Date().toISOString() } });
   }
   async ping(): Promise<void> {}
   async close(): Promise<void> {}

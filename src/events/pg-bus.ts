@@ -7,7 +7,8 @@
 import { ensureTable } from '../db/ensure-table';
 import { Client } from 'pg';
 import type { ObjectChange } from '../domain/extras/object-change';
-import { busTopics, toObjectChangedEvent, type BgpSessionEvent, type BusTopics, type EventBus, type JobChangedEvent } from './bus';
+import { busTopics, type BgpSessionEvent, type BusTopics, type EventBus, type JobChangedEvent } from './bus';
+import { Outbox, type Outgoing } from './outbox';
 
 const CHANNEL = 'peergate_events';
 const MAX_INLINE = 7000; // bytes; NOTIFY refuses payloads of 8000 or more
@@ -27,8 +28,6 @@ const RESEND_WAIT_MS = 10_000;
 interface Envelope { id: number; topic: keyof BusTopics; payload: unknown }
 /** Notifications heard on one listening connection, waiting for their delivery job. */
 interface Heard { client: Client; raws: string[] }
-/** An event waiting to be sent. */
-interface Outgoing { topic: keyof BusTopics; payload: unknown }
 
 export class PgBus implements EventBus {
   private readonly topics = busTopics();
@@ -42,7 +41,7 @@ export class PgBus implements EventBus {
   private delivery: Promise<unknown> = Promise.resolve();
   private hearing: Heard | null = null;
   /** Published and not yet sent: sent together, in order, by the next send job. */
-  private outbox: Outgoing[] = [];
+  private readonly outbox = new Outbox();
   private readonly seen = new Set<number>();
   private maxSeen = 0;
   /** The log's last id when this process started: nothing before it is this process's to replay. */
@@ -190,16 +189,20 @@ export class PgBus implements EventBus {
   /**
    * NOTIFYs are sent one statement after another, so their order is the publish order; what is
    * published while one is on its way goes out in the next, together (a burst of hundreds of
-   * session changes in a few statements, not hundreds of round trips). A send that fails because
-   * the connection was lost is retried on its replacement (for up to RESEND_WAIT_MS).
+   * session changes in a few statements, not hundreds of round trips). The first statement waits
+   * for the turn after the publish: a write's answer goes out before its events are built and sent.
+   * A send that fails because the connection was lost is retried on its replacement (for up to
+   * RESEND_WAIT_MS).
    */
-  private send(topic: keyof BusTopics, payload: unknown): void {
-    this.outbox.push({ topic, payload });
+  private send(item: Outgoing | ObjectChange[]): void {
+    const idle = this.outbox.empty;
+    this.outbox.push(item);
     // A send job is queued already and will take this one too.
-    if (this.outbox.length > 1) return;
+    if (!idle || this.outbox.empty) return;
     this.queue = this.queue.then(async () => {
-      while (this.outbox.length) {
-        const batch = this.outbox.splice(0, SEND_BATCH);
+      await new Promise((r) => setImmediate(r));
+      while (!this.outbox.empty) {
+        const batch = this.outbox.take(SEND_BATCH);
         await this.sendBatch(batch).catch((e) => console.error('event bus: publish failed', (e as Error).message));
       }
     });
@@ -243,23 +246,23 @@ export class PgBus implements EventBus {
   }
 
   publishObjectChanges(changes: ObjectChange[]): void {
-    for (const c of changes) this.send('objectChanged', toObjectChangedEvent(c));
+    this.send(changes);
   }
 
   publishBgpSession(event: BgpSessionEvent): void {
-    this.send('bgpSessionChanged', event);
+    this.send({ topic: 'bgpSessionChanged', payload: event });
   }
 
   publishJob(event: JobChangedEvent): void {
-    this.send('jobChanged', event);
+    this.send({ topic: 'jobChanged', payload: event });
   }
 
   publishSpeaker<K extends 'bgpRequest' | 'bgpReply'>(topic: K, message: BusTopics[K][0]): void {
-    this.send(topic, message);
+    this.send({ topic, payload: message });
   }
 
   publishCredentialsChanged(): void {
-    this.send('credentialsChanged', { time: new Date().toISOString() });
+    this.send({ topic: 'credentialsChanged', payload: { time: new Date().toISOString() } });
   }
 
   async ping(): Promise<void> {
