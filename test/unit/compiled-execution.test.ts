@@ -2,7 +2,7 @@
 // locations, extensions, the resolver's error kept for its code), each document compiled once.
 import {
   GraphQLEnumType, GraphQLError, GraphQLInputObjectType, GraphQLInt, GraphQLList, GraphQLNonNull, GraphQLObjectType,
-  GraphQLSchema, GraphQLString, getIntrospectionQuery, parse, type ExecutionResult,
+  GraphQLScalarType, GraphQLSchema, GraphQLString, getIntrospectionQuery, parse, type ExecutionResult,
 } from 'graphql';
 import { CompiledExecution } from '../../src/graphql/compiled-execution';
 import { ASNScalar, DateTimeScalar } from '../../src/graphql/scalars';
@@ -207,5 +207,26 @@ describe('compiled execution answers as graphql-js does', () => {
     const source = '{ items { id } }';
     expect(await execution.execute({ document: parse(source), source, contextValue: {} })).toEqual({ data: { items: [{ id: 1 }, { id: 2 }, { id: 3 }] } });
     expect(execution.compiledDocuments).toBe(0);
+  });
+
+  test('compiled, valid variables are coerced once (graphql-js coerces them too only when graphql-jit refuses them)', async () => {
+    let parsed = 0;
+    const Counted = new GraphQLScalarType({ name: 'Counted', parseValue: (v) => { parsed++; if (v === 'bad') throw new GraphQLError('Bad value.'); return v; } });
+    const counting = new GraphQLSchema({
+      query: new GraphQLObjectType({
+        name: 'Query',
+        fields: { echo: { type: GraphQLString, args: { v: { type: new GraphQLList(Counted) } }, resolve: (_: unknown, a: { v: unknown[] }) => a.v.join() } },
+      }),
+    });
+    const execution = new CompiledExecution(counting, true);
+    const source = 'query C($v: [Counted]) { echo(v: $v) }';
+    const run = (v: unknown[]) => execution.execute({ document: parse(source), source, variableValues: { v }, contextValue: {} });
+    await run(['a']);
+    parsed = 0;
+    expect(await run(['a', 'b', 'c'])).toEqual({ data: { echo: 'a,b,c' } });
+    expect(execution.compiledDocuments).toBe(1);
+    expect(parsed).toBe(3);
+    const refused = await run(['a', 'bad']);
+    expect(refused.errors?.map((e) => e.message)).toEqual(['Variable "$v" got invalid value "bad" at "v[1]"; Bad value.']);
   });
 });
