@@ -4,6 +4,7 @@
 import type { Request, Response } from 'express';
 import { RestError, detail } from './errors';
 import { BodyError, parseJsonInTurn, readBodyText } from '../../src/http/body';
+import { JSON_UTF8, sendText } from '../../src/http/send';
 import { FormBody, FormError, parseMultipart, parseUrlencoded } from './form';
 import { jsonMaxDepth } from '../../src/domain/values';
 
@@ -87,7 +88,7 @@ export function responder(req: Request, res: Response, params: URLSearchParams, 
         res.status(status).type('html').send(htmlPage(title, req, status, body));
         return;
       }
-      res.status(status).type('application/json').send(indent ? renderJson(req, body) : JSON.stringify(body));
+      sendText(req, res, status, JSON_UTF8, indent ? renderJson(req, body) : JSON.stringify(body));
     },
   };
 }

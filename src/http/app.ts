@@ -168,6 +168,8 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // No ETag: express would hash every answer's whole body for it (send.ts says why none is needed).
+  app.set('etag', false);
   const server = createServer(app);
   // Longer than common client/proxy idle timeouts, so a reused keep-alive socket is not reset under it.
   server.keepAliveTimeout = 65_000;

@@ -122,6 +122,25 @@ describe('HTTP conventions', () => {
     });
   });
 
+  describe('JSON answers', () => {
+    test('typed, with their byte length, and no ETag (no body is hashed for one); HEAD gets the headers alone', async () => {
+      await s.http('POST', '/api/peering/autonomous-systems/', { body: { asn: 64496, name: 'Bytes Nét' } });
+      for (const path of ['/api/peering/autonomous-systems/?asn=64496', '/pdb/api/net', '/nsot/api/sites/', '/healthz']) {
+        const r = await s.http('GET', path);
+        expect([path, r.status]).toEqual([path, 200]);
+        expect(r.headers.get('content-type')).toBe('application/json; charset=utf-8');
+        expect(Number(r.headers.get('content-length'))).toBe(Buffer.byteLength(r.text));
+        expect(r.headers.get('etag')).toBeNull();
+      }
+      const get = await s.http('GET', '/api/peering/autonomous-systems/?asn=64496');
+      expect(get.json.results[0].name).toBe('Bytes Nét');
+      const head = await s.http('HEAD', '/api/peering/autonomous-systems/?asn=64496');
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-length')).toBe(get.headers.get('content-length'));
+      expect(head.text).toBe('');
+    });
+  });
+
   describe('X-Request-ID', () => {
     const lastChange = async () => (await s.gql('{ objectChanges(ordering: ["-id"], limit: 1) { items { requestId changedObjectType } } }')).data.objectChanges.items[0];
 
