@@ -67,6 +67,9 @@ export function requestLogger(opts: RequestLogOptions = {}) {
       const gql = res.locals.graphql as GraphqlOutcome | undefined;
       const status = aborted && !res.headersSent ? 499 : res.statusCode;
       const outcome = outcomeOf(status, gql?.codes);
+      const level = outcome === 'server_error' ? 'error' : outcome === 'ok' && !aborted ? 'info' : 'warn';
+      // Under LOG_LEVEL=warn a request that went well writes nothing: its line is not even made.
+      if (!log.isLevelEnabled(level)) return;
       const codes = gql ? [...new Set(gql.codes)] : undefined;
       const requestId = opts.requestId ? opts.requestId(res) : res.locals.requestId;
       const changeRequestId = res.locals.changeRequestId as string | undefined;
@@ -87,10 +90,7 @@ export function requestLogger(opts: RequestLogOptions = {}) {
         outcome,
         ...(aborted ? { aborted: true } : {}),
       };
-      const msg = outcome === 'ok' ? 'request completed' : 'request failed';
-      if (outcome === 'server_error') log.error(line, msg);
-      else if (outcome === 'ok' && !aborted) log.info(line, msg);
-      else log.warn(line, msg);
+      log[level](line, outcome === 'ok' ? 'request completed' : 'request failed');
     };
     res.on('finish', () => finish(false));
     res.on('close', () => finish(!res.writableFinished));

@@ -122,17 +122,22 @@ describe('request log lines', () => {
   });
 
   /** A real express app with the middleware and a fake logger that keeps what it is given. */
-  async function served(handler: express.RequestHandler, mount = (app: express.Express) => app.all('/r/:id', handler)) {
+  async function served(handler: express.RequestHandler, mount = (app: express.Express) => app.all('/r/:id', handler), enabled = ['info', 'warn', 'error']) {
     const lines: { level: string; obj: any; msg: string }[] = [];
-    const fake = Object.fromEntries(['info', 'warn', 'error'].map((level) => [level, (obj: any, msg: string) => { lines.push({ level, obj, msg }); }]));
+    /** The statuses of the requests whose line was made (their statement count asked for). */
+    const made: number[] = [];
+    const fake = {
+      ...Object.fromEntries(['info', 'warn', 'error'].map((level) => [level, (obj: any, msg: string) => { lines.push({ level, obj, msg }); }])),
+      isLevelEnabled: (level: string) => enabled.includes(level),
+    };
     const app = express();
     app.use((_req, res, next) => { res.locals.requestId = 'req-1'; next(); });
-    app.use(requestLogger({ logger: fake as any, user: (res) => res.locals.user, queries: () => 3 }));
+    app.use(requestLogger({ logger: fake as any, user: (res) => res.locals.user, queries: (res) => { made.push(res.statusCode); return 3; } }));
     mount(app);
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return { url, lines, close: () => new Promise((r) => server.close(r)) };
+    return { url, lines, made, close: () => new Promise((r) => server.close(r)) };
   }
   const settle = () => new Promise((r) => setTimeout(r, 50));
 
@@ -172,6 +177,17 @@ describe('request log lines', () => {
         graphql: { operationName: 'Login', operationType: 'query', errors: 2, codes: ['UNAUTHENTICATED'] },
       });
       expect(s.lines[0].obj.user).toBeUndefined();
+    } finally { await s.close(); }
+  });
+
+  test('at LOG_LEVEL=warn a request that went well is neither logged nor made into a line; failures still are', async () => {
+    const s = await served((req, res) => { res.status(req.params.id === 'bad' ? 400 : 200).json({}); }, undefined, ['warn', 'error']);
+    try {
+      await fetch(`${s.url}/r/1`);
+      await fetch(`${s.url}/r/bad`);
+      await settle();
+      expect(s.lines.map((l) => [l.level, l.obj.res.statusCode])).toEqual([['warn', 400]]);
+      expect(s.made).toEqual([400]);
     } finally { await s.close(); }
   });
 

@@ -105,6 +105,8 @@ describe('/metrics: names and bounded labels', () => {
   test('the request log tells a refused token in a GraphQL 200 from a success', async () => {
     const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
     const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    // Tests log nothing (silent); the lines are made only for a level that is on.
+    const enabled = jest.spyOn(logger, 'isLevelEnabled').mockReturnValue(true);
     try {
       // At once, under one client-chosen X-Request-ID: each line still gets its own operation.
       const headers = { 'X-Request-ID': 'same-id' };
@@ -125,6 +127,7 @@ describe('/metrics: names and bounded labels', () => {
     } finally {
       info.mockRestore();
       warn.mockRestore();
+      enabled.mockRestore();
     }
   });
 });
