@@ -5,7 +5,7 @@
 // their ids (./json-rows takeIds). PGlite has no COPY from a client stream; it reads the same text
 // from '/dev/blob' (10,000 change records in-process: 20-30% less than ./json-rows' insert).
 // Used for change records (./change-log) and for the objects of a bulk create whose ids were taken
-// first on a server (./direct-insert).
+// first (./direct-insert).
 import { JsonType, type EntityManager, type EntityProperty } from '@mikro-orm/core';
 import type { AbstractSqlConnection, Knex } from '@mikro-orm/knex';
 import type { ClientBase } from 'pg';

@@ -9,7 +9,6 @@
 // the instance and opens a new one; a transaction in progress on the old one is lost as a whole
 // (its statements fail, none of them runs on the new instance).
 import { Readable } from 'node:stream';
-import type { EntityManager } from '@mikro-orm/core';
 import type { PGlite, Results } from '@electric-sql/pglite';
 import {
   AbstractSqlConnection, AbstractSqlDriver, PostgreSqlKnexDialect, PostgreSqlPlatform, Utils,
@@ -334,6 +333,3 @@ export class EmbeddedDriver extends AbstractSqlDriver<EmbeddedConnection> {
     super(config, new PostgreSqlPlatform(), EmbeddedConnection, ['knex', '@electric-sql/pglite']);
   }
 }
-
-/** Whether `em` talks to a PostgreSQL server (a process of its own, on another core), not the embedded database. */
-export const onServer = (em: EntityManager): boolean => !(em.getConnection() instanceof EmbeddedConnection);

@@ -1,7 +1,7 @@
 // Bulk creates insert rows, pivot rows and change records without the ORM's unit of work
 // (src/db/direct-insert.ts): what they write must be what the flush writes, a failure
 // anywhere must leave nothing, and every change must reach the bus and webhooks once.
-import { startTestServer, type TestServer } from '../helpers/server';
+import { requestStatements, startTestServer, type TestServer } from '../helpers/server';
 import { DB_KINDS } from '../helpers/db';
 import { AS, asn, post } from '../helpers/pm';
 import { AutonomousSystem } from '../../src/domain/peering/autonomous-system';
@@ -93,7 +93,7 @@ describe.each(DB_KINDS)('bulk writes (%s)', (kind) => {
     expect(content(many)).toEqual(content(one));
   });
 
-  test('a bulk create of thousands (ids taken before the rows insert, on a server) records every object as it was stored', async () => {
+  test('a bulk create of thousands (ids taken before the rows insert, the rows sent by COPY) records every object as it was stored', async () => {
     const tag = await post(s, '/api/extras/tags/', { name: `many-${kind}`, slug: `many-${kind}` });
     const base = 3_000_000_000; // apart from the other tests' ASNs (asn() * 10 onwards)
     // Text COPY's format escapes (tab, newline, carriage return, backslash) and what JSON escapes.
@@ -101,8 +101,12 @@ describe.each(DB_KINDS)('bulk writes (%s)', (kind) => {
     const items = Array.from({ length: 1500 }, (_, i) => ({
       asn: base + i, name: `many ${i}${i % 5 ? '' : ' \\ "x"'}`, ...(i % 2 ? { tags: [tag.id] } : {}), ...(i % 3 ? {} : { comments: awkward }),
     }));
-    const r = await s.http('POST', AS, { body: items });
+    let r!: Awaited<ReturnType<typeof s.http>>;
+    const statements = await requestStatements(s, async () => { r = await s.http('POST', AS, { body: items }); });
     expect(r.status).toBe(201);
+    // The objects in one COPY, on PGlite too (from '/dev/blob'); no INSERT of them.
+    expect(statements.filter((t) => /^copy "peering_autonomoussystem" /.test(t))).toHaveLength(1);
+    expect(statements.filter((t) => /^insert into "peering_autonomoussystem" /.test(t))).toEqual([]);
     const ids: number[] = r.json.map((o: any) => o.id);
     // The answer is read back from the table: the rows hold what was sent.
     expect(r.json.map((o: any) => [o.asn, o.name, o.comments, o.irr_as_set, o.affiliated])).toEqual(items.map((i) => [i.asn, i.name, i.comments ?? '', null, false]));
