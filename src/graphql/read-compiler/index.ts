@@ -127,48 +127,43 @@ const ordersByFilter = (d: ModelDescriptor, ordering: ListArgs['ordering']): boo
   (ordering ?? []).some((o) => o.split(',').some((k) => !!d.customFilters?.[k.trim().replace(/^-/, '')]?.orderBy));
 
 /**
- * A root list's filter as SQL over the page's and the count's rows, rendered for this request, so
- * that its statement can be remembered with the filter's values as parameters: [] without
- * conditions, undefined when the statement must be built for this request (a filter the direct
- * renderer does not know, or one the list orders by).
+ * A root list's filter as SQL over the page's rows, rendered for this request, so that its
+ * statement can be remembered with the filter's values as parameters: null without conditions,
+ * undefined when the statement must be built for this request (a filter the direct renderer does
+ * not know, or one the list orders by). The count reads its rows under the page's alias (its
+ * subquery does not see the page's), so one rendering serves both.
  */
-function renderedFilters(ctx: GqlContext, d: ModelDescriptor, args: ListArgs, paging: Paging): Sql[] | undefined {
-  if (emptyFilter(args.filter)) return [];
+function renderedFilter(ctx: GqlContext, d: ModelDescriptor, args: ListArgs, paging: Paging): Sql | null | undefined {
+  if (emptyFilter(args.filter)) return null;
   if (ordersByFilter(d, args.ordering)) return undefined;
   const probe = new StatementBuilder(ctx.em as SqlEntityManager, ctx.caller, paging, new Map());
-  const out: Sql[] = [];
-  for (const alias of rootAliases(probe)) {
-    const where = filterToWhere(d, args.filter, ctx.caller);
-    const f = probe.directFilter(d, alias, where);
-    if (f === undefined) {
-      releaseRawKeys(where);
-      return undefined;
-    }
-    if (f === null) return [];
-    out.push(f);
-  }
-  return out;
+  const where = filterToWhere(d, args.filter, ctx.caller);
+  const f = probe.directFilter(d, rootAliases(probe)[0], where);
+  if (f === undefined) releaseRawKeys(where);
+  return f;
 }
 
 /**
- * The plan and statement of a root list page (./list-cache.ts BuiltList). `filters`: the filter
- * rendered beforehand (renderedFilters), whose values become stand-ins; without, it is rendered here.
+ * The plan and statement of a root list page (./list-cache.ts BuiltList). `filter`: the filter
+ * rendered beforehand (renderedFilter), whose values become stand-ins; undefined: rendered here.
  */
-async function buildList(ctx: GqlContext, info: GraphQLResolveInfo, d: ModelDescriptor, args: ListArgs, paging: Paging, rows: RowCondition[], limit: number | undefined, filters: Sql[] | undefined): Promise<BuiltList> {
+async function buildList(ctx: GqlContext, info: GraphQLResolveInfo, d: ModelDescriptor, args: ListArgs, paging: Paging, rows: RowCondition[], limit: number | undefined, filter: Sql | null | undefined): Promise<BuiltList> {
   const { items: plan, count } = new Planner(info, ctx.caller).page(d);
   const builder = await prepare(ctx, plan, paging);
   const table = ident(builder.meta(d).tableName);
-  // The count is rendered with its own alias and its own copy of the filter (MikroORM's raw
-  // fragments are single-use). It rides on the page's statement, one value per row (PostgreSQL
-  // computes the uncorrelated subquery once): one turn through the pool and the server per page,
-  // not two, a page past the end included (StatementBuilder.page). Only limit 0 reads it on its own.
-  const [r, c] = rootAliases(builder);
-  const where = (alias: string, part: number): Sql[] => (filters === undefined
+  // The count rides on the page's statement, one value per row (PostgreSQL computes the
+  // uncorrelated subquery once): one turn through the pool and the server per page, not two, a
+  // page past the end included (StatementBuilder.page). Only limit 0 reads it on its own. Rendered
+  // here, it has its own alias and its own copy of the filter (MikroORM's raw fragments are
+  // single-use); rendered beforehand, the filter is the page's, under the page's alias.
+  const [r, own] = rootAliases(builder);
+  const c = filter === undefined ? own : r;
+  const where = (alias: string): Sql[] => (filter === undefined
     ? conditions(builder, d, alias, rows, args.filter)
-    : [...builder.scope(d, alias, rows), ...(filters.length ? [withStandIns(filters[part], part)] : [])]);
-  const countWhere = where(c, 1);
+    : [...builder.scope(d, alias, rows), ...(filter ? [withStandIns(filter)] : [])]);
+  const countWhere = where(c);
   const countSql = count ? sql`(select count(*)::int from ${table} ${c}${countWhere.length ? sql` where ${joinSql(countWhere, ' and ')}` : ''})` : null;
-  const page = limit === 0 ? null : builder.page(plan, `${table} ${r}`, r, where(r, 0), args.ordering, pageMarkers(limit, args.offset ?? 0), args.filter, countSql);
+  const page = limit === 0 ? null : builder.page(plan, `${table} ${r}`, r, where(r), args.ordering, pageMarkers(limit, args.offset ?? 0), args.filter, countSql);
   return { plan, loadsByPlan: builder.loadsByPlan, page, count: countSql };
 }
 
@@ -177,15 +172,15 @@ export async function compiledList(ctx: GqlContext, info: GraphQLResolveInfo, d:
   const rows = requireReadGrant(ctx.caller, d);
   const { limit } = pageBounds(args, paging);
   const offset = args.offset ?? 0;
-  const filters = renderedFilters(ctx, d, args, paging);
-  const key = filters === undefined ? null : shapeKey(info, ctx.caller, paging, [args.ordering ?? null, limit === undefined, !!offset, filters.map((f) => f.text)]);
+  const filter = renderedFilter(ctx, d, args, paging);
+  const key = filter === undefined ? null : shapeKey(info, ctx.caller, paging, [args.ordering ?? null, limit === undefined, !!offset, filter?.text ?? null]);
   let list = key === null ? undefined : remembered<BuiltList>(info, key);
   if (!list) {
-    list = await buildList(ctx, info, d, args, paging, rows, limit, filters);
+    list = await buildList(ctx, info, d, args, paging, rows, limit, filter);
     if (key !== null && reusable(list.plan)) remember(info, key, list);
   }
   const { plan, page, count } = list;
-  const values = { limit, offset, filters };
+  const values = { limit, offset, filter: filter ?? undefined };
   const pageRows = page ? await executeRead(ctx.em, page.text, bind(page, values)) : [];
   // With a count, the page's statement always answers (one row of null j past the end); only limit 0 reads it alone.
   const totalCount = !count ? -1 : page ? Number(pageRows[0].n) : Number((await executeRead(ctx.em, `select ${count.text} as n`, bind(count, values)))[0].n);

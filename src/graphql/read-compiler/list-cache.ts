@@ -37,13 +37,13 @@ export const OFFSET = Symbol('offset');
 /** Stand-in for a detail's id or a write's ids. */
 export const IDS = Symbol('ids');
 
-/** Stand-in for the `index`th parameter of the filter rendered `part`th (the page's, the count's). */
+/** Stand-in for the `index`th parameter of the list's filter. */
 export class FilterParam {
-  constructor(readonly part: number, readonly index: number) {}
+  constructor(readonly index: number) {}
 }
 
 /** A filter's SQL whose parameters are stand-ins, for a statement that serves every value. */
-export const withStandIns = (filter: Sql, part: number): Sql => new Sql(filter.text, filter.params.map((_, i) => new FilterParam(part, i)));
+export const withStandIns = (filter: Sql): Sql => new Sql(filter.text, filter.params.map((_, i) => new FilterParam(i)));
 
 /** A detail's or a written object's plan and statement (its ids as IDS). */
 export interface BuiltObject { plan: ObjectPlan; loadsByPlan: Map<ObjectPlan, Loads>; statement: Sql }
@@ -55,12 +55,12 @@ const built = new WeakMap<FieldNode, Map<string, BuiltList | BuiltObject>>();
 const variablesUsed = new WeakMap<FieldNode, string[]>();
 
 /** The statement's parameters with this request's values in place of the stand-ins. */
-export function bind(statement: Sql, values: { limit?: number; offset?: number; ids?: string; filters?: readonly Sql[] }): unknown[] {
+export function bind(statement: Sql, values: { limit?: number; offset?: number; ids?: string; filter?: Sql }): unknown[] {
   return statement.params.map((p) => {
     if (p === LIMIT) return String(values.limit);
     if (p === OFFSET) return String(values.offset);
     if (p === IDS) return values.ids;
-    if (p instanceof FilterParam) return values.filters![p.part].params[p.index];
+    if (p instanceof FilterParam) return values.filter!.params[p.index];
     return p;
   });
 }
