@@ -17,7 +17,7 @@ import { pageLimit, type ListArgs, type Paging } from '../../domain/crud';
 import { ValidationError } from '../../domain/errors';
 import type { GqlContext } from '../context';
 import { handedThrough, Planner, slot, type ObjectPlan } from './plan';
-import { derive, loadsOf, needsDerive, type Loads } from './derived';
+import { derive, loadsOf, needsDerive, wholeRowsOnMiss, type Loads } from './derived';
 import { StatementBuilder, COMPILED, idOnly } from './statement';
 import { ident, intParam, joinSql, param, sql, type Sql } from './sql';
 import { executeRead } from '../../db/prepared-reads';
@@ -168,7 +168,11 @@ async function buildList(ctx: GqlContext, info: GraphQLResolveInfo, d: ModelDesc
 }
 
 /** A root list page. */
-export async function compiledList(ctx: GqlContext, info: GraphQLResolveInfo, d: ModelDescriptor, args: ListArgs, paging: Paging): Promise<{ items: unknown[]; totalCount: number }> {
+export function compiledList(ctx: GqlContext, info: GraphQLResolveInfo, d: ModelDescriptor, args: ListArgs, paging: Paging): Promise<{ items: unknown[]; totalCount: number }> {
+  return wholeRowsOnMiss(() => compiledListOnce(ctx, info, d, args, paging));
+}
+
+async function compiledListOnce(ctx: GqlContext, info: GraphQLResolveInfo, d: ModelDescriptor, args: ListArgs, paging: Paging): Promise<{ items: unknown[]; totalCount: number }> {
   const rows = requireReadGrant(ctx.caller, d);
   const { limit } = pageBounds(args, paging);
   const offset = args.offset ?? 0;
@@ -201,7 +205,11 @@ async function builtObject(ctx: GqlContext, info: GraphQLResolveInfo, key: strin
 }
 
 /** One object by id; null when there is none the caller may read. */
-export async function compiledDetail(ctx: GqlContext, info: GraphQLResolveInfo, d: ModelDescriptor, id: string, paging: Paging): Promise<Record<string, unknown> | null> {
+export function compiledDetail(ctx: GqlContext, info: GraphQLResolveInfo, d: ModelDescriptor, id: string, paging: Paging): Promise<Record<string, unknown> | null> {
+  return wholeRowsOnMiss(() => compiledDetailOnce(ctx, info, d, id, paging));
+}
+
+async function compiledDetailOnce(ctx: GqlContext, info: GraphQLResolveInfo, d: ModelDescriptor, id: string, paging: Paging): Promise<Record<string, unknown> | null> {
   const rows = requireReadGrant(ctx.caller, d);
   const key = shapeKey(info, ctx.caller, paging, ['detail']);
   const plan = (key === null ? undefined : remembered<BuiltObject>(info, key))?.plan ?? new Planner(info, ctx.caller).detail(d);
@@ -223,7 +231,11 @@ export async function compiledDetail(ctx: GqlContext, info: GraphQLResolveInfo, 
  * the pool. The written rows are not narrowed by the read scope (the write grant admitted them, and
  * a write answered with them before); the relations they reach are, as in any read.
  */
-export async function compiledWritten(ctx: GqlContext, em: EntityManager, info: GraphQLResolveInfo, d: ModelDescriptor, ids: number[], paging: Paging): Promise<Record<string, unknown>[]> {
+export function compiledWritten(ctx: GqlContext, em: EntityManager, info: GraphQLResolveInfo, d: ModelDescriptor, ids: number[], paging: Paging): Promise<Record<string, unknown>[]> {
+  return wholeRowsOnMiss(() => compiledWrittenOnce(ctx, em, info, d, ids, paging));
+}
+
+async function compiledWrittenOnce(ctx: GqlContext, em: EntityManager, info: GraphQLResolveInfo, d: ModelDescriptor, ids: number[], paging: Paging): Promise<Record<string, unknown>[]> {
   if (!ids.length) return [];
   // One id (a single write's answer) is a one-element array PostgreSQL can count. Of an array
   // parameter it guesses ten elements, finds the generic plan dearer than one planned for the
@@ -258,6 +270,11 @@ export async function compiledWritten(ctx: GqlContext, em: EntityManager, info: 
  */
 export async function handThrough(obj: Record<string, any>, ctx: GqlContext, info: GraphQLResolveInfo): Promise<unknown> {
   if (isCompiled(obj)) return compiledValue(obj, info);
+  return wholeRowsOnMiss(() => readDeclared(obj, ctx, info));
+}
+
+/** A declared field's value for an object that is not a compiled row. */
+async function readDeclared(obj: Record<string, any>, ctx: GqlContext, info: GraphQLResolveInfo): Promise<unknown> {
   const d = describe(obj.constructor);
   const plan = new Planner(info, ctx.caller).object(d, [{ kind: Kind.SELECTION_SET, selections: info.fieldNodes }]);
   const builder = await prepare(ctx, plan, { paginateCount: ctx.config.paginateCount, maxPageSize: ctx.config.maxPageSize });

@@ -9,7 +9,8 @@
 // What a statement depends on, and so the key: the field's selection (its AST node, the document's
 // own), the values of the variables used inside that selection (nested arguments, @include), the
 // list's ordering, whether it has a limit and an offset, the text of its filter's SQL (the values
-// are parameters, rendered per request), the paging configuration, and of the caller what the read
+// are parameters, rendered per request), the paging configuration, whether related rows are
+// narrow (./derived.ts), and of the caller what the read
 // grants and secrets read (role, user id, whether the token writes). Statements that depend on
 // more are built every time: a filter the direct renderer (./filter-sql.ts) does not know or one
 // that orders (MikroORM's raw fragments are single-use), a nested list's filter, a declared list
@@ -20,7 +21,7 @@ import type { ListArgs, Paging } from '../../domain/crud';
 import { roleOf } from '../../domain/access';
 import type { Caller } from '../../domain/users/caller';
 import type { ObjectPlan } from './plan';
-import type { Loads } from './derived';
+import { narrowRelatedRows, type Loads } from './derived';
 import { Sql } from './sql';
 
 export interface BuiltList {
@@ -102,7 +103,7 @@ export function shapeKey(info: GraphQLResolveInfo, caller: Caller, paging: Pagin
   if (node.kind !== Kind.FIELD) return null;
   const vars = variablesIn(node, info.fragments).map((n) => info.variableValues[n]);
   return JSON.stringify([
-    roleOf(caller), caller.user?.id ?? null, caller.canWrite, paging.paginateCount ?? null, paging.maxPageSize ?? null, vars, own,
+    roleOf(caller), caller.user?.id ?? null, caller.canWrite, paging.paginateCount ?? null, paging.maxPageSize ?? null, narrowRelatedRows(), vars, own,
   ]);
 }
 

@@ -197,7 +197,7 @@ export class StatementBuilder {
       const col = this.column(d, alias, f.name);
       const g = sub ? readGrant(this.caller, describe(f.target!())) : null;
       pairs.push([f.name, sub
-        ? this.related(d, alias, f.name, g!.allowed ? g!.rows : null, (a) => buildObject(this.rowPairs(describe(f.target!()), a, sub)))
+        ? this.related(d, alias, f.name, g!.allowed ? g!.rows : null, (a) => buildObject(this.rowPairs(describe(f.target!()), a, sub, new Set(), relatedReads(sub))))
         : `case when ${col} is null then null else json_build_object('id', ${col}) end`]);
     }
     for (const prop of meta.props.filter((p: EntityProperty) => p.formula && reads(p.name))) {
@@ -318,6 +318,9 @@ export class StatementBuilder {
 }
 
 type NestedListPlan = ObjectPlan['lists'][number];
+
+/** The fields of a related row its derived functions read (./derived.ts Loads), the relations they load among them; all without a trace of them. */
+const relatedReads = (loads: Loads): ((name: string) => boolean) => (loads.read ? (name) => loads.read!.has(name) || loads.has(name) : () => true);
 
 /** A plan selecting nothing but the id. */
 export function idOnly(plan: ObjectPlan): boolean {
