@@ -145,32 +145,45 @@ class RelatedResolver {
   }
 }
 
+/** A model's writable fields with their input names, and its merge-patched fields: worked out once per model, not per object. */
+interface InputPlan { fields: FieldMeta[]; ids: (string | undefined)[]; refs: string[]; patched: FieldMeta[] }
+const inputPlans = new WeakMap<ModelDescriptor, InputPlan>();
+
+function inputPlan(d: ModelDescriptor): InputPlan {
+  let plan = inputPlans.get(d);
+  if (!plan) {
+    const fields = writableFields(d);
+    const names = fields.map(inputNames);
+    plan = { fields, ids: names.map((n) => n.id), refs: names.map((n) => n.ref), patched: d.fields.filter((x) => x.mergePatch) };
+    inputPlans.set(d, plan);
+  }
+  return plan;
+}
+
 /**
  * Applies an input to an entity; its field errors. A promise only when a field needs I/O (a related
  * object named by attributes, a password to hash): fields are applied in order either way.
  */
 function applyInput(d: ModelDescriptor, entity: AnyEntity, input: Input, mode: Mode, related: RelatedResolver): Maybe<FieldErrors> {
-  const errors: FieldErrors = {};
-  const fields = writableFields(d);
-  let i = 0;
-  const rest = (): Maybe<FieldErrors> => {
-    while (i < fields.length) {
-      const pending = applyField(d, fields[i++], entity, input, mode, related, errors);
-      if (pending) return pending.then(rest);
-    }
-    for (const f of d.fields.filter((x) => x.mergePatch)) applyPatch(f, entity, input[patchName(f)], errors);
-    return errors;
-  };
-  return rest();
+  return applyFrom(0, d, inputPlan(d), entity, input, mode, related, {});
 }
 
-function applyField(d: ModelDescriptor, f: FieldMeta, entity: AnyEntity, input: Input, mode: Mode, related: RelatedResolver, errors: FieldErrors): Promise<void> | undefined {
-  const names = inputNames(f);
-  const hasId = names.id !== undefined && input[names.id] !== undefined;
-  const hasRef = input[names.ref] !== undefined;
+function applyFrom(start: number, d: ModelDescriptor, plan: InputPlan, entity: AnyEntity, input: Input, mode: Mode, related: RelatedResolver, errors: FieldErrors): Maybe<FieldErrors> {
+  for (let i = start; i < plan.fields.length; i++) {
+    const pending = applyField(d, plan.fields[i], plan.ids[i], plan.refs[i], entity, input, mode, related, errors);
+    if (pending) return pending.then(() => applyFrom(i + 1, d, plan, entity, input, mode, related, errors));
+  }
+  for (const f of plan.patched) applyPatch(f, entity, input[patchName(f)], errors);
+  return errors;
+}
+
+/** One field of an input onto the entity; `idName` and `refName` are its input names (inputNames). */
+function applyField(d: ModelDescriptor, f: FieldMeta, idName: string | undefined, refName: string, entity: AnyEntity, input: Input, mode: Mode, related: RelatedResolver, errors: FieldErrors): Promise<void> | undefined {
+  const hasId = idName !== undefined && input[idName] !== undefined;
+  const hasRef = input[refName] !== undefined;
   if (f.kind === 'fk') {
-    if (hasId && input[names.id!] !== null) entity[f.name] = related.byId(f, input[names.id!], errors);
-    else if (hasRef && input[names.ref] !== null) return related.byAttributes(f, input[names.ref], errors).then((e) => { entity[f.name] = e; });
+    if (hasId && input[idName!] !== null) entity[f.name] = related.byId(f, input[idName!], errors);
+    else if (hasRef && input[refName] !== null) return related.byAttributes(f, input[refName], errors).then((e) => { entity[f.name] = e; });
     else if (hasId || hasRef) {
       if (f.nullable) entity[f.name] = null;
       else addError(errors, f.name, 'This field may not be null.');
@@ -182,11 +195,11 @@ function applyField(d: ModelDescriptor, f: FieldMeta, entity: AnyEntity, input: 
   if (f.kind === 'm2m') {
     if (!hasId && !hasRef) return;
     const items: AnyEntity[] = [];
-    for (const id of (hasId ? input[names.id!] : []) ?? []) {
+    for (const id of (hasId ? input[idName!] : []) ?? []) {
       const e = related.byId(f, id, errors);
       if (e) items.push(e);
     }
-    const refs: Input[] = (hasRef ? input[names.ref] : []) ?? [];
+    const refs: Input[] = (hasRef ? input[refName] : []) ?? [];
     if (!refs.length) {
       entity[f.name].set(items);
       return;

@@ -24,12 +24,18 @@ type Default = { name: string; make: () => unknown };
 
 const factories = new WeakMap<ModelDescriptor, () => AnyEntity>();
 
-/** How a property's default is given to each new row: the class's own initial value, copied when it is an object (a JSON default such as []). */
+/**
+ * How a property's default is given to each new row: the class's own initial value, copied when it
+ * is an object (a JSON default such as []). An empty list or dictionary is made anew, not cloned:
+ * structuredClone per row and default was a tenth of a bulk create's new rows.
+ */
 function defaultOf(p: EntityProperty, template: AnyEntity): Default {
   if (p.kind === ReferenceKind.MANY_TO_MANY || p.kind === ReferenceKind.ONE_TO_MANY) return { name: p.name, make: () => new NewList() };
   const value = template[p.name];
-  if (value !== null && typeof value === 'object') return { name: p.name, make: () => structuredClone(value) };
-  return { name: p.name, make: () => value };
+  if (value === null || typeof value !== 'object') return { name: p.name, make: () => value };
+  if (Array.isArray(value) && value.length === 0) return { name: p.name, make: () => [] };
+  if (Object.getPrototypeOf(value) === Object.prototype && Object.keys(value).length === 0) return { name: p.name, make: () => ({}) };
+  return { name: p.name, make: () => structuredClone(value) };
 }
 
 const prototypes = new WeakMap<ModelDescriptor, object>();
