@@ -4,7 +4,7 @@
 // to stored values in results. No dialect carries its own mapping.
 import {
   getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType, isObjectType, isInterfaceType, Kind, typeFromAST,
-  type DocumentNode, type FragmentDefinitionNode, type GraphQLEnumType, type GraphQLInputType, type GraphQLNamedType,
+  type DocumentNode, type FragmentDefinitionNode, type GraphQLEnumType, type GraphQLInputObjectType, type GraphQLInputType, type GraphQLNamedType,
   type GraphQLObjectType, type GraphQLSchema, type SelectionSetNode,
 } from 'graphql';
 import { ValidationError } from '../domain/errors';
@@ -49,34 +49,57 @@ export function variablesToEnumNames(schema: GraphQLSchema, document: DocumentNo
   for (const def of op.variableDefinitions ?? []) {
     const name = def.variable.name.value;
     const type = typeFromAST(schema, def.type as any) as GraphQLInputType | undefined;
-    if (type && out[name] !== undefined && out[name] !== null && holdsEnum(type)) out[name] = convertInput(type, out[name], bad, { index: null, field: name }, true);
+    if (type && out[name] !== undefined && out[name] !== null && holdsEnum(type)) out[name] = convertInput(type, out[name], bad, null, name, true);
   }
   if (bad.length) throw choiceErrors(bad);
   return out;
 }
 
-function convertInput(type: GraphQLInputType, value: unknown, bad: Bad[], at: { index: number | null; field: string }, top: boolean): unknown {
+const enumFieldsOf = new WeakMap<GraphQLInputObjectType, string[]>();
+
+/** The fields of an input object type whose values can hold an enum: the only ones walked. */
+function enumFields(type: GraphQLInputObjectType): string[] {
+  let names = enumFieldsOf.get(type);
+  if (!names) {
+    names = Object.values(type.getFields()).filter((f) => holdsEnum(f.type)).map((f) => f.name);
+    enumFieldsOf.set(type, names);
+  }
+  return names;
+}
+
+/**
+ * The value with enum names for stored values; lists and objects are copied only where something
+ * changed (a bulk write's 10,000 inputs without a choice among their values are not copied again).
+ * `index`: which object of a top-level list (bulk inputs) an error belongs to.
+ */
+function convertInput(type: GraphQLInputType, value: unknown, bad: Bad[], index: number | null, field: string, top: boolean): unknown {
   if (value === null || value === undefined) return value;
-  if (isNonNullType(type)) return convertInput(type.ofType, value, bad, at, top);
+  if (isNonNullType(type)) return convertInput(type.ofType, value, bad, index, field, top);
   if (isListType(type)) {
-    if (!Array.isArray(value)) return convertInput(type.ofType, value, bad, at, top);
-    // The index of a top-level list (bulk inputs) says which object an error belongs to.
-    return value.map((v, i) => convertInput(type.ofType, v, bad, top ? { index: i, field: at.field } : at, false));
+    if (!Array.isArray(value)) return convertInput(type.ofType, value, bad, index, field, top);
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = convertInput(type.ofType, value[i], bad, top ? i : index, field, false);
+      if (v !== value[i]) (out ??= value.slice())[i] = v;
+    }
+    return out ?? value;
   }
   if (isEnumType(type)) {
     const name = nameOf(type, value);
-    if (name === undefined) bad.push({ ...at, value });
+    if (name === undefined) bad.push({ index, field, value });
     return name ?? value;
   }
   if (isInputObjectType(type) && typeof value === 'object' && !Array.isArray(value)) {
+    const obj = value as Record<string, unknown>;
     const fields = type.getFields();
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      const f = fields[k];
+    let out: Record<string, unknown> | undefined;
+    for (const k of enumFields(type)) {
+      if (!Object.hasOwn(obj, k)) continue;
       // A lookup's operator (exact, n) belongs to the field it filters.
-      out[k] = f ? convertInput(f.type, v, bad, { index: at.index, field: isLookup(type) ? at.field : k }, false) : v;
+      const v = convertInput(fields[k].type, obj[k], bad, index, isLookup(type) ? field : k, false);
+      if (v !== obj[k]) (out ??= { ...obj })[k] = v;
     }
-    return out;
+    return out ?? value;
   }
   return value;
 }
