@@ -21,6 +21,11 @@ export function copyField(text: string): string {
   return ESCAPED.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]) : text;
 }
 
+/** JSON text as a COPY field: JSON.stringify escapes every control character, so only backslashes are left to double. */
+function jsonField(text: string): string {
+  return text.includes('\\') ? text.replaceAll('\\', '\\\\') : text;
+}
+
 /** A property's values as COPY fields, from their database values (./json-rows columnValue); null is \N. */
 function fieldOf(em: EntityManager, prop: EntityProperty): (v: unknown) => string {
   const value = columnValue(em, prop);
@@ -29,7 +34,7 @@ function fieldOf(em: EntityManager, prop: EntityProperty): (v: unknown) => strin
   return (v) => {
     const db = value(v);
     if (db === null || db === undefined) return '\\N';
-    if (json) return copyField(JSON.stringify(db));
+    if (json) return jsonField(JSON.stringify(db));
     if (typeof db === 'string') return copyField(db);
     // Every other column type of the models writes a scalar here; an object would be stored as "[object Object]".
     if (typeof db === 'object') throw new Error(`COPY has no text for ${prop.name}'s value: an object of ${prop.type}`);
