@@ -89,13 +89,3 @@ export async function copyObjects(em: EntityManager, entityName: string, columns
     }
   });
 }
-
-/**
- * Objects that carry their ids (./json-rows takeIds, ascending) inserted by one COPY: sent whole,
- * the server inserts them while the caller goes on (a bulk create builds its change records), where
- * a statement per chunk would wait for the caller between chunks.
- */
-export function copyWithIds(em: EntityManager, entityName: string, objects: Record<string, unknown>[], ids: number[]): Promise<void> {
-  const { columns, lines } = copyLines(em, entityName, objects);
-  return copyObjects(em, entityName, columns, lines, ids);
-}

@@ -6,7 +6,7 @@
 import { JsonType, ReferenceKind, type AnyEntity, type EntityManager, type EntityMetadata, type EventSubscriber } from '@mikro-orm/core';
 import type { ModelDescriptor } from '../domain/model';
 import { ChangeLogSubscriber, recordChanges, type PendingChange } from './change-log';
-import { copyWithIds } from './copy-rows';
+import { copyLines, copyObjects } from './copy-rows';
 import { insertObjects, insertPivotRows, rowProperties, takeIds } from './json-rows';
 import { DeletedObjects } from './transaction';
 
@@ -67,9 +67,13 @@ export async function insertNewRows<R>(em: EntityManager, d: ModelDescriptor, en
   // the rows insert and are read back, on the other core; PGlite's COPY from '/dev/blob' costs it
   // less than the multi-row INSERT ... RETURNING from JSON.
   if (d.changeLogged && !defaulted.length && entities.length >= IDS_FIRST_MIN) {
-    const ids = await takeIds(em, meta.className, entities.length);
+    const taking = takeIds(em, meta.className, entities.length);
+    taking.catch(() => undefined); // awaited below, after the lines are built
+    // The rows' COPY text is built while the database takes their ids (put in front when it is sent).
+    const { columns, lines } = copyLines(em, meta.className, objects);
+    const ids = await taking;
     entities.forEach((e, i) => { e.id = ids[i]; });
-    const inserted = copyWithIds(em, meta.className, objects, ids).then(() => insertPivots(em, meta, entities));
+    const inserted = copyObjects(em, meta.className, columns, lines, ids).then(() => insertPivots(em, meta, entities));
     const answered = read ? inserted.then(read) : inserted.then(() => undefined);
     await recordChanges(em, pending(), answered);
     return answered;
