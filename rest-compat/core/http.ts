@@ -88,7 +88,7 @@ export function responder(req: Request, res: Response, params: URLSearchParams, 
         res.status(status).type('html').send(htmlPage(title, req, status, body));
         return;
       }
-      sendText(req, res, status, JSON_UTF8, indent ? renderJson(req, body) : JSON.stringify(body));
+      sendText(res, status, JSON_UTF8, indent ? renderJson(req, body) : JSON.stringify(body));
     },
   };
 }

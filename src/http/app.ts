@@ -4,7 +4,6 @@ import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response, type NextFunction } from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { WebSocketServer } from 'ws';
@@ -31,6 +30,7 @@ import { credentialsChanged } from './credentials';
 import { CredentialChanges } from '../domain/users/credential-changes';
 import { batchWrites } from './ws-batching';
 import { graphqlJsonBody } from './json-body';
+import { graphqlHttp } from './graphql-http';
 import { BodyError } from './body';
 import { graphiqlRouter, wantsHtml, graphiqlPage } from './graphiql';
 import { dashboardRouter } from './dashboard';
@@ -340,7 +340,7 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
     if (!tooLarge) return next();
     res.status(400).json({ errors: [{ message: tooLarge.message, extensions: tooLarge.extensions }] });
   };
-  app.use('/graphql', jsonBody, documentBytes, expressMiddleware(apollo, { context: async ({ req }) => contextFor(req) }));
+  app.use('/graphql', jsonBody, documentBytes, graphqlHttp(apollo, (req) => contextFor(req)));
 
   const running: RunningApp = {
     app, metrics, server, schema, executor, tokens, contextFor,

@@ -3,13 +3,13 @@
 // of the whole body per answer, for conditional requests no PeerGate surface documents; the
 // APIs it mirrors, DRF's, send none either: app.ts turns express's off for every route) and
 // without its type lookups.
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 
-export function sendText(req: Request, res: Response, status: number, contentType: string, text: string): void {
+export function sendText(res: Response, status: number, contentType: string, text: string): void {
   res.statusCode = status;
   res.setHeader('Content-Type', contentType);
   res.setHeader('Content-Length', Buffer.byteLength(text));
-  if (req.method === 'HEAD') res.end();
+  if (res.req.method === 'HEAD') res.end();
   else res.end(text);
 }
 

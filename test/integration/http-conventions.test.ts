@@ -139,6 +139,24 @@ describe('HTTP conventions', () => {
       expect(head.headers.get('content-length')).toBe(get.headers.get('content-length'));
       expect(head.text).toBe('');
     });
+
+    test('GraphQL answers the same way, in the JSON type the client accepts, errors too', async () => {
+      const query = '{ autonomousSystems(filter: { asn: { exact: 64496 } }) { items { name } } }';
+      const cases: [string, { body?: unknown; headers?: Record<string, string> }, number, string][] = [
+        ['/graphql', { body: { query } }, 200, 'application/json; charset=utf-8'],
+        ['/graphql', { body: { query }, headers: { Accept: 'application/graphql-response+json' } }, 200, 'application/graphql-response+json; charset=utf-8'],
+        ['/graphql', { body: { query: '{ nope }' } }, 400, 'application/json; charset=utf-8'],
+        // Apollo's CSRF prevention takes a GET with a header a browser's simple request has not.
+        [`/graphql?query=${encodeURIComponent(query)}`, { headers: { 'Apollo-Require-Preflight': 'true' } }, 200, 'application/json; charset=utf-8'],
+      ];
+      for (const [path, opts, status, type] of cases) {
+        const r = await s.http(opts.body ? 'POST' : 'GET', path, opts);
+        expect([path, r.status, r.headers.get('content-type')]).toEqual([path, status, type]);
+        expect(Number(r.headers.get('content-length'))).toBe(Buffer.byteLength(r.text));
+        expect(r.headers.get('etag')).toBeNull();
+        if (status === 200) expect(r.json.data.autonomousSystems.items).toEqual([{ name: 'Bytes Nét' }]);
+      }
+    });
   });
 
   describe('X-Request-ID', () => {
