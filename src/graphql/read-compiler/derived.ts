@@ -135,6 +135,24 @@ const datetimes = (d: ModelDescriptor): string[] => {
   return names;
 };
 
+const ownColumnsOnly = new WeakMap<ObjectPlan, boolean>();
+
+/**
+ * Whether the derived functions of `plan` read nothing but columns the object holds, none a
+ * date-time (a tag's or an AS's display): the object is then their row as it is, read without a
+ * view (a proxy per object and a trap per read cost more than the display itself).
+ */
+function readsOwnColumnsOnly(plan: ObjectPlan): boolean {
+  let only = ownColumnsOnly.get(plan);
+  if (only === undefined) {
+    const read = rowFieldsRead(plan);
+    const own = new Set(sharedColumns(plan));
+    const dates = new Set(datetimes(plan.model));
+    ownColumnsOnly.set(plan, (only = !!read && [...read].every((f) => own.has(f) && !dates.has(f))));
+  }
+  return only;
+}
+
 /** What a row view reads: the statement's row, the object's own columns, what was already converted. */
 interface RowSource { raw: Record<string, any> | null; obj: Record<string, any> | null; memo: Map<string, unknown> | null }
 
@@ -200,11 +218,11 @@ async function deriveTree(plan: ObjectPlan, objects: Record<string, any>[], load
   const work: Promise<void>[] = [];
   if (plan.derived.length) {
     const d = plan.model;
-    const view = rowViews(d, loadsByPlan.get(plan)!, new Set(sharedColumns(plan)), misses);
+    const view = readsOwnColumnsOnly(plan) ? null : rowViews(d, loadsByPlan.get(plan)!, new Set(sharedColumns(plan)), misses);
     const fns = plan.derived.map(({ key, name }) => ({ key, fn: derivedFn(d, name), display: name === 'display' }));
     for (const obj of objects) {
       // No row at all when the functions read nothing but what the object holds (statement.ts).
-      const row = view(obj[ROW_KEY] ?? null, obj);
+      const row = view ? view(obj[ROW_KEY] ?? null, obj) : obj;
       delete obj[ROW_KEY];
       for (const { key, fn, display } of fns) {
         // Most are plain functions (a display of the name): no promise per object for those. A
