@@ -5,6 +5,7 @@ import type { GqlContext } from '../../src/graphql/context';
 import { requireWrite } from '../../src/graphql/guards';
 import { AuthError } from '../../src/domain/errors';
 import { readBody } from '../core/http';
+import { JSON_UTF8, sendText } from '../../src/http/send';
 import { NsotError, fromGraphql } from './errors';
 import { nsotContext } from './auth';
 import type { Resource } from './resources';
@@ -57,5 +58,5 @@ export async function run<T = any>(call: Call, text: string, variables: Record<s
 export function send(call: Call, status: number, body?: unknown, headers: Record<string, string> = {}): void {
   for (const [k, v] of Object.entries(headers)) call.res.setHeader(k, v);
   if (status === 204 || body === undefined) { call.res.status(status).end(); return; }
-  call.res.status(status).type('application/json').send(JSON.stringify(body));
+  sendText(call.res, status, JSON_UTF8, JSON.stringify(body));
 }
