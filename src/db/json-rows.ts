@@ -6,6 +6,7 @@ import { BigIntType, JsonType, ReferenceKind, type EntityManager, type EntityMet
 import type { AbstractSqlConnection, Knex } from '@mikro-orm/knex';
 import { EmbeddedConnection } from './embedded';
 import { executeRead } from './prepared-reads';
+import { isoTexts } from '../domain/iso-time';
 
 /** Rows per statement: bounds the size of one parameter (a change-log row carries two JSON copies of an object). */
 export const CHUNK = 2000;
@@ -35,19 +36,10 @@ export function columnValue(em: EntityManager, prop: EntityProperty): (v: unknow
   if (prop.customType instanceof JsonType) return (v) => v ?? null;
   const type = prop.customType;
   const platform = em.getPlatform();
-  // The objects of one write mostly share their times (a bulk create's 10,000 `created`): the last one's text is kept.
-  let lastTime = Number.NaN;
-  let lastText = '';
+  const isoText = isoTexts();
   return (v) => {
     if (v === undefined || v === null) return null;
-    if (v instanceof Date) {
-      const time = v.getTime();
-      if (time !== lastTime) {
-        lastText = v.toISOString();
-        lastTime = time;
-      }
-      return lastText;
-    }
+    if (v instanceof Date) return isoText(v);
     return type ? type.convertToDatabaseValue(v, platform, QUERY_MODE) : v;
   };
 }

@@ -3,20 +3,12 @@
 import { wrap, type AnyEntity, type EntityManager } from '@mikro-orm/core';
 import type { ModelDescriptor, RelationLoader } from '../domain/model';
 import { isPromise, type Maybe } from '../domain/maybe';
+import { isoTexts } from '../domain/iso-time';
 
-// The objects of one write mostly share their times (a bulk create's 10,000 `created`): the last one's text is kept.
-let lastTime = Number.NaN;
-let lastText = '';
+const isoText = isoTexts();
 
 function plain(v: unknown): unknown {
-  if (v instanceof Date) {
-    const time = v.getTime();
-    if (time !== lastTime) {
-      lastText = v.toISOString();
-      lastTime = time;
-    }
-    return lastText;
-  }
+  if (v instanceof Date) return isoText(v);
   if (v && typeof v === 'object' && 'id' in (v as object) && typeof (v as any).constructor === 'function' && (v as any).constructor !== Object) return (v as any).id;
   return v ?? null;
 }

@@ -4,14 +4,10 @@
 // right after COMMIT, before the answer is written).
 import type { ObjectChange } from '../domain/extras/object-change';
 import type { BusTopics, ObjectChangedEvent } from './bus';
+import { isoTexts } from '../domain/iso-time';
 
 /** A write's records share one Date: formatted once, not once per record. */
-let lastTime: { ms: number; iso: string } = { ms: Number.NaN, iso: '' };
-function isoTime(d: Date): string {
-  const ms = d.getTime();
-  if (ms !== lastTime.ms) lastTime = { ms, iso: d.toISOString() };
-  return lastTime.iso;
-}
+const isoTime = isoTexts();
 
 export function toObjectChangedEvent(c: ObjectChange): ObjectChangedEvent {
   return {
