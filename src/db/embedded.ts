@@ -288,18 +288,8 @@ export class EmbeddedConnection extends AbstractSqlConnection {
     sql = this.config.get('onQuery')(sql, params);
     const platform = this.platform as unknown as QuotingPlatform;
     const stmt = params.length ? parameterise(sql, params, platform) : { text: sql, values: [] };
-    // Logged (by QueryCounter, which only counts) without values.
-    return this.executeQuery(sql, async () => {
-      const client = ((ctx as any) ?? this.getKnex()).client;
-      if ((ctx as any)?.isCompleted?.()) throw new Error('Transaction query already complete');
-      const session: Session = await client.acquireConnection();
-      try {
-        const res = await this.embedded.run(session, stmt.text, stmt.values, Boolean(client.transacting));
-        return this.transformRawResult<T>(res, method);
-      } finally {
-        await client.releaseConnection(session);
-      }
-    }, { query: sql, params: [], ...loggerContext });
+    return this.onSession(sql, ctx, loggerContext, async (session, transacting) =>
+      this.transformRawResult<T>(await this.embedded.run(session, stmt.text, stmt.values, transacting), method));
   }
 
   /**
@@ -308,11 +298,20 @@ export class EmbeddedConnection extends AbstractSqlConnection {
    */
   async copyFrom(sql: string, text: string, ctx?: Transaction, loggerContext?: LoggingOptions): Promise<void> {
     await this.ensureConnection();
-    await this.executeQuery(sql, async () => {
+    await this.onSession(sql, ctx, loggerContext, (session, transacting) => this.embedded.run(session, sql, [], transacting, new Blob([text])));
+  }
+
+  /**
+   * `run` on the session of the transaction `ctx` (or a pooled one, given back after), counted and
+   * logged as `sql` by QueryCounter, which only counts, without values.
+   */
+  private onSession<R>(sql: string, ctx: Transaction | undefined, loggerContext: LoggingOptions | undefined, run: (session: Session, transacting: boolean) => Promise<R>): Promise<R> {
+    return this.executeQuery(sql, async () => {
       const client = ((ctx as any) ?? this.getKnex()).client;
+      if ((ctx as any)?.isCompleted?.()) throw new Error('Transaction query already complete');
       const session: Session = await client.acquireConnection();
       try {
-        await this.embedded.run(session, sql, [], Boolean(client.transacting), new Blob([text]));
+        return await run(session, Boolean(client.transacting));
       } finally {
         await client.releaseConnection(session);
       }
