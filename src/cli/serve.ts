@@ -56,15 +56,18 @@ export async function serve(config: Config, opts: ServeOptions): Promise<never> 
   // A process of several: the primary migrated and wrote the admin token, prints the banner and
   // the shutdown lines, and stops this process with SIGTERM (or by going away).
   const worker = cluster.isWorker;
-  const pg = await startPeerGate(worker ? processConfig(config) : config, { migrate: opts.migrate, prepared: worker, port: opts.port, host: opts.host });
-  const banner = listeningOn(pg.http.server, opts.host, opts.port);
-  if (worker) tellPrimaryListening(banner); else logListening(banner.text, banner.fields);
+  // The signals are ours before anything starts: one that came while jobs, the BGP worker or
+  // BMP were still starting (after the port opened) would otherwise kill the process outright.
+  const starting = startPeerGate(worker ? processConfig(config) : config, { migrate: opts.migrate, prepared: worker, port: opts.port, host: opts.host });
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     const t0 = Date.now();
     if (!worker) logShutdown(signal, 'started');
+    // A start that failed is reported (and exits 1) by the command itself.
+    const pg = await starting.catch(() => null);
+    if (!pg) return;
     await stopListening(pg.http.server);
     await new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS));
     await pg.close();
@@ -74,5 +77,8 @@ export async function serve(config: Config, opts: ServeOptions): Promise<never> 
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   if (worker) process.once('disconnect', () => void stop('SIGTERM'));
+  const pg = await starting;
+  const banner = listeningOn(pg.http.server, opts.host, opts.port);
+  if (worker) tellPrimaryListening(banner); else logListening(banner.text, banner.fields);
   return new Promise<never>(() => undefined);
 }

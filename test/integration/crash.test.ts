@@ -102,6 +102,19 @@ describe('crash safety', () => {
       await db.end();
     }
   }, 60_000);
+
+  test('SIGTERM the moment the port opens, while jobs and the BGP worker still start: a clean stop, exit 0', async () => {
+    // The port opens before the rest of the start; a signal in between used to kill the
+    // process outright (exit by signal, no shutdown lines), so try the earliest moment a few times.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const proc = spawnPeerGate('early-term', ['serve'], { ...env, HOST: '127.0.0.1', PORT: String(port), BGP_WORKER: 'embedded', NODE_ENV: 'production' });
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.proc.once('exit', (code, signal) => resolve({ code, signal })));
+      while (!proc.exited() && (await refused(port))) await sleep(1);
+      proc.proc.kill('SIGTERM');
+      expect({ attempt, ...(await exited) }).toEqual({ attempt, code: 0, signal: null });
+      expect(proc.output()).toMatch(/"event":"stopped"/);
+    }
+  }, 60_000);
 });
 
 /** A POST on its own connection: `sent` once the whole request is handed to the OS. */
