@@ -284,17 +284,26 @@ async function main(argv: string[]): Promise<number> {
       return tokenCommand(config, action);
     case 'bgp-worker': {
       const { startStandaloneWorker, workerSettings } = load.worker();
-      let w: Awaited<ReturnType<typeof startStandaloneWorker>>;
+      // The signals are ours before the worker starts: sessions it opens while starting still end
+      // with a CEASE, never with a process killed outright.
+      const starting = (async () => startStandaloneWorker(config, workerSettings()))();
+      const stop = async () => {
+        // A start that failed is reported (and exits non-zero) below.
+        const w = await starting.catch(() => null);
+        if (!w) return;
+        await w.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      let w: Awaited<typeof starting>;
       try {
-        w = await startStandaloneWorker(config, workerSettings());
+        w = await starting;
       } catch (e) {
         if (e instanceof ConfigError) { console.error(`peergate: ${e.message}`); return USAGE_EXIT; }
         throw e;
       }
       console.log(`bgp-core worker ${w.workerId} running`);
-      const stop = async () => { await w.close(); process.exit(0); };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
       return new Promise<number>(() => undefined);
     }
     case 'sync-peeringdb':
