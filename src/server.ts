@@ -52,6 +52,7 @@ export async function startPeerGate(config: Config, opts: OpenOptions & { port?:
   }
   // Other processes (gateways without a worker) ask this one about the peers it runs.
   if (worker || bmp) await speakers.serve();
+  http.markStarted();
   return {
     orm, bus, http, worker, bmp,
     close: async () => {

@@ -60,6 +60,8 @@ export interface RunningApp {
   tokens: TokenCache;
   /** Builds the request context the way an HTTP request would, for in-process callers. */
   contextFor(req: Request): Promise<GqlContext>;
+  /** The whole process has started (jobs, BGP worker, BMP): /readyz may answer 200 from now on. */
+  markStarted(): void;
   close(): Promise<void>;
 }
 
@@ -222,10 +224,12 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
     return ctx;
   };
 
-  // Liveness: the process answers. Readiness: the database and the event bus work.
+  // Liveness: the process answers. Readiness: the process has finished starting (the port opens
+  // before the jobs, the BGP worker and BMP start), and the database and the event bus work.
+  let started = false;
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
   app.get('/readyz', async (_req, res) => {
-    const checks: Record<string, string> = {};
+    const checks: Record<string, string> = { startup: started ? 'ok' : 'starting' };
     checks.database = await databaseHealth(orm);
     try { await bus.ping(); checks.bus = 'ok'; } catch (e) { checks.bus = (e as Error).message; }
     const ok = Object.values(checks).every((v) => v === 'ok');
@@ -344,6 +348,7 @@ export async function startApp(deps: AppDeps, port = deps.config.port, host = de
 
   const running: RunningApp = {
     app, metrics, server, schema, executor, tokens, contextFor,
+    markStarted: () => { started = true; },
     close: async () => {
       stopHearingCredentials();
       sessions.close();

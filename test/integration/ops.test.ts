@@ -1,5 +1,10 @@
 // Operations surfaces: health, readiness, Prometheus metrics.
 import { startTestServer, type TestServer } from '../helpers/server';
+import { freshDatabaseUrl } from '../helpers/db';
+import { freePort, waitFor } from '../interop/daemons';
+import { loadConfig } from '../../src/config';
+import { startPeerGate } from '../../src/server';
+import { JobRunner } from '../../src/jobs/runner';
 import { routePattern } from '../../src/http/metrics';
 
 describe('operations endpoints', () => {
@@ -11,7 +16,31 @@ describe('operations endpoints', () => {
     expect((await s.http('GET', '/healthz')).json).toEqual({ status: 'ok' });
     const ready = await s.http('GET', '/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.json.checks).toEqual({ database: 'ok', bus: 'ok' });
+    expect(ready.json.checks).toEqual({ startup: 'ok', database: 'ok', bus: 'ok' });
+  });
+
+  test('readyz answers 503 while the process is still starting after its port opened, 200 once started', async () => {
+    // The job runner's start is held, so the process stays between "port open" and "started".
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    const start = JobRunner.prototype.start;
+    const spy = jest.spyOn(JobRunner.prototype, 'start').mockImplementation(async function (this: JobRunner) { await held; return start.call(this); });
+    const port = await freePort('127.0.0.1');
+    const url = `http://127.0.0.1:${port}`;
+    const config = loadConfig({ DATABASE_URL: await freshDatabaseUrl('pglite'), PORT: String(port), HOST: '127.0.0.1', BGP_WORKER: 'off' });
+    const starting = startPeerGate(config, { migrate: true, port, host: '127.0.0.1' });
+    try {
+      await waitFor('port open', async () => (await fetch(`${url}/healthz`).catch(() => null))?.ok, 60_000, 20);
+      const early = await fetch(`${url}/readyz`);
+      expect({ status: early.status, body: await early.json() }).toEqual({ status: 503, body: { status: 'unavailable', checks: { startup: 'starting', database: 'ok', bus: 'ok' } } });
+    } finally {
+      release();
+      spy.mockRestore();
+      const pg = await starting;
+      const ready = await fetch(`${url}/readyz`);
+      await pg.close();
+      expect(ready.status).toBe(200);
+    }
   });
 
   test('metrics count HTTP requests and GraphQL operations', async () => {
